@@ -1,0 +1,54 @@
+# hardock: a thin front over Meson.  `make run` and `make test` are all a new
+# machine needs; both install missing Debian packages first.
+PREFIX ?= /usr/local
+BUILD  ?= build
+ASAN   ?= build-asan
+FUZZ   ?= build-fuzz
+JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
+
+.PHONY: all deps test-deps build run test bench fuzz docs install clean check-docs
+
+all: build
+
+deps:
+	@sh tools/install-deps.sh tools/deps.txt
+
+test-deps: deps
+	@sh tools/install-deps.sh tools/test-deps.txt
+
+$(BUILD)/build.ninja:
+	meson setup $(BUILD) --buildtype=release -Dtests=disabled
+
+build: deps $(BUILD)/build.ninja
+	ninja -C $(BUILD) -j $(JOBS)
+
+# The main job: audit this machine, then lint the examples.
+run: build
+	@sh tools/run.sh $(BUILD)/hardock
+
+$(ASAN)/build.ninja:
+	meson setup $(ASAN) --buildtype=debug -Db_sanitize=address,undefined -Db_lundef=false -Dtests=enabled
+
+test: test-deps $(ASAN)/build.ninja
+	ninja -C $(ASAN) -j $(JOBS)
+	@sh tools/run-tests.sh $(ASAN)
+
+bench: build
+	@sh bench/run.sh $(BUILD)/hardock
+
+$(FUZZ)/build.ninja:
+	CC=clang meson setup $(FUZZ) --buildtype=debugoptimized -Dfuzz=true -Dtests=disabled -Db_lundef=false
+
+fuzz: deps $(FUZZ)/build.ninja
+	ninja -C $(FUZZ) -j $(JOBS)
+	@sh tests/fuzz/run.sh $(FUZZ) $${FUZZ_SECONDS:-60}
+
+docs: build
+	@sh tools/gen-docs.sh $(BUILD)/hardock docs/rules
+
+install: build
+	install -D -m 0755 $(BUILD)/hardock $(DESTDIR)$(PREFIX)/bin/hardock
+	install -D -m 0644 docs/hardock.1 $(DESTDIR)$(PREFIX)/share/man/man1/hardock.1
+
+clean:
+	rm -rf $(BUILD) $(ASAN) $(FUZZ)

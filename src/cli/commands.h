@@ -1,0 +1,11 @@
+/*
+ * The entry points of every command, one per cmd_<name>.c, listed in the
+ * table of main.c.
+ */
+#ifndef HD_CLI_COMMANDS_H
+#define HD_CLI_COMMANDS_H
+
+int hd_cmd_lint(int argc, char **argv);
+int hd_cmd_rules(int argc, char **argv);
+
+#endif

@@ -1,0 +1,46 @@
+/*
+ * hd_buf: a growable byte buffer (after git's strbuf and curl's dynbuf).
+ *
+ * Invariants: after hd_buf_init() `buf` is never NULL and buf[len] == '\0';
+ * len < alloc when alloc > 0; len never exceeds `max`, the size cap given at
+ * init (appending past it fails with -HD_ETOOBIG and leaves the buffer as it
+ * was).  The buffer owns its memory; hd_buf_detach() hands it to the caller.
+ */
+#ifndef HD_BUF_H
+#define HD_BUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+struct hd_buf {
+	char *buf;
+	size_t len;
+	size_t alloc;
+	size_t max;
+};
+
+extern char hd_buf_empty[];
+#define HD_BUF_INIT(maxsz) { hd_buf_empty, 0, 0, (maxsz) }
+
+void hd_buf_init(struct hd_buf *b, size_t max);
+void hd_buf_release(struct hd_buf *b);
+void hd_buf_reset(struct hd_buf *b);
+int hd_buf_add(struct hd_buf *b, const void *data, size_t n);
+int hd_buf_addstr(struct hd_buf *b, const char *s);
+int hd_buf_addch(struct hd_buf *b, char c);
+int hd_buf_addf(struct hd_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int hd_buf_vaddf(struct hd_buf *b, const char *fmt, va_list ap);
+/* Appends s with JSON string escaping (no surrounding quotes). */
+int hd_buf_add_json_escaped(struct hd_buf *b, const char *s, size_t n);
+/* Appends s with XML escaping. */
+int hd_buf_add_xml_escaped(struct hd_buf *b, const char *s, size_t n);
+/* Returns the string and re-initialises the buffer; NULL on OOM. */
+char *hd_buf_detach(struct hd_buf *b, size_t *len);
+
+/*
+ * Reads a whole file into b (cap b->max).  Returns 0, -HD_ENOENT, -HD_EACCES,
+ * -HD_EIO or -HD_ETOOBIG.  path "-" reads standard input.
+ */
+int hd_buf_read_file(struct hd_buf *b, const char *path);
+
+#endif

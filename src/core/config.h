@@ -1,0 +1,59 @@
+/*
+ * The run's configuration: .hardock.yaml (found from the current directory
+ * upward, or --config), a .hadolint.yaml beside it (its ignored: list and
+ * trustedRegistries), then command-line options, in that order; later wins.
+ *
+ * Ownership: the config owns all its strings; hd_config_release() frees them.
+ */
+#ifndef HD_CONFIG_H
+#define HD_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/err.h"
+#include "core/rule.h"
+#include "core/severity.h"
+
+struct hd_strlist {
+	char **v;
+	size_t n, alloc;
+};
+int hd_strlist_add(struct hd_strlist *l, const char *s);
+bool hd_strlist_has(const struct hd_strlist *l, const char *s);
+void hd_strlist_release(struct hd_strlist *l);
+
+struct hd_sev_override {
+	char *id; /* rule id or a hadolint id */
+	enum hd_severity sev;
+};
+
+struct hd_config {
+	struct hd_strlist ignored;             /* rule ids, hadolint ids or CIS ids */
+	struct hd_sev_override *overrides;
+	size_t n_overrides, alloc_overrides;
+	enum hd_severity fail_on;              /* exit 1 for findings >= this; default info */
+	bool fail_on_set;
+	struct hd_strlist trusted_registries;  /* "docker.io", "*.corp.example", "*" */
+	struct hd_strlist allowed_base_images; /* image refs or prefixes ending in '*' */
+	struct hd_strlist required_labels;     /* LABEL keys every final stage must set */
+	bool no_inline_ignore;                 /* disregard # hardock/hadolint ignore comments */
+	char *loaded_from;                     /* path of the .hardock.yaml read, or NULL */
+};
+
+void hd_config_init(struct hd_config *c);
+void hd_config_release(struct hd_config *c);
+/* Loads a .hardock.yaml (or .hadolint.yaml, recognised by its keys) into c. */
+int hd_config_load_file(struct hd_config *c, const char *path, struct hd_diag *diag);
+/* Looks for .hardock.yaml/.hardock.yml/.hadolint.yaml from dir upward; 0 if none. */
+int hd_config_discover(struct hd_config *c, const char *dir, struct hd_diag *diag);
+int hd_config_set_override(struct hd_config *c, const char *id, enum hd_severity sev);
+
+/* Whether rule r runs under c (not ignored, not default-off unless asked). */
+bool hd_config_rule_enabled(const struct hd_config *c, const struct hd_rule *r);
+/* The severity r reports at under c (override or default). */
+enum hd_severity hd_config_severity(const struct hd_config *c, const struct hd_rule *r);
+/* True if image reference `registry` is trusted (no trusted list = all trusted). */
+bool hd_config_registry_trusted(const struct hd_config *c, const char *registry);
+
+#endif

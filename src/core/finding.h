@@ -1,0 +1,64 @@
+/*
+ * Findings: what a rule reports about one subject.
+ *
+ * Ownership: an hd_findings list owns every string of its findings (message,
+ * file, object, field); hd_findings_add() copies what it is given.  Rules only
+ * append; severity overrides, suppressions and the failure threshold are
+ * applied afterwards, in one place (findings.c and suppress.c).
+ */
+#ifndef HD_FINDING_H
+#define HD_FINDING_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/rule.h"
+#include "core/severity.h"
+
+/*
+ * Where a finding points.  For files: file + line/col (1-based; col counts
+ * bytes) and optionally the end.  For live objects: object (container or image
+ * name/id) and field (a JSON path like "HostConfig.Privileged").  Unused
+ * fields are 0/NULL.
+ */
+struct hd_loc {
+	const char *file;
+	uint32_t line, col, end_line, end_col;
+	const char *object;
+	const char *field;
+};
+
+struct hd_finding {
+	const struct hd_rule *rule;
+	enum hd_severity severity; /* after overrides */
+	char *message;             /* specific to the case: names the package, image, ... */
+	char *file;
+	uint32_t line, col, end_line, end_col;
+	char *object;
+	char *field;
+};
+
+struct hd_findings {
+	struct hd_finding *v;
+	size_t n, alloc;
+};
+
+void hd_findings_init(struct hd_findings *f);
+void hd_findings_release(struct hd_findings *f);
+/* Appends a finding of rule r at loc with a printf-style message. */
+int hd_findings_add(struct hd_findings *f, const struct hd_rule *r, const struct hd_loc *loc,
+		    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* Moves all findings of src to the end of dst; src is left empty. */
+int hd_findings_move(struct hd_findings *dst, struct hd_findings *src);
+/* Sorts by file, line, col, object, rule id, message (deterministic output). */
+void hd_findings_sort(struct hd_findings *f);
+/* Removes finding i (order of the rest kept). */
+void hd_findings_remove_if(struct hd_findings *f, int (*pred)(const struct hd_finding *, void *), void *ctx);
+
+/*
+ * Runs every enabled rule of m->kind on the subject m.  Rules disabled by the
+ * config are skipped; severity overrides are applied to what they report.
+ */
+int hd_run_rules(const struct hd_model *m, struct hd_findings *out);
+
+#endif

@@ -1,0 +1,23 @@
+/*
+ * Every size and count limit of hardock, in one place.  Inputs beyond these
+ * limits produce a clear error (HD_ETOOBIG) instead of unbounded memory use.
+ */
+#ifndef HD_LIMITS_H
+#define HD_LIMITS_H
+
+#define HD_MAX_FILE_SIZE        (64u * 1024 * 1024) /* any one input file */
+#define HD_MAX_DOCKERFILE_LINES (4u * 1024 * 1024)
+#define HD_MAX_INSTRUCTIONS     (1u * 1024 * 1024)
+#define HD_MAX_SHELL_DEPTH      64u                 /* nested $( ( { */
+#define HD_MAX_SHELL_WORDS      (1u * 1024 * 1024)
+#define HD_MAX_VAR_EXPANSION    (1u * 1024 * 1024)  /* bytes after ARG/ENV expansion */
+#define HD_MAX_YAML_DEPTH       256u
+#define HD_MAX_YAML_NODES       (2u * 1024 * 1024)
+#define HD_MAX_ENGINE_RESPONSE  (256u * 1024 * 1024)
+#define HD_MAX_AUTHZ_BODY       (16u * 1024 * 1024)
+#define HD_MAX_FINDINGS         (10u * 1000 * 1000) /* per run */
+#define HD_MAX_WALK_DEPTH       128u
+#define HD_MAX_MESSAGE          4096u
+#define HD_MAX_EXTENDS_DEPTH    32u
+
+#endif

@@ -1,0 +1,56 @@
+/*
+ * The catalogue array, built from the per-domain .def lists by X-macros, and
+ * look-ups by id and by reference.
+ */
+#include "core/common.h"
+#include "core/rule.h"
+
+#define HD_RULE(name) extern const struct hd_rule hd_rule_##name;
+#include "rules/registry.def"
+#undef HD_RULE
+
+#define HD_RULE(name) &hd_rule_##name,
+const struct hd_rule *const hd_rules[] = {
+#include "rules/registry.def"
+	NULL
+};
+#undef HD_RULE
+
+const size_t hd_rule_count = HD_ARRAY_SIZE(hd_rules) - 1;
+
+int hd_rule_has_ref(const char *list, const char *ref)
+{
+	size_t n = strlen(ref);
+	const char *p = list;
+
+	if (!list || !n)
+		return 0;
+	while (*p) {
+		const char *e;
+
+		while (*p == ' ' || *p == ',')
+			p++;
+		e = p;
+		while (*e && *e != ',' && *e != ' ')
+			e++;
+		if ((size_t)(e - p) == n && strncasecmp(p, ref, n) == 0)
+			return 1;
+		p = e;
+	}
+	return 0;
+}
+
+const struct hd_rule *hd_rule_find(const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < hd_rule_count; i++) {
+		if (strcmp(hd_rules[i]->id, id) == 0)
+			return hd_rules[i];
+	}
+	for (i = 0; i < hd_rule_count; i++) {
+		if (hd_rule_has_ref(hd_rules[i]->hadolint, id))
+			return hd_rules[i];
+	}
+	return NULL;
+}

@@ -1,0 +1,94 @@
+/*
+ * The rule catalogue.
+ *
+ * A rule is a const struct hd_rule holding its metadata beside its check
+ * function.  src/rules/registry.def is the single list of rules; it expands
+ * into hd_rules[] (sorted by id) and hd_rule_count.  A check is a pure
+ * function of one subject (a Dockerfile, a container spec, a daemon spec, ...)
+ * plus the run's configuration: it never prints, never reads files, and only
+ * appends findings.
+ */
+#ifndef HD_RULE_H
+#define HD_RULE_H
+
+#include <stddef.h>
+
+#include "core/severity.h"
+
+struct hd_config;
+struct hd_findings;
+struct hd_dockerfile;
+struct hd_container_spec;
+struct hd_image_spec;
+struct hd_daemon_spec;
+struct hd_host_facts;
+struct hd_project;
+struct hd_engine_facts;
+
+/* What a rule judges; a subject of that kind is handed to its check. */
+enum hd_target {
+	HD_TARGET_DOCKERFILE,
+	HD_TARGET_CONTAINER, /* container_spec: compose service, run line, live container, authz request */
+	HD_TARGET_PROJECT,   /* a whole compose project (cross-service checks) */
+	HD_TARGET_IMAGE,     /* image_spec: image config from an engine or an archive */
+	HD_TARGET_DAEMON,    /* daemon_spec: effective dockerd configuration */
+	HD_TARGET_HOST,      /* host_facts: files, mounts, groups, audit rules */
+	HD_TARGET_ENGINE,    /* engine-wide live facts (swarm, images in use, ...) */
+	HD_TARGET_MAX
+};
+
+const char *hd_target_name(enum hd_target t);
+
+/* The subject a check looks at: exactly one pointer matches `kind`. */
+struct hd_model {
+	enum hd_target kind;
+	const struct hd_config *cfg; /* never NULL during a run */
+	union {
+		const struct hd_dockerfile *df;
+		const struct hd_container_spec *ctr;
+		const struct hd_project *project;
+		const struct hd_image_spec *img;
+		const struct hd_daemon_spec *daemon;
+		const struct hd_host_facts *host;
+		const struct hd_engine_facts *engine;
+	};
+};
+
+struct hd_rule;
+/* One function type for every check.  Returns 0 or a negative HD_E* (OOM). */
+typedef int hd_check_fn(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out);
+
+enum hd_rule_flags {
+	HD_RULE_NEEDS_ENGINE = 1u << 0, /* only meaningful against a live engine */
+	HD_RULE_DEFAULT_OFF  = 1u << 1, /* opt-in (like hadolint's "ignore" severity) */
+	HD_RULE_EXPERIMENTAL = 1u << 2,
+	HD_RULE_NO_IGNORE    = 1u << 3, /* cannot be suppressed inline (parse errors) */
+	HD_RULE_LIVE_ONLY    = 1u << 4, /* needs a live system, not --root files */
+};
+
+struct hd_rule {
+	const char *id;          /* "<domain>/<slug>", stable forever */
+	const char *title;       /* one line, imperative or descriptive */
+	enum hd_severity severity;
+	enum hd_target target;
+	unsigned flags;          /* enum hd_rule_flags */
+	const char *cis;         /* CIS Docker Benchmark 1.6.0 id(s), comma-separated, or NULL */
+	const char *owasp;       /* OWASP Docker Top 10 id(s) "D01".."D10", comma-separated, or NULL */
+	const char *hadolint;    /* equivalent hadolint id(s) "DL3008", comma-separated, or NULL */
+	const char *other;       /* other tools' ids: "dockle:CIS-DI-0001 checkov:CKV_DOCKER_3", or NULL */
+	const char *rationale;   /* why it matters; where we differ from a peer, say why */
+	const char *remediation; /* what to do */
+	const char *bad_example; /* input that fires exactly this rule (for its target kind), or NULL */
+	const char *good_example;/* the fixed input that fires no rule of this kind, or NULL */
+	hd_check_fn *check;
+};
+
+extern const struct hd_rule *const hd_rules[];
+extern const size_t hd_rule_count;
+
+/* Finds a rule by its id, or by a hadolint id ("DL3008"); NULL if unknown. */
+const struct hd_rule *hd_rule_find(const char *id);
+/* True if the rule lists the given reference (hadolint "DL3008" or CIS "4.1"). */
+int hd_rule_has_ref(const char *list, const char *ref);
+
+#endif

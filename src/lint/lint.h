@@ -1,0 +1,50 @@
+/*
+ * The lint driver: which files are lintable and how each kind is linted.
+ *
+ * hd_lint_kinds[] is the one table of file kinds (Dockerfile now; compose,
+ * shell scripts, Makefiles, CI YAML, Markdown later).  A directory walk asks
+ * each kind's detect() in order; the first match wins.  lint() parses the file
+ * into the model, runs the rules of the matching targets and applies the
+ * file's inline suppressions.  It never prints.
+ */
+#ifndef HD_LINT_H
+#define HD_LINT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/config.h"
+#include "core/finding.h"
+
+struct hd_lint_kind {
+	const char *name; /* "dockerfile", "compose", "script", ... */
+	/*
+	 * Recognises the kind from the path, its base name and the first bytes
+	 * of the file (head may be NULL when the content was not read).
+	 * `explicit` is true when the user named the file on the command line.
+	 */
+	bool (*detect)(const char *path, const char *base, const char *head, size_t head_len,
+		       bool is_explicit);
+	/*
+	 * Lints one file whose content is data[0..len) (NUL-terminated).
+	 * Parse errors become findings of the kind's parse-error rule.
+	 * Returns 0, or a negative HD_E* for failures that are not the input's
+	 * fault (OOM).
+	 */
+	int (*lint)(const char *path, const char *data, size_t len, const struct hd_config *cfg,
+		    struct hd_findings *out);
+};
+
+extern const struct hd_lint_kind hd_lint_kinds[];
+extern const size_t hd_lint_kind_count;
+
+const struct hd_lint_kind *hd_lint_kind_find(const char *name);
+/* Detects the kind of a path; NULL when not lintable. */
+const struct hd_lint_kind *hd_lint_detect(const char *path, const char *head, size_t head_len,
+					  bool is_explicit);
+
+/* Reads and lints one file of a given kind (reading errors become findings). */
+int hd_lint_path(const struct hd_lint_kind *k, const char *path, const struct hd_config *cfg,
+		 struct hd_findings *out);
+
+#endif

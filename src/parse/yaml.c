@@ -1,0 +1,106 @@
+/*
+ * libfyaml wrappers: quiet parsing with the first error captured.
+ */
+#include "core/common.h"
+#include "parse/yaml.h"
+
+int hd_yaml_load(const char *path, const char *data, size_t len, struct fy_document **ret,
+		 struct hd_diag *diag)
+{
+	struct fy_diag_cfg dcfg;
+	struct fy_parse_cfg pcfg;
+	struct fy_diag *fyd;
+	struct fy_document *doc;
+	int r = 0;
+
+	fy_diag_cfg_default(&dcfg);
+	dcfg.fp = NULL;
+	dcfg.output_fn = NULL;
+	dcfg.level = FYET_ERROR;
+	fyd = fy_diag_create(&dcfg);
+	if (!fyd)
+		return -HD_ENOMEM;
+	fy_diag_set_collect_errors(fyd, true);
+	memset(&pcfg, 0, sizeof(pcfg));
+	pcfg.flags = FYPCF_QUIET | FYPCF_COLLECT_DIAG | FYPCF_DEFAULT_VERSION_1_2;
+	pcfg.diag = fyd;
+	doc = fy_document_build_from_string(&pcfg, data, len);
+	if (!doc) {
+		void *it = NULL;
+		struct fy_diag_error *e = fy_diag_errors_iterate(fyd, &it);
+
+		if (e)
+			r = hd_diag_set(diag, path, (unsigned)e->line + 1, (unsigned)e->column + 1,
+					"invalid YAML: %s", e->msg ? e->msg : "syntax error");
+		else
+			r = hd_diag_set(diag, path, 0, 0, "invalid YAML");
+		fy_document_destroy(doc);
+		doc = NULL;
+	}
+	fy_diag_destroy(fyd);
+	if (r < 0)
+		return r;
+	*ret = doc;
+	return 0;
+}
+
+/*
+ * libfyaml 0.7 exposes marks only for tokens, so a collection's position is
+ * the position of its first scalar (a mapping's first key, a sequence's first
+ * item), which is where a reader's eye lands too.
+ */
+void hd_yaml_pos(struct fy_node *n, uint32_t *line, uint32_t *col)
+{
+	unsigned depth = 0;
+
+	*line = *col = 0;
+	while (n && depth++ < HD_MAX_YAML_DEPTH) {
+		void *it = NULL;
+
+		switch (fy_node_get_type(n)) {
+		case FYNT_SCALAR: {
+			struct fy_token *t = fy_node_get_scalar_token(n);
+			const struct fy_mark *m = t ? fy_token_start_mark(t) : NULL;
+
+			if (m) {
+				*line = (uint32_t)m->line + 1;
+				*col = (uint32_t)m->column + 1;
+			}
+			return;
+		}
+		case FYNT_MAPPING: {
+			struct fy_node_pair *p = fy_node_mapping_iterate(n, &it);
+
+			n = p ? fy_node_pair_key(p) : NULL;
+			break;
+		}
+		case FYNT_SEQUENCE:
+			n = fy_node_sequence_iterate(n, &it);
+			break;
+		default:
+			return;
+		}
+	}
+}
+
+const char *hd_yaml_scalar(struct fy_node *n)
+{
+	if (!n || fy_node_get_type(n) != FYNT_SCALAR)
+		return NULL;
+	return fy_node_get_scalar0(n);
+}
+
+bool hd_yaml_is_true(struct fy_node *n)
+{
+	const char *s = hd_yaml_scalar(n);
+
+	return s && (strcasecmp(s, "true") == 0 || strcasecmp(s, "yes") == 0 ||
+		     strcasecmp(s, "on") == 0 || strcmp(s, "1") == 0);
+}
+
+struct fy_node *hd_yaml_get(struct fy_node *n, const char *key)
+{
+	if (!n || fy_node_get_type(n) != FYNT_MAPPING)
+		return NULL;
+	return fy_node_mapping_lookup_by_string(n, key, strlen(key));
+}
