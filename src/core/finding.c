@@ -209,6 +209,8 @@ int hd_run_rules(const struct hd_model *m, struct hd_findings *out)
 		r = rule->check(m, rule, out);
 		if (r < 0)
 			return r;
+		if (r == HD_RULE_NOT_APPLICABLE)
+			continue;
 		sev = hd_config_severity(m->cfg, rule);
 		for (j = before; j < out->n; j++) {
 			/* A check may raise or lower its own severity case by case (e.g.

@@ -55,7 +55,14 @@ struct hd_model {
 };
 
 struct hd_rule;
-/* One function type for every check.  Returns 0 or a negative HD_E* (OOM). */
+/*
+ * One function type for every check.  Returns 0 when the rule was evaluated
+ * (it appended its findings, if any), HD_RULE_NOT_APPLICABLE when the subject
+ * gives it nothing to judge (swarm rules with swarm off, AppArmor rules on a
+ * host without AppArmor), or a negative HD_E* (OOM).  Audit reports show the
+ * latter as NOTE, never as PASS.
+ */
+#define HD_RULE_NOT_APPLICABLE 1
 typedef int hd_check_fn(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out);
 
 enum hd_rule_flags {

@@ -1,0 +1,279 @@
+/*
+ * container_spec: every security-relevant setting of one container, already
+ * normalised, whatever the source (compose service, `docker run` line, engine
+ * inspect JSON, authorization-plugin create request).  Container rules read
+ * only this.
+ *
+ * Provenance: each setting that can be judged carries an hd_origin telling
+ * where it came from (file:line:col, or object + JSON path), so a finding
+ * points at the exact place to fix.  A setting that was never given has
+ * `set == false` and its origin points at the container itself (the service
+ * key, the `docker run` word, the container name).
+ *
+ * Units are converted once by the source: bytes for memory, nano-CPUs for
+ * CPUs (1.5 CPUs = 1500000000), plain counts for pids.  Rules never see a
+ * source's syntax.
+ *
+ * Ownership: the spec owns every string and array; hd_container_spec_free()
+ * releases all.  Helpers in model/container.c build and free it.
+ */
+#ifndef HD_MODEL_CONTAINER_H
+#define HD_MODEL_CONTAINER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/finding.h"
+#include "model/image_ref.h"
+
+/* Where a setting came from. */
+struct hd_origin {
+	const char *file;   /* borrowed from the spec's strings (spec->file) or NULL */
+	uint32_t line, col; /* 1-based, 0 when not from a file */
+	char *field;        /* owned: "services.web.privileged", "HostConfig.Privileged", "--privileged" */
+};
+
+enum hd_spec_source {
+	HD_SRC_COMPOSE,
+	HD_SRC_RUN,     /* docker run/create line in a script, Makefile, CI file, Markdown */
+	HD_SRC_ENGINE,  /* inspect JSON of a live container */
+	HD_SRC_AUTHZ,   /* create request seen by the authorization plugin */
+};
+
+/* A boolean setting with its origin. */
+struct hd_flag_setting {
+	bool set;   /* given explicitly */
+	bool value;
+	struct hd_origin at;
+};
+
+/* An integer setting (bytes, nano-CPUs, counts) with its origin. */
+struct hd_int_setting {
+	bool set;
+	int64_t value;
+	struct hd_origin at;
+};
+
+/* A string setting with its origin. */
+struct hd_str_setting {
+	bool set;
+	char *value; /* owned; NULL when !set */
+	struct hd_origin at;
+};
+
+/* One entry of a list setting (capability, security option, sysctl, ...). */
+struct hd_item {
+	char *value;         /* owned: "SYS_ADMIN" (no CAP_ prefix, upper case), "seccomp=unconfined" */
+	struct hd_origin at;
+};
+
+struct hd_items {
+	struct hd_item *v;
+	size_t n, alloc;
+};
+
+enum hd_ns_mode {
+	HD_NS_DEFAULT = 0, /* private / not given */
+	HD_NS_HOST,        /* shares the host's namespace */
+	HD_NS_CONTAINER,   /* container:<name> */
+	HD_NS_NONE,        /* network: none */
+	HD_NS_BRIDGE,      /* network: the default bridge */
+	HD_NS_NAMED,       /* network: a user-defined network; ipc: shareable/private */
+	HD_NS_PRIVATE,     /* explicitly private (cgroupns private, ipc private) */
+};
+
+struct hd_ns_setting {
+	bool set;
+	enum hd_ns_mode mode;
+	char *value; /* as written: "host", "container:db", "backend" */
+	struct hd_origin at;
+};
+
+enum hd_mount_type {
+	HD_MOUNT_BIND,
+	HD_MOUNT_VOLUME,
+	HD_MOUNT_TMPFS,
+	HD_MOUNT_NPIPE,
+	HD_MOUNT_CLUSTER,
+	HD_MOUNT_IMAGE,
+};
+
+struct hd_mount {
+	enum hd_mount_type type;
+	char *source;        /* host path (bind, made absolute when known), volume name, or NULL */
+	char *target;        /* path in the container */
+	bool read_only;
+	char *propagation;   /* "shared", "rshared", "slave", "private", ... or NULL */
+	char *selinux;       /* "z" or "Z" relabel, or NULL */
+	struct hd_origin at;
+};
+
+struct hd_device {
+	char *host_path;     /* "/dev/sda" */
+	char *container_path;
+	char *perms;         /* "rwm" or NULL */
+	struct hd_origin at;
+};
+
+enum hd_proto { HD_PROTO_TCP, HD_PROTO_UDP, HD_PROTO_SCTP };
+
+struct hd_port {
+	char *host_ip;       /* NULL or "" = all interfaces (0.0.0.0 and ::) */
+	uint32_t host_port_lo, host_port_hi; /* 0 = random host port */
+	uint32_t ctr_port_lo, ctr_port_hi;
+	enum hd_proto proto;
+	bool published;      /* false for expose-only */
+	struct hd_origin at;
+};
+
+struct hd_ulimit {
+	char *name;          /* "nofile", "nproc", ... */
+	int64_t soft, hard;
+	struct hd_origin at;
+};
+
+struct hd_env {
+	char *name;
+	char *value;         /* NULL when only the name is given (taken from the environment) */
+	bool from_file;      /* came from an env_file / --env-file */
+	struct hd_origin at;
+};
+
+struct hd_secret_ref {
+	char *name;          /* compose secret/config name */
+	char *target;
+	bool is_config;
+	struct hd_origin at;
+};
+
+struct hd_kv_setting {
+	char *key;
+	char *value;
+	struct hd_origin at;
+};
+
+struct hd_kvs {
+	struct hd_kv_setting *v;
+	size_t n, alloc;
+};
+
+/* What is known about the image the container runs (from a Dockerfile built by compose, or the engine). */
+struct hd_image_facts {
+	bool known;              /* false: the image comes from elsewhere and was not inspected */
+	bool user_known;
+	char *user;              /* USER of the image ("" or NULL = root) */
+	bool healthcheck_known;
+	bool has_healthcheck;    /* the image defines a HEALTHCHECK (not NONE) */
+	char *source;            /* "Dockerfile:12" or "image config" for messages */
+};
+
+struct hd_healthcheck {
+	bool set;                /* a healthcheck is configured on the container */
+	bool disabled;           /* disable: true / --no-healthcheck / NONE */
+	int64_t interval_ns, timeout_ns, start_period_ns;
+	int64_t retries;
+	struct hd_origin at;
+};
+
+struct hd_container_spec {
+	enum hd_spec_source source;
+	char *name;              /* service name, container name, or "docker run (line N)" */
+	char *file;              /* owned path the origins point into, or NULL */
+	struct hd_origin at;     /* the container itself (service key, `docker` word, container id) */
+	char *id;                /* engine container id, or NULL */
+	bool running;            /* live containers: state; true for other sources */
+	char *state;             /* "running", "exited", "created", ... or NULL */
+
+	struct hd_str_setting image;    /* as written */
+	struct hd_image_ref image_ref;  /* parsed; image_ref.raw NULL when no image */
+	struct hd_image_facts image_facts;
+
+	struct hd_str_setting user;     /* "1000:1000", "root", "0" */
+	struct hd_items group_add;
+
+	struct hd_flag_setting privileged;
+	struct hd_items cap_add;        /* upper case, no CAP_ prefix; "ALL" */
+	struct hd_items cap_drop;
+	struct hd_items security_opt;   /* normalised "key=value": "no-new-privileges=true",
+					   "seccomp=unconfined", "apparmor=unconfined", "label=disable" */
+	struct hd_flag_setting read_only;
+	struct hd_items tmpfs;          /* "/run:rw,size=64m" */
+
+	struct hd_int_setting memory;              /* bytes */
+	struct hd_int_setting memory_reservation;  /* bytes */
+	struct hd_int_setting memory_swap;         /* bytes; -1 unlimited */
+	struct hd_int_setting nano_cpus;           /* --cpus / cpus / deploy limits cpus */
+	struct hd_int_setting cpu_shares;
+	struct hd_int_setting cpu_quota;
+	struct hd_int_setting cpu_period;
+	struct hd_str_setting cpuset_cpus;
+	struct hd_int_setting pids_limit;          /* <= 0 means unlimited */
+	struct hd_flag_setting oom_kill_disable;
+	struct hd_int_setting oom_score_adj;
+	struct hd_ulimit *ulimits;
+	size_t n_ulimits, alloc_ulimits;
+
+	struct hd_ns_setting network;
+	struct hd_items networks;       /* compose: named networks the service joins */
+	struct hd_ns_setting pid;
+	struct hd_ns_setting ipc;
+	struct hd_ns_setting uts;
+	struct hd_ns_setting userns;
+	struct hd_ns_setting cgroupns;
+
+	struct hd_mount *mounts;
+	size_t n_mounts, alloc_mounts;
+	struct hd_device *devices;
+	size_t n_devices, alloc_devices;
+	struct hd_items device_cgroup_rules;
+
+	struct hd_port *ports;          /* published and exposed */
+	size_t n_ports, alloc_ports;
+	struct hd_flag_setting publish_all; /* -P */
+
+	struct hd_env *env;
+	size_t n_env, alloc_env;
+	struct hd_items env_files;
+	struct hd_secret_ref *secrets;  /* secrets and configs */
+	size_t n_secrets, alloc_secrets;
+
+	struct hd_healthcheck healthcheck;
+	struct hd_str_setting restart;  /* "no", "always", "unless-stopped", "on-failure" */
+	struct hd_int_setting restart_max_retries;
+	struct hd_str_setting log_driver;
+	struct hd_kvs log_opts;
+	struct hd_kvs sysctls;
+	struct hd_str_setting cgroup_parent;
+	struct hd_items extra_hosts;
+	struct hd_kvs labels;
+	struct hd_items command;        /* entrypoint + command words, for process checks */
+	struct hd_items processes;      /* live: process command lines from the engine's top */
+	struct hd_str_setting runtime;  /* "runc", "runsc", ... */
+	struct hd_flag_setting init;
+};
+
+struct hd_container_spec *hd_container_spec_new(enum hd_spec_source src, const char *name,
+						const char *file);
+void hd_container_spec_free(struct hd_container_spec *c);
+
+/* Builders: copy their strings; return 0 or -HD_ENOMEM. */
+int hd_origin_set(struct hd_origin *o, const char *file, uint32_t line, uint32_t col, const char *field);
+int hd_items_add(struct hd_items *l, const char *value, const struct hd_origin *at);
+bool hd_items_has(const struct hd_items *l, const char *value); /* case-insensitive */
+int hd_kvs_add(struct hd_kvs *l, const char *key, const char *value, const struct hd_origin *at);
+int hd_str_setting_set(struct hd_str_setting *s, const char *value, const struct hd_origin *at);
+
+/* A finding location for a setting's origin within container c. */
+void hd_origin_loc(const struct hd_container_spec *c, const struct hd_origin *o, struct hd_loc *loc);
+
+/*
+ * Unit parsing shared by every source, exact integer arithmetic:
+ * "128m", "1.5g", "0.1G", "512M", "100000" (bytes) -> bytes; "1.5" CPUs ->
+ * nano-CPUs; "30s", "1m30s", "500ms" -> nanoseconds.  0 or -HD_EINVAL.
+ */
+int hd_parse_bytes(const char *s, int64_t *ret);
+int hd_parse_nano_cpus(const char *s, int64_t *ret);
+int hd_parse_duration_ns(const char *s, int64_t *ret);
+
+#endif
