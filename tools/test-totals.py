@@ -11,7 +11,7 @@ bad = []
 with open(sys.argv[1], encoding="utf-8", errors="replace") as fh:
     for line in fh:
         t = json.loads(line)
-        out = t.get("stdout") or ""
+        out = (t.get("stdout") or "") + "\n" + (t.get("stderr") or "")
         ok = t.get("result") in ("OK", "EXPECTEDFAIL", "SKIP")
         p = f = None
         m = re.findall(r"^\[  PASSED  \] (\d+) test", out, re.M)
