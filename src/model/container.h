@@ -46,6 +46,7 @@ struct hd_flag_setting {
 	bool set;   /* given explicitly */
 	bool value;
 	struct hd_origin at;
+	bool unknown; /* given, but as a variable or substitution whose value is not known */
 };
 
 /* An integer setting (bytes, nano-CPUs, counts) with its origin. */
@@ -53,6 +54,7 @@ struct hd_int_setting {
 	bool set;
 	int64_t value;
 	struct hd_origin at;
+	bool unknown; /* given, but its value is not known (variable, substitution): value is 0 */
 };
 
 /* A string setting with its origin. */
@@ -60,6 +62,7 @@ struct hd_str_setting {
 	bool set;
 	char *value; /* owned; NULL when !set */
 	struct hd_origin at;
+	bool unknown; /* value holds a variable or substitution kept as written */
 };
 
 /* One entry of a list setting (capability, security option, sysctl, ...). */
@@ -88,6 +91,7 @@ struct hd_ns_setting {
 	enum hd_ns_mode mode;
 	char *value; /* as written: "host", "container:db", "backend" */
 	struct hd_origin at;
+	bool unknown; /* the mode is a variable or substitution: mode stays HD_NS_DEFAULT */
 };
 
 enum hd_mount_type {
@@ -125,6 +129,7 @@ struct hd_port {
 	enum hd_proto proto;
 	bool published;      /* false for expose-only */
 	struct hd_origin at;
+	bool unknown;        /* some part is a variable: the numbers above may be 0 */
 };
 
 struct hd_ulimit {
@@ -264,13 +269,91 @@ bool hd_items_has(const struct hd_items *l, const char *value); /* case-insensit
 int hd_kvs_add(struct hd_kvs *l, const char *key, const char *value, const struct hd_origin *at);
 int hd_str_setting_set(struct hd_str_setting *s, const char *value, const struct hd_origin *at);
 
-/* A finding location for a setting's origin within container c. */
+/* Deep copy (the field is duplicated, the file stays borrowed); 0 or -HD_ENOMEM. */
+int hd_origin_copy(struct hd_origin *dst, const struct hd_origin *src);
+void hd_origin_release(struct hd_origin *o);
+
+/*
+ * Setters for one setting: a later call replaces an earlier one (the last
+ * repeated flag wins, as in the docker CLI).  They copy value and origin and
+ * return 0 or -HD_ENOMEM.  `unknown` marks a value that holds a variable.
+ */
+int hd_flag_setting_set(struct hd_flag_setting *s, bool value, const struct hd_origin *at);
+int hd_int_setting_set(struct hd_int_setting *s, int64_t value, const struct hd_origin *at);
+/* Classifies value with hd_ns_mode_of(). */
+int hd_ns_setting_set(struct hd_ns_setting *s, const char *value, const struct hd_origin *at);
+/*
+ * The namespace mode written as value: "host", "container:X" / "service:X",
+ * "none", "bridge" / "default", "private", "" (default); anything else is
+ * HD_NS_NAMED (a user-defined network, "shareable").
+ */
+enum hd_ns_mode hd_ns_mode_of(const char *value);
+
+/*
+ * Appenders for the arrays of a spec: each returns a zeroed new element whose
+ * origin is a copy of `at` (may be NULL), or NULL on OOM.  The caller fills
+ * the element's strings with owned copies (hd_strdup); the spec frees them.
+ */
+struct hd_mount *hd_container_add_mount(struct hd_container_spec *c, const struct hd_origin *at);
+struct hd_device *hd_container_add_device(struct hd_container_spec *c, const struct hd_origin *at);
+struct hd_port *hd_container_add_port(struct hd_container_spec *c, const struct hd_origin *at);
+struct hd_ulimit *hd_container_add_ulimit(struct hd_container_spec *c, const struct hd_origin *at);
+struct hd_env *hd_container_add_env(struct hd_container_spec *c, const struct hd_origin *at);
+struct hd_secret_ref *hd_container_add_secret(struct hd_container_spec *c, const struct hd_origin *at);
+
+/*
+ * Sets the image (str setting and parsed image_ref).  A reference that does
+ * not parse (a variable, a typo) keeps image.value and leaves image_ref.raw
+ * NULL.  0 or -HD_ENOMEM.
+ */
+int hd_container_set_image(struct hd_container_spec *c, const char *image, const struct hd_origin *at);
+
+/*
+ * Normalises a capability name the way the docker CLI does: upper case,
+ * without the CAP_ prefix ("cap_sys_admin" -> "SYS_ADMIN", "all" -> "ALL").
+ * Returns a new string or NULL on OOM.
+ */
+char *hd_cap_normalise(const char *cap);
+/*
+ * Normalises a security option to "key=value": "no-new-privileges" ->
+ * "no-new-privileges=true", "label:disable" -> "label=disable",
+ * "seccomp:unconfined" -> "seccomp=unconfined".  A value without '=' or ':'
+ * is kept as written.  Returns a new string or NULL on OOM.
+ */
+char *hd_security_opt_normalise(const char *opt);
+/*
+ * The last security option of c with the given key ("seccomp", "apparmor",
+ * "label", "no-new-privileges"); its value (after '=') in *value.  For
+ * "label" every entry counts, so pass `want` ("disable") to find a specific
+ * value; NULL takes the last one.  NULL when absent.
+ */
+const struct hd_item *hd_security_opt_find(const struct hd_container_spec *c, const char *key,
+					   const char *want, const char **value);
+
+/*
+ * A finding location for a setting's origin within container c: the
+ * origin's file position when it has one, else the container's own; the
+ * object is the container's name and the field the origin's field.
+ */
 void hd_origin_loc(const struct hd_container_spec *c, const struct hd_origin *o, struct hd_loc *loc);
 
 /*
  * Unit parsing shared by every source, exact integer arithmetic:
  * "128m", "1.5g", "0.1G", "512M", "100000" (bytes) -> bytes; "1.5" CPUs ->
  * nano-CPUs; "30s", "1m30s", "500ms" -> nanoseconds.  0 or -HD_EINVAL.
+ *
+ * hd_parse_bytes follows docker's RAMInBytes (go-units): a decimal number,
+ * an optional space, an optional unit k m g t p (binary: 1024^n, any case),
+ * an optional 'i' and an optional 'b'; the product is truncated toward zero
+ * ("0.1G" = 107374182).  No sign, no exponent; overflow past INT64_MAX fails.
+ *
+ * hd_parse_nano_cpus follows the CLI's --cpus: a non-negative decimal with at
+ * most nine significant fractional digits ("0.0000000001" is too precise).
+ *
+ * hd_parse_duration_ns follows Go's time.ParseDuration: a sequence of
+ * decimal numbers each with a unit ns us µs ms s m h ("1h30m", "1.5s",
+ * ".5s"), or a bare "0"; an optional '+'.  Negative durations and overflow
+ * fail: no docker setting accepts a negative duration.
  */
 int hd_parse_bytes(const char *s, int64_t *ret);
 int hd_parse_nano_cpus(const char *s, int64_t *ret);
