@@ -65,6 +65,7 @@ static void finding_release(struct hd_finding *x)
 	hd_free(x->file);
 	hd_free(x->object);
 	hd_free(x->field);
+	hd_free(x->snippet);
 }
 
 void hd_findings_release(struct hd_findings *f)

@@ -36,6 +36,7 @@ struct hd_finding {
 	uint32_t line, col, end_line, end_col;
 	char *object;
 	char *field;
+	char *snippet;             /* the source line at `line`, filled by the lint driver, or NULL */
 };
 
 struct hd_findings {

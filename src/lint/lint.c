@@ -1,15 +1,24 @@
 /*
  * The lint driver: the table of lintable file kinds, detection by name and
- * content, and linting one path (reading errors become findings).
+ * content, linting one path (reading errors become findings, source lines are
+ * attached for the text report), and linting many files on all cores.
  */
 #include "core/common.h"
 #include "core/buf.h"
 #include "lint/lint.h"
+#include "lint/walk.h"
 
+#include <pthread.h>
+#include <unistd.h>
+
+/*
+ * The kinds, most specific first: a file named like a compose file is never
+ * taken for a Dockerfile; explicit files of no known kind are Dockerfiles.
+ */
 const struct hd_lint_kind hd_lint_kinds[] = {
-	{ NULL, NULL, NULL },
+	{ "dockerfile", hd_lint_detect_dockerfile, hd_lint_dockerfile },
 };
-const size_t hd_lint_kind_count = 0;
+const size_t hd_lint_kind_count = HD_ARRAY_SIZE(hd_lint_kinds);
 
 const struct hd_lint_kind *hd_lint_kind_find(const char *name)
 {
@@ -34,4 +43,166 @@ const struct hd_lint_kind *hd_lint_detect(const char *path, const char *head, si
 			return &hd_lint_kinds[i];
 	}
 	return NULL;
+}
+
+/* Copies line `line` of data (1-based) into a new string, capped at 240 bytes. */
+static char *line_snippet(const char *data, size_t len, const size_t *starts, size_t n_lines,
+			  uint32_t line)
+{
+	size_t s, e;
+
+	if (line == 0 || line > n_lines)
+		return NULL;
+	s = starts[line - 1];
+	e = s;
+	while (e < len && data[e] != '\n' && e - s < 240)
+		e++;
+	if (e > s && data[e - 1] == '\r')
+		e--;
+	return hd_strndup(data + s, e - s);
+}
+
+static int attach_snippets(const char *data, size_t len, struct hd_findings *f, size_t from)
+{
+	size_t *starts = NULL, n = 0, alloc = 0, i;
+	uint32_t maxline = 0;
+
+	for (i = from; i < f->n; i++) {
+		if (f->v[i].line > maxline)
+			maxline = f->v[i].line;
+	}
+	if (!maxline)
+		return 0;
+	/* Line starts up to the last line any finding needs. */
+	if (HD_GROW(starts, alloc, 1) < 0)
+		return -HD_ENOMEM;
+	starts[n++] = 0;
+	for (i = 0; i < len && n < maxline; i++) {
+		if (data[i] == '\n') {
+			if (HD_GROW(starts, alloc, n + 1) < 0) {
+				hd_free(starts);
+				return -HD_ENOMEM;
+			}
+			starts[n++] = i + 1;
+		}
+	}
+	for (i = from; i < f->n; i++) {
+		if (!f->v[i].snippet && f->v[i].line)
+			f->v[i].snippet = line_snippet(data, len, starts, n, f->v[i].line);
+	}
+	hd_free(starts);
+	return 0;
+}
+
+static int lint_buf(const struct hd_lint_kind *k, const char *path, struct hd_buf *b,
+		    const struct hd_config *cfg, struct hd_findings *out)
+{
+	struct hd_loc loc = { .file = path };
+	size_t before = out->n;
+	int r;
+
+	r = hd_buf_read_file(b, path);
+	if (r < 0) {
+		if (r == -HD_ENOMEM)
+			return r;
+		return hd_findings_add(out, &hd_rule_lint_read_error, &loc, "cannot read '%s': %s",
+				       path, r == -HD_EINVAL ? "is a directory" : hd_strerror(r));
+	}
+	r = k->lint(path, b->buf, b->len, cfg, out);
+	if (r < 0)
+		return r;
+	return attach_snippets(b->buf, b->len, out, before);
+}
+
+int hd_lint_path(const struct hd_lint_kind *k, const char *path, const struct hd_config *cfg,
+		 struct hd_findings *out)
+{
+	struct hd_buf b = HD_BUF_INIT(HD_MAX_FILE_SIZE);
+	int r;
+
+	r = lint_buf(k, path, &b, cfg, out);
+	hd_buf_release(&b);
+	return r;
+}
+
+struct pool {
+	const struct hd_walk *w;
+	const struct hd_config *cfg;
+	struct hd_findings *per_file;
+	size_t next;
+	int err;
+	pthread_mutex_t lock;
+};
+
+static void *worker(void *arg)
+{
+	struct pool *p = arg;
+	struct hd_buf b = HD_BUF_INIT(HD_MAX_FILE_SIZE);
+
+	for (;;) {
+		size_t i;
+		int r;
+
+		pthread_mutex_lock(&p->lock);
+		i = p->next++;
+		pthread_mutex_unlock(&p->lock);
+		if (i >= p->w->n)
+			break;
+		r = lint_buf(p->w->v[i].kind, p->w->v[i].path, &b, p->cfg, &p->per_file[i]);
+		/* Keep a large buffer from one big file from pinning memory. */
+		if (b.alloc > 4u * 1024 * 1024)
+			hd_buf_release(&b);
+		else
+			hd_buf_reset(&b);
+		if (r < 0) {
+			pthread_mutex_lock(&p->lock);
+			p->err = r;
+			pthread_mutex_unlock(&p->lock);
+		}
+	}
+	hd_buf_release(&b);
+	return NULL;
+}
+
+int hd_lint_run(const struct hd_walk *w, const struct hd_config *cfg, unsigned jobs,
+		struct hd_findings *out)
+{
+	struct pool p = { .w = w, .cfg = cfg };
+	pthread_t tids[64];
+	unsigned i, started = 0;
+	size_t k;
+	int r = 0;
+
+	if (!w->n)
+		return 0;
+	p.per_file = hd_calloc(w->n, sizeof(*p.per_file));
+	if (!p.per_file)
+		return -HD_ENOMEM;
+	pthread_mutex_init(&p.lock, NULL);
+	if (jobs == 0) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+		jobs = n > 0 ? (unsigned)n : 1;
+	}
+	if (jobs > HD_ARRAY_SIZE(tids))
+		jobs = HD_ARRAY_SIZE(tids);
+	if (jobs > w->n)
+		jobs = (unsigned)w->n;
+	/* The calling thread works too, so one job means no thread at all. */
+	for (i = 1; i < jobs; i++) {
+		if (pthread_create(&tids[started], NULL, worker, &p) == 0)
+			started++;
+	}
+	worker(&p);
+	for (i = 0; i < started; i++)
+		pthread_join(tids[i], NULL);
+	pthread_mutex_destroy(&p.lock);
+	for (k = 0; k < w->n; k++) {
+		if (r >= 0)
+			r = hd_findings_move(out, &p.per_file[k]);
+		hd_findings_release(&p.per_file[k]);
+	}
+	hd_free(p.per_file);
+	if (p.err < 0)
+		return p.err;
+	return r;
 }

@@ -43,8 +43,27 @@ const struct hd_lint_kind *hd_lint_kind_find(const char *name);
 const struct hd_lint_kind *hd_lint_detect(const char *path, const char *head, size_t head_len,
 					  bool is_explicit);
 
+struct hd_walk;
+
 /* Reads and lints one file of a given kind (reading errors become findings). */
 int hd_lint_path(const struct hd_lint_kind *k, const char *path, const struct hd_config *cfg,
 		 struct hd_findings *out);
+
+/*
+ * Lints every file of a walk on `jobs` threads (0 = one per core) and appends
+ * the findings to out in walk order.  Returns 0 or -HD_ENOMEM.
+ */
+int hd_lint_run(const struct hd_walk *w, const struct hd_config *cfg, unsigned jobs,
+		struct hd_findings *out);
+
+/* The kinds' entry points (one pair per kind). */
+bool hd_lint_detect_dockerfile(const char *path, const char *base, const char *head,
+			       size_t head_len, bool is_explicit);
+int hd_lint_dockerfile(const char *path, const char *data, size_t len, const struct hd_config *cfg,
+		       struct hd_findings *out);
+
+/* Rules the driver itself reports. */
+extern const struct hd_rule hd_rule_lint_read_error;
+extern const struct hd_rule hd_rule_df_parse_error;
 
 #endif

@@ -1,13 +1,17 @@
 /*
- * The table of reporters.
+ * The table of reporters and what several reporters share.
  */
 #include "core/common.h"
 #include "report/report.h"
-
-int hd_report_text(FILE *out, const struct hd_report *rep);
+#include "report/report_int.h"
 
 const struct hd_reporter hd_reporters[] = {
 	{ "text", hd_report_text },
+	{ "json", hd_report_json },
+	{ "sarif", hd_report_sarif },
+	{ "junit", hd_report_junit },
+	{ "github", hd_report_github },
+	{ "gnu", hd_report_gnu },
 };
 const size_t hd_reporter_count = HD_ARRAY_SIZE(hd_reporters);
 
@@ -22,14 +26,30 @@ const struct hd_reporter *hd_reporter_find(const char *name)
 	return NULL;
 }
 
-int hd_report_text(FILE *out, const struct hd_report *rep)
+size_t hd_ref_next(const char **p, char *out, size_t outsz)
+{
+	const char *s = *p, *e;
+	size_t n;
+
+	while (*s == ' ' || *s == ',')
+		s++;
+	e = s;
+	while (*e && *e != ',' && *e != ' ')
+		e++;
+	n = (size_t)(e - s);
+	if (n >= outsz)
+		n = outsz - 1;
+	memcpy(out, s, n);
+	out[n] = '\0';
+	*p = e;
+	return n;
+}
+
+void hd_report_counts(const struct hd_findings *f, size_t counts[HD_SEV_MAX])
 {
 	size_t i;
 
-	for (i = 0; i < rep->findings->n; i++) {
-		const struct hd_finding *f = &rep->findings->v[i];
-		fprintf(out, "%s:%u:%u: %s [%s] %s\n", f->file ? f->file : "-", f->line, f->col,
-			hd_severity_name(f->severity), f->rule->id, f->message);
-	}
-	return 0;
+	memset(counts, 0, sizeof(size_t) * HD_SEV_MAX);
+	for (i = 0; i < f->n; i++)
+		counts[f->v[i].severity]++;
 }

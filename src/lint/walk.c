@@ -1,0 +1,440 @@
+/*
+ * The directory walk and a gitignore matcher.
+ *
+ * gitignore semantics implemented: blank lines and # comments, trailing
+ * spaces, "!" negation (last match wins), a trailing "/" matching only
+ * directories, a "/" at the start or in the middle anchoring the pattern to
+ * the .gitignore's directory (otherwise it matches a name at any depth),
+ * "*", "?", "[...]" not crossing "/", and "**" spanning directories.  A file
+ * under an ignored directory is ignored (the walk does not descend).
+ */
+#include "core/common.h"
+#include "core/buf.h"
+#include "lint/walk.h"
+
+#include <dirent.h>
+#include <sys/stat.h>
+
+struct ignore_pat {
+	char *base;    /* directory of the .gitignore, "" for the root, no trailing slash */
+	char *pat;     /* without leading "/" and trailing "/" */
+	bool negate;
+	bool dir_only;
+	bool anchored; /* contains a slash: match against the path from base */
+};
+
+struct hd_ignore {
+	struct ignore_pat *v;
+	size_t n, alloc;
+};
+
+struct hd_ignore *hd_ignore_new(void)
+{
+	return hd_calloc(1, sizeof(struct hd_ignore));
+}
+
+void hd_ignore_free(struct hd_ignore *ig)
+{
+	size_t i;
+
+	if (!ig)
+		return;
+	for (i = 0; i < ig->n; i++) {
+		hd_free(ig->v[i].base);
+		hd_free(ig->v[i].pat);
+	}
+	hd_free(ig->v);
+	hd_free(ig);
+}
+
+int hd_ignore_add(struct hd_ignore *ig, const char *base, const char *text, size_t len)
+{
+	const char *p = text, *e = text + len;
+
+	while (p < e) {
+		const char *nl = memchr(p, '\n', (size_t)(e - p));
+		const char *le = nl ? nl : e, *s = p;
+		struct ignore_pat *x;
+		size_t n;
+
+		p = nl ? nl + 1 : e;
+		if (le > s && le[-1] == '\r')
+			le--;
+		/* Trailing spaces are ignored unless escaped. */
+		while (le > s && le[-1] == ' ' && !(le - 1 > s && le[-2] == '\\'))
+			le--;
+		if (le == s || *s == '#')
+			continue;
+		if (HD_GROW(ig->v, ig->alloc, ig->n + 1) < 0)
+			return -HD_ENOMEM;
+		x = &ig->v[ig->n];
+		memset(x, 0, sizeof(*x));
+		if (*s == '!') {
+			x->negate = true;
+			s++;
+		} else if (*s == '\\' && s + 1 < le && (s[1] == '!' || s[1] == '#')) {
+			s++;
+		}
+		if (le > s && le[-1] == '/') {
+			x->dir_only = true;
+			le--;
+		}
+		if (le > s && *s == '/') {
+			x->anchored = true;
+			s++;
+		}
+		if (le == s)
+			continue;
+		n = (size_t)(le - s);
+		if (memchr(s, '/', n))
+			x->anchored = true;
+		x->pat = hd_strndup(s, n);
+		x->base = hd_strdup(base);
+		if (!x->pat || !x->base) {
+			hd_free(x->pat);
+			hd_free(x->base);
+			return -HD_ENOMEM;
+		}
+		ig->n++;
+	}
+	return 0;
+}
+
+static bool class_match(const char **pp, char c)
+{
+	const char *p = *pp + 1;
+	bool neg = false, ok = false;
+
+	if (*p == '!' || *p == '^') {
+		neg = true;
+		p++;
+	}
+	if (*p == ']') {
+		ok = c == ']';
+		p++;
+	}
+	while (*p && *p != ']') {
+		if (p[1] == '-' && p[2] && p[2] != ']') {
+			if (c >= p[0] && c <= p[2])
+				ok = true;
+			p += 3;
+		} else {
+			if (c == *p)
+				ok = true;
+			p++;
+		}
+	}
+	if (*p != ']')
+		return false;
+	*pp = p + 1;
+	return ok != neg;
+}
+
+/* Iterative glob with backtracking for * and **; linear-ish in practice. */
+static bool glob(const char *p, const char *s, unsigned depth)
+{
+	if (depth > 32)
+		return false;
+	while (*p) {
+		if (p[0] == '*' && p[1] == '*') {
+			const char *rest = p + 2;
+
+			/* "**" followed by "/" matches zero or more directories. */
+			if (*rest == '/') {
+				rest++;
+				for (const char *t = s;; t++) {
+					if ((t == s || t[-1] == '/') && glob(rest, t, depth + 1))
+						return true;
+					if (!*t)
+						return false;
+				}
+			}
+			for (const char *t = s;; t++) {
+				if (glob(rest, t, depth + 1))
+					return true;
+				if (!*t)
+					return false;
+			}
+		}
+		if (*p == '*') {
+			p++;
+			for (const char *t = s;; t++) {
+				if (glob(p, t, depth + 1))
+					return true;
+				if (!*t || *t == '/')
+					return false;
+			}
+		}
+		if (!*s)
+			return false;
+		if (*p == '?') {
+			if (*s == '/')
+				return false;
+		} else if (*p == '[') {
+			const char *q = p;
+
+			if (*s == '/' || !class_match(&q, *s))
+				return false;
+			p = q;
+			s++;
+			continue;
+		} else if (*p == '\\' && p[1]) {
+			p++;
+			if (*p != *s)
+				return false;
+		} else if (*p != *s) {
+			return false;
+		}
+		p++;
+		s++;
+	}
+	return *s == '\0';
+}
+
+bool hd_glob_match(const char *pat, const char *s) { return glob(pat, s, 0); }
+
+int hd_ignore_match(const struct hd_ignore *ig, const char *relpath, bool is_dir)
+{
+	size_t i;
+	int ignored = 0;
+
+	if (!ig)
+		return 0;
+	for (i = 0; i < ig->n; i++) {
+		const struct ignore_pat *x = &ig->v[i];
+		const char *rel = relpath;
+		size_t bl = strlen(x->base);
+		bool m;
+
+		if (x->dir_only && !is_dir)
+			continue;
+		if (bl) {
+			if (strncmp(relpath, x->base, bl) != 0 || relpath[bl] != '/')
+				continue;
+			rel = relpath + bl + 1;
+		}
+		if (x->anchored) {
+			m = glob(x->pat, rel, 0);
+		} else {
+			const char *name = strrchr(rel, '/');
+			m = glob(x->pat, name ? name + 1 : rel, 0);
+		}
+		if (m)
+			ignored = !x->negate;
+	}
+	return ignored;
+}
+
+void hd_walk_init(struct hd_walk *w) { memset(w, 0, sizeof(*w)); }
+
+void hd_walk_release(struct hd_walk *w)
+{
+	size_t i;
+
+	if (!w)
+		return;
+	for (i = 0; i < w->n; i++)
+		hd_free(w->v[i].path);
+	for (i = 0; i < w->n_errors; i++)
+		hd_free(w->errors[i]);
+	hd_free(w->v);
+	hd_free(w->errors);
+	hd_walk_init(w);
+}
+
+static int walk_error(struct hd_walk *w, const char *path, const char *why)
+{
+	char *s;
+
+	if (HD_GROW(w->errors, w->alloc_errors, w->n_errors + 1) < 0)
+		return -HD_ENOMEM;
+	s = hd_asprintf("%s: %s", path, why);
+	if (!s)
+		return -HD_ENOMEM;
+	w->errors[w->n_errors++] = s;
+	return 0;
+}
+
+static int add_item(struct hd_walk *w, const char *path, const struct hd_lint_kind *k, bool is_explicit)
+{
+	char *p;
+
+	if (HD_GROW(w->v, w->alloc, w->n + 1) < 0)
+		return -HD_ENOMEM;
+	/* Paths below "./" are shown without the prefix, as linters do. */
+	while (path[0] == '.' && path[1] == '/' && path[2])
+		path += 2;
+	p = hd_strdup(path);
+	if (!p)
+		return -HD_ENOMEM;
+	w->v[w->n].path = p;
+	w->v[w->n].kind = k;
+	w->v[w->n].is_explicit = is_explicit;
+	w->n++;
+	return 0;
+}
+
+static bool skip_dir_name(const char *name)
+{
+	static const char *const skip[] = {
+		".git", ".hg", ".svn", "node_modules", "vendor", "third_party", "bower_components",
+		".venv", "venv", "__pycache__", ".tox", ".terraform", ".cache", ".idea",
+	};
+	size_t i;
+
+	for (i = 0; i < HD_ARRAY_SIZE(skip); i++) {
+		if (strcmp(name, skip[i]) == 0)
+			return true;
+	}
+	return false;
+}
+
+static int load_ignore_file(struct hd_ignore *ig, const char *file, const char *base)
+{
+	struct hd_buf b = HD_BUF_INIT(1024 * 1024);
+	int r;
+
+	r = hd_buf_read_file(&b, file);
+	if (r == 0)
+		r = hd_ignore_add(ig, base, b.buf, b.len);
+	else if (r != -HD_ENOMEM)
+		r = 0; /* absent or unreadable ignore files are simply not used */
+	hd_buf_release(&b);
+	return r;
+}
+
+static int strcmp_ptr(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+struct walk_state {
+	struct hd_walk *w;
+	struct hd_ignore *ig;
+	const char *root;   /* as given */
+	size_t root_len;
+};
+
+static int walk_dir(struct walk_state *st, struct hd_buf *path, size_t rel_off, unsigned depth)
+{
+	DIR *d;
+	struct dirent *de;
+	char **names = NULL;
+	size_t n = 0, alloc = 0, i, len = path->len;
+	int r = 0;
+
+	if (depth > HD_MAX_WALK_DEPTH)
+		return walk_error(st->w, path->buf, "directory tree too deep; not descending");
+	/* This directory's .gitignore applies to everything below it. */
+	{
+		char *base = hd_strdup(rel_off < len ? path->buf + rel_off : "");
+
+		if (!base)
+			return -HD_ENOMEM;
+		r = hd_buf_addstr(path, "/.gitignore");
+		if (r >= 0)
+			r = load_ignore_file(st->ig, path->buf, base);
+		hd_free(base);
+	}
+	path->len = len;
+	path->buf[len] = '\0';
+	if (r < 0)
+		return r;
+	d = opendir(path->buf);
+	if (!d)
+		return walk_error(st->w, path->buf, strerror(errno));
+	while ((de = readdir(d))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		if (HD_GROW(names, alloc, n + 1) < 0 || !(names[n] = hd_strdup(de->d_name))) {
+			r = -HD_ENOMEM;
+			break;
+		}
+		n++;
+	}
+	closedir(d);
+	/* Sorted, so the output order does not depend on the file system. */
+	if (n > 1)
+		qsort(names, n, sizeof(*names), strcmp_ptr);
+	for (i = 0; r >= 0 && i < n; i++) {
+		struct stat sb;
+		bool is_dir;
+		const char *rel;
+
+		path->len = len;
+		path->buf[len] = '\0';
+		r = hd_buf_addch(path, '/');
+		if (r >= 0)
+			r = hd_buf_addstr(path, names[i]);
+		if (r < 0)
+			break;
+		if (lstat(path->buf, &sb) != 0)
+			continue;
+		if (S_ISLNK(sb.st_mode)) {
+			/* Links to files are followed; links to directories are not. */
+			if (stat(path->buf, &sb) != 0 || S_ISDIR(sb.st_mode))
+				continue;
+		}
+		is_dir = S_ISDIR(sb.st_mode);
+		rel = path->buf + (rel_off < path->len ? rel_off : path->len);
+		if (hd_ignore_match(st->ig, rel, is_dir))
+			continue;
+		if (is_dir) {
+			if (skip_dir_name(names[i]))
+				continue;
+			r = walk_dir(st, path, rel_off, depth + 1);
+		} else if (S_ISREG(sb.st_mode)) {
+			const struct hd_lint_kind *k = hd_lint_detect(path->buf, NULL, 0, false);
+
+			if (k)
+				r = add_item(st->w, path->buf, k, false);
+		}
+	}
+	for (i = 0; i < n; i++)
+		hd_free(names[i]);
+	hd_free(names);
+	path->len = len;
+	path->buf[len] = '\0';
+	return r;
+}
+
+int hd_walk_add(struct hd_walk *w, const char *path, const struct hd_lint_kind *fallback)
+{
+	struct stat sb;
+	struct hd_buf b = HD_BUF_INIT(65536);
+	struct walk_state st;
+	int r;
+
+	if (strcmp(path, "-") == 0)
+		return add_item(w, path, fallback, true);
+	if (stat(path, &sb) != 0)
+		return errno == ENOENT ? -HD_ENOENT : errno == EACCES ? -HD_EACCES : -HD_EIO;
+	if (!S_ISDIR(sb.st_mode)) {
+		const struct hd_lint_kind *k = hd_lint_detect(path, NULL, 0, true);
+
+		return add_item(w, path, k ? k : fallback, true);
+	}
+	st.w = w;
+	st.ig = hd_ignore_new();
+	if (!st.ig)
+		return -HD_ENOMEM;
+	st.root = path;
+	st.root_len = strlen(path);
+	r = hd_buf_addstr(&b, path);
+	while (r >= 0 && b.len > 1 && b.buf[b.len - 1] == '/')
+		b.buf[--b.len] = '\0';
+	if (r >= 0) {
+		struct hd_buf ex = HD_BUF_INIT(4096);
+
+		/* A repository root's own excludes apply like a .gitignore. */
+		r = hd_buf_addf(&ex, "%s/.git/info/exclude", b.buf);
+		if (r >= 0)
+			r = load_ignore_file(st.ig, ex.buf, "");
+		hd_buf_release(&ex);
+	}
+	if (r >= 0)
+		r = walk_dir(&st, &b, b.len + 1, 0);
+	hd_ignore_free(st.ig);
+	hd_buf_release(&b);
+	return r;
+}

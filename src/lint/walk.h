@@ -1,0 +1,49 @@
+/*
+ * Directory walk for `hardock lint`: finds lintable files below the given
+ * paths, honouring .gitignore files (and .git/info/exclude at a repository
+ * root), skipping .git, node_modules and other vendored folders, and never
+ * following symbolic links to directories (so link loops cannot hang it).
+ */
+#ifndef HD_LINT_WALK_H
+#define HD_LINT_WALK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "lint/lint.h"
+
+struct hd_walk_item {
+	char *path;                       /* owned */
+	const struct hd_lint_kind *kind;
+	bool is_explicit;                 /* named on the command line */
+};
+
+struct hd_walk {
+	struct hd_walk_item *v;
+	size_t n, alloc;
+	/* Problems met while walking (unreadable directories): "path: reason". */
+	char **errors;
+	size_t n_errors, alloc_errors;
+};
+
+void hd_walk_init(struct hd_walk *w);
+void hd_walk_release(struct hd_walk *w);
+/*
+ * Adds `path`: a file is added if lintable (always, when explicit, as its
+ * detected kind or `fallback` when none matches); a directory is walked.
+ * Returns 0, -HD_ENOENT when the path does not exist, or -HD_ENOMEM.
+ */
+int hd_walk_add(struct hd_walk *w, const char *path, const struct hd_lint_kind *fallback);
+
+/* gitignore pattern matching, exposed for tests. */
+struct hd_ignore;
+struct hd_ignore *hd_ignore_new(void);
+void hd_ignore_free(struct hd_ignore *ig);
+/* Adds the patterns of one .gitignore text; base is the directory they apply to ("" = root). */
+int hd_ignore_add(struct hd_ignore *ig, const char *base, const char *text, size_t len);
+/* 1 ignored, 0 not; path relative to the walk root, without leading "./". */
+int hd_ignore_match(const struct hd_ignore *ig, const char *relpath, bool is_dir);
+/* Shell-style glob with ** as in gitignore; FNM_PATHNAME semantics. */
+bool hd_glob_match(const char *pat, const char *s);
+
+#endif

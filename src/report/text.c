@@ -1,0 +1,110 @@
+/*
+ * The human report: one block per finding with the source line and a caret
+ * under the column, then a summary.  Colours only when asked (the CLI decides:
+ * a TTY without NO_COLOR, or --color).
+ */
+#include "core/common.h"
+#include "report/report_int.h"
+
+#define C_RESET "\033[0m"
+#define C_BOLD "\033[1m"
+#define C_DIM "\033[2m"
+
+static const char *sev_color(enum hd_severity s)
+{
+	switch (s) {
+	case HD_SEV_ERROR:
+	case HD_SEV_CRITICAL: return "\033[1;31m";
+	case HD_SEV_HIGH: return "\033[31m";
+	case HD_SEV_MEDIUM: return "\033[33m";
+	case HD_SEV_LOW: return "\033[36m";
+	default: return "\033[2m";
+	}
+}
+
+static void print_location(FILE *out, const struct hd_finding *f)
+{
+	if (f->file) {
+		fputs(f->file, out);
+		if (f->line) {
+			fprintf(out, ":%u", f->line);
+			if (f->col)
+				fprintf(out, ":%u", f->col);
+		}
+	}
+	if (f->object)
+		fprintf(out, "%s%s", f->file ? " " : "", f->object);
+	if (f->field)
+		fprintf(out, "%s%s", f->file || f->object ? " " : "", f->field);
+	if (!f->file && !f->object && !f->field)
+		fputs("-", out);
+}
+
+static void print_snippet(FILE *out, const struct hd_finding *f, bool color)
+{
+	uint32_t i, width, col = f->col ? f->col : 1;
+	size_t len = strlen(f->snippet);
+
+	fprintf(out, "  %s%5u |%s ", color ? C_DIM : "", f->line, color ? C_RESET : "");
+	for (i = 0; i < len; i++)
+		fputc(f->snippet[i] == '\t' ? ' ' : (unsigned char)f->snippet[i] < 0x20 ? '?' : f->snippet[i], out);
+	fputc('\n', out);
+	if (col > len + 1)
+		return;
+	width = 1;
+	if (f->end_line == f->line && f->end_col > col)
+		width = f->end_col - col;
+	if (col - 1 + width > len && len >= col)
+		width = (uint32_t)(len - (col - 1));
+	fprintf(out, "  %s      |%s ", color ? C_DIM : "", color ? C_RESET : "");
+	for (i = 1; i < col; i++)
+		fputc(' ', out);
+	if (color)
+		fputs(sev_color(f->severity), out);
+	fputc('^', out);
+	for (i = 1; i < width && i < 240; i++)
+		fputc('~', out);
+	if (color)
+		fputs(C_RESET, out);
+	fputc('\n', out);
+}
+
+int hd_report_text(FILE *out, const struct hd_report *rep)
+{
+	const struct hd_findings *fs = rep->findings;
+	size_t counts[HD_SEV_MAX], i, total = 0;
+	bool first = true;
+
+	for (i = 0; i < fs->n; i++) {
+		const struct hd_finding *f = &fs->v[i];
+
+		print_location(out, f);
+		fprintf(out, ": %s%s%s %s[%s]%s %s\n", rep->color ? sev_color(f->severity) : "",
+			hd_severity_name(f->severity), rep->color ? C_RESET : "", rep->color ? C_BOLD : "",
+			f->rule->id, rep->color ? C_RESET : "", f->message);
+		if (!rep->quiet && f->snippet && f->line)
+			print_snippet(out, f, rep->color);
+	}
+	if (rep->quiet)
+		return 0;
+	hd_report_counts(fs, counts);
+	for (i = 0; i < HD_SEV_MAX; i++)
+		total += counts[i];
+	if (fs->n)
+		fputc('\n', out);
+	if (rep->files_scanned)
+		fprintf(out, "%zu file%s checked, ", rep->files_scanned, rep->files_scanned == 1 ? "" : "s");
+	if (!total) {
+		fputs("no findings\n", out);
+		return 0;
+	}
+	fprintf(out, "%zu finding%s (", total, total == 1 ? "" : "s");
+	for (i = HD_SEV_MAX; i-- > HD_SEV_INFO;) {
+		if (!counts[i])
+			continue;
+		fprintf(out, "%s%zu %s", first ? "" : ", ", counts[i], hd_severity_name((enum hd_severity)i));
+		first = false;
+	}
+	fputs(")\n", out);
+	return 0;
+}
