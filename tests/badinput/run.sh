@@ -1,0 +1,65 @@
+#!/bin/sh
+# Bad input never crashes or hangs hardock: each case must end within its
+# time limit with exit 0, 1 or 2 (never a signal or a sanitizer report), and
+# where the input is unusable the output must say so (file, position, why).
+set -u
+: "${HARDOCK:?}"
+export NO_COLOR=1
+pass=0 fail=0
+tmp=$(mktemp -d)
+trap 'chmod -R u+rwx "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
+cd "$tmp" || exit 1
+
+# run NAME EXPECTED_EXITS GREP_PATTERN -- args...
+run() {
+	name=$1 exits=$2 pattern=$3
+	shift 4
+	timeout 60 "$HARDOCK" "$@" >"$name.out" 2>"$name.err"
+	code=$?
+	ok=1
+	case " $exits " in *" $code "*) ;; *) ok=0 ;; esac
+	if grep -q "Sanitizer\|runtime error:" "$name.err"; then ok=0; fi
+	if [ -n "$pattern" ] && ! grep -qE -- "$pattern" "$name.out" "$name.err"; then ok=0; fi
+	if [ $ok = 1 ]; then
+		pass=$((pass + 1))
+	else
+		fail=$((fail + 1))
+		echo "FAIL $name: exit $code (wanted $exits, output matching '$pattern')"
+		head -c 600 "$name.err"
+		head -c 600 "$name.out"
+	fi
+}
+
+: >empty.Dockerfile
+run empty "0 1" "" -- lint empty.Dockerfile
+head -c 4096 /dev/urandom >binary.Dockerfile
+run binary "2" "parse-error" -- lint binary.Dockerfile
+printf 'FROM alpine:3.20\nRUN echo a\000b\n' >nul.Dockerfile
+run nul "0 1 2" "" -- lint nul.Dockerfile
+printf 'FROM alpine:3.20\nRUN echo \377\376 caf\303\n' >utf8.Dockerfile
+run invalid-utf8 "0 1 2" "" -- lint utf8.Dockerfile
+{ printf 'FROM alpine:3.20\nRUN echo '; head -c 10000000 /dev/zero | tr '\0' 'a'; printf '\n'; } >longline.Dockerfile
+run long-line "0 1" "" -- lint longline.Dockerfile
+{ printf 'FROM alpine:3.20\nRUN true \\\n'; i=0; while [ $i -lt 100000 ]; do printf ' && true \\\n'; i=$((i + 1)); done; printf ' && true\n'; } >cont.Dockerfile
+run continuations "0 1" "" -- lint cont.Dockerfile
+printf 'FROM alpine:3.20\nRUN <<EOF\necho never ends\n' >heredoc.Dockerfile
+run unterminated-heredoc "2" "heredoc.Dockerfile:[0-9]+:[0-9]+.*parse-error" -- lint heredoc.Dockerfile
+printf 'FROM alpine:3.20\nRUN echo "unterminated\nCMD ["a"]\n' >quote.Dockerfile
+run unterminated-quote "0 1 2" "" -- lint quote.Dockerfile
+printf 'FROM alpine:3.20\nFROBNICATE now\n' >unknown.Dockerfile
+run unknown-instruction "2" "unknown.Dockerfile:2:1.*parse-error" -- lint unknown.Dockerfile
+printf 'FROM alpine:3.20\n' >unreadable.Dockerfile
+chmod 000 unreadable.Dockerfile
+if [ "$(id -u)" = 0 ]; then
+	# root reads anything: use a directory named like a Dockerfile instead.
+	mkdir dir.Dockerfile
+	run unreadable "2" "read-error" -- lint dir.Dockerfile/../unreadable.Dockerfile dir.Dockerfile
+else
+	run unreadable "2" "read-error" -- lint unreadable.Dockerfile
+fi
+mkdir -p loop/a && ln -s .. loop/a/up && ln -s ../loop loop/self && printf 'FROM alpine:3.20\n' >loop/a/Dockerfile
+run symlink-loop "0 1" "loop/a/Dockerfile" -- lint --format gnu loop
+run nonexistent "2" "cannot lint" -- lint nope/Dockerfile
+printf 'FROM alpine:3.20\n' | run stdin "0 1" "" -- lint -
+echo "$pass passed, $fail failed"
+[ $fail = 0 ]
