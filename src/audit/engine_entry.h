@@ -19,19 +19,62 @@
 #include "audit/audit.h"
 #include "core/config.h"
 
+struct hd_engine_opts;         /* engine/endpoint.h */
+struct hd_engine_facts;        /* model/engine.h */
+struct hd_engine_audit_status;
+
 struct hd_audit_opts {
 	const struct hd_config *cfg; /* never NULL */
 	const char *root;            /* --root DIR, or NULL for the live system */
 	const char *engine_host;     /* -H/--host value, or NULL: DOCKER_HOST, then the default socket */
 	bool offline;                /* true with --root: live-only checks are SKIP */
+
+	/* Engine audit only; every field optional (NULL / 0 = default). */
+	const struct hd_engine_opts *engine; /* --host/--context/--tls* options, chosen like the
+						docker CLI; when set, engine_host is not used */
+	const struct hd_strlist *containers; /* --container ID/NAME: audit only these */
+	const struct hd_strlist *images;     /* --image REF: audit only these */
+	unsigned parallel;                   /* concurrent requests; 0 = 8 */
+	long timeout_ms;                     /* per request; 0 = 30000 */
+	struct hd_engine_audit_status *status; /* out: errors, notes, facts; NULL to ignore */
 };
 
 /*
- * Audits the engine reachable through o->engine_host (containers, images,
- * swarm settings, /info).  Appends findings to f and one check result per
- * rule and subject to c.  Returns 0, -HD_ECONNECT when the engine cannot be
- * reached, -HD_EUNSUPPORTED when the engine audit is not part of this build,
- * or another negative HD_E*.
+ * What the engine audit tells the command besides findings and checks.  A
+ * non-empty `errors` means the audit is incomplete (the daemon went away or
+ * answered garbage for some objects): print them and exit 2.  `notes` are for
+ * the user (stopped containers audited too, a remote engine, ...).  `facts`
+ * holds /version, /info and the swarm state for the daemon checks; its
+ * `same_host` is false when the engine is not this machine, and then the host
+ * and daemon checks of this machine must not be reported as the engine's.
+ */
+struct hd_engine_audit_status {
+	struct hd_strlist errors;
+	struct hd_strlist notes;
+	struct hd_engine_facts *facts; /* owned; NULL when /info could not be read */
+	size_t containers, images;     /* how many were audited */
+};
+void hd_engine_audit_status_init(struct hd_engine_audit_status *s);
+void hd_engine_audit_status_release(struct hd_engine_audit_status *s);
+
+/*
+ * Connects to the engine of o (o->engine, else o->engine_host) and reads
+ * /version, /info and the swarm state, for `hardock audit daemon`.  Returns 0
+ * with *ret set (free with hd_engine_facts_free()), or a negative HD_E* with
+ * *errmsg (owned by the caller) saying why: no socket, permission denied
+ * (root-equivalent access), not a Docker engine, ...
+ */
+int hd_engine_facts_fetch(const struct hd_audit_opts *o, struct hd_engine_facts **ret, char **errmsg);
+
+/*
+ * Audits the engine reachable through o->engine (or o->engine_host):
+ * containers in every state, images, swarm settings, /info.  Appends findings
+ * to f and one check result per rule and subject to c (subjects "container
+ * NAME", "image REF", "engine").  Returns 0 (check o->status->errors for what
+ * could not be read), -HD_ECONNECT / -HD_ENOENT / -HD_EACCES / -HD_EPROTO when
+ * the engine cannot be used at all (the reason is in o->status->errors),
+ * -HD_EUNSUPPORTED when the engine audit is not part of this build, or
+ * another negative HD_E*.
  */
 int hd_audit_engine(const struct hd_audit_opts *o, struct hd_findings *f, struct hd_checks *c);
 

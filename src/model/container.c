@@ -7,6 +7,7 @@
  */
 #include "core/common.h"
 #include "model/container.h"
+#include "model/live.h"
 
 /* ---- origins and settings ---------------------------------------------- */
 
@@ -385,6 +386,7 @@ void hd_container_spec_free(struct hd_container_spec *c)
 	kvs_release(&c->labels);
 	items_release(&c->command);
 	items_release(&c->processes);
+	hd_live_state_free(c->live);
 	str_release(&c->runtime);
 	hd_origin_release(&c->init.at);
 	hd_free(c->name);

@@ -27,6 +27,8 @@
 #include "core/finding.h"
 #include "model/image_ref.h"
 
+struct hd_live_state; /* model/live.h */
+
 /* Where a setting came from. */
 struct hd_origin {
 	const char *file;   /* borrowed from the spec's strings (spec->file) or NULL */
@@ -254,6 +256,7 @@ struct hd_container_spec {
 	struct hd_kvs labels;
 	struct hd_items command;        /* entrypoint + command words, for process checks */
 	struct hd_items processes;      /* live: process command lines from the engine's top */
+	struct hd_live_state *live;     /* engine only: health, restarts, exec sessions, top (model/live.h); else NULL */
 	struct hd_str_setting runtime;  /* "runc", "runsc", ... */
 	struct hd_flag_setting init;
 };
