@@ -389,6 +389,10 @@ void hd_container_spec_free(struct hd_container_spec *c)
 	hd_live_state_free(c->live);
 	str_release(&c->runtime);
 	hd_origin_release(&c->init.at);
+	items_release(&c->unknown_options);
+	items_release(&c->invalid_options);
+	items_release(&c->opaque_args);
+	str_release(&c->container_name);
 	hd_free(c->name);
 	hd_free(c->file);
 	hd_free(c);

@@ -259,6 +259,19 @@ struct hd_container_spec {
 	struct hd_live_state *live;     /* engine only: health, restarts, exec sessions, top (model/live.h); else NULL */
 	struct hd_str_setting runtime;  /* "runc", "runsc", ... */
 	struct hd_flag_setting init;
+
+	/*
+	 * What the source could not turn into settings, for the rules that
+	 * report it.  unknown_options: options the source does not know, as
+	 * written ("--frobnicate").  invalid_options: known options with a value
+	 * docker would refuse, as "--memory=abc (expected a size such as 512m)".
+	 * opaque_args: words that are variables in option position ("$DOCKER_OPTS",
+	 * "$@"): they may set anything, so a setting's absence is uncertain.
+	 */
+	struct hd_items unknown_options;
+	struct hd_items invalid_options;
+	struct hd_items opaque_args;
+	struct hd_str_setting container_name; /* --name / container_name, or NULL */
 };
 
 struct hd_container_spec *hd_container_spec_new(enum hd_spec_source src, const char *name,
