@@ -25,10 +25,12 @@ struct hd_word {
 	unsigned flags;    /* enum hd_word_flags */
 };
 
+struct hd_arena;
+
 /* How a simple command is joined to the next one. */
 enum hd_sep {
-	HD_SEP_END = 0, /* last command, or newline */
-	HD_SEP_SEMI,    /* ; or newline */
+	HD_SEP_END = 0, /* last command of its list (before EOF, `)`, `}` or a closing backtick) */
+	HD_SEP_SEMI,    /* ; or newline (also ;; and the other case terminators) */
 	HD_SEP_AND,     /* && */
 	HD_SEP_OR,      /* || */
 	HD_SEP_PIPE,    /* | (also |&) */
@@ -36,7 +38,7 @@ enum hd_sep {
 };
 
 struct hd_redir {
-	char *op;          /* ">", ">>", "<", "2>", "&>", "<<<", "<<", ... */
+	char *op;          /* as written with its fd: ">", ">>", "<", "2>", "2>&", "&>", "<<<", "<<", "<<-", ... */
 	struct hd_word target;
 };
 
@@ -60,15 +62,31 @@ struct hd_shell {
 	bool incomplete;         /* unterminated quote/substitution: parsed as far as possible */
 	size_t error_off;        /* where the problem is when incomplete */
 	const char *error;       /* static text naming what was expected, when incomplete */
+
+	struct hd_arena *arena;  /* where every string and array lives */
+	bool own_arena;          /* the arena is freed by hd_shell_release() */
 };
 
 /*
  * Splits text[0..len) into commands.  Reserved words (if then else elif fi
- * for in do done while until case esac { } !) are not commands; `for x in a b`
- * and `case w in` heads are skipped; heredoc bodies are attached to nothing.
+ * for in do done while until case esac { } ! function) are not commands;
+ * `for x in a b` and `case w in` heads and `pat)` patterns are skipped, but
+ * substitutions inside them are split; `f() {` definitions are not commands;
+ * `[[ ... ]]` is one command named "[[".  Heredoc bodies (`<<EOF` up to the
+ * delimiter line) are skipped, except when they feed a shell reading its
+ * script from stdin (`bash <<EOF`, `sh -e <<'X'`): then their commands are
+ * split too, one level deeper.  Nesting beyond HD_MAX_SHELL_DEPTH or more
+ * than HD_MAX_SHELL_WORDS words stop the split and mark it incomplete.
+ * sh is overwritten (any previous content is not freed).
  * Returns 0 (also when incomplete), -HD_ENOMEM or -HD_ETOOBIG.
  */
 int hd_shell_split(const char *text, size_t len, struct hd_shell *sh);
+/*
+ * The same, allocating everything from arena a (owned by the caller, who
+ * frees it; hd_shell_release() then frees nothing).
+ */
+int hd_shell_split_arena(const char *text, size_t len, struct hd_shell *sh, struct hd_arena *a);
+/* Frees what hd_shell_split() allocated; accepts NULL and a zeroed hd_shell. */
 void hd_shell_release(struct hd_shell *sh);
 
 /* argv[0] with any directory stripped ("/usr/bin/apt-get" -> "apt-get"); "" when argc == 0. */

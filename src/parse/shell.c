@@ -1,0 +1,1205 @@
+/*
+ * The POSIX shell splitter behind model/shell.h: one pass over a RUN body (or
+ * any shell text) that yields its simple commands with their words after
+ * quote removal, redirections and leading assignments, in source order.
+ *
+ * It is a recognizer, not an interpreter: nothing is expanded.  Compound
+ * commands are followed only as far as needed to tell commands from the
+ * reserved words and heads around them (a small stack of open `(`, `{` and
+ * `case`).  Command substitutions and stdin-fed heredoc scripts recurse, one
+ * level deeper each, bounded by HD_MAX_SHELL_DEPTH.  A simple command gets its
+ * slot in sh->cmds when its first token starts, so commands nested in its
+ * words come after it, as in the source.
+ */
+#include "core/common.h"
+#include "core/arena.h"
+#include "model/shell.h"
+
+enum { TERM_EOF = 0, TERM_PAREN = ')', TERM_BACKTICK = '`' };
+
+enum mode {
+	M_NONE,
+	M_FOR_NAME,  /* after `for`/`select`: the variable */
+	M_FOR_IN,    /* after the variable: `in`, `do` or a separator */
+	M_FOR_LIST,  /* the words after `in`, up to ; or newline */
+	M_CASE_WORD, /* after `case`: the subject */
+	M_CASE_IN,   /* after the subject: `in` */
+	M_CASE_PAT,  /* a pattern list up to `)` */
+	M_FUNC_NAME, /* after `function` */
+	M_DBRACKET,  /* inside [[ ... ]] */
+};
+
+enum ctx { C_PAREN, C_BRACE, C_CASE };
+
+struct pending_heredoc {
+	char *delim;
+	bool strip;      /* <<- */
+	ssize_t cmd;     /* the command it is attached to, -1 for none */
+	unsigned depth;  /* depth of that command */
+};
+
+struct sp {
+	const char *s;
+	size_t len;      /* the end of what is being parsed (a heredoc body parses a sub-range) */
+	size_t pos;
+	struct hd_shell *sh;
+	struct hd_arena *a;
+	char *tmp;       /* scratch for word text: nested words use it beyond the outer word's bytes */
+	size_t tmp_len, tmp_alloc;
+	struct pending_heredoc *hd;
+	size_t n_hd, alloc_hd;
+	size_t n_words;
+	unsigned bt;     /* > 0 inside a backtick substitution */
+	int err;
+	bool stop;
+};
+
+static void set_incomplete(struct sp *sp, size_t off, const char *msg)
+{
+	if (!sp->sh->incomplete) {
+		sp->sh->incomplete = true;
+		sp->sh->error_off = off;
+		sp->sh->error = msg;
+	}
+}
+
+static void fail(struct sp *sp, int err)
+{
+	if (!sp->err)
+		sp->err = err;
+	sp->stop = true;
+}
+
+static int tmp_add(struct sp *sp, const char *p, size_t n)
+{
+	size_t need;
+
+	if (!hd_size_add(sp->tmp_len, n, &need) || !hd_size_add(need, 1, &need))
+		return -HD_ENOMEM;
+	if (need > sp->tmp_alloc) {
+		if (HD_GROW(sp->tmp, sp->tmp_alloc, need) < 0) {
+			fail(sp, -HD_ENOMEM);
+			return -HD_ENOMEM;
+		}
+	}
+	memcpy(sp->tmp + sp->tmp_len, p, n);
+	sp->tmp_len += n;
+	return 0;
+}
+
+static inline int tmp_addch(struct sp *sp, char c)
+{
+	if (sp->tmp_len + 1 < sp->tmp_alloc) {
+		sp->tmp[sp->tmp_len++] = c;
+		return 0;
+	}
+	return tmp_add(sp, &c, 1);
+}
+
+static inline bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
+
+static inline bool is_meta(char c)
+{
+	switch (c) {
+	case ' ': case '\t': case '\r': case '\n': case ';': case '&': case '|':
+	case '<': case '>': case '(': case ')':
+		return true;
+	default:
+		return false;
+	}
+}
+
+static inline bool is_name_start(char c) { return c == '_' || isalpha((unsigned char)c); }
+static inline bool is_name_char(char c) { return c == '_' || isalnum((unsigned char)c); }
+
+/* Skips blanks and backslash-newline continuations. */
+static void skip_blanks(struct sp *sp)
+{
+	const char *s = sp->s;
+
+	while (sp->pos < sp->len) {
+		char c = s[sp->pos];
+
+		if (is_blank(c)) {
+			sp->pos++;
+		} else if (c == '\\' && sp->pos + 1 < sp->len && s[sp->pos + 1] == '\n') {
+			sp->pos += 2;
+		} else {
+			break;
+		}
+	}
+}
+
+static void parse_list(struct sp *sp, unsigned depth, bool in_subst, int term);
+
+/* Skips a quoted string starting at the quote; returns false when unterminated. */
+static bool skip_quoted(struct sp *sp, char q)
+{
+	const char *s = sp->s;
+
+	sp->pos++;
+	while (sp->pos < sp->len) {
+		char c = s[sp->pos];
+
+		if (c == q) {
+			sp->pos++;
+			return true;
+		}
+		if (c == '\\' && q == '"' && sp->pos + 1 < sp->len)
+			sp->pos++;
+		sp->pos++;
+	}
+	return false;
+}
+
+/*
+ * Skips to the bracket closing one already open (`${`, `$((`), counting the
+ * same brackets and skipping quotes; sp->pos ends after it.
+ */
+static bool skip_balanced(struct sp *sp, char open, char close, unsigned level)
+{
+	const char *s = sp->s;
+
+	while (sp->pos < sp->len) {
+		char c = s[sp->pos];
+
+		if (c == '\\') {
+			sp->pos += 2;
+			continue;
+		}
+		if (c == '\'' || c == '"') {
+			if (!skip_quoted(sp, c))
+				return false;
+			continue;
+		}
+		sp->pos++;
+		if (c == open) {
+			level++;
+		} else if (c == close) {
+			if (--level == 0)
+				return true;
+		}
+	}
+	if (sp->pos > sp->len)
+		sp->pos = sp->len;
+	return false;
+}
+
+/* Skips `$((` ... `))` or `((` ... `))`; pos is on the first '('. */
+static void skip_arith(struct sp *sp)
+{
+	size_t start = sp->pos;
+
+	sp->pos += 2;
+	if (!skip_balanced(sp, '(', ')', 2))
+		set_incomplete(sp, start, "expected '))' to close an arithmetic expression");
+}
+
+/*
+ * Handles a `$` at sp->pos (inside double quotes when dq): appends its raw
+ * text to the word and parses command substitutions.  Returns the word flags
+ * it adds.
+ */
+static unsigned lex_dollar(struct sp *sp, unsigned depth, bool dq)
+{
+	const char *s = sp->s;
+	size_t start = sp->pos;
+	char c;
+
+	if (sp->pos + 1 >= sp->len) {
+		sp->pos++;
+		tmp_addch(sp, '$');
+		return 0;
+	}
+	c = s[sp->pos + 1];
+	if (c == '(') {
+		if (sp->pos + 2 < sp->len && s[sp->pos + 2] == '(') {
+			sp->pos++;
+			skip_arith(sp);
+		} else {
+			unsigned bt = sp->bt;
+
+			sp->pos += 2;
+			sp->bt = 0;
+			parse_list(sp, depth + 1, true, TERM_PAREN);
+			sp->bt = bt;
+		}
+		tmp_add(sp, s + start, sp->pos - start);
+		return HD_WORD_EXPANSION;
+	}
+	if (c == '{') {
+		sp->pos += 2;
+		if (!skip_balanced(sp, '{', '}', 1))
+			set_incomplete(sp, start, "expected '}' to close '${'");
+		tmp_add(sp, s + start, sp->pos - start);
+		return HD_WORD_EXPANSION;
+	}
+	if (is_name_start(c)) {
+		sp->pos += 2;
+		while (sp->pos < sp->len && is_name_char(s[sp->pos]))
+			sp->pos++;
+		tmp_add(sp, s + start, sp->pos - start);
+		return HD_WORD_EXPANSION;
+	}
+	if (isdigit((unsigned char)c) || strchr("@*#?$!-", c)) {
+		sp->pos += 2;
+		tmp_add(sp, s + start, 2);
+		return HD_WORD_EXPANSION;
+	}
+	(void)dq;
+	sp->pos++;
+	tmp_addch(sp, '$');
+	return 0;
+}
+
+static unsigned lex_backtick(struct sp *sp, unsigned depth)
+{
+	size_t start = sp->pos;
+
+	sp->pos++;
+	sp->bt++;
+	parse_list(sp, depth + 1, true, TERM_BACKTICK);
+	sp->bt--;
+	tmp_add(sp, sp->s + start, sp->pos - start);
+	return HD_WORD_EXPANSION;
+}
+
+/* Decodes $'...' (pos on the opening quote) into the word. */
+static void lex_ansi_c(struct sp *sp)
+{
+	const char *s = sp->s;
+	size_t start = sp->pos - 1;
+
+	sp->pos++;
+	while (sp->pos < sp->len) {
+		char c = s[sp->pos];
+
+		if (c == '\'') {
+			sp->pos++;
+			return;
+		}
+		if (c == '\\' && sp->pos + 1 < sp->len) {
+			char e = s[sp->pos + 1], d;
+
+			switch (e) {
+			case 'n': d = '\n'; break;
+			case 't': d = '\t'; break;
+			case 'r': d = '\r'; break;
+			case 'a': d = '\a'; break;
+			case 'b': d = '\b'; break;
+			case 'f': d = '\f'; break;
+			case 'v': d = '\v'; break;
+			case 'e': case 'E': d = 27; break;
+			case '\\': case '\'': case '"': case '?': d = e; break;
+			default:
+				tmp_add(sp, s + sp->pos, 2);
+				sp->pos += 2;
+				continue;
+			}
+			tmp_addch(sp, d);
+			sp->pos += 2;
+			continue;
+		}
+		tmp_addch(sp, c);
+		sp->pos++;
+	}
+	set_incomplete(sp, start, "expected a closing \"'\"");
+}
+
+/*
+ * Reads one word at sp->pos (which is not a metacharacter).  The word's text
+ * goes to the arena; substitutions inside it are split as it goes.  Returns
+ * false only on OOM.
+ */
+static bool lex_word(struct sp *sp, struct hd_word *w, unsigned depth)
+{
+	const char *s = sp->s;
+	size_t tstart = sp->tmp_len;
+	unsigned flags = 0;
+
+	w->off = sp->pos;
+	while (sp->pos < sp->len && !sp->stop) {
+		char c = s[sp->pos];
+
+		if (is_meta(c))
+			break;
+		switch (c) {
+		case '\\':
+			if (sp->pos + 1 >= sp->len) {
+				sp->pos++;
+				tmp_addch(sp, '\\');
+				break;
+			}
+			if (s[sp->pos + 1] == '\n') {
+				sp->pos += 2;
+				break;
+			}
+			if (sp->bt && s[sp->pos + 1] == '`') {
+				/* \` inside backticks: a nested substitution we do not split. */
+				tmp_addch(sp, '`');
+				sp->pos += 2;
+				flags |= HD_WORD_EXPANSION;
+				break;
+			}
+			flags |= HD_WORD_QUOTED;
+			tmp_addch(sp, s[sp->pos + 1]);
+			sp->pos += 2;
+			break;
+		case '\'': {
+			const char *q;
+			size_t start = sp->pos;
+
+			flags |= HD_WORD_QUOTED;
+			q = memchr(s + sp->pos + 1, '\'', sp->len - sp->pos - 1);
+			if (!q) {
+				tmp_add(sp, s + sp->pos + 1, sp->len - sp->pos - 1);
+				sp->pos = sp->len;
+				set_incomplete(sp, start, "expected a closing \"'\"");
+				break;
+			}
+			tmp_add(sp, s + sp->pos + 1, (size_t)(q - (s + sp->pos + 1)));
+			sp->pos = (size_t)(q - s) + 1;
+			break;
+		}
+		case '"': {
+			size_t start = sp->pos;
+			bool closed = false;
+
+			flags |= HD_WORD_QUOTED;
+			sp->pos++;
+			while (sp->pos < sp->len && !sp->stop) {
+				char d = s[sp->pos];
+
+				if (d == '"') {
+					sp->pos++;
+					closed = true;
+					break;
+				}
+				if (d == '\\' && sp->pos + 1 < sp->len) {
+					char e = s[sp->pos + 1];
+
+					if (e == '\n') {
+						sp->pos += 2;
+					} else if (e == '$' || e == '`' || e == '"' || e == '\\') {
+						tmp_addch(sp, e);
+						sp->pos += 2;
+					} else {
+						tmp_addch(sp, '\\');
+						sp->pos++;
+					}
+					continue;
+				}
+				if (d == '$') {
+					flags |= lex_dollar(sp, depth, true);
+					continue;
+				}
+				if (d == '`') {
+					if (sp->bt) {
+						/* A backtick ends the enclosing substitution first. */
+						closed = true;
+						break;
+					}
+					flags |= lex_backtick(sp, depth);
+					continue;
+				}
+				tmp_addch(sp, d);
+				sp->pos++;
+			}
+			if (!closed)
+				set_incomplete(sp, start, "expected a closing '\"'");
+			break;
+		}
+		case '$':
+			if (sp->pos + 1 < sp->len && s[sp->pos + 1] == '\'') {
+				flags |= HD_WORD_QUOTED;
+				sp->pos++;
+				lex_ansi_c(sp);
+				break;
+			}
+			if (sp->pos + 1 < sp->len && s[sp->pos + 1] == '"') {
+				/* $"..." is a translated string: a double-quoted one here. */
+				sp->pos++;
+				continue;
+			}
+			flags |= lex_dollar(sp, depth, false);
+			break;
+		case '`':
+			if (sp->bt)
+				goto done;
+			flags |= lex_backtick(sp, depth);
+			break;
+		case '*': case '?': case '[':
+			flags |= HD_WORD_GLOB;
+			tmp_addch(sp, c);
+			sp->pos++;
+			break;
+		default:
+			tmp_addch(sp, c);
+			sp->pos++;
+			break;
+		}
+	}
+done:
+	w->end = sp->pos;
+	w->flags = flags;
+	if (sp->err)
+		return false;
+	w->text = hd_arena_strndup(sp->a, sp->tmp + tstart, sp->tmp_len - tstart);
+	sp->tmp_len = tstart;
+	if (!w->text) {
+		fail(sp, -HD_ENOMEM);
+		return false;
+	}
+	if (++sp->n_words > HD_MAX_SHELL_WORDS) {
+		set_incomplete(sp, w->off, "fewer words (too many words)");
+		sp->stop = true;
+	}
+	return true;
+}
+
+static struct hd_cmd *cmd_at(struct sp *sp, ssize_t i) { return &sp->sh->cmds[i]; }
+
+static ssize_t cmd_new(struct sp *sp, size_t off, unsigned depth, bool in_subst)
+{
+	struct hd_shell *sh = sp->sh;
+	struct hd_cmd *c;
+
+	if (HD_ARENA_GROW(sp->a, sh->cmds, sh->alloc_cmds, sh->n_cmds + 1) < 0) {
+		fail(sp, -HD_ENOMEM);
+		return -1;
+	}
+	c = &sh->cmds[sh->n_cmds];
+	memset(c, 0, sizeof(*c));
+	c->depth = depth;
+	c->in_subst = in_subst;
+	c->off = c->end = off;
+	return (ssize_t)sh->n_cmds++;
+}
+
+/* Drops command i, which must be the last one. */
+static void cmd_drop(struct sp *sp, ssize_t i)
+{
+	if (i >= 0 && (size_t)i + 1 == sp->sh->n_cmds)
+		sp->sh->n_cmds--;
+}
+
+static bool cmd_empty(const struct hd_cmd *c) { return !c->argc && !c->n_assigns && !c->n_redirs; }
+
+static void finish_cmd(struct sp *sp, ssize_t *cur, enum hd_sep sep)
+{
+	struct hd_cmd *c;
+
+	if (*cur < 0)
+		return;
+	c = cmd_at(sp, *cur);
+	if (cmd_empty(c)) {
+		cmd_drop(sp, *cur);
+	} else {
+		c->sep = sep;
+		if (sep == HD_SEP_PIPE)
+			sp->sh->has_pipe = true;
+	}
+	*cur = -1;
+}
+
+/*
+ * The per-command arrays (argv, assigns, redirs) do not store a capacity: it
+ * is implied by the count, as they grow by doubling from 4.
+ */
+static size_t implied_cap(size_t n)
+{
+	size_t c = 4;
+
+	if (n == 0)
+		return 0;
+	while (c < n)
+		c *= 2;
+	return c;
+}
+
+static int grow_implied(struct sp *sp, void **v, size_t n, size_t elem)
+{
+	size_t cap = implied_cap(n);
+
+	if (n < cap)
+		return 0;
+	if (hd_arena_grow(sp->a, v, &cap, n + 1, elem) < 0) {
+		fail(sp, -HD_ENOMEM);
+		return -HD_ENOMEM;
+	}
+	return 0;
+}
+
+static int add_word(struct sp *sp, struct hd_word **v, size_t *n, const struct hd_word *w)
+{
+	if (grow_implied(sp, (void **)v, *n, sizeof(**v)) < 0)
+		return -HD_ENOMEM;
+	(*v)[(*n)++] = *w;
+	return 0;
+}
+
+static bool word_is(const struct hd_word *w, const char *lit)
+{
+	return w->flags == 0 && strcmp(w->text, lit) == 0;
+}
+
+/* NAME=, NAME+=, NAME[sub]= written unquoted at the start of the word. */
+static bool is_assignment(const struct sp *sp, const struct hd_word *w)
+{
+	const char *s = sp->s;
+	size_t i = w->off;
+
+	if (i >= w->end || !is_name_start(s[i]))
+		return false;
+	while (i < w->end && is_name_char(s[i]))
+		i++;
+	if (i < w->end && s[i] == '[') {
+		while (i < w->end && s[i] != ']')
+			i++;
+		if (i >= w->end)
+			return false;
+		i++;
+	}
+	if (i < w->end && s[i] == '+')
+		i++;
+	return i < w->end && s[i] == '=';
+}
+
+static bool is_shell_name(const char *name)
+{
+	static const char *const shells[] = { "sh", "bash", "dash", "ash", "zsh", "ksh", "mksh" };
+	const char *base = strrchr(name, '/');
+	size_t i;
+
+	base = base ? base + 1 : name;
+	for (i = 0; i < HD_ARRAY_SIZE(shells); i++) {
+		if (strcmp(base, shells[i]) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* A shell that reads its script from stdin: no operand and no -c. */
+static bool reads_script_from_stdin(const struct hd_cmd *c)
+{
+	size_t i;
+
+	if (c->argc == 0 || !is_shell_name(c->argv[0].text))
+		return false;
+	for (i = 1; i < c->argc; i++) {
+		const char *a = c->argv[i].text;
+
+		if (a[0] != '-' && a[0] != '+')
+			return false;
+		if (a[0] == '-' && a[1] != '-' && strchr(a, 'c'))
+			return false;
+	}
+	return true;
+}
+
+/* Reads the bodies of the heredocs opened on the line that just ended. */
+static void read_heredocs(struct sp *sp)
+{
+	struct pending_heredoc *v;
+	size_t n = sp->n_hd, i;
+
+	if (!n)
+		return;
+	v = hd_arena_alloc(sp->a, n * sizeof(*v));
+	if (!v) {
+		fail(sp, -HD_ENOMEM);
+		return;
+	}
+	memcpy(v, sp->hd, n * sizeof(*v));
+	sp->n_hd = 0;
+	for (i = 0; i < n && !sp->stop; i++) {
+		size_t dlen = strlen(v[i].delim), bstart = sp->pos, bend = sp->len, next = sp->len;
+		size_t p = sp->pos;
+
+		while (p < sp->len) {
+			const char *nl = memchr(sp->s + p, '\n', sp->len - p);
+			size_t le = nl ? (size_t)(nl - sp->s) : sp->len, ls = p, lend = le;
+
+			if (v[i].strip) {
+				while (ls < le && sp->s[ls] == '\t')
+					ls++;
+			}
+			if (lend > ls && sp->s[lend - 1] == '\r')
+				lend--;
+			if (lend - ls == dlen && memcmp(sp->s + ls, v[i].delim, dlen) == 0) {
+				bend = p;
+				next = nl ? le + 1 : le;
+				break;
+			}
+			p = nl ? le + 1 : le;
+		}
+		if (v[i].cmd >= 0 && reads_script_from_stdin(cmd_at(sp, v[i].cmd))) {
+			size_t len = sp->len;
+
+			sp->len = bend;
+			sp->pos = bstart;
+			parse_list(sp, v[i].depth + 1, false, TERM_EOF);
+			sp->len = len;
+		}
+		sp->pos = next;
+	}
+}
+
+/* Reads a redirection operator at sp->pos; returns its length or 0. */
+static size_t redir_op_len(const struct sp *sp)
+{
+	const char *s = sp->s + sp->pos;
+	size_t n = sp->len - sp->pos, i = 0;
+
+	while (i < n && isdigit((unsigned char)s[i]))
+		i++;
+	if (i == n)
+		return 0;
+	if (s[i] == '&' && i == 0) {
+		if (i + 1 < n && s[i + 1] == '>')
+			return (i + 2 < n && s[i + 2] == '>') ? 3 : 2;
+		return 0;
+	}
+	if (s[i] == '<') {
+		if (i + 2 < n && s[i + 1] == '<' && s[i + 2] == '<')
+			return i + 3;
+		if (i + 2 < n && s[i + 1] == '<' && s[i + 2] == '-')
+			return i + 3;
+		if (i + 1 < n && (s[i + 1] == '<' || s[i + 1] == '&' || s[i + 1] == '>'))
+			return i + 2;
+		return i + 1;
+	}
+	if (s[i] == '>') {
+		if (i + 1 < n && (s[i + 1] == '>' || s[i + 1] == '&' || s[i + 1] == '|'))
+			return i + 2;
+		return i + 1;
+	}
+	return 0;
+}
+
+/* Parses a redirection (operator and target) into command *cur. */
+static void parse_redir(struct sp *sp, ssize_t *cur, size_t oplen, unsigned depth, bool in_subst)
+{
+	struct hd_redir r;
+	struct hd_cmd *c;
+	size_t start = sp->pos;
+	bool heredoc = false, strip = false;
+
+	if (*cur < 0) {
+		*cur = cmd_new(sp, start, depth, in_subst);
+		if (*cur < 0)
+			return;
+	}
+	r.op = hd_arena_strndup(sp->a, sp->s + sp->pos, oplen);
+	if (!r.op) {
+		fail(sp, -HD_ENOMEM);
+		return;
+	}
+	if (oplen >= 2 && strstr(r.op, "<<") && !strstr(r.op, "<<<")) {
+		heredoc = true;
+		strip = r.op[oplen - 1] == '-';
+	}
+	sp->pos += oplen;
+	skip_blanks(sp);
+	memset(&r.target, 0, sizeof(r.target));
+	if (sp->pos >= sp->len || is_meta(sp->s[sp->pos]) ||
+	    (sp->bt && sp->s[sp->pos] == '`')) {
+		/* `<(cmd)` / `>(cmd)`: process substitution. */
+		if (sp->pos < sp->len && sp->s[sp->pos] == '(' && sp->pos == start + oplen &&
+		    (r.op[0] == '<' || r.op[0] == '>') && oplen == 1) {
+			size_t ps = sp->pos;
+
+			sp->pos++;
+			parse_list(sp, depth + 1, true, TERM_PAREN);
+			r.target.off = ps - 1;
+			r.target.end = sp->pos;
+			r.target.flags = HD_WORD_EXPANSION;
+			r.target.text = hd_arena_strndup(sp->a, sp->s + ps - 1, sp->pos - ps + 1);
+			if (!r.target.text) {
+				fail(sp, -HD_ENOMEM);
+				return;
+			}
+			/* It is a word, not a redirection. */
+			c = cmd_at(sp, *cur);
+			add_word(sp, &c->argv, &c->argc, &r.target);
+			return;
+		}
+		set_incomplete(sp, start, "expected a word after a redirection");
+		return;
+	}
+	if (!lex_word(sp, &r.target, depth))
+		return;
+	c = cmd_at(sp, *cur);
+	if (grow_implied(sp, (void **)&c->redirs, c->n_redirs, sizeof(*c->redirs)) < 0)
+		return;
+	c = cmd_at(sp, *cur);
+	c->redirs[c->n_redirs++] = r;
+	c->end = sp->pos;
+	if (heredoc) {
+		struct pending_heredoc *h;
+
+		if (HD_GROW(sp->hd, sp->alloc_hd, sp->n_hd + 1) < 0) {
+			fail(sp, -HD_ENOMEM);
+			return;
+		}
+		h = &sp->hd[sp->n_hd++];
+		h->delim = r.target.text;
+		h->strip = strip;
+		h->cmd = *cur;
+		h->depth = c->depth;
+	}
+}
+
+static bool is_reserved_simple(const char *t)
+{
+	static const char *const words[] = { "if", "then", "else", "elif", "fi", "do", "done",
+					     "while", "until", "!", "time" };
+	size_t i;
+
+	for (i = 0; i < HD_ARRAY_SIZE(words); i++) {
+		if (strcmp(t, words[i]) == 0)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Parses a command list up to term (EOF, the `)` of `$(`, or a closing
+ * backtick), which it consumes.
+ */
+static void parse_list(struct sp *sp, unsigned depth, bool in_subst, int term)
+{
+	const char *s = sp->s;
+	unsigned char ctx[HD_MAX_SHELL_DEPTH];
+	size_t nctx = 0;
+	unsigned extra = 0; /* open ( and { */
+	enum mode mode = M_NONE;
+	ssize_t cur = -1;
+	size_t start = sp->pos;
+
+	if (depth >= HD_MAX_SHELL_DEPTH) {
+		set_incomplete(sp, sp->pos, "less nesting (too deep)");
+		sp->stop = true;
+		return;
+	}
+	for (;;) {
+		char c;
+		size_t oplen;
+
+		if (sp->stop)
+			return;
+		skip_blanks(sp);
+		if (sp->pos >= sp->len) {
+			finish_cmd(sp, &cur, HD_SEP_END);
+			if (term == TERM_PAREN)
+				set_incomplete(sp, start ? start - 1 : 0, "expected ')' to close '$('");
+			else if (term == TERM_BACKTICK)
+				set_incomplete(sp, start ? start - 1 : 0, "expected a closing '`'");
+			return;
+		}
+		c = s[sp->pos];
+		if (mode == M_DBRACKET && strchr("&|<>()", c)) {
+			/* Operators inside [[ ]] are words of the test. */
+			struct hd_word w;
+			size_t b = sp->pos;
+
+			while (sp->pos < sp->len && strchr("&|<>()", s[sp->pos]) && sp->pos - b < 2)
+				sp->pos++;
+			w.off = b;
+			w.end = sp->pos;
+			w.flags = 0;
+			w.text = hd_arena_strndup(sp->a, s + b, sp->pos - b);
+			if (!w.text) {
+				fail(sp, -HD_ENOMEM);
+				return;
+			}
+			if (cur >= 0) {
+				struct hd_cmd *cm = cmd_at(sp, cur);
+				add_word(sp, &cm->argv, &cm->argc, &w);
+				cm->end = sp->pos;
+			}
+			continue;
+		}
+		if (c == '#') {
+			const char *nl = memchr(s + sp->pos, '\n', sp->len - sp->pos);
+
+			sp->pos = nl ? (size_t)(nl - s) : sp->len;
+			continue;
+		}
+		if (c == '\n') {
+			sp->pos++;
+			finish_cmd(sp, &cur, HD_SEP_SEMI);
+			if (mode == M_FOR_LIST || mode == M_FOR_IN)
+				mode = M_NONE;
+			read_heredocs(sp);
+			continue;
+		}
+		if (c == '`' && sp->bt) {
+			if (term == TERM_BACKTICK) {
+				sp->pos++;
+				finish_cmd(sp, &cur, HD_SEP_END);
+				return;
+			}
+			/* A backtick closing an outer substitution: stop here. */
+			finish_cmd(sp, &cur, HD_SEP_END);
+			if (term == TERM_PAREN)
+				set_incomplete(sp, start ? start - 1 : 0, "expected ')' to close '$('");
+			return;
+		}
+		if (c == ')') {
+			sp->pos++;
+			if (mode == M_CASE_PAT) {
+				mode = M_NONE;
+				continue;
+			}
+			finish_cmd(sp, &cur, HD_SEP_END);
+			if (nctx && ctx[nctx - 1] == C_PAREN) {
+				nctx--;
+				extra--;
+				continue;
+			}
+			if (term == TERM_PAREN)
+				return;
+			continue;
+		}
+		if (c == '(') {
+			if (mode == M_CASE_PAT) {
+				sp->pos++;
+				continue;
+			}
+			if (sp->pos + 1 < sp->len && s[sp->pos + 1] == '(' && cur < 0) {
+				skip_arith(sp);
+				if (mode == M_FOR_NAME)
+					mode = M_NONE;
+				continue;
+			}
+			if (cur < 0) {
+				if (nctx >= HD_ARRAY_SIZE(ctx) || depth + extra + 1 >= HD_MAX_SHELL_DEPTH) {
+					set_incomplete(sp, sp->pos, "less nesting (too deep)");
+					sp->stop = true;
+					return;
+				}
+				ctx[nctx++] = C_PAREN;
+				extra++;
+				sp->pos++;
+				continue;
+			}
+			{
+				struct hd_cmd *cm = cmd_at(sp, cur);
+				size_t p = sp->pos + 1;
+
+				while (p < sp->len && is_blank(s[p]))
+					p++;
+				if (cm->argc == 1 && !cm->n_assigns && !cm->n_redirs && p < sp->len &&
+				    s[p] == ')' && (size_t)cur + 1 == sp->sh->n_cmds) {
+					/* name() { ...: a function definition, not a command. */
+					cmd_drop(sp, cur);
+					cur = -1;
+					sp->pos = p + 1;
+					continue;
+				}
+			}
+			sp->pos++;
+			continue;
+		}
+		if (c == ';') {
+			if (sp->pos + 1 < sp->len && (s[sp->pos + 1] == ';' || s[sp->pos + 1] == '&')) {
+				sp->pos += 2;
+				if (sp->pos < sp->len && s[sp->pos] == '&')
+					sp->pos++;
+				finish_cmd(sp, &cur, HD_SEP_SEMI);
+				if (nctx && ctx[nctx - 1] == C_CASE)
+					mode = M_CASE_PAT;
+				continue;
+			}
+			sp->pos++;
+			finish_cmd(sp, &cur, HD_SEP_SEMI);
+			if (mode == M_FOR_LIST || mode == M_FOR_IN)
+				mode = M_NONE;
+			continue;
+		}
+		if (c == '|') {
+			sp->pos++;
+			if (mode == M_CASE_PAT)
+				continue;
+			if (sp->pos < sp->len && s[sp->pos] == '|') {
+				sp->pos++;
+				finish_cmd(sp, &cur, HD_SEP_OR);
+			} else {
+				if (sp->pos < sp->len && s[sp->pos] == '&')
+					sp->pos++;
+				finish_cmd(sp, &cur, HD_SEP_PIPE);
+			}
+			continue;
+		}
+		if (c == '&' && !(sp->pos + 1 < sp->len && s[sp->pos + 1] == '>')) {
+			sp->pos++;
+			if (sp->pos < sp->len && s[sp->pos] == '&') {
+				sp->pos++;
+				finish_cmd(sp, &cur, HD_SEP_AND);
+			} else {
+				finish_cmd(sp, &cur, HD_SEP_BG);
+			}
+			continue;
+		}
+		oplen = redir_op_len(sp);
+		if (oplen) {
+			if (mode != M_NONE && mode != M_DBRACKET) {
+				/* A redirection in a head: not expected; resume as a command. */
+				mode = M_NONE;
+			}
+			parse_redir(sp, &cur, oplen, depth + extra, in_subst);
+			continue;
+		}
+
+		/* A word. */
+		{
+			struct hd_word w;
+			struct hd_cmd *cm;
+
+			switch (mode) {
+			case M_NONE:
+			case M_DBRACKET:
+				break;
+			case M_FOR_NAME:
+				if (!lex_word(sp, &w, depth + extra))
+					return;
+				mode = M_FOR_IN;
+				continue;
+			case M_FOR_IN:
+				if (!lex_word(sp, &w, depth + extra))
+					return;
+				mode = word_is(&w, "in") ? M_FOR_LIST : M_NONE;
+				continue;
+			case M_FOR_LIST:
+				if (!lex_word(sp, &w, depth + extra))
+					return;
+				continue;
+			case M_CASE_WORD:
+				if (!lex_word(sp, &w, depth + extra))
+					return;
+				mode = M_CASE_IN;
+				continue;
+			case M_CASE_IN:
+				if (!lex_word(sp, &w, depth + extra))
+					return;
+				if (word_is(&w, "in") && nctx < HD_ARRAY_SIZE(ctx)) {
+					ctx[nctx++] = C_CASE;
+					mode = M_CASE_PAT;
+				} else {
+					mode = M_NONE;
+				}
+				continue;
+			case M_CASE_PAT:
+				if (!lex_word(sp, &w, depth + extra))
+					return;
+				if (word_is(&w, "esac")) {
+					if (nctx && ctx[nctx - 1] == C_CASE)
+						nctx--;
+					mode = M_NONE;
+				}
+				continue;
+			case M_FUNC_NAME: {
+				size_t p;
+
+				if (!lex_word(sp, &w, depth + extra))
+					return;
+				mode = M_NONE;
+				p = sp->pos;
+				while (p < sp->len && is_blank(s[p]))
+					p++;
+				if (p < sp->len && s[p] == '(') {
+					p++;
+					while (p < sp->len && is_blank(s[p]))
+						p++;
+					if (p < sp->len && s[p] == ')')
+						sp->pos = p + 1;
+				}
+				continue;
+			}
+			}
+
+			if (cur < 0) {
+				cur = cmd_new(sp, sp->pos, depth + extra, in_subst);
+				if (cur < 0)
+					return;
+			}
+			if (!lex_word(sp, &w, depth + extra))
+				return;
+			cm = cmd_at(sp, cur);
+			if (mode == M_DBRACKET) {
+				add_word(sp, &cm->argv, &cm->argc, &w);
+				cm = cmd_at(sp, cur);
+				cm->end = w.end;
+				if (word_is(&w, "]]"))
+					mode = M_NONE;
+				continue;
+			}
+			if (cmd_empty(cm) && (w.flags & ~HD_WORD_GLOB) == 0) {
+				const char *t = w.text;
+				bool reserved = true;
+
+				if (is_reserved_simple(t)) {
+					/* Not a command. */
+				} else if (strcmp(t, "{") == 0) {
+					if (nctx >= HD_ARRAY_SIZE(ctx) || depth + extra + 1 >= HD_MAX_SHELL_DEPTH) {
+						set_incomplete(sp, w.off, "less nesting (too deep)");
+						sp->stop = true;
+						return;
+					}
+					ctx[nctx++] = C_BRACE;
+					extra++;
+				} else if (strcmp(t, "}") == 0) {
+					if (nctx && ctx[nctx - 1] == C_BRACE) {
+						nctx--;
+						extra--;
+					}
+				} else if (strcmp(t, "for") == 0 || strcmp(t, "select") == 0) {
+					mode = M_FOR_NAME;
+				} else if (strcmp(t, "case") == 0) {
+					mode = M_CASE_WORD;
+				} else if (strcmp(t, "esac") == 0) {
+					if (nctx && ctx[nctx - 1] == C_CASE)
+						nctx--;
+				} else if (strcmp(t, "function") == 0) {
+					mode = M_FUNC_NAME;
+				} else if (strcmp(t, "[[") == 0) {
+					mode = M_DBRACKET;
+					reserved = false;
+				} else {
+					reserved = false;
+				}
+				if (reserved) {
+					cmd_drop(sp, cur);
+					cur = -1;
+					continue;
+				}
+			}
+			cm = cmd_at(sp, cur);
+			if (cm->argc == 0 && is_assignment(sp, &w)) {
+				if (w.end > 0 && s[w.end - 1] == '=' && w.end < sp->len && s[w.end] == '(') {
+					/* NAME=(a b c): an array assignment. */
+					size_t b = w.off;
+
+					sp->pos++;
+					if (!skip_balanced(sp, '(', ')', 1))
+						set_incomplete(sp, w.end, "expected ')' to close an array");
+					w.end = sp->pos;
+					w.text = hd_arena_strndup(sp->a, s + b, sp->pos - b);
+					if (!w.text) {
+						fail(sp, -HD_ENOMEM);
+						return;
+					}
+				}
+				add_word(sp, &cm->assigns, &cm->n_assigns, &w);
+			} else {
+				add_word(sp, &cm->argv, &cm->argc, &w);
+			}
+			cm = cmd_at(sp, cur);
+			cm->end = w.end;
+		}
+	}
+}
+
+int hd_shell_split_arena(const char *text, size_t len, struct hd_shell *sh, struct hd_arena *a)
+{
+	struct sp sp;
+
+	memset(sh, 0, sizeof(*sh));
+	sh->arena = a;
+	memset(&sp, 0, sizeof(sp));
+	sp.s = text;
+	sp.len = len;
+	sp.sh = sh;
+	sp.a = a;
+	parse_list(&sp, 0, false, TERM_EOF);
+	/* Heredocs opened on the last line have no body. */
+	hd_free(sp.tmp);
+	hd_free(sp.hd);
+	return sp.err;
+}
+
+int hd_shell_split(const char *text, size_t len, struct hd_shell *sh)
+{
+	struct hd_arena *a = hd_malloc(sizeof(*a));
+	int r;
+
+	if (!a) {
+		memset(sh, 0, sizeof(*sh));
+		return -HD_ENOMEM;
+	}
+	hd_arena_init(a, len * 2 + 1024);
+	r = hd_shell_split_arena(text, len, sh, a);
+	sh->own_arena = true;
+	if (r < 0) {
+		hd_shell_release(sh);
+		return r;
+	}
+	return 0;
+}
+
+void hd_shell_release(struct hd_shell *sh)
+{
+	if (!sh)
+		return;
+	if (sh->own_arena && sh->arena) {
+		hd_arena_release(sh->arena);
+		hd_free(sh->arena);
+	}
+	memset(sh, 0, sizeof(*sh));
+}
+
+const char *hd_cmd_name(const struct hd_cmd *c)
+{
+	const char *s, *slash;
+
+	if (!c || c->argc == 0)
+		return "";
+	s = c->argv[0].text;
+	slash = strrchr(s, '/');
+	return slash ? slash + 1 : s;
+}
+
+bool hd_cmd_has_arg(const struct hd_cmd *c, const char *arg)
+{
+	size_t i;
+
+	for (i = 1; c && i < c->argc; i++) {
+		if (strcmp(c->argv[i].text, arg) == 0)
+			return true;
+	}
+	return false;
+}
+
+bool hd_cmd_has_opt(const struct hd_cmd *c, char short_opt, const char *long_opt)
+{
+	size_t i, ln = long_opt ? strlen(long_opt) : 0;
+
+	for (i = 1; c && i < c->argc; i++) {
+		const char *a = c->argv[i].text;
+
+		if (a[0] != '-')
+			continue;
+		if (a[1] == '-') {
+			const char *name = a + 2;
+
+			if (a[2] == '\0')
+				break; /* "--": operands follow */
+			if (long_opt) {
+				const char *lo = long_opt;
+				size_t n = ln;
+
+				if (lo[0] == '-' && lo[1] == '-') {
+					lo += 2;
+					n -= 2;
+				}
+				if (strncmp(name, lo, n) == 0 && (name[n] == '\0' || name[n] == '='))
+					return true;
+			}
+			continue;
+		}
+		if (short_opt && a[1] && strchr(a + 1, short_opt))
+			return true;
+	}
+	return false;
+}
