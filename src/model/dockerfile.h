@@ -20,6 +20,7 @@
 #include "model/image_ref.h"
 #include "model/shell.h"
 
+/* A range in the file: 1-based lines and byte columns; end_col is one past the last byte. */
 struct hd_span {
 	uint32_t line, col, end_line, end_col;
 };
@@ -52,15 +53,18 @@ const char *hd_instr_name(enum hd_instr_kind k); /* "FROM", ... */
 struct hd_flag {
 	char *name;         /* without dashes: "from", "chown", "mount" */
 	char *value;        /* as written (NULL for a bare --flag); */
-	char *expanded;     /* value with ARG/ENV substituted (== value's text when none) */
+	char *expanded;     /* value with ARG/ENV substituted (== value's text when none); NULL when value is */
 	struct hd_span span;
+	bool unresolved;    /* a variable in it has no known value: expanded keeps it as written */
 };
 
 /* One argument of an instruction (a word of the shell form, or a JSON element). */
 struct hd_arg {
 	char *raw;          /* as written, quotes removed for JSON form */
-	char *value;        /* with ARG/ENV substituted where BuildKit substitutes */
+	char *value;        /* with ARG/ENV substituted where BuildKit substitutes (quotes
+	                       removed there too); the same text as raw elsewhere */
 	struct hd_span span;
+	bool unresolved;    /* a variable in it has no known value: value keeps it as written */
 };
 
 /* KEY=VALUE pairs of ENV, LABEL, ARG (value NULL for `ARG NAME` without default). */
@@ -70,14 +74,17 @@ struct hd_kv {
 	char *expanded;     /* value after substitution; NULL when value is NULL */
 	struct hd_span span;       /* the whole pair */
 	struct hd_span value_span; /* the value alone (the key's when no value) */
+	bool unresolved;           /* a variable in the value has no known value */
 };
 
 struct hd_heredoc {
 	char *delim;        /* the word after << */
 	bool quoted;        /* <<'EOF' or <<"EOF": no expansion in the body */
 	bool strip_tabs;    /* <<-EOF */
-	char *body;         /* the lines between the marker and the delimiter */
+	char *body;         /* the lines between the marker and the delimiter, each ending in '\n' */
 	uint32_t body_line; /* line of the first body line */
+	uint32_t end_line;  /* line of the delimiter (the last line read when unterminated) */
+	bool terminated;    /* false when the file ended before the delimiter */
 };
 
 enum hd_cmd_form {
@@ -116,7 +123,15 @@ struct hd_instr {
 	 * The command of RUN (shell form, including heredoc bodies run as scripts),
 	 * CMD/ENTRYPOINT in shell form and HEALTHCHECK CMD: split into shell
 	 * commands.  Word offsets are into `text`; hd_instr_offset_pos() maps them
-	 * back to the file.  NULL for exec form or when there is no command.
+	 * back to the file.  NULL for exec form, when there is no command, when
+	 * the SHELL in effect is not a POSIX shell (powershell, cmd), or when a
+	 * heredoc script starts with a non-shell #! line.
+	 *
+	 * `text` is what BuildKit hands to the shell: the command after the
+	 * flags with continuations joined; for `RUN <<EOF` alone, the heredoc
+	 * body; for other commands with heredocs, the command, a newline, then
+	 * each body followed by its delimiter.  It is set (and mapped) for
+	 * shell-form CMD/ENTRYPOINT/HEALTHCHECK too.
 	 */
 	struct hd_shell *shell;
 	char *text;               /* the joined command text that was split */
@@ -131,7 +146,7 @@ struct hd_instr {
 	bool healthcheck_none;
 };
 
-/* Maps an offset in instr->text to a file position. */
+/* Maps an offset in instr->text to a file position (offsets past the end map to the end). */
 void hd_instr_offset_pos(const struct hd_instr *in, size_t off, uint32_t *line, uint32_t *col);
 /* The span of shell word w of instr (start and end mapped through the segments). */
 struct hd_span hd_instr_word_span(const struct hd_instr *in, const struct hd_word *w);
@@ -157,6 +172,17 @@ struct hd_stage {
 	ssize_t shell_instr;      /* last SHELL instruction in effect, -1 */
 };
 
+/* An ARG or ENV definition, in file order (df->vars). */
+struct hd_var {
+	char *name;
+	char *value;              /* expanded value; NULL when unknown (ARG without default, or built from an unknown) */
+	bool is_env;              /* ENV (else ARG) */
+	size_t instr;             /* index of the defining instruction */
+	uint32_t stage;           /* its stage; (uint32_t)-1 for global ARGs */
+};
+
+struct hd_arena;
+
 struct hd_dockerfile {
 	char *path;
 	struct hd_instr *instrs;
@@ -178,6 +204,16 @@ struct hd_dockerfile {
 	/* Parse errors (the file may still be partly modelled). */
 	struct hd_diag *errors;
 	size_t n_errors;
+
+	/* Every ARG and ENV definition, in order (ENV a=b c=d gives two). */
+	struct hd_var *vars;
+	size_t n_vars;
+
+	/* Number of lines in the file. */
+	uint32_t n_lines;
+
+	/* Where all of the above lives (private). */
+	struct hd_arena *arena;
 };
 
 /*
@@ -188,7 +224,12 @@ struct hd_dockerfile {
 int hd_dockerfile_parse(const char *path, const char *data, size_t len, struct hd_dockerfile **ret);
 void hd_dockerfile_free(struct hd_dockerfile *df);
 
-/* The value of ARG/ENV `name` in effect at instruction i (NULL if unset). */
+/*
+ * The value of ARG/ENV `name` in effect at instruction i (NULL if unset or
+ * unknown), with BuildKit's scoping: ENV (also inherited from a stage used as
+ * base) wins over ARG; global ARGs count only before the first FROM and in
+ * stages that re-declare them.
+ */
 const char *hd_dockerfile_var_at(const struct hd_dockerfile *df, size_t i, const char *name);
 
 #endif

@@ -18,7 +18,12 @@ struct hd_image_ref {
 	bool has_unresolved_var; /* a $VAR could not be resolved */
 	bool is_scratch;
 };
-/* Parses an image reference; returns 0, -HD_EINVAL (malformed) or -HD_ENOMEM. */
+/*
+ * Parses an image reference; returns 0, -HD_EINVAL (malformed) or -HD_ENOMEM.
+ * A reference holding a `$` is not validated: it is filled as well as it can
+ * be, has_unresolved_var is set and 0 returned, so rules can stay quiet.  The
+ * strings are owned by ref; ref is zeroed on failure.
+ */
 int hd_image_ref_parse(const char *s, struct hd_image_ref *ref);
 void hd_image_ref_release(struct hd_image_ref *ref);
 
