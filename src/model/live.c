@@ -30,6 +30,10 @@ void hd_live_state_free(struct hd_live_state *l)
 	}
 	hd_free(l->execs);
 	hd_origin_release(&l->bridge_at);
+	hd_free(l->apparmor_profile);
+	hd_free(l->process_label);
+	hd_free(l->engine_socket);
+	hd_free(l->data_root);
 	hd_free(l);
 }
 

@@ -52,6 +52,23 @@ struct hd_live_state {
 	size_t n_execs, alloc_execs;
 	bool on_default_bridge;    /* attached to the default "bridge" network (docker0) */
 	struct hd_origin bridge_at;/* "NetworkSettings.Networks.bridge" */
+	char *apparmor_profile;    /* AppArmorProfile in effect ("docker-default", "unconfined", "") */
+	char *process_label;       /* SELinux ProcessLabel in effect, or NULL */
+
+	/*
+	 * What the engine says about its host (from /info), so that container
+	 * rules judge a live container against the engine it runs on: AppArmor
+	 * and SELinux checks do not apply where the host has neither, and the
+	 * socket and data root are where this daemon really keeps them, not only
+	 * at the default paths.  host_known is false when /info was not read.
+	 */
+	bool host_known;
+	bool host_apparmor;        /* the engine's host enforces AppArmor */
+	bool host_selinux;         /* the engine runs with SELinux support */
+	bool host_userns;          /* the daemon remaps users (userns-remap) */
+	bool host_rootless;        /* the daemon runs rootless */
+	char *engine_socket;       /* the unix socket hardock reached the engine on, or NULL (TCP) */
+	char *data_root;           /* DockerRootDir, e.g. "/var/lib/docker" */
 };
 
 struct hd_live_state *hd_live_state_new(void);

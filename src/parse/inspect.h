@@ -1,0 +1,90 @@
+/*
+ * Readers of the Engine API's JSON answers (v1.41): container and image
+ * inspect, top, exec inspect, the container and image lists, /version,
+ * /info, /nodes, /networks, /services and /secrets.  They turn the engine's
+ * syntax into the models (container_spec with its live state, image_spec,
+ * engine_facts); rules never see JSON.
+ *
+ * Every reader takes the raw bytes of one answer.  An answer that is not
+ * JSON, not the expected shape, or has a field of the wrong type is a
+ * protocol error: -HD_EPROTO with reterr_diag->msg naming the object and the
+ * JSON path ("container 'web': HostConfig.Privileged: expected a boolean").
+ * null counts as absent.  Nothing is guessed: a wrong-typed security setting
+ * must not read as "not set".
+ *
+ * Origins of container settings are the container's name as object and the
+ * JSON path in the inspect document as field ("HostConfig.CapAdd[0]").
+ *
+ * Ownership: the returned specs and arrays belong to the caller.
+ */
+#ifndef HD_PARSE_INSPECT_H
+#define HD_PARSE_INSPECT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/err.h"
+#include "model/container.h"
+#include "model/engine.h"
+#include "model/image.h"
+#include "model/live.h"
+
+/* Container inspect -> a new HD_SRC_ENGINE spec with its live state. */
+int hd_inspect_container(const char *json, size_t len, struct hd_container_spec **ret,
+			 struct hd_diag *reterr_diag);
+
+/* Image inspect -> a new image_spec; `now` (unix seconds) is stored for age rules. */
+int hd_inspect_image(const char *json, size_t len, int64_t now, struct hd_image_spec **ret,
+		     struct hd_diag *reterr_diag);
+
+/*
+ * Top of container c -> c->live->procs and c->processes (command lines);
+ * sets live->processes_known.  c->live must exist.
+ */
+int hd_inspect_top(const char *json, size_t len, struct hd_container_spec *c,
+		   struct hd_diag *reterr_diag);
+
+/* Exec inspect -> one more exec session of c->live (origin "ExecIDs[idx]"). */
+int hd_inspect_exec(const char *json, size_t len, size_t idx, struct hd_container_spec *c,
+		    struct hd_diag *reterr_diag);
+
+/* One entry of the container list (GET /containers/json?all=1). */
+struct hd_ctr_summary {
+	char *id;
+	char *name;   /* without the leading '/' */
+	char *state;  /* "running", "exited", "created", ... */
+	char *image;  /* as given at create */
+	char *image_id;
+};
+int hd_inspect_container_list(const char *json, size_t len, struct hd_ctr_summary **ret,
+			      size_t *ret_n, struct hd_diag *reterr_diag);
+void hd_ctr_summaries_free(struct hd_ctr_summary *v, size_t n);
+
+/* One entry of the image list (GET /images/json). */
+struct hd_img_summary {
+	char *id;
+	char *first_tag; /* NULL when untagged */
+};
+int hd_inspect_image_list(const char *json, size_t len, struct hd_img_summary **ret,
+			  size_t *ret_n, struct hd_diag *reterr_diag);
+void hd_img_summaries_free(struct hd_img_summary *v, size_t n);
+
+/* /version and /info (with its swarm section) into f. */
+int hd_inspect_version(const char *json, size_t len, struct hd_engine_facts *f,
+		       struct hd_diag *reterr_diag);
+int hd_inspect_info(const char *json, size_t len, struct hd_engine_facts *f,
+		    struct hd_diag *reterr_diag);
+/* Swarm lists (managers only): /nodes, /networks, /services, /secrets. */
+int hd_inspect_nodes(const char *json, size_t len, struct hd_engine_facts *f,
+		     struct hd_diag *reterr_diag);
+int hd_inspect_networks(const char *json, size_t len, struct hd_engine_facts *f,
+			struct hd_diag *reterr_diag);
+int hd_inspect_services(const char *json, size_t len, struct hd_engine_facts *f,
+			struct hd_diag *reterr_diag);
+int hd_inspect_secrets(const char *json, size_t len, struct hd_engine_facts *f,
+		       struct hd_diag *reterr_diag);
+
+/* RFC 3339 time ("2024-01-02T03:04:05.123Z", "+02:00") -> unix seconds; 0 or -HD_EINVAL. */
+int hd_parse_rfc3339(const char *s, int64_t *ret);
+
+#endif
