@@ -1,0 +1,150 @@
+/*
+ * dotenv files as compose reads them (`.env` for interpolation, `env_file:`
+ * for a service's environment): KEY=VALUE lines, an optional `export`,
+ * comments, single-quoted literal values, double-quoted values with escapes,
+ * unquoted values with trailing ` # comments`, and interpolation of every
+ * value except single-quoted ones.
+ */
+#include "core/common.h"
+#include "core/buf.h"
+#include "parse/compose_loader.h"
+
+static bool key_char(char c)
+{
+	return isalnum((unsigned char)c) || c == '_' || c == '.' || c == '-' || c == '[' || c == ']';
+}
+
+static int finish_value(struct hd_compose_loader *ld, const char *path, uint32_t line, uint32_t col,
+			struct hd_buf *v, bool interpolate, char **ret)
+{
+	char *out = NULL, *err = NULL;
+	int r;
+
+	if (!interpolate || !memchr(v->buf, '$', v->len)) {
+		*ret = hd_strndup(v->buf, v->len);
+		return *ret ? 0 : -HD_ENOMEM;
+	}
+	r = hd_compose_interpolate(v->buf, v->len, hd_cl_lookup, ld, &out, &err);
+	if (r == -HD_ENOMEM)
+		return r;
+	if (r < 0) {
+		r = hd_compose_issue_add(ld->issues, HD_CI_VARIABLE, path, line, col, "%s", err);
+		hd_free(err);
+		if (r < 0)
+			return r;
+		*ret = hd_strndup(v->buf, v->len);
+		return *ret ? 0 : -HD_ENOMEM;
+	}
+	*ret = out;
+	return 0;
+}
+
+int hd_cl_dotenv(struct hd_compose_loader *ld, const char *path, const char *data, size_t len,
+		 hd_cl_env_fn *fn, void *fnctx)
+{
+	const char *p = data, *e = data + len;
+	struct hd_buf v = HD_BUF_INIT(HD_MAX_VAR_EXPANSION);
+	uint32_t line = 1;
+	int r = 0;
+
+	while (p < e && r >= 0) {
+		const char *ls = p, *k, *ke;
+		uint32_t kline = line, vcol;
+		char key[256], *value = NULL;
+		bool interp = true, has_value = true;
+
+		while (p < e && (*p == ' ' || *p == '\t' || *p == '\r'))
+			p++;
+		if (p >= e)
+			break;
+		if (*p == '\n' || *p == '#') {
+			const char *nl = memchr(p, '\n', (size_t)(e - p));
+
+			p = nl ? nl + 1 : e;
+			line++;
+			continue;
+		}
+		if ((size_t)(e - p) > 7 && memcmp(p, "export", 6) == 0 && (p[6] == ' ' || p[6] == '\t')) {
+			p += 7;
+			while (p < e && (*p == ' ' || *p == '\t'))
+				p++;
+		}
+		k = p;
+		while (p < e && key_char(*p))
+			p++;
+		ke = p;
+		while (p < e && (*p == ' ' || *p == '\t'))
+			p++;
+		if (ke == k || (ke - k) >= (ptrdiff_t)sizeof(key) || (p < e && *p != '=' && *p != '\n' && *p != '\r' && *p != '#')) {
+			const char *nl = memchr(p, '\n', (size_t)(e - p));
+
+			r = hd_compose_issue_add(ld->issues, HD_CI_INVALID, path, line, (uint32_t)(k - ls) + 1,
+						 "unexpected character in variable name in '%.*s'",
+						 (int)((nl ? nl : e) - ls > 80 ? 80 : (nl ? nl : e) - ls), ls);
+			p = nl ? nl + 1 : e;
+			line++;
+			continue;
+		}
+		memcpy(key, k, (size_t)(ke - k));
+		key[ke - k] = '\0';
+		hd_buf_reset(&v);
+		if (p >= e || *p != '=') {
+			has_value = false;
+		} else {
+			p++;
+			while (p < e && (*p == ' ' || *p == '\t'))
+				p++;
+		}
+		vcol = (uint32_t)(p - ls) + 1;
+		if (has_value && p < e && (*p == '\'' || *p == '"')) {
+			char q = *p++;
+
+			interp = q == '"';
+			while (p < e && *p != q && r >= 0) {
+				if (*p == '\n')
+					line++;
+				if (q == '"' && *p == '\\' && p + 1 < e) {
+					char c = p[1];
+
+					r = hd_buf_addch(&v, c == 'n' ? '\n' : c == 't' ? '\t' : c == 'r' ? '\r' : c);
+					p += 2;
+					continue;
+				}
+				r = hd_buf_addch(&v, *p++);
+			}
+			if (p < e)
+				p++;
+			while (p < e && *p != '\n')
+				p++;
+		} else if (has_value) {
+			const char *vs = p, *ve;
+
+			while (p < e && *p != '\n') {
+				if (*p == '#' && p > vs && (p[-1] == ' ' || p[-1] == '\t'))
+					break;
+				p++;
+			}
+			ve = p;
+			while (ve > vs && (ve[-1] == ' ' || ve[-1] == '\t' || ve[-1] == '\r'))
+				ve--;
+			r = hd_buf_add(&v, vs, (size_t)(ve - vs));
+			while (p < e && *p != '\n')
+				p++;
+		}
+		if (r < 0)
+			break;
+		if (p < e) {
+			p++;
+			line++;
+		}
+		if (has_value) {
+			r = finish_value(ld, path, kline, vcol, &v, interp, &value);
+			if (r < 0)
+				break;
+		}
+		r = fn(fnctx, key, value, kline, (uint32_t)(k - ls) + 1);
+		hd_free(value);
+	}
+	hd_buf_release(&v);
+	return r == -HD_ETOOBIG ? 0 : r;
+}
