@@ -65,4 +65,11 @@ int hd_cl_dotenv(struct hd_compose_loader *ld, const char *path, const char *dat
  */
 int hd_cl_service(struct hd_compose_loader *ld, const struct hd_cn_pair *kp, const struct hd_cn *svc);
 
+/* ---- compose_image.c ---- */
+/*
+ * Fills c->image_facts: for a service with `build:`, from its Dockerfile's
+ * final (or `target:`) stage; for an image from a registry, known = false.
+ */
+int hd_cl_image_facts(struct hd_compose_loader *ld, struct hd_container_spec *c, const struct hd_cn *svc);
+
 #endif

@@ -1,0 +1,168 @@
+/*
+ * Loads and lints every compose file under the given directories (or the
+ * given files) in one process: the corpus test (every file loads without a
+ * crash; files listed in --invalid are exactly those rejected as invalid
+ * compose) and the hardock side of bench/compose.sh (--time prints the wall
+ * time and peak RSS).  The last line is "N passed, N failed".
+ *
+ * usage: compose-corpus [-v] [--time] [--invalid LIST] DIR|FILE...
+ */
+#include "core/common.h"
+#include "core/buf.h"
+#include "core/config.h"
+#include "lint/lint_compose.h"
+
+#include <dirent.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <time.h>
+
+struct paths {
+	char **v;
+	size_t n, alloc;
+};
+
+static int add_path(struct paths *p, const char *s)
+{
+	if (HD_GROW(p->v, p->alloc, p->n + 1) < 0)
+		return -1;
+	p->v[p->n] = hd_strdup(s);
+	return p->v[p->n++] ? 0 : -1;
+}
+
+static void walk(struct paths *p, const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		char full[4096];
+		struct stat st;
+
+		if (e->d_name[0] == '.' && (!e->d_name[1] || (e->d_name[1] == '.' && !e->d_name[2])))
+			continue;
+		if ((size_t)snprintf(full, sizeof(full), "%s/%s", dir, e->d_name) >= sizeof(full))
+			continue;
+		if (stat(full, &st) < 0)
+			continue;
+		if (S_ISDIR(st.st_mode))
+			walk(p, full);
+		else if (hd_ends_with(e->d_name, ".yml") || hd_ends_with(e->d_name, ".yaml"))
+			add_path(p, full);
+	}
+	closedir(d);
+}
+
+static int cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The list of files expected to be rejected: "path-suffix<TAB or space>why" lines. */
+static bool listed(const char *list, const char *path)
+{
+	const char *p = list;
+
+	while (p && *p) {
+		const char *e = p + strcspn(p, " \t\n");
+		size_t n = (size_t)(e - p), lp = strlen(path);
+
+		if (*p != '#' && n && lp >= n && memcmp(path + lp - n, p, n) == 0 &&
+		    (lp == n || path[lp - n - 1] == '/'))
+			return true;
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+	return false;
+}
+
+int main(int argc, char **argv)
+{
+	struct paths p = { 0 };
+	struct hd_buf list = HD_BUF_INIT(1u << 20), data = HD_BUF_INIT(HD_MAX_FILE_SIZE);
+	struct hd_config cfg;
+	struct timespec t0, t1;
+	struct rusage ru;
+	bool verbose = false, timing = false, have_list = false;
+	size_t i, passed = 0, failed = 0, findings = 0, rejected = 0;
+	int a;
+
+	hd_config_init(&cfg);
+	for (a = 1; a < argc; a++) {
+		struct stat st;
+
+		if (!strcmp(argv[a], "-v")) {
+			verbose = true;
+		} else if (!strcmp(argv[a], "--time")) {
+			timing = true;
+		} else if (!strcmp(argv[a], "--invalid") && a + 1 < argc) {
+			if (hd_buf_read_file(&list, argv[++a]) < 0) {
+				fprintf(stderr, "cannot read '%s'\n", argv[a]);
+				return 2;
+			}
+			have_list = true;
+		} else if (stat(argv[a], &st) == 0 && S_ISDIR(st.st_mode)) {
+			walk(&p, argv[a]);
+		} else {
+			add_path(&p, argv[a]);
+		}
+	}
+	if (p.n > 1)
+		qsort(p.v, p.n, sizeof(*p.v), cmp);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (i = 0; i < p.n; i++) {
+		struct hd_findings f;
+		bool bad = false;
+		size_t j;
+		int r;
+
+		hd_findings_init(&f);
+		hd_buf_reset(&data);
+		r = hd_buf_read_file(&data, p.v[i]);
+		if (r == 0)
+			r = hd_lint_compose(p.v[i], data.buf, data.len, &cfg, &f);
+		if (r < 0) {
+			printf("FAIL %s: %s\n", p.v[i], hd_strerror(r));
+			failed++;
+			hd_findings_release(&f);
+			continue;
+		}
+		for (j = 0; j < f.n; j++) {
+			const char *id = f.v[j].rule->id;
+
+			if (!strcmp(id, "compose/parse-error") || !strcmp(id, "compose/invalid")) {
+				bad = true;
+				if (verbose || (have_list && !listed(list.buf, p.v[i])))
+					printf("  %s:%u:%u: %s: %s\n", f.v[j].file ? f.v[j].file : p.v[i],
+					       f.v[j].line, f.v[j].col, id, f.v[j].message);
+			}
+		}
+		findings += f.n;
+		rejected += bad;
+		if (have_list && bad != listed(list.buf, p.v[i])) {
+			printf("FAIL %s: %s\n", p.v[i], bad ? "rejected but not listed as invalid" :
+							 "listed as invalid but accepted");
+			failed++;
+		} else {
+			passed++;
+		}
+		hd_findings_release(&f);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	getrusage(RUSAGE_SELF, &ru);
+	if (timing)
+		printf("files %zu, findings %zu, rejected %zu, time %.1f ms, peak RSS %.1f MiB\n", p.n, findings,
+		       rejected, (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6,
+		       (double)ru.ru_maxrss / 1024.0);
+	for (i = 0; i < p.n; i++)
+		hd_free(p.v[i]);
+	hd_free(p.v);
+	hd_buf_release(&list);
+	hd_buf_release(&data);
+	hd_config_release(&cfg);
+	printf("%zu passed, %zu failed\n", passed, failed);
+	return failed ? 1 : 0;
+}
