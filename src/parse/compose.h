@@ -89,12 +89,14 @@ typedef const char *hd_compose_lookup_fn(void *ctx, const char *name, size_t len
  * Interpolates s[0..len) the way compose does: $$, $V, ${V}, ${V:-d},
  * ${V-d}, ${V:?e}, ${V?e}, ${V:+a}, ${V+a}, with defaults, alternatives and
  * messages interpolated in turn (nesting).  An unset variable without a
- * default is the empty string.  Returns 0 with *ret a new string, -HD_EINVAL
+ * default is the empty string, and sets *unset (when unset is not NULL) so
+ * callers know the value is not what the deployment will see.  Returns 0
+ * with *ret a new string, -HD_EINVAL
  * with *reterr a new message (required variable unset, malformed ${...}),
  * -HD_ETOOBIG past HD_MAX_VAR_EXPANSION, or -HD_ENOMEM.
  */
 int hd_compose_interpolate(const char *s, size_t len, hd_compose_lookup_fn *lookup, void *ctx,
-			   char **ret, char **reterr);
+			   char **ret, char **reterr, bool *unset);
 
 /* True for the file names compose looks for by default and their variants. */
 bool hd_compose_is_compose_name(const char *base);

@@ -24,7 +24,7 @@ static int finish_value(struct hd_compose_loader *ld, const char *path, uint32_t
 		*ret = hd_strndup(v->buf, v->len);
 		return *ret ? 0 : -HD_ENOMEM;
 	}
-	r = hd_compose_interpolate(v->buf, v->len, hd_cl_lookup, ld, &out, &err);
+	r = hd_compose_interpolate(v->buf, v->len, hd_cl_lookup, ld, &out, &err, NULL);
 	if (r == -HD_ENOMEM)
 		return r;
 	if (r < 0) {

@@ -1,8 +1,8 @@
 /*
  * Compose variable interpolation: $$, $NAME, ${NAME} and the six operator
  * forms (:- - :? ? :+ +), whose words are interpolated in turn so defaults
- * nest (${A:-${B:-c}}).  A `$` followed by anything else is an invalid
- * template, as it is for compose.  Output is capped at HD_MAX_VAR_EXPANSION
+ * nest (${A:-${B:-c}}).  A `$` followed by anything else stays as written,
+ * as it does for compose; a malformed `${...}` is an error.  Output is capped at HD_MAX_VAR_EXPANSION
  * bytes and nesting at HD_MAX_SHELL_DEPTH.
  */
 #include "core/common.h"
@@ -14,6 +14,7 @@ struct interp {
 	void *ctx;
 	char *err; /* first error message, owned */
 	int code;  /* its code */
+	bool unset; /* a variable without a default was unset */
 };
 
 static bool name_start(char c) { return c == '_' || isalpha((unsigned char)c); }
@@ -85,6 +86,8 @@ static int braced(struct interp *in, const char *s, size_t len, struct hd_buf *o
 	nonempty = set && *val;
 	switch (op) {
 	case 0:
+		if (!val)
+			in->unset = true;
 		return val ? hd_buf_addstr(out, val) : 0;
 	case '-':
 		if (colon ? nonempty : set)
@@ -146,11 +149,13 @@ static int expand(struct interp *in, const char *s, size_t len, struct hd_buf *o
 			while (k < len && name_char(s[k]))
 				k++;
 			val = in->lookup(in->ctx, s + i, k - i);
+			if (!val)
+				in->unset = true;
 			r = val ? hd_buf_addstr(out, val) : 0;
 			i = k;
 		} else {
-			return fail(in, -HD_EINVAL, "invalid interpolation format for '%.*s': use '$$' for a literal '$'",
-				    (int)(len > 200 ? 200 : len), s);
+			/* "$(", "$1", a trailing "$": compose leaves them as written. */
+			r = hd_buf_addch(out, '$');
 		}
 		if (r < 0)
 			return r;
@@ -159,9 +164,9 @@ static int expand(struct interp *in, const char *s, size_t len, struct hd_buf *o
 }
 
 int hd_compose_interpolate(const char *s, size_t len, hd_compose_lookup_fn *lookup, void *ctx,
-			   char **ret, char **reterr)
+			   char **ret, char **reterr, bool *unset)
 {
-	struct interp in = { lookup, ctx, NULL, 0 };
+	struct interp in = { lookup, ctx, NULL, 0, false };
 	struct hd_buf out = HD_BUF_INIT(HD_MAX_VAR_EXPANSION);
 	int r;
 
@@ -179,6 +184,8 @@ int hd_compose_interpolate(const char *s, size_t len, hd_compose_lookup_fn *look
 		return r;
 	}
 	hd_free(in.err);
+	if (unset)
+		*unset = in.unset;
 	*ret = hd_buf_detach(&out, NULL);
 	return *ret ? 0 : -HD_ENOMEM;
 }

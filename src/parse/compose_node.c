@@ -678,8 +678,11 @@ static int scalar(struct builder *b, struct fy_event *ev)
 			n->flags |= HD_CN_QUOTED;
 		if (!is_key && b->cx->lookup && memchr(text, '$', len)) {
 			char *out = NULL, *err = NULL;
+			bool unset = false;
 
-			r = hd_compose_interpolate(text, len, b->cx->lookup, b->cx->lookup_ctx, &out, &err);
+			r = hd_compose_interpolate(text, len, b->cx->lookup, b->cx->lookup_ctx, &out, &err, &unset);
+			if (unset)
+				n->flags |= HD_CN_UNSET;
 			if (r == -HD_ENOMEM)
 				return r;
 			if (r < 0) {
@@ -802,7 +805,7 @@ int hd_cn_parse(struct hd_cn_ctx *cx, const char *path, const char *data, size_t
 		return -HD_ENOMEM;
 	fy_diag_set_collect_errors(fyd, true);
 	memset(&pcfg, 0, sizeof(pcfg));
-	pcfg.flags = FYPCF_QUIET | FYPCF_COLLECT_DIAG | FYPCF_DEFAULT_VERSION_1_2;
+	pcfg.flags = FYPCF_QUIET | FYPCF_COLLECT_DIAG | FYPCF_DEFAULT_VERSION_1_2 | FYPCF_SLOPPY_FLOW_INDENTATION;
 	pcfg.diag = fyd;
 	fyp = fy_parser_create(&pcfg);
 	if (!fyp || fy_parser_set_string(fyp, data, len) != 0) {

@@ -28,6 +28,7 @@ enum hd_cn_flags {
 	HD_CN_QUOTED = 1u << 0,   /* quoted or block scalar (or !!str): always a string */
 	HD_CN_RESET = 1u << 1,    /* !reset: the override removes the value */
 	HD_CN_OVERRIDE = 1u << 2, /* !override: the override replaces instead of merging */
+	HD_CN_UNSET = 1u << 3,    /* interpolated with an unset variable: the value is not known */
 };
 
 struct hd_cn_pair;

@@ -92,6 +92,24 @@ static bool truthy(const struct hd_cn *n, bool *v)
 	return false;
 }
 
+/* True when n or a scalar right under it holds an unset variable. */
+static bool unset_in(const struct hd_cn *n)
+{
+	uint32_t i;
+
+	if (!n)
+		return false;
+	if (n->flags & HD_CN_UNSET)
+		return true;
+	if (n->kind == HD_CN_MAP) {
+		for (i = 0; i < n->n; i++) {
+			if (n->pairs[i].val->flags & HD_CN_UNSET)
+				return true;
+		}
+	}
+	return false;
+}
+
 /* ---- simple settings ---------------------------------------------------------------- */
 
 static int set_flag(struct sctx *s, const struct hd_cn *svc, const char *key, struct hd_flag_setting *f)
@@ -102,9 +120,16 @@ static int set_flag(struct sctx *s, const struct hd_cn *svc, const char *key, st
 
 	if (!p)
 		return 0;
-	if (!truthy(p->val, &v))
-		return invalid(s, p->val, "'%s' must be true or false", key);
 	o = at_pair(s, p, svc);
+	if (!truthy(p->val, &v)) {
+		int r;
+
+		if (!(p->val->flags & HD_CN_UNSET))
+			return invalid(s, p->val, "'%s' must be true or false", key);
+		r = hd_flag_setting_set(f, false, &o);
+		f->unknown = true;
+		return r;
+	}
 	return hd_flag_setting_set(f, v, &o);
 }
 
@@ -160,10 +185,19 @@ static int set_int_node(struct sctx *s, const struct hd_cn *container, const str
 	struct hd_origin o;
 	int64_t v;
 
-	if (parse_unit(p->val, u, &v) < 0)
-		return invalid(s, p->val, "cannot understand %s '%s' as %s", field, text(p->val) ? text(p->val) : "",
-			       u == U_BYTES ? "a size" : u == U_CPUS ? "a number of CPUs" : "an integer");
 	o = at(s, container, p->line, p->col, field);
+	if (parse_unit(p->val, u, &v) < 0) {
+		int r;
+
+		if (!(p->val->flags & HD_CN_UNSET))
+			return invalid(s, p->val, "cannot understand %s '%s' as %s", field,
+				       text(p->val) ? text(p->val) : "",
+				       u == U_BYTES ? "a size" : u == U_CPUS ? "a number of CPUs" : "an integer");
+		/* Set from a variable this run does not know: given, value unknown. */
+		r = hd_int_setting_set(f, 0, &o);
+		f->unknown = true;
+		return r;
+	}
 	return hd_int_setting_set(f, v, &o);
 }
 
@@ -348,6 +382,10 @@ static int add_ports(struct sctx *s, const struct hd_cn *svc, const char *key, b
 			if (!tg || parse_range(tg, strlen(tg), &pt->ctr_port_lo, &pt->ctr_port_hi) < 0 ||
 			    (pb && parse_range(pb, strlen(pb), &pt->host_port_lo, &pt->host_port_hi) < 0) ||
 			    parse_proto(pr, &pt->proto) < 0) {
+				if (unset_in(e)) {
+					pt->unknown = true;
+					continue;
+				}
 				r = invalid(s, e, "cannot understand this port mapping");
 				if (r < 0)
 					return r;
@@ -371,7 +409,9 @@ static int add_ports(struct sctx *s, const struct hd_cn *svc, const char *key, b
 		}
 		if (r == -HD_ENOMEM)
 			return r;
-		if (r < 0) {
+		if (r < 0 && (e->flags & HD_CN_UNSET)) {
+			pt->unknown = true;
+		} else if (r < 0) {
 			r = invalid(s, e, "cannot understand port '%s'", t);
 			if (r < 0)
 				return r;
@@ -744,7 +784,9 @@ static int add_ulimits(struct sctx *s, const struct hd_cn *svc)
 		int64_t soft, hard;
 		struct hd_ulimit *u;
 
-		if (p->val->kind == HD_CN_MAP) {
+		if (unset_in(p->val)) {
+			continue;
+		} else if (p->val->kind == HD_CN_MAP) {
 			if (parse_unit(hd_cn_get(p->val, "soft"), U_COUNT, &soft) < 0 ||
 			    parse_unit(hd_cn_get(p->val, "hard"), U_COUNT, &hard) < 0) {
 				int r = invalid(s, p->val, "ulimit '%s' needs integer soft and hard values", p->key);
@@ -778,7 +820,7 @@ static int duration(struct sctx *s, const struct hd_cn *hc, const char *key, int
 
 	if (!t || !*t)
 		return 0;
-	if (hd_parse_duration_ns(t, v) < 0)
+	if (hd_parse_duration_ns(t, v) < 0 && !(n->flags & HD_CN_UNSET))
 		return invalid(s, n, "cannot understand healthcheck %s '%s' as a duration", key, t);
 	return 0;
 }
@@ -819,7 +861,7 @@ static int add_healthcheck(struct sctx *s, const struct hd_cn *svc)
 	if (hd_cn_get(hc, "retries")) {
 		if (parse_unit(hd_cn_get(hc, "retries"), U_COUNT, &retries) == 0)
 			h->retries = retries;
-		else
+		else if (!(hd_cn_get(hc, "retries")->flags & HD_CN_UNSET))
 			return invalid(s, hd_cn_get(hc, "retries"), "healthcheck retries must be an integer");
 	}
 	return 0;
@@ -847,7 +889,7 @@ static int set_restart(struct sctx *s, const struct hd_cn *svc)
 		if (colon) {
 			int64_t n;
 
-			if (hd_parse_i64(colon + 1, 0, INT64_MAX, &n) < 0)
+			if (hd_parse_i64(colon + 1, 0, INT64_MAX, &n) < 0 && !(p->val->flags & HD_CN_UNSET))
 				return invalid(s, p->val, "cannot understand restart policy '%s'", t);
 			return hd_int_setting_set(&s->c->restart_max_retries, n, &o);
 		}

@@ -152,8 +152,11 @@ static int check(struct vctx *v, const struct hd_cn *n, int si, uint32_t kline, 
 		return 0;
 	s = &hd_cs_nodes[si];
 	t = node_type(n);
-	if (n->flags & HD_CN_RESET)
-		return 0; /* !reset removes the value, whatever it is */
+	if (n->flags & (HD_CN_RESET | HD_CN_UNSET))
+		return 0; /* !reset removes the value; an unset variable's value is unknown */
+	/* An empty value leaves the setting at its default; compose accepts it. */
+	if (t == HD_CS_NULL)
+		return 0;
 	if (!type_ok(s->types, t)) {
 		char exp[160];
 

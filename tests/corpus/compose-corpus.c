@@ -5,7 +5,7 @@
  * compose) and the hardock side of bench/compose.sh (--time prints the wall
  * time and peak RSS).  The last line is "N passed, N failed".
  *
- * usage: compose-corpus [-v] [--time] [--invalid LIST] DIR|FILE...
+ * usage: compose-corpus [-a] [-v] [--time] [--invalid LIST] DIR|FILE...
  */
 #include "core/common.h"
 #include "core/buf.h"
@@ -86,7 +86,7 @@ int main(int argc, char **argv)
 	struct hd_config cfg;
 	struct timespec t0, t1;
 	struct rusage ru;
-	bool verbose = false, timing = false, have_list = false;
+	bool verbose = false, timing = false, have_list = false, all = false;
 	size_t i, passed = 0, failed = 0, findings = 0, rejected = 0;
 	int a;
 
@@ -94,7 +94,9 @@ int main(int argc, char **argv)
 	for (a = 1; a < argc; a++) {
 		struct stat st;
 
-		if (!strcmp(argv[a], "-v")) {
+		if (!strcmp(argv[a], "-a")) {
+			all = true;
+		} else if (!strcmp(argv[a], "-v")) {
 			verbose = true;
 		} else if (!strcmp(argv[a], "--time")) {
 			timing = true;
@@ -132,6 +134,10 @@ int main(int argc, char **argv)
 		}
 		for (j = 0; j < f.n; j++) {
 			const char *id = f.v[j].rule->id;
+
+			if (all)
+				printf("  %s:%u:%u: %s: %s\n", f.v[j].file ? f.v[j].file : p.v[i], f.v[j].line,
+				       f.v[j].col, id, f.v[j].message);
 
 			if (!strcmp(id, "compose/parse-error") || !strcmp(id, "compose/invalid")) {
 				bad = true;
