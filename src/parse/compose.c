@@ -112,27 +112,28 @@ const char *hd_cl_join(struct hd_compose_loader *ld, const char *dir, const char
 		const char *e = strchr(p, '/');
 		size_t len = e ? (size_t)(e - p) : strlen(p);
 
+		/* w never passes p, but writing the separator could overwrite the
+		 * terminator at p + len: the separator is written only when one
+		 * follows in the input. */
 		if (len == 0 || (len == 1 && p[0] == '.')) {
 			/* skip */
-		} else if (len == 2 && p[0] == '.' && p[1] == '.' && w > out + root) {
-			char *q = w - 1; /* w points past a '/' or at the end of the last segment */
+		} else if (len == 2 && p[0] == '.' && p[1] == '.' && w > out + root &&
+			   !(w - (out + root) >= 3 && memcmp(w - 3, "../", 3) == 0) &&
+			   !(w - (out + root) == 2 && memcmp(w - 2, "..", 2) == 0)) {
+			char *q = w[-1] == '/' ? w - 1 : w;
 
 			while (q > out + root && q[-1] != '/')
 				q--;
-			if (!(w - q == 3 && memcmp(q, "../", 3) == 0))
-				w = q;
-			else {
-				memmove(w, "../", 3);
-				w += 3;
-			}
+			w = q;
 		} else {
 			memmove(w, p, len);
 			w += len;
-			*w++ = '/';
+			if (e)
+				*w++ = '/';
 		}
-		p += len;
-		if (*p == '/')
-			p++;
+		if (!e)
+			break;
+		p = e + 1;
 	}
 	if (w > out + root && w[-1] == '/')
 		w--;
@@ -889,7 +890,7 @@ static int add_networks(struct hd_compose_loader *ld, const struct hd_cn *nets)
 		b = false;
 		nw->internal = hd_cn_is_bool(hd_cn_get(p->val, "internal"), &b) && b;
 		snprintf(field, sizeof(field), "networks.%s", p->key);
-		r = hd_origin_set(&nw->at, pfile_of(ld, nets->file), p->line, p->col, field);
+		r = hd_origin_set(&nw->at, pfile_of(ld, p->val->file), p->line, p->col, field);
 		if (r < 0)
 			return r;
 	}
@@ -935,7 +936,7 @@ static int add_secrets(struct hd_compose_loader *ld, const struct hd_cn *defs, b
 			return -HD_ENOMEM;
 		snprintf(field, sizeof(field), "%s.%s%s%s", is_config ? "configs" : "secrets", p->key,
 			 sp ? "." : "", sp ? sp->key : "");
-		r = hd_origin_set(&s->at, pfile_of(ld, defs->file), sp ? sp->line : p->line, sp ? sp->col : p->col,
+		r = hd_origin_set(&s->at, pfile_of(ld, sp ? sp->val->file : p->val->file), sp ? sp->line : p->line, sp ? sp->col : p->col,
 				  field);
 		if (r < 0)
 			return r;

@@ -663,6 +663,9 @@ static int scalar(struct builder *b, struct fy_event *ev)
 	int r;
 
 	mark_pos(t, &line, &col);
+	/* A quoted scalar's mark is past its opening quote; point at the quote. */
+	if ((style == FYSS_SINGLE_QUOTED || style == FYSS_DOUBLE_QUOTED) && col > 1)
+		col--;
 	text = t ? fy_token_get_text(t, &len) : "";
 	if (!text)
 		return -HD_ENOMEM;

@@ -47,7 +47,8 @@ static struct hd_origin at(struct sctx *s, const struct hd_cn *n, uint32_t line,
 
 static struct hd_origin at_pair(struct sctx *s, const struct hd_cn_pair *p, const struct hd_cn *container)
 {
-	return at(s, container, p->line, p->col, p->key);
+	(void)container;
+	return at(s, p->val, p->line, p->col, p->key);
 }
 
 static int invalid(struct sctx *s, const struct hd_cn *n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -118,7 +119,8 @@ static int set_flag(struct sctx *s, const struct hd_cn *svc, const char *key, st
 	struct hd_origin o;
 	bool v;
 
-	if (!p)
+	/* Values of the wrong YAML type were reported by the validator. */
+	if (!p || !text(p->val))
 		return 0;
 	o = at_pair(s, p, svc);
 	if (!truthy(p->val, &v)) {
@@ -185,7 +187,10 @@ static int set_int_node(struct sctx *s, const struct hd_cn *container, const str
 	struct hd_origin o;
 	int64_t v;
 
-	o = at(s, container, p->line, p->col, field);
+	(void)container;
+	if (!text(p->val))
+		return 0;
+	o = at(s, p->val, p->line, p->col, field);
 	if (parse_unit(p->val, u, &v) < 0) {
 		int r;
 
@@ -252,7 +257,7 @@ static int add_kvs(struct sctx *s, const struct hd_cn *svc, const char *key, con
 		return 0;
 	if (v->kind == HD_CN_MAP) {
 		for (i = 0; i < v->n; i++) {
-			struct hd_origin o = at(s, v, v->pairs[i].line, v->pairs[i].col, field);
+			struct hd_origin o = at(s, v->pairs[i].val, v->pairs[i].line, v->pairs[i].col, field);
 			const char *t = text(v->pairs[i].val);
 
 			r = hd_kvs_add(l, v->pairs[i].key, t ? t : "", &o);
@@ -718,7 +723,7 @@ static int add_environment(struct sctx *s, const struct hd_cn *svc)
 	if (v->kind == HD_CN_MAP) {
 		for (i = 0; i < v->n; i++) {
 			const struct hd_cn_pair *p = &v->pairs[i];
-			struct hd_origin o = at(s, v, p->line, p->col, "environment");
+			struct hd_origin o = at(s, p->val, p->line, p->col, "environment");
 			const char *t = p->val->kind == HD_CN_NULL ? NULL : text(p->val);
 
 			r = add_env(s, &o, p->key, strlen(p->key), t, false);
@@ -780,7 +785,7 @@ static int add_ulimits(struct sctx *s, const struct hd_cn *svc)
 		return 0;
 	for (i = 0; i < v->n; i++) {
 		const struct hd_cn_pair *p = &v->pairs[i];
-		struct hd_origin o = at(s, v, p->line, p->col, "ulimits");
+		struct hd_origin o = at(s, p->val, p->line, p->col, "ulimits");
 		int64_t soft, hard;
 		struct hd_ulimit *u;
 
@@ -901,8 +906,8 @@ static int set_restart(struct sctx *s, const struct hd_cn *svc)
 		const char *c = cond ? text(cond->val) : "any";
 		const char *v = !c ? NULL : !strcmp(c, "none") ? "no" : !strcmp(c, "on-failure") ? "on-failure" : "always";
 
-		o = cond ? at(s, rp->val, cond->line, cond->col, "deploy.restart_policy.condition") :
-			   at(s, deploy, rp->line, rp->col, "deploy.restart_policy");
+		o = cond ? at(s, cond->val, cond->line, cond->col, "deploy.restart_policy.condition") :
+			   at(s, rp->val, rp->line, rp->col, "deploy.restart_policy");
 		if (v) {
 			r = hd_str_setting_set(&s->c->restart, v, &o);
 			if (r < 0)
@@ -988,7 +993,7 @@ static int add_extra_hosts(struct sctx *s, const struct hd_cn *svc)
 
 	if (v && v->kind == HD_CN_MAP) {
 		for (i = 0; i < v->n; i++) {
-			struct hd_origin o = at(s, v, v->pairs[i].line, v->pairs[i].col, "extra_hosts");
+			struct hd_origin o = at(s, v->pairs[i].val, v->pairs[i].line, v->pairs[i].col, "extra_hosts");
 			const char *t = text(v->pairs[i].val);
 			char *e = hd_asprintf("%s:%s", v->pairs[i].key, t ? t : "");
 
@@ -1013,7 +1018,7 @@ static int add_networks(struct sctx *s, const struct hd_cn *svc)
 
 	if (v && v->kind == HD_CN_MAP) {
 		for (i = 0; i < v->n; i++) {
-			struct hd_origin o = at(s, v, v->pairs[i].line, v->pairs[i].col, "networks");
+			struct hd_origin o = at(s, v->pairs[i].val, v->pairs[i].line, v->pairs[i].col, "networks");
 
 			r = hd_items_add(&s->c->networks, v->pairs[i].key, &o);
 			if (r < 0)
@@ -1075,7 +1080,7 @@ static int set_logging(struct sctx *s, const struct hd_cn *svc)
 	int r;
 
 	if (d && text(d->val) && *text(d->val)) {
-		struct hd_origin o = at(s, lg, d->line, d->col, "logging.driver");
+		struct hd_origin o = at(s, d->val, d->line, d->col, "logging.driver");
 
 		r = hd_str_setting_set(&s->c->log_driver, text(d->val), &o);
 		if (r < 0)

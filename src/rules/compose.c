@@ -151,46 +151,6 @@ const struct hd_rule hd_rule_compose_default_network_only = {
 			"networks:\n  front: {}\n  back:\n    internal: true\n",
 };
 
-static int check_secret_content(const struct hd_model *m, const struct hd_rule *rule, struct hd_findings *out)
-{
-	const struct hd_project *p = m->project;
-	size_t i;
-	int r;
-
-	for (i = 0; i < p->n_secrets; i++) {
-		const struct hd_project_secret *s = &p->secrets[i];
-		struct hd_loc loc;
-
-		if (s->is_config || s->source != HD_SECRET_CONTENT)
-			continue;
-		project_loc(p, &s->at, &loc);
-		r = hd_findings_add(out, rule, &loc,
-				    "secret '%s' is written inline with content: its value is in the compose file",
-				    s->name);
-		if (r < 0)
-			return r;
-	}
-	return 0;
-}
-
-const struct hd_rule hd_rule_compose_secret_inline_content = {
-	.id = "compose/secret-inline-content",
-	.title = "Secret value written in the compose file",
-	.severity = HD_SEV_HIGH,
-	.target = HD_TARGET_PROJECT,
-	.owasp = "D06",
-	.cis = "4.10",
-	.check = check_secret_content,
-	.rationale = "A secret defined with `content:` carries its value in the compose file, which is "
-		     "committed, copied and shared: every reader of the repository has the secret.",
-	.remediation = "Read the secret from a file kept out of version control (`file: ./db_password.txt`) "
-		       "or from an external secret store (`external: true`).",
-	.bad_example = "services:\n  db:\n    image: postgres:16\n    secrets: [db_pw]\n"
-		       "secrets:\n  db_pw:\n    content: hunter2\n",
-	.good_example = "services:\n  db:\n    image: postgres:16\n    secrets: [db_pw]\n"
-			"secrets:\n  db_pw:\n    file: ./db_password.txt\n",
-};
-
 static int check_secret_env(const struct hd_model *m, const struct hd_rule *rule, struct hd_findings *out)
 {
 	const struct hd_project *p = m->project;
