@@ -16,6 +16,7 @@
 #include "core/finding.h"
 #include "core/rule.h"
 #include "model/container.h"
+#include "rules/secrets.h"
 
 /* ---- helpers ------------------------------------------------------------------ */
 
@@ -1663,104 +1664,6 @@ const struct hd_rule hd_rule_container_image_registry = {
 
 /* ---- secrets ----------------------------------------------------------------------------- */
 
-/* Splits a variable name into upper-case tokens at '_' and checks them. */
-static bool name_is_secret(const char *name)
-{
-	static const char *const single[] = { "PASSWORD", "PASSWD", "PASS", "PASSPHRASE", "PWD", "SECRET",
-					      "SECRETS", "TOKEN", "APIKEY", "CREDENTIAL", "CREDENTIALS",
-					      "PRIVATEKEY", "ACCESSKEY", "SECRETKEY", "AUTHKEY" };
-	static const char *const before_key[] = { "API", "ACCESS", "PRIVATE", "SECRET", "AUTH",
-						  "ENCRYPTION", "SIGNING", "MASTER", "SSH", "CLIENT",
-						  "LICENSE", "ACCOUNT", "APP", "SESSION" };
-	char up[256], *tok, *save = NULL, prev[256] = "";
-	size_t i, n = strlen(name);
-
-	if (n == 0 || n >= sizeof(up) || strcmp(name, "PWD") == 0 || strcmp(name, "OLDPWD") == 0)
-		return false;
-	for (i = 0; i <= n; i++)
-		up[i] = (char)toupper((unsigned char)name[i]);
-	/* Pointers to a secret, not the secret: PASSWORD_FILE, TOKEN_PATH. */
-	if (hd_ends_with(up, "_FILE") || hd_ends_with(up, "_PATH") || hd_ends_with(up, "_DIR") ||
-	    hd_ends_with(up, "_LENGTH") || hd_ends_with(up, "_POLICY") || hd_ends_with(up, "_ENABLED") ||
-	    hd_ends_with(up, "_URL_FILE") || hd_ends_with(up, "_HOST") || hd_ends_with(up, "_USER"))
-		return false;
-	for (tok = strtok_r(up, "_-.", &save); tok; tok = strtok_r(NULL, "_-.", &save)) {
-		for (i = 0; i < HD_ARRAY_SIZE(single); i++) {
-			if (strcmp(tok, single[i]) == 0)
-				return true;
-		}
-		if (strcmp(tok, "KEY") == 0) {
-			for (i = 0; i < HD_ARRAY_SIZE(before_key); i++) {
-				if (strcmp(prev, before_key[i]) == 0)
-					return true;
-			}
-		}
-		snprintf(prev, sizeof(prev), "%s", tok);
-	}
-	return false;
-}
-
-static bool all_of(const char *s, size_t n, const char *set)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		if (!s[i] || !strchr(set, s[i]))
-			return false;
-	}
-	return true;
-}
-
-#define B64URL "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
-#define UPNUM "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-
-/* What secret a value looks like, or NULL. */
-static const char *value_secret_kind(const char *v)
-{
-	const char *p;
-
-	if (!v || strlen(v) < 8)
-		return NULL;
-	for (p = v; *p; p++) {
-		if ((p[0] == 'A' && (p[1] == 'K' || p[1] == 'S') && p[2] == 'I' && p[3] == 'A') &&
-		    all_of(p + 4, 16, UPNUM) && !((p[20] >= 'A' && p[20] <= 'Z') || (p[20] >= '0' && p[20] <= '9')))
-			return "an AWS access key id";
-	}
-	if (strstr(v, "-----BEGIN") && strstr(v, "PRIVATE KEY"))
-		return "a private key";
-	if (hd_starts_with(v, "eyJ")) {
-		const char *d1 = strchr(v, '.'), *d2 = d1 ? strchr(d1 + 1, '.') : NULL;
-
-		if (d1 && d2 && d1 - v > 10 && d2 - d1 > 10 && all_of(v, (size_t)(d1 - v), B64URL) &&
-		    all_of(d1 + 1, (size_t)(d2 - d1 - 1), B64URL))
-			return "a JSON Web Token";
-	}
-	if (hd_starts_with(v, "ghp_") || hd_starts_with(v, "gho_") || hd_starts_with(v, "ghs_") ||
-	    hd_starts_with(v, "ghu_") || hd_starts_with(v, "github_pat_"))
-		return "a GitHub token";
-	if (hd_starts_with(v, "glpat-"))
-		return "a GitLab token";
-	if (hd_starts_with(v, "xoxb-") || hd_starts_with(v, "xoxp-") || hd_starts_with(v, "xoxa-"))
-		return "a Slack token";
-	if (hd_starts_with(v, "sk_live_") || hd_starts_with(v, "rk_live_"))
-		return "a Stripe key";
-	if (hd_starts_with(v, "AIza") && strlen(v) == 39 && all_of(v + 4, 35, B64URL))
-		return "a Google API key";
-	/* scheme://user:password@host with a literal password. */
-	p = strstr(v, "://");
-	if (p) {
-		const char *auth = p + 3, *at = strchr(auth, '@'), *colon;
-		const char *slash = strchr(auth, '/');
-
-		if (at && (!slash || at < slash)) {
-			colon = memchr(auth, ':', (size_t)(at - auth));
-			if (colon && at - colon > 1 && !memchr(colon, '$', (size_t)(at - colon)))
-				return "a URL with a password";
-		}
-	}
-	return NULL;
-}
-
 static int check_secret_env(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
 {
 	const struct hd_container_spec *c = m->ctr;
@@ -1769,14 +1672,14 @@ static int check_secret_env(const struct hd_model *m, const struct hd_rule *r, s
 
 	for (i = 0; i < c->n_env; i++) {
 		const struct hd_env *e = &c->env[i];
-		const char *kind = value_secret_kind(e->value);
-		bool by_name = name_is_secret(e->name);
+		const char *kind = hd_secret_value_kind(e->value);
+		bool by_name = hd_secret_name(e->name);
 		bool literal = e->value && *e->value && !strchr(e->value, '$');
 
 		if (e->value && (hd_starts_with(e->value, "/run/secrets/") || hd_starts_with(e->value, "/var/run/secrets/")))
 			continue;
 		if (kind) {
-			ret = emit(out, r, c, &e->at, HD_SEV_HIGH,
+			ret = emit(out, r, c, &e->at, literal ? HD_SEV_HIGH : HD_SEV_NONE,
 				   "environment variable %s of container '%s' holds what looks like %s: "
 				   "anyone who can inspect the container or read its /proc reads it; use "
 				   "compose secrets (or docker secrets) mounted under /run/secrets",

@@ -12,7 +12,8 @@ bool hd_secret_name(const char *name)
 		"PASSWORD", "PASSWD", "PASSPHRASE", "SECRET", "TOKEN", "API_KEY", "APIKEY",
 		"ACCESS_KEY", "PRIVATE_KEY", "CREDENTIAL", "AUTH_KEY", "CLIENT_KEY", "_PWD",
 	};
-	static const char *const refs[] = { "_FILE", "_PATH", "_DIR", "_FILENAME", "_LOCATION" };
+	static const char *const refs[] = { "_FILE", "_PATH", "_DIR", "_FILENAME", "_LOCATION",
+					    "_POLICY", "_LENGTH", "_ENABLED" };
 	size_t i;
 
 	if (!name)
@@ -79,6 +80,14 @@ const char *hd_secret_value_kind(const char *v)
 		return "a Google API key";
 	if (hd_starts_with(v, "npm_") && all_in(v + 4, 36, ALNUM))
 		return "an npm token";
+	/* header.payload.signature, both JSON parts base64url of '{"'. */
+	if (hd_starts_with(v, "eyJ")) {
+		const char *d1 = strchr(v, '.'), *d2 = d1 ? strchr(d1 + 1, '.') : NULL;
+
+		if (d1 && d2 && d1 - v > 10 && hd_starts_with(d1 + 1, "eyJ") && d2 - d1 > 10 &&
+		    all_in(v, (size_t)(d1 - v), ALNUM "_-") && all_in(d1 + 1, (size_t)(d2 - d1 - 1), ALNUM "_-"))
+			return "a JSON Web Token";
+	}
 	/* scheme://user:password@host */
 	p = strstr(v, "://");
 	if (p) {

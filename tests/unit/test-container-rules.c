@@ -819,7 +819,8 @@ static void test_examples(void **state)
 		const struct hd_rule *r = hd_rules[i];
 		bool fired = false;
 
-		if (r->target != HD_TARGET_CONTAINER || !r->check)
+		/* Live-only rules of the engine audit have no run-line examples. */
+		if (r->target != HD_TARGET_CONTAINER || !r->check || !hd_starts_with(r->id, "container/"))
 			continue;
 		if (r->bad_example) {
 			lint_example(r->bad_example);
