@@ -3,10 +3,7 @@
  * a bare `hardock audit` (src/cli/cmd_audit.c).  The host and daemon audits
  * read files; the engine audit talks to a running dockerd (containers,
  * images, swarm, /info) and is written in src/engine/ and src/audit/ by its
- * own owner.  Until it lands, src/audit/engine_stub.c provides a definition
- * that returns -HD_EUNSUPPORTED, which the command reports as "engine audit
- * not built yet".  The real implementation replaces that file: delete
- * engine_stub.c and its line in src/audit/meson.build in the same commit.
+ * own owner (src/audit/engine.c).
  *
  * Ownership: the options are borrowed for the call; findings and checks are
  * appended to the caller's lists, which own them.

@@ -969,6 +969,31 @@ static int read_misc(struct jctx *x, struct hd_container_spec *c, json_t *root, 
 	return 0;
 }
 
+/* ExecIDs: one exec session per id, filled later from /exec/{id}/json. */
+static int read_exec_ids(struct jctx *x, struct hd_container_spec *c, json_t *root)
+{
+	json_t *a, *v;
+	size_t i;
+	int r;
+
+	r = get_arr(x, root, "ExecIDs", "ExecIDs", &a);
+	if (r < 0)
+		return r;
+	json_array_foreach(a, i, v) {
+		struct hd_exec_session *e;
+		char path[64];
+
+		snprintf(path, sizeof(path), "ExecIDs[%zu]", i);
+		if (!json_is_string(v) || !*json_string_value(v))
+			return bad(x, path, "an exec id");
+		e = hd_live_add_exec(c->live);
+		if (!e || (r = dup_str(&e->id, json_string_value(v))) < 0 ||
+		    (r = origin(&e->at, "%s", path)) < 0)
+			return -HD_ENOMEM;
+	}
+	return 0;
+}
+
 int hd_inspect_container(const char *json, size_t len, struct hd_container_spec **ret,
 			 struct hd_diag *d)
 {
@@ -1027,7 +1052,8 @@ int hd_inspect_container(const char *json, size_t len, struct hd_container_spec 
 	if ((r = get_str(&x, cfg, "User", "Config.User", &user)) < 0 ||
 	    (user && *user && (r = set_str(&c->user, user, "Config.User")) < 0))
 		goto out;
-	if ((r = read_state(&x, c, root)) < 0 || (r = read_security(&x, c, hc)) < 0 ||
+	if ((r = read_exec_ids(&x, c, root)) < 0 || (r = read_state(&x, c, root)) < 0 ||
+	    (r = read_security(&x, c, hc)) < 0 ||
 	    (r = read_resources(&x, c, hc)) < 0 || (r = read_namespaces(&x, c, hc)) < 0 ||
 	    (r = read_mounts(&x, c, root, hc)) < 0 || (r = read_devices(&x, c, hc)) < 0 ||
 	    (r = read_ports(&x, c, hc, cfg)) < 0 || (r = read_env(&x, ctr_add_env, c, cfg)) < 0 ||
@@ -1138,7 +1164,11 @@ int hd_inspect_exec(const char *json, size_t len, size_t idx, struct hd_containe
 	size_t i;
 	int r;
 
-	snprintf(x.what, sizeof(x.what), "exec session %zu of container '%.150s'", idx, c->name);
+	if (!c->live || idx >= c->live->n_execs)
+		return -HD_EINVAL;
+	e = &c->live->execs[idx];
+	snprintf(x.what, sizeof(x.what), "exec session %.12s of container '%.150s'", e->id ? e->id : "?",
+		 c->name);
 	root = load(&x, json, len, false);
 	if (!root)
 		return -HD_EPROTO;
@@ -1149,12 +1179,7 @@ int hd_inspect_exec(const char *json, size_t len, size_t idx, struct hd_containe
 		r = bad(&x, "ProcessConfig", "an object");
 		goto out;
 	}
-	e = hd_live_add_exec(c->live);
-	if (!e) {
-		r = -HD_ENOMEM;
-		goto out;
-	}
-	if ((r = dup_str(&e->id, id)) < 0 || (r = origin(&e->at, "ExecIDs[%zu]", idx)) < 0 ||
+	if ((id && (r = dup_str(&e->id, id)) < 0) ||
 	    (r = get_bool(&x, root, "Running", "Running", &e->running, NULL)) < 0 ||
 	    (r = get_bool(&x, pc, "privileged", "ProcessConfig.privileged", &e->privileged, NULL)) < 0 ||
 	    (r = get_str(&x, pc, "user", "ProcessConfig.user", &user)) < 0 ||
@@ -1168,10 +1193,13 @@ int hd_inspect_exec(const char *json, size_t len, size_t idx, struct hd_containe
 		if (r >= 0 && json_is_string(v))
 			r = hd_buf_addf(&cmd, " %s", json_string_value(v));
 	}
-	if (r >= 0 && cmd.len && !(e->command = hd_buf_detach(&cmd, NULL)))
-		r = -HD_ENOMEM;
 	if (r == -HD_ETOOBIG)
 		r = 0;
+	if (r >= 0 && cmd.len) {
+		hd_free(e->command);
+		if (!(e->command = hd_buf_detach(&cmd, NULL)))
+			r = -HD_ENOMEM;
+	}
 out:
 	hd_buf_release(&cmd);
 	json_decref(root);

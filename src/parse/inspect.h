@@ -44,7 +44,10 @@ int hd_inspect_image(const char *json, size_t len, int64_t now, struct hd_image_
 int hd_inspect_top(const char *json, size_t len, struct hd_container_spec *c,
 		   struct hd_diag *reterr_diag);
 
-/* Exec inspect -> one more exec session of c->live (origin "ExecIDs[idx]"). */
+/*
+ * Exec inspect -> fills exec session idx of c->live (created from ExecIDs by
+ * hd_inspect_container); -HD_EINVAL when there is no such session.
+ */
 int hd_inspect_exec(const char *json, size_t len, size_t idx, struct hd_container_spec *c,
 		    struct hd_diag *reterr_diag);
 

@@ -1,0 +1,854 @@
+/*
+ * The engine audit (see audit/engine_entry.h): connect, read what the engine
+ * says about itself, list every container (running, paused, exited,
+ * created, dead) and image, inspect them in parallel batches, read the
+ * processes and exec sessions of running containers, then judge each
+ * container with the container rules (plus the live-only ones), each image
+ * with the image rules and the engine with the engine and swarm rules.
+ *
+ * Requests go out in batches (hd_engine_run): facts, lists, inspects,
+ * top + exec, image inspects.  A request that fails does not stop the audit:
+ * what could be read is judged, and what could not is listed in
+ * status->errors, which makes the command exit 2.  When the engine goes
+ * away mid-audit, the failures of one batch are reported as one line.
+ */
+#include "core/common.h"
+#include "core/config.h"
+#include "audit/audit.h"
+#include "audit/engine_entry.h"
+#include "engine/client.h"
+#include "engine/endpoint.h"
+#include "model/engine.h"
+#include "model/image.h"
+#include "model/live.h"
+#include "parse/inspect.h"
+
+#include <time.h>
+#include <unistd.h>
+
+/* Names listed in one error line before "and N more". */
+#define MAX_NAMES_LISTED 8
+
+struct engine_audit {
+	const struct hd_audit_opts *o;
+	struct hd_engine_audit_status *st;
+	struct hd_engine_endpoint ep;
+	struct hd_engine *e;
+	struct hd_engine_facts *facts;
+	int64_t now;
+	struct hd_ctr_summary *ctrs;
+	size_t n_ctrs;
+	struct hd_img_summary *imgs;
+	size_t n_imgs;
+	struct hd_container_spec **specs; /* parallel to ctrs; NULL when not read */
+	struct hd_image_spec **img_specs; /* parallel to imgs */
+	bool *want_ctr, *want_img;
+};
+
+void hd_engine_audit_status_init(struct hd_engine_audit_status *s)
+{
+	memset(s, 0, sizeof(*s));
+}
+
+void hd_engine_audit_status_release(struct hd_engine_audit_status *s)
+{
+	if (!s)
+		return;
+	hd_strlist_release(&s->errors);
+	hd_strlist_release(&s->notes);
+	hd_engine_facts_free(s->facts);
+	memset(s, 0, sizeof(*s));
+}
+
+static int addf(struct hd_strlist *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int addf(struct hd_strlist *l, const char *fmt, ...)
+{
+	char msg[HD_MAX_MESSAGE];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return hd_strlist_add(l, msg) < 0 ? -HD_ENOMEM : 0;
+}
+
+/* An error from a parse: the diag's message, or a generic one. */
+static int parse_error(struct engine_audit *a, int r, struct hd_diag *d, const char *what)
+{
+	int rc;
+
+	if (r == -HD_ENOMEM)
+		return r;
+	rc = addf(&a->st->errors, "%s: %s", what,
+		  d->msg ? d->msg : "the engine's answer could not be read");
+	hd_diag_release(d);
+	return rc;
+}
+
+/* True for failures that mean the engine itself is gone or broken, not one object. */
+static bool engine_level(int err)
+{
+	return err == -HD_ECONNECT || err == -HD_ETIMEOUT || err == -HD_EACCES ||
+	       err == -HD_ENOENT /* socket removed */;
+}
+
+/*
+ * Reports the failed requests of a batch: engine-level failures as one line
+ * naming the objects ("the engine stopped answering: 3 containers could not
+ * be inspected: a, b, c"), others one line each.  404s on objects that
+ * vanished between list and inspect are notes, not errors.
+ */
+static int report_batch(struct engine_audit *a, struct hd_engine_req *q, size_t n, const char *what,
+			const char *const *names)
+{
+	struct hd_buf list = HD_BUF_INIT(HD_MAX_MESSAGE / 2);
+	const char *first_msg = NULL;
+	size_t i, lost = 0;
+	int r = 0;
+
+	for (i = 0; i < n && r >= 0; i++) {
+		if (!q[i].err)
+			continue;
+		if (q[i].err == -HD_ENOMEM) {
+			r = -HD_ENOMEM;
+			break;
+		}
+		if (q[i].status == 404) {
+			r = addf(&a->st->notes, "%s %s disappeared during the audit", what, names[i]);
+			continue;
+		}
+		if (engine_level(q[i].err) && q[i].status == 0) {
+			if (!first_msg)
+				first_msg = q[i].errmsg;
+			if (lost < MAX_NAMES_LISTED)
+				hd_buf_addf(&list, "%s%s", lost ? ", " : "", names[i]);
+			lost++;
+			continue;
+		}
+		r = addf(&a->st->errors, "%s %s could not be read: %s", what, names[i],
+			 q[i].errmsg ? q[i].errmsg : hd_strerror(q[i].err));
+	}
+	if (r >= 0 && lost)
+		r = addf(&a->st->errors, "the engine stopped answering (%s): %zu %s%s could not be read: "
+			 "%s%s", first_msg ? first_msg : "no answer", lost, what, lost == 1 ? "" : "s",
+			 list.buf, lost > MAX_NAMES_LISTED ? ", ..." : "");
+	hd_buf_release(&list);
+	return r;
+}
+
+/* ---- facts ------------------------------------------------------------------ */
+
+/* Whether the swarm management port listens on every interface, from /proc/net. */
+static int swarm_listen_all(void)
+{
+	static const char *const files[] = { "/proc/net/tcp", "/proc/net/tcp6" };
+	size_t i;
+	int seen = 0;
+
+	for (i = 0; i < HD_ARRAY_SIZE(files); i++) {
+		FILE *fp = fopen(files[i], "re");
+		char line[512];
+
+		if (!fp)
+			continue;
+		while (fgets(line, sizeof(line), fp)) {
+			char local[80] = "", state[8] = "";
+			const char *colon;
+
+			if (sscanf(line, "%*s %79s %*s %7s", local, state) != 2 || strcmp(state, "0A") != 0)
+				continue;
+			colon = strrchr(local, ':');
+			/* 2377 = 0x0959 */
+			if (!colon || strcasecmp(colon + 1, "0959") != 0)
+				continue;
+			seen = 1;
+			if (strspn(local, "0") == (size_t)(colon - local)) {
+				fclose(fp);
+				return 1;
+			}
+		}
+		fclose(fp);
+	}
+	return seen ? 0 : -1;
+}
+
+static int set_where(struct engine_audit *a)
+{
+	struct hd_engine_facts *f = a->facts;
+	char host[256] = "";
+
+	f->now = a->now;
+	f->local = a->ep.local;
+	f->tls = a->ep.tls;
+	f->endpoint = hd_strdup(a->ep.host);
+	f->endpoint_source = hd_strdup(a->ep.source ? a->ep.source : "default");
+	f->socket_path = a->ep.socket_path ? hd_strdup(a->ep.socket_path) : NULL;
+	f->api_version = hd_strdup(hd_engine_api_version(a->e));
+	if (!f->endpoint || !f->endpoint_source || (a->ep.socket_path && !f->socket_path) ||
+	    !f->api_version)
+		return -HD_ENOMEM;
+	if (gethostname(host, sizeof(host) - 1) < 0)
+		host[0] = '\0';
+	f->same_host = f->local && f->info_known && f->name && host[0] && strcmp(f->name, host) == 0;
+	return 0;
+}
+
+/* /version, /info, and the swarm lists when this node is a manager. */
+static int load_facts(struct engine_audit *a)
+{
+	struct hd_engine_req q[4];
+	struct hd_diag d = { 0 };
+	static const char *const names[] = { "/version", "/info" };
+	size_t i;
+	int r;
+
+	a->facts = hd_engine_facts_new();
+	if (!a->facts)
+		return -HD_ENOMEM;
+	memset(q, 0, sizeof(q));
+	if ((r = hd_engine_req_init(&q[0], HD_API_VERSION, NULL)) < 0 ||
+	    (r = hd_engine_req_init(&q[1], HD_API_INFO, NULL)) < 0)
+		goto out;
+	r = hd_engine_run(a->e, q, 2);
+	if (r == -HD_ENOMEM)
+		goto out;
+	r = report_batch(a, q, 2, "engine fact", names);
+	if (r < 0)
+		goto out;
+	if (!q[0].err && (r = hd_inspect_version(q[0].body.buf, q[0].body.len, a->facts, &d)) < 0 &&
+	    (r = parse_error(a, r, &d, "/version")) < 0)
+		goto out;
+	if (!q[1].err && (r = hd_inspect_info(q[1].body.buf, q[1].body.len, a->facts, &d)) < 0 &&
+	    (r = parse_error(a, r, &d, "/info")) < 0)
+		goto out;
+	r = set_where(a);
+	if (r < 0)
+		goto out;
+	for (i = 0; i < 2; i++)
+		hd_engine_req_release(&q[i]);
+	memset(q, 0, sizeof(q));
+	if ((a->facts->swarm == HD_SWARM_ACTIVE || a->facts->swarm == HD_SWARM_LOCKED) && a->facts->same_host)
+		a->facts->swarm_listen_all = swarm_listen_all();
+	if (a->facts->swarm == HD_SWARM_ACTIVE && a->facts->swarm_manager) {
+		static const char *const snames[] = { "/nodes", "/networks", "/services", "/secrets" };
+		static const enum hd_api apis[] = { HD_API_NODES, HD_API_NETWORKS, HD_API_SERVICES,
+						    HD_API_SECRETS };
+		int (*const readers[])(const char *, size_t, struct hd_engine_facts *, struct hd_diag *) = {
+			hd_inspect_nodes, hd_inspect_networks, hd_inspect_services, hd_inspect_secrets,
+		};
+		bool all = true;
+
+		for (i = 0; i < 4; i++) {
+			if ((r = hd_engine_req_init(&q[i], apis[i], NULL)) < 0)
+				goto out;
+		}
+		r = hd_engine_run(a->e, q, 4);
+		if (r == -HD_ENOMEM || (r = report_batch(a, q, 4, "swarm list", snames)) < 0)
+			goto out;
+		for (i = 0; i < 4; i++) {
+			if (q[i].err) {
+				all = false;
+				continue;
+			}
+			r = readers[i](q[i].body.buf, q[i].body.len, a->facts, &d);
+			if (r < 0) {
+				all = false;
+				if ((r = parse_error(a, r, &d, snames[i])) < 0)
+					goto out;
+			}
+		}
+		a->facts->swarm_details_known = all;
+	}
+	r = 0;
+out:
+	for (i = 0; i < 4; i++)
+		hd_engine_req_release(&q[i]);
+	hd_diag_release(&d);
+	return r;
+}
+
+/* Endpoint, client and negotiation; on failure the reason is in st->errors. */
+static int connect_engine(struct engine_audit *a)
+{
+	struct hd_engine_opts def;
+	const struct hd_engine_opts *eo = a->o->engine;
+	struct hd_engine_client_opts co = { 0 };
+	struct hd_diag d = { 0 };
+	char *msg = NULL;
+	int r;
+
+	if (!eo) {
+		hd_engine_opts_init(&def);
+		def.host = a->o->engine_host;
+		eo = &def;
+	}
+	r = hd_engine_endpoint_resolve(eo, &a->ep, &d);
+	if (r < 0) {
+		if (r != -HD_ENOMEM)
+			r = addf(&a->st->errors, "%s", d.msg ? d.msg : "cannot choose the engine endpoint") < 0
+				    ? -HD_ENOMEM : r;
+		hd_diag_release(&d);
+		return r;
+	}
+	co.parallel = a->o->parallel;
+	co.timeout_ms = a->o->timeout_ms;
+	r = hd_engine_open(&a->ep, &co, &a->e);
+	if (r < 0) {
+		if (r == -HD_EUNSUPPORTED)
+			r = addf(&a->st->errors, "this libcurl cannot reach %s (no unix socket or TLS support)",
+				 a->ep.host) < 0 ? -HD_ENOMEM : r;
+		return r;
+	}
+	r = hd_engine_negotiate(a->e, &msg);
+	if (r < 0 && r != -HD_ENOMEM) {
+		int rc = addf(&a->st->errors, "%s", msg ? msg : hd_strerror(r));
+
+		if (rc < 0)
+			r = rc;
+	}
+	hd_free(msg);
+	return r;
+}
+
+static void audit_release(struct engine_audit *a)
+{
+	size_t i;
+
+	for (i = 0; a->specs && i < a->n_ctrs; i++)
+		hd_container_spec_free(a->specs[i]);
+	for (i = 0; a->img_specs && i < a->n_imgs; i++)
+		hd_image_spec_free(a->img_specs[i]);
+	hd_free(a->specs);
+	hd_free(a->img_specs);
+	hd_free(a->want_ctr);
+	hd_free(a->want_img);
+	hd_ctr_summaries_free(a->ctrs, a->n_ctrs);
+	hd_img_summaries_free(a->imgs, a->n_imgs);
+	hd_engine_close(a->e);
+	hd_engine_endpoint_release(&a->ep);
+	hd_engine_facts_free(a->facts);
+}
+
+int hd_engine_facts_fetch(const struct hd_audit_opts *o, struct hd_engine_facts **ret, char **errmsg)
+{
+	struct hd_engine_audit_status st;
+	struct engine_audit a = { .o = o, .st = &st };
+	int r;
+
+	*ret = NULL;
+	*errmsg = NULL;
+	hd_engine_audit_status_init(&st);
+	a.now = (int64_t)time(NULL);
+	r = connect_engine(&a);
+	if (r >= 0)
+		r = load_facts(&a);
+	if (r >= 0 && !a.facts->info_known)
+		r = -HD_EPROTO;
+	if (r >= 0) {
+		*ret = a.facts;
+		a.facts = NULL;
+	} else if (r != -HD_ENOMEM && st.errors.n) {
+		*errmsg = hd_strdup(st.errors.v[0]);
+	}
+	audit_release(&a);
+	hd_engine_audit_status_release(&st);
+	return r;
+}
+
+/* ---- lists and filters ----------------------------------------------------------- */
+
+static bool name_matches(const char *want, const char *id, const char *name)
+{
+	size_t n = strlen(want);
+
+	if (name && strcmp(want, name) == 0)
+		return true;
+	if (hd_starts_with(want, "sha256:"))
+		want += 7, n -= 7;
+	if (id && hd_starts_with(id, "sha256:"))
+		id += 7;
+	return id && n >= 4 && strncmp(id, want, n) == 0;
+}
+
+static int load_lists(struct engine_audit *a)
+{
+	struct hd_engine_req q[2];
+	struct hd_diag d = { 0 };
+	static const char *const names[] = { "list", "list" };
+	const struct hd_strlist *fc = a->o->containers, *fi = a->o->images;
+	bool filtered = (fc && fc->n) || (fi && fi->n);
+	size_t i, j;
+	int r;
+
+	memset(q, 0, sizeof(q));
+	if ((r = hd_engine_req_init(&q[0], HD_API_CONTAINERS, NULL)) < 0 ||
+	    (r = hd_engine_req_init(&q[1], HD_API_IMAGES, NULL)) < 0)
+		goto out;
+	r = hd_engine_run(a->e, q, 2);
+	if (r == -HD_ENOMEM)
+		goto out;
+	if (q[0].err)
+		r = report_batch(a, q, 1, "container", names);
+	if (r >= 0 && q[1].err)
+		r = report_batch(a, q + 1, 1, "image", names);
+	if (r < 0)
+		goto out;
+	r = 0;
+	if (!q[0].err && (r = hd_inspect_container_list(q[0].body.buf, q[0].body.len, &a->ctrs,
+							 &a->n_ctrs, &d)) < 0 &&
+	    (r = parse_error(a, r, &d, "/containers/json")) < 0)
+		goto out;
+	if (!q[1].err && (r = hd_inspect_image_list(q[1].body.buf, q[1].body.len, &a->imgs, &a->n_imgs,
+						     &d)) < 0 &&
+	    (r = parse_error(a, r, &d, "/images/json")) < 0)
+		goto out;
+	a->specs = hd_calloc(a->n_ctrs ? a->n_ctrs : 1, sizeof(*a->specs));
+	a->img_specs = hd_calloc(a->n_imgs ? a->n_imgs : 1, sizeof(*a->img_specs));
+	a->want_ctr = hd_calloc(a->n_ctrs ? a->n_ctrs : 1, sizeof(bool));
+	a->want_img = hd_calloc(a->n_imgs ? a->n_imgs : 1, sizeof(bool));
+	if (!a->specs || !a->img_specs || !a->want_ctr || !a->want_img) {
+		r = -HD_ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < a->n_ctrs; i++) {
+		a->want_ctr[i] = !filtered;
+		for (j = 0; fc && j < fc->n; j++)
+			a->want_ctr[i] |= name_matches(fc->v[j], a->ctrs[i].id, a->ctrs[i].name);
+	}
+	for (i = 0; i < a->n_imgs; i++) {
+		a->want_img[i] = !filtered;
+		for (j = 0; fi && j < fi->n; j++)
+			a->want_img[i] |= name_matches(fi->v[j], a->imgs[i].id, a->imgs[i].first_tag);
+	}
+	/* A filter that matches nothing is a mistake worth an error. */
+	for (j = 0; fc && j < fc->n && r >= 0; j++) {
+		bool found = false;
+
+		for (i = 0; i < a->n_ctrs; i++)
+			found |= name_matches(fc->v[j], a->ctrs[i].id, a->ctrs[i].name);
+		if (!found && !q[0].err)
+			r = addf(&a->st->errors, "no container '%s' on this engine", fc->v[j]);
+	}
+	for (j = 0; fi && j < fi->n && r >= 0; j++) {
+		bool found = false;
+
+		for (i = 0; i < a->n_imgs; i++)
+			found |= name_matches(fi->v[j], a->imgs[i].id, a->imgs[i].first_tag);
+		if (!found && !q[1].err)
+			r = addf(&a->st->errors, "no image '%s' on this engine", fi->v[j]);
+	}
+out:
+	hd_engine_req_release(&q[0]);
+	hd_engine_req_release(&q[1]);
+	hd_diag_release(&d);
+	return r;
+}
+
+/* ---- containers ------------------------------------------------------------------ */
+
+static int set_host_facts(struct engine_audit *a, struct hd_container_spec *c)
+{
+	struct hd_live_state *l = c->live;
+	const struct hd_engine_facts *f = a->facts;
+
+	l->host_known = f->info_known;
+	l->host_apparmor = f->apparmor;
+	l->host_selinux = f->selinux;
+	l->host_userns = f->userns;
+	l->host_rootless = f->rootless;
+	if (a->ep.socket_path && !(l->engine_socket = hd_strdup(a->ep.socket_path)))
+		return -HD_ENOMEM;
+	if (f->root_dir && !(l->data_root = hd_strdup(f->root_dir)))
+		return -HD_ENOMEM;
+	return 0;
+}
+
+static int inspect_containers(struct engine_audit *a)
+{
+	struct hd_engine_req *q = NULL;
+	const char **names = NULL;
+	size_t *idx = NULL, n = 0, i;
+	struct hd_diag d = { 0 };
+	int r = 0;
+
+	q = hd_calloc(a->n_ctrs ? a->n_ctrs : 1, sizeof(*q));
+	names = hd_calloc(a->n_ctrs ? a->n_ctrs : 1, sizeof(*names));
+	idx = hd_calloc(a->n_ctrs ? a->n_ctrs : 1, sizeof(*idx));
+	if (!q || !names || !idx) {
+		r = -HD_ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < a->n_ctrs; i++) {
+		if (!a->want_ctr[i])
+			continue;
+		if ((r = hd_engine_req_init(&q[n], HD_API_CONTAINER_INSPECT, a->ctrs[i].id)) < 0)
+			goto out;
+		names[n] = a->ctrs[i].name;
+		idx[n++] = i;
+	}
+	r = hd_engine_run(a->e, q, n);
+	if (r == -HD_ENOMEM || (r = report_batch(a, q, n, "container", names)) < 0)
+		goto out;
+	for (i = 0; i < n; i++) {
+		struct hd_container_spec *c = NULL;
+
+		if (q[i].err)
+			continue;
+		r = hd_inspect_container(q[i].body.buf, q[i].body.len, &c, &d);
+		if (r < 0) {
+			if ((r = parse_error(a, r, &d, names[i])) < 0)
+				goto out;
+			continue;
+		}
+		a->specs[idx[i]] = c;
+		if ((r = set_host_facts(a, c)) < 0)
+			goto out;
+	}
+	r = 0;
+out:
+	for (i = 0; q && i < n; i++)
+		hd_engine_req_release(&q[i]);
+	hd_free(q);
+	hd_free(names);
+	hd_free(idx);
+	hd_diag_release(&d);
+	return r;
+}
+
+/* What a top or exec request belongs to. */
+struct live_ref {
+	struct hd_container_spec *c;
+	size_t exec; /* SIZE_MAX for top */
+	char name[200];
+};
+
+/* Processes (top) of running containers and every exec session, in one batch. */
+static int inspect_live(struct engine_audit *a)
+{
+	struct hd_engine_req *q = NULL;
+	struct live_ref *refs = NULL;
+	const char **names = NULL;
+	size_t n = 0, cap = 0, i, j;
+	struct hd_diag d = { 0 };
+	int r = 0;
+
+	for (i = 0; i < a->n_ctrs; i++) {
+		struct hd_container_spec *c = a->specs[i];
+
+		if (c)
+			cap += (c->running ? 1 : 0) + c->live->n_execs;
+	}
+	q = hd_calloc(cap ? cap : 1, sizeof(*q));
+	refs = hd_calloc(cap ? cap : 1, sizeof(*refs));
+	names = hd_calloc(cap ? cap : 1, sizeof(*names));
+	if (!q || !refs || !names) {
+		r = -HD_ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < a->n_ctrs; i++) {
+		struct hd_container_spec *c = a->specs[i];
+
+		if (!c)
+			continue;
+		if (c->running) {
+			if ((r = hd_engine_req_init(&q[n], HD_API_CONTAINER_TOP, c->id)) < 0)
+				goto out;
+			refs[n].c = c;
+			refs[n].exec = SIZE_MAX;
+			snprintf(refs[n].name, sizeof(refs[n].name), "%.150s (processes)", c->name);
+			names[n] = refs[n].name;
+			n++;
+		} else if (!(c->live->processes_note = hd_asprintf("container is %s", c->state ? c->state : "not running"))) {
+			r = -HD_ENOMEM;
+			goto out;
+		}
+		for (j = 0; j < c->live->n_execs; j++) {
+			if ((r = hd_engine_req_init(&q[n], HD_API_EXEC_INSPECT, c->live->execs[j].id)) < 0)
+				goto out;
+			refs[n].c = c;
+			refs[n].exec = j;
+			snprintf(refs[n].name, sizeof(refs[n].name), "%.150s (exec %.12s)", c->name,
+				 c->live->execs[j].id);
+			names[n] = refs[n].name;
+			n++;
+		}
+		c->live->execs_known = true;
+	}
+	r = hd_engine_run(a->e, q, n);
+	if (r == -HD_ENOMEM)
+		goto out;
+	r = 0;
+	for (i = 0; i < n; i++) {
+		struct hd_container_spec *c = refs[i].c;
+
+		if (q[i].err) {
+			if (refs[i].exec != SIZE_MAX)
+				c->live->execs_known = false;
+			/* A container that stopped since it was inspected has no processes. */
+			if (refs[i].exec == SIZE_MAX && (q[i].status == 409 || q[i].status == 500)) {
+				hd_free(c->live->processes_note);
+				c->live->processes_note = hd_strdup("container stopped during the audit");
+				q[i].err = 0;
+				if (!c->live->processes_note) {
+					r = -HD_ENOMEM;
+					goto out;
+				}
+			}
+			continue;
+		}
+		if (refs[i].exec == SIZE_MAX)
+			r = hd_inspect_top(q[i].body.buf, q[i].body.len, c, &d);
+		else
+			r = hd_inspect_exec(q[i].body.buf, q[i].body.len, refs[i].exec, c, &d);
+		if (r < 0 && (r = parse_error(a, r, &d, refs[i].name)) < 0)
+			goto out;
+	}
+	r = report_batch(a, q, n, "container", names);
+out:
+	for (i = 0; q && i < n; i++)
+		hd_engine_req_release(&q[i]);
+	hd_free(q);
+	hd_free(refs);
+	hd_free(names);
+	hd_diag_release(&d);
+	return r;
+}
+
+/* ---- images ------------------------------------------------------------------------ */
+
+static int inspect_images(struct engine_audit *a)
+{
+	struct hd_engine_req *q = NULL;
+	const char **names = NULL;
+	size_t *idx = NULL, n = 0, i, j;
+	struct hd_diag d = { 0 };
+	int r = 0;
+
+	q = hd_calloc(a->n_imgs ? a->n_imgs : 1, sizeof(*q));
+	names = hd_calloc(a->n_imgs ? a->n_imgs : 1, sizeof(*names));
+	idx = hd_calloc(a->n_imgs ? a->n_imgs : 1, sizeof(*idx));
+	if (!q || !names || !idx) {
+		r = -HD_ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < a->n_imgs; i++) {
+		bool used = false;
+
+		/* Images of the audited containers are needed for their facts too. */
+		for (j = 0; j < a->n_ctrs && !a->want_img[i]; j++)
+			used |= a->specs[j] && a->ctrs[j].image_id && !strcmp(a->ctrs[j].image_id, a->imgs[i].id);
+		if (!a->want_img[i] && !used)
+			continue;
+		if ((r = hd_engine_req_init(&q[n], HD_API_IMAGE_INSPECT, a->imgs[i].id)) < 0)
+			goto out;
+		names[n] = a->imgs[i].first_tag ? a->imgs[i].first_tag : a->imgs[i].id;
+		idx[n++] = i;
+	}
+	r = hd_engine_run(a->e, q, n);
+	if (r == -HD_ENOMEM || (r = report_batch(a, q, n, "image", names)) < 0)
+		goto out;
+	for (i = 0; i < n; i++) {
+		struct hd_image_spec *img = NULL;
+
+		if (q[i].err)
+			continue;
+		r = hd_inspect_image(q[i].body.buf, q[i].body.len, a->now, &img, &d);
+		if (r < 0) {
+			if ((r = parse_error(a, r, &d, names[i])) < 0)
+				goto out;
+			continue;
+		}
+		a->img_specs[idx[i]] = img;
+	}
+	r = 0;
+out:
+	for (i = 0; q && i < n; i++)
+		hd_engine_req_release(&q[i]);
+	hd_free(q);
+	hd_free(names);
+	hd_free(idx);
+	hd_diag_release(&d);
+	return r;
+}
+
+/* Usage of each image, and what containers learn from their image. */
+static int link_images(struct engine_audit *a)
+{
+	size_t i, j;
+	int r;
+
+	for (i = 0; i < a->n_imgs; i++) {
+		struct hd_image_spec *img = a->img_specs[i];
+
+		if (!img)
+			continue;
+		img->usage_known = a->ctrs != NULL;
+		for (j = 0; j < a->n_ctrs; j++) {
+			if (!a->ctrs[j].image_id || strcmp(a->ctrs[j].image_id, img->id) != 0)
+				continue;
+			img->n_containers++;
+			if (!strcmp(a->ctrs[j].state, "running"))
+				img->n_running++;
+			if ((r = hd_items_add(&img->used_by, a->ctrs[j].name, NULL)) < 0)
+				return r;
+		}
+	}
+	for (j = 0; j < a->n_ctrs; j++) {
+		struct hd_container_spec *c = a->specs[j];
+
+		if (!c)
+			continue;
+		for (i = 0; i < a->n_imgs; i++) {
+			const struct hd_image_spec *img = a->img_specs[i];
+
+			if (!img || !c->live->image_id || strcmp(c->live->image_id, img->id) != 0)
+				continue;
+			c->image_facts.known = true;
+			c->image_facts.user_known = true;
+			c->image_facts.healthcheck_known = true;
+			c->image_facts.has_healthcheck = img->healthcheck.set && !img->healthcheck.disabled;
+			if (img->user.set && !(c->image_facts.user = hd_strdup(img->user.value)))
+				return -HD_ENOMEM;
+			if (!(c->image_facts.source = hd_asprintf("image %s", img->name)))
+				return -HD_ENOMEM;
+			break;
+		}
+	}
+	return 0;
+}
+
+static void count_states(struct engine_audit *a)
+{
+	struct hd_engine_facts *f = a->facts;
+	size_t i;
+
+	f->containers_total = a->n_ctrs;
+	for (i = 0; i < a->n_ctrs; i++) {
+		const char *s = a->ctrs[i].state;
+
+		if (!strcmp(s, "running"))
+			f->containers_running++;
+		else if (!strcmp(s, "paused"))
+			f->containers_paused++, f->containers_running++;
+		else if (!strcmp(s, "created"))
+			f->containers_created++;
+		else if (!strcmp(s, "exited"))
+			f->containers_exited++;
+		else if (!strcmp(s, "restarting"))
+			f->containers_restarting++, f->containers_running++;
+		else if (!strcmp(s, "dead"))
+			f->containers_dead++;
+	}
+	f->images_total = a->n_imgs;
+	for (i = 0; i < a->n_imgs; i++) {
+		if (a->img_specs[i] && a->img_specs[i]->dangling)
+			f->images_dangling++;
+		if (a->img_specs[i] && a->img_specs[i]->usage_known && !a->img_specs[i]->n_containers)
+			f->images_unused++;
+	}
+}
+
+/* ---- judging ------------------------------------------------------------------------ */
+
+static int judge(struct engine_audit *a, struct hd_findings *out, struct hd_checks *checks)
+{
+	struct hd_model m = { .cfg = a->o->cfg };
+	bool filtered = (a->o->containers && a->o->containers->n) || (a->o->images && a->o->images->n);
+	char subject[300];
+	size_t i, nc = 0, ni = 0;
+	int r;
+
+	if (!filtered && a->facts->info_known) {
+		m.kind = HD_TARGET_ENGINE;
+		m.engine = a->facts;
+		r = hd_audit_run(&m, "engine", false, out, checks);
+		if (r < 0)
+			return r;
+	}
+	for (i = 0; i < a->n_ctrs; i++) {
+		const struct hd_container_spec *c = a->specs[i];
+
+		if (!c)
+			continue;
+		snprintf(subject, sizeof(subject), "container %s (%s)", c->name, c->state ? c->state : "?");
+		m.kind = HD_TARGET_CONTAINER;
+		m.ctr = c;
+		r = hd_audit_run(&m, subject, false, out, checks);
+		if (r < 0)
+			return r;
+		nc++;
+	}
+	for (i = 0; i < a->n_imgs; i++) {
+		const struct hd_image_spec *img = a->img_specs[i];
+
+		if (!img || !a->want_img[i])
+			continue;
+		snprintf(subject, sizeof(subject), "image %s", img->name);
+		m.kind = HD_TARGET_IMAGE;
+		m.img = img;
+		r = hd_audit_run(&m, subject, false, out, checks);
+		if (r < 0)
+			return r;
+		ni++;
+	}
+	a->st->containers = nc;
+	a->st->images = ni;
+	return 0;
+}
+
+static int add_notes(struct engine_audit *a)
+{
+	const struct hd_engine_facts *f = a->facts;
+	int r = 0;
+
+	if (a->ctrs)
+		r = addf(&a->st->notes, "%zu containers on %s: %zu running, %zu paused, %zu exited, %zu "
+			 "created, %zu restarting, %zu dead (all audited)", f->containers_total,
+			 f->endpoint, f->containers_running - f->containers_paused - f->containers_restarting,
+			 f->containers_paused, f->containers_exited, f->containers_created,
+			 f->containers_restarting, f->containers_dead);
+	if (r >= 0 && f->info_known && !f->same_host)
+		r = addf(&a->st->notes, "the engine at %s runs on '%s', not on this machine: host and "
+			 "daemon checks of this machine do not describe it", f->endpoint,
+			 f->name ? f->name : "another host");
+	if (r >= 0 && (f->swarm == HD_SWARM_INACTIVE))
+		r = addf(&a->st->notes, "swarm mode is off: swarm checks do not apply");
+	return r;
+}
+
+int hd_audit_engine(const struct hd_audit_opts *o, struct hd_findings *f, struct hd_checks *c)
+{
+	struct hd_engine_audit_status local;
+	struct engine_audit a = { .o = o };
+	int r;
+
+	if (o->status)
+		a.st = o->status;
+	else {
+		hd_engine_audit_status_init(&local);
+		a.st = &local;
+	}
+	if (o->offline || o->root) {
+		r = addf(&a.st->notes, "the engine audit needs a running engine; skipped with --root");
+		goto out;
+	}
+	a.now = (int64_t)time(NULL);
+	r = connect_engine(&a);
+	if (r < 0)
+		goto out;
+	if ((r = load_facts(&a)) < 0 || (r = load_lists(&a)) < 0 || (r = inspect_containers(&a)) < 0 ||
+	    (r = inspect_live(&a)) < 0 || (r = inspect_images(&a)) < 0 || (r = link_images(&a)) < 0)
+		goto out;
+	count_states(&a);
+	if ((r = judge(&a, f, c)) < 0 || (r = add_notes(&a)) < 0)
+		goto out;
+	if (a.st == o->status) {
+		a.st->facts = a.facts;
+		a.facts = NULL;
+	}
+out:
+	audit_release(&a);
+	if (a.st == &local)
+		hd_engine_audit_status_release(&local);
+	return r;
+}
