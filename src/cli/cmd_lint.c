@@ -1,4 +1,157 @@
+/*
+ * `hardock lint`: lint Dockerfiles (and, through the kinds table, compose
+ * files and scripts with docker run lines) given as files, directories or
+ * standard input.
+ */
 #include "core/common.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
-int hd_cmd_lint(int argc, char **argv) { (void)argc; (void)argv; return 0; }
+#include "lint/lint.h"
+#include "lint/lint_compose.h"
+#include "lint/walk.h"
+
+static const char lint_usage[] =
+	"usage: hardock lint [options] [PATH...]\n"
+	"\n"
+	"Lints Dockerfiles, compose files and docker run lines in scripts. PATH is a\n"
+	"file, a directory (walked, honouring .gitignore; .git, node_modules and\n"
+	"vendored folders skipped) or '-' for standard input. With no PATH the\n"
+	"current directory is linted.\n"
+	"\n"
+	"options:\n"
+	"      --kind KIND         treat explicit files and stdin as KIND (dockerfile, compose)\n"
+	"      --merge             merge the compose files given as one project, in order,\n"
+	"                          as 'docker compose -f a.yml -f b.yml' does\n"
+	"      --stdin-filename N  name to report for standard input (default '-')\n"
+	"  -j, --jobs N            threads to use (default: one per core)\n"
+	"  -h, --help              show this help\n";
+
+int hd_cmd_lint(int argc, char **argv)
+{
+	struct hd_out_opts o;
+	struct hd_walk w;
+	struct hd_findings f;
+	const struct hd_lint_kind *kind = NULL;
+	const char **paths = NULL;
+	size_t n_paths = 0, i;
+	unsigned jobs = 0;
+	bool only_paths = false, merge = false;
+	int r, code = HD_EXIT_ERROR;
+
+	hd_out_opts_init(&o);
+	hd_walk_init(&w);
+	hd_findings_init(&f);
+	paths = hd_calloc((size_t)argc + 1, sizeof(*paths));
+	if (!paths)
+		goto out;
+	for (int a = 1; a < argc; a++) {
+		const char *s = argv[a];
+
+		if (only_paths || s[0] != '-' || !strcmp(s, "-")) {
+			paths[n_paths++] = s;
+			continue;
+		}
+		if (!strcmp(s, "--")) {
+			only_paths = true;
+			continue;
+		}
+		if (!strcmp(s, "-h") || !strcmp(s, "--help")) {
+			fputs(lint_usage, stdout);
+			fputs("\n", stdout);
+			fputs(hd_out_opts_help, stdout);
+			code = HD_EXIT_OK;
+			goto out;
+		}
+		if (!strcmp(s, "--merge")) {
+			merge = true;
+			continue;
+		}
+		if (!strcmp(s, "--kind") || !strncmp(s, "--kind=", 7)) {
+			const char *v = s[6] == '=' ? s + 7 : (a + 1 < argc ? argv[++a] : NULL);
+
+			kind = v ? hd_lint_kind_find(v) : NULL;
+			if (!kind) {
+				hd_cli_error("--kind expects one of the lintable kinds (dockerfile, ...), got '%s'",
+					     v ? v : "");
+				goto out;
+			}
+			continue;
+		}
+		if (!strcmp(s, "-j") || !strcmp(s, "--jobs") || !strncmp(s, "--jobs=", 7)) {
+			const char *v = !strncmp(s, "--jobs=", 7) ? s + 7 : a + 1 < argc ? argv[++a] : NULL;
+			int64_t n;
+
+			if (!v || hd_parse_i64(v, 1, 64, &n) < 0) {
+				hd_cli_error("--jobs expects a number from 1 to 64");
+				goto out;
+			}
+			jobs = (unsigned)n;
+			continue;
+		}
+		r = hd_out_opt_parse(&o, argc, argv, &a);
+		if (r < 0)
+			goto out;
+		if (r == 0) {
+			hd_cli_error("unknown option '%s' for lint; see 'hardock lint --help'", s);
+			goto out;
+		}
+	}
+	if (hd_out_opts_load_config(&o) != 0)
+		goto out;
+	if (!n_paths)
+		paths[n_paths++] = ".";
+	for (i = 0; i < n_paths; i++) {
+		r = hd_walk_add(&w, paths[i], kind ? kind : hd_lint_kind_find("dockerfile"));
+		if (r < 0) {
+			hd_cli_error("cannot lint '%s': %s", paths[i], hd_strerror(r));
+			goto out;
+		}
+		if (kind && w.n && w.v[w.n - 1].is_explicit)
+			w.v[w.n - 1].kind = kind;
+	}
+	if (merge) {
+		/* The compose files named on the command line form one project. */
+		const char **files = hd_calloc(w.n + 1, sizeof(*files));
+		size_t n = 0, k = 0;
+
+		if (!files)
+			goto out;
+		for (i = 0; i < w.n; i++) {
+			if (w.v[i].is_explicit && w.v[i].kind && !strcmp(w.v[i].kind->name, "compose"))
+				files[n++] = w.v[i].path;
+		}
+		r = n ? hd_lint_compose_files(files, n, &o.cfg, &f) : 0;
+		hd_free(files);
+		if (r < 0) {
+			hd_cli_error("lint failed: %s", hd_strerror(r));
+			goto out;
+		}
+		/* The merged files are done; lint the rest as usual. */
+		for (i = 0; i < w.n; i++) {
+			if (w.v[i].is_explicit && w.v[i].kind && !strcmp(w.v[i].kind->name, "compose")) {
+				hd_free(w.v[i].path);
+				continue;
+			}
+			w.v[k++] = w.v[i];
+		}
+		w.n = k;
+	}
+	r = hd_lint_run(&w, &o.cfg, jobs, &f);
+	if (r < 0) {
+		hd_cli_error("lint failed: %s", hd_strerror(r));
+		goto out;
+	}
+	for (i = 0; i < w.n_errors; i++) {
+		struct hd_loc loc = { .file = w.errors[i].path };
+
+		hd_findings_add(&f, &hd_rule_lint_read_error, &loc, "cannot read directory '%s': %s",
+				w.errors[i].path, w.errors[i].reason);
+	}
+	code = hd_cli_report(&o, "lint", &f, NULL, 0, w.n);
+out:
+	hd_free(paths);
+	hd_findings_release(&f);
+	hd_walk_release(&w);
+	hd_out_opts_release(&o);
+	return code;
+}

@@ -157,12 +157,12 @@ static int finding_cmp(const void *pa, const void *pb)
 
 	if ((c = strcmp_null(a->file, b->file)))
 		return c;
-	if ((c = strcmp_null(a->object, b->object)))
-		return c;
 	if (a->line != b->line)
 		return a->line < b->line ? -1 : 1;
 	if (a->col != b->col)
 		return a->col < b->col ? -1 : 1;
+	if ((c = strcmp_null(a->object, b->object)))
+		return c;
 	if ((c = strcmp(a->rule->id, b->rule->id)))
 		return c;
 	if ((c = strcmp_null(a->field, b->field)))

@@ -6,6 +6,7 @@
 #include "core/common.h"
 #include "core/buf.h"
 #include "lint/lint.h"
+#include "lint/lint_compose.h"
 #include "lint/walk.h"
 
 #include <pthread.h>
@@ -16,6 +17,7 @@
  * taken for a Dockerfile; explicit files of no known kind are Dockerfiles.
  */
 const struct hd_lint_kind hd_lint_kinds[] = {
+	{ "compose", hd_lint_detect_compose, hd_lint_compose },
 	{ "dockerfile", hd_lint_detect_dockerfile, hd_lint_dockerfile },
 };
 const size_t hd_lint_kind_count = HD_ARRAY_SIZE(hd_lint_kinds);

@@ -235,8 +235,10 @@ void hd_walk_release(struct hd_walk *w)
 		return;
 	for (i = 0; i < w->n; i++)
 		hd_free(w->v[i].path);
-	for (i = 0; i < w->n_errors; i++)
-		hd_free(w->errors[i]);
+	for (i = 0; i < w->n_errors; i++) {
+		hd_free(w->errors[i].path);
+		hd_free(w->errors[i].reason);
+	}
 	hd_free(w->v);
 	hd_free(w->errors);
 	hd_walk_init(w);
@@ -244,14 +246,19 @@ void hd_walk_release(struct hd_walk *w)
 
 static int walk_error(struct hd_walk *w, const char *path, const char *why)
 {
-	char *s;
+	struct hd_walk_error *e;
 
 	if (HD_GROW(w->errors, w->alloc_errors, w->n_errors + 1) < 0)
 		return -HD_ENOMEM;
-	s = hd_asprintf("%s: %s", path, why);
-	if (!s)
+	e = &w->errors[w->n_errors];
+	e->path = hd_strdup(path);
+	e->reason = hd_strdup(why);
+	if (!e->path || !e->reason) {
+		hd_free(e->path);
+		hd_free(e->reason);
 		return -HD_ENOMEM;
-	w->errors[w->n_errors++] = s;
+	}
+	w->n_errors++;
 	return 0;
 }
 

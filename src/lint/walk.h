@@ -21,8 +21,11 @@ struct hd_walk_item {
 struct hd_walk {
 	struct hd_walk_item *v;
 	size_t n, alloc;
-	/* Problems met while walking (unreadable directories): "path: reason". */
-	char **errors;
+	/* Problems met while walking (unreadable directories). */
+	struct hd_walk_error {
+		char *path;
+		char *reason;
+	} *errors;
 	size_t n_errors, alloc_errors;
 };
 

@@ -32,10 +32,11 @@ static void print_location(FILE *out, const struct hd_finding *f)
 				fprintf(out, ":%u", f->col);
 		}
 	}
-	if (f->object)
-		fprintf(out, "%s%s", f->file ? " " : "", f->object);
-	if (f->field)
-		fprintf(out, "%s%s", f->file || f->object ? " " : "", f->field);
+	/* A file position says it all; live objects are named with their field. */
+	if (!f->file && f->object)
+		fputs(f->object, out);
+	if (!f->file && f->field)
+		fprintf(out, "%s%s", f->object ? " " : "", f->field);
 	if (!f->file && !f->object && !f->field)
 		fputs("-", out);
 }
