@@ -244,7 +244,7 @@ static int read_overrides(struct cfg_reader *rd, struct fy_node *n, const char *
 	while ((p = fy_node_mapping_iterate(n, &it))) {
 		struct fy_node *k = fy_node_pair_key(p), *v = fy_node_pair_value(p);
 		const char *ks = hd_yaml_scalar(k);
-		enum hd_severity sev;
+		enum hd_severity sev = HD_SEV_NONE;
 
 		if (!ks)
 			return cfg_err(rd, k, "'%s' expects scalar keys", key);
