@@ -14,7 +14,7 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
 if [ ! -x "$peers/node_modules/.bin/dockerfilelint" ] || [ ! -x "$peers/node_modules/.bin/dclint" ]; then
-	command -v npm >/dev/null || sh "$here/../tools/install-deps.sh" "$here/../tools/test-deps.txt"
+	command -v npm >/dev/null || { printf "npm\n" >"$out/npm.txt"; sh "$here/../tools/install-deps.sh" "$out/npm.txt"; }
 	mkdir -p "$peers"
 	(cd "$peers" && npm install --no-audit --no-fund --silent dockerfilelint dockerfile-utils dockerfile_lint dclint >/dev/null 2>&1) ||
 		echo "bench: could not install the npm peers; timing hardock and cat only" >&2
