@@ -443,6 +443,11 @@ static char *host_path(struct sctx *s, const struct hd_cn *n, const char *src)
 	return full ? hd_strdup(full) : NULL;
 }
 
+static bool word_is(const char *s, size_t len, const char *w)
+{
+	return strlen(w) == len && memcmp(s, w, len) == 0;
+}
+
 static int mount_mode(struct hd_mount *m, const char *mode, size_t n)
 {
 	while (n) {
@@ -457,9 +462,9 @@ static int mount_mode(struct hd_mount *m, const char *mode, size_t n)
 			hd_free(m->selinux);
 			if (!(m->selinux = hd_strndup(mode, 1)))
 				return -HD_ENOMEM;
-		} else if ((len >= 5 && (!memcmp(mode, "shared", len) || !memcmp(mode, "rshared", len) ||
-					 !memcmp(mode, "slave", len) || !memcmp(mode, "rslave", len) ||
-					 !memcmp(mode, "private", len) || !memcmp(mode, "rprivate", len)))) {
+		} else if (word_is(mode, len, "shared") || word_is(mode, len, "rshared") ||
+			   word_is(mode, len, "slave") || word_is(mode, len, "rslave") ||
+			   word_is(mode, len, "private") || word_is(mode, len, "rprivate")) {
 			hd_free(m->propagation);
 			if (!(m->propagation = hd_strndup(mode, len)))
 				return -HD_ENOMEM;
