@@ -799,6 +799,23 @@ int hd_cn_parse(struct hd_cn_ctx *cx, const char *path, const char *data, size_t
 		return -HD_ENOMEM;
 	if (len > HD_MAX_FILE_SIZE)
 		return syntax(&b, 0, 0, "file too large");
+	/* YAML text has no NUL byte (libfyaml 0.7 can loop on one in a directive). */
+	{
+		const char *nul = memchr(data, '\0', len), *p;
+		uint32_t line = 1, col = 1;
+
+		if (nul) {
+			for (p = data; p < nul; p++) {
+				if (*p == '\n') {
+					line++;
+					col = 1;
+				} else {
+					col++;
+				}
+			}
+			return syntax(&b, line, col, "invalid YAML: NUL byte in the file");
+		}
+	}
 	fy_diag_cfg_default(&dcfg);
 	dcfg.fp = NULL;
 	dcfg.output_fn = NULL;
