@@ -139,12 +139,15 @@ static int report_batch(struct engine_audit *a, struct hd_engine_req *q, size_t 
 /* ---- facts ------------------------------------------------------------------ */
 
 /* Whether the swarm management port listens on every interface, from /proc/net. */
-static int swarm_listen_all(void)
+static int swarm_listen_all(unsigned port)
 {
+	char hex[16];
+
 	static const char *const files[] = { "/proc/net/tcp", "/proc/net/tcp6" };
 	size_t i;
 	int seen = 0;
 
+	snprintf(hex, sizeof(hex), "%04X", port ? port : 2377);
 	for (i = 0; i < HD_ARRAY_SIZE(files); i++) {
 		FILE *fp = fopen(files[i], "re");
 		char line[512];
@@ -158,8 +161,7 @@ static int swarm_listen_all(void)
 			if (sscanf(line, "%*s %79s %*s %7s", local, state) != 2 || strcmp(state, "0A") != 0)
 				continue;
 			colon = strrchr(local, ':');
-			/* 2377 = 0x0959 */
-			if (!colon || strcasecmp(colon + 1, "0959") != 0)
+			if (!colon || strcasecmp(colon + 1, hex) != 0)
 				continue;
 			seen = 1;
 			if (strspn(local, "0") == (size_t)(colon - local)) {
@@ -228,7 +230,7 @@ static int load_facts(struct engine_audit *a)
 		hd_engine_req_release(&q[i]);
 	memset(q, 0, sizeof(q));
 	if ((a->facts->swarm == HD_SWARM_ACTIVE || a->facts->swarm == HD_SWARM_LOCKED) && a->facts->same_host)
-		a->facts->swarm_listen_all = swarm_listen_all();
+		a->facts->swarm_listen_all = swarm_listen_all(a->facts->swarm_port);
 	if (a->facts->swarm == HD_SWARM_ACTIVE && a->facts->swarm_manager) {
 		static const char *const snames[] = { "/nodes", "/networks", "/services", "/secrets" };
 		static const enum hd_api apis[] = { HD_API_NODES, HD_API_NETWORKS, HD_API_SERVICES,

@@ -325,7 +325,7 @@ static char *api_message(const struct hd_buf *body)
 {
 	json_t *j = json_loadb(body->buf, body->len, 0, NULL);
 	const char *m = json_string_value(json_object_get(j, "message"));
-	char *s = m ? hd_strndup(m, 512) : NULL;
+	char *s = m ? hd_strndup(m, strnlen(m, 512)) : NULL;
 
 	json_decref(j);
 	return s;

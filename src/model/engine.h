@@ -120,7 +120,8 @@ struct hd_engine_facts {
 	struct hd_service_port *service_ports;
 	size_t n_service_ports, alloc_service_ports;
 	int64_t n_services, n_secrets, n_services_with_secrets;
-	int swarm_listen_all;      /* port 2377 listens on every interface: 1, 0, -1 unknown */
+	unsigned swarm_port;       /* this manager's swarm port (RemoteManagers), 0 = unknown (2377) */
+	int swarm_listen_all;      /* the swarm port listens on every interface: 1, 0, -1 unknown */
 	bool data_path_separate;   /* DataPathAddr differs from the advertise address */
 	bool data_path_known;
 

@@ -1644,7 +1644,8 @@ static int read_cluster(struct jctx *x, struct hd_engine_facts *f, json_t *cl)
 
 static int read_swarm(struct jctx *x, struct hd_engine_facts *f, json_t *sw)
 {
-	json_t *cl;
+	json_t *cl, *rm, *v;
+	size_t i;
 	const char *s;
 	bool present;
 	int r;
@@ -1660,8 +1661,20 @@ static int read_swarm(struct jctx *x, struct hd_engine_facts *f, json_t *sw)
 	    (r = dup_str(&f->swarm_node_addr, s && *s ? s : NULL)) < 0 ||
 	    (r = get_int(x, sw, "Nodes", "Swarm.Nodes", &f->swarm_nodes, &present)) < 0 ||
 	    (r = get_int(x, sw, "Managers", "Swarm.Managers", &f->swarm_managers, &present)) < 0 ||
-	    (r = get_obj(x, sw, "Cluster", "Swarm.Cluster", &cl)) < 0)
+	    (r = get_obj(x, sw, "Cluster", "Swarm.Cluster", &cl)) < 0 ||
+	    (r = get_arr(x, sw, "RemoteManagers", "Swarm.RemoteManagers", &rm)) < 0)
 		return r;
+	/* This manager's own entry tells the port it serves the swarm on. */
+	json_array_foreach(rm, i, v) {
+		const char *id = json_string_value(json_object_get(v, "NodeID"));
+		const char *addr = json_string_value(json_object_get(v, "Addr"));
+		const char *colon = addr ? strrchr(addr, ':') : NULL;
+		int64_t port;
+
+		if (id && f->swarm_node_id && !strcmp(id, f->swarm_node_id) && colon &&
+		    hd_parse_i64(colon + 1, 1, 65535, &port) == 0)
+			f->swarm_port = (unsigned)port;
+	}
 	return cl ? read_cluster(x, f, cl) : 0;
 }
 

@@ -445,7 +445,8 @@ static int check_listen_all(const struct hd_model *m, const struct hd_rule *r, s
 	if (f->swarm_listen_all == 0)
 		return 0;
 	hd_engine_loc(f, "Swarm.NodeAddr", &loc);
-	return hd_findings_add(out, r, &loc, "the swarm management port 2377 listens on all interfaces");
+	return hd_findings_add(out, r, &loc, "the swarm management port %u listens on all interfaces",
+			       f->swarm_port ? f->swarm_port : 2377);
 }
 
 static hd_check_fn check_service_published;
