@@ -1,0 +1,34 @@
+/*
+ * auditd rules: the watches of a rules file (a file of /etc/audit/rules.d,
+ * /etc/audit/audit.rules) or of `auditctl -l` output, in the syntax auditctl
+ * takes: "-w PATH [-p PERMS] [-k KEY]" and "-a always,exit -F path=PATH
+ * (or -F dir=DIR) -F perm=PERMS -k KEY".  "-D" drops every rule read so far
+ * and "-W PATH" drops the watch on PATH, as when augenrules concatenates the
+ * files in order.  Other control lines (-b, -e, -f, ...) are skipped.
+ */
+#ifndef HD_PARSE_AUDITRULES_H
+#define HD_PARSE_AUDITRULES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "model/host.h"
+#include "parse/unit.h"
+
+/*
+ * Adds the watches of data[0..len) (named file in origins; `live` for the
+ * kernel's list) to rules.  Malformed lines go to problems (may be NULL).
+ * Returns 0 or -HD_ENOMEM.
+ */
+int hd_auditrules_parse(struct hd_audit_rules *rules, const char *file, const char *data,
+			size_t len, bool live, struct hd_uproblems *problems);
+
+/*
+ * Adds the mounts of a mountinfo file (/proc/self/mountinfo) to h; lines in
+ * /proc/mounts format ("SOURCE TARGET TYPE OPTIONS 0 0") are accepted too.
+ * Octal escapes (\040) are decoded.  Returns the number of mounts read (>= 0)
+ * or -HD_ENOMEM.
+ */
+int hd_mountinfo_parse(struct hd_host_facts *h, const char *data, size_t len);
+
+#endif
