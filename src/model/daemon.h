@@ -164,6 +164,7 @@ struct hd_tls_facts {
 	/* Private keys found beside the daemon's certificates that belong to the
 	 * CA certificate (or are named like a CA key when encrypted). */
 	struct hd_strlist ca_keys_near;
+	enum { HD_SIG_UNKNOWN, HD_SIG_OK, HD_SIG_BAD } cert_signed_by_ca; /* tlscert verified with tlscacert */
 };
 
 struct hd_daemon_spec {

@@ -67,6 +67,8 @@ void hd_version_fact_release(struct hd_version_fact *v)
 	hd_free(v->version);
 	hd_free(v->raw);
 	hd_free(v->source);
+	hd_free(v->package);
+	hd_strlist_release(&v->fixed_cves);
 	memset(v, 0, sizeof(*v));
 }
 

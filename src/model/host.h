@@ -72,6 +72,9 @@ struct hd_version_fact {
 	char *version;  /* upstream part: "20.10.24", "1.1.5", "6.1.0" */
 	char *raw;      /* as found: "20.10.24+dfsg1-1+deb12u1" */
 	char *source;   /* "/var/lib/dpkg/status (docker.io)", "runc --version" */
+	char *package;  /* the distribution package it belongs to, or NULL */
+	bool exact;     /* version names the upstream patch level (not "5.15.0-91-generic") */
+	struct hd_strlist fixed_cves; /* CVE ids the package's changelog names (backported fixes) */
 };
 
 enum hd_tristate { HD_TRI_UNSET = 0, HD_TRI_ON, HD_TRI_OFF };

@@ -1,0 +1,45 @@
+/*
+ * Reading the facts of the host and daemon audits: the effective dockerd
+ * configuration with its files and TLS material (daemon_spec), and the host
+ * facts (host_facts), from the live system or from a copy of a host's
+ * filesystem under --root.  Facts that cannot be gathered become notes;
+ * input that dockerd or systemd would refuse becomes problems in the spec.
+ * Nothing here writes to the audited system.
+ *
+ * On the live system (root NULL) the running dockerd's command line is read
+ * from /proc, and, unless no_exec is set, `auditctl -l` and the components'
+ * `--version` are run.  With --root none of that happens: the notes say so.
+ */
+#ifndef HD_AUDIT_HOST_READ_H
+#define HD_AUDIT_HOST_READ_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "model/daemon.h"
+#include "model/host.h"
+
+struct hd_read_opts {
+	const char *root;  /* NULL or "/" for the live system */
+	int64_t now;       /* 0: the current time */
+	bool no_exec;      /* never run auditctl or --version, even live */
+};
+
+/*
+ * Builds the effective daemon configuration.  Returns 0, -HD_ENOENT or
+ * -HD_EINVAL when the root is not a directory, or -HD_ENOMEM.  d must be
+ * initialised; release it with hd_daemon_spec_release() in any case.
+ */
+int hd_daemon_read(const struct hd_read_opts *o, struct hd_daemon_spec *d);
+
+/*
+ * Reads the host facts; d (already read) gives data-root, the socket group
+ * and the paths of the daemon's files.  Same returns as hd_daemon_read().
+ */
+int hd_host_read(const struct hd_read_opts *o, const struct hd_daemon_spec *d,
+		 struct hd_host_facts *h);
+
+/* The upstream part of a package version: "20.10.24+dfsg1-1+deb12u1" -> "20.10.24". */
+char *hd_upstream_version(const char *raw);
+
+#endif
