@@ -10,6 +10,7 @@
 #include "audit/host_read.h"
 #include "audit/rootfs.h"
 #include "audit/tls_read.h"
+#include "model/engine.h"
 #include "parse/auditrules.h"
 #include "parse/daemon_json.h"
 #include "parse/dockerd_args.h"
@@ -1924,4 +1925,46 @@ out:
 	idnames_release(&c.ids);
 	hd_rootfs_release(&c.fs);
 	return r < 0 ? r : 0;
+}
+
+int hd_facts_apply_engine(struct hd_daemon_spec *d, struct hd_host_facts *h,
+			  const struct hd_engine_facts *f)
+{
+	char src[512];
+	int r = 0;
+
+	snprintf(src, sizeof(src), "engine /info (%s)", f->endpoint ? f->endpoint : "?");
+	if (d && f->info_known) {
+		if (f->swarm == HD_SWARM_ACTIVE || f->swarm == HD_SWARM_PENDING ||
+		    f->swarm == HD_SWARM_LOCKED || f->swarm == HD_SWARM_ERROR) {
+			char *ev = hd_asprintf("%s: Swarm.LocalNodeState=%s", src,
+					       hd_swarm_state_name(f->swarm));
+
+			if (!ev)
+				return -HD_ENOMEM;
+			hd_free(d->swarm_evidence);
+			d->swarm_evidence = ev;
+			d->swarm_active = true;
+		} else if (f->swarm == HD_SWARM_INACTIVE) {
+			d->swarm_active = false;
+		}
+		if (f->driver) {
+			hd_free(d->running_driver);
+			hd_free(d->running_from);
+			d->running_driver = hd_strdup(f->driver);
+			d->running_from = hd_strdup(src);
+			if (!d->running_driver || !d->running_from)
+				return -HD_ENOMEM;
+		}
+	}
+	if (h && f->version_known) {
+		snprintf(src, sizeof(src), "engine /version (%s)", f->endpoint ? f->endpoint : "?");
+		if (!h->engine.version && f->version)
+			r = set_version(&h->engine, f->version, src);
+		if (r >= 0 && !h->containerd.version && f->containerd_version)
+			r = set_version(&h->containerd, f->containerd_version, src);
+		if (r >= 0 && !h->runc.version && f->runc_version)
+			r = set_version(&h->runc, f->runc_version, src);
+	}
+	return r;
 }

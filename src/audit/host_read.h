@@ -39,6 +39,17 @@ int hd_daemon_read(const struct hd_read_opts *o, struct hd_daemon_spec *d);
 int hd_host_read(const struct hd_read_opts *o, const struct hd_daemon_spec *d,
 		 struct hd_host_facts *h);
 
+struct hd_engine_facts;
+
+/*
+ * Adds what a running engine on this machine reports (/version, /info) to
+ * the facts read from files: the swarm state, the storage driver in use, and
+ * the engine, containerd and runc versions when the files did not give them.
+ * d or h may be NULL.  Returns 0 or -HD_ENOMEM.
+ */
+int hd_facts_apply_engine(struct hd_daemon_spec *d, struct hd_host_facts *h,
+			  const struct hd_engine_facts *f);
+
 /* The upstream part of a package version: "20.10.24+dfsg1-1+deb12u1" -> "20.10.24". */
 char *hd_upstream_version(const char *raw);
 

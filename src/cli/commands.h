@@ -5,6 +5,7 @@
 #ifndef HD_CLI_COMMANDS_H
 #define HD_CLI_COMMANDS_H
 
+int hd_cmd_audit(int argc, char **argv);
 int hd_cmd_lint(int argc, char **argv);
 int hd_cmd_rules(int argc, char **argv);
 

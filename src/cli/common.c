@@ -4,6 +4,7 @@
  */
 #include "core/common.h"
 #include "cli/cli.h"
+#include "report/audit_text.h"
 
 #include <unistd.h>
 
@@ -247,7 +248,11 @@ int hd_cli_report(struct hd_out_opts *o, const char *command, struct hd_findings
 	rp.color = want_color(o, out);
 	rp.quiet = o->quiet;
 	rp.fail_on = o->cfg.fail_on;
-	r = rep->emit(out, &rp);
+	/* Audits in text: the docker-bench style list of checks (report/audit_text.c). */
+	if (checks && strcmp(rep->name, "text") == 0)
+		r = hd_report_audit_text(out, &rp);
+	else
+		r = rep->emit(out, &rp);
 	if (fflush(out) != 0 || ferror(out))
 		r = -HD_EIO;
 	if (out != stdout)

@@ -15,6 +15,7 @@ static int cmd_help(int argc, char **argv);
 
 /* The command table: one line per command (git's cmd_struct). */
 const struct hd_cmd hd_commands[] = {
+	{ "audit", hd_cmd_audit, HD_CMD_NEED_CONFIG, "audit this host, its Docker daemon and engine (CIS)" },
 	{ "lint", hd_cmd_lint, HD_CMD_NEED_CONFIG,
 	  "lint Dockerfiles, compose files and docker run lines" },
 	{ "rules", hd_cmd_rules, 0, "list the rule catalogue or explain one rule" },

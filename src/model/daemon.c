@@ -162,6 +162,8 @@ void hd_daemon_spec_release(struct hd_daemon_spec *d)
 	hd_strlist_release(&d->unit_files);
 	hd_free(d->unit_user);
 	hd_free(d->swarm_evidence);
+	hd_free(d->running_driver);
+	hd_free(d->running_from);
 	for (i = 0; i < d->n_problems; i++) {
 		hd_free(d->problems[i].message);
 		hd_dorigin_release(&d->problems[i].at);

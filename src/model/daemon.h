@@ -181,6 +181,8 @@ struct hd_daemon_spec {
 	bool swarm_active;
 	char *swarm_evidence;     /* "/var/lib/docker/swarm/state.json", or NULL */
 	int64_t now;              /* the time the facts were read (for certificate ages) */
+	char *running_driver;     /* storage driver the running engine reports (/info), or NULL */
+	char *running_from;       /* "engine /info (unix:///var/run/docker.sock)", or NULL */
 
 	struct hd_dproblem *problems;
 	size_t n_problems, alloc_problems;

@@ -378,6 +378,16 @@ static int check_aufs(const struct hd_model *m, const struct hd_rule *r, struct 
 	const char *drv = hd_daemon_str(d, HD_DOPT_STORAGE_DRIVER);
 	char w[256];
 
+	if (d->running_driver && strcmp(d->running_driver, "aufs") == 0 && (!drv || strcmp(drv, "aufs"))) {
+		struct hd_loc loc = { 0 };
+
+		loc.object = d->running_from;
+		loc.field = "Driver";
+		return hd_findings_add(out, r, &loc,
+				       "the running engine uses the aufs storage driver (chosen by "
+				       "dockerd, not configured): it is unmaintained and was removed in "
+				       "Docker 24");
+	}
 	if (!drv || strcmp(drv, "aufs") != 0)
 		return 0;
 	return add_at(out, r, d, HD_DOPT_STORAGE_DRIVER,
@@ -418,7 +428,7 @@ static const char *files_state(const struct hd_file_list *l, const char **path)
 	return NULL;
 }
 
-static int check_tls_verify(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
+static int check_tls_auth(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
 {
 	const struct hd_daemon_spec *d = m->daemon;
 	const struct hd_dsetting *hosts = hd_daemon_opt(d, HD_DOPT_HOSTS);
@@ -508,8 +518,8 @@ static int check_tls_verify(const struct hd_model *m, const struct hd_rule *r, s
 	return 0;
 }
 
-const struct hd_rule hd_rule_daemon_tls_verify = {
-	.id = "daemon/tls-verify",
+const struct hd_rule hd_rule_daemon_tls_auth = {
+	.id = "daemon/tls-auth",
 	.title = "Configure TLS authentication when dockerd listens on TCP",
 	.severity = HD_SEV_HIGH,
 	.target = HD_TARGET_DAEMON,
@@ -529,7 +539,7 @@ const struct hd_rule hd_rule_daemon_tls_verify = {
 	.good_example = "{ \"hosts\": [\"tcp://0.0.0.0:2376\", \"unix:///var/run/docker.sock\"], "
 		"\"tlsverify\": true, \"tlscacert\": \"/etc/docker/tls/ca.pem\", \"tlscert\": "
 		"\"/etc/docker/tls/server-cert.pem\", \"tlskey\": \"/etc/docker/tls/server-key.pem\" }",
-	.check = check_tls_verify,
+	.check = check_tls_auth,
 };
 
 static bool tls_in_use(const struct hd_daemon_spec *d)
