@@ -11,34 +11,6 @@
 
 /* ---- shared helpers --------------------------------------------------- */
 
-int dfb_report(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out,
-	       const struct hd_span *at, enum hd_severity sev, const char *fmt, ...)
-{
-	char msg[HD_MAX_MESSAGE];
-	struct hd_loc loc = { 0 };
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		msg[0] = '\0';
-	loc.file = m->df->path;
-	if (at) {
-		loc.line = at->line;
-		loc.col = at->col;
-		loc.end_line = at->end_line;
-		loc.end_col = at->end_col;
-	}
-	n = hd_findings_add(out, r, &loc, "%s", msg);
-	if (n < 0)
-		return n;
-	if (sev != HD_SEV_NONE)
-		out->v[out->n - 1].severity = sev;
-	return 0;
-}
-
 const struct hd_stage *dfb_final_stage(const struct hd_dockerfile *df)
 {
 	size_t i;
@@ -64,21 +36,58 @@ struct hd_span dfb_stage_image_span(const struct hd_dockerfile *df, const struct
 	return dfb_arg_span(&df->instrs[st->from], 0);
 }
 
-const char *dfb_stage_desc(const struct hd_stage *st, char *buf, size_t size)
+bool dfb_stage_feeds_final(const struct hd_dockerfile *df, const struct hd_stage *st)
 {
+	const struct hd_stage *f = dfb_final_stage(df);
+	size_t hops = 0;
+
+	while (f && hops++ <= df->n_stages) {
+		if (f == st)
+			return true;
+		if (f->base_stage < 0 || (uint32_t)f->base_stage >= f->index)
+			return false;
+		f = &df->stages[f->base_stage];
+	}
+	return false;
+}
+
+const char *dfb_stage_desc(const struct hd_dockerfile *df, const struct hd_stage *st, char *buf,
+			   size_t size)
+{
+	const char *kind = st->is_final ? "the final stage"
+			   : dfb_stage_feeds_final(df, st) ? "stage"
+							   : "intermediate stage";
+	const char *tail = !st->is_final && *kind == 's' ? " (the base of the final stage)" : "";
 	int n;
 
-	if (st->is_final && st->name)
-		n = snprintf(buf, size, "the final stage '%s'", st->name);
+	if (st->name)
+		n = snprintf(buf, size, "%s '%s'%s", kind, st->name, tail);
 	else if (st->is_final)
-		n = snprintf(buf, size, "the final stage");
-	else if (st->name)
-		n = snprintf(buf, size, "intermediate stage '%s'", st->name);
+		n = snprintf(buf, size, "%s", kind);
 	else
-		n = snprintf(buf, size, "intermediate stage %" PRIu32, st->index);
+		n = snprintf(buf, size, "%s %" PRIu32 "%s", kind, st->index, tail);
 	if (n < 0)
 		buf[0] = '\0';
 	return buf;
+}
+
+const struct hd_stage *dfb_root_stage(const struct hd_dockerfile *df, const struct hd_stage *st)
+{
+	size_t hops = 0;
+
+	while (st->base_stage >= 0 && (uint32_t)st->base_stage < st->index && hops++ < df->n_stages)
+		st = &df->stages[st->base_stage];
+	return st;
+}
+
+bool dfb_stage_is_windows(const struct hd_dockerfile *df, const struct hd_stage *st)
+{
+	const struct hd_image_ref *b = &dfb_root_stage(df, st)->base;
+
+	if (b->repository && (strstr(b->repository, "windows") || strstr(b->repository, "nanoserver")))
+		return true;
+	return b->tag && (strstr(b->tag, "windowsservercore") || strstr(b->tag, "nanoserver") ||
+			  strstr(b->tag, "ltsc20"));
 }
 
 const struct hd_stage *dfb_stage_by_name(const struct hd_dockerfile *df, const char *name,
@@ -102,15 +111,6 @@ bool dfb_is_digits(const char *s)
 			return false;
 	}
 	return true;
-}
-
-bool dfb_in_list_n(const char *s, size_t n, const char *const *list)
-{
-	for (; *list; list++) {
-		if (strlen(*list) == n && strncasecmp(s, *list, n) == 0)
-			return true;
-	}
-	return false;
 }
 
 bool dfb_path_is_absolute(const char *p)
@@ -1306,16 +1306,6 @@ static bool user_is_root(const char *u)
 	       (n > 1 && u[0] == '0' && strspn(u, "0") == n);
 }
 
-/* The first stage of st's chain of stages-used-as-base: the one FROM an external image. */
-static const struct hd_stage *root_stage(const struct hd_dockerfile *df, const struct hd_stage *st)
-{
-	size_t hops = 0;
-
-	while (st->base_stage >= 0 && (uint32_t)st->base_stage < st->index && hops++ < df->n_stages)
-		st = &df->stages[st->base_stage];
-	return st;
-}
-
 /* True if the base image is known to default to a non-root user. */
 static bool base_defaults_nonroot(const struct hd_image_ref *b)
 {
@@ -1336,7 +1326,7 @@ static int check_root_user(const struct hd_model *m, const struct hd_rule *r,
 
 	if (!st)
 		return 0;
-	dfb_stage_desc(st, desc, sizeof(desc));
+	dfb_stage_desc(df, st, desc, sizeof(desc));
 	if (st->last_user >= 0 && (size_t)st->last_user < df->n_instrs) {
 		const struct hd_instr *in = &df->instrs[st->last_user];
 		const struct hd_arg *a = in->n_args ? &in->args[0] : NULL;
@@ -1354,7 +1344,7 @@ static int check_root_user(const struct hd_model *m, const struct hd_rule *r,
 				  "%s runs as root: it inherits USER '%s' from the stage it builds on",
 				  desc, st->user);
 	}
-	base = root_stage(df, st);
+	base = dfb_root_stage(df, st);
 	if (base->base.has_unresolved_var || base_defaults_nonroot(&base->base))
 		return 0;
 	return dfb_report(m, r, out, &at, HD_SEV_NONE,
@@ -1408,6 +1398,9 @@ static int check_user_not_numeric(const struct hd_model *m, const struct hd_rule
 	a = &in->args[0];
 	if (a->unresolved || !*a->value || user_is_root(a->value))
 		return 0;
+	/* Windows containers have no numeric UIDs (ContainerUser, ContainerAdministrator). */
+	if (hd_istarts_with(a->value, "Container") || dfb_stage_is_windows(df, st))
+		return 0;
 	colon = strchr(a->value, ':');
 	n = colon ? (size_t)(colon - a->value) : strlen(a->value);
 	if (n >= sizeof(user))
@@ -1435,7 +1428,8 @@ const struct hd_rule hd_rule_df_user_not_numeric = {
 	.rationale = "Kubernetes' `runAsNonRoot` and admission policies can only verify a numeric "
 		     "UID; with a name the kubelet refuses the pod or has to trust /etc/passwd inside "
 		     "the image. Only the last USER of the final stage matters (hadolint's behaviour "
-		     "since its PR #1239); root is reported by dockerfile/root-user instead.",
+		     "since its PR #1239); root is reported by dockerfile/root-user instead, and "
+		     "Windows images, whose users have no numeric ids, are left alone.",
 	.remediation = "Use the UID (and GID): `USER 10001:10001` instead of `USER app`.",
 	.bad_example = DFB_GOOD_FROM "USER app\n"
 		       "HEALTHCHECK CMD [\"/app\", \"--health\"]\nCMD [\"/app\"]\n",
@@ -1456,7 +1450,7 @@ static int check_no_healthcheck(const struct hd_model *m, const struct hd_rule *
 
 	if (!st)
 		return 0;
-	dfb_stage_desc(st, desc, sizeof(desc));
+	dfb_stage_desc(df, st, desc, sizeof(desc));
 	if (st->healthcheck >= 0 && (size_t)st->healthcheck < df->n_instrs) {
 		const struct hd_instr *in = &df->instrs[st->healthcheck];
 

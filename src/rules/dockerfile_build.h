@@ -9,6 +9,8 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
+#include <strings.h>
 
 #include "core/config.h"
 #include "core/finding.h"
@@ -34,14 +36,37 @@
 /* The stage index of instructions before the first FROM. */
 #define DFB_NO_STAGE ((uint32_t)-1)
 
+/* Fills *loc with span `at` (may be NULL) of the model's file; returns loc. */
+static inline const struct hd_loc *dfb_loc(struct hd_loc *loc, const struct hd_model *m,
+					   const struct hd_span *at)
+{
+	loc->file = m->df->path;
+	if (at) {
+		loc->line = at->line;
+		loc->col = at->col;
+		loc->end_line = at->end_line;
+		loc->end_col = at->end_col;
+	}
+	return loc;
+}
+
+/* After hd_findings_add() returned ret: gives the new finding severity sev (unless HD_SEV_NONE). */
+static inline int dfb_set_sev(struct hd_findings *out, enum hd_severity sev, int ret)
+{
+	if (ret == 0 && sev != HD_SEV_NONE)
+		out->v[out->n - 1].severity = sev;
+	return ret;
+}
+
 /*
- * Appends a finding of r at span `at` of the model's Dockerfile.  sev is the
- * severity of this case, or HD_SEV_NONE for the rule's default.  at may be
- * NULL (no position).  Returns 0 or -HD_ENOMEM.
+ * Appends a finding of r at span `at` of the model's Dockerfile with a printf
+ * message.  sev is the severity of this case, or HD_SEV_NONE for the rule's
+ * default.  Evaluates to 0 or a negative HD_E*.  A macro, so the message is
+ * formatted once and the compiler checks the format.
  */
-int dfb_report(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out,
-	       const struct hd_span *at, enum hd_severity sev, const char *fmt, ...)
-	__attribute__((format(printf, 6, 7)));
+#define dfb_report(m, r, out, at, sev, ...)                                                    \
+	dfb_set_sev((out), (sev),                                                              \
+		    hd_findings_add((out), (r), dfb_loc(&(struct hd_loc){ 0 }, (m), (at)), __VA_ARGS__))
 
 /* The final stage (what `docker build` produces without --target), or NULL. */
 const struct hd_stage *dfb_final_stage(const struct hd_dockerfile *df);
@@ -52,8 +77,25 @@ struct hd_span dfb_stage_image_span(const struct hd_dockerfile *df, const struct
 /* The span of arg i of in, or of in itself when the arg is absent or has no position. */
 struct hd_span dfb_arg_span(const struct hd_instr *in, size_t i);
 
-/* A short description of a stage for messages: "the final stage", "stage 'build'", "stage 2". */
-const char *dfb_stage_desc(const struct hd_stage *st, char *buf, size_t size);
+/*
+ * True if st is the final stage or a stage the final stage is built FROM
+ * (directly or through other stages): its content ships in the image.
+ */
+bool dfb_stage_feeds_final(const struct hd_dockerfile *df, const struct hd_stage *st);
+
+/*
+ * A short description of a stage for messages: "the final stage",
+ * "stage 'base' (the base of the final stage)", "intermediate stage 'build'",
+ * "intermediate stage 2".
+ */
+const char *dfb_stage_desc(const struct hd_dockerfile *df, const struct hd_stage *st, char *buf,
+			   size_t size);
+
+/* The first stage of st's chain of stages used as base: the one FROM an external image. */
+const struct hd_stage *dfb_root_stage(const struct hd_dockerfile *df, const struct hd_stage *st);
+
+/* True if the stage is built on a Windows base image (users, paths and signals differ). */
+bool dfb_stage_is_windows(const struct hd_dockerfile *df, const struct hd_stage *st);
 
 /*
  * A stage defined before stage index `before` whose name matches (BuildKit
@@ -66,8 +108,20 @@ const struct hd_stage *dfb_stage_by_name(const struct hd_dockerfile *df, const c
 /* True if s is a non-empty string of decimal digits. */
 bool dfb_is_digits(const char *s);
 
-/* True if s (of length n) equals one of the NULL-terminated list, ignoring case. */
-bool dfb_in_list_n(const char *s, size_t n, const char *const *list);
+/* True if s[0..n) equals one of the NULL-terminated list, ignoring case. */
+static inline bool dfb_in_list_n(const char *s, size_t n, const char *const *list)
+{
+	int c0 = n ? (s[0] | 0x20) : 0;
+
+	for (; *list; list++) {
+		/* First letters first: most words fail there, without a call. */
+		if (((*list)[0] | 0x20) == c0 && strncasecmp(s, *list, n) == 0 && (*list)[n] == '\0')
+			return true;
+		if (!n && !(*list)[0])
+			return true;
+	}
+	return false;
+}
 
 /* True if a path is absolute for a Linux or Windows container ("/x", "C:\x", "c:/x"). */
 bool dfb_path_is_absolute(const char *p);

@@ -36,9 +36,9 @@ static int check_base_latest(const struct hd_model *m, const struct hd_rule *r,
 		    st->base.digest)
 			continue;
 		at = dfb_stage_image_span(df, st);
-		ret = dfb_report(m, r, out, &at, st->is_final ? HD_SEV_NONE : HD_SEV_LOW,
+		ret = dfb_report(m, r, out, &at, dfb_stage_feeds_final(df, st) ? HD_SEV_NONE : HD_SEV_LOW,
 				 "base image '%s' of %s uses the 'latest' tag", st->base.raw,
-				 dfb_stage_desc(st, desc, sizeof(desc)));
+				 dfb_stage_desc(df, st, desc, sizeof(desc)));
 		if (ret < 0)
 			return ret;
 	}
@@ -85,9 +85,9 @@ static int check_base_untagged(const struct hd_model *m, const struct hd_rule *r
 		if (!judgeable_base(st) || st->base.tag || st->base.digest)
 			continue;
 		at = dfb_stage_image_span(df, st);
-		ret = dfb_report(m, r, out, &at, st->is_final ? HD_SEV_NONE : HD_SEV_LOW,
+		ret = dfb_report(m, r, out, &at, dfb_stage_feeds_final(df, st) ? HD_SEV_NONE : HD_SEV_LOW,
 				 "base image '%s' of %s has no tag, so it means '%s:latest'", st->base.raw,
-				 dfb_stage_desc(st, desc, sizeof(desc)), st->base.raw);
+				 dfb_stage_desc(df, st, desc, sizeof(desc)), st->base.raw);
 		if (ret < 0)
 			return ret;
 	}
@@ -133,10 +133,10 @@ static int check_base_not_pinned(const struct hd_model *m, const struct hd_rule 
 		    strcmp(st->base.tag, "latest") == 0)
 			continue;
 		at = dfb_stage_image_span(df, st);
-		ret = dfb_report(m, r, out, &at, st->is_final ? HD_SEV_NONE : HD_SEV_INFO,
+		ret = dfb_report(m, r, out, &at, dfb_stage_feeds_final(df, st) ? HD_SEV_NONE : HD_SEV_INFO,
 				 "base image '%s' of %s is not pinned by digest: the tag can be moved "
 				 "to other content",
-				 st->base.raw, dfb_stage_desc(st, desc, sizeof(desc)));
+				 st->base.raw, dfb_stage_desc(df, st, desc, sizeof(desc)));
 		if (ret < 0)
 			return ret;
 	}
@@ -176,7 +176,7 @@ static int check_base_untrusted(const struct hd_model *m, const struct hd_rule *
 	int ret;
 
 	if (!m->cfg || m->cfg->trusted_registries.n == 0)
-		return 0;
+		return HD_RULE_NOT_APPLICABLE;
 	for (i = 0; i < df->n_stages; i++) {
 		const struct hd_stage *st = &df->stages[i];
 		struct hd_span at;
@@ -188,7 +188,7 @@ static int check_base_untrusted(const struct hd_model *m, const struct hd_rule *
 		ret = dfb_report(m, r, out, &at, HD_SEV_NONE,
 				 "base image '%s' of %s comes from registry '%s', which is not in "
 				 "the trusted registries",
-				 st->base.raw, dfb_stage_desc(st, desc, sizeof(desc)), st->base.registry);
+				 st->base.raw, dfb_stage_desc(df, st, desc, sizeof(desc)), st->base.registry);
 		if (ret < 0)
 			return ret;
 	}
@@ -212,7 +212,9 @@ const struct hd_rule hd_rule_df_base_image_untrusted_registry = {
 	.remediation = "Pull the base through a trusted registry, e.g. with `trusted-registries: "
 		       "[registry.corp.example]` write "
 		       "`FROM registry.corp.example/library/python:3.12-slim@sha256:<digest>`.",
-	.bad_example = NULL, /* needs a config with trusted-registries */
+	/* Fires with `trusted-registries: [docker.io]`; not applicable without the list. */
+	.bad_example = "FROM quay.io/acme/base:1.0@sha256:"
+		       "7d3b9b1e2a4c5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8\n" DFB_GOOD_TAIL,
 	.good_example = DFB_GOOD_FROM DFB_GOOD_TAIL,
 	.check = check_base_untrusted,
 };
@@ -287,7 +289,7 @@ static int check_base_not_allowed(const struct hd_model *m, const struct hd_rule
 	int ret;
 
 	if (!m->cfg || m->cfg->allowed_base_images.n == 0)
-		return 0;
+		return HD_RULE_NOT_APPLICABLE;
 	for (i = 0; i < df->n_stages; i++) {
 		const struct hd_stage *st = &df->stages[i];
 		struct hd_span at;
@@ -298,7 +300,7 @@ static int check_base_not_allowed(const struct hd_model *m, const struct hd_rule
 		at = dfb_stage_image_span(df, st);
 		ret = dfb_report(m, r, out, &at, HD_SEV_NONE,
 				 "base image '%s' of %s is not in the allowed base images",
-				 st->base.raw, dfb_stage_desc(st, desc, sizeof(desc)));
+				 st->base.raw, dfb_stage_desc(df, st, desc, sizeof(desc)));
 		if (ret < 0)
 			return ret;
 	}
@@ -321,7 +323,8 @@ const struct hd_rule hd_rule_df_base_image_not_allowed = {
 	.remediation = "Build from an approved image, e.g. with `allowed-base-images: "
 		       "[\"registry.corp.example/base/*\"]` write "
 		       "`FROM registry.corp.example/base/python:3.12@sha256:<digest>`.",
-	.bad_example = NULL, /* needs a config with allowed-base-images */
+	/* Fires with an allowed-base-images list that does not admit alpine. */
+	.bad_example = DFB_GOOD_FROM DFB_GOOD_TAIL,
 	.good_example = DFB_GOOD_FROM DFB_GOOD_TAIL,
 	.check = check_base_not_allowed,
 };
@@ -478,6 +481,9 @@ static int check_content_trust(const struct hd_model *m, const struct hd_rule *r
 		const struct hd_instr *in = &df->instrs[i];
 
 		if (in->kind == HD_I_RUN && in->shell) {
+			/* Most RUNs never mention it: one search before looking at words. */
+			if (!in->text || (!strstr(in->text, "CONTENT_TRUST") && !strstr(in->text, "content-trust")))
+				continue;
 			ret = dct_check_shell(m, r, out, in);
 			if (ret < 0)
 				return ret;
@@ -982,7 +988,9 @@ static int check_label_missing(const struct hd_model *m, const struct hd_rule *r
 	size_t i;
 	int ret;
 
-	if (!st || !m->cfg || m->cfg->required_labels.n == 0)
+	if (!m->cfg || m->cfg->required_labels.n == 0)
+		return HD_RULE_NOT_APPLICABLE;
+	if (!st)
 		return 0;
 	for (i = 0; i < m->cfg->required_labels.n; i++) {
 		const char *e = m->cfg->required_labels.v[i];
@@ -1015,8 +1023,10 @@ const struct hd_rule hd_rule_df_label_missing = {
 	.remediation = "Set the label in the final stage, e.g. with `required-labels: "
 		       "[org.opencontainers.image.source]` add "
 		       "`LABEL org.opencontainers.image.source=\"https://github.com/acme/app\"`.",
-	.bad_example = NULL, /* needs a config with required-labels */
-	.good_example = DFB_GOOD_FROM DFB_GOOD_TAIL,
+	/* Fires with `required-labels: [org.opencontainers.image.source]`. */
+	.bad_example = DFB_GOOD_FROM DFB_GOOD_TAIL,
+	.good_example = DFB_GOOD_FROM "LABEL org.opencontainers.image.source=\"https://github.com/acme/app\"\n"
+			DFB_GOOD_TAIL,
 	.check = check_label_missing,
 };
 
@@ -1029,7 +1039,7 @@ static int check_label_not_in_schema(const struct hd_model *m, const struct hd_r
 	int ret;
 
 	if (!m->cfg || m->cfg->required_labels.n == 0)
-		return 0;
+		return HD_RULE_NOT_APPLICABLE;
 	for (i = 0; i < df->n_instrs; i++) {
 		const struct hd_instr *in = &df->instrs[i];
 
@@ -1060,7 +1070,8 @@ const struct hd_rule hd_rule_df_label_not_in_schema = {
 		     "hadolint's `strict-labels`: off by default, enabled by giving it a severity in "
 		     "the config, and active only when `required-labels` lists the schema.",
 	.remediation = "Remove the label or add it to `required-labels`.",
-	.bad_example = NULL, /* needs a config with required-labels */
+	/* Fires (when enabled) with `required-labels: [org.opencontainers.image.source]`. */
+	.bad_example = DFB_GOOD_FROM "LABEL team=payments\n" DFB_GOOD_TAIL,
 	.good_example = DFB_GOOD_FROM DFB_GOOD_TAIL,
 	.check = check_label_not_in_schema,
 };

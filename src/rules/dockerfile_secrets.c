@@ -75,15 +75,58 @@ static const char *const not_secret_suffixes[] = {
 };
 
 /*
+ * A quick test before splitting: every secret word and qualifier pair holds
+ * one of "pass", "secret", "token", "key", "cred" or "bearer".  Most names
+ * (PATH, NODE_VERSION, ...) hold none and cost one pass.
+ */
+static bool may_be_secret_name(const char *k)
+{
+	for (; *k; k++) {
+		switch (*k | 0x20) {
+		case 'p':
+			if (!strncasecmp(k, "pass", 4))
+				return true;
+			break;
+		case 's':
+			if (!strncasecmp(k, "secret", 6))
+				return true;
+			break;
+		case 't':
+			if (!strncasecmp(k, "token", 5))
+				return true;
+			break;
+		case 'k':
+			if ((k[1] | 0x20) == 'e' && (k[2] | 0x20) == 'y')
+				return true;
+			break;
+		case 'c':
+			if (!strncasecmp(k, "cred", 4))
+				return true;
+			break;
+		case 'b':
+			if (!strncasecmp(k, "bearer", 6))
+				return true;
+			break;
+		default:
+			break;
+		}
+	}
+	return false;
+}
+
+/*
  * Whether a variable name says it holds a secret; *word is set to the word
  * that matched.
  */
 static bool secret_name(const char *key, struct name_tok *word)
 {
 	struct name_tok tok[16];
-	size_t n = split_name(key, tok, HD_ARRAY_SIZE(tok)), i;
+	size_t n, i;
 	bool hit = false;
 
+	if (!may_be_secret_name(key))
+		return false;
+	n = split_name(key, tok, HD_ARRAY_SIZE(tok));
 	if (n == 0)
 		return false;
 	if (dfb_in_list_n(tok[n - 1].p, tok[n - 1].n, not_secret_suffixes))
@@ -102,6 +145,25 @@ static bool secret_name(const char *key, struct name_tok *word)
 	return hit;
 }
 
+/* True if v is a single file name with a script or config extension ("reset.sh"). */
+static bool names_a_file(const char *v)
+{
+	static const char *const exts[] = {
+		"sh", "bash", "py", "rb", "pl", "js", "ps1", "bat", "cmd", "txt", "conf", "cfg", "ini",
+		"json", "yaml", "yml", "xml", "properties", "rsp", "sql", "env", "pem", "key", "crt",
+		"p12", "jks", NULL,
+	};
+	const char *dot = strrchr(v, '.'), *p;
+
+	if (!dot || dot == v)
+		return false;
+	for (p = v; p < dot; p++) {
+		if (!isalnum((unsigned char)*p) && *p != '_' && *p != '-' && *p != '.')
+			return false;
+	}
+	return dfb_in_list_n(dot + 1, strlen(dot + 1), exts);
+}
+
 /* True if a value is not a secret whatever its name says: a switch, a path, a reference. */
 static bool harmless_value(const char *v)
 {
@@ -116,6 +178,8 @@ static bool harmless_value(const char *v)
 	if (v[0] == '/' || hd_starts_with(v, "./") || hd_starts_with(v, "~/"))
 		return true;
 	if (v[0] == '<' && v[n - 1] == '>')
+		return true;
+	if (names_a_file(v))
 		return true;
 	/* A reference to another variable: $X, ${X}, ${X:-default}. */
 	if (v[0] == '$') {
@@ -354,40 +418,81 @@ static bool check_at_colon(const char *s, size_t i, size_t n, struct cred_hit *h
 	return hit_at(h, st, at - st, "a URL with a password");
 }
 
-/* Finds the first credential-shaped token in s[from..n). */
+/*
+ * Checks the trigger byte s[i].  One or two neighbouring bytes are compared
+ * inline before any function is called, so text full of '-' and '_' (shell
+ * options, variable names) costs little.
+ */
+static inline bool check_trigger(const char *s, size_t i, size_t n, struct cred_hit *h)
+{
+	char prev = i ? s[i - 1] : '\0', prev2 = i > 1 ? s[i - 2] : '\0';
+	char next = i + 1 < n ? s[i + 1] : '\0';
+
+	switch (s[i]) {
+	case 'A':
+		return next >= 'A' && next <= 'Z' && check_at_A(s, i, n, h);
+	case '_':
+		/* gh?_, (github_)pat_, (sk_)live_, npm_, (secret_)access_key */
+		if ((prev2 == 'h' && prev && strchr("pousr", prev)) || (prev2 == 'a' && prev == 't') ||
+		    (prev2 == 'v' && prev == 'e') || (prev2 == 'p' && prev == 'm') ||
+		    ((prev2 | 0x20) == 's' && (prev | 0x20) == 's') || (prev2 == 's' && prev == 'k') ||
+		    (prev2 == 'r' && prev == 'k'))
+			return check_at_underscore(s, i, n, h);
+		return false;
+	case '-':
+		/* -----BEGIN, xox?-, glpat- */
+		if ((next == '-' && i + 2 < n && s[i + 2] == '-') || prev2 == 'x' ||
+		    (prev2 == 'a' && prev == 't'))
+			return check_at_dash(s, i, n, h);
+		return false;
+	case 'J':
+		return prev == 'y' && check_at_J(s, i, n, h);
+	case ':':
+		return next == '/' && check_at_colon(s, i, n, h);
+	default:
+		return false;
+	}
+}
+
+typedef unsigned char dfb_v16 __attribute__((vector_size(16)));
+
+/*
+ * Finds the first credential-shaped token in s[from..n).  Sixteen bytes at a
+ * time are compared with the trigger bytes (GCC/Clang vector extensions: SSE2
+ * or NEON code, plain C elsewhere); only blocks holding one are looked at
+ * byte by byte.
+ */
 static bool find_credential(const char *s, size_t from, size_t n, struct cred_hit *h)
 {
-	size_t i;
+	size_t i = from;
 
-	for (i = from; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
+	while (i + 16 <= n) {
+		dfb_v16 v, m;
+		uint64_t lo, hi;
 
-		if (!trig[c])
-			continue;
-		switch (c) {
-		case 'A':
-			if (check_at_A(s, i, n, h))
+		memcpy(&v, s + i, 16);
+		m = (dfb_v16)((v == 'A') | (v == '_') | (v == '-') | (v == 'J') | (v == ':'));
+		memcpy(&lo, &m, 8);
+		memcpy(&hi, (const char *)&m + 8, 8);
+		while (lo) {
+			unsigned k = (unsigned)__builtin_ctzll(lo) / 8;
+
+			if (check_trigger(s, i + k, n, h))
 				return true;
-			break;
-		case '_':
-			if (check_at_underscore(s, i, n, h))
-				return true;
-			break;
-		case '-':
-			if (check_at_dash(s, i, n, h))
-				return true;
-			break;
-		case 'J':
-			if (check_at_J(s, i, n, h))
-				return true;
-			break;
-		case ':':
-			if (check_at_colon(s, i, n, h))
-				return true;
-			break;
-		default:
-			break;
+			lo &= ~(0xffull << (k * 8));
 		}
+		while (hi) {
+			unsigned k = (unsigned)__builtin_ctzll(hi) / 8;
+
+			if (check_trigger(s, i + 8 + k, n, h))
+				return true;
+			hi &= ~(0xffull << (k * 8));
+		}
+		i += 16;
+	}
+	for (; i < n; i++) {
+		if (trig[(unsigned char)s[i]] && check_trigger(s, i, n, h))
+			return true;
 	}
 	return false;
 }
@@ -525,20 +630,29 @@ const struct hd_rule hd_rule_df_secret_variable = {
 
 /* ---- credential shapes (CIS 4.10) ------------------------------------- */
 
+/* Reports hit h in s, found in instruction in (in the value of pair kv when not NULL). */
 static int report_hit(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out,
-		      const struct hd_span *at, const char *where, const char *s,
-		      const struct cred_hit *h)
+		      const struct hd_span *at, const struct hd_instr *in, const struct hd_kv *kv,
+		      const char *s, const struct cred_hit *h)
 {
 	char pv[80];
 
-	return dfb_report(m, r, out, at, HD_SEV_NONE, "%s holds %s ('%s')", where, h->what,
-			  preview(s + h->off, h->len, h->what, pv, sizeof(pv)));
+	preview(s + h->off, h->len, h->what, pv, sizeof(pv));
+	if (kv)
+		return dfb_report(m, r, out, at, HD_SEV_NONE, "%s '%s' holds %s ('%s')",
+				  hd_instr_name(in->kind), kv->key, h->what, pv);
+	return dfb_report(m, r, out, at, HD_SEV_NONE, "%s holds %s ('%s')", hd_instr_name(in->kind),
+			  h->what, pv);
 }
 
-/* Scans s and reports every hit; pos maps an offset to a file position. */
+/*
+ * Scans s[0..n) of instruction in and reports every hit.  Positions: the
+ * fixed span when given, else lines counted from body_line (heredoc bodies)
+ * when not 0, else in's text map.
+ */
 static int scan_text(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out,
 		     const struct hd_instr *in, const char *s, size_t n, const struct hd_span *fixed,
-		     uint32_t body_line, const char *where)
+		     uint32_t body_line)
 {
 	struct cred_hit h;
 	size_t from = 0;
@@ -566,7 +680,7 @@ static int scan_text(const struct hd_model *m, const struct hd_rule *r, struct h
 			hd_instr_offset_pos(in, h.off, &at.line, &at.col);
 			hd_instr_offset_pos(in, h.off + h.len, &at.end_line, &at.end_col);
 		}
-		ret = report_hit(m, r, out, &at, where, s, &h);
+		ret = report_hit(m, r, out, &at, in, NULL, s, &h);
 		if (ret < 0)
 			return ret;
 		from = h.off + (h.len ? h.len : 1);
@@ -577,7 +691,6 @@ static int scan_text(const struct hd_model *m, const struct hd_rule *r, struct h
 static int scan_instr(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out,
 		      const struct hd_instr *in)
 {
-	char where[128];
 	size_t k;
 	int ret;
 
@@ -588,23 +701,21 @@ static int scan_instr(const struct hd_model *m, const struct hd_rule *r, struct 
 
 			if (!kv_credential(kv, &h))
 				continue;
-			snprintf(where, sizeof(where), "%s '%s'", hd_instr_name(in->kind), kv->key);
 			ret = report_hit(m, r, out, kv->value_span.line ? &kv->value_span : &kv->span,
-					 where, kv->value, &h);
+					 in, kv, kv->value, &h);
 			if (ret < 0)
 				return ret;
 		}
 		return 0;
 	}
-	snprintf(where, sizeof(where), "%s", hd_instr_name(in->kind));
 	if (in->text && in->n_segs) {
-		ret = scan_text(m, r, out, in, in->text, strlen(in->text), NULL, 0, where);
+		ret = scan_text(m, r, out, in, in->text, strlen(in->text), NULL, 0);
 		if (ret < 0)
 			return ret;
 	} else {
 		for (k = 0; k < in->n_args; k++) {
 			ret = scan_text(m, r, out, in, in->args[k].raw, strlen(in->args[k].raw),
-					&in->args[k].span, 0, where);
+					&in->args[k].span, 0);
 			if (ret < 0)
 				return ret;
 		}
@@ -614,7 +725,7 @@ static int scan_instr(const struct hd_model *m, const struct hd_rule *r, struct 
 			if (!hd->body)
 				continue;
 			ret = scan_text(m, r, out, in, hd->body, strlen(hd->body), NULL,
-					hd->body_line ? hd->body_line : in->span.line, where);
+					hd->body_line ? hd->body_line : in->span.line);
 			if (ret < 0)
 				return ret;
 		}
@@ -697,60 +808,91 @@ static const char *secret_file_kind(const char *path)
 						     "defaults", "tpl", "schema", "test", NULL };
 	static const char *const ssh_keys[] = { "id_rsa", "id_dsa", "id_ecdsa", "id_ed25519",
 						"id_ecdsa_sk", "id_ed25519_sk", NULL };
-	static const struct { const char *name, *what; } files[] = {
+	static const struct { const char *name, *what; } dotfiles[] = {
 		{ ".npmrc", "an npm config with registry tokens" },
 		{ ".pypirc", "a PyPI config with upload credentials" },
 		{ ".netrc", "a .netrc with passwords" },
-		{ "_netrc", "a .netrc with passwords" },
 		{ ".git-credentials", "stored git credentials" },
 		{ ".pgpass", "a PostgreSQL password file" },
 		{ ".htpasswd", "an htpasswd file" },
 		{ ".dockercfg", "Docker registry credentials" },
 		{ ".s3cfg", "S3 credentials" },
 		{ ".boto", "cloud credentials" },
-		{ "kubeconfig", "a kubeconfig with cluster credentials" },
-		{ "credentials.json", "a credentials file" },
 	};
 	static const struct { const char *suffix, *what; } paths[] = {
 		{ ".aws/credentials", "AWS credentials" },
 		{ ".docker/config.json", "Docker registry credentials" },
 		{ ".kube/config", "a kubeconfig with cluster credentials" },
-		{ ".config/gcloud/application_default_credentials.json", "Google Cloud credentials" },
+		{ "gcloud/application_default_credentials.json", "Google Cloud credentials" },
 	};
 	char base[256];
-	const char *b;
+	const char *b, *ext;
 	size_t i;
 
 	if (!*path || strchr(path, '$'))
 		return NULL;
 	b = dfb_basename(path, base, sizeof(base));
-	if (strcasecmp(b, ".env") == 0)
-		return "a dotenv file";
-	if (strncasecmp(b, ".env.", 5) == 0 && !dfb_in_list_n(b + 5, strlen(b + 5), env_templates))
-		return "a dotenv file";
-	if (dfb_in_list_n(b, strlen(b), ssh_keys))
-		return "an SSH private key";
-	if (has_component(path, ".ssh"))
+	if (b[0] == '.') {
+		if (strcasecmp(b, ".env") == 0)
+			return "a dotenv file";
+		if (strncasecmp(b, ".env.", 5) == 0)
+			return dfb_in_list_n(b + 5, strlen(b + 5), env_templates) ? NULL : "a dotenv file";
+		if (strcmp(b, ".ssh") == 0)
+			return "an SSH directory";
+		for (i = 0; i < HD_ARRAY_SIZE(dotfiles); i++) {
+			if (strcasecmp(b, dotfiles[i].name) == 0)
+				return dotfiles[i].what;
+		}
+	} else if (b[0] == 'i' && b[1] == 'd' && b[2] == '_') {
+		if (dfb_in_list_n(b, strlen(b), ssh_keys))
+			return "an SSH private key";
+	} else if (strcasecmp(b, "_netrc") == 0) {
+		return "a .netrc with passwords";
+	} else if (strcasecmp(b, "kubeconfig") == 0) {
+		return "a kubeconfig with cluster credentials";
+	} else if (strcasecmp(b, "credentials.json") == 0) {
+		return "a credentials file";
+	}
+	if (strstr(path, ".ssh/") && has_component(path, ".ssh"))
 		return "an SSH directory";
-	for (i = 0; i < HD_ARRAY_SIZE(files); i++) {
-		if (strcasecmp(b, files[i].name) == 0)
-			return files[i].what;
+	if (b[0] == 'c') {
+		for (i = 0; i < HD_ARRAY_SIZE(paths); i++) {
+			if (ends_with_nocase(path, paths[i].suffix))
+				return paths[i].what;
+		}
 	}
-	for (i = 0; i < HD_ARRAY_SIZE(paths); i++) {
-		if (ends_with_nocase(path, paths[i].suffix))
-			return paths[i].what;
-	}
-	if (ends_with_nocase(b, ".p12") || ends_with_nocase(b, ".pfx") || ends_with_nocase(b, ".jks") ||
-	    ends_with_nocase(b, ".keystore"))
+	ext = strrchr(b, '.');
+	if (!ext || ext == b)
+		return NULL;
+	ext++;
+	if (!strcasecmp(ext, "p12") || !strcasecmp(ext, "pfx") || !strcasecmp(ext, "jks") ||
+	    !strcasecmp(ext, "keystore"))
 		return "a key store";
-	if (ends_with_nocase(b, ".pem") && !hd_strcasestr(b, "cert") && !hd_strcasestr(b, "chain") &&
+	if (hd_strcasestr(b, "dhparam") || hd_istarts_with(b, "ffdhe") ||
+	    (hd_istarts_with(b, "dh") && (isdigit((unsigned char)b[2]) || b[2] == '.' || b[2] == '-')))
+		return NULL; /* Diffie-Hellman parameters are public */
+	if (!strcasecmp(ext, "pem") && !hd_strcasestr(b, "cert") && !hd_strcasestr(b, "chain") &&
 	    !hd_strcasestr(b, "bundle") && !hd_strcasestr(b, "pub") && !hd_strcasestr(b, "root") &&
 	    !hd_istarts_with(b, "ca.") && !hd_istarts_with(b, "ca-") && !hd_istarts_with(b, "ca_"))
 		return "a PEM file that may hold a private key";
-	if (ends_with_nocase(b, ".key") && !hd_strcasestr(b, "pub") && !hd_strcasestr(b, "gpg") &&
+	if (!strcasecmp(ext, "key") && !hd_strcasestr(b, "pub") && !hd_strcasestr(b, "gpg") &&
 	    !hd_strcasestr(b, ".asc"))
 		return "a private key file";
 	return NULL;
+}
+
+/* True if a COPY destination says the key is public (a keyring, a CA store, "*.pub"). */
+static bool public_destination(const char *dest)
+{
+	static const char *const marks[] = { "pub", "keyring", "trusted.gpg", "rpm-gpg", "gnupg",
+					     "ca-certificates", "/certs", ".crt", ".asc", ".gpg" };
+	size_t i;
+
+	for (i = 0; i < HD_ARRAY_SIZE(marks); i++) {
+		if (hd_strcasestr(dest, marks[i]))
+			return true;
+	}
+	return false;
 }
 
 static hd_check_fn check_secret_file;
@@ -769,10 +911,14 @@ static int check_secret_file(const struct hd_model *m, const struct hd_rule *r,
 
 		if ((in->kind != HD_I_COPY && in->kind != HD_I_ADD) || in->n_args < 2)
 			continue;
+		dest = &in->args[in->n_args - 1];
 		for (k = 0; k + 1 < in->n_args; k++) {
 			const struct hd_arg *a = &in->args[k];
 
 			if (a->unresolved || dfb_is_url(a->value) || !(what = secret_file_kind(a->value)))
+				continue;
+			/* jenkins.key copied to /war/jenkins-key.pub is a public key. */
+			if (strstr(what, "key file") && public_destination(dest->value))
 				continue;
 			ret = dfb_report(m, r, out, &a->span, HD_SEV_NONE,
 					 "%s of '%s' puts %s into the image: mount it with "
@@ -782,7 +928,6 @@ static int check_secret_file(const struct hd_model *m, const struct hd_rule *r,
 				return ret;
 			reported = true;
 		}
-		dest = &in->args[in->n_args - 1];
 		if (reported || dest->unresolved || !(what = secret_file_kind(dest->value)))
 			continue;
 		ret = dfb_report(m, r, out, &dest->span, HD_SEV_NONE,
@@ -838,7 +983,9 @@ static int check_no_dockerignore(const struct hd_model *m, const struct hd_rule 
 	const struct hd_instr *first_in = NULL;
 	size_t i, k;
 
-	if (!df->dockerignore_known || df->has_dockerignore)
+	if (!df->dockerignore_known)
+		return HD_RULE_NOT_APPLICABLE;
+	if (df->has_dockerignore)
 		return 0;
 	for (i = 0; i < df->n_instrs; i++) {
 		const struct hd_instr *in = &df->instrs[i];
@@ -887,7 +1034,8 @@ const struct hd_rule hd_rule_df_no_dockerignore = {
 	.remediation = "Add a .dockerignore beside the Dockerfile that excludes by default: "
 		       "`*` then `!src/` `!package.json`, or at least `.git`, `.env*`, `*.pem`, "
 		       "`*.key`, `.ssh`, `node_modules`.",
-	.bad_example = NULL, /* needs a file on disk: examples are parsed without a path */
+	/* Fires for a Dockerfile on disk without .dockerignore; examples have no path. */
+	.bad_example = DFB_GOOD_FROM "COPY . /app\n" DFB_GOOD_TAIL,
 	.good_example = DFB_GOOD_FROM "COPY app /app\n" DFB_GOOD_TAIL,
 	.check = check_no_dockerignore,
 };
