@@ -1149,6 +1149,25 @@ const struct hd_rule hd_rule_df_onbuild_invalid = {
 
 /* ---- ENV referring to its own instruction (DL3044) -------------------- */
 
+/*
+ * True if the reference at ref (n name bytes after "$" or "${") was written
+ * escaped (`\$A`): the expanded value still holds it although every variable
+ * was resolved.
+ */
+static bool escaped_ref(const struct hd_kv *kv, const char *ref, size_t n)
+{
+	const char *e = kv->expanded, *q;
+	size_t len = n + 1 + (ref[1] == '{');
+
+	if (!e || kv->unresolved)
+		return false;
+	for (q = strchr(e, '$'); q; q = strchr(q + 1, '$')) {
+		if (strncmp(q, ref, len) == 0)
+			return true;
+	}
+	return false;
+}
+
 static hd_check_fn check_env_self_reference;
 static int check_env_self_reference(const struct hd_model *m, const struct hd_rule *r,
 				    struct hd_findings *out)
@@ -1180,7 +1199,7 @@ static int check_env_self_reference(const struct hd_model *m, const struct hd_ru
 				while (isalnum((unsigned char)name[n]) || name[n] == '_')
 					n++;
 				p = name + n;
-				if (!n)
+				if (!n || escaped_ref(kv, name - 1 - (name[-1] == '{'), n))
 					continue;
 				for (k = 0; k < j && !hit; k++) {
 					if (strlen(in->kvs[k].key) == n && strncmp(in->kvs[k].key, name, n) == 0) {
@@ -1302,7 +1321,7 @@ static bool user_is_root(const char *u)
 	size_t n = strcspn(u, ":");
 
 	return (n == 4 && strncmp(u, "root", 4) == 0) || (n == 1 && u[0] == '0') ||
-	       (n == 21 && strncasecmp(u, "ContainerAdministrator", 21) == 0) ||
+	       (n == 22 && strncasecmp(u, "ContainerAdministrator", 22) == 0) ||
 	       (n > 1 && u[0] == '0' && strspn(u, "0") == n);
 }
 

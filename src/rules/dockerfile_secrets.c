@@ -297,11 +297,11 @@ static bool check_at_underscore(const char *s, size_t i, size_t n, struct cred_h
 		if (len >= 36)
 			return hit_at(h, i - 3, 4 + len, "a GitHub token");
 	}
-	/* github_pat_ + 22 or more */
-	if (i >= 6 && i + 5 <= n && memcmp(s + i - 6, "github_pat_", 11) == 0 && word_start(s, i - 6)) {
-		len = run_len(s, i + 5, n, is_tokc);
+	/* github_pat_ + 22 or more, seen at its last '_' */
+	if (i >= 10 && memcmp(s + i - 10, "github_pat_", 11) == 0 && word_start(s, i - 10)) {
+		len = run_len(s, i + 1, n, is_tokc);
 		if (len >= 22)
-			return hit_at(h, i - 6, 11 + len, "a GitHub token");
+			return hit_at(h, i - 10, 11 + len, "a GitHub token");
 	}
 	/* sk_live_ / rk_live_ (Stripe) */
 	if (i >= 2 && s[i - 1] == 'k' && (s[i - 2] == 's' || s[i - 2] == 'r') && word_start(s, i - 2) &&
@@ -432,10 +432,10 @@ static inline bool check_trigger(const char *s, size_t i, size_t n, struct cred_
 	case 'A':
 		return next >= 'A' && next <= 'Z' && check_at_A(s, i, n, h);
 	case '_':
-		/* gh?_, (github_)pat_, (sk_)live_, npm_, (secret_)access_key */
+		/* gh?_, (github_)pat_, (sk_)live_, npm_, secret_(access_key) */
 		if ((prev2 == 'h' && prev && strchr("pousr", prev)) || (prev2 == 'a' && prev == 't') ||
 		    (prev2 == 'v' && prev == 'e') || (prev2 == 'p' && prev == 'm') ||
-		    ((prev2 | 0x20) == 's' && (prev | 0x20) == 's') || (prev2 == 's' && prev == 'k') ||
+		    ((prev2 | 0x20) == 'e' && (prev | 0x20) == 't') || (prev2 == 's' && prev == 'k') ||
 		    (prev2 == 'r' && prev == 'k'))
 			return check_at_underscore(s, i, n, h);
 		return false;
@@ -516,7 +516,7 @@ static bool kv_credential(const struct hd_kv *kv, struct cred_hit *h)
 /* A short, safe preview of a secret for messages: its first characters then "...". */
 static const char *preview(const char *s, size_t len, const char *what, char *buf, size_t size)
 {
-	size_t show = len > 24 ? 4 : 0;
+	size_t show = len >= 16 ? 4 : 0;
 	int r;
 
 	if (strcmp(what, "a private key") == 0)
@@ -918,7 +918,7 @@ static int check_secret_file(const struct hd_model *m, const struct hd_rule *r,
 			if (a->unresolved || dfb_is_url(a->value) || !(what = secret_file_kind(a->value)))
 				continue;
 			/* jenkins.key copied to /war/jenkins-key.pub is a public key. */
-			if (strstr(what, "key file") && public_destination(dest->value))
+			if ((strstr(what, "key file") || strstr(what, "PEM")) && public_destination(dest->value))
 				continue;
 			ret = dfb_report(m, r, out, &a->span, HD_SEV_NONE,
 					 "%s of '%s' puts %s into the image: mount it with "
