@@ -212,8 +212,9 @@ const struct hd_rule hd_rule_df_base_image_untrusted_registry = {
 	.remediation = "Pull the base through a trusted registry, e.g. with `trusted-registries: "
 		       "[registry.corp.example]` write "
 		       "`FROM registry.corp.example/library/python:3.12-slim@sha256:<digest>`.",
-	/* Fires with `trusted-registries: [docker.io]`; not applicable without the list. */
-	.bad_example = "FROM quay.io/acme/base:1.0@sha256:"
+	/* Not applicable without the list: the comment says which config makes it fire. */
+	.bad_example = "# Fires with this in .hardock.yaml: trusted-registries: [docker.io]\n"
+		       "FROM quay.io/acme/base:1.0@sha256:"
 		       "7d3b9b1e2a4c5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8\n" DFB_GOOD_TAIL,
 	.good_example = DFB_GOOD_FROM DFB_GOOD_TAIL,
 	.check = check_base_untrusted,
@@ -323,8 +324,8 @@ const struct hd_rule hd_rule_df_base_image_not_allowed = {
 	.remediation = "Build from an approved image, e.g. with `allowed-base-images: "
 		       "[\"registry.corp.example/base/*\"]` write "
 		       "`FROM registry.corp.example/base/python:3.12@sha256:<digest>`.",
-	/* Fires with an allowed-base-images list that does not admit alpine. */
-	.bad_example = DFB_GOOD_FROM DFB_GOOD_TAIL,
+	.bad_example = "# Fires with this in .hardock.yaml: allowed-base-images: [python:3.12*]\n"
+		       DFB_GOOD_FROM DFB_GOOD_TAIL,
 	.good_example = DFB_GOOD_FROM DFB_GOOD_TAIL,
 	.check = check_base_not_allowed,
 };
@@ -1023,8 +1024,8 @@ const struct hd_rule hd_rule_df_label_missing = {
 	.remediation = "Set the label in the final stage, e.g. with `required-labels: "
 		       "[org.opencontainers.image.source]` add "
 		       "`LABEL org.opencontainers.image.source=\"https://github.com/acme/app\"`.",
-	/* Fires with `required-labels: [org.opencontainers.image.source]`. */
-	.bad_example = DFB_GOOD_FROM DFB_GOOD_TAIL,
+	.bad_example = "# Fires with this in .hardock.yaml: required-labels: [org.opencontainers.image.source]\n"
+		       DFB_GOOD_FROM DFB_GOOD_TAIL,
 	.good_example = DFB_GOOD_FROM "LABEL org.opencontainers.image.source=\"https://github.com/acme/app\"\n"
 			DFB_GOOD_TAIL,
 	.check = check_label_missing,
@@ -1070,8 +1071,9 @@ const struct hd_rule hd_rule_df_label_not_in_schema = {
 		     "hadolint's `strict-labels`: off by default, enabled by giving it a severity in "
 		     "the config, and active only when `required-labels` lists the schema.",
 	.remediation = "Remove the label or add it to `required-labels`.",
-	/* Fires (when enabled) with `required-labels: [org.opencontainers.image.source]`. */
-	.bad_example = DFB_GOOD_FROM "LABEL team=payments\n" DFB_GOOD_TAIL,
+	.bad_example = "# Fires with this in .hardock.yaml: required-labels: [org.opencontainers.image.source]\n"
+		       "# and severity-overrides: {DL3050: info}\n"
+		       DFB_GOOD_FROM "LABEL team=payments\n" DFB_GOOD_TAIL,
 	.good_example = DFB_GOOD_FROM DFB_GOOD_TAIL,
 	.check = check_label_not_in_schema,
 };

@@ -1034,8 +1034,8 @@ const struct hd_rule hd_rule_df_no_dockerignore = {
 	.remediation = "Add a .dockerignore beside the Dockerfile that excludes by default: "
 		       "`*` then `!src/` `!package.json`, or at least `.git`, `.env*`, `*.pem`, "
 		       "`*.key`, `.ssh`, `node_modules`.",
-	/* Fires for a Dockerfile on disk without .dockerignore; examples have no path. */
-	.bad_example = DFB_GOOD_FROM "COPY . /app\n" DFB_GOOD_TAIL,
+	.bad_example = "# Fires when no .dockerignore is beside this Dockerfile\n"
+		       DFB_GOOD_FROM "COPY . /app\n" DFB_GOOD_TAIL,
 	.good_example = DFB_GOOD_FROM "COPY app /app\n" DFB_GOOD_TAIL,
 	.check = check_no_dockerignore,
 };
