@@ -780,6 +780,51 @@ static struct hd_cn *merge_docs(struct hd_cn_ctx *cx, struct hd_cn *a, struct hd
 	return n;
 }
 
+/* Offset of the first byte that cannot be in YAML text, or len. */
+static size_t first_unprintable(const char *data, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)data;
+	size_t i = 0;
+
+	while (i < len) {
+		unsigned c = p[i];
+		size_t n, k;
+		uint32_t cp;
+
+		if (c < 0x80) {
+			if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f)
+				return i;
+			i++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf) {
+			n = 1;
+			cp = c & 0x1f;
+		} else if (c >= 0xe0 && c <= 0xef) {
+			n = 2;
+			cp = c & 0x0f;
+		} else if (c >= 0xf0 && c <= 0xf4) {
+			n = 3;
+			cp = c & 0x07;
+		} else {
+			return i;
+		}
+		if (len - i <= n)
+			return i;
+		for (k = 1; k <= n; k++) {
+			if ((p[i + k] & 0xc0) != 0x80)
+				return i;
+			cp = (cp << 6) | (p[i + k] & 0x3f);
+		}
+		/* Overlong forms, surrogates and values past U+10FFFF. */
+		if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
+		    (cp >= 0xd800 && cp <= 0xdfff))
+			return i;
+		i += n + 1;
+	}
+	return len;
+}
+
 int hd_cn_parse(struct hd_cn_ctx *cx, const char *path, const char *data, size_t len,
 		struct hd_cn **ret)
 {
@@ -799,21 +844,30 @@ int hd_cn_parse(struct hd_cn_ctx *cx, const char *path, const char *data, size_t
 		return -HD_ENOMEM;
 	if (len > HD_MAX_FILE_SIZE)
 		return syntax(&b, 0, 0, "file too large");
-	/* YAML text has no NUL byte (libfyaml 0.7 can loop on one in a directive). */
+	/*
+	 * YAML text is printable UTF-8 (YAML 1.2, 5.1), as compose's parser
+	 * requires too.  Checking first also keeps bytes away from libfyaml
+	 * 0.7, whose directive scanner can loop on a NUL, a control character
+	 * or a broken UTF-8 sequence.
+	 */
 	{
-		const char *nul = memchr(data, '\0', len), *p;
-		uint32_t line = 1, col = 1;
+		size_t bad = first_unprintable(data, len);
 
-		if (nul) {
-			for (p = data; p < nul; p++) {
-				if (*p == '\n') {
+		if (bad < len) {
+			uint32_t line = 1, col = 1;
+			size_t i;
+
+			for (i = 0; i < bad; i++) {
+				if (data[i] == '\n') {
 					line++;
 					col = 1;
 				} else {
 					col++;
 				}
 			}
-			return syntax(&b, line, col, "invalid YAML: NUL byte in the file");
+			return syntax(&b, line, col, (unsigned char)data[bad] < 0x80 ?
+				      "invalid YAML: control character in the file" :
+				      "invalid YAML: the file is not valid UTF-8");
 		}
 	}
 	fy_diag_cfg_default(&dcfg);
