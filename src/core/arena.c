@@ -11,12 +11,6 @@
 #define ARENA_MIN   4096u
 #define ARENA_MAXCHUNK (64u * 1024 * 1024)
 
-struct hd_arena_chunk {
-	struct hd_arena_chunk *next;
-	size_t size, used;
-	_Alignas(16) unsigned char data[];
-};
-
 void hd_arena_init(struct hd_arena *a, size_t hint)
 {
 	a->head = NULL;
@@ -46,6 +40,11 @@ static size_t round_up(size_t n)
 }
 
 void *hd_arena_alloc(struct hd_arena *a, size_t n)
+{
+	return hd_arena_alloc_fast(a, n);
+}
+
+void *hd_arena_alloc_chunk(struct hd_arena *a, size_t n)
 {
 	struct hd_arena_chunk *c = a->head;
 	size_t need, sz;
@@ -92,7 +91,7 @@ char *hd_arena_strndup(struct hd_arena *a, const char *s, size_t n)
 
 	if (n == SIZE_MAX)
 		return NULL;
-	d = hd_arena_alloc(a, n + 1);
+	d = hd_arena_alloc_fast(a, n + 1);
 	if (!d)
 		return NULL;
 	if (n)

@@ -13,7 +13,12 @@
 
 #include <stddef.h>
 
-struct hd_arena_chunk;
+/* A chunk: allocations are carved from data[used..size). */
+struct hd_arena_chunk {
+	struct hd_arena_chunk *next;
+	size_t size, used;
+	_Alignas(16) unsigned char data[];
+};
 
 struct hd_arena {
 	struct hd_arena_chunk *head; /* current chunk; older ones follow ->next */
@@ -28,6 +33,8 @@ void hd_arena_init(struct hd_arena *a, size_t hint);
 void hd_arena_release(struct hd_arena *a);
 /* n bytes, uninitialised; NULL on OOM or overflow. */
 void *hd_arena_alloc(struct hd_arena *a, size_t n);
+/* The slow path of hd_arena_alloc_fast(): opens a chunk. */
+void *hd_arena_alloc_chunk(struct hd_arena *a, size_t n);
 /* n bytes, zeroed. */
 void *hd_arena_zalloc(struct hd_arena *a, size_t n);
 /* A NUL-terminated copy of s[0..n). */
@@ -39,6 +46,23 @@ char *hd_arena_strdup(struct hd_arena *a, const char *s);
  * Returns 0 or -HD_ENOMEM.
  */
 int hd_arena_grow(struct hd_arena *a, void **pv, size_t *alloc, size_t need, size_t elem);
+/* hd_arena_alloc() with its common case inlined. */
+static inline void *hd_arena_alloc_fast(struct hd_arena *a, size_t n)
+{
+	struct hd_arena_chunk *c = a->head;
+	size_t need = (n + 15) & ~(size_t)15;
+
+	if (c && n && n < ((size_t)1 << 40) && c->size - c->used >= need) {
+		void *p = c->data + c->used;
+
+		c->used += need;
+		a->last = p;
+		a->last_size = need;
+		return p;
+	}
+	return hd_arena_alloc_chunk(a, n);
+}
+
 #define HD_ARENA_GROW(a, v, alloc, need) hd_arena_grow((a), (void **)&(v), &(alloc), (need), sizeof(*(v)))
 
 #endif

@@ -637,16 +637,32 @@ static void process(struct dp *dp, const char *s, size_t n, bool vars, bool *unr
 			process_dollar(dp, s, n, &i, unres, depth);
 			continue;
 		}
-		x_addch(dp, c);
-		i++;
+		{
+			size_t b = i++;
+
+			while (i < n && s[i] != esc && s[i] != '\'' && s[i] != '"' && s[i] != '$')
+				i++;
+			x_add(dp, s + b, i - b);
+		}
 	}
 }
 
 /* Processes s[0..n) into a new arena string. */
-static char *process_word(struct dp *dp, const char *s, size_t n, bool vars, bool *unres)
+static char *process_word_same(struct dp *dp, const char *s, size_t n, bool vars, bool *unres,
+			       char *same)
 {
 	bool u = false;
+	size_t i;
 
+	/* Nothing to process: the text itself (same, when the caller has a copy). */
+	for (i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (c == dp->esc || c == '\'' || c == '"' || (c == '$' && vars))
+			break;
+	}
+	if (i == n)
+		return same ? same : adup(dp, s, n);
 	dp->x_len = 0;
 	dp->x_over = false;
 	process(dp, s, n, vars, &u, 0);
@@ -659,7 +675,14 @@ static char *process_word(struct dp *dp, const char *s, size_t n, bool vars, boo
 	}
 	if (unres && u)
 		*unres = true;
+	if (same && dp->x_len == n && memcmp(dp->x, s, n) == 0)
+		return same;
 	return adup(dp, dp->x ? dp->x : "", dp->x_len);
+}
+
+static char *process_word(struct dp *dp, const char *s, size_t n, bool vars, bool *unres)
+{
+	return process_word_same(dp, s, n, vars, unres, NULL);
 }
 
 /* ---- instruction table ------------------------------------------------------- */
@@ -1000,7 +1023,7 @@ static int parse_json(struct dp *dp, const struct lmap *m, size_t off, size_t en
 			raw = adup(dp, dp->x ? dp->x : "", dp->x_len);
 			if (!raw)
 				return -1;
-			val = expand ? process_word(dp, raw, strlen(raw), true, &u) : raw;
+			val = expand ? process_word_same(dp, raw, strlen(raw), true, &u, raw) : raw;
 			if (!val || push_arg(dp, out, m, b, e, raw, val, u) < 0)
 				return -1;
 		}
@@ -1035,7 +1058,7 @@ static int split_ws(struct dp *dp, const struct lmap *m, size_t off, size_t end,
 		raw = adup(dp, s + b, i - b);
 		if (!raw)
 			return -HD_ENOMEM;
-		val = expand ? process_word(dp, raw, i - b, true, &u) : raw;
+		val = expand ? process_word_same(dp, raw, i - b, true, &u, raw) : raw;
 		if (!val || push_arg(dp, out, m, b, i, raw, val, u) < 0)
 			return -HD_ENOMEM;
 	}
@@ -1323,13 +1346,9 @@ static void parse_cmd_form(struct dp *dp, struct hd_instr *in, const struct lmap
 		return;
 	}
 	in->form = HD_FORM_SHELL;
-	{
-		char *raw = adup(dp, m->s + off, end - off);
-
-		if (!raw || push_arg(dp, args, m, off, end, raw, raw, false) < 0)
-			return;
-	}
 	set_text(dp, in, m, off, end);
+	if (in->text)
+		push_arg(dp, args, m, off, end, in->text, in->text, false);
 }
 
 /* ENV/LABEL pairs (BuildKit's parseNameVal), ARG (parseNameOrNameVal). */
@@ -1379,7 +1398,8 @@ static void parse_kvs(struct dp *dp, struct hd_instr *in, const struct lmap *m, 
 		}
 		kv->key = process_word(dp, s + w[0].off, ke - w[0].off, false, NULL);
 		kv->value = process_word(dp, s + vb, end - vb, false, NULL);
-		kv->expanded = process_word(dp, s + vb, end - vb, expand, &u);
+		kv->expanded = memchr(s + vb, '$', end - vb) ? process_word(dp, s + vb, end - vb, expand, &u)
+							     : kv->value;
 		kv->unresolved = u;
 		kv->span = lspan(m, w[0].off, end);
 		kv->value_span = lspan(m, vb, end);
@@ -1422,7 +1442,8 @@ static void parse_kvs(struct dp *dp, struct hd_instr *in, const struct lmap *m, 
 			kv->key = in->kind == HD_I_ARG ? adup(dp, ws, kl)
 						       : process_word(dp, ws, kl, in->kind == HD_I_LABEL, NULL);
 			kv->value = process_word(dp, eq + 1, wl - kl - 1, false, NULL);
-			kv->expanded = process_word(dp, eq + 1, wl - kl - 1, expand, &u);
+			kv->expanded = memchr(eq + 1, '$', wl - kl - 1) ?
+				       process_word(dp, eq + 1, wl - kl - 1, expand, &u) : kv->value;
 			kv->unresolved = u;
 			kv->value_span = lspan(m, w[i].off + kl + 1, w[i].end);
 		} else {
@@ -1456,6 +1477,19 @@ struct marker {
 	char *name;
 	bool quoted, chomp;
 };
+
+/* Whether s[off..end) holds "<<" (a quick test before find_heredocs). */
+static bool has_dless(const char *s, size_t off, size_t end)
+{
+	const char *p = s + off, *e = s + end;
+
+	while (p + 1 < e && (p = memchr(p, '<', (size_t)(e - p - 1)))) {
+		if (p[1] == '<')
+			return true;
+		p++;
+	}
+	return false;
+}
 
 static size_t find_heredocs(struct dp *dp, const char *s, size_t off, size_t end, struct marker *mk,
 			    size_t max)
@@ -1905,7 +1939,8 @@ static void parse_instr(struct dp *dp, struct hd_instr *in, const struct lmap *m
 		}
 		if (in->form == HD_FORM_SHELL && in->kind == HD_I_RUN && !nested) {
 			struct marker mk[16];
-			size_t n = find_heredocs(dp, s, kb, end, mk, HD_ARRAY_SIZE(mk));
+			size_t n = has_dless(s, kb, end) ?
+				   find_heredocs(dp, s, kb, end, mk, HD_ARRAY_SIZE(mk)) : 0;
 
 			if (n) {
 				read_heredocs(dp, in, mk, n, last_line);
@@ -2010,7 +2045,8 @@ static void parse_instr(struct dp *dp, struct hd_instr *in, const struct lmap *m
 		}
 		if (r != 1 && !nested) {
 			struct marker mk[16];
-			size_t n = find_heredocs(dp, s, kb, end, mk, HD_ARRAY_SIZE(mk));
+			size_t n = has_dless(s, kb, end) ?
+				   find_heredocs(dp, s, kb, end, mk, HD_ARRAY_SIZE(mk)) : 0;
 
 			if (n)
 				read_heredocs(dp, in, mk, n, last_line);
@@ -2435,26 +2471,36 @@ static void detect_dockerignore(struct hd_dockerfile *df, const char *path)
 		df->has_dockerignore = true;
 }
 
-/* Parses one instruction starting on line [ls, le). */
-static void instruction(struct dp *dp, size_t fs, size_t le, uint32_t lineno)
+/*
+ * Parses one instruction whose first line is [line_start, le), starting at
+ * fs (after leading blanks).
+ */
+static void instruction(struct dp *dp, size_t line_start, size_t fs, size_t le, uint32_t lineno)
 {
 	struct hd_dockerfile *df = dp->df;
 	struct hd_instr *in;
 	struct lmap m;
-	size_t at, idx, ls2, le2, i;
-	uint32_t ln, last_line = lineno, last_end = (uint32_t)(le - fs);
+	size_t at, idx, ls2, le2, i, one_off = 0;
+	uint32_t ln, last_line = lineno, last_end, one_line = lineno, one_col;
 	bool cont;
-	size_t line_start = fs;
 
-	/* Column of fs on its line. */
-	while (line_start > 0 && dp->d[line_start - 1] != '\n')
-		line_start--;
+	one_col = (uint32_t)(fs - line_start + 1);
+	last_end = (uint32_t)(le - line_start + 1);
+	cont = ends_with_escape(dp, fs, le, &at);
+	if (!cont) {
+		/* One line (the common case): parse it in place. */
+		m.s = dp->d + fs;
+		m.len = le - fs;
+		m.off = &one_off;
+		m.line = &one_line;
+		m.col = &one_col;
+		m.n = 1;
+		goto parse;
+	}
 	dp->L_len = 0;
 	dp->m_n = 0;
-	cont = ends_with_escape(dp, fs, le, &at);
-	if (L_add(dp, dp->d + fs, (cont ? at : le) - fs, lineno, (uint32_t)(fs - line_start + 1)) < 0)
+	if (L_add(dp, dp->d + fs, at - fs, lineno, one_col) < 0)
 		return;
-	last_end = (uint32_t)(le - line_start + 1);
 	while (cont) {
 		size_t p;
 
@@ -2478,6 +2524,7 @@ static void instruction(struct dp *dp, size_t fs, size_t le, uint32_t lineno)
 	m.col = dp->m_col;
 	m.n = dp->m_n;
 
+parse:
 	/* An empty logical line (a lone continuation): nothing. */
 	{
 		size_t p = 0;
@@ -2605,7 +2652,7 @@ int hd_dockerfile_parse(const char *path, const char *data, size_t len, struct h
 			comment_line(&dp, p, le, lineno);
 			continue;
 		}
-		instruction(&dp, p, le, lineno);
+		instruction(&dp, ls, p, le, lineno);
 	}
 	df->n_lines = dp.line - 1;
 	if (!dp.err) {

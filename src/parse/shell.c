@@ -77,10 +77,9 @@ static int tmp_add(struct sp *sp, const char *p, size_t n)
 	if (!hd_size_add(sp->tmp_len, n, &need) || !hd_size_add(need, 1, &need))
 		return -HD_ENOMEM;
 	if (need > sp->tmp_alloc) {
-		if (HD_GROW(sp->tmp, sp->tmp_alloc, need) < 0) {
-			fail(sp, -HD_ENOMEM);
-			return -HD_ENOMEM;
-		}
+		/* Cannot happen: word text never outgrows the input (see hd_shell_split_arena). */
+		fail(sp, -HD_ENOMEM);
+		return -HD_ENOMEM;
 	}
 	memcpy(sp->tmp + sp->tmp_len, p, n);
 	sp->tmp_len += n;
@@ -108,6 +107,16 @@ static inline bool is_meta(char c)
 		return false;
 	}
 }
+
+/*
+ * Bytes that need a look in a word: metacharacters, quotes, escapes,
+ * expansions and glob characters.  Runs of other bytes are copied at once.
+ */
+static const unsigned char word_special[256] = {
+	[' '] = 1, ['\t'] = 1, ['\r'] = 1, ['\n'] = 1, [';'] = 1, ['&'] = 1, ['|'] = 1,
+	['<'] = 1, ['>'] = 1, ['('] = 1, [')'] = 1, ['\\'] = 1, ['\''] = 1, ['"'] = 1,
+	['$'] = 1, ['`'] = 1, ['*'] = 1, ['?'] = 1, ['['] = 1,
+};
 
 static inline bool is_name_start(char c) { return c == '_' || isalpha((unsigned char)c); }
 static inline bool is_name_char(char c) { return c == '_' || isalnum((unsigned char)c); }
@@ -433,10 +442,14 @@ static bool lex_word(struct sp *sp, struct hd_word *w, unsigned depth)
 			tmp_addch(sp, c);
 			sp->pos++;
 			break;
-		default:
-			tmp_addch(sp, c);
-			sp->pos++;
+		default: {
+			size_t b = sp->pos;
+
+			while (sp->pos < sp->len && !word_special[(unsigned char)s[sp->pos]])
+				sp->pos++;
+			tmp_add(sp, s + b, sp->pos - b);
 			break;
+		}
 		}
 	}
 done:
@@ -750,18 +763,40 @@ static void parse_redir(struct sp *sp, ssize_t *cur, size_t oplen, unsigned dept
 	}
 }
 
-static bool is_reserved_simple(const char *t)
-{
-	static const char *const words[] = { "if", "then", "else", "elif", "fi", "do", "done",
-					     "while", "until", "!", "time" };
-	size_t i;
+enum rw { RW_NONE, RW_SIMPLE, RW_LBRACE, RW_RBRACE, RW_FOR, RW_CASE, RW_ESAC, RW_FUNCTION, RW_DBRACKET };
 
-	for (i = 0; i < HD_ARRAY_SIZE(words); i++) {
-		if (strcmp(t, words[i]) == 0)
-			return true;
+#define RW_IS(lit) (n == sizeof(lit) - 1 && memcmp(t, lit, n) == 0)
+
+/* Classifies an unquoted word at command position. */
+static enum rw reserved_kind(const char *t, size_t n)
+{
+	switch (t[0]) {
+	case '!': return n == 1 ? RW_SIMPLE : RW_NONE;
+	case '{': return n == 1 ? RW_LBRACE : RW_NONE;
+	case '}': return n == 1 ? RW_RBRACE : RW_NONE;
+	case '[': return RW_IS("[[") ? RW_DBRACKET : RW_NONE;
+	case 'c': return RW_IS("case") ? RW_CASE : RW_NONE;
+	case 'd': return RW_IS("do") || RW_IS("done") ? RW_SIMPLE : RW_NONE;
+	case 'e':
+		if (RW_IS("esac"))
+			return RW_ESAC;
+		return RW_IS("else") || RW_IS("elif") ? RW_SIMPLE : RW_NONE;
+	case 'f':
+		if (RW_IS("fi"))
+			return RW_SIMPLE;
+		if (RW_IS("for"))
+			return RW_FOR;
+		return RW_IS("function") ? RW_FUNCTION : RW_NONE;
+	case 'i': return RW_IS("if") ? RW_SIMPLE : RW_NONE;
+	case 's': return RW_IS("select") ? RW_FOR : RW_NONE;
+	case 't': return RW_IS("then") || RW_IS("time") ? RW_SIMPLE : RW_NONE;
+	case 'u': return RW_IS("until") ? RW_SIMPLE : RW_NONE;
+	case 'w': return RW_IS("while") ? RW_SIMPLE : RW_NONE;
+	default: return RW_NONE;
 	}
-	return false;
 }
+
+#undef RW_IS
 
 /*
  * Parses a command list up to term (EOF, the `)` of `$(`, or a closing
@@ -956,6 +991,7 @@ static void parse_list(struct sp *sp, unsigned depth, bool in_subst, int term)
 		{
 			struct hd_word w;
 			struct hd_cmd *cm;
+			enum rw rk;
 
 			switch (mode) {
 			case M_NONE:
@@ -1035,13 +1071,13 @@ static void parse_list(struct sp *sp, unsigned depth, bool in_subst, int term)
 					mode = M_NONE;
 				continue;
 			}
-			if (cmd_empty(cm) && (w.flags & ~HD_WORD_GLOB) == 0) {
-				const char *t = w.text;
+			if (cmd_empty(cm) && (w.flags & ~HD_WORD_GLOB) == 0 &&
+			    (rk = reserved_kind(w.text, w.end - w.off)) != RW_NONE) {
 				bool reserved = true;
 
-				if (is_reserved_simple(t)) {
+				if (rk == RW_SIMPLE) {
 					/* Not a command. */
-				} else if (strcmp(t, "{") == 0) {
+				} else if (rk == RW_LBRACE) {
 					if (nctx >= HD_ARRAY_SIZE(ctx) || depth + extra + 1 >= HD_MAX_SHELL_DEPTH) {
 						set_incomplete(sp, w.off, "less nesting (too deep)");
 						sp->stop = true;
@@ -1049,24 +1085,22 @@ static void parse_list(struct sp *sp, unsigned depth, bool in_subst, int term)
 					}
 					ctx[nctx++] = C_BRACE;
 					extra++;
-				} else if (strcmp(t, "}") == 0) {
+				} else if (rk == RW_RBRACE) {
 					if (nctx && ctx[nctx - 1] == C_BRACE) {
 						nctx--;
 						extra--;
 					}
-				} else if (strcmp(t, "for") == 0 || strcmp(t, "select") == 0) {
+				} else if (rk == RW_FOR) {
 					mode = M_FOR_NAME;
-				} else if (strcmp(t, "case") == 0) {
+				} else if (rk == RW_CASE) {
 					mode = M_CASE_WORD;
-				} else if (strcmp(t, "esac") == 0) {
+				} else if (rk == RW_ESAC) {
 					if (nctx && ctx[nctx - 1] == C_CASE)
 						nctx--;
-				} else if (strcmp(t, "function") == 0) {
+				} else if (rk == RW_FUNCTION) {
 					mode = M_FUNC_NAME;
-				} else if (strcmp(t, "[[") == 0) {
-					mode = M_DBRACKET;
-					reserved = false;
 				} else {
+					mode = M_DBRACKET;
 					reserved = false;
 				}
 				if (reserved) {
@@ -1112,9 +1146,17 @@ int hd_shell_split_arena(const char *text, size_t len, struct hd_shell *sh, stru
 	sp.len = len;
 	sp.sh = sh;
 	sp.a = a;
+	/*
+	 * Word text is at most as long as the input it comes from, and words
+	 * being built at once (a word and those of substitutions inside it)
+	 * come from disjoint parts of the input: len + 1 bytes always do.
+	 */
+	sp.tmp_alloc = len + 2;
+	sp.tmp = hd_arena_alloc(a, sp.tmp_alloc);
+	if (!sp.tmp)
+		return -HD_ENOMEM;
 	parse_list(&sp, 0, false, TERM_EOF);
 	/* Heredocs opened on the last line have no body. */
-	hd_free(sp.tmp);
 	hd_free(sp.hd);
 	return sp.err;
 }
