@@ -50,6 +50,7 @@ struct sp {
 	size_t n_hd, alloc_hd;
 	size_t n_words;
 	unsigned bt;     /* > 0 inside a backtick substitution */
+	ssize_t redir_only; /* the command holding the redirections of a compound one, or -1 */
 	int err;
 	bool stop;
 };
@@ -139,7 +140,7 @@ static void skip_blanks(struct sp *sp)
 	}
 }
 
-static void parse_list(struct sp *sp, unsigned depth, bool in_subst, int term);
+static void parse_list(struct sp *sp, unsigned depth, bool in_subst, int term, size_t open);
 
 /* Skips a quoted string starting at the quote; returns false when unterminated. */
 static bool skip_quoted(struct sp *sp, char q)
@@ -194,11 +195,9 @@ static bool skip_balanced(struct sp *sp, char open, char close, unsigned level)
 	return false;
 }
 
-/* Skips `$((` ... `))` or `((` ... `))`; pos is on the first '('. */
-static void skip_arith(struct sp *sp)
+/* Skips `$((` ... `))` or `((` ... `))` (opened at start); pos is on the first '('. */
+static void skip_arith(struct sp *sp, size_t start)
 {
-	size_t start = sp->pos;
-
 	sp->pos += 2;
 	if (!skip_balanced(sp, '(', ')', 2))
 		set_incomplete(sp, start, "expected '))' to close an arithmetic expression");
@@ -224,13 +223,13 @@ static unsigned lex_dollar(struct sp *sp, unsigned depth, bool dq)
 	if (c == '(') {
 		if (sp->pos + 2 < sp->len && s[sp->pos + 2] == '(') {
 			sp->pos++;
-			skip_arith(sp);
+			skip_arith(sp, start);
 		} else {
 			unsigned bt = sp->bt;
 
 			sp->pos += 2;
 			sp->bt = 0;
-			parse_list(sp, depth + 1, true, TERM_PAREN);
+			parse_list(sp, depth + 1, true, TERM_PAREN, start);
 			sp->bt = bt;
 		}
 		tmp_add(sp, s + start, sp->pos - start);
@@ -267,7 +266,7 @@ static unsigned lex_backtick(struct sp *sp, unsigned depth)
 
 	sp->pos++;
 	sp->bt++;
-	parse_list(sp, depth + 1, true, TERM_BACKTICK);
+	parse_list(sp, depth + 1, true, TERM_BACKTICK, start);
 	sp->bt--;
 	tmp_add(sp, sp->s + start, sp->pos - start);
 	return HD_WORD_EXPANSION;
@@ -498,6 +497,23 @@ static void cmd_drop(struct sp *sp, ssize_t i)
 
 static bool cmd_empty(const struct hd_cmd *c) { return !c->argc && !c->n_assigns && !c->n_redirs; }
 
+/*
+ * Drops command i when it is the last one (nothing nested came after it)
+ * and forgets heredocs attached to it.
+ */
+static void cmd_discard(struct sp *sp, ssize_t i)
+{
+	size_t k;
+
+	if (i < 0 || (size_t)i + 1 != sp->sh->n_cmds)
+		return;
+	sp->sh->n_cmds--;
+	for (k = 0; k < sp->n_hd; k++) {
+		if (sp->hd[k].cmd == i)
+			sp->hd[k].cmd = -1;
+	}
+}
+
 static void finish_cmd(struct sp *sp, ssize_t *cur, enum hd_sep sep)
 {
 	struct hd_cmd *c;
@@ -505,7 +521,10 @@ static void finish_cmd(struct sp *sp, ssize_t *cur, enum hd_sep sep)
 	if (*cur < 0)
 		return;
 	c = cmd_at(sp, *cur);
-	if (cmd_empty(c)) {
+	if (sp->redir_only == *cur && !c->argc && !c->n_assigns) {
+		/* `{ ...; } > log`: the redirections belong to the compound command. */
+		cmd_discard(sp, *cur);
+	} else if (cmd_empty(c)) {
 		cmd_drop(sp, *cur);
 	} else {
 		c->sep = sep;
@@ -646,12 +665,13 @@ static void read_heredocs(struct sp *sp)
 			}
 			p = nl ? le + 1 : le;
 		}
-		if (v[i].cmd >= 0 && reads_script_from_stdin(cmd_at(sp, v[i].cmd))) {
+		if (v[i].cmd >= 0 && (size_t)v[i].cmd < sp->sh->n_cmds &&
+		    reads_script_from_stdin(cmd_at(sp, v[i].cmd))) {
 			size_t len = sp->len;
 
 			sp->len = bend;
 			sp->pos = bstart;
-			parse_list(sp, v[i].depth + 1, false, TERM_EOF);
+			parse_list(sp, v[i].depth + 1, false, TERM_EOF, bstart);
 			sp->len = len;
 		}
 		sp->pos = next;
@@ -723,7 +743,7 @@ static void parse_redir(struct sp *sp, ssize_t *cur, size_t oplen, unsigned dept
 			size_t ps = sp->pos;
 
 			sp->pos++;
-			parse_list(sp, depth + 1, true, TERM_PAREN);
+			parse_list(sp, depth + 1, true, TERM_PAREN, ps - 1);
 			r.target.off = ps - 1;
 			r.target.end = sp->pos;
 			r.target.flags = HD_WORD_EXPANSION;
@@ -802,7 +822,7 @@ static enum rw reserved_kind(const char *t, size_t n)
  * Parses a command list up to term (EOF, the `)` of `$(`, or a closing
  * backtick), which it consumes.
  */
-static void parse_list(struct sp *sp, unsigned depth, bool in_subst, int term)
+static void parse_list(struct sp *sp, unsigned depth, bool in_subst, int term, size_t open)
 {
 	const char *s = sp->s;
 	unsigned char ctx[HD_MAX_SHELL_DEPTH];
@@ -810,7 +830,7 @@ static void parse_list(struct sp *sp, unsigned depth, bool in_subst, int term)
 	unsigned extra = 0; /* open ( and { */
 	enum mode mode = M_NONE;
 	ssize_t cur = -1;
-	size_t start = sp->pos;
+	bool closed = false;      /* just after `)`, `}`, done, fi or esac */
 
 	if (depth >= HD_MAX_SHELL_DEPTH) {
 		set_incomplete(sp, sp->pos, "less nesting (too deep)");
@@ -820,16 +840,18 @@ static void parse_list(struct sp *sp, unsigned depth, bool in_subst, int term)
 	for (;;) {
 		char c;
 		size_t oplen;
+		bool was_closed = closed;
 
 		if (sp->stop)
 			return;
 		skip_blanks(sp);
+		closed = false;
 		if (sp->pos >= sp->len) {
 			finish_cmd(sp, &cur, HD_SEP_END);
 			if (term == TERM_PAREN)
-				set_incomplete(sp, start ? start - 1 : 0, "expected ')' to close '$('");
+				set_incomplete(sp, open, "expected ')' to close '$('");
 			else if (term == TERM_BACKTICK)
-				set_incomplete(sp, start ? start - 1 : 0, "expected a closing '`'");
+				set_incomplete(sp, open, "expected a closing '`'");
 			return;
 		}
 		c = s[sp->pos];
@@ -878,7 +900,7 @@ static void parse_list(struct sp *sp, unsigned depth, bool in_subst, int term)
 			/* A backtick closing an outer substitution: stop here. */
 			finish_cmd(sp, &cur, HD_SEP_END);
 			if (term == TERM_PAREN)
-				set_incomplete(sp, start ? start - 1 : 0, "expected ')' to close '$('");
+				set_incomplete(sp, open, "expected ')' to close '$('");
 			return;
 		}
 		if (c == ')') {
@@ -891,6 +913,7 @@ static void parse_list(struct sp *sp, unsigned depth, bool in_subst, int term)
 			if (nctx && ctx[nctx - 1] == C_PAREN) {
 				nctx--;
 				extra--;
+				closed = true;
 				continue;
 			}
 			if (term == TERM_PAREN)
@@ -903,7 +926,7 @@ static void parse_list(struct sp *sp, unsigned depth, bool in_subst, int term)
 				continue;
 			}
 			if (sp->pos + 1 < sp->len && s[sp->pos + 1] == '(' && cur < 0) {
-				skip_arith(sp);
+				skip_arith(sp, sp->pos);
 				if (mode == M_FOR_NAME)
 					mode = M_NONE;
 				continue;
@@ -983,6 +1006,14 @@ static void parse_list(struct sp *sp, unsigned depth, bool in_subst, int term)
 				/* A redirection in a head: not expected; resume as a command. */
 				mode = M_NONE;
 			}
+			if (cur < 0 && was_closed) {
+				parse_redir(sp, &cur, oplen, depth + extra, in_subst);
+				sp->redir_only = cur;
+				closed = true;
+				continue;
+			}
+			if (cur >= 0 && cur == sp->redir_only)
+				closed = true;
 			parse_redir(sp, &cur, oplen, depth + extra, in_subst);
 			continue;
 		}
@@ -1033,6 +1064,7 @@ static void parse_list(struct sp *sp, unsigned depth, bool in_subst, int term)
 					if (nctx && ctx[nctx - 1] == C_CASE)
 						nctx--;
 					mode = M_NONE;
+					closed = true;
 				}
 				continue;
 			case M_FUNC_NAME: {
@@ -1077,6 +1109,7 @@ static void parse_list(struct sp *sp, unsigned depth, bool in_subst, int term)
 
 				if (rk == RW_SIMPLE) {
 					/* Not a command. */
+					closed = word_is(&w, "done") || word_is(&w, "fi");
 				} else if (rk == RW_LBRACE) {
 					if (nctx >= HD_ARRAY_SIZE(ctx) || depth + extra + 1 >= HD_MAX_SHELL_DEPTH) {
 						set_incomplete(sp, w.off, "less nesting (too deep)");
@@ -1090,6 +1123,7 @@ static void parse_list(struct sp *sp, unsigned depth, bool in_subst, int term)
 						nctx--;
 						extra--;
 					}
+					closed = true;
 				} else if (rk == RW_FOR) {
 					mode = M_FOR_NAME;
 				} else if (rk == RW_CASE) {
@@ -1097,6 +1131,7 @@ static void parse_list(struct sp *sp, unsigned depth, bool in_subst, int term)
 				} else if (rk == RW_ESAC) {
 					if (nctx && ctx[nctx - 1] == C_CASE)
 						nctx--;
+					closed = true;
 				} else if (rk == RW_FUNCTION) {
 					mode = M_FUNC_NAME;
 				} else {
@@ -1146,6 +1181,7 @@ int hd_shell_split_arena(const char *text, size_t len, struct hd_shell *sh, stru
 	sp.len = len;
 	sp.sh = sh;
 	sp.a = a;
+	sp.redir_only = -1;
 	/*
 	 * Word text is at most as long as the input it comes from, and words
 	 * being built at once (a word and those of substitutions inside it)
@@ -1155,7 +1191,7 @@ int hd_shell_split_arena(const char *text, size_t len, struct hd_shell *sh, stru
 	sp.tmp = hd_arena_alloc(a, sp.tmp_alloc);
 	if (!sp.tmp)
 		return -HD_ENOMEM;
-	parse_list(&sp, 0, false, TERM_EOF);
+	parse_list(&sp, 0, false, TERM_EOF, 0);
 	/* Heredocs opened on the last line have no body. */
 	hd_free(sp.hd);
 	return sp.err;
