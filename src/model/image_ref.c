@@ -78,6 +78,8 @@ static bool valid_domain(const char *p, size_t n)
 {
 	size_t i;
 
+	const char *colon;
+
 	if (n == 0)
 		return false;
 	for (i = 0; i < n; i++) {
@@ -86,6 +88,16 @@ static bool valid_domain(const char *p, size_t n)
 		if (!(isalnum((unsigned char)c) || c == '-' || c == '.' || c == ':' || c == '[' ||
 		      c == ']' || c == '_'))
 			return false;
+	}
+	/* A port is digits (an IPv6 host is bracketed). */
+	colon = p[0] == '[' ? NULL : memchr(p, ':', n);
+	if (colon) {
+		if (colon + 1 == p + n)
+			return false;
+		for (i = (size_t)(colon - p) + 1; i < n; i++) {
+			if (!isdigit((unsigned char)p[i]))
+				return false;
+		}
 	}
 	return true;
 }

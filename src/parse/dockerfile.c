@@ -2026,6 +2026,7 @@ static void parse_instr(struct dp *dp, struct hd_instr *in, const struct lmap *m
 		} else if (r < 0) {
 			if (dp->err)
 				return;
+			lpos(m, rest, &l, &c);
 			add_error(dp, l, c, "expected a JSON array of strings only in %s", hd_instr_name(in->kind));
 			args.n = 0;
 		} else {
@@ -2132,7 +2133,7 @@ static void parse_instr(struct dp *dp, struct hd_instr *in, const struct lmap *m
 
 			sub->span = lspan(m, rest, end);
 			parse_instr(dp, sub, m, rest, true, instr_idx, last_line);
-			if (sub->kind == HD_I_ONBUILD || sub->kind == HD_I_FROM || sub->kind == HD_I_MAINTAINER)
+			if (sub->kind == HD_I_FROM || sub->kind == HD_I_MAINTAINER)
 				add_error(dp, sub->span.line, sub->span.col, "expected an instruction other than %s after ONBUILD",
 					  hd_instr_name(sub->kind));
 			raw = adup(dp, s + rest, end - rest);
@@ -2583,8 +2584,11 @@ parse:
 	}
 	if (in->kind == HD_I_FROM)
 		begin_stage(dp, idx);
-	else if (in->kind == HD_I_SHELL && in->n_args)
+	else if (in->kind == HD_I_SHELL && in->n_args) {
 		dp->non_posix_shell = !is_posix_shell_name(in->args[0].value);
+		if (dp->cur_stage != NO_STAGE && dp->cur_stage < df->n_stages)
+			df->stages[dp->cur_stage].shell_instr = (ssize_t)idx;
+	}
 	in = &df->instrs[idx];
 	if (in->onbuild)
 		in->onbuild->stage = in->stage;
