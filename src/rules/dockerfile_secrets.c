@@ -456,22 +456,59 @@ static inline bool check_trigger(const char *s, size_t i, size_t n, struct cred_
 
 typedef unsigned char dfb_v16 __attribute__((vector_size(16)));
 
+/* Loads 16 bytes at p (any alignment). */
+static inline dfb_v16 load16(const char *p)
+{
+	dfb_v16 v;
+
+	memcpy(&v, p, 16);
+	return v;
+}
+
 /*
- * Finds the first credential-shaped token in s[from..n).  Sixteen bytes at a
- * time are compared with the trigger bytes (GCC/Clang vector extensions: SSE2
- * or NEON code, plain C elsewhere); only blocks holding one are looked at
- * byte by byte.
+ * The trigger test of check_trigger() for 16 positions at once: a lane is
+ * set where a trigger byte has the neighbours check_trigger() wants.  Most
+ * '-' and '_' of shell text fail here without a branch.
+ */
+static inline dfb_v16 trigger_mask(const char *p)
+{
+	const dfb_v16 v = load16(p), prev = load16(p - 1), prev2 = load16(p - 2);
+	const dfb_v16 next = load16(p + 1);
+	const dfb_v16 prev_l = prev | 0x20, prev2_l = prev2 | 0x20;
+	dfb_v16 a, u, d, j, c;
+
+	a = (dfb_v16)(v == 'A') & (dfb_v16)((dfb_v16)(next - 'A') < 26);
+	u = (dfb_v16)(v == '_') &
+	    ((dfb_v16)((prev2 == 'h') & ((prev == 'p') | (prev == 'o') | (prev == 'u') | (prev == 's') |
+					  (prev == 'r'))) |
+	     (dfb_v16)((prev2 == 'a') & (prev == 't')) | (dfb_v16)((prev2 == 'v') & (prev == 'e')) |
+	     (dfb_v16)((prev2 == 'p') & (prev == 'm')) | (dfb_v16)((prev2_l == 'e') & (prev_l == 't')) |
+	     (dfb_v16)(((prev2 == 's') | (prev2 == 'r')) & (prev == 'k')));
+	d = (dfb_v16)(v == '-') &
+	    ((dfb_v16)(next == '-') | (dfb_v16)(prev2 == 'x') | (dfb_v16)((prev2 == 'a') & (prev == 't')));
+	j = (dfb_v16)(v == 'J') & (dfb_v16)(prev == 'y');
+	c = (dfb_v16)(v == ':') & (dfb_v16)(next == '/');
+	return a | u | d | j | c;
+}
+
+/*
+ * Finds the first credential-shaped token in s[from..n).  Sixteen positions
+ * at a time are tested with GCC/Clang vector extensions (SSE2 or NEON code,
+ * plain C elsewhere); only the rare positions that pass are looked at with
+ * check_trigger().  The first two and the last 17 bytes go byte by byte.
  */
 static bool find_credential(const char *s, size_t from, size_t n, struct cred_hit *h)
 {
 	size_t i = from;
 
-	while (i + 16 <= n) {
-		dfb_v16 v, m;
+	for (; i < n && i < 2; i++) {
+		if (trig[(unsigned char)s[i]] && check_trigger(s, i, n, h))
+			return true;
+	}
+	while (i + 17 <= n) {
+		dfb_v16 m = trigger_mask(s + i);
 		uint64_t lo, hi;
 
-		memcpy(&v, s + i, 16);
-		m = (dfb_v16)((v == 'A') | (v == '_') | (v == '-') | (v == 'J') | (v == ':'));
 		memcpy(&lo, &m, 8);
 		memcpy(&hi, (const char *)&m + 8, 8);
 		while (lo) {
@@ -832,7 +869,9 @@ static const char *secret_file_kind(const char *path)
 	if (!*path || strchr(path, '$'))
 		return NULL;
 	b = dfb_basename(path, base, sizeof(base));
-	if (b[0] == '.') {
+	/* Dispatch on the first letter: most names (app.py, src/) leave at once. */
+	switch (b[0] | 0x20) {
+	case '.':
 		if (strcasecmp(b, ".env") == 0)
 			return "a dotenv file";
 		if (strncasecmp(b, ".env.", 5) == 0)
@@ -843,42 +882,68 @@ static const char *secret_file_kind(const char *path)
 			if (strcasecmp(b, dotfiles[i].name) == 0)
 				return dotfiles[i].what;
 		}
-	} else if (b[0] == 'i' && b[1] == 'd' && b[2] == '_') {
-		if (dfb_in_list_n(b, strlen(b), ssh_keys))
+		break;
+	case 'i':
+		if (b[1] == 'd' && b[2] == '_' && dfb_in_list_n(b, strlen(b), ssh_keys))
 			return "an SSH private key";
-	} else if (strcasecmp(b, "_netrc") == 0) {
-		return "a .netrc with passwords";
-	} else if (strcasecmp(b, "kubeconfig") == 0) {
-		return "a kubeconfig with cluster credentials";
-	} else if (strcasecmp(b, "credentials.json") == 0) {
-		return "a credentials file";
-	}
-	if (strstr(path, ".ssh/") && has_component(path, ".ssh"))
-		return "an SSH directory";
-	if (b[0] == 'c') {
+		break;
+	case '_':
+		if (strcasecmp(b, "_netrc") == 0)
+			return "a .netrc with passwords";
+		break;
+	case 'k':
+		if (strcasecmp(b, "kubeconfig") == 0)
+			return "a kubeconfig with cluster credentials";
+		break;
+	case 'a':
+	case 'c':
+		if (strcasecmp(b, "credentials.json") == 0)
+			return "a credentials file";
 		for (i = 0; i < HD_ARRAY_SIZE(paths); i++) {
 			if (ends_with_nocase(path, paths[i].suffix))
 				return paths[i].what;
 		}
+		break;
+	default:
+		break;
 	}
+	if (strstr(path, ".ssh/") && has_component(path, ".ssh"))
+		return "an SSH directory";
 	ext = strrchr(b, '.');
 	if (!ext || ext == b)
 		return NULL;
 	ext++;
-	if (!strcasecmp(ext, "p12") || !strcasecmp(ext, "pfx") || !strcasecmp(ext, "jks") ||
-	    !strcasecmp(ext, "keystore"))
-		return "a key store";
+	switch (ext[0] | 0x20) {
+	case 'p':
+		if (!strcasecmp(ext, "p12") || !strcasecmp(ext, "pfx"))
+			return "a key store";
+		if (strcasecmp(ext, "pem") != 0)
+			return NULL;
+		break;
+	case 'j':
+		return strcasecmp(ext, "jks") == 0 ? "a key store" : NULL;
+	case 'k':
+		if (!strcasecmp(ext, "keystore"))
+			return "a key store";
+		if (strcasecmp(ext, "key") != 0)
+			return NULL;
+		break;
+	default:
+		return NULL;
+	}
 	if (hd_strcasestr(b, "dhparam") || hd_istarts_with(b, "ffdhe") ||
 	    (hd_istarts_with(b, "dh") && (isdigit((unsigned char)b[2]) || b[2] == '.' || b[2] == '-')))
 		return NULL; /* Diffie-Hellman parameters are public */
-	if (!strcasecmp(ext, "pem") && !hd_strcasestr(b, "cert") && !hd_strcasestr(b, "chain") &&
-	    !hd_strcasestr(b, "bundle") && !hd_strcasestr(b, "pub") && !hd_strcasestr(b, "root") &&
-	    !hd_istarts_with(b, "ca.") && !hd_istarts_with(b, "ca-") && !hd_istarts_with(b, "ca_"))
+	if ((ext[0] | 0x20) == 'p') {
+		if (hd_strcasestr(b, "cert") || hd_strcasestr(b, "chain") || hd_strcasestr(b, "bundle") ||
+		    hd_strcasestr(b, "pub") || hd_strcasestr(b, "root") || hd_istarts_with(b, "ca.") ||
+		    hd_istarts_with(b, "ca-") || hd_istarts_with(b, "ca_"))
+			return NULL;
 		return "a PEM file that may hold a private key";
-	if (!strcasecmp(ext, "key") && !hd_strcasestr(b, "pub") && !hd_strcasestr(b, "gpg") &&
-	    !hd_strcasestr(b, ".asc"))
-		return "a private key file";
-	return NULL;
+	}
+	if (hd_strcasestr(b, "pub") || hd_strcasestr(b, "gpg") || hd_strcasestr(b, ".asc"))
+		return NULL;
+	return "a private key file";
 }
 
 /* True if a COPY destination says the key is public (a keyring, a CA store, "*.pub"). */

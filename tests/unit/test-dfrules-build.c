@@ -743,6 +743,11 @@ static void test_secret_file(void **state)
 	df_fires(FROM_OK "COPY .aws/credentials /root/.aws/\n", "dockerfile/secret-file-copied", 2, 6);
 	df_fires(FROM_OK "COPY .docker/config.json /root/.docker/\n", "dockerfile/secret-file-copied", 2, 6);
 	df_fires(FROM_OK "COPY .ssh /root/.ssh\n", "dockerfile/secret-file-copied", 2, 6);
+	df_fires(FROM_OK "COPY adc.json /root/.config/gcloud/application_default_credentials.json\n",
+		 "dockerfile/secret-file-copied", 2, 15);
+	df_fires(FROM_OK "COPY kubeconfig /root/\n", "dockerfile/secret-file-copied", 2, 6);
+	df_fires(FROM_OK "COPY config /root/.kube/config\n", "dockerfile/secret-file-copied", 2, 13);
+	df_fires(FROM_OK "COPY release.jks /app/\n", "dockerfile/secret-file-copied", 2, 6);
 	df_fires(FROM_OK "COPY ssh/ /home/app/.ssh/\n", "dockerfile/secret-file-copied", 2, 11);
 	df_fires("FROM " PINNED " AS build\n" FROM_OK "COPY --from=build /root/.npmrc /root/\n",
 		 "dockerfile/secret-file-copied", 3, 19);
