@@ -284,9 +284,17 @@ static int read_label_schema(struct cfg_reader *rd, struct fy_node *n, const cha
 	while ((p = fy_node_mapping_iterate(n, &it))) {
 		const char *ks = hd_yaml_scalar(fy_node_pair_key(p));
 
+		const char *type = hd_yaml_scalar(fy_node_pair_value(p));
+		char *entry;
+
 		if (!ks)
 			return cfg_err(rd, fy_node_pair_key(p), "'%s' expects scalar keys", key);
-		r = hd_strlist_add(&rd->c->required_labels, ks);
+		/* hadolint's label-schema {key: type} keeps its type as "key:type". */
+		entry = type && *type ? hd_asprintf("%s:%s", ks, type) : hd_strdup(ks);
+		if (!entry)
+			return -HD_ENOMEM;
+		r = hd_strlist_add(&rd->c->required_labels, entry);
+		hd_free(entry);
 		if (r < 0)
 			return r;
 	}

@@ -36,7 +36,8 @@ struct hd_config {
 	bool fail_on_set;
 	struct hd_strlist trusted_registries;  /* "docker.io", "*.corp.example", "*" */
 	struct hd_strlist allowed_base_images; /* image refs or prefixes ending in '*' */
-	struct hd_strlist required_labels;     /* LABEL keys every final stage must set */
+	struct hd_strlist required_labels;     /* LABEL keys every final stage must set, as "key" or
+						  "key:type" (url, rfc3339, spdx, hash, semver, email, text) */
 	bool no_inline_ignore;                 /* disregard # hardock/hadolint ignore comments */
 	char *loaded_from;                     /* path of the .hardock.yaml read, or NULL */
 };

@@ -17,6 +17,8 @@
 #include "lint/lint.h"
 #include "model/dockerfile.h"
 
+#include <unistd.h>
+
 static struct hd_buf cis_tsv = HD_BUF_INIT(1 << 20);
 static struct hd_buf dl_tsv = HD_BUF_INIT(1 << 20);
 
@@ -198,18 +200,79 @@ static void test_hadolint_parity(void **state)
 	assert_int_equal(missing, 0);
 }
 
-static void lint_text(const char *text, struct hd_findings *out)
+/*
+ * Examples of rules that depend on the configuration or the build context
+ * say so in their first comment lines, and the test sets that up:
+ *   # Fires with this in .hardock.yaml: trusted-registries: [docker.io]
+ *   # and severity-overrides: {DL3050: info}
+ *   # Fires when no .dockerignore is beside this Dockerfile
+ */
+static int example_config(const char *text, struct hd_config *cfg, bool *in_context)
+{
+	static const char cfg_marker[] = "# Fires with this in .hardock.yaml:";
+	char path[] = "/tmp/hd-catalogue-XXXXXX";
+	struct hd_diag d = { 0 };
+	const char *p = text;
+	bool any = false;
+	FILE *fp;
+	int fd, r = 0;
+
+	*in_context = false;
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	fp = fdopen(fd, "w");
+	while (*p == '#') {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+
+		if (hd_starts_with(p, cfg_marker)) {
+			fprintf(fp, "%.*s\n", (int)(n - (sizeof(cfg_marker) - 1)), p + sizeof(cfg_marker) - 1);
+			any = true;
+		} else if (any && hd_starts_with(p, "# and ")) {
+			fprintf(fp, "%.*s\n", (int)(n - 6), p + 6);
+		} else if (hd_starts_with(p, "# Fires when no .dockerignore")) {
+			*in_context = true;
+		}
+		if (!nl)
+			break;
+		p = nl + 1;
+	}
+	fclose(fp);
+	if (any) {
+		r = hd_config_load_file(cfg, path, &d);
+		if (r < 0)
+			print_message("example config: %s:%u:%u: %s\n", path, d.line, d.col, d.msg);
+	}
+	hd_diag_release(&d);
+	unlink(path);
+	return r;
+}
+
+static void lint_text(const char *text, bool is_bad, struct hd_findings *out)
 {
 	struct hd_dockerfile *df = NULL;
 	struct hd_config cfg;
 	struct hd_model m = { .kind = HD_TARGET_DOCKERFILE };
+	char dir[] = "/tmp/hd-catalogue-dir-XXXXXX", path[64];
+	bool in_context = false;
 
 	hd_config_init(&cfg);
+	if (is_bad)
+		assert_int_equal(example_config(text, &cfg, &in_context), 0);
 	m.cfg = &cfg;
-	assert_int_equal(hd_dockerfile_parse(NULL, text, strlen(text), &df), 0);
-	for (size_t i = 0; i < df->n_errors; i++)
+	if (in_context) {
+		/* A build context of its own, without a .dockerignore. */
+		assert_non_null(mkdtemp(dir));
+		snprintf(path, sizeof(path), "%s/Dockerfile", dir);
+	}
+	assert_int_equal(hd_dockerfile_parse(in_context ? path : NULL, text, strlen(text), &df), 0);
+	if (in_context)
+		rmdir(dir);
+	/* Bad examples may be invalid on purpose (ONBUILD FROM); good ones never. */
+	for (size_t i = 0; !is_bad && i < df->n_errors; i++)
 		print_message("parse error %u:%u %s\n", df->errors[i].line, df->errors[i].col, df->errors[i].msg);
-	assert_int_equal(df->n_errors, 0);
+	if (!is_bad)
+		assert_int_equal(df->n_errors, 0);
 	m.df = df;
 	assert_int_equal(hd_run_rules(&m, out), 0);
 	hd_dockerfile_free(df);
@@ -235,7 +298,7 @@ static void test_dockerfile_examples(void **state)
 			continue;
 		}
 		hd_findings_init(&f);
-		lint_text(r->bad_example, &f);
+		lint_text(r->bad_example, true, &f);
 		for (j = 0; j < f.n; j++)
 			fired |= f.v[j].rule == r;
 		if (!fired && !(r->flags & HD_RULE_DEFAULT_OFF)) {
@@ -244,7 +307,7 @@ static void test_dockerfile_examples(void **state)
 		}
 		hd_findings_release(&f);
 		hd_findings_init(&f);
-		lint_text(r->good_example, &f);
+		lint_text(r->good_example, false, &f);
 		for (j = 0; j < f.n; j++) {
 			print_message("good example of %s fires %s at %u:%u: %s\n", r->id, f.v[j].rule->id,
 				      f.v[j].line, f.v[j].col, f.v[j].message);
