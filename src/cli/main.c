@@ -16,9 +16,11 @@ static int cmd_help(int argc, char **argv);
 /* The command table: one line per command (git's cmd_struct). */
 const struct hd_cmd hd_commands[] = {
 	{ "audit", hd_cmd_audit, HD_CMD_NEED_CONFIG, "audit this host, its Docker daemon and engine (CIS)" },
+	{ "harden", hd_cmd_harden, 0, "write hardened daemon.json or auditd rules for this host" },
 	{ "lint", hd_cmd_lint, HD_CMD_NEED_CONFIG,
 	  "lint Dockerfiles, compose files and docker run lines" },
 	{ "rules", hd_cmd_rules, 0, "list the rule catalogue or explain one rule" },
+	{ "tls", hd_cmd_tls, 0, "create TLS certificates for dockerd's TCP socket" },
 	{ "version", cmd_version, 0, "print the version" },
 	{ "help", cmd_help, 0, "show help for hardock or one command" },
 };
