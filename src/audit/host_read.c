@@ -1318,6 +1318,20 @@ static int read_group(struct hctx *c)
 	return r;
 }
 
+/* Moves every rule of src to the end of dst. */
+static int move_rules(struct hd_audit_rules *dst, struct hd_audit_rules *src)
+{
+	size_t i;
+
+	for (i = 0; i < src->n; i++) {
+		if (HD_GROW(dst->v, dst->alloc, dst->n + 1) < 0)
+			return -HD_ENOMEM;
+		dst->v[dst->n++] = src->v[i];
+	}
+	src->n = 0;
+	return 0;
+}
+
 static int read_audit(struct hctx *c)
 {
 	struct hd_host_facts *h = c->h;
@@ -1351,10 +1365,15 @@ static int read_audit(struct hctx *c)
 		if (r < 0)
 			goto out;
 	}
+	/* audit.rules is what augenrules generated (or a hand-written whole): its
+	 * "-D" clears its own rules, not those of rules.d. */
 	r = hd_rootfs_read(&c->fs, "/etc/audit/audit.rules", CONFIG_MAX, &b);
 	if (r >= 0) {
-		r = hd_auditrules_parse(&h->audit_rules, "/etc/audit/audit.rules", b.buf, b.len, false,
-					NULL);
+		struct hd_audit_rules own = { 0 };
+
+		r = hd_auditrules_parse(&own, "/etc/audit/audit.rules", b.buf, b.len, false, NULL);
+		r = r >= 0 ? move_rules(&h->audit_rules, &own) : r;
+		hd_audit_rules_release(&own);
 		if (r >= 0)
 			r = hd_strlist_add(&h->audit_files, "/etc/audit/audit.rules");
 	} else if (r != -HD_ENOMEM) {
@@ -1368,8 +1387,12 @@ static int read_audit(struct hctx *c)
 		hd_buf_reset(&b);
 		r = run_capture(argv, &b);
 		if (r == 0) {
+			struct hd_audit_rules live = { 0 };
+
 			h->have_live_audit = true;
-			r = hd_auditrules_parse(&h->audit_rules, "auditctl -l", b.buf, b.len, true, NULL);
+			r = hd_auditrules_parse(&live, "auditctl -l", b.buf, b.len, true, NULL);
+			r = r >= 0 ? move_rules(&h->audit_rules, &live) : r;
+			hd_audit_rules_release(&live);
 		} else {
 			r = note(&h->notes, "'auditctl -l' failed: the loaded audit rules are unknown");
 		}

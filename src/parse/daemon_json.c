@@ -450,9 +450,8 @@ static int read_ulimits(struct jctx *c, struct hd_dsetting *s, const struct jkey
 }
 
 static int read_value(struct jctx *c, enum hd_dopt o, const struct jkey *k, const char *key,
-		      json_t *v)
+		      json_t *v, struct hd_dsetting *s)
 {
-	struct hd_dsetting *s = &c->d->opt[o];
 	int r;
 
 	switch (hd_dopt_table[o].type) {
@@ -644,9 +643,23 @@ int hd_daemon_json_read(struct hd_daemon_spec *d, const char *file, const char *
 				       a->file ? a->file : "?", a->line);
 			if (r < 0)
 				goto out;
+			/* dockerd will not start; for judging what the administrator meant, a
+			 * list holds both places' items (a TCP host in the file still counts). */
+			if (hd_dopt_table[o].type == HD_DV_LIST) {
+				struct hd_dsetting tmp;
+				size_t j;
+
+				memset(&tmp, 0, sizeof(tmp));
+				r = read_value(&c, (enum hd_dopt)o, k, key, v, &tmp);
+				for (j = 0; r >= 0 && j < tmp.n_items; j++)
+					r = hd_dsetting_add_item(&d->opt[o], tmp.items[j].value, &tmp.items[j].at);
+				hd_dsetting_clear(&tmp);
+				if (r < 0)
+					goto out;
+			}
 			continue;
 		}
-		r = read_value(&c, (enum hd_dopt)o, k, key, v);
+		r = read_value(&c, (enum hd_dopt)o, k, key, v, &d->opt[o]);
 		if (r < 0)
 			goto out;
 	}

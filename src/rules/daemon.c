@@ -1421,6 +1421,9 @@ static int check_one_file(const struct file_check *fc, const struct hd_daemon_sp
 		}
 		if (f->uid == 0 && group_ok)
 			return 0;
+		if (fc->name[0] == '/' || in_tree)
+			return file_finding(out, r, f, "'%s' is owned by %s, not root:%s", f->path, own,
+					    fc->socket_group ? sg : "root");
 		return file_finding(out, r, f, "%s '%s' is owned by %s, not root:%s", fc->name, f->path,
 				    own, fc->socket_group ? sg : "root");
 	}
@@ -1435,6 +1438,12 @@ static int check_one_file(const struct file_check *fc, const struct hd_daemon_sp
 	}
 	if ((f->mode & ~max) == 0)
 		return 0;
+	if (in_tree && fc->file == HD_DF_ETC_DOCKER && (f->mode & 022))
+		return file_finding(out, r, f, "'%s' is writable by %s (mode %04o)", f->path,
+				    (f->mode & 002) ? "everyone" : "its group", f->mode);
+	if (fc->name[0] == '/' || in_tree)
+		return file_finding(out, r, f, "'%s' has mode %04o; %04o or stricter expected", f->path,
+				    f->mode, max);
 	return file_finding(out, r, f, "%s '%s' has mode %04o; %04o or stricter expected", fc->name,
 			    f->path, f->mode, max);
 }
