@@ -1260,6 +1260,8 @@ static int read_mounts(struct hctx *c)
 		}
 	}
 	hd_buf_release(&b);
+	if (r != -HD_ENOMEM)
+		r = 0;
 	if (r >= 0 && !c->h->have_mounts)
 		r = note(&c->h->notes, "no mount table under %s (give a copy of /proc/self/mountinfo "
 			 "as %s/proc/self/mountinfo)", c->h->root, c->fs.live ? "" : c->h->root);

@@ -166,7 +166,7 @@ static int harden_logging(struct hd_harden_json *h, json_t *root, const struct h
 	json_t *cur = json_object_get(root, "log-driver"), *opts = json_object_get(root, "log-opts");
 	const char *cv = json_string_value(cur);
 	struct hd_buf dropped = HD_BUF_INIT(4096);
-	char why[256], breaks[1024];
+	char why[256], breaks[1024], old[64];
 	bool cl;
 	int r;
 
@@ -191,6 +191,11 @@ static int harden_logging(struct hd_harden_json *h, json_t *root, const struct h
 		}
 		if (!json_object_size(opts))
 			json_object_del(root, "log-opts");
+	}
+	/* cv points into the old value, which the next call frees. */
+	if (cv) {
+		snprintf(old, sizeof(old), "%s", cv);
+		cv = old;
 	}
 	r = json_object_set_new(root, "log-driver", json_string(drv)) < 0 ? -HD_ENOMEM : 0;
 	if (r < 0) {
