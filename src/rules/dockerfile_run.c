@@ -830,11 +830,18 @@ static bool removed_later(const struct hd_shell *sh, size_t k, const char *dir)
 	return false;
 }
 
+/* A cd that goes back rather than somewhere: `cd /`, `cd -`, `cd ..`, `cd`, `cd ~`. */
+static bool cd_returns(const char *dir)
+{
+	return !dir[0] || !strcmp(dir, "/") || !strcmp(dir, "-") || !strcmp(dir, "..") || !strcmp(dir, "~") ||
+	       !strcmp(dir, "$HOME");
+}
+
 static int cd_run(const struct dfr_ctx *x)
 {
 	const struct hd_shell *sh = x->in->shell;
+	bool seen = false;
 	size_t k;
-	int r;
 
 	for (k = 0; k < sh->n_cmds; k++) {
 		const struct hd_cmd *c = &sh->cmds[k];
@@ -844,13 +851,15 @@ static int cd_run(const struct dfr_ctx *x)
 		if (c->depth > 0 || !c->argc || strcmp(c->argv[0].text, "cd") != 0)
 			continue;
 		dir = c->argc > 1 ? c->argv[c->argc - 1].text : "";
-		if (!strcmp(dir, "-") || hd_starts_with(dir, "/tmp") || (dir[0] && removed_later(sh, k, dir)))
+		if (cd_returns(dir) && seen)
+			continue; /* leaving the directory of an earlier cd */
+		seen = true;
+		if (hd_starts_with(dir, "/tmp") || (dir[0] && removed_later(sh, k, dir)))
 			continue; /* a scratch directory: WORKDIR would leave it in the image */
-		r = dfr_report_word(x->out, x->r, x->df, x->in, &c->argv[0],
-				    "cd '%.*s' in RUN: set the directory with 'WORKDIR %.*s'", DFR_W(dir),
-				    DFR_W(dir[0] ? dir : "/path"));
-		if (r < 0)
-			return r;
+		/* One finding per RUN: the fix is to restructure it. */
+		return dfr_report_word(x->out, x->r, x->df, x->in, &c->argv[0],
+				       "cd '%.*s' in RUN: set the directory with 'WORKDIR %.*s'", DFR_W(dir),
+				       DFR_W(dir[0] ? dir : "/path"));
 	}
 	return 0;
 }
@@ -871,7 +880,8 @@ const struct hd_rule hd_rule_df_cd_instead_of_workdir = {
 		     "forgotten one runs in the wrong directory; WORKDIR sets it once for the rest of the "
 		     "stage and for the container. Unlike hadolint, a cd inside a subshell `(cd x && "
 		     "make)`, into /tmp, or into a directory the same RUN removes afterwards is not "
-		     "reported: WORKDIR would create that directory and keep it in the image.",
+		     "reported (WORKDIR would create that directory and keep it in the image), nor is a "
+		     "`cd /` that leaves such a directory; a RUN gets one finding, not one per cd.",
 	.remediation = "Use WORKDIR: `WORKDIR /src` then `RUN make`.",
 	.bad_example = DFR_EX_ALPINE_FROM "COPY src /src\nRUN cd /src && ./configure\n" DFR_EX_TAIL,
 	.good_example = DFR_EX_ALPINE_FROM "COPY src /src\nWORKDIR /src\nRUN ./configure\n" DFR_EX_TAIL,
