@@ -208,6 +208,7 @@ const struct hd_rule hd_rule_df_curl_pipe_shell = {
 		       "https://example.com/install.sh && echo \"<sha256>  /tmp/install.sh\" | sha256sum -c - && "
 		       "sh /tmp/install.sh`, or install a signed package instead.",
 	.bad_example = DFR_EX_ALPINE_FROM
+		       "SHELL [\"/bin/ash\", \"-eo\", \"pipefail\", \"-c\"]\n"
 		       "RUN wget -q -O - https://example.com/install.sh | sh\n" DFR_EX_TAIL,
 	.good_example = DFR_EX_ALPINE_FROM
 			"RUN wget -q -O /tmp/install.sh https://example.com/install.sh \\\n"
