@@ -8,17 +8,6 @@
 #include "core/common.h"
 #include "rules/df_util.h"
 
-const struct hd_instr *dfr_run_at(const struct hd_dockerfile *df, size_t i)
-{
-	const struct hd_instr *in = &df->instrs[i];
-
-	if (in->kind == HD_I_RUN)
-		return in;
-	if (in->kind == HD_I_ONBUILD && in->onbuild && in->onbuild->kind == HD_I_RUN)
-		return in->onbuild;
-	return NULL;
-}
-
 bool dfr_stage_ships(const struct hd_dockerfile *df, uint32_t stage)
 {
 	int64_t s;
@@ -366,26 +355,15 @@ static const struct wrapper wrappers[] = {
 
 static const struct wrapper *find_wrapper(const char *name)
 {
-	size_t lo = 0, hi = HD_ARRAY_SIZE(wrappers);
+	size_t i;
 
-	/* Most commands are not wrappers: reject on the first letter cheaply. */
-	switch (name[0]) {
-	case 'c': case 'd': case 'e': case 'f': case 'g': case 'i': case 'n':
-	case 's': case 't': case 'x':
-		break;
-	default:
+	/* Most commands are not wrappers: rejected without a compare. */
+	if (!dfr_maybe_wrapper(name))
 		return NULL;
-	}
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		int cmp = strcmp(name, wrappers[mid].name);
-
-		if (cmp == 0)
-			return &wrappers[mid];
-		if (cmp < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
+	for (i = 0; i < HD_ARRAY_SIZE(wrappers); i++) {
+		if (wrappers[i].name[0] == name[0] && wrappers[i].name[1] == name[1] &&
+		    !strcmp(name + 2, wrappers[i].name + 2))
+			return &wrappers[i];
 	}
 	return NULL;
 }
@@ -403,14 +381,30 @@ static bool is_assignment(const char *s)
 	return true;
 }
 
-bool dfr_cmd_init(struct dfr_cmd *v, const struct hd_cmd *c)
+#define L(c) (1u << ((c) - 'a'))
+const uint32_t dfr_pm_pairs[26] = {
+	['a' - 'a'] = L('p'),                  /* apt-get apt apk */
+	['d' - 'a'] = L('n'),                  /* dnf dnf5 dnf-3 */
+	['g' - 'a'] = L('e') | L('o'),         /* gem go */
+	['m' - 'a'] = L('i'),                  /* microdnf */
+	['n' - 'a'] = L('p'),                  /* npm */
+	['p' - 'a'] = L('i') | L('n') | L('y'), /* pip pnpm python */
+	['t' - 'a'] = L('d'),                  /* tdnf */
+	['y' - 'a'] = L('a') | L('u'),         /* yarn yarnpkg yum */
+	['z' - 'a'] = L('y'),                  /* zypper */
+};
+#undef L
+
+
+bool dfr_cmd_init_full(struct dfr_cmd *v, const struct hd_cmd *c)
 {
 	size_t a0 = 0;
 	unsigned hops;
 
 	v->c = c;
 	for (hops = 0; hops < 8 && a0 < c->argc; hops++) {
-		const char *name = dfr_base(c->argv[a0].text);
+		const char *t = c->argv[a0].text;
+		const char *name = t[0] == '/' || t[0] == '.' ? dfr_base(t) : t;
 		const struct wrapper *wr = find_wrapper(name);
 		struct dfr_opts o;
 		size_t i = a0 + 1;
@@ -608,17 +602,43 @@ const char *dfr_pm_name(const struct dfr_pm *pm)
 	return pm_names[pm->pm];
 }
 
-bool dfr_pm_parse(const struct hd_cmd *c, struct dfr_pm *pm)
+static bool pm_finish(const struct dfr_cmd *vp, enum dfr_pm_kind k, struct dfr_pm *pm);
+
+bool dfr_pm_parse_mask_full(const struct hd_cmd *c, unsigned mask, struct dfr_pm *pm)
 {
 	struct dfr_cmd v;
-	struct dfr_operands it;
-	const struct hd_word *w;
+	const char *t;
 	enum dfr_pm_kind k;
-	size_t args, sub;
 
-	if (!dfr_cmd_init(&v, c))
+	if (!c->argc)
+		return false;
+	t = c->argv[0].text;
+	if (dfr_maybe_wrapper(t)) {
+		if (!dfr_cmd_init_full(&v, c))
+			return false;
+	} else {
+		v.c = c;
+		v.a0 = 0;
+		v.name = t;
+	}
+	if (!dfr_pair_in(dfr_pm_pairs, v.name))
 		return false;
 	k = pm_of_name(v.name);
+	/* python -m pip is recognised by pm_finish(). */
+	if (!(mask & DFR_BIT(k == DFR_PM_NONE ? DFR_PM_PIP : k)))
+		return false;
+	return pm_finish(&v, k, pm) && (mask & DFR_BIT(pm->pm));
+}
+
+/* dfr_pm_from_cmd() with the manager kind of v.name already known. */
+static bool pm_finish(const struct dfr_cmd *vp, enum dfr_pm_kind k, struct dfr_pm *pm)
+{
+	const struct dfr_cmd v = *vp;
+	const struct hd_cmd *c = v.c;
+	struct dfr_operands it;
+	const struct hd_word *w;
+	size_t args, sub;
+
 	args = v.a0 + 1;
 	if (k == DFR_PM_NONE) {
 		size_t i;
@@ -663,6 +683,28 @@ bool dfr_pm_parse(const struct hd_cmd *c, struct dfr_pm *pm)
 	return true;
 }
 
+bool dfr_pm_from_cmd(const struct dfr_cmd *v, struct dfr_pm *pm)
+{
+	return pm_finish(v, pm_of_name(v->name), pm);
+}
+
+bool dfr_pm_from_cmd_mask(const struct dfr_cmd *v, unsigned mask, struct dfr_pm *pm)
+{
+	enum dfr_pm_kind k;
+
+	if (!dfr_pair_in(dfr_pm_pairs, v->name))
+		return false;
+	k = pm_of_name(v->name);
+	if (!(mask & DFR_BIT(k == DFR_PM_NONE ? DFR_PM_PIP : k)))
+		return false;
+	return pm_finish(v, k, pm) && (mask & DFR_BIT(pm->pm));
+}
+
+bool dfr_ctx_ships(const struct dfr_ctx *x)
+{
+	return dfr_stage_ships(x->df, x->df->instrs[x->i].stage);
+}
+
 /* ---- iteration ------------------------------------------------------------ */
 
 int dfr_each_run(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out, dfr_run_fn *fn)
@@ -679,7 +721,6 @@ int dfr_each_run(const struct hd_model *m, const struct hd_rule *r, struct hd_fi
 			continue;
 		x.i = i;
 		x.in = in;
-		x.ships = dfr_stage_ships(df, df->instrs[i].stage);
 		ret = fn(&x);
 		if (ret < 0)
 			return ret;
@@ -702,11 +743,11 @@ int dfr_each_pm(const struct hd_model *m, const struct hd_rule *r, struct hd_fin
 			continue;
 		x.i = i;
 		x.in = in;
-		x.ships = dfr_stage_ships(df, df->instrs[i].stage);
 		for (k = 0; k < in->shell->n_cmds; k++) {
+			const struct hd_cmd *c = &in->shell->cmds[k];
 			struct dfr_pm pm;
 
-			if (!dfr_pm_parse(&in->shell->cmds[k], &pm) || !(mask & DFR_BIT(pm.pm)))
+			if (!dfr_pm_parse_mask(c, mask, &pm))
 				continue;
 			ret = fn(&x, &pm);
 			if (ret < 0)
@@ -723,54 +764,6 @@ size_t dfr_clamp_len(const char *s)
 	size_t n = strnlen(s, DFR_MSG_WORD + 1);
 
 	return n > DFR_MSG_WORD ? DFR_MSG_WORD : n;
-}
-
-static int vreport(struct hd_findings *out, const struct hd_rule *r, const struct hd_dockerfile *df,
-		   struct hd_span sp, const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
-
-static int vreport(struct hd_findings *out, const struct hd_rule *r, const struct hd_dockerfile *df,
-		   struct hd_span sp, const char *fmt, va_list ap)
-{
-	char msg[HD_MAX_MESSAGE];
-	struct hd_loc loc = {
-		.file = df->path,
-		.line = sp.line,
-		.col = sp.col,
-		.end_line = sp.end_line,
-		.end_col = sp.end_col,
-	};
-	int n;
-
-	n = vsnprintf(msg, sizeof(msg), fmt, ap);
-	if (n < 0)
-		return -HD_EINVAL;
-	if ((size_t)n >= sizeof(msg))
-		memcpy(msg + sizeof(msg) - 4, "...", 4); /* cut: keep the message, mark the cut */
-	return hd_findings_add(out, r, &loc, "%s", msg);
-}
-
-int dfr_report(struct hd_findings *out, const struct hd_rule *r, const struct hd_dockerfile *df,
-	       struct hd_span sp, const char *fmt, ...)
-{
-	va_list ap;
-	int ret;
-
-	va_start(ap, fmt);
-	ret = vreport(out, r, df, sp, fmt, ap);
-	va_end(ap);
-	return ret;
-}
-
-int dfr_report_word(struct hd_findings *out, const struct hd_rule *r, const struct hd_dockerfile *df,
-		    const struct hd_instr *in, const struct hd_word *w, const char *fmt, ...)
-{
-	va_list ap;
-	int ret;
-
-	va_start(ap, fmt);
-	ret = vreport(out, r, df, hd_instr_word_span(in, w), fmt, ap);
-	va_end(ap);
-	return ret;
 }
 
 struct hd_span dfr_keyword_span(const struct hd_instr *in)

@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "core/finding.h"
 #include "core/rule.h"
@@ -27,7 +28,16 @@
  * a RUN, the inner instruction of `ONBUILD RUN ...`, otherwise NULL.  The
  * result may be an exec-form RUN (shell == NULL).
  */
-const struct hd_instr *dfr_run_at(const struct hd_dockerfile *df, size_t i);
+static inline const struct hd_instr *dfr_run_at(const struct hd_dockerfile *df, size_t i)
+{
+	const struct hd_instr *in = &df->instrs[i];
+
+	if (in->kind == HD_I_RUN)
+		return in;
+	if (in->kind == HD_I_ONBUILD && in->onbuild && in->onbuild->kind == HD_I_RUN)
+		return in->onbuild;
+	return NULL;
+}
 
 /*
  * True when stage `stage` ends up in the image `docker build` produces: it is
@@ -70,8 +80,77 @@ struct dfr_cmd {
 	size_t a0;        /* argv index of the real command word */
 	const char *name; /* its basename */
 };
+/*
+ * Bit c1-'a' of dfr_pm_pairs[c0-'a'] is set when a package manager name
+ * starts with the letters c0 c1.  Every rule looks at every command, so this
+ * two-letter test (and dfr_maybe_wrapper() below) keeps the common case
+ * (echo, rm, make, ...) to a few instructions; only the rest take the full
+ * look-up.
+ */
+extern const uint32_t dfr_pm_pairs[26];
+
+static inline __attribute__((always_inline)) bool dfr_pair_in(const uint32_t *pairs, const char *t)
+{
+	unsigned c0 = (unsigned char)t[0] - 'a', c1 = (unsigned char)t[1] - 'a';
+
+	return c0 < 26 && c1 < 26 && ((pairs[c0] >> c1) & 1u);
+}
+
+/*
+ * True when command word t may be a wrapper or a path (its real command is
+ * elsewhere).  Three letters tell the wrappers from common commands that
+ * share two (chmod/chroot, set/setsid, export/exec).
+ */
+static inline __attribute__((always_inline)) bool dfr_maybe_wrapper(const char *t)
+{
+	switch (t[0]) {
+	case '/': case '.':
+		return true;
+	case 'c': /* chronic chroot command */
+		return (t[1] == 'h' && t[2] == 'r') || (t[1] == 'o' && t[2] == 'm' && t[3] == 'm');
+	case 'd': /* doas */
+		return t[1] == 'o' && t[2] == 'a';
+	case 'e': /* env eatmydata exec */
+		return (t[1] == 'n' && t[2] == 'v' && !t[3]) || (t[1] == 'a' && t[2] == 't') ||
+		       (t[1] == 'x' && t[2] == 'e' && t[3] == 'c' && !t[4]);
+	case 'f': /* fakeroot */
+		return t[1] == 'a' && t[2] == 'k';
+	case 'g': /* gosu */
+		return t[1] == 'o' && t[2] == 's';
+	case 'i': /* ionice */
+		return t[1] == 'o' && t[2] == 'n';
+	case 'n': /* nice nohup */
+		return (t[1] == 'i' && t[2] == 'c') || (t[1] == 'o' && t[2] == 'h');
+	case 's': /* sudo su-exec setsid stdbuf */
+		return (t[1] == 'u' && (t[2] == 'd' || t[2] == '-')) || (t[1] == 'e' && t[2] == 't' && t[3] == 's') ||
+		       (t[1] == 't' && t[2] == 'd');
+	case 't': /* time timeout */
+		return t[1] == 'i' && t[2] == 'm';
+	case 'x': /* xargs */
+		return t[1] == 'a' && t[2] == 'r';
+	default:
+		return false;
+	}
+}
+
+bool dfr_cmd_init_full(struct dfr_cmd *v, const struct hd_cmd *c);
+
 /* Fills v; false when the command has no real command word. */
-bool dfr_cmd_init(struct dfr_cmd *v, const struct hd_cmd *c);
+static inline __attribute__((always_inline)) bool dfr_cmd_init(struct dfr_cmd *v, const struct hd_cmd *c)
+{
+	if (!c->argc)
+		return false;
+	if (!dfr_maybe_wrapper(c->argv[0].text)) {
+		v->c = c;
+		v->a0 = 0;
+		v->name = c->argv[0].text;
+		return true;
+	}
+	return dfr_cmd_init_full(v, c);
+}
+
+/* Compares a command name with a literal, the first letter first (most names differ there). */
+#define DFR_IS(name, lit) ((name)[0] == (lit)[0] && strcmp((name), (lit)) == 0)
 
 /*
  * Options of a tool that take their value in the next word (`-o X`, `--opt X`);
@@ -145,8 +224,35 @@ struct dfr_pm {
 	const char *subcmd;          /* the subcommand, "" when none */
 	const struct dfr_opts *opts; /* the manager's options that take a value */
 };
+/* Recognises a package manager call from a command view; false for any other command. */
+bool dfr_pm_from_cmd(const struct dfr_cmd *v, struct dfr_pm *pm);
+/* The same, limited to the managers in mask (DFR_BIT()s); cheap for the others. */
+bool dfr_pm_from_cmd_mask(const struct dfr_cmd *v, unsigned mask, struct dfr_pm *pm);
+
+/*
+ * Recognises a call of one of the package managers in `mask` (DFR_BIT()s);
+ * false for any other command.  Cheap for commands that are not one.
+ */
+bool dfr_pm_parse_mask_full(const struct hd_cmd *c, unsigned mask, struct dfr_pm *pm);
+static inline __attribute__((always_inline)) bool dfr_pm_parse_mask(const struct hd_cmd *c, unsigned mask,
+								    struct dfr_pm *pm)
+{
+	const char *t;
+
+	if (!c->argc)
+		return false;
+	t = c->argv[0].text;
+	if (!dfr_maybe_wrapper(t) && !dfr_pair_in(dfr_pm_pairs, t))
+		return false; /* the common case, decided inline */
+	return dfr_pm_parse_mask_full(c, mask, pm);
+}
+#define DFR_PM_ALL (~0u)
+
 /* Recognises a package manager call; false for any other command. */
-bool dfr_pm_parse(const struct hd_cmd *c, struct dfr_pm *pm);
+static inline bool dfr_pm_parse(const struct hd_cmd *c, struct dfr_pm *pm)
+{
+	return dfr_pm_parse_mask(c, DFR_PM_ALL, pm);
+}
 /* The manager's command name for messages ("apt-get", "pip", ...). */
 const char *dfr_pm_name(const struct dfr_pm *pm);
 
@@ -161,8 +267,9 @@ struct dfr_ctx {
 	struct hd_findings *out;
 	size_t i;
 	const struct hd_instr *in;
-	bool ships; /* dfr_stage_ships() of its stage */
 };
+/* dfr_stage_ships() of the RUN's stage. */
+bool dfr_ctx_ships(const struct dfr_ctx *x);
 typedef int dfr_run_fn(const struct dfr_ctx *x);
 typedef int dfr_pm_fn(const struct dfr_ctx *x, const struct dfr_pm *pm);
 /* Calls fn for every shell-form RUN (ONBUILD RUN included); stops on a negative return. */
@@ -177,13 +284,24 @@ int dfr_each_pm(const struct hd_model *m, const struct hd_rule *r, struct hd_fin
 
 /*
  * Appends a finding of rule r for df at span sp, or at the word w of
- * instruction in.  Messages longer than HD_MAX_MESSAGE are cut.
+ * instruction in, with a printf-style message (hd_findings_add() cuts it at
+ * HD_MAX_MESSAGE).  Macros so that the message is formatted once.
  */
-int dfr_report(struct hd_findings *out, const struct hd_rule *r, const struct hd_dockerfile *df,
-	       struct hd_span sp, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-int dfr_report_word(struct hd_findings *out, const struct hd_rule *r, const struct hd_dockerfile *df,
-		    const struct hd_instr *in, const struct hd_word *w, const char *fmt, ...)
-	__attribute__((format(printf, 6, 7)));
+static inline struct hd_loc dfr_loc(const struct hd_dockerfile *df, struct hd_span sp)
+{
+	struct hd_loc loc = {
+		.file = df->path,
+		.line = sp.line,
+		.col = sp.col,
+		.end_line = sp.end_line,
+		.end_col = sp.end_col,
+	};
+	return loc;
+}
+#define dfr_report(out, r, df, sp, ...) \
+	({ struct hd_loc dfr_l_ = dfr_loc((df), (sp)); hd_findings_add((out), (r), &dfr_l_, __VA_ARGS__); })
+#define dfr_report_word(out, r, df, in, w, ...) dfr_report(out, r, df, hd_instr_word_span((in), (w)), __VA_ARGS__)
+
 /* The span of an instruction's keyword (for findings about a whole instruction). */
 struct hd_span dfr_keyword_span(const struct hd_instr *in);
 

@@ -169,12 +169,9 @@ static int judge_packages(const struct dfr_ctx *x, const struct dfr_pm *pm, size
 {
 	struct dfr_operands it;
 	const struct hd_word *w;
-	char what[64];
-	int r, n;
+	const char *name = dfr_pm_name(pm);
+	int r;
 
-	n = snprintf(what, sizeof(what), "%s %s", dfr_pm_name(pm), pm->subcmd);
-	if (n < 0 || (size_t)n >= sizeof(what))
-		what[0] = '\0';
 	dfr_operands_init(&it, pm->c, from, pm->opts);
 	while ((w = dfr_operands_next(&it, NULL))) {
 		const char *val;
@@ -189,8 +186,8 @@ static int judge_packages(const struct dfr_ctx *x, const struct dfr_pm *pm, size
 			if ((w->flags & HD_WORD_EXPANSION) && w->text[0] == '$' && nl == strlen(w->text))
 				continue; /* a whole unknown variable: nothing to judge */
 			r = dfr_report_word(x->out, x->r, x->df, x->in, w,
-					    "%s '%.*s' without a version pin: use %.*s%s", what,
-					    DFR_W(w->text), (int)(nl > DFR_MSG_WORD ? DFR_MSG_WORD : nl), w->text,
+					    "%s %.*s '%.*s' without a version pin: use %.*s%s", name,
+					    DFR_W(pm->subcmd), DFR_W(w->text), (int)(nl > DFR_MSG_WORD ? DFR_MSG_WORD : nl), w->text,
 					    hint);
 			if (r < 0)
 				return r;
@@ -211,8 +208,8 @@ static int judge_packages(const struct dfr_ctx *x, const struct dfr_pm *pm, size
 				tok[len] = '\0';
 				if (!pinned(tok, &nl)) {
 					r = dfr_report_word(x->out, x->r, x->df, x->in, w,
-							    "%s '%s' (from %.*s) without a version pin: use %.*s%s",
-							    what, tok, DFR_W(w->text), (int)nl, tok, hint);
+							    "%s %.*s '%s' (from %.*s) without a version pin: use %.*s%s",
+							    name, DFR_W(pm->subcmd), tok, DFR_W(w->text), (int)nl, tok, hint);
 					if (r < 0)
 						return r;
 				}
@@ -305,7 +302,7 @@ static bool apt_assumes_yes(const struct dfr_ctx *x, const struct dfr_pm *pm)
 	if (src) {
 		struct dfr_cmd v;
 
-		if (dfr_cmd_init(&v, src) && !strcmp(v.name, "yes"))
+		if (dfr_cmd_init(&v, src) && DFR_IS(v.name, "yes"))
 			return true;
 	}
 	return false;
@@ -370,8 +367,12 @@ static bool norec_configured(const struct dfr_ctx *x)
 				continue;
 			for (k = 0; k < in->shell->n_cmds; k++) {
 				const struct hd_cmd *c = &in->shell->cmds[k];
+				struct dfr_cmd v;
 
-				for (a = 1; a < c->argc; a++) {
+				/* The setting is written with echo/printf into apt.conf.d. */
+				if (!dfr_cmd_init(&v, c) || (!DFR_IS(v.name, "echo") && !DFR_IS(v.name, "printf")))
+					continue;
+				for (a = v.a0 + 1; a < c->argc; a++) {
 					if (hd_strcasestr(c->argv[a].text, "Install-Recommends"))
 						return true;
 				}
@@ -503,7 +504,7 @@ static bool rm_matches(const struct dfr_cmd *v, bool (*match)(const char *path))
 	struct dfr_operands it;
 	const struct hd_word *w;
 
-	if (!strcmp(v->name, "rm")) {
+	if (DFR_IS(v->name, "rm")) {
 		dfr_operands_init(&it, v->c, v->a0 + 1, NULL);
 		while ((w = dfr_operands_next(&it, NULL))) {
 			if (match(w->text))
@@ -511,7 +512,7 @@ static bool rm_matches(const struct dfr_cmd *v, bool (*match)(const char *path))
 		}
 		return false;
 	}
-	if (!strcmp(v->name, "find") && v->a0 + 1 < v->c->argc && dfr_has_word(v->c, v->a0 + 1, "-delete"))
+	if (DFR_IS(v->name, "find") && v->a0 + 1 < v->c->argc && dfr_has_word(v->c, v->a0 + 1, "-delete"))
 		return match(v->c->argv[v->a0 + 1].text);
 	return false;
 }
@@ -521,7 +522,7 @@ static bool is_pm_call(const struct dfr_cmd *v, unsigned mask, const char *sub, 
 {
 	struct dfr_pm pm;
 
-	if (!dfr_pm_parse(v->c, &pm) || !(mask & DFR_BIT(pm.pm)) || strcmp(pm.subcmd, sub) != 0)
+	if (!dfr_pm_from_cmd_mask(v, mask, &pm) || strcmp(pm.subcmd, sub) != 0)
 		return false;
 	return !arg || dfr_has_word(v->c, pm.sub + 1, arg);
 }
@@ -533,14 +534,14 @@ static int cache_check_run(const struct dfr_ctx *x, const struct cache_rule *cr)
 	struct dfr_pm pend_pm;
 	size_t k;
 
-	if (!x->ships || dfr_run_mounts(x->in, cr->mounts))
+	if (!dfr_ctx_ships(x) || dfr_run_mounts(x->in, cr->mounts))
 		return 0;
 	for (k = 0; k < sh->n_cmds; k++) {
 		const struct hd_cmd *c = &sh->cmds[k];
 		struct dfr_pm pm;
 		struct dfr_cmd v;
 
-		if (dfr_pm_parse(c, &pm) && (cr->mask & DFR_BIT(pm.pm)) && in_set(pm.subcmd, cr->fill)) {
+		if (dfr_pm_parse_mask(c, cr->mask, &pm) && in_set(pm.subcmd, cr->fill)) {
 			if (!cr->flag_ok || !cr->flag_ok(x, &pm)) {
 				pending = c;
 				pend_pm = pm;
@@ -1165,7 +1166,7 @@ static int yes_rpm(const struct dfr_ctx *x, const struct dfr_pm *pm)
 			return 0;
 	}
 	src = pipe_source(x, pm->c);
-	if (src && dfr_cmd_init(&v, src) && !strcmp(v.name, "yes"))
+	if (src && dfr_cmd_init(&v, src) && DFR_IS(v.name, "yes"))
 		return 0;
 	return dfr_report_word(x->out, x->r, x->df, x->in, &pm->c->argv[pm->sub],
 			       "%s %s without -y: the build aborts at the confirmation prompt; use %s %s -y",
@@ -1500,9 +1501,9 @@ static int update_alone_run(const struct dfr_ctx *x)
 	for (k = 0; k < sh->n_cmds; k++) {
 		struct dfr_pm pm;
 
-		if (!dfr_pm_parse(&sh->cmds[k], &pm))
+		if (!dfr_pm_parse_mask(&sh->cmds[k], PM_APT | DFR_BIT(DFR_PM_APK), &pm))
 			continue;
-		if ((PM_APT & DFR_BIT(pm.pm)) || pm.pm == DFR_PM_APK) {
+		{
 			unsigned fam = pm.pm == DFR_PM_APK ? DFR_BIT(DFR_PM_APK) : PM_APT;
 
 			if (!strcmp(pm.subcmd, "update")) {
@@ -1683,15 +1684,15 @@ static int verify_other(const struct dfr_ctx *x)
 		struct dfr_pm pm;
 		struct dfr_cmd v;
 
-		if (dfr_pm_parse(c, &pm)) {
+		if (!dfr_cmd_init(&v, c))
+			continue;
+		if (dfr_pair_in(dfr_pm_pairs, v.name) && dfr_pm_from_cmd(&v, &pm)) {
 			r = verify_pm(x, &pm);
 			if (r < 0)
 				return r;
 			continue;
 		}
-		if (!dfr_cmd_init(&v, c))
-			continue;
-		if (!strcmp(v.name, "rpm")) {
+		if (DFR_IS(v.name, "rpm")) {
 			for (i = v.a0 + 1; i < c->argc; i++) {
 				const char *a = c->argv[i].text;
 
@@ -1705,7 +1706,7 @@ static int verify_other(const struct dfr_ctx *x)
 				if (r < 0)
 					return r;
 			}
-		} else if (!strcmp(v.name, "echo") || !strcmp(v.name, "printf")) {
+		} else if (DFR_IS(v.name, "echo") || DFR_IS(v.name, "printf")) {
 			for (i = v.a0 + 1; i < c->argc; i++) {
 				const char *a = c->argv[i].text;
 

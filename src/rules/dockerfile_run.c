@@ -24,21 +24,6 @@ static bool in_set(const char *s, const char *const *set)
 	return false;
 }
 
-/* The command piped into cmds[k], if any. */
-static const struct hd_cmd *pipe_source(const struct hd_shell *sh, size_t k)
-{
-	const struct hd_cmd *c = &sh->cmds[k];
-
-	while (k > 0) {
-		const struct hd_cmd *p = &sh->cmds[--k];
-
-		if (p->depth > c->depth)
-			continue;
-		return p->depth == c->depth && p->sep == HD_SEP_PIPE ? p : NULL;
-	}
-	return NULL;
-}
-
 /* The first operand of the real command of v (options skipped), or NULL. */
 static const struct hd_word *first_operand(const struct dfr_cmd *v, size_t *idx)
 {
@@ -52,7 +37,7 @@ static const struct hd_word *first_operand(const struct dfr_cmd *v, size_t *idx)
 
 static bool is_fetcher(const char *n)
 {
-	return !strcmp(n, "curl") || !strcmp(n, "wget") || !strcmp(n, "fetch");
+	return DFR_IS(n, "curl") || DFR_IS(n, "wget") || DFR_IS(n, "fetch");
 }
 
 static bool is_shell_name(const char *n)
@@ -133,6 +118,26 @@ static const struct hd_cmd *enclosing(const struct hd_shell *sh, size_t k, size_
 	return NULL;
 }
 
+/* The next command of the pipeline that cmds[k] pipes into, or NULL. */
+static const struct hd_cmd *pipe_next(const struct hd_shell *sh, size_t k, size_t *next)
+{
+	const struct hd_cmd *c = &sh->cmds[k];
+	size_t j;
+
+	if (c->sep != HD_SEP_PIPE)
+		return NULL;
+	for (j = k + 1; j < sh->n_cmds; j++) {
+		if (sh->cmds[j].depth == c->depth) {
+			*next = j;
+			return &sh->cmds[j];
+		}
+		if (sh->cmds[j].depth < c->depth)
+			break;
+	}
+	return NULL;
+}
+
+/* Driven by the downloads, which are rare: most RUNs cost one name check per command. */
 static int pipe_shell_run(const struct dfr_ctx *x)
 {
 	const struct hd_shell *sh = x->in->shell;
@@ -140,28 +145,25 @@ static int pipe_shell_run(const struct dfr_ctx *x)
 	int r;
 
 	for (k = 0; k < sh->n_cmds; k++) {
-		const struct hd_cmd *c = &sh->cmds[k], *src;
-		struct dfr_cmd v, fv;
+		const struct hd_cmd *c = &sh->cmds[k], *dst;
+		struct dfr_cmd v, dv;
+		size_t j = k;
 
-		if (!dfr_cmd_init(&v, c))
+		if (!dfr_cmd_init(&v, c) || !is_fetcher(v.name))
 			continue;
-		/* curl URL | sh */
-		if (runs_stdin(&v)) {
-			for (src = pipe_source(sh, k); src; src = pipe_source(sh, (size_t)(src - sh->cmds))) {
-				if (!dfr_cmd_init(&fv, src) || !is_fetcher(fv.name))
-					continue;
-				r = dfr_report_word(x->out, x->r, x->df, x->in, &c->argv[v.a0],
-						    "'%s %.*s' is piped into '%s': the downloaded script runs "
-						    "unverified",
-						    fv.name, DFR_W(fetch_url(src)), v.name);
-				if (r < 0)
-					return r;
-				break;
-			}
-			continue;
+		/* curl URL | [tee log |] sh */
+		for (dst = pipe_next(sh, k, &j); dst; dst = pipe_next(sh, j, &j)) {
+			if (!dfr_cmd_init(&dv, dst) || !runs_stdin(&dv))
+				continue;
+			r = dfr_report_word(x->out, x->r, x->df, x->in, &dst->argv[dv.a0],
+					    "'%s %.*s' is piped into '%s': the downloaded script runs unverified",
+					    v.name, DFR_W(fetch_url(c)), dv.name);
+			if (r < 0)
+				return r;
+			break;
 		}
 		/* sh -c "$(curl URL)", bash <(curl URL), eval "$(wget -O- URL)", . <(curl URL) */
-		if (c->in_subst && is_fetcher(v.name)) {
+		if (c->in_subst) {
 			const struct hd_cmd *e;
 			struct dfr_cmd ev;
 			const struct hd_word *op;
@@ -170,8 +172,8 @@ static int pipe_shell_run(const struct dfr_ctx *x)
 			e = enclosing(sh, k, &word);
 			if (!e || !dfr_cmd_init(&ev, e))
 				continue;
-			if (!is_shell_name(ev.name) && !is_interp_name(ev.name) && strcmp(ev.name, "eval") != 0 &&
-			    strcmp(ev.name, "source") != 0 && strcmp(ev.name, ".") != 0)
+			if (!is_shell_name(ev.name) && !is_interp_name(ev.name) && !DFR_IS(ev.name, "eval") &&
+			    !DFR_IS(ev.name, "source") && !DFR_IS(ev.name, "."))
 				continue;
 			op = first_operand(&ev, &opi);
 			if (!op || opi != word)
@@ -344,9 +346,10 @@ static int tls_cmd(const struct dfr_ctx *x, const struct hd_cmd *c)
 		return 0;
 	/* export NAME=value, env NAME=value cmd, declare -x NAME=value */
 	{
-		const char *n0 = dfr_base(c->argv[0].text);
+		const char *n0 = c->argv[0].text;
 
-		if (!strcmp(n0, "export") || !strcmp(n0, "env") || !strcmp(n0, "declare") || !strcmp(n0, "sudo")) {
+		if (DFR_IS(n0, "export") || DFR_IS(n0, "env") || DFR_IS(n0, "declare") || DFR_IS(n0, "sudo") ||
+		    (n0[0] == '/' && (DFR_IS(dfr_base(n0), "env") || DFR_IS(dfr_base(n0), "sudo")))) {
 			for (i = 1; i < c->argc; i++) {
 				if (!tls_assign_off(c->argv[i].text))
 					continue;
@@ -360,7 +363,7 @@ static int tls_cmd(const struct dfr_ctx *x, const struct hd_cmd *c)
 	}
 	if (!dfr_cmd_init(&v, c))
 		return 0;
-	if (dfr_pm_parse(c, &pm)) {
+	if (dfr_pair_in(dfr_pm_pairs, v.name) && dfr_pm_from_cmd(&v, &pm)) {
 		for (i = pm.args; i < c->argc; i++) {
 			const char *a = c->argv[i].text;
 			bool off = false;
@@ -390,7 +393,7 @@ static int tls_cmd(const struct dfr_ctx *x, const struct hd_cmd *c)
 	}
 	switch (v.name[0]) {
 	case 'c':
-		if (!strcmp(v.name, "curl")) {
+		if (DFR_IS(v.name, "curl")) {
 			for (i = v.a0 + 1; i < c->argc; i++) {
 				const char *a = c->argv[i].text;
 
@@ -398,7 +401,7 @@ static int tls_cmd(const struct dfr_ctx *x, const struct hd_cmd *c)
 				    !strcmp(a, "--doh-insecure") || short_bundle_has(a, 'k'))
 					return tls_report(x, c, i, "curl");
 			}
-		} else if (!strcmp(v.name, "conda")) {
+		} else if (DFR_IS(v.name, "conda")) {
 			for (i = v.a0 + 1; i < c->argc; i++) {
 				if (setting_false(c, i, "ssl_verify"))
 					return tls_report(x, c, i, "conda");
@@ -406,7 +409,7 @@ static int tls_cmd(const struct dfr_ctx *x, const struct hd_cmd *c)
 		}
 		break;
 	case 'w':
-		if (!strcmp(v.name, "wget")) {
+		if (DFR_IS(v.name, "wget")) {
 			for (i = v.a0 + 1; i < c->argc; i++) {
 				if (!strcmp(c->argv[i].text, "--no-check-certificate"))
 					return tls_report(x, c, i, "wget");
@@ -414,7 +417,7 @@ static int tls_cmd(const struct dfr_ctx *x, const struct hd_cmd *c)
 		}
 		break;
 	case 'g':
-		if (!strcmp(v.name, "git")) {
+		if (DFR_IS(v.name, "git")) {
 			for (i = v.a0 + 1; i < c->argc; i++) {
 				const char *a = c->argv[i].text;
 
@@ -428,7 +431,7 @@ static int tls_cmd(const struct dfr_ctx *x, const struct hd_cmd *c)
 		break;
 	case 'e':
 	case 'p':
-		if (!strcmp(v.name, "echo") || !strcmp(v.name, "printf"))
+		if (DFR_IS(v.name, "echo") || DFR_IS(v.name, "printf"))
 			return tls_rc_file(x, &v);
 		break;
 	default:
@@ -640,7 +643,7 @@ static int each_mode(const struct hd_model *m, const struct hd_rule *r, struct h
 
 			if (!dfr_cmd_init(&v, c))
 				continue;
-			if (!strcmp(v.name, "chmod")) {
+			if (DFR_IS(v.name, "chmod")) {
 				if (dfr_has_opt(c, v.a0 + 1, 0, "reference"))
 					continue;
 				dfr_operands_init(&it, c, v.a0 + 1, NULL);
@@ -651,7 +654,7 @@ static int each_mode(const struct hd_model *m, const struct hd_rule *r, struct h
 				w = dfr_operands_next(&it, NULL);
 				u.tool = "chmod";
 				u.recursive = dfr_has_opt(c, v.a0 + 1, 'R', "recursive");
-			} else if (!strcmp(v.name, "mkdir") || !strcmp(v.name, "install")) {
+			} else if (DFR_IS(v.name, "mkdir") || DFR_IS(v.name, "install")) {
 				static const char *const mkdir_long[] = { "mode", "group", "owner", "target-directory",
 									  "suffix", NULL };
 				static const struct dfr_opts mkdir_opts = { "mgotS", mkdir_long, false };
@@ -765,10 +768,10 @@ static int sudo_run(const struct dfr_ctx *x)
 		const struct hd_cmd *c = &x->in->shell->cmds[k];
 		const char *n;
 
-		if (!c->argc)
+		if (!c->argc || !strchr("sd/", c->argv[0].text[0]))
 			continue;
 		n = dfr_base(c->argv[0].text);
-		if (strcmp(n, "sudo") != 0 && strcmp(n, "doas") != 0)
+		if (!DFR_IS(n, "sudo") && !DFR_IS(n, "doas"))
 			continue;
 		r = dfr_report_word(x->out, x->r, x->df, x->in, &c->argv[0],
 				    "%s in RUN: RUN already runs as the USER in effect; switch with 'USER root' "
@@ -816,7 +819,7 @@ static bool removed_later(const struct hd_shell *sh, size_t k, const char *dir)
 		struct dfr_operands it;
 		const struct hd_word *w;
 
-		if (!dfr_cmd_init(&v, &sh->cmds[k]) || strcmp(v.name, "rm") != 0)
+		if (!dfr_cmd_init(&v, &sh->cmds[k]) || !DFR_IS(v.name, "rm"))
 			continue;
 		dfr_operands_init(&it, v.c, v.a0 + 1, NULL);
 		while ((w = dfr_operands_next(&it, NULL))) {
@@ -915,25 +918,39 @@ static bool run_has_ssh_mount(const struct hd_instr *in)
 
 static int pointless_run(const struct dfr_ctx *x)
 {
-	static const char *const tools[] = { "free", "ifconfig", "kill", "mount", "ps", "service", "shutdown",
-					     "ssh", "top", "vim", NULL };
 	const struct hd_shell *sh = x->in->shell;
 	size_t k;
 	int r;
 
 	for (k = 0; k < sh->n_cmds; k++) {
 		struct dfr_cmd v;
+		const char *n;
+		bool hit;
 
-		if (!dfr_cmd_init(&v, &sh->cmds[k]) || !strchr("fikmpsstv", v.name[0]) || !in_set(v.name, tools))
+		if (!dfr_cmd_init(&v, &sh->cmds[k]))
+			continue;
+		n = v.name;
+		switch (n[0]) {
+		case 'f': hit = !strcmp(n, "free"); break;
+		case 'i': hit = !strcmp(n, "ifconfig"); break;
+		case 'k': hit = !strcmp(n, "kill"); break;
+		case 'm': hit = !strcmp(n, "mount"); break;
+		case 'p': hit = !strcmp(n, "ps"); break;
+		case 's': hit = !strcmp(n, "service") || !strcmp(n, "shutdown") || !strcmp(n, "ssh"); break;
+		case 't': hit = !strcmp(n, "top"); break;
+		case 'v': hit = !strcmp(n, "vim"); break;
+		default: hit = false; break;
+		}
+		if (!hit)
 			continue;
 		/* Scripts that start a server in the background, use it, then stop it need ps/kill. */
-		if ((!strcmp(v.name, "kill") || !strcmp(v.name, "ps")) && run_has_bg(sh))
+		if ((DFR_IS(v.name, "kill") || DFR_IS(v.name, "ps")) && run_has_bg(sh))
 			continue;
 		/* `service db start && load-schema`: the service is used within the RUN. */
-		if (!strcmp(v.name, "service") && k + 1 < sh->n_cmds)
+		if (DFR_IS(v.name, "service") && k + 1 < sh->n_cmds)
 			continue;
 		/* RUN --mount=type=ssh ssh ...: the build uses the forwarded agent on purpose. */
-		if (!strcmp(v.name, "ssh") && run_has_ssh_mount(x->in))
+		if (DFR_IS(v.name, "ssh") && run_has_ssh_mount(x->in))
 			continue;
 		r = dfr_report_word(x->out, x->r, x->df, x->in, &sh->cmds[k].argv[v.a0],
 				    "'%s' in RUN does nothing useful in an image build: there is no terminal, "
@@ -1114,7 +1131,7 @@ static int ln_sh_run(const struct dfr_ctx *x)
 		static const struct dfr_opts ln_opts = { "tS", ln_long, false };
 		unsigned n = 0;
 
-		if (!dfr_cmd_init(&v, &sh->cmds[k]) || strcmp(v.name, "ln") != 0)
+		if (!dfr_cmd_init(&v, &sh->cmds[k]) || !DFR_IS(v.name, "ln"))
 			continue;
 		dfr_operands_init(&it, v.c, v.a0 + 1, &ln_opts);
 		while ((w = dfr_operands_next(&it, NULL))) {
@@ -1169,7 +1186,7 @@ static int wget_progress_run(const struct dfr_ctx *x)
 		struct dfr_cmd v;
 		bool quiet = false;
 
-		if (!dfr_cmd_init(&v, c) || strcmp(v.name, "wget") != 0)
+		if (!dfr_cmd_init(&v, c) || !DFR_IS(v.name, "wget"))
 			continue;
 		for (i = v.a0 + 1; i < c->argc && !quiet; i++) {
 			const char *a = c->argv[i].text;
@@ -1245,7 +1262,7 @@ static int check_wget_and_curl(const struct hd_model *m, const struct hd_rule *r
 			if (!dfr_cmd_init(&v, &in->shell->cmds[k]))
 				continue;
 			n = v.name;
-			if (strcmp(n, "curl") != 0 && strcmp(n, "wget") != 0)
+			if (!DFR_IS(n, "curl") && !DFR_IS(n, "wget"))
 				continue;
 			if (!first) {
 				first = n[0] == 'c' ? "curl" : "wget";
@@ -1313,7 +1330,7 @@ static int useradd_run(const struct dfr_ctx *x)
 		const char *uid;
 		int64_t n;
 
-		if (!dfr_cmd_init(&v, c) || strcmp(v.name, "useradd") != 0)
+		if (!dfr_cmd_init(&v, c) || !DFR_IS(v.name, "useradd"))
 			continue;
 		uid = dfr_opt_value(c, v.a0 + 1, 'u', "uid", &idx);
 		if (!uid || dfr_has_opt(c, v.a0 + 1, 'l', "no-log-init"))
@@ -1439,7 +1456,7 @@ static int check_archive_copied_then_extracted(const struct hd_model *m, const s
 			const struct hd_cmd *c = &run->shell->cmds[k];
 			struct dfr_cmd v;
 
-			if (!dfr_cmd_init(&v, c) || strcmp(v.name, "tar") != 0 || !tar_extracts(&v))
+			if (!dfr_cmd_init(&v, c) || !DFR_IS(v.name, "tar") || !tar_extracts(&v))
 				continue;
 			for (a = v.a0 + 1; a < c->argc; a++) {
 				const char *b = dfr_base(c->argv[a].text);
