@@ -332,6 +332,28 @@ static void engine_opts_for(const struct audit_args *a, struct hd_audit_opts *ao
 	ao->timeout_ms = a->timeout_ms;
 }
 
+/*
+ * The engine audited is another machine: this machine's host and daemon
+ * facts say nothing about it, so its checks are SKIP with the reason instead
+ * of PASS or WARN attributed to the wrong machine (docker-bench reports the
+ * local machine's checks as the remote engine's).
+ */
+static int skip_target(struct hd_checks *checks, const struct hd_config *cfg, enum hd_target t,
+		       const char *subject, const char *note)
+{
+	size_t i;
+	int r;
+
+	for (i = 0; i < hd_rule_count; i++) {
+		if (hd_rules[i]->target != t || !hd_config_rule_enabled(cfg, hd_rules[i]))
+			continue;
+		r = hd_checks_add(checks, hd_rules[i], subject, HD_CHECK_SKIP, note);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
 int hd_cmd_audit(int argc, char **argv)
 {
 	struct audit_args a;
@@ -344,6 +366,7 @@ int hd_cmd_audit(int argc, char **argv)
 	struct hd_engine_audit_status es;
 	struct hd_model m;
 	bool offline, engine_failed = false;
+	char *remote = NULL; /* why host/daemon checks do not apply, when the engine is remote */
 	char command[64];
 	int r, code = HD_EXIT_ERROR;
 
@@ -399,9 +422,11 @@ int hd_cmd_audit(int argc, char **argv)
 			if (hd_engine_facts_fetch(&ao, &ef, &err) == 0 && ef) {
 				if (ef->same_host)
 					r = hd_facts_apply_engine(&d, (a.want & WANT_HOST) ? &h : NULL, ef);
-				else
-					r = hd_strlist_add(&d.notes, "the engine reached is not this "
-							   "machine's: its /info was not used");
+				else if (!(remote = hd_asprintf("the engine at %s runs on '%s', not on this "
+								"machine: run hardock there for its host and "
+								"daemon checks", ef->endpoint,
+								ef->name ? ef->name : "another host")))
+					r = -HD_ENOMEM;
 				hd_engine_facts_free(ef);
 			} else {
 				char *n = hd_asprintf("engine /info not used: %s", err ? err : "unreachable");
@@ -420,7 +445,11 @@ int hd_cmd_audit(int argc, char **argv)
 			code = HD_EXIT_OK;
 			goto out;
 		}
-		if (a.want & WANT_HOST) {
+		if ((a.want & WANT_HOST) && remote && a.want != WANT_HOST) {
+			r = skip_target(&checks, &o.cfg, HD_TARGET_HOST, "host", remote);
+			if (r < 0)
+				goto out;
+		} else if (a.want & WANT_HOST) {
 			memset(&m, 0, sizeof(m));
 			m.kind = HD_TARGET_HOST;
 			m.cfg = &o.cfg;
@@ -432,7 +461,11 @@ int hd_cmd_audit(int argc, char **argv)
 			}
 			print_notes(&h.notes, o.quiet);
 		}
-		if (a.want & WANT_DAEMON) {
+		if ((a.want & WANT_DAEMON) && remote) {
+			r = skip_target(&checks, &o.cfg, HD_TARGET_DAEMON, "daemon", remote);
+			if (r < 0)
+				goto out;
+		} else if (a.want & WANT_DAEMON) {
 			memset(&m, 0, sizeof(m));
 			m.kind = HD_TARGET_DAEMON;
 			m.cfg = &o.cfg;
@@ -444,6 +477,8 @@ int hd_cmd_audit(int argc, char **argv)
 			}
 		}
 		print_notes(&d.notes, o.quiet);
+		if (remote && !o.quiet)
+			fprintf(stderr, "hardock: note: %s\n", remote);
 	}
 	if (a.want & WANT_ENGINE) {
 		if (offline) {
@@ -470,8 +505,13 @@ int hd_cmd_audit(int argc, char **argv)
 			} else if (es.errors.n) {
 				engine_failed = true;
 			}
-			/* A bare `audit` still reports the host and the daemon. */
-			if (engine_failed && a.want == WANT_ENGINE)
+			/*
+			 * A bare `audit` still reports the host and the daemon.  An
+			 * engine audit that ran but could not read everything (r == 0
+			 * with errors: the daemon went away, garbage for some objects)
+			 * reports what it did read, then exits 2.
+			 */
+			if (r < 0 && a.want == WANT_ENGINE)
 				goto out;
 		}
 	}
@@ -481,6 +521,7 @@ int hd_cmd_audit(int argc, char **argv)
 	if (engine_failed && code != HD_EXIT_ERROR)
 		code = HD_EXIT_ERROR;
 out:
+	hd_free(remote);
 	hd_engine_audit_status_release(&es);
 	hd_checks_release(&checks);
 	hd_findings_release(&f);
