@@ -11,7 +11,8 @@ The scenario is a JSON object:
   die_after  after answering this many requests, exit at once (the daemon
              going away mid-audit): every connection is closed and the
              socket refuses new ones.
-  raw        answer every connection with these bytes and close (not HTTP).
+  raw        greet every connection with these bytes, then wait for the client
+             to hang up (not HTTP; an SSH server does this).
   delay_ms   wait this long before each answer.
 
 Every request line is appended to REQUEST-LOG ("GET /v1.41/info"), so the
@@ -50,7 +51,11 @@ class Handler(socketserver.StreamRequestHandler):
     def handle(self):
         global answered
         if "raw" in scenario:
+            # Like an SSH server: greet, then wait for the client to hang up.
             self.wfile.write(scenario["raw"].encode())
+            self.wfile.flush()
+            while self.rfile.read(1):
+                pass
             return
         while True:
             line = self.rfile.readline()
@@ -78,12 +83,14 @@ class Handler(socketserver.StreamRequestHandler):
                 status, len(body))
             for k, v in headers.items():
                 head += "%s: %s\r\n" % (k, v)
-            self.wfile.write(head.encode() + b"\r\n" + body)
-            self.wfile.flush()
+            # Answers are written under the lock so that exactly die_after
+            # of them reach the client before the engine goes away.
             with lock:
-                answered += 1
                 if "die_after" in scenario and answered >= scenario["die_after"]:
                     os._exit(0)
+                answered += 1
+                self.wfile.write(head.encode() + b"\r\n" + body)
+                self.wfile.flush()
 
 
 class Server(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
