@@ -1710,7 +1710,9 @@ static int verify_other(const struct dfr_ctx *x)
 			for (i = v.a0 + 1; i < c->argc; i++) {
 				const char *a = c->argv[i].text;
 
-				if (!strstr(a, "trusted=yes") || !strstr(a, "deb "))
+				/* A local repository (file:, copy:) built in the build is not fetched over a network. */
+				if (!strstr(a, "trusted=yes") || !strstr(a, "deb ") || strstr(a, "file:") ||
+				    strstr(a, "copy:"))
 					continue;
 				r = dfr_report_word(x->out, x->r, x->df, x->in, &c->argv[i],
 						    "an apt source with [trusted=yes] installs unsigned packages: "
@@ -1739,9 +1741,11 @@ const struct hd_rule hd_rule_df_package_verification_disabled = {
 	.other = "checkov:CKV2_DOCKER_7 checkov:CKV2_DOCKER_8 checkov:CKV2_DOCKER_9 checkov:CKV2_DOCKER_10 "
 		 "checkov:CKV2_DOCKER_11",
 	.rationale = "Package signatures are what ties a package to its distribution: with them off "
-		     "(apt-get --allow-unauthenticated, --force-yes, [trusted=yes] sources, apk "
+		     "(apt-get --allow-unauthenticated, --force-yes, [trusted=yes] network sources, apk "
 		     "--allow-untrusted, dnf/yum --nogpgcheck or gpgcheck=0, zypper --no-gpg-checks, rpm "
-		     "--nosignature), a mirror, proxy or network attacker can install anything (CIS 4.11).",
+		     "--nosignature), a mirror, proxy or network attacker can install anything (CIS 4.11). "
+		     "A [trusted=yes] source on a local file: repository built in the same build (as the "
+		     "official nginx and postgres images do) is not reported.",
 	.remediation = "Import the repository's key and keep verification on: `curl -fsSLo "
 		       "/usr/share/keyrings/vendor.gpg https://vendor.example/key.gpg` and `deb "
 		       "[signed-by=/usr/share/keyrings/vendor.gpg] https://vendor.example/apt stable main`.",

@@ -33,6 +33,33 @@ static const struct hd_word *first_operand(const struct dfr_cmd *v, size_t *idx)
 	return dfr_operands_next(&it, idx);
 }
 
+/* True when a later command of the RUN removes dir (rm -rf dir, or a parent of it). */
+static bool removed_later(const struct hd_shell *sh, size_t k, const char *dir)
+{
+	size_t dl = strlen(dir);
+
+	while (dl > 1 && dir[dl - 1] == '/')
+		dl--;
+	for (k++; k < sh->n_cmds; k++) {
+		struct dfr_cmd v;
+		struct dfr_operands it;
+		const struct hd_word *w;
+
+		if (!dfr_cmd_init(&v, &sh->cmds[k]) || !DFR_IS(v.name, "rm"))
+			continue;
+		dfr_operands_init(&it, v.c, v.a0 + 1, NULL);
+		while ((w = dfr_operands_next(&it, NULL))) {
+			size_t n = strlen(w->text);
+
+			while (n > 1 && w->text[n - 1] == '/')
+				n--;
+			if (n <= dl && !strncmp(w->text, dir, n) && (n == dl || dir[n] == '/'))
+				return true;
+		}
+	}
+	return false;
+}
+
 /* ---- remote code run without verification ------------------------------------ */
 
 static bool is_fetcher(const char *n)
@@ -596,6 +623,8 @@ struct mode_use {
 	const char *text;        /* the mode as written */
 	const char *target;      /* the first path it applies to, or "" */
 	bool recursive;
+	bool dir;                /* certainly a directory: mkdir -m, install -d, a path ending in '/' */
+	bool scratch;            /* the same RUN removes the target afterwards */
 };
 
 typedef int mode_fn(const struct dfr_ctx *x, const struct mode_use *u, struct mode md);
@@ -653,6 +682,7 @@ static int each_mode(const struct hd_model *m, const struct hd_rule *r, struct h
 				val = u.w->text;
 				w = dfr_operands_next(&it, NULL);
 				u.tool = "chmod";
+				u.dir = w && w->text[0] && w->text[strlen(w->text) - 1] == '/';
 				u.recursive = dfr_has_opt(c, v.a0 + 1, 'R', "recursive");
 			} else if (DFR_IS(v.name, "mkdir") || DFR_IS(v.name, "install")) {
 				static const char *const mkdir_long[] = { "mode", "group", "owner", "target-directory",
@@ -664,6 +694,7 @@ static int each_mode(const struct hd_model *m, const struct hd_rule *r, struct h
 					continue;
 				u.w = &c->argv[idx];
 				u.tool = v.name[0] == 'm' ? "mkdir -m" : "install -m";
+				u.dir = v.name[0] == 'm' || dfr_has_opt(c, v.a0 + 1, 'd', "directory");
 				dfr_operands_init(&it, c, v.a0 + 1, &mkdir_opts);
 				w = dfr_operands_next(&it, NULL);
 			} else {
@@ -673,6 +704,7 @@ static int each_mode(const struct hd_model *m, const struct hd_rule *r, struct h
 				continue;
 			u.text = val;
 			u.target = w ? w->text : "";
+			u.scratch = w && w->text[0] && removed_later(run->shell, k, w->text);
 			ret = fn(&x, &u, parse_mode(u.text));
 			if (ret < 0)
 				return ret;
@@ -686,13 +718,16 @@ static int mode_report(const struct dfr_ctx *x, const struct mode_use *u, const 
 	if (u->flag)
 		return dfr_report(x->out, x->r, x->df, u->flag->span, "%s=%.*s %s '%.*s'", u->tool, DFR_W(u->text),
 				  what, DFR_W(u->target));
+	if (!u->target[0]) /* xargs chmod ...: the paths come from stdin */
+		return dfr_report_word(x->out, x->r, x->df, u->in, u->w, "%s %.*s %s the files it is given", u->tool,
+				       DFR_W(u->text), what);
 	return dfr_report_word(x->out, x->r, x->df, u->in, u->w, "%s %.*s %s '%.*s'%s", u->tool, DFR_W(u->text),
 			       what, DFR_W(u->target), u->recursive ? " and everything below it" : "");
 }
 
 static int world_writable_mode(const struct dfr_ctx *x, const struct mode_use *u, struct mode md)
 {
-	if (!md.known || !md.world_w || md.sticky)
+	if (!md.known || !md.world_w || md.sticky || u->scratch)
 		return 0;
 	return mode_report(x, u, "lets every user of the container write to");
 }
@@ -713,7 +748,8 @@ const struct hd_rule hd_rule_df_chmod_world_writable = {
 		     "service becomes all of them. `chmod 777` is usually a workaround for a wrong owner. "
 		     "Judges chmod (octal modes with the other-write bit, o+w, a+w, a=rwx), mkdir -m, "
 		     "install -m and COPY/ADD --chmod. Directories with the sticky bit (1777, +t), the "
-		     "normal mode of shared temporary directories, are not reported.",
+		     "normal mode of shared temporary directories, and paths the same RUN deletes "
+		     "afterwards are not reported.",
 	.remediation = "Give the files to the user that needs them and keep others read-only: `COPY "
 		       "--chown=10001:10001 app /app` or `chown -R 10001:0 /app && chmod -R g=u,o-w /app`.",
 	.bad_example = DFR_EX_ALPINE_FROM "COPY app /app\nRUN chmod -R 777 /app\n" DFR_EX_TAIL,
@@ -723,7 +759,14 @@ const struct hd_rule hd_rule_df_chmod_world_writable = {
 
 static int setuid_mode(const struct dfr_ctx *x, const struct mode_use *u, struct mode md)
 {
-	if (!md.known || !(md.suid || md.sgid))
+	/*
+	 * setgid on a directory only makes new files inherit its group, and
+	 * setuid on a directory is ignored; the sticky bit only means something
+	 * on directories, so a mode with it is a directory's.
+	 */
+	if (u->dir || md.sticky)
+		md.suid = md.sgid = false;
+	if (!md.known || !(md.suid || md.sgid) || u->scratch)
 		return 0;
 	return mode_report(x, u, md.suid ? (md.sgid ? "sets the setuid and setgid bits on" : "sets the setuid bit on")
 					 : "sets the setgid bit on");
@@ -745,8 +788,9 @@ const struct hd_rule hd_rule_df_setuid_setgid = {
 	.rationale = "A setuid or setgid program runs with its owner's or group's rights whatever user "
 		     "starts it: one bug in it turns a non-root container user into root (CIS 4.8). Judges "
 		     "chmod (u+s, g+s, +s, 4755, 2755, 6755), mkdir -m, install -m and COPY/ADD --chmod. "
-		     "setgid on a shared directory only sets group inheritance; suppress the finding there "
-		     "if that is the intent.",
+		     "Modes of directories are not reported (setgid there only sets group inheritance): "
+		     "mkdir -m, install -d, a path ending in '/', or a mode with the sticky bit such as "
+		     "3777. For other paths a setgid directory may still be reported; suppress it there.",
 	.remediation = "Do not set the bits; grant the one capability the program needs (`setcap "
 		       "cap_net_bind_service=+ep /usr/local/bin/app`) or run it as the right user. Remove "
 		       "existing bits with `find / -xdev -perm /6000 -type f -exec chmod a-s {} +`.",
@@ -807,32 +851,6 @@ const struct hd_rule hd_rule_df_sudo = {
 	.check = check_sudo,
 };
 
-/* True when a later command of the RUN removes dir (rm -rf dir, or a parent of it). */
-static bool removed_later(const struct hd_shell *sh, size_t k, const char *dir)
-{
-	size_t dl = strlen(dir);
-
-	while (dl > 1 && dir[dl - 1] == '/')
-		dl--;
-	for (k++; k < sh->n_cmds; k++) {
-		struct dfr_cmd v;
-		struct dfr_operands it;
-		const struct hd_word *w;
-
-		if (!dfr_cmd_init(&v, &sh->cmds[k]) || !DFR_IS(v.name, "rm"))
-			continue;
-		dfr_operands_init(&it, v.c, v.a0 + 1, NULL);
-		while ((w = dfr_operands_next(&it, NULL))) {
-			size_t n = strlen(w->text);
-
-			while (n > 1 && w->text[n - 1] == '/')
-				n--;
-			if (n <= dl && !strncmp(w->text, dir, n) && (n == dl || dir[n] == '/'))
-				return true;
-		}
-	}
-	return false;
-}
 
 /* A cd that goes back rather than somewhere: `cd /`, `cd -`, `cd ..`, `cd`, `cd ~`. */
 static bool cd_returns(const char *dir)
@@ -844,26 +862,26 @@ static bool cd_returns(const char *dir)
 static int cd_run(const struct dfr_ctx *x)
 {
 	const struct hd_shell *sh = x->in->shell;
-	bool seen = false;
 	size_t k;
 
+	/*
+	 * The first cd of the RUN says where its work happens; later ones move
+	 * around within that work and are not reported on their own.
+	 */
 	for (k = 0; k < sh->n_cmds; k++) {
 		const struct hd_cmd *c = &sh->cmds[k];
 		const char *dir;
 
 		/* In ( ) or $( ) the cd is scoped on purpose. */
-		if (c->depth > 0 || !c->argc || strcmp(c->argv[0].text, "cd") != 0)
+		if (c->depth > 0 || !c->argc || !DFR_IS(c->argv[0].text, "cd"))
 			continue;
 		dir = c->argc > 1 ? c->argv[c->argc - 1].text : "";
-		if (cd_returns(dir) && seen)
-			continue; /* leaving the directory of an earlier cd */
-		seen = true;
-		if (hd_starts_with(dir, "/tmp") || (dir[0] && removed_later(sh, k, dir)))
-			continue; /* a scratch directory: WORKDIR would leave it in the image */
-		/* One finding per RUN: the fix is to restructure it. */
+		if (cd_returns(dir))
+			continue;
+		if (hd_starts_with(dir, "/tmp") || removed_later(sh, k, dir))
+			return 0; /* a scratch directory: WORKDIR would leave it in the image */
 		return dfr_report_word(x->out, x->r, x->df, x->in, &c->argv[0],
-				       "cd '%.*s' in RUN: set the directory with 'WORKDIR %.*s'", DFR_W(dir),
-				       DFR_W(dir[0] ? dir : "/path"));
+				       "cd '%.*s' in RUN: set the directory with 'WORKDIR %.*s'", DFR_W(dir), DFR_W(dir));
 	}
 	return 0;
 }
@@ -884,8 +902,8 @@ const struct hd_rule hd_rule_df_cd_instead_of_workdir = {
 		     "forgotten one runs in the wrong directory; WORKDIR sets it once for the rest of the "
 		     "stage and for the container. Unlike hadolint, a cd inside a subshell `(cd x && "
 		     "make)`, into /tmp, or into a directory the same RUN removes afterwards is not "
-		     "reported (WORKDIR would create that directory and keep it in the image), nor is a "
-		     "`cd /` that leaves such a directory; a RUN gets one finding, not one per cd.",
+		     "reported (WORKDIR would create that directory and keep it in the image). Only the "
+		     "first cd of a RUN is judged: later ones move around within its work.",
 	.remediation = "Use WORKDIR: `WORKDIR /src` then `RUN make`.",
 	.bad_example = DFR_EX_ALPINE_FROM "COPY src /src\nRUN cd /src && ./configure\n" DFR_EX_TAIL,
 	.good_example = DFR_EX_ALPINE_FROM "COPY src /src\nWORKDIR /src\nRUN ./configure\n" DFR_EX_TAIL,

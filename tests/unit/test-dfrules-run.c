@@ -468,6 +468,8 @@ static void test_package_verification(void **state)
 	Q(FROM "RUN apk add --no-cache x=1\n", id);
 	Q(FROM "RUN dnf --setopt=gpgcheck=1 install -y x-1.0\n", id);
 	Q(FROM "RUN rpm --import /tmp/key.asc && rpm -i /tmp/x.rpm\n", id);
+	/* A local repository built in the same RUN (the official nginx image does this). */
+	Q(FROM "RUN echo \"deb [ trusted=yes ] file://$tempDir ./\" > /etc/apt/sources.list.d/temp.list\n", id);
 	Q(FROM "RUN echo 'deb [signed-by=/k.gpg] https://repo.example stable main' > /etc/apt/sources.list.d/x.list\n",
 	  id);
 }
@@ -574,6 +576,8 @@ static void test_world_writable(void **state)
 	Q(FROM "RUN chmod g+w /app/x\n", id);
 	Q(FROM "RUN chmod -R g=u /app\n", id);
 	Q(FROM "RUN chmod $MODE /app\n", id);
+	/* A scratch directory the RUN deletes does not ship. */
+	Q(FROM "RUN tempDir=\"$(mktemp -d)\" && chmod 777 \"$tempDir\" && make -C \"$tempDir\" && rm -rf \"$tempDir\"\n", id);
 	Q(FROM "COPY --chmod=644 app /app\n", id);
 }
 
@@ -591,6 +595,12 @@ static void test_setuid(void **state)
 	F(FROM "RUN install -m 4755 x /usr/local/bin/x\n", id, 2, 16);
 	message_has(FROM "RUN chmod 6755 /x\n", id, "setuid and setgid");
 
+	F(FROM "RUN find /x -type d | xargs -n 1 chmod g+s\n", id, 2, 40);
+	message_has(FROM "RUN find /x -type d | xargs -n 1 chmod g+s\n", id, "the files it is given");
+	/* Directories: setgid only sets group inheritance (3777 is postgres' socket directory). */
+	Q(FROM "RUN install -d -m 3777 /var/run/postgresql\n", id);
+	Q(FROM "RUN mkdir -p -m 2775 /srv/shared\n", id);
+	Q(FROM "RUN chmod g+s /srv/shared/\n", id);
 	Q(FROM "RUN chmod u-s /usr/bin/passwd\n", id);
 	Q(FROM "RUN chmod a-s /usr/bin/*\n", id);
 	Q(FROM "RUN chmod 0755 /usr/local/bin/x\n", id);
@@ -623,6 +633,9 @@ static void test_cd(void **state)
 	Q(FROM "RUN cd /tmp/build && make && cd / && rm -rf /tmp/build\n", id);
 	Q(FROM "RUN cd /src/build && make install && rm -rf /src\n", id);
 	Q(FROM "RUN make -C /app\n", id);
+	/* Only the first cd decides: later ones move around within a scratch build. */
+	Q(FROM "RUN cd /usr/src/perl && make install && cd /usr/src && make && rm -rf /usr/src/perl\n", id);
+	assert_int_equal(count(FROM "RUN cd /a && make && cd /b && make\n", id), 1);
 	Q(FROM "RUN echo cd /app\n", id);
 }
 
