@@ -496,6 +496,7 @@ struct cache_rule {
 	bool (*cleans)(const struct dfr_cmd *v);
 	const char *const *mounts;
 	const char *fix;
+	bool fix_clean; /* the fix goes on with "<manager> clean all'" */
 };
 
 /* True when v is `rm` (or find ... -delete) of a path accepted by `match`. */
@@ -534,8 +535,6 @@ static int cache_check_run(const struct dfr_ctx *x, const struct cache_rule *cr)
 	struct dfr_pm pend_pm;
 	size_t k;
 
-	if (!dfr_ctx_ships(x) || dfr_run_mounts(x->in, cr->mounts))
-		return 0;
 	for (k = 0; k < sh->n_cmds; k++) {
 		const struct hd_cmd *c = &sh->cmds[k];
 		struct dfr_pm pm;
@@ -551,12 +550,14 @@ static int cache_check_run(const struct dfr_ctx *x, const struct cache_rule *cr)
 		if (pending && dfr_cmd_init(&v, c) && cr->cleans(&v))
 			pending = NULL;
 	}
-	if (!pending)
+	/* Checked last: most RUNs fill no cache at all. */
+	if (!pending || !dfr_ctx_ships(x) || dfr_run_mounts(x->in, cr->mounts))
 		return 0;
 	return dfr_report_word(x->out, x->r, x->df, x->in,
 			       &pending->argv[pend_pm.sub < pending->argc ? pend_pm.sub : pend_pm.name],
-			       "'%s %s' leaves its cache in the layer: %s", dfr_pm_name(&pend_pm),
-			       pend_pm.subcmd, cr->fix);
+			       "'%s%s%.*s' leaves its cache in the layer: %s%s%s", dfr_pm_name(&pend_pm),
+			       pend_pm.subcmd[0] ? " " : "", DFR_W(pend_pm.subcmd), cr->fix,
+			       cr->fix_clean ? dfr_pm_name(&pend_pm) : "", cr->fix_clean ? " clean all'" : "");
 }
 
 /* apt: lists */
@@ -724,7 +725,8 @@ static const struct cache_rule dnf_rule = {
 	.fill = dnf_fill,
 	.cleans = dnf_cleaned,
 	.mounts = dnf_mounts,
-	.fix = "end the same RUN with 'dnf clean all' (microdnf clean all)",
+	.fix = "end the same RUN with '",
+	.fix_clean = true,
 };
 
 static int yum_cache_run(const struct dfr_ctx *x)
@@ -952,9 +954,20 @@ static bool yarn_cleaned(const struct dfr_cmd *v)
 	return is_pm_call(v, DFR_BIT(DFR_PM_YARN), "cache", "clean") || rm_matches(v, yarn_cache_path);
 }
 
+/* `yarn --version` and `yarn global list` install nothing. */
+static bool yarn_no_install(const struct dfr_ctx *x, const struct dfr_pm *pm)
+{
+	(void)x;
+	if (!strcmp(pm->subcmd, "global"))
+		return pm->sub + 1 >= pm->c->argc || strcmp(pm->c->argv[pm->sub + 1].text, "add") != 0;
+	return !pm->subcmd[0] && (dfr_has_opt(pm->c, pm->args, 'v', "version") ||
+				  dfr_has_opt(pm->c, pm->args, 'h', "help"));
+}
+
 static const struct cache_rule yarn_rule = {
 	.mask = DFR_BIT(DFR_PM_YARN),
 	.fill = yarn_fill,
+	.flag_ok = yarn_no_install,
 	.cleans = yarn_cleaned,
 	.mounts = yarn_mounts,
 	.fix = "end the same RUN with 'yarn cache clean'",

@@ -289,6 +289,7 @@ static void test_yum_dnf_cache(void **state)
 	F(FROM "RUN dnf install -y x-1.0\n", "dnf-cache-not-cleaned", 2, 9);
 	F(FROM "RUN microdnf install x-1.0\n", "dnf-cache-not-cleaned", 2, 14);
 
+	message_has(FROM "RUN microdnf install x-1.0\n", "dnf-cache-not-cleaned", "'microdnf clean all'");
 	Q(FROM "RUN yum install -y httpd-2.4.6 && yum clean all\n", "yum-cache-not-cleaned");
 	Q(FROM "RUN yum install -y httpd-2.4.6 && rm -rf /var/cache/yum\n", "yum-cache-not-cleaned");
 	Q(FROM "RUN --mount=type=cache,target=/var/cache/yum yum install -y httpd-2.4.6\n",
@@ -424,6 +425,9 @@ static void test_node_cache(void **state)
 	Q("FROM node:20 AS build\nRUN yarn install\nFROM node:20-slim\nCOPY --from=build /app /app\n",
 	  "yarn-cache-not-cleaned");
 	Q(FROM "RUN yarn build\n", "yarn-cache-not-cleaned");
+	Q(FROM "RUN yarn --version\n", "yarn-cache-not-cleaned");
+	Q(FROM "RUN yarn global list\n", "yarn-cache-not-cleaned");
+	message_has(FROM "RUN yarn\n", "yarn-cache-not-cleaned", "'yarn' leaves its cache");
 }
 
 static void test_gem_go(void **state)
