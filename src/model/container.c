@@ -283,16 +283,6 @@ static void str_release(struct hd_str_setting *s)
 	hd_origin_release(&s->at);
 }
 
-static void image_ref_clear(struct hd_image_ref *r)
-{
-	hd_free(r->raw);
-	hd_free(r->registry);
-	hd_free(r->repository);
-	hd_free(r->tag);
-	hd_free(r->digest);
-	memset(r, 0, sizeof(*r));
-}
-
 void hd_container_spec_free(struct hd_container_spec *c)
 {
 	size_t i;
@@ -303,7 +293,7 @@ void hd_container_spec_free(struct hd_container_spec *c)
 	hd_free(c->id);
 	hd_free(c->state);
 	str_release(&c->image);
-	image_ref_clear(&c->image_ref);
+	hd_image_ref_release(&c->image_ref);
 	hd_free(c->image_facts.user);
 	hd_free(c->image_facts.source);
 	str_release(&c->user);
@@ -400,70 +390,6 @@ void hd_container_spec_free(struct hd_container_spec *c)
 
 /* ---- image ------------------------------------------------------------------ */
 
-/*
- * A reference parser for the container model, the docker CLI's rules in
- * short: the first path component is a registry when it has a '.' or ':' or
- * is "localhost"; Docker Hub names without a slash get "library/".  It is
- * used until model/image_ref.c lands, and then replaced by
- * hd_image_ref_parse().
- */
-static int image_ref_fill(struct hd_image_ref *r, const char *s)
-{
-	const char *at, *slash, *name, *colon, *end;
-	char *tmp;
-
-	memset(r, 0, sizeof(*r));
-	if (!*s || strchr(s, ' '))
-		return -HD_EINVAL;
-	if (!(r->raw = hd_strdup(s)))
-		goto oom;
-	r->has_unresolved_var = strchr(s, '$') != NULL || strchr(s, '`') != NULL;
-	at = strchr(s, '@');
-	end = at ? at : s + strlen(s);
-	if (at && !(r->digest = hd_strdup(at + 1)))
-		goto oom;
-	slash = memchr(s, '/', (size_t)(end - s));
-	name = s;
-	if (slash && (memchr(s, '.', (size_t)(slash - s)) || memchr(s, ':', (size_t)(slash - s)) ||
-		      (slash - s == 9 && strncmp(s, "localhost", 9) == 0))) {
-		if (!(r->registry = hd_strndup(s, (size_t)(slash - s))))
-			goto oom;
-		name = slash + 1;
-	} else if (!(r->registry = hd_strdup("docker.io"))) {
-		goto oom;
-	}
-	colon = NULL;
-	for (const char *p = end; p > name; p--) {
-		if (p[-1] == '/')
-			break;
-		if (p[-1] == ':') {
-			colon = p - 1;
-			break;
-		}
-	}
-	if (colon && !(r->tag = hd_strndup(colon + 1, (size_t)(end - colon - 1))))
-		goto oom;
-	if (colon)
-		end = colon;
-	if (end == name)
-		goto bad;
-	if (strcmp(r->registry, "docker.io") == 0 && !memchr(name, '/', (size_t)(end - name)))
-		tmp = hd_asprintf("library/%.*s", (int)(end - name), name);
-	else
-		tmp = hd_strndup(name, (size_t)(end - name));
-	if (!tmp)
-		goto oom;
-	r->repository = tmp;
-	r->is_scratch = strcmp(s, "scratch") == 0;
-	return 0;
-bad:
-	image_ref_clear(r);
-	return -HD_EINVAL;
-oom:
-	image_ref_clear(r);
-	return -HD_ENOMEM;
-}
-
 int hd_container_set_image(struct hd_container_spec *c, const char *image, const struct hd_origin *at)
 {
 	int r;
@@ -471,10 +397,11 @@ int hd_container_set_image(struct hd_container_spec *c, const char *image, const
 	r = hd_str_setting_set(&c->image, image, at);
 	if (r < 0)
 		return r;
-	image_ref_clear(&c->image_ref);
+	hd_image_ref_release(&c->image_ref);
 	if (!image)
 		return 0;
-	r = image_ref_fill(&c->image_ref, image);
+	/* A malformed reference stays in c->image for messages; image_ref stays empty. */
+	r = hd_image_ref_parse(image, &c->image_ref);
 	if (r == -HD_ENOMEM)
 		return r;
 	return 0;

@@ -52,7 +52,7 @@ static struct hd_container_spec *hardened(void)
 	p->host_port_lo = p->host_port_hi = 8080;
 	p->ctr_port_lo = p->ctr_port_hi = 8080;
 	p->published = true;
-	assert_int_equal(hd_container_set_image(c, "registry.example.com/app:1.2@sha256:abc", &o), 0);
+	assert_int_equal(hd_container_set_image(c, "registry.example.com/app:1.2@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", &o), 0);
 	return c;
 }
 
@@ -631,7 +631,7 @@ static void test_image(void **state)
 	assert_int_equal(hd_container_set_image(c, "nginx:1.27", &o), 0);
 	run(c);
 	only("container/image-not-pinned", 1);
-	assert_int_equal(hd_container_set_image(c, "nginx:latest@sha256:abc", &o), 0);
+	assert_int_equal(hd_container_set_image(c, "nginx:latest@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", &o), 0);
 	run(c);
 	assert_int_equal(found.n, 0);
 	assert_int_equal(hd_container_set_image(c, "$IMAGE", &o), 0);
@@ -640,12 +640,12 @@ static void test_image(void **state)
 	assert_int_equal(found.n, 0);
 
 	/* Trusted registries, only when configured. */
-	assert_int_equal(hd_container_set_image(c, "nginx:1.27@sha256:abc", &o), 0);
+	assert_int_equal(hd_container_set_image(c, "nginx:1.27@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", &o), 0);
 	assert_int_equal(hd_strlist_add(&cfg.trusted_registries, "registry.example.com"), 0);
 	run(c);
 	only("container/untrusted-registry", 1);
 	assert_non_null(strstr(found.v[0].message, "docker.io"));
-	assert_int_equal(hd_container_set_image(c, "registry.example.com/app:1@sha256:abc", &o), 0);
+	assert_int_equal(hd_container_set_image(c, "registry.example.com/app:1@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", &o), 0);
 	run(c);
 	assert_int_equal(found.n, 0);
 	hd_strlist_release(&cfg.trusted_registries);

@@ -272,12 +272,12 @@ static void test_image(void **state)
 	assert_string_equal(r->repository, "library/nginx");
 	assert_null(r->tag);
 	assert_null(r->digest);
-	assert_int_equal(hd_container_set_image(c, "registry.example.com:5000/team/app:1.2@sha256:abc", NULL), 0);
-	assert_string_equal(c->image.value, "registry.example.com:5000/team/app:1.2@sha256:abc");
+	assert_int_equal(hd_container_set_image(c, "registry.example.com:5000/team/app:1.2@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", NULL), 0);
+	assert_string_equal(c->image.value, "registry.example.com:5000/team/app:1.2@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
 	assert_string_equal(r->registry, "registry.example.com:5000");
 	assert_string_equal(r->repository, "team/app");
 	assert_string_equal(r->tag, "1.2");
-	assert_string_equal(r->digest, "sha256:abc");
+	assert_string_equal(r->digest, "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
 	assert_int_equal(hd_container_set_image(c, "localhost/app:latest", NULL), 0);
 	assert_string_equal(r->registry, "localhost");
 	assert_string_equal(r->tag, "latest");
