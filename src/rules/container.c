@@ -65,6 +65,20 @@ static const char *image_name(const struct hd_container_spec *c)
 	return c->image.value ? c->image.value : "(no image)";
 }
 
+/* "image 'nginx:1.27'", "the image (the variable '$IMAGE')", "the image (not named here)". */
+static const char *image_phrase(const struct hd_container_spec *c, char *buf, size_t n)
+{
+	int k;
+
+	if (!c->image.value)
+		return "the image (not named here)";
+	if (c->image.unknown)
+		k = snprintf(buf, n, "the image (the variable '%s')", c->image.value);
+	else
+		k = snprintf(buf, n, "image '%s'", c->image.value);
+	return k < 0 ? "the image" : buf;
+}
+
 /* True when user names root: "root", "0", "root:x", "0:0"; "" and NULL are root too. */
 static bool user_is_root(const char *u)
 {
@@ -424,7 +438,7 @@ static int check_runs_as_root(const struct hd_model *m, const struct hd_rule *r,
 {
 	const struct hd_container_spec *c = m->ctr;
 	const struct hd_image_facts *f = &c->image_facts;
-	char buf[160];
+	char buf[160], img[512];
 
 	if (c->user.set && c->user.value && *c->user.value) {
 		if (c->user.unknown || strchr(c->user.value, '$'))
@@ -446,12 +460,10 @@ static int check_runs_as_root(const struct hd_model *m, const struct hd_rule *r,
 			    c->name, image_name(c), f->source ? f->source : "image config",
 			    doubt(c, buf, sizeof(buf)));
 	}
-	if (c->image.unknown)
-		return 0;
 	return emit(out, r, c, NULL, HD_SEV_MEDIUM,
-		    "container '%s' sets no user, and the default user of image '%s' could not be "
-		    "known (the image was not inspected): unless its USER is non-root, it runs as "
-		    "root%s", c->name, image_name(c), doubt(c, buf, sizeof(buf)));
+		    "container '%s' sets no user, and the default user of %s could not be known "
+		    "(the image was not inspected): unless its USER is non-root, it runs as root%s",
+		    c->name, image_phrase(c, img, sizeof(img)), doubt(c, buf, sizeof(buf)));
 }
 
 const struct hd_rule hd_rule_container_runs_as_root = {
@@ -1461,7 +1473,7 @@ static int check_no_healthcheck(const struct hd_model *m, const struct hd_rule *
 {
 	const struct hd_container_spec *c = m->ctr;
 	const struct hd_image_facts *f = &c->image_facts;
-	char buf[160];
+	char buf[160], img[512];
 
 	if (c->healthcheck.set || c->healthcheck.disabled)
 		return 0;
@@ -1473,12 +1485,10 @@ static int check_no_healthcheck(const struct hd_model *m, const struct hd_rule *
 			    "Docker cannot tell a hung service from a healthy one%s", c->name,
 			    image_name(c), f->source ? f->source : "image config", doubt(c, buf, sizeof(buf)));
 	}
-	if (c->image.unknown)
-		return 0;
 	return emit(out, r, c, NULL, HD_SEV_NONE,
-		    "container '%s' defines no healthcheck, and whether image '%s' has a HEALTHCHECK "
-		    "could not be known (the image was not inspected)%s", c->name, image_name(c),
-		    doubt(c, buf, sizeof(buf)));
+		    "container '%s' defines no healthcheck, and whether %s has a HEALTHCHECK could "
+		    "not be known (the image was not inspected)%s", c->name,
+		    image_phrase(c, img, sizeof(img)), doubt(c, buf, sizeof(buf)));
 }
 
 const struct hd_rule hd_rule_container_no_healthcheck = {
