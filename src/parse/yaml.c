@@ -4,6 +4,55 @@
 #include "core/common.h"
 #include "parse/yaml.h"
 
+/*
+ * The offset of the first byte that is not well-formed UTF-8 (or is NUL), or len.
+ * libfyaml 0.7 loops forever on some malformed sequences (in a directive
+ * line: "%+++\xd4\n"), and YAML must be Unicode anyway, so the loader
+ * refuses them first.
+ */
+static size_t utf8_invalid_at(const unsigned char *s, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len) {
+		unsigned char c = s[i];
+		size_t n, k;
+		uint32_t cp;
+
+		if (c == 0)
+			return i; /* not allowed in YAML, and libfyaml leaks on it */
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf) {
+			n = 1;
+			cp = c & 0x1fu;
+		} else if (c >= 0xe0 && c <= 0xef) {
+			n = 2;
+			cp = c & 0x0fu;
+		} else if (c >= 0xf0 && c <= 0xf4) {
+			n = 3;
+			cp = c & 0x07u;
+		} else {
+			return i;
+		}
+		if (len - i <= n)
+			return i;
+		for (k = 1; k <= n; k++) {
+			if ((s[i + k] & 0xc0) != 0x80)
+				return i;
+			cp = (cp << 6) | (s[i + k] & 0x3fu);
+		}
+		/* Overlong forms, UTF-16 surrogates and code points past U+10FFFF. */
+		if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
+		    (cp >= 0xd800 && cp <= 0xdfff))
+			return i;
+		i += n + 1;
+	}
+	return len;
+}
+
 int hd_yaml_load(const char *path, const char *data, size_t len, struct fy_document **ret,
 		 struct hd_diag *diag)
 {
@@ -13,6 +62,23 @@ int hd_yaml_load(const char *path, const char *data, size_t len, struct fy_docum
 	struct fy_document *doc;
 	int r = 0;
 
+	{
+		size_t bad = utf8_invalid_at((const unsigned char *)data, len), i;
+		unsigned line = 1, col = 1;
+
+		if (bad < len) {
+			for (i = 0; i < bad; i++) {
+				if (data[i] == '\n') {
+					line++;
+					col = 1;
+				} else {
+					col++;
+				}
+			}
+			return hd_diag_set(diag, path, line, col, "invalid YAML: %s (byte 0x%02x)", data[bad] ? "not UTF-8" : "NUL byte",
+					   (unsigned char)data[bad]);
+		}
+	}
 	fy_diag_cfg_default(&dcfg);
 	dcfg.fp = NULL;
 	dcfg.output_fn = NULL;
