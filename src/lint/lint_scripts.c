@@ -849,7 +849,7 @@ static int lint_script_node(struct yaml_walk *yw, struct fy_node *v)
 {
 	struct stext t;
 	struct fy_node *target = deref(v);
-	int r, err;
+	int r, err = 0;
 
 	if (!target || seen_node(yw, target, &err))
 		return err;
