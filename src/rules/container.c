@@ -16,6 +16,7 @@
 #include "core/finding.h"
 #include "core/rule.h"
 #include "model/container.h"
+#include "model/live.h"
 #include "rules/secrets.h"
 
 /* ---- helpers ------------------------------------------------------------------ */
@@ -349,6 +350,9 @@ static int check_apparmor_unconfined(const struct hd_model *m, const struct hd_r
 	const char *v = NULL;
 	const struct hd_item *x = hd_security_opt_find(c, "apparmor", NULL, &v);
 
+	/* A live container on an engine whose host has no AppArmor: nothing to judge. */
+	if (c->live && c->live->host_known && !c->live->host_apparmor)
+		return HD_RULE_NOT_APPLICABLE;
 	if (!x || strcasecmp(v, "unconfined") != 0)
 		return 0;
 	return emit(out, r, c, &x->at, HD_SEV_NONE,
@@ -378,6 +382,9 @@ static int check_selinux_disabled(const struct hd_model *m, const struct hd_rule
 	const struct hd_container_spec *c = m->ctr;
 	const struct hd_item *x = hd_security_opt_find(c, "label", "disable", NULL);
 
+	/* A live container on an engine without SELinux support: nothing to judge. */
+	if (c->live && c->live->host_known && !c->live->host_selinux)
+		return HD_RULE_NOT_APPLICABLE;
 	if (!x)
 		return 0;
 	return emit(out, r, c, &x->at, HD_SEV_NONE,
@@ -1008,6 +1015,18 @@ static int check_sensitive_mount(const struct hd_model *m, const struct hd_rule 
 		if (!is_bind(mt) || !norm_path(mt->source, path, sizeof(path)))
 			continue;
 		s = sensitive_match(path, mt->read_only, &sev);
+		/* The data root this engine really uses, wherever it is (live containers). */
+		if (!s && c->live && c->live->data_root && path[0] == '/' &&
+		    (path_under(path, c->live->data_root) || path_under(c->live->data_root, path))) {
+			ret = emit(out, r, c, &mt->at, mt->read_only ? HD_SEV_HIGH : HD_SEV_CRITICAL,
+				   "container '%s' mounts host path '%s' %s at '%s': the engine's data root "
+				   "'%s' (every container's files and volumes)", c->name, mt->source,
+				   mt->read_only ? "read-only" : "writable", mt->target ? mt->target : "?",
+				   c->live->data_root);
+			if (ret < 0)
+				return ret;
+			continue;
+		}
 		if (!s)
 			continue;
 		ret = emit(out, r, c, &mt->at, sev, "container '%s' mounts host path '%s' %s at '%s': %s",
@@ -1078,6 +1097,13 @@ static int check_socket_mount(const struct hd_model *m, const struct hd_rule *r,
 			}
 			if (!how && strncmp(path, "/run/user/", 10) == 0 && !strchr(path + 10, '/'))
 				how = "a user's runtime directory holding a rootless engine's socket";
+			/* The socket this engine really listens on, wherever it is (live containers). */
+			if (!how && c->live && c->live->engine_socket) {
+				if (strcmp(path, c->live->engine_socket) == 0)
+					how = "the engine's API socket";
+				else if (path[0] == '/' && path_under(c->live->engine_socket, path))
+					how = "a directory holding the engine's API socket";
+			}
 		}
 		if (!how)
 			continue;
@@ -1801,13 +1827,39 @@ static bool runs_sshd(const char *s)
 	       strstr(s, "dropbear ");
 }
 
+/*
+ * True when a process command line (from the engine's top, as ps prints it)
+ * is an SSH server: its program's base name is sshd, dropbear or tinysshd
+ * ("sshd: bob@pts/0" for sshd's session children).  Judging the program, not
+ * any word, keeps "grep sshd" or "tail -f sshd.log" from firing.
+ */
+static bool process_is_sshd(const char *args)
+{
+	static const char *const names[] = { "sshd", "dropbear", "tinysshd", "sshd-session" };
+	const char *end = args + strcspn(args, " \t"), *base = args, *p;
+	size_t i, n;
+
+	for (p = args; p < end; p++) {
+		if (*p == '/')
+			base = p + 1;
+	}
+	n = (size_t)(end - base);
+	if (n && base[n - 1] == ':')
+		n--;
+	for (i = 0; i < HD_ARRAY_SIZE(names); i++) {
+		if (strlen(names[i]) == n && strncmp(base, names[i], n) == 0)
+			return true;
+	}
+	return false;
+}
+
 static int check_sshd(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
 {
 	const struct hd_container_spec *c = m->ctr;
 	size_t i;
 
 	for (i = 0; i < c->processes.n; i++) {
-		if (runs_sshd(c->processes.v[i].value))
+		if (process_is_sshd(c->processes.v[i].value))
 			return emit(out, r, c, &c->processes.v[i].at, HD_SEV_NONE,
 				    "container '%s' runs an SSH server (process '%s')", c->name,
 				    c->processes.v[i].value);

@@ -3,9 +3,10 @@
  *
  * Two kinds.  Live container checks (target CONTAINER, flagged LIVE_ONLY and
  * NEEDS_ENGINE, ids engine/...) read the live state of a container
- * (model/live.h): exec sessions, health, restarts, the processes `top`
- * reports, the default bridge; for any other source they are not
- * applicable.  Engine-wide checks (target ENGINE, ids engine/... and
+ * (model/live.h): exec sessions, health, restarts, the default bridge;
+ * for any other source they are not applicable.  The processes `top`
+ * reports (no ps needed in the image) go to container_spec.processes, where
+ * container/sshd-running judges them with the other container rules.  Engine-wide checks (target ENGINE, ids engine/... and
  * swarm/...) read engine_facts: swarm mode (CIS 5.1), swarm settings (CIS 7.x,
  * not applicable when swarm is off: a check that cannot run is not a pass),
  * and container sprawl (CIS 6.2).
@@ -241,70 +242,6 @@ static int check_restart_loop(const struct hd_model *m, const struct hd_rule *r,
 	ctr_loc(c, NULL, "RestartCount", &loc);
 	return hd_findings_add(out, r, &loc, "container '%s' has been restarted %" PRId64 " times%s",
 			       c->name, l->restart_count, l->restarting ? " and is restarting now" : "");
-}
-
-/* ---- engine/sshd-running ----------------------------------------------------------- */
-
-/* True when a command line starts an SSH server (by its program's base name). */
-static bool is_ssh_server(const char *args)
-{
-	static const char *const names[] = { "sshd", "dropbear", "tinysshd", "sshd-session" };
-	const char *end = args + strcspn(args, " \t"), *base = args, *p;
-	size_t i, n;
-
-	for (p = args; p < end; p++) {
-		if (*p == '/')
-			base = p + 1;
-	}
-	n = (size_t)(end - base);
-	if (n && base[n - 1] == ':') /* "sshd: user@pts/0" children */
-		n--;
-	for (i = 0; i < HD_ARRAY_SIZE(names); i++) {
-		if (strlen(names[i]) == n && strncmp(base, names[i], n) == 0)
-			return true;
-	}
-	return false;
-}
-
-static hd_check_fn check_sshd_running;
-const struct hd_rule hd_rule_engine_sshd_running = {
-	.id = "engine/sshd-running",
-	.title = "SSH server running in a container",
-	.severity = HD_SEV_MEDIUM,
-	.target = HD_TARGET_CONTAINER,
-	.flags = HD_RULE_NEEDS_ENGINE | HD_RULE_LIVE_ONLY,
-	.cis = "5.7",
-	.owasp = "D04",
-	.other = "docker-bench:5.7",
-	.rationale = "An SSH daemon in a container is one more service with keys and passwords to "
-		     "manage and patch, and a way in that bypasses the engine's access control. "
-		     "hardock reads the processes from the engine's top endpoint, which runs ps on the "
-		     "engine's host, so images without ps are checked too (docker-bench passes them).",
-	.remediation = "Remove the SSH server from the image; use `docker exec` for maintenance.",
-	.check = check_sshd_running,
-};
-
-static int check_sshd_running(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
-{
-	const struct hd_container_spec *c = m->ctr;
-	const struct hd_live_state *l = c->live;
-	struct hd_loc loc;
-	size_t i, hits = 0, first = 0;
-
-	if (!l || !l->processes_known)
-		return HD_RULE_NOT_APPLICABLE;
-	for (i = 0; i < l->n_procs; i++) {
-		if (l->procs[i].args && is_ssh_server(l->procs[i].args)) {
-			if (!hits++)
-				first = i;
-		}
-	}
-	if (!hits)
-		return 0;
-	ctr_loc(c, NULL, "top", &loc);
-	return hd_findings_add(out, r, &loc, "container '%s' runs an SSH server: '%s' (PID %" PRId64 ")%s",
-			       c->name, l->procs[first].args, l->procs[first].pid,
-			       hits > 1 ? " and more" : "");
 }
 
 /* ---- engine-wide: engine/container-sprawl ----------------------------------------- */

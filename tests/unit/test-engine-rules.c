@@ -310,9 +310,9 @@ static void test_live_container(void **state)
 		"[\"12\",\"0\",\"grep sshd\"]]}";
 
 	(void)state;
-	/* Before top is read the sshd check cannot run: NOTE, not PASS. */
+	/* Before top is read only the command is judged. */
 	run_ctr(c, &f, &k);
-	expect(&k, "engine/sshd-running", HD_CHECK_NOTE);
+	expect(&k, "container/sshd-running", HD_CHECK_PASS);
 	expect(&k, "engine/default-bridge", HD_CHECK_PASS);
 	hd_findings_release(&f);
 	hd_checks_release(&k);
@@ -322,7 +322,7 @@ static void test_live_container(void **state)
 	assert_int_equal(hd_inspect_exec(fx.buf, fx.len, 1, c, &d), 0);
 	assert_int_equal(hd_inspect_top(not_sshd_top, sizeof(not_sshd_top) - 1, c, &d), 0);
 	run_ctr(c, &f, &k);
-	expect(&k, "engine/sshd-running", HD_CHECK_PASS);
+	expect(&k, "container/sshd-running", HD_CHECK_PASS);
 	expect(&k, "engine/exec-privileged", HD_CHECK_PASS);
 	/* exec 0 has no --user in a container running as root; exec 1 runs as 1000. */
 	expect(&k, "engine/exec-root", HD_CHECK_WARN);
@@ -351,15 +351,15 @@ static void test_live_container(void **state)
 	c->live->restart_count = 12;
 	c->live->on_default_bridge = true;
 	run_ctr(c, &f, &k);
-	expect(&k, "engine/sshd-running", HD_CHECK_WARN);
+	expect(&k, "container/sshd-running", HD_CHECK_WARN);
 	expect(&k, "engine/exec-privileged", HD_CHECK_WARN);
 	expect(&k, "engine/exec-root", HD_CHECK_WARN);
 	expect(&k, "engine/health-failing", HD_CHECK_WARN);
 	expect(&k, "engine/restart-loop", HD_CHECK_WARN);
 	expect(&k, "engine/default-bridge", HD_CHECK_WARN);
 	for (size_t i = 0; i < f.n; i++) {
-		if (!strcmp(f.v[i].rule->id, "engine/sshd-running"))
-			assert_non_null(strstr(f.v[i].message, "/usr/sbin/sshd -D' (PID 12) and more"));
+		if (!strcmp(f.v[i].rule->id, "container/sshd-running"))
+			assert_non_null(strstr(f.v[i].message, "/usr/sbin/sshd -D"));
 		if (!strcmp(f.v[i].rule->id, "engine/health-failing"))
 			assert_non_null(strstr(f.v[i].message, "4 failed checks in a row): curl: (7) Failed to connect"));
 		if (!strcmp(f.v[i].rule->id, "engine/exec-root"))
@@ -374,7 +374,7 @@ static void test_live_container(void **state)
 		hd_findings_init(&f);
 		hd_checks_init(&k);
 		assert_int_equal(hd_audit_run(&m, "x", true, &f, &k), 0);
-		expect(&k, "engine/sshd-running", HD_CHECK_SKIP);
+		expect(&k, "engine/exec-root", HD_CHECK_SKIP);
 		hd_findings_release(&f);
 		hd_checks_release(&k);
 	}
@@ -382,9 +382,56 @@ static void test_live_container(void **state)
 	hd_live_state_free(c->live);
 	c->live = NULL;
 	run_ctr(c, &f, &k);
-	expect(&k, "engine/sshd-running", HD_CHECK_NOTE);
 	expect(&k, "engine/exec-privileged", HD_CHECK_NOTE);
 	expect(&k, "engine/default-bridge", HD_CHECK_NOTE);
+	hd_findings_release(&f);
+	hd_checks_release(&k);
+	hd_container_spec_free(c);
+}
+
+/* Container rules judge a live container against the engine's own host. */
+static void test_live_host_facts(void **state)
+{
+	struct hd_container_spec *c = ctr("container-created-insecure.json");
+	struct hd_findings f;
+	struct hd_checks k;
+	size_t i;
+
+	(void)state;
+	/* Host without AppArmor or SELinux (this one): both checks are NOTE, not WARN. */
+	c->live->host_known = true;
+	run_ctr(c, &f, &k);
+	expect(&k, "container/apparmor-unconfined", HD_CHECK_NOTE);
+	expect(&k, "container/selinux-disabled", HD_CHECK_NOTE);
+	hd_findings_release(&f);
+	hd_checks_release(&k);
+	/* On an SELinux and AppArmor host, label=disable and apparmor=unconfined are WARN. */
+	c->live->host_apparmor = true;
+	c->live->host_selinux = true;
+	run_ctr(c, &f, &k);
+	expect(&k, "container/apparmor-unconfined", HD_CHECK_WARN);
+	expect(&k, "container/selinux-disabled", HD_CHECK_WARN);
+	hd_findings_release(&f);
+	hd_checks_release(&k);
+	/* The socket and data root where this engine keeps them, not at the default paths. */
+	c->live->engine_socket = hd_strdup("/srv/docker/api.sock");
+	c->live->data_root = hd_strdup("/srv/docker/data");
+	for (i = 0; i < c->n_mounts; i++) {
+		if (!strcmp(c->mounts[i].target, "/x")) {
+			hd_free(c->mounts[i].source);
+			c->mounts[i].source = hd_strdup("/srv/docker");
+		}
+	}
+	run_ctr(c, &f, &k);
+	expect(&k, "container/docker-socket-mount", HD_CHECK_WARN);
+	{
+		bool data_root = false;
+
+		for (i = 0; i < f.n; i++)
+			data_root |= !strcmp(f.v[i].rule->id, "container/sensitive-host-mount") &&
+				     strstr(f.v[i].message, "data root '/srv/docker/data'") != NULL;
+		assert_true(data_root);
+	}
 	hd_findings_release(&f);
 	hd_checks_release(&k);
 	hd_container_spec_free(c);
@@ -414,6 +461,7 @@ int main(void)
 		cmocka_unit_test(test_swarm_off),
 		cmocka_unit_test(test_swarm_on),
 		cmocka_unit_test(test_live_container),
+		cmocka_unit_test(test_live_host_facts),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
