@@ -7,6 +7,7 @@
 #include "core/buf.h"
 #include "lint/lint.h"
 #include "lint/lint_compose.h"
+#include "lint/lint_scripts.h"
 #include "lint/walk.h"
 
 #include <pthread.h>
@@ -18,6 +19,12 @@
  */
 const struct hd_lint_kind hd_lint_kinds[] = {
 	{ "compose", hd_lint_detect_compose, hd_lint_compose },
+	{ "github-actions", hd_lint_kind_script_github_detect, hd_lint_kind_script_github_lint },
+	{ "gitlab-ci", hd_lint_kind_script_gitlab_detect, hd_lint_kind_script_gitlab_lint },
+	{ "systemd", hd_lint_kind_script_systemd_detect, hd_lint_kind_script_systemd_lint },
+	{ "makefile", hd_lint_kind_script_make_detect, hd_lint_kind_script_make_lint },
+	{ "markdown", hd_lint_kind_script_markdown_detect, hd_lint_kind_script_markdown_lint },
+	{ "shell", hd_lint_kind_script_shell_detect, hd_lint_kind_script_shell_lint },
 	{ "dockerfile", hd_lint_detect_dockerfile, hd_lint_dockerfile },
 };
 const size_t hd_lint_kind_count = HD_ARRAY_SIZE(hd_lint_kinds);
