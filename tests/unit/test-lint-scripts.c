@@ -300,6 +300,41 @@ static void test_specs(void **state)
 	assert_int_equal(n, 3);
 }
 
+/* Every allocation failure gives 0 or -HD_ENOMEM, never a crash or a leak. */
+static void test_oom(void **state)
+{
+	static const struct {
+		lint_fn *fn;
+		const char *path, *text;
+	} inputs[] = {
+		{ hd_lint_kind_script_shell_lint, "a.sh",
+		  "# hardock ignore=container/privileged\nsudo docker run --privileged -v /:/h \\\n"
+		  "  -e DB_PASSWORD=x -p 5432:5432 $(docker create --pid host a) img:1 sh -c 'docker run b'\n" },
+		{ hd_lint_kind_script_make_lint, "Makefile", "X = docker run --ipc host a\nr:\n\t@docker run -v $$HOME:/h b\n" },
+		{ hd_lint_kind_script_github_lint, ".github/workflows/a.yml",
+		  "j:\n  a:\n    steps:\n      - run: |\n          docker run -e T=${{ s.T }} x\n" },
+		{ hd_lint_kind_script_gitlab_lint, ".gitlab-ci.yml", ".s: &s\n  - docker run a\nj:\n  script: *s\n" },
+		{ hd_lint_kind_script_markdown_lint, "a.md", "```console\n$ docker run \\\n>   --privileged x\n```\n" },
+	};
+	size_t i;
+	unsigned long k;
+
+	(void)state;
+	for (i = 0; i < HD_ARRAY_SIZE(inputs); i++) {
+		for (k = 1; k < 600; k++) {
+			struct hd_findings f;
+			int r;
+
+			hd_findings_init(&f);
+			hd_alloc_fail_at(k);
+			r = inputs[i].fn(inputs[i].path, inputs[i].text, strlen(inputs[i].text), &cfg, &f);
+			hd_alloc_fail_at(0);
+			assert_true(r == 0 || r == -HD_ENOMEM);
+			hd_findings_release(&f);
+		}
+	}
+}
+
 /* ---- golden cases ---------------------------------------------------------------- */
 
 struct line {
@@ -456,6 +491,7 @@ int main(void)
 		cmocka_unit_test(test_gitlab),
 		cmocka_unit_test(test_markdown),
 		cmocka_unit_test(test_specs),
+		cmocka_unit_test(test_oom),
 		cmocka_unit_test(test_golden),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
