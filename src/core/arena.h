@@ -39,6 +39,7 @@ void *hd_arena_alloc_chunk(struct hd_arena *a, size_t n);
 void *hd_arena_zalloc(struct hd_arena *a, size_t n);
 /* A NUL-terminated copy of s[0..n). */
 char *hd_arena_strndup(struct hd_arena *a, const char *s, size_t n);
+static inline char *hd_arena_strndup_fast(struct hd_arena *a, const char *s, size_t n);
 char *hd_arena_strdup(struct hd_arena *a, const char *s);
 /*
  * Grows the array *pv (of *alloc elements of elem bytes, allocated in this
@@ -61,6 +62,17 @@ static inline void *hd_arena_alloc_fast(struct hd_arena *a, size_t n)
 		return p;
 	}
 	return hd_arena_alloc_chunk(a, n);
+}
+
+static inline char *hd_arena_strndup_fast(struct hd_arena *a, const char *s, size_t n)
+{
+	char *d = (char *)hd_arena_alloc_fast(a, n + 1);
+
+	if (d) {
+		__builtin_memcpy(d, s, n);
+		d[n] = '\0';
+	}
+	return d;
 }
 
 #define HD_ARENA_GROW(a, v, alloc, need) hd_arena_grow((a), (void **)&(v), &(alloc), (need), sizeof(*(v)))

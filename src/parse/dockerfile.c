@@ -108,9 +108,14 @@ static char *adup(struct dp *dp, const char *s, size_t n)
 static bool is_ws(char c) { return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r'; }
 
 /* Go's unicode.IsSpace on the byte at p (ASCII, NEL and NBSP in UTF-8); returns its length or 0. */
-static size_t space_len(const char *p, const char *e)
+static inline size_t space_len(const char *p, const char *e)
 {
+	unsigned char c;
+
 	if (p >= e)
+		return 0;
+	c = (unsigned char)*p;
+	if (c > ' ' && c < 0x80)
 		return 0;
 	if (is_ws(*p) || *p == '\n')
 		return 1;
@@ -219,10 +224,10 @@ static int L_add(struct dp *dp, const char *s, size_t n, uint32_t line, uint32_t
 
 	if (!hd_size_add(dp->L_len, n, &need) || !hd_size_add(need, 1, &need))
 		return -HD_ENOMEM;
-	if (HD_GROW(dp->L, dp->L_alloc, need) < 0 ||
-	    HD_GROW(dp->m_off, dp->m_alloc, dp->m_n + 1) < 0 ||
-	    HD_GROW(dp->m_line, dp->m_alloc2, dp->m_n + 1) < 0 ||
-	    HD_GROW(dp->m_col, dp->m_alloc3, dp->m_n + 1) < 0) {
+	if ((need > dp->L_alloc && HD_GROW(dp->L, dp->L_alloc, need < 4096 ? 4096 : need) < 0) ||
+	    (dp->m_n + 1 > dp->m_alloc && HD_GROW(dp->m_off, dp->m_alloc, dp->m_n + 64) < 0) ||
+	    (dp->m_n + 1 > dp->m_alloc2 && HD_GROW(dp->m_line, dp->m_alloc2, dp->m_n + 64) < 0) ||
+	    (dp->m_n + 1 > dp->m_alloc3 && HD_GROW(dp->m_col, dp->m_alloc3, dp->m_n + 64) < 0)) {
 		oom(dp);
 		return -HD_ENOMEM;
 	}
@@ -740,10 +745,16 @@ static const struct {
 
 static enum hd_instr_kind lookup_kind(const char *s, size_t n)
 {
+	char lc[12];
 	size_t i;
 
+	if (n < 2 || n > 11)
+		return HD_I_UNKNOWN;
+	for (i = 0; i < n; i++)
+		lc[i] = (char)(s[i] | 0x20); /* ASCII letters to lower case; others never match */
+	lc[n] = '\0';
 	for (i = 0; i < HD_ARRAY_SIZE(instr_table); i++) {
-		if (strlen(instr_table[i].name) == n && strncasecmp(instr_table[i].name, s, n) == 0)
+		if (instr_table[i].name[0] == lc[0] && strcmp(instr_table[i].name, lc) == 0)
 			return instr_table[i].kind;
 	}
 	return HD_I_UNKNOWN;
@@ -1630,6 +1641,8 @@ static void read_heredocs(struct dp *dp, struct hd_instr *in, struct marker *mk,
 		if (!h->terminated) {
 			add_error(dp, in->span.line, in->span.col,
 				  "expected the heredoc delimiter '%s' before the end of the file", h->delim);
+			/* The file ended: the heredocs after this one have no body. */
+			in->n_heredocs = i + 1;
 			break;
 		}
 	}

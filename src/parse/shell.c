@@ -119,8 +119,12 @@ static const unsigned char word_special[256] = {
 	['$'] = 1, ['`'] = 1, ['*'] = 1, ['?'] = 1, ['['] = 1,
 };
 
-static inline bool is_name_start(char c) { return c == '_' || isalpha((unsigned char)c); }
-static inline bool is_name_char(char c) { return c == '_' || isalnum((unsigned char)c); }
+static inline bool is_name_start(char c)
+{
+	return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static inline bool is_name_char(char c) { return is_name_start(c) || (c >= '0' && c <= '9'); }
 
 /* Skips blanks and backslash-newline continuations. */
 static void skip_blanks(struct sp *sp)
@@ -456,7 +460,7 @@ done:
 	w->flags = flags;
 	if (sp->err)
 		return false;
-	w->text = hd_arena_strndup(sp->a, sp->tmp + tstart, sp->tmp_len - tstart);
+	w->text = hd_arena_strndup_fast(sp->a, sp->tmp + tstart, sp->tmp_len - tstart);
 	sp->tmp_len = tstart;
 	if (!w->text) {
 		fail(sp, -HD_ENOMEM);

@@ -223,6 +223,13 @@ static void test_heredocs(void **state)
 	assert_string_equal(df->instrs[1].heredocs[0].body, "ls\nRUN more\n");
 	hd_dockerfile_free(df);
 
+	/* Two heredocs, the first unterminated: the second is dropped. */
+	df = parse("FROM x\nRUN <<A cat - <<B\nfoo\n");
+	assert_int_equal(df->n_errors, 1);
+	assert_int_equal(df->instrs[1].n_heredocs, 1);
+	assert_non_null(df->instrs[1].text);
+	hd_dockerfile_free(df);
+
 	/* A here-string is no heredoc; JSON form has none. */
 	df = parse_ok("FROM x\nRUN cat <<<word\nRUN [\"cat\", \"<<EOF\"]\n");
 	assert_int_equal(df->instrs[1].n_heredocs, 0);
