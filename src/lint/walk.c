@@ -13,6 +13,8 @@
 #include "lint/walk.h"
 
 #include <dirent.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 struct ignore_pat {
@@ -417,8 +419,22 @@ int hd_walk_add(struct hd_walk *w, const char *path, const struct hd_lint_kind *
 	if (stat(path, &sb) != 0)
 		return errno == ENOENT ? -HD_ENOENT : errno == EACCES ? -HD_EACCES : -HD_EIO;
 	if (!S_ISDIR(sb.st_mode)) {
-		const struct hd_lint_kind *k = hd_lint_detect(path, NULL, 0, true);
+		/* A named file's first bytes help tell its kind (a compose file
+		 * named app.yml, a script without an extension). */
+		char head[4096];
+		ssize_t n = 0;
+		int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+		const struct hd_lint_kind *k;
 
+		if (fd >= 0 && S_ISREG(sb.st_mode)) {
+			n = read(fd, head, sizeof(head) - 1);
+			if (n < 0)
+				n = 0;
+		}
+		if (fd >= 0)
+			close(fd);
+		head[n] = '\0';
+		k = hd_lint_detect(path, n ? head : NULL, (size_t)n, true);
 		return add_item(w, path, k ? k : fallback, true);
 	}
 	st.w = w;
