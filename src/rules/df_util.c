@@ -604,6 +604,26 @@ const char *dfr_pm_name(const struct dfr_pm *pm)
 
 static bool pm_finish(const struct dfr_cmd *vp, enum dfr_pm_kind k, struct dfr_pm *pm);
 
+uint32_t dfr_pm_letters(unsigned mask)
+{
+	static const char first[DFR_PM_MAX][3] = {
+		[DFR_PM_APT_GET] = "a", [DFR_PM_APT] = "a", [DFR_PM_APK] = "a", [DFR_PM_YUM] = "y",
+		[DFR_PM_DNF] = "dt", [DFR_PM_MICRODNF] = "m", [DFR_PM_ZYPPER] = "z", [DFR_PM_PIP] = "p",
+		[DFR_PM_NPM] = "n", [DFR_PM_YARN] = "y", [DFR_PM_PNPM] = "p", [DFR_PM_GEM] = "g",
+		[DFR_PM_GO] = "g",
+	};
+	uint32_t letters = 0;
+	unsigned k;
+
+	for (k = 1; k < DFR_PM_MAX; k++) {
+		if (!(mask & DFR_BIT(k)))
+			continue;
+		for (const char *p = first[k]; *p; p++)
+			letters |= 1u << (*p - 'a');
+	}
+	return letters;
+}
+
 bool dfr_pm_parse_mask_full(const struct hd_cmd *c, unsigned mask, struct dfr_pm *pm)
 {
 	struct dfr_cmd v;
@@ -733,6 +753,7 @@ int dfr_each_pm(const struct hd_model *m, const struct hd_rule *r, struct hd_fin
 {
 	const struct hd_dockerfile *df = m->df;
 	struct dfr_ctx x = { .df = df, .r = r, .out = out };
+	uint32_t letters = dfr_pm_letters(mask);
 	size_t i, k;
 	int ret;
 
@@ -747,7 +768,7 @@ int dfr_each_pm(const struct hd_model *m, const struct hd_rule *r, struct hd_fin
 			const struct hd_cmd *c = &in->shell->cmds[k];
 			struct dfr_pm pm;
 
-			if (!dfr_pm_parse_mask(c, mask, &pm))
+			if (!dfr_pm_parse_fast(c, mask, letters, &pm))
 				continue;
 			ret = fn(&x, &pm);
 			if (ret < 0)

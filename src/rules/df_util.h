@@ -234,17 +234,29 @@ bool dfr_pm_from_cmd_mask(const struct dfr_cmd *v, unsigned mask, struct dfr_pm 
  * false for any other command.  Cheap for commands that are not one.
  */
 bool dfr_pm_parse_mask_full(const struct hd_cmd *c, unsigned mask, struct dfr_pm *pm);
-static inline __attribute__((always_inline)) bool dfr_pm_parse_mask(const struct hd_cmd *c, unsigned mask,
-								    struct dfr_pm *pm)
+/* The first letters (bit c-'a') of the names of the managers in mask. */
+uint32_t dfr_pm_letters(unsigned mask);
+/*
+ * dfr_pm_parse_mask() with the letters of dfr_pm_letters(mask) computed by
+ * the caller once: a command named by another manager is rejected inline.
+ */
+static inline __attribute__((always_inline)) bool dfr_pm_parse_fast(const struct hd_cmd *c, unsigned mask,
+								    uint32_t letters, struct dfr_pm *pm)
 {
 	const char *t;
 
 	if (!c->argc)
 		return false;
 	t = c->argv[0].text;
-	if (!dfr_maybe_wrapper(t) && !dfr_pair_in(dfr_pm_pairs, t))
+	if (!dfr_maybe_wrapper(t) &&
+	    (!dfr_pair_in(dfr_pm_pairs, t) || !((letters >> ((unsigned char)t[0] - 'a')) & 1u)))
 		return false; /* the common case, decided inline */
 	return dfr_pm_parse_mask_full(c, mask, pm);
+}
+static inline __attribute__((always_inline)) bool dfr_pm_parse_mask(const struct hd_cmd *c, unsigned mask,
+								    struct dfr_pm *pm)
+{
+	return dfr_pm_parse_fast(c, mask, ~0u, pm);
 }
 #define DFR_PM_ALL (~0u)
 

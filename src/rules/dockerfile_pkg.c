@@ -497,7 +497,18 @@ struct cache_rule {
 	const char *const *mounts;
 	const char *fix;
 	bool fix_clean; /* the fix goes on with "<manager> clean all'" */
+	uint32_t letters; /* dfr_pm_letters(mask) */
 };
+
+/* First letters of manager names, for cache_rule.letters (dfr_pm_letters() as constants). */
+#define L_A (1u << ('a' - 'a'))
+#define L_D (1u << ('d' - 'a'))
+#define L_M (1u << ('m' - 'a'))
+#define L_N (1u << ('n' - 'a'))
+#define L_P (1u << ('p' - 'a'))
+#define L_T (1u << ('t' - 'a'))
+#define L_Y (1u << ('y' - 'a'))
+#define L_Z (1u << ('z' - 'a'))
 
 /* True when v is `rm` (or find ... -delete) of a path accepted by `match`. */
 static bool rm_matches(const struct dfr_cmd *v, bool (*match)(const char *path))
@@ -540,7 +551,7 @@ static int cache_check_run(const struct dfr_ctx *x, const struct cache_rule *cr)
 		struct dfr_pm pm;
 		struct dfr_cmd v;
 
-		if (dfr_pm_parse_mask(c, cr->mask, &pm) && in_set(pm.subcmd, cr->fill)) {
+		if (dfr_pm_parse_fast(c, cr->mask, cr->letters, &pm) && in_set(pm.subcmd, cr->fill)) {
 			if (!cr->flag_ok || !cr->flag_ok(x, &pm)) {
 				pending = c;
 				pend_pm = pm;
@@ -579,6 +590,7 @@ static bool apt_lists_cleaned(const struct dfr_cmd *v)
 
 static const struct cache_rule apt_lists_rule = {
 	.mask = PM_APT,
+	.letters = L_A,
 	.fill = apt_update,
 	.cleans = apt_lists_cleaned,
 	.mounts = apt_list_mounts,
@@ -645,6 +657,7 @@ static bool apk_cleaned(const struct dfr_cmd *v)
 
 static const struct cache_rule apk_rule = {
 	.mask = DFR_BIT(DFR_PM_APK),
+	.letters = L_A,
 	.fill = apk_fill,
 	.flag_ok = apk_no_cache,
 	.cleans = apk_cleaned,
@@ -714,6 +727,7 @@ static bool dnf_cleaned(const struct dfr_cmd *v)
 
 static const struct cache_rule yum_rule = {
 	.mask = DFR_BIT(DFR_PM_YUM),
+	.letters = L_Y,
 	.fill = yum_fill,
 	.cleans = yum_cleaned,
 	.mounts = yum_mounts,
@@ -722,6 +736,7 @@ static const struct cache_rule yum_rule = {
 
 static const struct cache_rule dnf_rule = {
 	.mask = DFR_BIT(DFR_PM_DNF) | DFR_BIT(DFR_PM_MICRODNF),
+	.letters = L_D | L_T | L_M,
 	.fill = dnf_fill,
 	.cleans = dnf_cleaned,
 	.mounts = dnf_mounts,
@@ -808,6 +823,7 @@ static bool zypper_cleaned(const struct dfr_cmd *v)
 
 static const struct cache_rule zypper_rule = {
 	.mask = DFR_BIT(DFR_PM_ZYPPER),
+	.letters = L_Z,
 	.fill = zypper_fill,
 	.cleans = zypper_cleaned,
 	.mounts = zypper_mounts,
@@ -898,6 +914,7 @@ static bool pip_cleaned(const struct dfr_cmd *v)
 
 static const struct cache_rule pip_rule = {
 	.mask = DFR_BIT(DFR_PM_PIP),
+	.letters = L_P,
 	.fill = pip_fill,
 	.flag_ok = pip_no_cache,
 	.cleans = pip_cleaned,
@@ -966,6 +983,7 @@ static bool yarn_no_install(const struct dfr_ctx *x, const struct dfr_pm *pm)
 
 static const struct cache_rule yarn_rule = {
 	.mask = DFR_BIT(DFR_PM_YARN),
+	.letters = L_Y,
 	.fill = yarn_fill,
 	.flag_ok = yarn_no_install,
 	.cleans = yarn_cleaned,
@@ -1033,6 +1051,7 @@ static bool npm_no_cache(const struct dfr_ctx *x, const struct dfr_pm *pm)
 
 static const struct cache_rule npm_rule = {
 	.mask = DFR_BIT(DFR_PM_NPM),
+	.letters = L_N,
 	.fill = npm_fill,
 	.flag_ok = npm_no_cache,
 	.cleans = npm_cleaned,
@@ -1514,7 +1533,7 @@ static int update_alone_run(const struct dfr_ctx *x)
 	for (k = 0; k < sh->n_cmds; k++) {
 		struct dfr_pm pm;
 
-		if (!dfr_pm_parse_mask(&sh->cmds[k], PM_APT | DFR_BIT(DFR_PM_APK), &pm))
+		if (!dfr_pm_parse_fast(&sh->cmds[k], PM_APT | DFR_BIT(DFR_PM_APK), L_A, &pm))
 			continue;
 		{
 			unsigned fam = pm.pm == DFR_PM_APK ? DFR_BIT(DFR_PM_APK) : PM_APT;
