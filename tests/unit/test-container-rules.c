@@ -2,8 +2,9 @@
  * Unit tests for rules/container.c on specs built directly with the model's
  * builders: a fully hardened container fires no container rule, and each
  * change fires exactly the rule it should, at the right place and severity.
- * Then every container rule's examples go through the run-line parser: the
- * bad example fires its rule, the good one fires no container rule.
+ * Then every container rule's examples go through the shell splitter and the
+ * run-line parser: the bad example fires its rule, the good one fires no
+ * container rule.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,6 +16,7 @@
 #include "core/finding.h"
 #include "model/container.h"
 #include "model/shell.h"
+#include "lint/lint_scripts.h"
 #include "parse/runline.h"
 
 static struct hd_config cfg;
@@ -754,59 +756,24 @@ static void test_unknown_and_invalid(void **state)
 	hd_container_spec_free(c);
 }
 
-/*
- * A tiny splitter for the one-line examples (quotes and blanks); the lint
- * driver uses the real shell splitter.
- */
-static size_t split(const char *s, struct hd_run_word *w, char (*buf)[512], size_t max)
+/* Runs the container rules on one spec found in an example. */
+static int run_spec(struct hd_container_spec *c, void *ctx)
 {
-	size_t n = 0;
-	const char *p = s;
+	size_t *n = ctx;
 
-	while (*p && n < max) {
-		size_t k = 0;
-		char q = 0;
-
-		while (*p == ' ')
-			p++;
-		if (!*p)
-			break;
-		w[n].line = 1;
-		w[n].col = (uint32_t)(p - s) + 1;
-		w[n].flags = 0;
-		while (*p && (q || *p != ' ') && k + 1 < sizeof(buf[0])) {
-			if (!q && (*p == '\'' || *p == '"')) {
-				q = *p++;
-				continue;
-			}
-			if (q && *p == q) {
-				q = 0;
-				p++;
-				continue;
-			}
-			buf[n][k++] = *p++;
-		}
-		buf[n][k] = '\0';
-		w[n].text = buf[n];
-		n++;
-	}
-	return n;
+	(*n)++;
+	run(c);
+	return 0;
 }
 
+/* Parses an example with the shell splitter and the run-line parser, as `hardock lint` does. */
 static void lint_example(const char *text)
 {
-	static struct hd_run_word w[128];
-	static char buf[128][512];
-	struct hd_container_spec *c;
-	struct hd_run_match m;
-	size_t n = split(text, w, buf, 128);
+	size_t n = 0;
 
-	assert_true(hd_runline_match(w, n, &m));
-	c = hd_container_spec_new(HD_SRC_RUN, "example", "example.sh");
-	assert_non_null(c);
-	assert_int_equal(hd_runline_parse(w, n, &m, c), 0);
-	run(c);
-	hd_container_spec_free(c);
+	hd_findings_release(&found);
+	assert_int_equal(hd_lint_script_specs("example.sh", text, strlen(text), run_spec, &n), 0);
+	assert_int_equal(n, 1);
 }
 
 static void test_examples(void **state)
