@@ -1364,11 +1364,12 @@ static void parse_cmd_form(struct dp *dp, struct hd_instr *in, const struct lmap
 
 /* ENV/LABEL pairs (BuildKit's parseNameVal), ARG (parseNameOrNameVal). */
 static void parse_kvs(struct dp *dp, struct hd_instr *in, const struct lmap *m, size_t off, size_t end,
-		      size_t instr_idx)
+		      size_t instr_idx, bool nested)
 {
 	struct pword wst[16], *w = wst;
 	size_t nw, i, alloc = 0;
-	bool expand = true;
+	/* ONBUILD triggers are neither expanded nor defined here: they run in a child build. */
+	bool expand = !nested, define = !nested;
 	const char *s = m->s;
 
 	nw = parse_words(dp, s, off, end, wst, HD_ARRAY_SIZE(wst));
@@ -1416,7 +1417,7 @@ static void parse_kvs(struct dp *dp, struct hd_instr *in, const struct lmap *m, 
 		kv->value_span = lspan(m, vb, end);
 		in->kvs = kv;
 		in->n_kvs = 1;
-		if (in->kind == HD_I_ENV && kv->key)
+		if (in->kind == HD_I_ENV && kv->key && define)
 			var_define(dp, kv->key, strlen(kv->key), u ? NULL : kv->expanded, true, instr_idx);
 		return;
 	}
@@ -1464,7 +1465,9 @@ static void parse_kvs(struct dp *dp, struct hd_instr *in, const struct lmap *m, 
 		if (!kv->key)
 			return;
 		in->n_kvs++;
-		if (in->kind == HD_I_ENV) {
+		if (!define) {
+			/* An ONBUILD trigger. */
+		} else if (in->kind == HD_I_ENV) {
 			var_define(dp, kv->key, strlen(kv->key), u ? NULL : kv->expanded, true, instr_idx);
 		} else if (in->kind == HD_I_ARG) {
 			const char *val = NULL;
@@ -1921,7 +1924,7 @@ static void parse_instr(struct dp *dp, struct hd_instr *in, const struct lmap *m
 		return;
 	while (rest < end && space_len(s + rest, s + end))
 		rest += space_len(s + rest, s + end);
-	expand = kind_expands(in->kind);
+	expand = kind_expands(in->kind) && !nested;
 
 	if (in->kind != HD_I_FROM && in->kind != HD_I_ARG && dp->cur_stage == NO_STAGE && !nested &&
 	    in->kind != HD_I_UNKNOWN)
@@ -2124,7 +2127,7 @@ static void parse_instr(struct dp *dp, struct hd_instr *in, const struct lmap *m
 	case HD_I_ENV:
 	case HD_I_LABEL:
 	case HD_I_ARG:
-		parse_kvs(dp, in, m, rest, end, instr_idx);
+		parse_kvs(dp, in, m, rest, end, instr_idx, nested);
 		break;
 	case HD_I_ONBUILD:
 		if (rest >= end) {

@@ -494,6 +494,7 @@ static void test_instructions(void **state)
 		      "ONBUILD RUN make\n"
 		      "ONBUILD COPY . /app\n"
 		      "Expose 80 443/udp\n"
+		      "ONBUILD ENV X=$A\n"
 		      "user nobody\n");
 	assert_string_equal(df->instrs[1].args[0].value, "Jane <j@x>");
 	assert_int_equal(df->instrs[2].form, HD_FORM_EXEC);
@@ -518,8 +519,11 @@ static void test_instructions(void **state)
 	assert_int_equal(in->onbuild->shell->n_cmds, 1);
 	assert_span(in->onbuild->span, 10, 9, 10, 17);
 	assert_int_equal(df->instrs[10].onbuild->kind, HD_I_COPY);
+	assert_string_equal(df->instrs[12].onbuild->kvs[0].expanded, "$A");
+	assert_null(hd_dockerfile_var_at(df, 13, "X"));
 	assert_int_equal(df->instrs[11].kind, HD_I_EXPOSE);
 	assert_string_equal(df->instrs[11].keyword, "Expose");
+	assert_string_equal(df->instrs[12].onbuild->kvs[0].value, "$A");
 	assert_string_equal(df->stages[0].user, "nobody");
 	assert_int_equal(df->stages[0].healthcheck, 7);
 	assert_int_equal(df->stages[0].shell_instr, 8);
