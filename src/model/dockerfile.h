@@ -107,7 +107,10 @@ struct hd_instr {
 	 * CMD the single arg holds the whole command text (continuations joined);
 	 * for exec form one arg per JSON element; for COPY/ADD sources then the
 	 * destination; for EXPOSE/VOLUME one per word/element; for FROM the image,
-	 * then "AS", then the name (see the stage for the parsed form).
+	 * then "AS", then the name (see the stage for the parsed form); for
+	 * `RUN <<EOF ...` the command line as written (the script is in text);
+	 * for USER/WORKDIR/MAINTAINER/STOPSIGNAL the whole rest of the line;
+	 * for HEALTHCHECK the type ("CMD"/"NONE") then the command.
 	 */
 	struct hd_arg *args;
 	size_t n_args;
@@ -140,7 +143,12 @@ struct hd_instr {
 	uint32_t *seg_line, *seg_col;
 	size_t n_segs;
 
-	struct hd_instr *onbuild; /* ONBUILD's inner instruction, else NULL */
+	/*
+	 * ONBUILD's inner instruction, else NULL.  Its arguments are not
+	 * expanded and its ARG/ENV define nothing here (it runs in a child
+	 * build); its RUN is shell-split like any other.
+	 */
+	struct hd_instr *onbuild;
 
 	/* HEALTHCHECK: true for HEALTHCHECK NONE. */
 	bool healthcheck_none;
@@ -159,17 +167,22 @@ struct hd_stage {
 	size_t first, last;       /* instruction index range [first, last] of the stage */
 	char *name;               /* AS name (lowercased as BuildKit does), or NULL */
 	struct hd_span name_span;
-	struct hd_image_ref base; /* the FROM image after substitution */
+	/*
+	 * The FROM image after substitution with the global ARGs.  base.raw is
+	 * set when FROM names an image; the other parts are NULL when the
+	 * reference is malformed, and a best guess when has_unresolved_var.
+	 */
+	struct hd_image_ref base;
 	int32_t base_stage;       /* index of an earlier stage used as base, else -1 */
-	char *platform;           /* --platform value or NULL */
+	char *platform;           /* --platform value (expanded) or NULL */
 	bool is_final;            /* the last stage: what `docker build` produces by default */
-	bool used_by_later;       /* some later stage copies --from it or builds FROM it */
+	bool used_by_later;       /* a later stage builds FROM it, copies --from it (name or index) or mounts from= it */
 
 	/* Derived facts, for the final-stage rules. */
 	ssize_t last_user;        /* index of the last USER instruction of this stage, -1 if none */
 	char *user;               /* effective user (inherited through base_stage), NULL = default root */
 	ssize_t healthcheck;      /* last HEALTHCHECK instruction of the stage (or inherited), -1 */
-	ssize_t shell_instr;      /* last SHELL instruction in effect, -1 */
+	ssize_t shell_instr;      /* last SHELL instruction in effect (or inherited), -1 */
 };
 
 /* An ARG or ENV definition, in file order (df->vars). */
