@@ -1465,15 +1465,22 @@ static void parse_kvs(struct dp *dp, struct hd_instr *in, const struct lmap *m, 
 		if (!kv->key)
 			return;
 		in->n_kvs++;
-		if (!define) {
-			/* An ONBUILD trigger. */
-		} else if (in->kind == HD_I_ENV) {
-			var_define(dp, kv->key, strlen(kv->key), u ? NULL : kv->expanded, true, instr_idx);
+	}
+	/*
+	 * The values of one instruction are all expanded with the variables
+	 * in effect before it (ENV A=1 B=$A does not see this A).
+	 */
+	for (i = 0; i < in->n_kvs && define && !dp->err; i++) {
+		const struct hd_kv *kv = &in->kvs[i];
+
+		if (in->kind == HD_I_ENV) {
+			var_define(dp, kv->key, strlen(kv->key), kv->unresolved ? NULL : kv->expanded, true,
+				   instr_idx);
 		} else if (in->kind == HD_I_ARG) {
 			const char *val = NULL;
 
 			if (kv->value) {
-				val = u ? NULL : kv->expanded;
+				val = kv->unresolved ? NULL : kv->expanded;
 			} else if (dp->cur_stage != NO_STAGE) {
 				/* ARG NAME in a stage takes the global default. */
 				struct vslot *g = vt_find(&dp->global, kv->key, strlen(kv->key), false, dp);

@@ -354,8 +354,10 @@ static void test_variables(void **state)
 	assert_string_equal(in->kvs[1].value, "two words");
 	assert_span(in->kvs[1].span, 6, 9, 6, 22);
 	assert_span(in->kvs[1].value_span, 6, 11, 6, 22);
+	/* Values see the variables of before the instruction, not A=1. */
 	assert_string_equal(in->kvs[2].value, "${A}x");
-	assert_string_equal(in->kvs[2].expanded, "1x");
+	assert_string_equal(in->kvs[2].expanded, "${A}x");
+	assert_true(in->kvs[2].unresolved);
 	assert_string_equal(in->kvs[3].expanded, "g");
 	assert_string_equal(in->kvs[4].expanded, "$ONLYGLOBAL");
 	assert_true(in->kvs[4].unresolved);
