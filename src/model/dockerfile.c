@@ -89,6 +89,21 @@ const struct hd_flag *hd_instr_flag(const struct hd_instr *in, const char *name)
 	return NULL;
 }
 
+const struct hd_stage *hd_dockerfile_stage_of(const struct hd_dockerfile *df, size_t i)
+{
+	uint32_t st;
+
+	if (!df || i >= df->n_instrs)
+		return NULL;
+	st = df->instrs[i].stage;
+	return st < df->n_stages ? &df->stages[st] : NULL;
+}
+
+const struct hd_stage *hd_dockerfile_final_stage(const struct hd_dockerfile *df)
+{
+	return df && df->n_stages ? &df->stages[df->n_stages - 1] : NULL;
+}
+
 /* The latest definition of name in stage st before instruction i (ENV only when env). */
 static const struct hd_var *find_def(const struct hd_dockerfile *df, uint32_t st, size_t i,
 				     const char *name, bool env)

@@ -237,6 +237,11 @@ struct hd_dockerfile {
 int hd_dockerfile_parse(const char *path, const char *data, size_t len, struct hd_dockerfile **ret);
 void hd_dockerfile_free(struct hd_dockerfile *df);
 
+/* The stage instruction i belongs to; NULL before the first FROM or out of range. */
+const struct hd_stage *hd_dockerfile_stage_of(const struct hd_dockerfile *df, size_t i);
+/* The last stage (what `docker build` produces by default); NULL without stages. */
+const struct hd_stage *hd_dockerfile_final_stage(const struct hd_dockerfile *df);
+
 /*
  * The value of ARG/ENV `name` in effect at instruction i (NULL if unset or
  * unknown), with BuildKit's scoping: ENV (also inherited from a stage used as

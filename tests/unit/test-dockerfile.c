@@ -588,6 +588,13 @@ static void test_stages(void **state)
 	assert_int_equal(df->stages[0].first, 0);
 	assert_int_equal(df->stages[0].last, 2);
 	assert_int_equal(df->instrs[4].stage, 1);
+	assert_ptr_equal(hd_dockerfile_stage_of(df, 4), &df->stages[1]);
+	assert_null(hd_dockerfile_stage_of(df, 99));
+	assert_ptr_equal(hd_dockerfile_final_stage(df), &df->stages[3]);
+	hd_dockerfile_free(df);
+	df = parse("ARG A\n");
+	assert_null(hd_dockerfile_stage_of(df, 0));
+	assert_null(hd_dockerfile_final_stage(df));
 	hd_dockerfile_free(df);
 
 	/* A later stage is no base; a name that is no stage is an image. */
