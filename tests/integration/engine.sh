@@ -1,0 +1,345 @@
+#!/bin/sh
+# `hardock audit engine` against a real dockerd started here, on a private
+# socket, data root, exec root and bridge (never another daemon's), with
+# images built from a busybox rootfs and ~25 containers in secure and
+# insecure set-ups, running, exited and created.  The verdict of every
+# container check for every container is compared with the reviewed table
+# engine-expected.txt (one line per container, rule and verdict); the
+# "be right where docker-bench-security is wrong" cases are also asserted
+# one by one.  Then a swarm is initialised on loopback and its checks are
+# asserted.  The daemon is stopped by its pid at the end, also on failure.
+#
+# HD_UPDATE_GOLDEN=1 rewrites engine-expected.txt from this run (review the
+# diff by hand).  Prints "N passed, N failed"; fails loudly when dockerd
+# cannot start: an audit that did not run is not a pass.
+set -u
+: "${HARDOCK:?}" "${SRCDIR:?}"
+here="$SRCDIR/tests/integration"
+expected="$here/engine-expected.txt"
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); }
+nok() { fail=$((fail + 1)); echo "not ok - $1"; [ -n "${2:-}" ] && [ -f "$2" ] && sed 's/^/#   /' "$2" | head -40; }
+check() { # NAME COMMAND...: ok when the command succeeds
+	name=$1
+	shift
+	if "$@" >/dev/null 2>&1; then ok; echo "ok - $name"; else nok "$name"; fi
+}
+finish() {
+	echo "$pass passed, $fail failed"
+	[ "$fail" -eq 0 ]
+	exit $?
+}
+
+if [ "$(id -u)" -ne 0 ]; then
+	nok "the engine integration test starts its own dockerd and needs root"
+	finish
+fi
+for tool in dockerd docker busybox cc python3 ip; do
+	if ! command -v "$tool" >/dev/null 2>&1; then
+		nok "needs $tool (apt-get install docker.io busybox-static gcc iproute2)"
+		finish
+	fi
+done
+
+tmp=$(mktemp -d /tmp/hde-XXXXXX)
+chmod 755 "$tmp"
+sock="$tmp/d.sock"
+br="hde$$"
+br=$(printf '%.15s' "$br")
+dockerd_pid=
+D() { docker -H "unix://$sock" "$@"; }
+
+cleanup() {
+	if [ -n "$dockerd_pid" ]; then
+		D swarm leave --force >/dev/null 2>&1
+		kill "$dockerd_pid" 2>/dev/null
+		i=0
+		while kill -0 "$dockerd_pid" 2>/dev/null && [ $i -lt 300 ]; do
+			sleep 0.1
+			i=$((i + 1))
+		done
+		kill -9 "$dockerd_pid" 2>/dev/null
+	fi
+	# Mounts the daemon may have left under our directories, deepest first.
+	awk -v t="$tmp" 'index($2, t) == 1 { print $2 }' /proc/mounts | sort -r | while read -r m; do
+		umount -l "$m" 2>/dev/null
+	done
+	ip link del "$br" 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+# ---- the daemon --------------------------------------------------------------------
+net=$(( $$ % 200 + 20 ))
+ip link add "$br" type bridge && ip addr add "10.213.$net.1/24" dev "$br" && ip link set "$br" up || {
+	nok "cannot create the private bridge $br"
+	finish
+}
+dockerd --host "unix://$sock" --data-root "$tmp/data" --exec-root "$tmp/exec" \
+	--pidfile "$tmp/pid" --bridge "$br" --iptables=false --ip-forward=false --ip-masq=false \
+	>"$tmp/dockerd.log" 2>&1 &
+dockerd_pid=$!
+i=0
+until D version >/dev/null 2>&1; do
+	if ! kill -0 "$dockerd_pid" 2>/dev/null || [ $i -ge 600 ]; then
+		nok "dockerd did not start" "$tmp/dockerd.log"
+		tail -20 "$tmp/dockerd.log"
+		finish
+	fi
+	sleep 0.1
+	i=$((i + 1))
+done
+echo "ok - dockerd $dockerd_pid on $sock"
+ok
+
+# ---- images -----------------------------------------------------------------------
+mkdir -p "$tmp/rootfs/bin" "$tmp/rootfs/usr/sbin" "$tmp/rootfs/tmp" "$tmp/rootfs/etc"
+cp "$(command -v busybox)" "$tmp/rootfs/bin/busybox"
+# No ps on purpose: docker-bench's sshd check needs one in the image.
+for a in sh sleep cat true false id mkdir cp echo env; do ln -s busybox "$tmp/rootfs/bin/$a"; done
+echo 'root:x:0:0:root:/root:/bin/sh' >"$tmp/rootfs/etc/passwd"
+echo 'app:x:1000:1000:app:/tmp:/bin/sh' >>"$tmp/rootfs/etc/passwd"
+tar -C "$tmp/rootfs" -cf "$tmp/base.tar" . && D import "$tmp/base.tar" hd/base:1 >/dev/null || {
+	nok "docker import of the busybox rootfs failed"
+	finish
+}
+build() { # TAG DOCKERFILE-TEXT [FILE...]
+	tag=$1
+	dir="$tmp/ctx-$(echo "$tag" | tr '/:' '__')"
+	mkdir -p "$dir"
+	printf '%s\n' "$2" >"$dir/Dockerfile"
+	shift 2
+	for f in "$@"; do cp "$f" "$dir/"; done
+	DOCKER_BUILDKIT=0 D build -q -t "$tag" "$dir" >"$tmp/build.log" 2>&1 || {
+		nok "docker build $tag" "$tmp/build.log"
+		finish
+	}
+}
+# A static program that sleeps, installed as /usr/sbin/sshd: busybox cannot
+# run under that name (it picks the applet from argv[0]).
+printf '#include <unistd.h>\nint main(void) { for (;;) pause(); }\n' >"$tmp/sleeper.c"
+cc -static -O2 -o "$tmp/sshd" "$tmp/sleeper.c" || { nok "cannot build the static sleeper"; finish; }
+build hd/root:1 'FROM hd/base:1
+CMD ["sleep", "3600"]'
+build hd/app:1 'FROM hd/base:1
+USER 1000:1000
+HEALTHCHECK --interval=5s CMD ["true"]
+CMD ["sleep", "3600"]'
+build hd/sshd:1 'FROM hd/base:1
+COPY sshd /usr/sbin/sshd
+EXPOSE 22
+CMD ["/usr/sbin/sshd", "-D"]' "$tmp/sshd"
+build hd/sick:1 'FROM hd/base:1
+USER 1000
+HEALTHCHECK --interval=1s --timeout=1s --retries=1 CMD ["false"]
+CMD ["sleep", "3600"]'
+build hd/leaky:1 'FROM hd/base:1
+ENV API_TOKEN=ghp_0123456789abcdefghijABCDEFGHIJ012345
+USER 1000
+CMD ["sleep", "3600"]'
+D network create hdnet >/dev/null || { nok "docker network create"; finish; }
+
+# ---- containers --------------------------------------------------------------------
+SEC="--network hdnet --cgroupns private -u 1000:1000 --read-only --cap-drop ALL --security-opt no-new-privileges -m 64m --cpus 0.5 --pids-limit 64 --restart on-failure:5"
+run() { # NAME ARGS... (image and command last)
+	n=$1
+	shift
+	D run -d --name "$n" "$@" >"$tmp/run.log" 2>&1 || nok "docker run $n" "$tmp/run.log"
+}
+mkdir -p "$tmp/data-a" "$tmp/data-b"
+# shellcheck disable=SC2086
+{
+run secure $SEC hd/app:1
+run defaults hd/root:1
+run hostnet --network host hd/root:1
+run rootfs-ro --network hdnet -v /:/host:ro hd/root:1
+run own-socket --network hdnet -v "$sock:/var/run/docker.sock" hd/root:1
+run run-dir --network hdnet -v /var/run:/x hd/root:1
+run daemon-dir --network hdnet -v "$tmp:/t" hd/root:1
+run hostpid --network hdnet --pid host hd/root:1
+run hostipc --network hdnet --ipc host hd/root:1
+run caps --network hdnet --cap-add SYS_ADMIN --cap-add NET_ADMIN hd/root:1
+run readonly --network hdnet --read-only hd/root:1
+run nnp --network hdnet --security-opt no-new-privileges hd/root:1
+run user1000 --network hdnet -u 1000 hd/root:1
+run port-all --network hdnet -p 18080:80 hd/root:1
+run port-local --network hdnet -p 127.0.0.1:18081:80 hd/root:1
+run restart-always --network hdnet --restart always hd/root:1
+run restart-limited --network hdnet --restart on-failure:5 hd/root:1
+run ulimits --network hdnet --ulimit nofile=1024:2048 hd/root:1
+run pids --network hdnet --pids-limit 100 hd/root:1
+run sshd --network hdnet hd/sshd:1
+run unconfined --network hdnet --security-opt seccomp=unconfined --security-opt apparmor=unconfined --security-opt label=disable hd/root:1
+run order-a --network hdnet -v /etc:/a:ro -v "$tmp/data-a:/b" hd/root:1
+run order-b --network hdnet -v "$tmp/data-a:/b" -v /etc:/a:ro hd/root:1
+run sick --network hdnet hd/sick:1
+run leaky --network hdnet hd/leaky:1
+}
+D create --name privileged --network hdnet --privileged hd/root:1 >/dev/null || nok "docker create privileged"
+# shellcheck disable=SC2086
+D create --name created-secure $SEC hd/app:1 >/dev/null || nok "docker create created-secure"
+D run --name exited --network hdnet hd/root:1 true >/dev/null 2>&1 || nok "docker run exited"
+D exec -d defaults sleep 600 || nok "docker exec defaults"
+D exec -d -u 1000 secure sleep 600 || nok "docker exec secure"
+# Wait for the failing healthcheck to turn the container unhealthy.
+i=0
+until [ "$(D inspect -f '{{.State.Health.Status}}' sick 2>/dev/null)" = unhealthy ] || [ $i -ge 100 ]; do
+	sleep 0.2
+	i=$((i + 1))
+done
+
+# ---- the audit ---------------------------------------------------------------------
+"$HARDOCK" audit engine -H "unix://$sock" -f json >"$tmp/audit.json" 2>"$tmp/audit.err"
+rc=$?
+if [ $rc -eq 1 ]; then ok; echo "ok - audit exits 1 (findings)"; else nok "audit exit $rc, expected 1" "$tmp/audit.err"; fi
+if grep -qE 'AddressSanitizer|runtime error|LeakSanitizer' "$tmp/audit.err"; then
+	nok "sanitizer report" "$tmp/audit.err"
+fi
+python3 - "$tmp/audit.json" >"$tmp/actual.txt" <<'EOF' || nok "cannot read the audit's JSON"
+import json, sys
+d = json.load(open(sys.argv[1]))
+for c in d["checks"]:
+    s = c["subject"]
+    if not s.startswith("container "):
+        continue
+    name, state = s[len("container "):].rsplit(" (", 1)
+    print(name, state.rstrip(")"), c["rule"], c["status"])
+EOF
+sort -o "$tmp/actual.txt" "$tmp/actual.txt"
+if [ "${HD_UPDATE_GOLDEN:-0}" = 1 ]; then
+	cp "$tmp/actual.txt" "$expected"
+	echo "# wrote $expected"
+fi
+# Every expected verdict, one assertion each; then nothing unexpected.
+while read -r name state rule status; do
+	if grep -qx "$name $state $rule $status" "$tmp/actual.txt"; then
+		ok
+	else
+		got=$(awk -v n="$name" -v r="$rule" '$1 == n && $3 == r { print $2, $4 }' "$tmp/actual.txt")
+		nok "$name: $rule expected $status ($state), got ${got:-nothing}"
+	fi
+done <"$expected"
+extra=$(sort "$expected" | comm -13 - "$tmp/actual.txt")
+if [ -n "$extra" ]; then
+	echo "$extra" >"$tmp/extra.txt"
+	nok "verdicts not in $expected" "$tmp/extra.txt"
+else
+	ok
+fi
+echo "ok - $(wc -l <"$expected") container verdicts compared"
+
+# ---- be right where docker-bench-security is wrong ------------------------------------
+v() { awk -v n="$1" -v r="$2" '$1 == n && $3 == r { print $4 }' "$tmp/actual.txt"; }
+is() { # NAME CONTAINER RULE STATUS
+	got=$(v "$2" "$3")
+	if [ "$got" = "$4" ]; then ok; echo "ok - $1"; else nok "$1: $2 $3 is '${got:-missing}', expected $4"; fi
+}
+is "restart always is not a pass" restart-always container/restart-policy WARN
+is "a bounded restart policy passes" restart-limited container/restart-policy PASS
+is "a mount of the socket's directory is a socket mount" run-dir container/docker-socket-mount WARN
+is "the engine's own socket away from /var/run is a socket mount" own-socket container/docker-socket-mount WARN
+is "a directory holding the engine's socket is a socket mount" daemon-dir container/docker-socket-mount WARN
+is "a directory holding the engine's data root is a sensitive mount" daemon-dir container/sensitive-host-mount WARN
+is "created containers are audited" privileged container/privileged WARN
+is "stopped containers are audited" exited container/runs-as-root WARN
+is "label=disable is no pass on SELinux hosts, and no warning where there is no SELinux" unconfined container/selinux-disabled NOTE
+is "no AppArmor warning on a host without AppArmor" unconfined container/apparmor-unconfined NOTE
+is "seccomp=unconfined is a warning" unconfined container/seccomp-unconfined WARN
+is "sshd found through top in an image without ps" sshd container/sshd-running WARN
+is "no sshd, no warning" defaults container/sshd-running PASS
+a=$(v order-a container/sensitive-host-mount)
+b=$(v order-b container/sensitive-host-mount)
+if [ "$a" = WARN ] && [ "$a" = "$b" ]; then ok; echo "ok - sensitive-mount verdict does not depend on mount order"; else nok "mount order: $a vs $b"; fi
+grep -q "container privileged (created)" "$tmp/audit.json" && grep -q "container exited (exited)" "$tmp/audit.json" &&
+	grep -q '(all audited)' "$tmp/audit.err" && { ok; echo "ok - states said"; } || nok "states of containers not said" "$tmp/audit.err"
+is "exec as root is a warning" defaults engine/exec-root WARN
+is "exec as 1000 is fine" secure engine/exec-root PASS
+is "containers on the default bridge (docker0)" defaults engine/default-bridge WARN
+is "containers on a user network are not" secure engine/default-bridge PASS
+is "an unhealthy container is reported" sick engine/health-failing WARN
+
+# Image checks.
+python3 - "$tmp/audit.json" >"$tmp/images.txt" <<'EOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+for c in d["checks"]:
+    if c["subject"].startswith("image "):
+        print(c["subject"][6:], c["rule"], c["status"])
+EOF
+iv() { awk -v n="$1" -v r="$2" '$1 == n && $2 == r { print $3 }' "$tmp/images.txt"; }
+iis() { got=$(iv "$2" "$3"); if [ "$got" = "$4" ]; then ok; echo "ok - $1"; else nok "$1: $2 $3 is '${got:-missing}', expected $4"; fi; }
+iis "image without USER" hd/root:1 image/root-user WARN
+iis "image with USER 1000" hd/app:1 image/root-user PASS
+iis "image without HEALTHCHECK" hd/root:1 image/no-healthcheck WARN
+iis "image with HEALTHCHECK" hd/app:1 image/no-healthcheck PASS
+iis "token in the image's ENV" hd/leaky:1 image/secret-in-env WARN
+iis "image exposing 22" hd/sshd:1 image/admin-port-exposed WARN
+iis "image in use" hd/app:1 image/unused PASS
+
+# Engine-wide checks with swarm off: NOTE, never PASS.
+python3 - "$tmp/audit.json" >"$tmp/engine.txt" <<'EOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+for c in d["checks"]:
+    if c["subject"] == "engine":
+        print(c["rule"], c["status"], c.get("note", "-"))
+EOF
+if awk '$1 ~ /^swarm\// && $2 != "NOTE" { bad = 1 } END { exit bad }' "$tmp/engine.txt" &&
+	[ "$(grep -c '^swarm/.* NOTE swarm mode is off' "$tmp/engine.txt")" -ge 9 ]; then
+	ok; echo "ok - swarm checks are NOTE (swarm is off), not PASS"
+else
+	nok "swarm checks with swarm off" "$tmp/engine.txt"
+fi
+check "swarm mode off passes 5.1" grep -q '^engine/swarm-mode PASS' "$tmp/engine.txt"
+
+# Narrowing to one container.
+"$HARDOCK" audit engine -H "unix://$sock" --container sshd -f json >"$tmp/one.json" 2>/dev/null
+check "--container narrows the audit" python3 -c "
+import json; d=json.load(open('$tmp/one.json'))
+s={c['subject'] for c in d['checks']}
+assert s == {'container sshd (running)'}, s"
+"$HARDOCK" audit engine -H "unix://$sock" --container nosuch >/dev/null 2>"$tmp/err"
+rc=$?
+check "--container with an unknown name is an error (exit 2)" test $rc -eq 2
+check "... that names it" grep -q "no container 'nosuch'" "$tmp/err"
+
+# ---- swarm --------------------------------------------------------------------------
+port=$(( 30000 + $$ % 20000 ))
+if D swarm init --listen-addr "127.0.0.1:$port" --advertise-addr "127.0.0.1:$port" \
+	--data-path-port $((port + 1)) >"$tmp/swarm.log" 2>&1; then
+	ok
+	D network create -d overlay plain-ovl >/dev/null
+	D network create -d overlay --opt encrypted secret-ovl >/dev/null
+	D service create -d --name web --network plain-ovl -p 18090:80 hd/app:1 >/dev/null 2>&1
+	"$HARDOCK" audit engine -H "unix://$sock" -f json >"$tmp/swarm.json" 2>"$tmp/swarm.err"
+	python3 - "$tmp/swarm.json" >"$tmp/engine.txt" <<'EOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+for c in d["checks"]:
+    if c["subject"] == "engine":
+        print(c["rule"], c["status"])
+EOF
+	sw() { check "swarm: $1 $2" grep -qx "$1 $2" "$tmp/engine.txt"; }
+	sw engine/swarm-mode INFO
+	sw swarm/autolock-disabled WARN
+	sw swarm/manager-count PASS
+	sw swarm/listen-all-interfaces PASS
+	sw swarm/overlay-unencrypted WARN
+	sw swarm/service-published-everywhere WARN
+	sw swarm/no-secrets INFO
+	sw swarm/node-cert-expiry PASS
+	sw swarm/ca-cert-expiry PASS
+	check "swarm: only the unencrypted overlay is named" \
+		python3 -c "
+import json; d=json.load(open('$tmp/swarm.json'))
+m=[f['message'] for f in d['findings'] if f['rule']=='swarm/overlay-unencrypted']
+assert len(m)==1 and 'plain-ovl' in m[0], m"
+	D service rm web >/dev/null 2>&1
+	D swarm leave --force >/dev/null 2>&1
+else
+	nok "docker swarm init on 127.0.0.1:$port" "$tmp/swarm.log"
+fi
+
+finish
