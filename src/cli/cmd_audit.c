@@ -280,7 +280,7 @@ static void show_config(FILE *out, const struct hd_daemon_spec *d)
 				fprintf(out, "%s", s->s);
 				break;
 			}
-			/* FALLTHROUGH */
+			__attribute__((fallthrough)); /* FALLTHROUGH */
 		default:
 			for (j = 0; j < s->n_items; j++)
 				fprintf(out, "%s%s", j ? ", " : "", s->items[j].value);

@@ -79,7 +79,7 @@ static int set_opt(struct hd_daemon_spec *d, enum hd_dopt o, const struct hd_uwo
 			return word_problem(d, HD_DP_INVALID, w,
 					    "'--%s' expects NAME=VALUE, got '%s'; dockerd refuses to start",
 					    info->flag, val);
-		/* FALLTHROUGH */
+		__attribute__((fallthrough)); /* FALLTHROUGH */
 	case HD_DV_LIST:
 	case HD_DV_JSON:
 		if (s->set && s->src != HD_DSRC_ARGS)
