@@ -1303,6 +1303,12 @@ static int read_group(struct hctx *c)
 				*e = '\0';
 			while (*p == ' ')
 				p++;
+			{
+				size_t n = strlen(p);
+
+				while (n && p[n - 1] == ' ')
+					p[--n] = '\0';
+			}
 			if (*p && !hd_strlist_has(&h->socket_group_members, p))
 				r = hd_strlist_add(&h->socket_group_members, p);
 			p = e ? e + 1 : NULL;
