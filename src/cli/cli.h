@@ -65,6 +65,25 @@ extern const char hd_out_opts_help[];
 int hd_cli_report(struct hd_out_opts *o, const char *command, struct hd_findings *f,
 		  const struct hd_check_result *checks, size_t n_checks, size_t files_scanned);
 
+/*
+ * Streaming reports for the line formats (text, gnu, github): each file's
+ * findings are printed as soon as they are known, so memory does not grow
+ * with the number of files.  begin returns 0 or HD_EXIT_ERROR; end prints the
+ * summary and returns the exit code like hd_cli_report.
+ */
+struct hd_stream {
+	struct hd_out_opts *o;
+	const struct hd_reporter *rep;
+	FILE *out;
+	bool color;
+	size_t counts[HD_SEV_MAX];
+	int err;
+};
+bool hd_cli_can_stream(const struct hd_out_opts *o);
+int hd_cli_stream_begin(struct hd_stream *s, struct hd_out_opts *o);
+int hd_cli_stream_file(struct hd_stream *s, struct hd_findings *f);
+int hd_cli_stream_end(struct hd_stream *s, const char *command, size_t files_scanned);
+
 /* Prints "hardock: <msg>" to stderr. */
 void hd_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -27,6 +27,12 @@ static const char lint_usage[] =
 	"  -j, --jobs N            threads to use (default: one per core)\n"
 	"  -h, --help              show this help\n";
 
+static int stream_file(void *ctx, size_t index, struct hd_findings *f)
+{
+	(void)index;
+	return hd_cli_stream_file(ctx, f);
+}
+
 int hd_cmd_lint(int argc, char **argv)
 {
 	struct hd_out_opts o;
@@ -36,7 +42,8 @@ int hd_cmd_lint(int argc, char **argv)
 	const char **paths = NULL;
 	size_t n_paths = 0, i;
 	unsigned jobs = 0;
-	bool only_paths = false, merge = false;
+	bool only_paths = false, merge = false, snippets;
+	size_t files_merged = 0;
 	int r, code = HD_EXIT_ERROR;
 
 	hd_out_opts_init(&o);
@@ -122,6 +129,7 @@ int hd_cmd_lint(int argc, char **argv)
 				files[n++] = w.v[i].path;
 		}
 		r = n ? hd_lint_compose_files(files, n, &o.cfg, &f) : 0;
+		files_merged = n;
 		hd_free(files);
 		if (r < 0) {
 			hd_cli_error("lint failed: %s", hd_strerror(r));
@@ -137,18 +145,34 @@ int hd_cmd_lint(int argc, char **argv)
 		}
 		w.n = k;
 	}
-	r = hd_lint_run(&w, &o.cfg, jobs, &f);
-	if (r < 0) {
-		hd_cli_error("lint failed: %s", hd_strerror(r));
-		goto out;
-	}
 	for (i = 0; i < w.n_errors; i++) {
 		struct hd_loc loc = { .file = w.errors[i].path };
 
 		hd_findings_add(&f, &hd_rule_lint_read_error, &loc, "cannot read directory '%s': %s",
 				w.errors[i].path, w.errors[i].reason);
 	}
-	code = hd_cli_report(&o, "lint", &f, NULL, 0, w.n);
+	/* Only the text (unless -q) and SARIF reports show source lines. */
+	snippets = (!strcmp(o.format, "text") && !o.quiet) || !strcmp(o.format, "sarif");
+	if (hd_cli_can_stream(&o)) {
+		struct hd_stream st;
+
+		if (hd_cli_stream_begin(&st, &o) != 0)
+			goto out;
+		hd_cli_stream_file(&st, &f);
+		r = hd_lint_run_each(&w, &o.cfg, jobs, snippets, stream_file, &st);
+		code = hd_cli_stream_end(&st, "lint", w.n + files_merged);
+		if (r < 0) {
+			hd_cli_error("lint failed: %s", hd_strerror(r));
+			code = HD_EXIT_ERROR;
+		}
+		goto out;
+	}
+	r = hd_lint_run(&w, &o.cfg, jobs, snippets, &f);
+	if (r < 0) {
+		hd_cli_error("lint failed: %s", hd_strerror(r));
+		goto out;
+	}
+	code = hd_cli_report(&o, "lint", &f, NULL, 0, w.n + files_merged);
 out:
 	hd_free(paths);
 	hd_findings_release(&f);

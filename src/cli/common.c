@@ -269,3 +269,85 @@ int hd_cli_report(struct hd_out_opts *o, const char *command, struct hd_findings
 	}
 	return code;
 }
+
+bool hd_cli_can_stream(const struct hd_out_opts *o)
+{
+	const struct hd_reporter *rep = hd_reporter_find(o->format);
+
+	return rep && rep->streams;
+}
+
+int hd_cli_stream_begin(struct hd_stream *s, struct hd_out_opts *o)
+{
+	memset(s, 0, sizeof(*s));
+	s->o = o;
+	s->rep = hd_reporter_find(o->format);
+	s->out = stdout;
+	if (o->output) {
+		s->out = fopen(o->output, "w");
+		if (!s->out) {
+			hd_cli_error("cannot write '%s': %s", o->output, strerror(errno));
+			return HD_EXIT_ERROR;
+		}
+	}
+	s->color = want_color(o, s->out);
+	return 0;
+}
+
+int hd_cli_stream_file(struct hd_stream *s, struct hd_findings *f)
+{
+	struct hd_report rp;
+	size_t i;
+	int r;
+
+	if (!f->n)
+		return 0;
+	hd_findings_sort(f);
+	memset(&rp, 0, sizeof(rp));
+	rp.findings = f;
+	rp.color = s->color;
+	rp.quiet = s->o->quiet;
+	rp.part = true;
+	rp.fail_on = s->o->cfg.fail_on;
+	for (i = 0; i < f->n; i++)
+		s->counts[f->v[i].severity]++;
+	r = s->rep->emit(s->out, &rp);
+	if (r < 0 && !s->err)
+		s->err = r;
+	return 0;
+}
+
+int hd_cli_stream_end(struct hd_stream *s, const char *command, size_t files_scanned)
+{
+	struct hd_findings none;
+	struct hd_report rp;
+	int r, code = HD_EXIT_OK, sev;
+
+	hd_findings_init(&none);
+	memset(&rp, 0, sizeof(rp));
+	rp.findings = &none;
+	rp.command = command;
+	rp.files_scanned = files_scanned;
+	rp.color = s->color;
+	rp.quiet = s->o->quiet;
+	rp.counts = s->counts;
+	rp.fail_on = s->o->cfg.fail_on;
+	r = s->rep->emit(s->out, &rp);
+	if (r < 0 && !s->err)
+		s->err = r;
+	if ((fflush(s->out) != 0 || ferror(s->out)) && !s->err)
+		s->err = -HD_EIO;
+	if (s->out != stdout)
+		fclose(s->out);
+	if (s->err < 0) {
+		hd_cli_error("cannot write the report: %s", hd_strerror(s->err));
+		return HD_EXIT_ERROR;
+	}
+	if (s->counts[HD_SEV_ERROR])
+		return HD_EXIT_ERROR;
+	for (sev = s->o->cfg.fail_on; s->o->cfg.fail_on != HD_SEV_NONE && sev < HD_SEV_MAX; sev++) {
+		if (s->counts[sev])
+			code = HD_EXIT_FINDINGS;
+	}
+	return code;
+}

@@ -53,31 +53,67 @@ const char *hd_target_name(enum hd_target t)
 	return (unsigned)t < HD_TARGET_MAX ? target_names[t] : "unknown";
 }
 
+struct hd_strchunk {
+	struct hd_strchunk *next;
+	size_t used, size;
+	char data[];
+};
+
+#define STRCHUNK_SIZE (32u * 1024)
+
 void hd_findings_init(struct hd_findings *f)
 {
 	f->v = NULL;
 	f->n = f->alloc = 0;
-}
-
-static void finding_release(struct hd_finding *x)
-{
-	hd_free(x->message);
-	hd_free(x->file);
-	hd_free(x->object);
-	hd_free(x->field);
-	hd_free(x->snippet);
+	f->chunks = NULL;
 }
 
 void hd_findings_release(struct hd_findings *f)
 {
-	size_t i;
+	struct hd_strchunk *c, *next;
 
 	if (!f)
 		return;
-	for (i = 0; i < f->n; i++)
-		finding_release(&f->v[i]);
+	for (c = f->chunks; c; c = next) {
+		next = c->next;
+		hd_free(c);
+	}
 	hd_free(f->v);
 	hd_findings_init(f);
+}
+
+char *hd_findings_strndup(struct hd_findings *f, const char *s, size_t n)
+{
+	struct hd_strchunk *c = f->chunks;
+	char *d;
+
+	if (!c || c->size - c->used < n + 1) {
+		/* Chunks grow from 1 KiB, so a file with few findings costs little. */
+		size_t size = c ? (c->size < STRCHUNK_SIZE ? c->size * 2 : STRCHUNK_SIZE) : 1024, bytes;
+
+		if (size < n + 1)
+			size = n + 1;
+
+		if (!hd_size_add(sizeof(*c), size, &bytes))
+			return NULL;
+		c = hd_malloc(bytes);
+		if (!c)
+			return NULL;
+		c->size = size;
+		c->used = 0;
+		c->next = f->chunks;
+		f->chunks = c;
+	}
+	d = c->data + c->used;
+	memcpy(d, s, n);
+	d[n] = '\0';
+	c->used += n + 1;
+	return d;
+}
+
+static char *arena_strdup(struct hd_findings *f, const char *s)
+{
+	return s ? hd_findings_strndup(f, s, strlen(s)) : NULL;
 }
 
 int hd_findings_add(struct hd_findings *f, const struct hd_rule *r, const struct hd_loc *loc,
@@ -103,20 +139,23 @@ int hd_findings_add(struct hd_findings *f, const struct hd_rule *r, const struct
 	memset(x, 0, sizeof(*x));
 	x->rule = r;
 	x->severity = r->severity;
-	x->message = hd_strdup(msg);
+	x->message = arena_strdup(f, msg);
+	if (!x->message)
+		return -HD_ENOMEM;
 	if (loc) {
-		x->file = loc->file ? hd_strdup(loc->file) : NULL;
-		x->object = loc->object ? hd_strdup(loc->object) : NULL;
-		x->field = loc->field ? hd_strdup(loc->field) : NULL;
+		/* Findings of one file share its path. */
+		if (loc->file && f->n && f->v[f->n - 1].file && strcmp(f->v[f->n - 1].file, loc->file) == 0)
+			x->file = f->v[f->n - 1].file;
+		else if (loc->file && !(x->file = arena_strdup(f, loc->file)))
+			return -HD_ENOMEM;
+		if (loc->object && !(x->object = arena_strdup(f, loc->object)))
+			return -HD_ENOMEM;
+		if (loc->field && !(x->field = arena_strdup(f, loc->field)))
+			return -HD_ENOMEM;
 		x->line = loc->line;
 		x->col = loc->col;
 		x->end_line = loc->end_line;
 		x->end_col = loc->end_col;
-	}
-	if (!x->message || (loc && ((loc->file && !x->file) || (loc->object && !x->object) ||
-				    (loc->field && !x->field)))) {
-		finding_release(x);
-		return -HD_ENOMEM;
 	}
 	f->n++;
 	return 0;
@@ -124,20 +163,23 @@ int hd_findings_add(struct hd_findings *f, const struct hd_rule *r, const struct
 
 int hd_findings_move(struct hd_findings *dst, struct hd_findings *src)
 {
+	struct hd_strchunk **tail;
 	size_t need;
 
-	if (!src->n)
+	if (!src->n && !src->chunks)
 		return 0;
-	if (!dst->n) {
-		hd_free(dst->v);
-		*dst = *src;
-		hd_findings_init(src);
-		return 0;
-	}
 	if (!hd_size_add(dst->n, src->n, &need) || HD_GROW(dst->v, dst->alloc, need) < 0)
 		return -HD_ENOMEM;
-	memcpy(dst->v + dst->n, src->v, src->n * sizeof(*src->v));
+	if (src->n)
+		memcpy(dst->v + dst->n, src->v, src->n * sizeof(*src->v));
 	dst->n = need;
+	/* The strings move with their arena: src's chunks go in front of dst's. */
+	if (src->chunks) {
+		for (tail = &src->chunks; *tail; tail = &(*tail)->next)
+			;
+		*tail = dst->chunks;
+		dst->chunks = src->chunks;
+	}
 	hd_free(src->v);
 	hd_findings_init(src);
 	return 0;
@@ -182,10 +224,8 @@ void hd_findings_remove_if(struct hd_findings *f, int (*pred)(const struct hd_fi
 	size_t i, j = 0;
 
 	for (i = 0; i < f->n; i++) {
-		if (pred(&f->v[i], ctx)) {
-			finding_release(&f->v[i]);
-			continue;
-		}
+		if (pred(&f->v[i], ctx))
+			continue; /* its strings stay in the arena until release */
 		if (i != j)
 			f->v[j] = f->v[i];
 		j++;

@@ -2,7 +2,11 @@
  * Findings: what a rule reports about one subject.
  *
  * Ownership: an hd_findings list owns every string of its findings (message,
- * file, object, field); hd_findings_add() copies what it is given.  Rules only
+ * file, object, field, snippet) in a string arena of its own, freed all at
+ * once by hd_findings_release(); hd_findings_add() copies what it is given,
+ * and findings of one file share one copy of its path.  A large run holds
+ * tens of thousands of findings, so this keeps memory to the bytes of the
+ * strings themselves.  Rules only
  * append; severity overrides, suppressions and the failure threshold are
  * applied afterwards, in one place (findings.c and suppress.c).
  */
@@ -39,10 +43,16 @@ struct hd_finding {
 	char *snippet;             /* the source line at `line`, filled by the lint driver, or NULL */
 };
 
+struct hd_strchunk;
+
 struct hd_findings {
 	struct hd_finding *v;
 	size_t n, alloc;
+	struct hd_strchunk *chunks; /* the string arena; newest first */
 };
+
+/* Copies s[0..n) into the list's arena; NULL on OOM. */
+char *hd_findings_strndup(struct hd_findings *f, const char *s, size_t n);
 
 void hd_findings_init(struct hd_findings *f);
 void hd_findings_release(struct hd_findings *f);
@@ -53,7 +63,7 @@ int hd_findings_add(struct hd_findings *f, const struct hd_rule *r, const struct
 int hd_findings_move(struct hd_findings *dst, struct hd_findings *src);
 /* Sorts by file, line, col, object, rule id, message (deterministic output). */
 void hd_findings_sort(struct hd_findings *f);
-/* Removes finding i (order of the rest kept). */
+/* Removes the findings pred accepts (order of the rest kept). */
 void hd_findings_remove_if(struct hd_findings *f, int (*pred)(const struct hd_finding *, void *), void *ctx);
 
 /*

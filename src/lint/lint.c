@@ -14,13 +14,15 @@
 #include <unistd.h>
 
 /*
- * The kinds, most specific first: a file named like a compose file is never
- * taken for a Dockerfile; explicit files of no known kind are Dockerfiles.
+ * The kinds, most specific first: CI files before compose (a .gitlab-ci.yml
+ * has a top-level services: key too), a file named like a compose file is
+ * never taken for a Dockerfile; explicit files of no known kind are
+ * Dockerfiles.
  */
 const struct hd_lint_kind hd_lint_kinds[] = {
-	{ "compose", hd_lint_detect_compose, hd_lint_compose },
 	{ "github-actions", hd_lint_kind_script_github_detect, hd_lint_kind_script_github_lint },
 	{ "gitlab-ci", hd_lint_kind_script_gitlab_detect, hd_lint_kind_script_gitlab_lint },
+	{ "compose", hd_lint_detect_compose, hd_lint_compose },
 	{ "systemd", hd_lint_kind_script_systemd_detect, hd_lint_kind_script_systemd_lint },
 	{ "makefile", hd_lint_kind_script_make_detect, hd_lint_kind_script_make_lint },
 	{ "markdown", hd_lint_kind_script_markdown_detect, hd_lint_kind_script_markdown_lint },
@@ -55,8 +57,8 @@ const struct hd_lint_kind *hd_lint_detect(const char *path, const char *head, si
 }
 
 /* Copies line `line` of data (1-based) into a new string, capped at 240 bytes. */
-static char *line_snippet(const char *data, size_t len, const size_t *starts, size_t n_lines,
-			  uint32_t line)
+static char *line_snippet(struct hd_findings *f, const char *data, size_t len, const size_t *starts,
+			  size_t n_lines, uint32_t line)
 {
 	size_t s, e;
 
@@ -68,7 +70,7 @@ static char *line_snippet(const char *data, size_t len, const size_t *starts, si
 		e++;
 	if (e > s && data[e - 1] == '\r')
 		e--;
-	return hd_strndup(data + s, e - s);
+	return hd_findings_strndup(f, data + s, e - s);
 }
 
 static int attach_snippets(const char *data, size_t len, struct hd_findings *f, size_t from)
@@ -97,14 +99,14 @@ static int attach_snippets(const char *data, size_t len, struct hd_findings *f, 
 	}
 	for (i = from; i < f->n; i++) {
 		if (!f->v[i].snippet && f->v[i].line)
-			f->v[i].snippet = line_snippet(data, len, starts, n, f->v[i].line);
+			f->v[i].snippet = line_snippet(f, data, len, starts, n, f->v[i].line);
 	}
 	hd_free(starts);
 	return 0;
 }
 
 static int lint_buf(const struct hd_lint_kind *k, const char *path, struct hd_buf *b,
-		    const struct hd_config *cfg, struct hd_findings *out)
+		    const struct hd_config *cfg, bool snippets, struct hd_findings *out)
 {
 	struct hd_loc loc = { .file = path };
 	size_t before = out->n;
@@ -118,7 +120,7 @@ static int lint_buf(const struct hd_lint_kind *k, const char *path, struct hd_bu
 				       path, r == -HD_EINVAL ? "is a directory" : hd_strerror(r));
 	}
 	r = k->lint(path, b->buf, b->len, cfg, out);
-	if (r < 0)
+	if (r < 0 || !snippets)
 		return r;
 	return attach_snippets(b->buf, b->len, out, before);
 }
@@ -129,7 +131,7 @@ int hd_lint_path(const struct hd_lint_kind *k, const char *path, const struct hd
 	struct hd_buf b = HD_BUF_INIT(HD_MAX_FILE_SIZE);
 	int r;
 
-	r = lint_buf(k, path, &b, cfg, out);
+	r = lint_buf(k, path, &b, cfg, true, out);
 	hd_buf_release(&b);
 	return r;
 }
@@ -137,11 +139,50 @@ int hd_lint_path(const struct hd_lint_kind *k, const char *path, const struct hd
 struct pool {
 	const struct hd_walk *w;
 	const struct hd_config *cfg;
+	bool snippets;
 	struct hd_findings *per_file;
-	size_t next;
+	bool *done;
+	size_t next;       /* next file to lint */
+	size_t next_emit;  /* next file to hand to fn, in walk order */
 	int err;
-	pthread_mutex_t lock;
+	hd_lint_file_fn *fn;
+	void *ctx;
+	pthread_mutex_t lock;      /* next, done, err */
+	pthread_mutex_t emit_lock; /* next_emit and calls of fn */
 };
+
+/*
+ * Hands every finished file from next_emit on to fn, in walk order, and frees
+ * its findings.  Whoever holds emit_lock does it; a thread that finds it held
+ * leaves the work to the holder or to the final flush.
+ */
+static void flush(struct pool *p, bool wait)
+{
+	if (wait)
+		pthread_mutex_lock(&p->emit_lock);
+	else if (pthread_mutex_trylock(&p->emit_lock) != 0)
+		return;
+	for (;;) {
+		size_t i;
+		bool ready;
+		int r;
+
+		pthread_mutex_lock(&p->lock);
+		i = p->next_emit;
+		ready = i < p->w->n && p->done[i];
+		pthread_mutex_unlock(&p->lock);
+		if (!ready)
+			break;
+		r = p->err < 0 ? 0 : p->fn(p->ctx, i, &p->per_file[i]);
+		hd_findings_release(&p->per_file[i]);
+		pthread_mutex_lock(&p->lock);
+		if (r < 0 && p->err == 0)
+			p->err = r;
+		p->next_emit++;
+		pthread_mutex_unlock(&p->lock);
+	}
+	pthread_mutex_unlock(&p->emit_lock);
+}
 
 static void *worker(void *arg)
 {
@@ -157,37 +198,42 @@ static void *worker(void *arg)
 		pthread_mutex_unlock(&p->lock);
 		if (i >= p->w->n)
 			break;
-		r = lint_buf(p->w->v[i].kind, p->w->v[i].path, &b, p->cfg, &p->per_file[i]);
+		r = lint_buf(p->w->v[i].kind, p->w->v[i].path, &b, p->cfg, p->snippets, &p->per_file[i]);
 		/* Keep a large buffer from one big file from pinning memory. */
 		if (b.alloc > 4u * 1024 * 1024)
 			hd_buf_release(&b);
 		else
 			hd_buf_reset(&b);
-		if (r < 0) {
-			pthread_mutex_lock(&p->lock);
+		pthread_mutex_lock(&p->lock);
+		p->done[i] = true;
+		if (r < 0 && p->err == 0)
 			p->err = r;
-			pthread_mutex_unlock(&p->lock);
-		}
+		pthread_mutex_unlock(&p->lock);
+		flush(p, false);
 	}
 	hd_buf_release(&b);
 	return NULL;
 }
 
-int hd_lint_run(const struct hd_walk *w, const struct hd_config *cfg, unsigned jobs,
-		struct hd_findings *out)
+int hd_lint_run_each(const struct hd_walk *w, const struct hd_config *cfg, unsigned jobs,
+		     bool snippets, hd_lint_file_fn *fn, void *ctx)
 {
-	struct pool p = { .w = w, .cfg = cfg };
+	struct pool p = { .w = w, .cfg = cfg, .snippets = snippets, .fn = fn, .ctx = ctx };
 	pthread_t tids[64];
 	unsigned i, started = 0;
 	size_t k;
-	int r = 0;
 
 	if (!w->n)
 		return 0;
 	p.per_file = hd_calloc(w->n, sizeof(*p.per_file));
-	if (!p.per_file)
+	p.done = hd_calloc(w->n, sizeof(*p.done));
+	if (!p.per_file || !p.done) {
+		hd_free(p.per_file);
+		hd_free(p.done);
 		return -HD_ENOMEM;
+	}
 	pthread_mutex_init(&p.lock, NULL);
+	pthread_mutex_init(&p.emit_lock, NULL);
 	if (jobs == 0) {
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
 		jobs = n > 0 ? (unsigned)n : 1;
@@ -204,14 +250,24 @@ int hd_lint_run(const struct hd_walk *w, const struct hd_config *cfg, unsigned j
 	worker(&p);
 	for (i = 0; i < started; i++)
 		pthread_join(tids[i], NULL);
+	flush(&p, true);
 	pthread_mutex_destroy(&p.lock);
-	for (k = 0; k < w->n; k++) {
-		if (r >= 0)
-			r = hd_findings_move(out, &p.per_file[k]);
+	pthread_mutex_destroy(&p.emit_lock);
+	for (k = 0; k < w->n; k++)
 		hd_findings_release(&p.per_file[k]);
-	}
 	hd_free(p.per_file);
-	if (p.err < 0)
-		return p.err;
-	return r;
+	hd_free(p.done);
+	return p.err;
+}
+
+static int collect(void *ctx, size_t index, struct hd_findings *f)
+{
+	(void)index;
+	return hd_findings_move(ctx, f);
+}
+
+int hd_lint_run(const struct hd_walk *w, const struct hd_config *cfg, unsigned jobs, bool snippets,
+		struct hd_findings *out)
+{
+	return hd_lint_run_each(w, cfg, jobs, snippets, collect, out);
 }

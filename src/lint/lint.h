@@ -51,10 +51,20 @@ int hd_lint_path(const struct hd_lint_kind *k, const char *path, const struct hd
 
 /*
  * Lints every file of a walk on `jobs` threads (0 = one per core) and appends
- * the findings to out in walk order.  Returns 0 or -HD_ENOMEM.
+ * the findings to out in walk order, with the source line of each finding
+ * attached when `snippets` (for reports that show it).  0 or -HD_ENOMEM.
  */
-int hd_lint_run(const struct hd_walk *w, const struct hd_config *cfg, unsigned jobs,
+int hd_lint_run(const struct hd_walk *w, const struct hd_config *cfg, unsigned jobs, bool snippets,
 		struct hd_findings *out);
+
+/*
+ * Called with each file's findings, in walk order, never concurrently; may
+ * move them away (hd_findings_move).  Returns 0 or a negative HD_E*.
+ */
+typedef int hd_lint_file_fn(void *ctx, size_t index, struct hd_findings *f);
+/* Like hd_lint_run, but streams each file's findings to fn as soon as it and all before it are done. */
+int hd_lint_run_each(const struct hd_walk *w, const struct hd_config *cfg, unsigned jobs,
+		     bool snippets, hd_lint_file_fn *fn, void *ctx);
 
 /* The kinds' entry points (one pair per kind). */
 bool hd_lint_detect_dockerfile(const char *path, const char *base, const char *head,

@@ -6,12 +6,12 @@
 #include "report/report_int.h"
 
 const struct hd_reporter hd_reporters[] = {
-	{ "text", hd_report_text },
-	{ "json", hd_report_json },
-	{ "sarif", hd_report_sarif },
-	{ "junit", hd_report_junit },
-	{ "github", hd_report_github },
-	{ "gnu", hd_report_gnu },
+	{ "text", hd_report_text, true },
+	{ "json", hd_report_json, false },
+	{ "sarif", hd_report_sarif, false },
+	{ "junit", hd_report_junit, false },
+	{ "github", hd_report_github, true },
+	{ "gnu", hd_report_gnu, true },
 };
 const size_t hd_reporter_count = HD_ARRAY_SIZE(hd_reporters);
 

@@ -36,6 +36,13 @@ struct hd_report {
 	size_t files_scanned;
 	bool color;
 	bool quiet;                          /* text: findings only, no summary */
+	/*
+	 * Streaming (line formats only): `part` prints the findings without the
+	 * summary, for one file at a time; `counts`, when set, gives the summary
+	 * per severity of everything streamed before (findings is then empty).
+	 */
+	bool part;
+	const size_t *counts;
 	enum hd_severity fail_on;
 };
 
@@ -43,6 +50,7 @@ struct hd_reporter {
 	const char *name;
 	/* Writes the report to out; returns 0 or a negative HD_E*. */
 	int (*emit)(FILE *out, const struct hd_report *rep);
+	bool streams; /* can print file by file (struct hd_report.part) */
 };
 
 extern const struct hd_reporter hd_reporters[];

@@ -86,12 +86,15 @@ int hd_report_text(FILE *out, const struct hd_report *rep)
 		if (!rep->quiet && f->snippet && f->line)
 			print_snippet(out, f, rep->color);
 	}
-	if (rep->quiet)
+	if (rep->quiet || rep->part)
 		return 0;
-	hd_report_counts(fs, counts);
+	if (rep->counts)
+		memcpy(counts, rep->counts, sizeof(counts));
+	else
+		hd_report_counts(fs, counts);
 	for (i = 0; i < HD_SEV_MAX; i++)
 		total += counts[i];
-	if (fs->n)
+	if (total && !rep->quiet)
 		fputc('\n', out);
 	if (rep->files_scanned)
 		fprintf(out, "%zu file%s checked, ", rep->files_scanned, rep->files_scanned == 1 ? "" : "s");
