@@ -221,9 +221,16 @@ int hd_image_ref_parse(const char *s, struct hd_image_ref *ref)
 		ok = false;
 	if (!valid_path(name, (size_t)(end - name)))
 		ok = false;
-	if (strcmp(ref->registry, "docker.io") == 0 && !memchr(name, '/', (size_t)(end - name)))
-		ref->repository = hd_asprintf("library/%.*s", (int)(end - name), name);
-	else
+	if (strcmp(ref->registry, "docker.io") == 0 && !memchr(name, '/', (size_t)(end - name))) {
+		size_t rl = (size_t)(end - name);
+
+		ref->repository = hd_malloc(rl + 9);
+		if (ref->repository) {
+			memcpy(ref->repository, "library/", 8);
+			memcpy(ref->repository + 8, name, rl);
+			ref->repository[rl + 8] = '\0';
+		}
+	} else
 		ref->repository = hd_strndup(name, (size_t)(end - name));
 	if (!ref->repository)
 		goto fail;

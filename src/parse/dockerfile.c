@@ -2474,24 +2474,30 @@ static void comment_line(struct dp *dp, size_t p, size_t le, uint32_t lineno)
 
 static void detect_dockerignore(struct hd_dockerfile *df, const char *path)
 {
+	static const char ign[] = ".dockerignore";
 	const char *slash;
 	char buf[4096];
-	int n;
+	size_t n, dl;
 
 	if (!path || strcmp(path, "-") == 0)
 		return;
 	df->dockerignore_known = true;
+	n = strlen(path);
+	if (n + sizeof(ign) + 1 > sizeof(buf))
+		return;
+	/* <dir>/.dockerignore */
 	slash = strrchr(path, '/');
-	if (slash)
-		n = snprintf(buf, sizeof(buf), "%.*s/.dockerignore", (int)(slash - path), path);
-	else
-		n = snprintf(buf, sizeof(buf), ".dockerignore");
-	if (n > 0 && (size_t)n < sizeof(buf) && access(buf, F_OK) == 0) {
+	dl = slash ? (size_t)(slash - path) + 1 : 0;
+	memcpy(buf, path, dl);
+	memcpy(buf + dl, ign, sizeof(ign));
+	if (access(buf, F_OK) == 0) {
 		df->has_dockerignore = true;
 		return;
 	}
-	n = snprintf(buf, sizeof(buf), "%s.dockerignore", path);
-	if (n > 0 && (size_t)n < sizeof(buf) && access(buf, F_OK) == 0)
+	/* <path>.dockerignore */
+	memcpy(buf, path, n);
+	memcpy(buf + n, ign, sizeof(ign));
+	if (access(buf, F_OK) == 0)
 		df->has_dockerignore = true;
 }
 

@@ -688,7 +688,9 @@ static size_t redir_op_len(const struct sp *sp)
 	const char *s = sp->s + sp->pos;
 	size_t n = sp->len - sp->pos, i = 0;
 
-	while (i < n && isdigit((unsigned char)s[i]))
+	if (!(s[0] == '<' || s[0] == '>' || s[0] == '&' || (s[0] >= '0' && s[0] <= '9')))
+		return 0;
+	while (i < n && s[i] >= '0' && s[i] <= '9')
 		i++;
 	if (i == n)
 		return 0;
