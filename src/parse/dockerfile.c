@@ -88,6 +88,7 @@ struct dp {
 	size_t alloc_senv;
 	bool non_posix_shell; /* the SHELL in effect is not sh-like */
 	bool escape_seen;
+	uint32_t hd_end_col;  /* end column of the last heredoc line read */
 
 	int err;             /* OOM */
 };
@@ -1614,6 +1615,7 @@ static void read_heredocs(struct dp *dp, struct hd_instr *in, struct marker *mk,
 			size_t p = ls;
 
 			*last_line = ln;
+			dp->hd_end_col = (uint32_t)(le - ls + 1);
 			if (mk[i].chomp) {
 				while (p < le && dp->d[p] == '\t')
 					p++;
@@ -2584,7 +2586,7 @@ parse:
 		size_t kb = 0, ke;
 
 		while (kb < m.len && space_len(m.s + kb, m.s + m.len))
-			kb++;
+			kb += space_len(m.s + kb, m.s + m.len);
 		ke = kb;
 		while (ke < m.len && !space_len(m.s + ke, m.s + m.len))
 			ke++;
@@ -2600,10 +2602,8 @@ parse:
 	if (last_line != in->span.line || in->n_heredocs) {
 		in->span.end_line = last_line;
 		if (in->n_heredocs) {
-			/* Ends with the delimiter line. */
-			const struct hd_heredoc *h = &in->heredocs[in->n_heredocs - 1];
-
-			in->span.end_col = (uint32_t)strlen(h->delim) + 1 + (h->strip_tabs ? 0 : 0);
+			/* Ends with the delimiter line (or the last line of the file). */
+			in->span.end_col = dp->hd_end_col;
 		} else {
 			in->span.end_col = last_end;
 		}

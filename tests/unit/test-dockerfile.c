@@ -184,6 +184,7 @@ static void test_heredocs(void **state)
 	assert_true(in->heredocs[0].quoted);
 	assert_true(in->heredocs[0].strip_tabs);
 	assert_string_equal(in->text, "bash -ex <<-\"EOT\" && echo done\n\tapk add $x\nEOT");
+	assert_span(in->span, 6, 1, 8, 5);
 	assert_int_equal(in->shell->n_cmds, 3);
 	assert_string_equal(hd_cmd_name(&in->shell->cmds[2]), "apk");
 	assert_int_equal(in->shell->cmds[2].depth, 1);
@@ -215,6 +216,7 @@ static void test_heredocs(void **state)
 
 	/* Unterminated: an error, the rest of the file is the body, parsing ends. */
 	df = parse("FROM x\nRUN <<EOF\nls\nRUN more\n");
+	assert_span(df->instrs[1].span, 2, 1, 4, 9);
 	assert_int_equal(df->n_errors, 1);
 	assert_int_equal(df->errors[0].line, 2);
 	assert_non_null(strstr(df->errors[0].msg, "heredoc delimiter 'EOF'"));
