@@ -50,8 +50,8 @@ struct hd_cmd {
 	struct hd_redir *redirs;
 	size_t n_redirs;
 	enum hd_sep sep;         /* what follows this command */
-	unsigned depth;          /* 0 at top level; +1 inside ( ), { }, $( ), ` ` */
-	bool in_subst;           /* inside a command substitution $( ) or ` ` */
+	unsigned depth;          /* 0 at top level; +1 inside ( ), { }, $( ), ` `, <( ) and a heredoc script */
+	bool in_subst;           /* inside a command or process substitution $( ), ` `, <( ) */
 	size_t off, end;         /* extent in the split text */
 };
 
