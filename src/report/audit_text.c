@@ -149,8 +149,9 @@ int hd_report_audit_text(FILE *out, const struct hd_report *rep)
 	for (i = 0; i < rep->n_checks; i++)
 		v[i] = &rep->checks[i];
 	qsort(v, rep->n_checks, sizeof(*v), check_cmp);
-	fprintf(out, "hardock %s: CIS Docker Benchmark v1.6.0 checks\n\n",
-		rep->command ? rep->command : "audit");
+	if (!rep->quiet)
+		fprintf(out, "hardock %s: CIS Docker Benchmark v1.6.0 checks\n\n",
+			rep->command ? rep->command : "audit");
 	for (i = 0; i < rep->n_checks; i = j) {
 		const struct hd_rule *r = v[i]->rule;
 		enum hd_check_status st = v[i]->status;
@@ -164,13 +165,15 @@ int hd_report_audit_text(FILE *out, const struct hd_report *rep)
 		}
 		cis_key(r, key);
 		if (key[0] != cur_sec) {
-			if (cur_sec != UINT32_MAX)
+			if (cur_sec != UINT32_MAX && !rep->quiet)
 				print_section_summary(out, cur_sec, &sec, color);
 			memset(&sec, 0, sizeof(sec));
 			cur_sec = key[0];
-			tag(out, HD_CHECK_INFO, color);
-			fprintf(out, "%u - %s\n", cur_sec,
-				cur_sec < HD_ARRAY_SIZE(section_title) ? section_title[cur_sec] : "");
+			if (!rep->quiet) {
+				tag(out, HD_CHECK_INFO, color);
+				fprintf(out, "%u - %s\n", cur_sec,
+					cur_sec < HD_ARRAY_SIZE(section_title) ? section_title[cur_sec] : "");
+			}
 		}
 		sec.checks++;
 		total.checks++;
@@ -183,6 +186,9 @@ int hd_report_audit_text(FILE *out, const struct hd_report *rep)
 			sec.score--;
 			total.score--;
 		}
+		/* --quiet: only the checks that report something. */
+		if (rep->quiet && st != HD_CHECK_WARN && st != HD_CHECK_INFO)
+			continue;
 		tag(out, st, color);
 		if (r->cis)
 			fprintf(out, "%-6s - %s [%s]", r->cis, r->title, r->id);
@@ -214,6 +220,10 @@ int hd_report_audit_text(FILE *out, const struct hd_report *rep)
 				fprintf(out, "     * %s\n", v[k]->note);
 			}
 		}
+	}
+	if (rep->quiet) {
+		hd_free(v);
+		return 0;
 	}
 	if (cur_sec != UINT32_MAX)
 		print_section_summary(out, cur_sec, &sec, color);

@@ -118,7 +118,11 @@ has audit-missing 'host/audit-runc\|.*/usr/bin/runc is not watched by auditd \(n
 run text-hardened "0 1" '^\[PASS\] 1\.1\.1 +- Use a separate partition' -- audit --root "$H"
 grep -q '^\[INFO\] Section 3 - Docker daemon configuration files: 24 checks, 20 PASS, 0 WARN' "$tmp/text-hardened.out" && ok || bad "text-hardened: section 3 summary"
 grep -q '^\[NOTE\] 1\.1\.15 - Audit containerd-shim' "$tmp/text-hardened.out" && ok || bad "text-hardened: NOTE for an absent path"
+grep -q '^\[NOTE\]      \* not present on this host: /usr/bin/containerd-shim, /usr/local/bin/containerd-shim$' "$tmp/text-hardened.out" && ok || bad "text-hardened: precise NOTE reason"
+run quiet "1" '' -- audit --root "$H" -q
+grep -vq '^\[\(WARN\|INFO\)\]' "$tmp/quiet.out" && bad "quiet: lines other than WARN/INFO" || ok
 run text-careless "2" '^\[WARN\]      \* dockerd listens on tcp://0.0.0.0:2375 without TLS' -- audit daemon --root "$C"
+grep -q '^\[NOTE\]      \* TLS is off, so there are no certificates to judge' "$tmp/text-careless.out" && ok || bad "text-careless: TLS note"
 run text-host-only "1" '^\[INFO\] Checks: 21 ' -- audit host --root "$C"
 run show-config "0" 'from daemon.json: /etc/docker/daemon.json:7:3 \(icc\)' -- audit daemon --root "$H" --show-config
 grep -q 'drop-in /etc/systemd/system/docker.service.d/override.conf' "$tmp/show-config.out" && ok || bad "show-config: drop-in listed"
