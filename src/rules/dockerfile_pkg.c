@@ -617,10 +617,11 @@ const struct hd_rule hd_rule_df_apt_lists_not_removed = {
 	.other = "dockle:DKL-DI-0005",
 	.rationale = "`apt-get update` writes tens of megabytes of package lists to /var/lib/apt/lists. "
 		     "Removed in a later RUN they still live in the earlier layer, and left in place they "
-		     "go stale and make the image bigger. Only stages that end up in the built image are "
-		     "judged (a builder stage that is only copied from ships none of it, where hadolint "
-		     "still reports), cleanup must come after the last update of the RUN, and a cache or "
-		     "tmpfs mount on /var/lib/apt keeps the lists out of the layer.",
+		     "go stale and make the image bigger. As in hadolint, only stages that end up in the "
+		     "built image are judged and a cache mount on the lists is enough. Unlike hadolint, "
+		     "the cleanup must come after the last update of the RUN (an `rm` before it removes "
+		     "nothing), any spelling of it counts (rm -fr, the lists directory, /var/lib/apt/*, "
+		     "find -delete, apt-get distclean), `apt update` is covered, and tmpfs mounts count.",
 	.remediation = "Remove the lists in the same RUN: `RUN apt-get update && apt-get install -y "
 		       "--no-install-recommends curl=7.88.1-10+deb12u5 && rm -rf /var/lib/apt/lists/*`, or "
 		       "use `RUN --mount=type=cache,target=/var/lib/apt/lists ...`.",

@@ -1551,6 +1551,9 @@ static int check_consecutive_run(const struct hd_model *m, const struct hd_rule 
 		if (in->kind != HD_I_RUN || prev->kind != HD_I_RUN || !in->shell || !prev->shell ||
 		    in->stage != prev->stage || !same_flags(in, prev) || !dfr_stage_ships(df, in->stage))
 			continue;
+		/* RUNs that chain several commands were split on purpose (layer caching). */
+		if (in->shell->n_cmds > 2 || prev->shell->n_cmds > 2)
+			continue;
 		ret = dfr_report(out, r, df, dfr_keyword_span(in),
 				 "RUN follows the RUN at line %u: join them with '&&' to save a layer",
 				 (unsigned)prev->span.line);
@@ -1568,9 +1571,10 @@ const struct hd_rule hd_rule_df_consecutive_run = {
 	.hadolint = "DL3059",
 	.rationale = "Each RUN adds a layer: files a later RUN deletes stay in the earlier one, and "
 		     "install plus cleanup only shrink the image when they share a RUN. Only stages that "
-		     "end up in the image are judged (layers of a builder stage are thrown away), and RUNs "
-		     "with different --mount, --network or --security flags cannot be joined and are not "
-		     "reported; hadolint reports both.",
+		     "end up in the image are judged (layers of a builder stage are thrown away, where "
+		     "hadolint still reports). As in hadolint, RUNs with different --mount, --network or "
+		     "--security flags cannot be joined and RUNs of more than two commands were split on "
+		     "purpose (for the layer cache); neither is reported.",
 	.remediation = "Join the commands: `RUN apk add --no-cache curl=8.9.1-r0 && adduser -D -u 10001 "
 		       "app`.",
 	.bad_example = DFR_EX_ALPINE_FROM "RUN apk add --no-cache curl=8.9.1-r0\n"

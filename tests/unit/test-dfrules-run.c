@@ -765,6 +765,7 @@ static void test_consecutive_run(void **state)
 	assert_int_equal(count(FROM "RUN a\nRUN b\nRUN c\n", id), 2);
 
 	Q(FROM "RUN a\nENV X=1\nRUN b\n", id);
+	Q(FROM "RUN a && b && c\nRUN d\n", id);
 	Q(FROM "RUN a\nRUN --mount=type=cache,target=/root/.cache b\n", id);
 	Q(FROM "RUN a\nRUN [\"b\"]\n", id);
 	/* Layers of a builder stage are thrown away (hadolint reports them). */
