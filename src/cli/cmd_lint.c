@@ -39,6 +39,7 @@ int hd_cmd_lint(int argc, char **argv)
 	struct hd_walk w;
 	struct hd_findings f;
 	const struct hd_lint_kind *kind = NULL;
+	const char *stdin_name = NULL;
 	const char **paths = NULL;
 	size_t n_paths = 0, i;
 	unsigned jobs = 0;
@@ -69,6 +70,14 @@ int hd_cmd_lint(int argc, char **argv)
 			fputs(hd_out_opts_help, stdout);
 			code = HD_EXIT_OK;
 			goto out;
+		}
+		if (!strcmp(s, "--stdin-filename") || !strncmp(s, "--stdin-filename=", 17)) {
+			stdin_name = s[16] == '=' ? s + 17 : (a + 1 < argc ? argv[++a] : NULL);
+			if (!stdin_name || !*stdin_name) {
+				hd_cli_error("--stdin-filename expects a file name");
+				goto out;
+			}
+			continue;
 		}
 		if (!strcmp(s, "--merge")) {
 			merge = true;
@@ -116,6 +125,16 @@ int hd_cmd_lint(int argc, char **argv)
 		}
 		if (kind && w.n && w.v[w.n - 1].is_explicit)
 			w.v[w.n - 1].kind = kind;
+		if (stdin_name && !strcmp(paths[i], "-")) {
+			/* Standard input is reported, and its kind told, by the given name. */
+			const struct hd_lint_kind *k = kind ? kind : hd_lint_detect(stdin_name, NULL, 0, true);
+
+			w.v[w.n - 1].display = hd_strdup(stdin_name);
+			if (!w.v[w.n - 1].display)
+				goto out;
+			if (k)
+				w.v[w.n - 1].kind = k;
+		}
 	}
 	if (merge) {
 		/* The compose files named on the command line form one project. */

@@ -105,10 +105,11 @@ static int attach_snippets(const char *data, size_t len, struct hd_findings *f, 
 	return 0;
 }
 
-static int lint_buf(const struct hd_lint_kind *k, const char *path, struct hd_buf *b,
+/* Reads `path` and lints it as `name` (they differ for standard input). */
+static int lint_buf(const struct hd_lint_kind *k, const char *path, const char *name, struct hd_buf *b,
 		    const struct hd_config *cfg, bool snippets, struct hd_findings *out)
 {
-	struct hd_loc loc = { .file = path };
+	struct hd_loc loc = { .file = name };
 	size_t before = out->n;
 	int r;
 
@@ -117,9 +118,9 @@ static int lint_buf(const struct hd_lint_kind *k, const char *path, struct hd_bu
 		if (r == -HD_ENOMEM)
 			return r;
 		return hd_findings_add(out, &hd_rule_lint_read_error, &loc, "cannot read '%s': %s",
-				       path, r == -HD_EINVAL ? "is a directory" : hd_strerror(r));
+				       name, r == -HD_EINVAL ? "is a directory" : hd_strerror(r));
 	}
-	r = k->lint(path, b->buf, b->len, cfg, out);
+	r = k->lint(name, b->buf, b->len, cfg, out);
 	if (r < 0 || !snippets)
 		return r;
 	return attach_snippets(b->buf, b->len, out, before);
@@ -131,7 +132,7 @@ int hd_lint_path(const struct hd_lint_kind *k, const char *path, const struct hd
 	struct hd_buf b = HD_BUF_INIT(HD_MAX_FILE_SIZE);
 	int r;
 
-	r = lint_buf(k, path, &b, cfg, true, out);
+	r = lint_buf(k, path, path, &b, cfg, true, out);
 	hd_buf_release(&b);
 	return r;
 }
@@ -198,7 +199,9 @@ static void *worker(void *arg)
 		pthread_mutex_unlock(&p->lock);
 		if (i >= p->w->n)
 			break;
-		r = lint_buf(p->w->v[i].kind, p->w->v[i].path, &b, p->cfg, p->snippets, &p->per_file[i]);
+		r = lint_buf(p->w->v[i].kind, p->w->v[i].path,
+			     p->w->v[i].display ? p->w->v[i].display : p->w->v[i].path, &b, p->cfg,
+			     p->snippets, &p->per_file[i]);
 		/* Keep a large buffer from one big file from pinning memory. */
 		if (b.alloc > 4u * 1024 * 1024)
 			hd_buf_release(&b);

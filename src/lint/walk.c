@@ -235,8 +235,10 @@ void hd_walk_release(struct hd_walk *w)
 
 	if (!w)
 		return;
-	for (i = 0; i < w->n; i++)
+	for (i = 0; i < w->n; i++) {
 		hd_free(w->v[i].path);
+		hd_free(w->v[i].display);
+	}
 	for (i = 0; i < w->n_errors; i++) {
 		hd_free(w->errors[i].path);
 		hd_free(w->errors[i].reason);
@@ -277,6 +279,7 @@ static int add_item(struct hd_walk *w, const char *path, const struct hd_lint_ki
 	if (!p)
 		return -HD_ENOMEM;
 	w->v[w->n].path = p;
+	w->v[w->n].display = NULL;
 	w->v[w->n].kind = k;
 	w->v[w->n].is_explicit = is_explicit;
 	w->n++;

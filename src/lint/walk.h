@@ -13,7 +13,8 @@
 #include "lint/lint.h"
 
 struct hd_walk_item {
-	char *path;                       /* owned */
+	char *path;                       /* owned; "-" is standard input */
+	char *display;                    /* owned name to report instead of path, or NULL */
 	const struct hd_lint_kind *kind;
 	bool is_explicit;                 /* named on the command line */
 };
