@@ -23,6 +23,7 @@
 #include "model/live.h"
 #include "parse/inspect.h"
 
+#include <dirent.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -136,6 +137,49 @@ static int report_batch(struct engine_audit *a, struct hd_engine_req *q, size_t 
 	return r;
 }
 
+/*
+ * One round trip: requests of several phases sent together.  Each phase
+ * remembers where its requests start (from) and how many it added.
+ */
+struct batch {
+	struct hd_engine_req *q;
+	const char **names;
+	size_t n, alloc, alloc_names;
+};
+
+static int batch_add(struct batch *b, enum hd_api api, const char *arg, const char *name)
+{
+	int r;
+
+	if (HD_GROW(b->q, b->alloc, b->n + 1) < 0 || HD_GROW(b->names, b->alloc_names, b->n + 1) < 0)
+		return -HD_ENOMEM;
+	r = hd_engine_req_init(&b->q[b->n], api, arg);
+	if (r < 0) {
+		hd_engine_req_release(&b->q[b->n]);
+		return r;
+	}
+	b->names[b->n++] = name;
+	return 0;
+}
+
+static void batch_release(struct batch *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->n; i++)
+		hd_engine_req_release(&b->q[i]);
+	hd_free(b->q);
+	hd_free(b->names);
+	memset(b, 0, sizeof(*b));
+}
+
+static int batch_run(struct engine_audit *a, struct batch *b)
+{
+	int r = hd_engine_run(a->e, b->q, b->n);
+
+	return r == -HD_ENOMEM ? r : 0;
+}
+
 /* ---- facts ------------------------------------------------------------------ */
 
 /* Whether the swarm management port listens on every interface, from /proc/net. */
@@ -195,77 +239,111 @@ static int set_where(struct engine_audit *a)
 	return 0;
 }
 
-/* /version, /info, and the swarm lists when this node is a manager. */
-static int load_facts(struct engine_audit *a)
+/*
+ * /info, and /version when with_version: the daemon answers /version by
+ * running runc, containerd and docker-init for their versions, which no
+ * engine rule needs; the daemon checks (hd_engine_facts_fetch) do.
+ */
+static int facts_prepare(struct engine_audit *a, struct batch *b, size_t *from, bool with_version)
 {
-	struct hd_engine_req q[4];
+	int r;
+
+	*from = b->n;
+	if (!a->facts && !(a->facts = hd_engine_facts_new()))
+		return -HD_ENOMEM;
+	if ((r = batch_add(b, HD_API_INFO, NULL, "/info")) < 0)
+		return r;
+	return with_version ? batch_add(b, HD_API_VERSION, NULL, "/version") : 0;
+}
+
+static int facts_consume(struct engine_audit *a, struct batch *b, size_t from, bool with_version)
+{
+	struct hd_engine_req *q = b->q + from;
 	struct hd_diag d = { 0 };
-	static const char *const names[] = { "/version", "/info" };
+	int r;
+
+	r = report_batch(a, q, with_version ? 2 : 1, "engine fact", b->names + from);
+	if (r >= 0 && !q[0].err && (r = hd_inspect_info(q[0].body.buf, q[0].body.len, a->facts, &d)) < 0)
+		r = parse_error(a, r, &d, "/info");
+	if (r >= 0 && with_version && !q[1].err &&
+	    (r = hd_inspect_version(q[1].body.buf, q[1].body.len, a->facts, &d)) < 0)
+		r = parse_error(a, r, &d, "/version");
+	if (r >= 0)
+		r = set_where(a);
+	if (r >= 0 && (a->facts->swarm == HD_SWARM_ACTIVE || a->facts->swarm == HD_SWARM_LOCKED) &&
+	    a->facts->same_host)
+		a->facts->swarm_listen_all = swarm_listen_all(a->facts->swarm_port);
+	hd_diag_release(&d);
+	return r;
+}
+
+/* The swarm lists, when this node is an active manager. */
+static const enum hd_api swarm_apis[] = { HD_API_NODES, HD_API_NETWORKS, HD_API_SERVICES, HD_API_SECRETS };
+static const char *const swarm_names[] = { "/nodes", "/networks", "/services", "/secrets" };
+
+static int swarm_prepare(struct engine_audit *a, struct batch *b, size_t *from, size_t *n)
+{
 	size_t i;
 	int r;
 
-	a->facts = hd_engine_facts_new();
-	if (!a->facts)
-		return -HD_ENOMEM;
-	memset(q, 0, sizeof(q));
-	if ((r = hd_engine_req_init(&q[0], HD_API_VERSION, NULL)) < 0 ||
-	    (r = hd_engine_req_init(&q[1], HD_API_INFO, NULL)) < 0)
-		goto out;
-	r = hd_engine_run(a->e, q, 2);
-	if (r == -HD_ENOMEM)
-		goto out;
-	r = report_batch(a, q, 2, "engine fact", names);
-	if (r < 0)
-		goto out;
-	if (!q[0].err && (r = hd_inspect_version(q[0].body.buf, q[0].body.len, a->facts, &d)) < 0 &&
-	    (r = parse_error(a, r, &d, "/version")) < 0)
-		goto out;
-	if (!q[1].err && (r = hd_inspect_info(q[1].body.buf, q[1].body.len, a->facts, &d)) < 0 &&
-	    (r = parse_error(a, r, &d, "/info")) < 0)
-		goto out;
-	r = set_where(a);
-	if (r < 0)
-		goto out;
-	for (i = 0; i < 2; i++)
-		hd_engine_req_release(&q[i]);
-	memset(q, 0, sizeof(q));
-	if ((a->facts->swarm == HD_SWARM_ACTIVE || a->facts->swarm == HD_SWARM_LOCKED) && a->facts->same_host)
-		a->facts->swarm_listen_all = swarm_listen_all(a->facts->swarm_port);
-	if (a->facts->swarm == HD_SWARM_ACTIVE && a->facts->swarm_manager) {
-		static const char *const snames[] = { "/nodes", "/networks", "/services", "/secrets" };
-		static const enum hd_api apis[] = { HD_API_NODES, HD_API_NETWORKS, HD_API_SERVICES,
-						    HD_API_SECRETS };
-		int (*const readers[])(const char *, size_t, struct hd_engine_facts *, struct hd_diag *) = {
-			hd_inspect_nodes, hd_inspect_networks, hd_inspect_services, hd_inspect_secrets,
-		};
-		bool all = true;
-
-		for (i = 0; i < 4; i++) {
-			if ((r = hd_engine_req_init(&q[i], apis[i], NULL)) < 0)
-				goto out;
-		}
-		r = hd_engine_run(a->e, q, 4);
-		if (r == -HD_ENOMEM || (r = report_batch(a, q, 4, "swarm list", snames)) < 0)
-			goto out;
-		for (i = 0; i < 4; i++) {
-			if (q[i].err) {
-				all = false;
-				continue;
-			}
-			r = readers[i](q[i].body.buf, q[i].body.len, a->facts, &d);
-			if (r < 0) {
-				all = false;
-				if ((r = parse_error(a, r, &d, snames[i])) < 0)
-					goto out;
-			}
-		}
-		a->facts->swarm_details_known = all;
+	*from = b->n;
+	*n = 0;
+	if (a->facts->swarm != HD_SWARM_ACTIVE || !a->facts->swarm_manager)
+		return 0;
+	for (i = 0; i < HD_ARRAY_SIZE(swarm_apis); i++) {
+		if ((r = batch_add(b, swarm_apis[i], NULL, swarm_names[i])) < 0)
+			return r;
 	}
-	r = 0;
-out:
-	for (i = 0; i < 4; i++)
-		hd_engine_req_release(&q[i]);
+	*n = HD_ARRAY_SIZE(swarm_apis);
+	return 0;
+}
+
+static int swarm_consume(struct engine_audit *a, struct batch *b, size_t from, size_t n)
+{
+	int (*const readers[])(const char *, size_t, struct hd_engine_facts *, struct hd_diag *) = {
+		hd_inspect_nodes, hd_inspect_networks, hd_inspect_services, hd_inspect_secrets,
+	};
+	struct hd_engine_req *q = b->q + from;
+	struct hd_diag d = { 0 };
+	bool all = true;
+	size_t i;
+	int r;
+
+	if (!n)
+		return 0;
+	r = report_batch(a, q, n, "swarm list", b->names + from);
+	for (i = 0; i < n && r >= 0; i++) {
+		if (q[i].err) {
+			all = false;
+			continue;
+		}
+		r = readers[i](q[i].body.buf, q[i].body.len, a->facts, &d);
+		if (r < 0) {
+			all = false;
+			r = parse_error(a, r, &d, swarm_names[i]);
+		}
+	}
+	a->facts->swarm_details_known = all;
 	hd_diag_release(&d);
+	return r;
+}
+
+/* Facts alone, for hd_engine_facts_fetch(): two round trips. */
+static int load_facts(struct engine_audit *a)
+{
+	struct batch b = { 0 };
+	size_t from, sfrom, sn;
+	int r;
+
+	if ((r = facts_prepare(a, &b, &from, true)) < 0 || (r = batch_run(a, &b)) < 0 ||
+	    (r = facts_consume(a, &b, from, true)) < 0)
+		goto out;
+	batch_release(&b);
+	if ((r = swarm_prepare(a, &b, &sfrom, &sn)) < 0 || (r = batch_run(a, &b)) < 0)
+		goto out;
+	r = swarm_consume(a, &b, sfrom, sn);
+out:
+	batch_release(&b);
 	return r;
 }
 
@@ -372,46 +450,44 @@ static bool name_matches(const char *want, const char *id, const char *name)
 	return id && n >= 4 && strncmp(id, want, n) == 0;
 }
 
-static int load_lists(struct engine_audit *a)
+static int lists_prepare(struct engine_audit *a, struct batch *b, size_t *from)
 {
-	struct hd_engine_req q[2];
+	int r;
+
+	*from = b->n;
+	if ((r = batch_add(b, HD_API_CONTAINERS, NULL, "list")) < 0)
+		return r;
+	return batch_add(b, HD_API_IMAGES, NULL, "list");
+}
+
+static int lists_consume(struct engine_audit *a, struct batch *b, size_t from)
+{
+	struct hd_engine_req *q = b->q + from;
 	struct hd_diag d = { 0 };
-	static const char *const names[] = { "list", "list" };
 	const struct hd_strlist *fc = a->o->containers, *fi = a->o->images;
 	bool filtered = (fc && fc->n) || (fi && fi->n);
 	size_t i, j;
-	int r;
+	int r = 0;
 
-	memset(q, 0, sizeof(q));
-	if ((r = hd_engine_req_init(&q[0], HD_API_CONTAINERS, NULL)) < 0 ||
-	    (r = hd_engine_req_init(&q[1], HD_API_IMAGES, NULL)) < 0)
-		goto out;
-	r = hd_engine_run(a->e, q, 2);
-	if (r == -HD_ENOMEM)
-		goto out;
 	if (q[0].err)
-		r = report_batch(a, q, 1, "container", names);
+		r = report_batch(a, q, 1, "container", b->names + from);
 	if (r >= 0 && q[1].err)
-		r = report_batch(a, q + 1, 1, "image", names);
+		r = report_batch(a, q + 1, 1, "image", b->names + from + 1);
+	if (r >= 0 && !q[0].err &&
+	    (r = hd_inspect_container_list(q[0].body.buf, q[0].body.len, &a->ctrs, &a->n_ctrs, &d)) < 0)
+		r = parse_error(a, r, &d, "/containers/json");
+	if (r >= 0 && !q[1].err &&
+	    (r = hd_inspect_image_list(q[1].body.buf, q[1].body.len, &a->imgs, &a->n_imgs, &d)) < 0)
+		r = parse_error(a, r, &d, "/images/json");
+	hd_diag_release(&d);
 	if (r < 0)
-		goto out;
-	r = 0;
-	if (!q[0].err && (r = hd_inspect_container_list(q[0].body.buf, q[0].body.len, &a->ctrs,
-							 &a->n_ctrs, &d)) < 0 &&
-	    (r = parse_error(a, r, &d, "/containers/json")) < 0)
-		goto out;
-	if (!q[1].err && (r = hd_inspect_image_list(q[1].body.buf, q[1].body.len, &a->imgs, &a->n_imgs,
-						     &d)) < 0 &&
-	    (r = parse_error(a, r, &d, "/images/json")) < 0)
-		goto out;
+		return r;
 	a->specs = hd_calloc(a->n_ctrs ? a->n_ctrs : 1, sizeof(*a->specs));
 	a->img_specs = hd_calloc(a->n_imgs ? a->n_imgs : 1, sizeof(*a->img_specs));
 	a->want_ctr = hd_calloc(a->n_ctrs ? a->n_ctrs : 1, sizeof(bool));
 	a->want_img = hd_calloc(a->n_imgs ? a->n_imgs : 1, sizeof(bool));
-	if (!a->specs || !a->img_specs || !a->want_ctr || !a->want_img) {
-		r = -HD_ENOMEM;
-		goto out;
-	}
+	if (!a->specs || !a->img_specs || !a->want_ctr || !a->want_img)
+		return -HD_ENOMEM;
 	for (i = 0; i < a->n_ctrs; i++) {
 		a->want_ctr[i] = !filtered;
 		for (j = 0; fc && j < fc->n; j++)
@@ -439,10 +515,6 @@ static int load_lists(struct engine_audit *a)
 		if (!found && !q[1].err)
 			r = addf(&a->st->errors, "no image '%s' on this engine", fi->v[j]);
 	}
-out:
-	hd_engine_req_release(&q[0]);
-	hd_engine_req_release(&q[1]);
-	hd_diag_release(&d);
 	return r;
 }
 
@@ -465,55 +537,215 @@ static int set_host_facts(struct engine_audit *a, struct hd_container_spec *c)
 	return 0;
 }
 
-static int inspect_containers(struct engine_audit *a)
+static int ctr_prepare(struct engine_audit *a, struct batch *b, size_t *from)
 {
-	struct hd_engine_req *q = NULL;
-	const char **names = NULL;
-	size_t *idx = NULL, n = 0, i;
-	struct hd_diag d = { 0 };
-	int r = 0;
+	size_t i;
+	int r;
 
-	q = hd_calloc(a->n_ctrs ? a->n_ctrs : 1, sizeof(*q));
-	names = hd_calloc(a->n_ctrs ? a->n_ctrs : 1, sizeof(*names));
-	idx = hd_calloc(a->n_ctrs ? a->n_ctrs : 1, sizeof(*idx));
-	if (!q || !names || !idx) {
-		r = -HD_ENOMEM;
-		goto out;
-	}
+	*from = b->n;
 	for (i = 0; i < a->n_ctrs; i++) {
-		if (!a->want_ctr[i])
-			continue;
-		if ((r = hd_engine_req_init(&q[n], HD_API_CONTAINER_INSPECT, a->ctrs[i].id)) < 0)
-			goto out;
-		names[n] = a->ctrs[i].name;
-		idx[n++] = i;
+		if (a->want_ctr[i] && (r = batch_add(b, HD_API_CONTAINER_INSPECT, a->ctrs[i].id,
+						     a->ctrs[i].name)) < 0)
+			return r;
 	}
-	r = hd_engine_run(a->e, q, n);
-	if (r == -HD_ENOMEM || (r = report_batch(a, q, n, "container", names)) < 0)
-		goto out;
-	for (i = 0; i < n; i++) {
+	return 0;
+}
+
+static int ctr_consume(struct engine_audit *a, struct batch *b, size_t from, size_t to)
+{
+	struct hd_diag d = { 0 };
+	size_t i, k = from;
+	int r;
+
+	r = report_batch(a, b->q + from, to - from, "container", b->names + from);
+	for (i = 0; i < a->n_ctrs && r >= 0; i++) {
+		struct hd_engine_req *q;
 		struct hd_container_spec *c = NULL;
 
-		if (q[i].err)
+		if (!a->want_ctr[i])
 			continue;
-		r = hd_inspect_container(q[i].body.buf, q[i].body.len, &c, &d);
+		q = &b->q[k++];
+		if (q->err)
+			continue;
+		r = hd_inspect_container(q->body.buf, q->body.len, &c, &d);
 		if (r < 0) {
-			if ((r = parse_error(a, r, &d, names[i])) < 0)
-				goto out;
+			r = parse_error(a, r, &d, a->ctrs[i].name);
 			continue;
 		}
-		a->specs[idx[i]] = c;
-		if ((r = set_host_facts(a, c)) < 0)
-			goto out;
+		a->specs[i] = c;
+		r = set_host_facts(a, c);
 	}
-	r = 0;
-out:
-	for (i = 0; q && i < n; i++)
-		hd_engine_req_release(&q[i]);
-	hd_free(q);
-	hd_free(names);
-	hd_free(idx);
 	hd_diag_release(&d);
+	return r;
+}
+
+/* ---- processes from this machine's /proc ------------------------------------------ */
+
+/*
+ * When the engine runs on this machine, the processes of every running
+ * container are read from /proc in one pass instead of one top request per
+ * container (each makes the daemon run ps: about 25 ms).  A process belongs
+ * to the container whose full id appears in its /proc/PID/cgroup, which is
+ * how the engine itself finds them (cgroupfs "/docker/ID", systemd
+ * "docker-ID.scope").  A container whose first process (State.Pid) is not
+ * found that way (hardock in another pid namespace, a runtime that names its
+ * cgroups otherwise) keeps processes_known false and goes to top.
+ */
+struct proc_owner {
+	const char *id;              /* 64 hex digits */
+	struct hd_container_spec *c;
+	bool init_seen;
+};
+
+static int owner_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct proc_owner *)a)->id, ((const struct proc_owner *)b)->id);
+}
+
+/* Reads a small /proc file into buf (NUL-terminated); its length or -1. */
+static ssize_t read_small(const char *path, char *buf, size_t n)
+{
+	FILE *fp = fopen(path, "re");
+	size_t len;
+
+	if (!fp)
+		return -1;
+	len = fread(buf, 1, n - 1, fp);
+	fclose(fp);
+	buf[len] = '\0';
+	return (ssize_t)len;
+}
+
+/* The owner whose id appears in a cgroup file's text, or NULL. */
+static struct proc_owner *cgroup_owner(const char *text, struct proc_owner *v, size_t n)
+{
+	const char *p = text;
+
+	while (*p) {
+		size_t k = strspn(p, "0123456789abcdef");
+
+		if (k == 64) {
+			struct proc_owner key = { .id = NULL }, *o;
+			char id[65];
+
+			memcpy(id, p, 64);
+			id[64] = '\0';
+			key.id = id;
+			o = bsearch(&key, v, n, sizeof(*v), owner_cmp);
+			if (o)
+				return o;
+		}
+		p += k ? k : 1;
+	}
+	return NULL;
+}
+
+static int add_local_process(struct proc_owner *o, int64_t pid)
+{
+	char path[64], buf[8192], args[8192];
+	struct hd_origin at = { 0 };
+	struct hd_process *p;
+	ssize_t n, i;
+	const char *u;
+	int r;
+
+	snprintf(path, sizeof(path), "/proc/%" PRId64 "/cmdline", pid);
+	n = read_small(path, args, sizeof(args));
+	if (n <= 0)
+		return 0; /* gone, or a kernel thread */
+	while (n > 0 && args[n - 1] == '\0')
+		n--;
+	for (i = 0; i < n; i++) {
+		if (args[i] == '\0')
+			args[i] = ' ';
+	}
+	args[n] = '\0';
+	p = hd_live_add_process(o->c->live);
+	if (!p || !(p->args = hd_strdup(args)))
+		return -HD_ENOMEM;
+	p->pid = pid;
+	snprintf(path, sizeof(path), "/proc/%" PRId64 "/status", pid);
+	if (read_small(path, buf, sizeof(buf)) > 0 && (u = strstr(buf, "\nUid:"))) {
+		int64_t uid;
+		char num[24];
+
+		u += 5;
+		while (*u == ' ' || *u == '\t')
+			u++;
+		snprintf(num, sizeof(num), "%.*s", (int)strspn(u, "0123456789"), u);
+		if (hd_parse_i64(num, 0, INT64_MAX, &uid) == 0)
+			p->uid = uid;
+	}
+	if (pid == o->c->live->pid)
+		o->init_seen = true;
+	snprintf(path, sizeof(path), "proc: PID %" PRId64, pid);
+	r = hd_origin_set(&at, NULL, 0, 0, path);
+	if (r >= 0)
+		r = hd_items_add(&o->c->processes, args, &at);
+	hd_origin_release(&at);
+	return r;
+}
+
+static int local_processes(struct engine_audit *a)
+{
+	struct proc_owner *v;
+	struct dirent *de;
+	size_t n = 0, i;
+	DIR *d;
+	int r = 0;
+
+	if (!a->facts->same_host || a->o->processes_from_engine)
+		return 0;
+	v = hd_calloc(a->n_ctrs ? a->n_ctrs : 1, sizeof(*v));
+	if (!v)
+		return -HD_ENOMEM;
+	for (i = 0; i < a->n_ctrs; i++) {
+		struct hd_container_spec *c = a->specs[i];
+
+		if (c && c->running && c->live->pid > 0 && c->id && strlen(c->id) == 64 &&
+		    strspn(c->id, "0123456789abcdef") == 64) {
+			v[n].id = c->id;
+			v[n++].c = c;
+		}
+	}
+	d = n ? opendir("/proc") : NULL;
+	if (!d)
+		goto out;
+	qsort(v, n, sizeof(*v), owner_cmp);
+	while ((de = readdir(d)) && r >= 0) {
+		char path[300], cg[8192];
+		struct proc_owner *o;
+		int64_t pid;
+
+		if (!isdigit((unsigned char)de->d_name[0]) || hd_parse_i64(de->d_name, 1, INT32_MAX, &pid) < 0)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/cgroup", de->d_name);
+		if (read_small(path, cg, sizeof(cg)) <= 0 || !(o = cgroup_owner(cg, v, n)))
+			continue;
+		r = add_local_process(o, pid);
+	}
+	closedir(d);
+	/* Only containers whose first process was found are known; the others go to top. */
+	for (i = 0; i < n && r >= 0; i++) {
+		struct hd_live_state *l = v[i].c->live;
+
+		if (v[i].init_seen) {
+			l->processes_known = true;
+			l->processes_local = true;
+			continue;
+		}
+		while (l->n_procs) {
+			hd_free(l->procs[--l->n_procs].args);
+		}
+		while (v[i].c->processes.n) {
+			struct hd_item *it = &v[i].c->processes.v[--v[i].c->processes.n];
+
+			hd_free(it->value);
+			hd_origin_release(&it->at);
+		}
+	}
+out:
+	hd_free(v);
 	return r;
 }
 
@@ -538,7 +770,7 @@ static int inspect_live(struct engine_audit *a)
 		struct hd_container_spec *c = a->specs[i];
 
 		if (c)
-			cap += (c->running ? 1 : 0) + c->live->n_execs;
+			cap += (c->running && !c->live->processes_known ? 1 : 0) + c->live->n_execs;
 	}
 	q = hd_calloc(cap ? cap : 1, sizeof(*q));
 	refs = hd_calloc(cap ? cap : 1, sizeof(*refs));
@@ -552,7 +784,7 @@ static int inspect_live(struct engine_audit *a)
 
 		if (!c)
 			continue;
-		if (c->running) {
+		if (c->running && !c->live->processes_known) {
 			if ((r = hd_engine_req_init(&q[n], HD_API_CONTAINER_TOP, c->id)) < 0)
 				goto out;
 			refs[n].c = c;
@@ -560,7 +792,8 @@ static int inspect_live(struct engine_audit *a)
 			snprintf(refs[n].name, sizeof(refs[n].name), "%.150s (processes)", c->name);
 			names[n] = refs[n].name;
 			n++;
-		} else if (!(c->live->processes_note = hd_asprintf("container is %s", c->state ? c->state : "not running"))) {
+		} else if (!c->running &&
+			   !(c->live->processes_note = hd_asprintf("container is %s", c->state ? c->state : "not running"))) {
 			r = -HD_ENOMEM;
 			goto out;
 		}
@@ -618,57 +851,58 @@ out:
 
 /* ---- images ------------------------------------------------------------------------ */
 
-static int inspect_images(struct engine_audit *a)
+/* Images asked for, and the images of the containers audited (their USER and HEALTHCHECK). */
+static bool image_needed(const struct engine_audit *a, size_t i)
 {
-	struct hd_engine_req *q = NULL;
-	const char **names = NULL;
-	size_t *idx = NULL, n = 0, i, j;
-	struct hd_diag d = { 0 };
-	int r = 0;
+	size_t j;
 
-	q = hd_calloc(a->n_imgs ? a->n_imgs : 1, sizeof(*q));
-	names = hd_calloc(a->n_imgs ? a->n_imgs : 1, sizeof(*names));
-	idx = hd_calloc(a->n_imgs ? a->n_imgs : 1, sizeof(*idx));
-	if (!q || !names || !idx) {
-		r = -HD_ENOMEM;
-		goto out;
+	if (a->want_img[i])
+		return true;
+	for (j = 0; j < a->n_ctrs; j++) {
+		if (a->want_ctr[j] && a->ctrs[j].image_id && !strcmp(a->ctrs[j].image_id, a->imgs[i].id))
+			return true;
 	}
+	return false;
+}
+
+static int img_prepare(struct engine_audit *a, struct batch *b, size_t *from)
+{
+	size_t i;
+	int r;
+
+	*from = b->n;
 	for (i = 0; i < a->n_imgs; i++) {
-		bool used = false;
-
-		/* Images of the audited containers are needed for their facts too. */
-		for (j = 0; j < a->n_ctrs && !a->want_img[i]; j++)
-			used |= a->specs[j] && a->ctrs[j].image_id && !strcmp(a->ctrs[j].image_id, a->imgs[i].id);
-		if (!a->want_img[i] && !used)
-			continue;
-		if ((r = hd_engine_req_init(&q[n], HD_API_IMAGE_INSPECT, a->imgs[i].id)) < 0)
-			goto out;
-		names[n] = a->imgs[i].first_tag ? a->imgs[i].first_tag : a->imgs[i].id;
-		idx[n++] = i;
+		if (image_needed(a, i) &&
+		    (r = batch_add(b, HD_API_IMAGE_INSPECT, a->imgs[i].id,
+				   a->imgs[i].first_tag ? a->imgs[i].first_tag : a->imgs[i].id)) < 0)
+			return r;
 	}
-	r = hd_engine_run(a->e, q, n);
-	if (r == -HD_ENOMEM || (r = report_batch(a, q, n, "image", names)) < 0)
-		goto out;
-	for (i = 0; i < n; i++) {
+	return 0;
+}
+
+static int img_consume(struct engine_audit *a, struct batch *b, size_t from, size_t to)
+{
+	struct hd_diag d = { 0 };
+	size_t i, k = from;
+	int r;
+
+	r = report_batch(a, b->q + from, to - from, "image", b->names + from);
+	for (i = 0; i < a->n_imgs && r >= 0; i++) {
+		struct hd_engine_req *q;
 		struct hd_image_spec *img = NULL;
 
-		if (q[i].err)
+		if (!image_needed(a, i))
 			continue;
-		r = hd_inspect_image(q[i].body.buf, q[i].body.len, a->now, &img, &d);
+		q = &b->q[k++];
+		if (q->err)
+			continue;
+		r = hd_inspect_image(q->body.buf, q->body.len, a->now, &img, &d);
 		if (r < 0) {
-			if ((r = parse_error(a, r, &d, names[i])) < 0)
-				goto out;
+			r = parse_error(a, r, &d, b->names[k - 1]);
 			continue;
 		}
-		a->img_specs[idx[i]] = img;
+		a->img_specs[i] = img;
 	}
-	r = 0;
-out:
-	for (i = 0; q && i < n; i++)
-		hd_engine_req_release(&q[i]);
-	hd_free(q);
-	hd_free(names);
-	hd_free(idx);
 	hd_diag_release(&d);
 	return r;
 }
@@ -892,8 +1126,31 @@ int hd_audit_engine(const struct hd_audit_opts *o, struct hd_findings *f, struct
 	r = connect_engine(&a);
 	if (r < 0)
 		goto out;
-	if ((r = load_facts(&a)) < 0 || (r = load_lists(&a)) < 0 || (r = inspect_containers(&a)) < 0 ||
-	    (r = inspect_live(&a)) < 0 || (r = inspect_images(&a)) < 0 || (r = link_images(&a)) < 0)
+	/* Round trip 1: facts and lists.  2: inspects (containers, images, swarm lists). */
+	{
+		struct batch b = { 0 };
+		size_t ffrom, lfrom, cfrom, ifrom, sfrom, sn;
+
+		if ((r = facts_prepare(&a, &b, &ffrom, false)) < 0 || (r = lists_prepare(&a, &b, &lfrom)) < 0 ||
+		    (r = batch_run(&a, &b)) < 0 || (r = facts_consume(&a, &b, ffrom, false)) < 0 ||
+		    (r = lists_consume(&a, &b, lfrom)) < 0) {
+			batch_release(&b);
+			goto out;
+		}
+		batch_release(&b);
+		if ((r = ctr_prepare(&a, &b, &cfrom)) < 0 || (r = img_prepare(&a, &b, &ifrom)) < 0 ||
+		    (r = swarm_prepare(&a, &b, &sfrom, &sn)) < 0 || (r = batch_run(&a, &b)) < 0 ||
+		    (r = swarm_consume(&a, &b, sfrom, sn)) < 0 || (r = img_consume(&a, &b, ifrom, sfrom)) < 0) {
+			batch_release(&b);
+			goto out;
+		}
+		r = ctr_consume(&a, &b, cfrom, ifrom);
+		batch_release(&b);
+		if (r < 0)
+			goto out;
+	}
+	/* Round trip 3, when needed: top (engines elsewhere) and exec sessions. */
+	if ((r = local_processes(&a)) < 0 || (r = inspect_live(&a)) < 0 || (r = link_images(&a)) < 0)
 		goto out;
 	count_states(&a);
 	if ((r = judge(&a, f, c)) < 0 || (r = add_notes(&a)) < 0)

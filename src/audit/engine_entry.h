@@ -33,6 +33,8 @@ struct hd_audit_opts {
 	const struct hd_strlist *images;     /* --image REF: audit only these */
 	unsigned parallel;                   /* concurrent requests; 0 = 8 */
 	long timeout_ms;                     /* per request; 0 = 30000 */
+	bool processes_from_engine;          /* always ask the top endpoint, even when the
+						engine is this machine (else /proc is read) */
 	struct hd_engine_audit_status *status; /* out: errors, notes, facts; NULL to ignore */
 };
 

@@ -46,6 +46,8 @@ static const char usage[] =
 	"      --container ID      audit only this container (repeatable)\n"
 	"      --image REF         audit only this image (repeatable)\n"
 	"      --parallel N        concurrent engine requests (default 8)\n"
+	"      --engine-top        read processes with the engine's top endpoint even when the\n"
+	"                          engine is this machine (default: /proc, much faster)\n"
 	"      --timeout MS        per request (default 30000)\n"
 	"\n";
 
@@ -60,6 +62,7 @@ struct audit_args {
 	bool eng_given;
 	struct hd_strlist containers, images;
 	unsigned parallel;
+	bool engine_top;
 	long timeout_ms;
 };
 
@@ -179,6 +182,10 @@ static int parse_args(int argc, char **argv, struct audit_args *a, struct hd_out
 				return -1;
 			a->eng.tlskey = v;
 			a->eng_given = true;
+			continue;
+		}
+		if (!strcmp(argv[i], "--engine-top")) {
+			a->engine_top = true;
 			continue;
 		}
 		if ((m = value_of(argc, argv, &i, "--container", &v))) {
@@ -329,6 +336,7 @@ static void engine_opts_for(const struct audit_args *a, struct hd_audit_opts *ao
 	ao->containers = a->containers.n ? &a->containers : NULL;
 	ao->images = a->images.n ? &a->images : NULL;
 	ao->parallel = a->parallel;
+	ao->processes_from_engine = a->engine_top;
 	ao->timeout_ms = a->timeout_ms;
 }
 

@@ -43,7 +43,9 @@ struct hd_live_state {
 	bool restarting;           /* State.Restarting */
 	bool oom_killed;           /* State.OOMKilled */
 	int64_t exit_code;         /* State.ExitCode */
-	bool processes_known;      /* top was read (running containers only) */
+	int64_t pid;               /* State.Pid: the host pid of its first process; 0 when not running */
+	bool processes_known;      /* its processes were read (running containers only) */
+	bool processes_local;      /* read from this machine's /proc, not the top endpoint */
 	char *processes_note;      /* why the processes are unknown, or NULL */
 	struct hd_process *procs;  /* from top; also copied to spec->processes */
 	size_t n_procs, alloc_procs;

@@ -844,6 +844,7 @@ static int read_state(struct jctx *x, struct hd_container_spec *c, json_t *root)
 	if ((r = get_bool(x, st, "Restarting", "State.Restarting", &l->restarting, NULL)) < 0 ||
 	    (r = get_bool(x, st, "OOMKilled", "State.OOMKilled", &l->oom_killed, NULL)) < 0 ||
 	    (r = get_int(x, st, "ExitCode", "State.ExitCode", &l->exit_code, NULL)) < 0 ||
+	    (r = get_int(x, st, "Pid", "State.Pid", &l->pid, NULL)) < 0 ||
 	    (r = get_obj(x, st, "Health", "State.Health", &health)) < 0)
 		return r;
 	if (health) {

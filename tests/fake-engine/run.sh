@@ -101,7 +101,7 @@ fi
 if grep -q '/swarm ' "$tmp/requests"; then nok "healthy: never asks /swarm (join tokens)"; else ok "healthy: never asks /swarm (join tokens)"; fi
 stop_fake
 
-# 2. The engine goes away after the first container inspect.
+# 2. The engine goes away after the first container inspect (ping, info, two lists, one inspect).
 start_fake goes-away
 audit -f json
 expect_rc goes-away 2

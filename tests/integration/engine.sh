@@ -294,6 +294,17 @@ else
 fi
 check "swarm mode off passes 5.1" grep -q '^engine/swarm-mode PASS' "$tmp/engine.txt"
 
+# The same verdicts when processes come from the engine's top endpoint instead of /proc.
+"$HARDOCK" audit engine -H "unix://$sock" --engine-top -f json >"$tmp/top.json" 2>/dev/null
+check "--engine-top: sshd found through the top endpoint" python3 -c "
+import json; d=json.load(open('$tmp/top.json'))
+v={c['subject']: c['status'] for c in d['checks'] if c['rule']=='container/sshd-running'}
+assert v['container sshd (running)'] == 'WARN' and v['container defaults (running)'] == 'PASS', v
+assert any(f['field'].startswith('top: PID') for f in d['findings'] if f['rule']=='container/sshd-running')"
+check "/proc: sshd found without the top endpoint" python3 -c "
+import json; d=json.load(open('$tmp/audit.json'))
+assert any(f['field'].startswith('proc: PID') for f in d['findings'] if f['rule']=='container/sshd-running')"
+
 # Narrowing to one container.
 "$HARDOCK" audit engine -H "unix://$sock" --container sshd -f json >"$tmp/one.json" 2>/dev/null
 check "--container narrows the audit" python3 -c "
