@@ -42,7 +42,7 @@ trap cleanup EXIT
 trap 'exit 1' INT TERM
 
 ip link add "$br" type bridge
-ip addr add "10.214.$(( $$ % 200 + 20 )).1/24" dev "$br"
+ip addr add "10.214.$(( $(od -An -N2 -tu2 /dev/urandom | tr -d " ") % 200 + 20 )).1/24" dev "$br"
 ip link set "$br" up
 dockerd --host "unix://$sock" --data-root "$tmp/data" --exec-root "$tmp/exec" --pidfile "$tmp/pid" \
 	--bridge "$br" --iptables=false --ip-forward=false --ip-masq=false >"$tmp/dockerd.log" 2>&1 &

@@ -72,7 +72,10 @@ trap cleanup EXIT
 trap 'exit 1' INT TERM
 
 # ---- the daemon --------------------------------------------------------------------
-net=$(( $$ % 200 + 20 ))
+# Several runs of this test may share the machine: random subnet, loopback
+# address and ports, so that none of them collide.
+rnd() { od -An -N2 -tu2 /dev/urandom | tr -d ' '; }
+net=$(( $(rnd) % 200 + 20 ))
 ip link add "$br" type bridge && ip addr add "10.213.$net.1/24" dev "$br" && ip link set "$br" up || {
 	nok "cannot create the private bridge $br"
 	finish
@@ -164,8 +167,8 @@ run caps --network hdnet --cap-add SYS_ADMIN --cap-add NET_ADMIN hd/root:1
 run readonly --network hdnet --read-only hd/root:1
 run nnp --network hdnet --security-opt no-new-privileges hd/root:1
 run user1000 --network hdnet -u 1000 hd/root:1
-run port-all --network hdnet -p 18080:80 hd/root:1
-run port-local --network hdnet -p 127.0.0.1:18081:80 hd/root:1
+run port-all --network hdnet -p 80 hd/root:1
+run port-local --network hdnet -p 127.0.0.1::80 hd/root:1
 run restart-always --network hdnet --restart always hd/root:1
 run restart-limited --network hdnet --restart on-failure:5 hd/root:1
 run ulimits --network hdnet --ulimit nofile=1024:2048 hd/root:1
@@ -317,13 +320,16 @@ check "--container with an unknown name is an error (exit 2)" test $rc -eq 2
 check "... that names it" grep -q "no container 'nosuch'" "$tmp/err"
 
 # ---- swarm --------------------------------------------------------------------------
-port=$(( 30000 + $$ % 20000 ))
-if D swarm init --listen-addr "127.0.0.1:$port" --advertise-addr "127.0.0.1:$port" \
-	--data-path-port $((port + 1)) >"$tmp/swarm.log" 2>&1; then
+# Its own loopback address (gossip binds port 7946 on it) and free ports.
+lo="127.$(( $(rnd) % 250 + 2 )).$(( $(rnd) % 250 + 2 )).$(( $(rnd) % 250 + 2 ))"
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+dport=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("0.0.0.0", 0)); print(s.getsockname()[1])')
+if D swarm init --listen-addr "$lo:$port" --advertise-addr "$lo:$port" \
+	--data-path-port "$dport" >"$tmp/swarm.log" 2>&1; then
 	ok
 	D network create -d overlay plain-ovl >/dev/null
 	D network create -d overlay --opt encrypted secret-ovl >/dev/null
-	D service create -d --name web --network plain-ovl -p 18090:80 hd/app:1 >/dev/null 2>&1
+	D service create -d --name web --network plain-ovl -p 80 hd/app:1 >/dev/null 2>&1
 	"$HARDOCK" audit engine -H "unix://$sock" -f json >"$tmp/swarm.json" 2>"$tmp/swarm.err"
 	python3 - "$tmp/swarm.json" >"$tmp/engine.txt" <<'EOF'
 import json, sys
@@ -350,7 +356,7 @@ assert len(m)==1 and 'plain-ovl' in m[0], m"
 	D service rm web >/dev/null 2>&1
 	D swarm leave --force >/dev/null 2>&1
 else
-	nok "docker swarm init on 127.0.0.1:$port" "$tmp/swarm.log"
+	nok "docker swarm init on $lo:$port" "$tmp/swarm.log"
 fi
 
 finish
