@@ -208,6 +208,10 @@ int hd_out_opts_load_config(struct hd_out_opts *o)
 		file.no_inline_ignore = true;
 	hd_config_release(&o->cfg);
 	o->cfg = file;
+	if (hd_config_prepare(&o->cfg) < 0) {
+		hd_cli_error("cannot load config: %s", hd_strerror(-HD_ENOMEM));
+		return HD_EXIT_ERROR;
+	}
 	return 0;
 }
 

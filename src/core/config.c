@@ -68,11 +68,29 @@ void hd_config_release(struct hd_config *c)
 		hd_free(c->overrides[i].id);
 	hd_free(c->overrides);
 	hd_free(c->loaded_from);
+	hd_free(c->rule_sev);
 	hd_config_init(c);
+}
+
+int hd_config_prepare(struct hd_config *c)
+{
+	signed char *v = hd_calloc(hd_rule_count + 1, 1);
+	size_t i;
+
+	if (!v)
+		return -HD_ENOMEM;
+	for (i = 0; i < hd_rule_count; i++)
+		v[i] = hd_config_rule_enabled(c, hd_rules[i]) ? (signed char)hd_config_severity(c, hd_rules[i]) : -1;
+	hd_free(c->rule_sev);
+	c->rule_sev = v;
+	return 0;
 }
 
 int hd_config_set_override(struct hd_config *c, const char *id, enum hd_severity sev)
 {
+	/* A prepared table would be stale now. */
+	hd_free(c->rule_sev);
+	c->rule_sev = NULL;
 	size_t i;
 	char *d;
 

@@ -40,6 +40,13 @@ struct hd_config {
 						  "key:type" (url, rfc3339, spdx, hash, semver, email, text) */
 	bool no_inline_ignore;                 /* disregard # hardock/hadolint ignore comments */
 	char *loaded_from;                     /* path of the .hardock.yaml read, or NULL */
+	/*
+	 * Per rule (index into hd_rules[]): its severity under this config, or
+	 * -1 when disabled.  Filled by hd_config_prepare() once the config is
+	 * final, so a run over thousands of files does not ask again per file;
+	 * NULL means "ask hd_config_rule_enabled/severity".
+	 */
+	signed char *rule_sev;
 };
 
 void hd_config_init(struct hd_config *c);
@@ -49,6 +56,9 @@ int hd_config_load_file(struct hd_config *c, const char *path, struct hd_diag *d
 /* Looks for .hardock.yaml/.hardock.yml/.hadolint.yaml from dir upward; 0 if none. */
 int hd_config_discover(struct hd_config *c, const char *dir, struct hd_diag *diag);
 int hd_config_set_override(struct hd_config *c, const char *id, enum hd_severity sev);
+
+/* Computes rule_sev (call after the last change to c); 0 or -HD_ENOMEM. */
+int hd_config_prepare(struct hd_config *c);
 
 /* Whether rule r runs under c (not ignored, not default-off unless asked). */
 bool hd_config_rule_enabled(const struct hd_config *c, const struct hd_rule *r);

@@ -187,6 +187,8 @@ int hd_findings_move(struct hd_findings *dst, struct hd_findings *src)
 
 static int strcmp_null(const char *a, const char *b)
 {
+	if (a == b)
+		return 0; /* findings of one file share its path */
 	if (!a || !b)
 		return (a != NULL) - (b != NULL);
 	return strcmp(a, b);
@@ -244,15 +246,22 @@ int hd_run_rules(const struct hd_model *m, struct hd_findings *out)
 
 		if (rule->target != m->kind || !rule->check)
 			continue;
-		if (!hd_config_rule_enabled(m->cfg, rule))
+		if (m->cfg && m->cfg->rule_sev) {
+			if (m->cfg->rule_sev[i] < 0)
+				continue;
+		} else if (!hd_config_rule_enabled(m->cfg, rule)) {
 			continue;
+		}
 		before = out->n;
 		r = rule->check(m, rule, out);
 		if (r < 0)
 			return r;
 		if (r == HD_RULE_NOT_APPLICABLE)
 			continue;
-		sev = hd_config_severity(m->cfg, rule);
+		if (before == out->n)
+			continue;
+		sev = m->cfg && m->cfg->rule_sev ? (enum hd_severity)m->cfg->rule_sev[i] :
+						   hd_config_severity(m->cfg, rule);
 		for (j = before; j < out->n; j++) {
 			/* A check may raise or lower its own severity case by case (e.g.
 			 * a writable sensitive mount); overrides replace only the default. */

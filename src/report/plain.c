@@ -8,6 +8,19 @@
 #include "core/buf.h"
 #include "report/report_int.h"
 
+/* Decimal digits of v into buf (at least 11 bytes); returns the start. */
+static const char *utoa(uint32_t v, char buf[32])
+{
+	char *p = buf + 31;
+
+	*p = '\0';
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	return p;
+}
+
 static const char *gnu_level(enum hd_severity s)
 {
 	return s >= HD_SEV_HIGH ? "error" : s == HD_SEV_MEDIUM ? "warning" : "note";
@@ -17,15 +30,28 @@ int hd_report_gnu(FILE *out, const struct hd_report *rep)
 {
 	size_t i;
 
+	/* The hot path of a corpus-sized run: plain puts, no format parsing. */
 	for (i = 0; i < rep->findings->n; i++) {
 		const struct hd_finding *f = &rep->findings->v[i];
+		char num[32];
 
-		fprintf(out, "%s:", f->file ? f->file : f->object ? f->object : "hardock");
-		if (f->line)
-			fprintf(out, "%u:", f->line);
-		if (f->line && f->col)
-			fprintf(out, "%u:", f->col);
-		fprintf(out, " %s: %s [%s]\n", gnu_level(f->severity), f->message, f->rule->id);
+		fputs(f->file ? f->file : f->object ? f->object : "hardock", out);
+		fputc(':', out);
+		if (f->line) {
+			fputs(utoa(f->line, num), out);
+			fputc(':', out);
+		}
+		if (f->line && f->col) {
+			fputs(utoa(f->col, num), out);
+			fputc(':', out);
+		}
+		fputc(' ', out);
+		fputs(gnu_level(f->severity), out);
+		fputs(": ", out);
+		fputs(f->message, out);
+		fputs(" [", out);
+		fputs(f->rule->id, out);
+		fputs("]\n", out);
 	}
 	return 0;
 }
