@@ -410,6 +410,14 @@ static void finish(struct hd_engine *e, struct xfer *x, CURLcode rc)
 	case CURLE_RECV_ERROR:
 	case CURLE_SEND_ERROR:
 	case CURLE_PARTIAL_FILE:
+		/* With TLS 1.3 a refused client certificate shows at the first read. */
+		if (ep->tls && (strstr(x->errbuf, "bad certificate") || strstr(x->errbuf, "certificate required") ||
+				strstr(x->errbuf, "unknown ca"))) {
+			set_err(q, -HD_EACCES, "TLS with the engine at %s failed: the engine refused the client "
+				"certificate %s (%s); give the one its CA signed with --tlscert/--tlskey or "
+				"DOCKER_CERT_PATH", ep->host, ep->cert ? ep->cert : "(none given)", x->errbuf);
+			break;
+		}
 		set_err(q, -HD_ECONNECT, "%s: the engine at %s closed the connection (%s)", what,
 			ep->host, x->errbuf[0] ? x->errbuf : curl_easy_strerror(rc));
 		break;

@@ -80,7 +80,13 @@ ip link add "$br" type bridge && ip addr add "10.213.$net.1/24" dev "$br" && ip 
 	nok "cannot create the private bridge $br"
 	finish
 }
-dockerd --host "unix://$sock" --data-root "$tmp/data" --exec-root "$tmp/exec" \
+# TLS files for a TCP listener beside the socket, made by hardock itself.
+tport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+"$HARDOCK" tls init --host localhost --ip 127.0.0.1 --out "$tmp/tls" --key p256 --port "$tport" \
+	>"$tmp/tls.log" 2>&1 || { nok "hardock tls init" "$tmp/tls.log"; finish; }
+dockerd --host "unix://$sock" --host "tcp://127.0.0.1:$tport" --tlsverify \
+	--tlscacert "$tmp/tls/server/ca.pem" --tlscert "$tmp/tls/server/server-cert.pem" \
+	--tlskey "$tmp/tls/server/server-key.pem" --data-root "$tmp/data" --exec-root "$tmp/exec" \
 	--pidfile "$tmp/pid" --bridge "$br" --iptables=false --ip-forward=false --ip-masq=false \
 	>"$tmp/dockerd.log" 2>&1 &
 dockerd_pid=$!
@@ -180,13 +186,19 @@ run order-b --network hdnet -v "$tmp/data-a:/b" -v /etc:/a:ro hd/root:1
 run sick --network hdnet hd/sick:1
 run leaky --network hdnet hd/leaky:1
 }
+run crashloop --network hdnet --restart always hd/root:1 false
 D create --name privileged --network hdnet --privileged hd/root:1 >/dev/null || nok "docker create privileged"
 # shellcheck disable=SC2086
 D create --name created-secure $SEC hd/app:1 >/dev/null || nok "docker create created-secure"
 D run --name exited --network hdnet hd/root:1 true >/dev/null 2>&1 || nok "docker run exited"
 D exec -d defaults sleep 600 || nok "docker exec defaults"
 D exec -d -u 1000 secure sleep 600 || nok "docker exec secure"
-# Wait for the failing healthcheck to turn the container unhealthy.
+# Wait for the crash loop (restarts back off from 100 ms) and the failing healthcheck.
+i=0
+until [ "$(D inspect -f '{{.RestartCount}}' crashloop 2>/dev/null)" -gt 5 ] 2>/dev/null || [ $i -ge 200 ]; do
+	sleep 0.2
+	i=$((i + 1))
+done
 i=0
 until [ "$(D inspect -f '{{.State.Health.Status}}' sick 2>/dev/null)" = unhealthy ] || [ $i -ge 100 ]; do
 	sleep 0.2
@@ -200,7 +212,8 @@ if [ $rc -eq 1 ]; then ok; echo "ok - audit exits 1 (findings)"; else nok "audit
 if grep -qE 'AddressSanitizer|runtime error|LeakSanitizer' "$tmp/audit.err"; then
 	nok "sanitizer report" "$tmp/audit.err"
 fi
-python3 - "$tmp/audit.json" >"$tmp/actual.txt" <<'EOF' || nok "cannot read the audit's JSON"
+verdicts() { # JSON: "name state rule status" per container check, sorted
+	python3 - "$1" <<'EOF' | sort
 import json, sys
 d = json.load(open(sys.argv[1]))
 for c in d["checks"]:
@@ -210,7 +223,10 @@ for c in d["checks"]:
     name, state = s[len("container "):].rsplit(" (", 1)
     print(name, state.rstrip(")"), c["rule"], c["status"])
 EOF
-sort -o "$tmp/actual.txt" "$tmp/actual.txt"
+}
+verdicts "$tmp/audit.json" >"$tmp/all.txt" || nok "cannot read the audit's JSON"
+# The crash-looping container changes state between runs: checked on its own below.
+grep -v '^crashloop ' "$tmp/all.txt" >"$tmp/actual.txt"
 if [ "${HD_UPDATE_GOLDEN:-0}" = 1 ]; then
 	cp "$tmp/actual.txt" "$expected"
 	echo "# wrote $expected"
@@ -262,6 +278,9 @@ is "exec as 1000 is fine" secure engine/exec-root PASS
 is "containers on the default bridge (docker0)" defaults engine/default-bridge WARN
 is "containers on a user network are not" secure engine/default-bridge PASS
 is "an unhealthy container is reported" sick engine/health-failing WARN
+cl=$(awk '$1 == "crashloop" && $3 == "engine/restart-loop" { print $4 }' "$tmp/all.txt")
+if [ "$cl" = WARN ]; then ok; echo "ok - a crash loop is reported"; else nok "crashloop: engine/restart-loop is '$cl'"; fi
+is "no crash loop, no warning" restart-always engine/restart-loop PASS
 
 # Image checks.
 python3 - "$tmp/audit.json" >"$tmp/images.txt" <<'EOF'
@@ -319,11 +338,63 @@ rc=$?
 check "--container with an unknown name is an error (exit 2)" test $rc -eq 2
 check "... that names it" grep -q "no container 'nosuch'" "$tmp/err"
 
+# ---- the same engine over TCP with TLS, chosen as the docker CLI chooses ----------------
+subjects() { python3 -c "
+import json,sys; d=json.load(open(sys.argv[1]))
+print(' '.join(sorted(c['subject'] for c in d['checks'] if c['subject'].startswith('container ') and 'crashloop' not in c['subject'])))" "$1"; }
+subjects "$tmp/audit.json" >"$tmp/subjects.unix"
+tls_case() { # NAME, then the command's environment and arguments
+	name=$1
+	shift
+	env "$@" -f json >"$tmp/tls.json" 2>"$tmp/tls.err"
+	rc=$?
+	if [ $rc -eq 1 ] && subjects "$tmp/tls.json" | cmp -s - "$tmp/subjects.unix"; then
+		ok; echo "ok - $name"
+	else
+		nok "$name: exit $rc" "$tmp/tls.err"
+	fi
+}
+C="$tmp/tls/client"
+tls_case "TCP+TLS from flags" "$HARDOCK" audit engine -H "tcp://127.0.0.1:$tport" --tlsverify \
+	--tlscacert "$C/ca.pem" --tlscert "$C/cert.pem" --tlskey "$C/key.pem"
+tls_case "TCP+TLS from DOCKER_HOST, DOCKER_TLS_VERIFY, DOCKER_CERT_PATH" \
+	DOCKER_HOST="tcp://localhost:$tport" DOCKER_TLS_VERIFY=1 DOCKER_CERT_PATH="$C" \
+	"$HARDOCK" audit engine
+# A context made by the docker CLI itself, current in its config.json.
+cfg="$tmp/docker-config"
+mkdir -p "$cfg"
+if docker --config "$cfg" context create hdctx --docker \
+	"host=tcp://localhost:$tport,ca=$C/ca.pem,cert=$C/cert.pem,key=$C/key.pem" >/dev/null 2>&1 &&
+	docker --config "$cfg" context use hdctx >/dev/null 2>&1; then
+	tls_case "the docker CLI's current context (DOCKER_CONFIG)" DOCKER_CONFIG="$cfg" "$HARDOCK" audit engine
+	tls_case "--context NAME with --docker-config" "$HARDOCK" audit engine --docker-config "$cfg" --context hdctx
+	tls_case "DOCKER_HOST wins over the current context" DOCKER_CONFIG="$cfg" DOCKER_HOST="unix://$sock" \
+		"$HARDOCK" audit engine
+else
+	nok "docker context create"
+fi
+"$HARDOCK" audit engine -H "tcp://127.0.0.1:$tport" --tlsverify --tlscacert "$C/ca.pem" >/dev/null 2>"$tmp/err"
+rc=$?
+check "TLS without the client certificate: exit 2" test $rc -eq 2
+check "... and the error says TLS" grep -qi "tls" "$tmp/err"
+"$HARDOCK" audit engine -H "tcp://127.0.0.1:$tport" >/dev/null 2>"$tmp/err"
+rc=$?
+check "plain HTTP to a TLS port: exit 2" test $rc -eq 2
+
 # ---- swarm --------------------------------------------------------------------------
 # Its own loopback address (gossip binds port 7946 on it) and free ports.
 lo="127.$(( $(rnd) % 250 + 2 )).$(( $(rnd) % 250 + 2 )).$(( $(rnd) % 250 + 2 ))"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-dport=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("0.0.0.0", 0)); print(s.getsockname()[1])')
+# The data path (VXLAN) port must be in 1024-49151.
+dport=$(python3 -c '
+import random, socket
+for _ in range(200):
+    p = random.randint(20000, 49151)
+    try:
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("0.0.0.0", p)); s.close(); break
+    except OSError:
+        pass
+print(p)')
 if D swarm init --listen-addr "$lo:$port" --advertise-addr "$lo:$port" \
 	--data-path-port "$dport" >"$tmp/swarm.log" 2>&1; then
 	ok
