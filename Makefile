@@ -6,7 +6,7 @@ ASAN   ?= build-asan
 FUZZ   ?= build-fuzz
 JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps test-deps build run test bench fuzz docs install clean check-docs
+.PHONY: all deps test-deps build run test bench bench-engine fuzz docs install clean
 
 all: build
 
@@ -35,6 +35,10 @@ test: test-deps $(ASAN)/build.ninja
 
 bench: build
 	@sh bench/run.sh $(BUILD)/hardock
+
+# Full audits of a private dockerd with 10, 50 and 200 containers (root).
+bench-engine: build test-deps
+	@sh bench/engine.sh $(BUILD)
 
 $(FUZZ)/build.ninja:
 	CC=clang meson setup $(FUZZ) --buildtype=debugoptimized -Dfuzz=true -Dtests=disabled -Db_lundef=false

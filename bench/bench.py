@@ -12,15 +12,25 @@ import sys
 import time
 
 
+RSS_FILE = f"/tmp/hardock-bench-rss.{os.getpid()}"
+
+
 def run_once(argv, stdin_path=None):
-    t0 = time.perf_counter()
+    """Wall time of one run, and its peak RSS measured by GNU time: wait4's
+    figure would include the memory of the forked Python before exec."""
     stdin = open(stdin_path, "rb") if stdin_path else subprocess.DEVNULL
-    proc = subprocess.Popen(argv, stdin=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, status, ru = os.wait4(proc.pid, 0)
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(["/usr/bin/time", "-f", "%M", "-o", RSS_FILE] + argv, stdin=stdin,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    code = proc.wait()
     wall = time.perf_counter() - t0
     if stdin_path:
         stdin.close()
-    return wall, ru.ru_maxrss / 1024.0, os.waitstatus_to_exitcode(status)
+    try:
+        rss = int(open(RSS_FILE).read().split()[-1]) / 1024.0
+    except (OSError, ValueError, IndexError):
+        rss = 0.0
+    return wall, rss, code
 
 
 def measure(name, argv, runs, stdin_path=None):
