@@ -437,17 +437,39 @@ int hd_engine_facts_fetch(const struct hd_audit_opts *o, struct hd_engine_facts 
 
 /* ---- lists and filters ----------------------------------------------------------- */
 
+/*
+ * --container and --image: a name ("web", "/web"; "busybox" is
+ * "busybox:latest"), or an id or a prefix of at least 4 hex digits.
+ */
 static bool name_matches(const char *want, const char *id, const char *name)
 {
-	size_t n = strlen(want);
+	size_t n;
 
+	if (*want == '/')
+		want++;
+	n = strlen(want);
 	if (name && strcmp(want, name) == 0)
+		return true;
+	if (name && hd_ends_with(name, ":latest") && strlen(name) == n + 7 && strncmp(name, want, n) == 0)
 		return true;
 	if (hd_starts_with(want, "sha256:"))
 		want += 7, n -= 7;
 	if (id && hd_starts_with(id, "sha256:"))
 		id += 7;
 	return id && n >= 4 && strncmp(id, want, n) == 0;
+}
+
+static bool image_matches(const char *want, const struct hd_img_summary *img)
+{
+	size_t k;
+
+	if (name_matches(want, img->id, NULL))
+		return true;
+	for (k = 0; k < img->n_tags; k++) {
+		if (name_matches(want, NULL, img->tags[k]))
+			return true;
+	}
+	return false;
 }
 
 static int lists_prepare(struct engine_audit *a, struct batch *b, size_t *from)
@@ -496,7 +518,7 @@ static int lists_consume(struct engine_audit *a, struct batch *b, size_t from)
 	for (i = 0; i < a->n_imgs; i++) {
 		a->want_img[i] = !filtered;
 		for (j = 0; fi && j < fi->n; j++)
-			a->want_img[i] |= name_matches(fi->v[j], a->imgs[i].id, a->imgs[i].first_tag);
+			a->want_img[i] |= image_matches(fi->v[j], &a->imgs[i]);
 	}
 	/* A filter that matches nothing is a mistake worth an error. */
 	for (j = 0; fc && j < fc->n && r >= 0; j++) {
@@ -511,7 +533,7 @@ static int lists_consume(struct engine_audit *a, struct batch *b, size_t from)
 		bool found = false;
 
 		for (i = 0; i < a->n_imgs; i++)
-			found |= name_matches(fi->v[j], a->imgs[i].id, a->imgs[i].first_tag);
+			found |= image_matches(fi->v[j], &a->imgs[i]);
 		if (!found && !q[1].err)
 			r = addf(&a->st->errors, "no image '%s' on this engine", fi->v[j]);
 	}
@@ -1091,12 +1113,18 @@ static int add_notes(struct engine_audit *a)
 	const struct hd_engine_facts *f = a->facts;
 	int r = 0;
 
+	char audited[64];
+
+	if (a->st->containers == f->containers_total)
+		snprintf(audited, sizeof(audited), "all audited");
+	else
+		snprintf(audited, sizeof(audited), "%zu audited", a->st->containers);
 	if (a->ctrs)
 		r = addf(&a->st->notes, "%zu containers on %s: %zu running, %zu paused, %zu exited, %zu "
-			 "created, %zu restarting, %zu dead (all audited)", f->containers_total,
+			 "created, %zu restarting, %zu dead (%s)", f->containers_total,
 			 f->endpoint, f->containers_running - f->containers_paused - f->containers_restarting,
 			 f->containers_paused, f->containers_exited, f->containers_created,
-			 f->containers_restarting, f->containers_dead);
+			 f->containers_restarting, f->containers_dead, audited);
 	if (r >= 0 && f->info_known && !f->same_host)
 		r = addf(&a->st->notes, "the engine at %s runs on '%s', not on this machine: host and "
 			 "daemon checks of this machine do not describe it", f->endpoint,

@@ -1288,6 +1288,9 @@ void hd_img_summaries_free(struct hd_img_summary *v, size_t n)
 	for (i = 0; v && i < n; i++) {
 		hd_free(v[i].id);
 		hd_free(v[i].first_tag);
+		while (v[i].n_tags)
+			hd_free(v[i].tags[--v[i].n_tags]);
+		hd_free(v[i].tags);
 	}
 	hd_free(v);
 }
@@ -1328,11 +1331,28 @@ int hd_inspect_image_list(const char *json, size_t len, struct hd_img_summary **
 			r = bad(&x, path, "an Id");
 			break;
 		}
-		if (tags)
-			tag = json_string_value(json_array_get(tags, 0));
-		if (tag && !strcmp(tag, "<none>:<none>"))
-			tag = NULL;
-		if ((r = dup_str(&v[i].id, id)) < 0 || (r = dup_str(&v[i].first_tag, tag)) < 0)
+		if ((r = dup_str(&v[i].id, id)) < 0)
+			break;
+		v[i].tags = hd_calloc(json_array_size(tags) + 1, sizeof(char *));
+		if (!v[i].tags) {
+			r = -HD_ENOMEM;
+			break;
+		}
+		for (size_t k = 0; k < json_array_size(tags); k++) {
+			tag = json_string_value(json_array_get(tags, k));
+			if (!tag) {
+				r = bad(&x, path, "RepoTags of strings");
+				break;
+			}
+			if (!strcmp(tag, "<none>:<none>"))
+				continue;
+			if (!(v[i].tags[v[i].n_tags] = hd_strdup(tag))) {
+				r = -HD_ENOMEM;
+				break;
+			}
+			v[i].n_tags++;
+		}
+		if (r < 0 || (r = dup_str(&v[i].first_tag, v[i].n_tags ? v[i].tags[0] : NULL)) < 0)
 			break;
 	}
 	json_decref(root);

@@ -67,6 +67,8 @@ void hd_ctr_summaries_free(struct hd_ctr_summary *v, size_t n);
 struct hd_img_summary {
 	char *id;
 	char *first_tag; /* NULL when untagged */
+	char **tags;     /* every tag ("<none>:<none>" left out) */
+	size_t n_tags;
 };
 int hd_inspect_image_list(const char *json, size_t len, struct hd_img_summary **ret,
 			  size_t *ret_n, struct hd_diag *reterr_diag);

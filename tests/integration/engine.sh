@@ -337,6 +337,12 @@ assert s == {'container sshd (running)'}, s"
 rc=$?
 check "--container with an unknown name is an error (exit 2)" test $rc -eq 2
 check "... that names it" grep -q "no container 'nosuch'" "$tmp/err"
+D tag hd/base:1 hd/plain >/dev/null
+"$HARDOCK" audit engine -H "unix://$sock" --image hd/plain -f json >"$tmp/one.json" 2>/dev/null
+check "--image NAME means NAME:latest and narrows to that image" python3 -c "
+import json; d=json.load(open('$tmp/one.json'))
+s={c['subject'] for c in d['checks']}
+assert len(s) == 1 and list(s)[0].startswith('image hd/'), s"
 
 # ---- the same engine over TCP with TLS, chosen as the docker CLI chooses ----------------
 subjects() { python3 -c "
