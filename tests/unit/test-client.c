@@ -78,17 +78,35 @@ static void serve_conn(int c)
 	}
 }
 
+static void *conn_thread(void *arg)
+{
+	int c = (int)(intptr_t)arg;
+
+	serve_conn(c);
+	close(c);
+	return NULL;
+}
+
+/* One thread per connection: keep-alive connections the client holds open
+ * must not keep the others waiting. */
 static void *server(void *arg)
 {
 	(void)arg;
 	while (!srv.stop) {
 		int c = accept(srv.fd, NULL, NULL);
+		pthread_t th;
 
 		if (c < 0)
 			continue;
-		srv.connections++;
-		serve_conn(c);
-		close(c);
+		if (srv.stop) {
+			close(c);
+			break;
+		}
+		__atomic_add_fetch(&srv.connections, 1, __ATOMIC_SEQ_CST);
+		if (pthread_create(&th, NULL, conn_thread, (void *)(intptr_t)c) != 0)
+			close(c);
+		else
+			pthread_detach(th);
 	}
 	return NULL;
 }
