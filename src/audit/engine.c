@@ -967,7 +967,7 @@ static int link_images(struct engine_audit *a)
 			c->image_facts.has_healthcheck = img->healthcheck.set && !img->healthcheck.disabled;
 			if (img->user.set && !(c->image_facts.user = hd_strdup(img->user.value)))
 				return -HD_ENOMEM;
-			if (!(c->image_facts.source = hd_asprintf("image %s", img->name)))
+			if (!(c->image_facts.source = hd_strdup("image config")))
 				return -HD_ENOMEM;
 			break;
 		}
