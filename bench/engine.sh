@@ -27,6 +27,9 @@ dpid=
 D() { docker -H "unix://$sock" "$@"; }
 cleanup() {
 	if [ -n "$dpid" ]; then
+		# Containers first: killing dockerd alone leaves their shims running.
+		ids=$(D ps -aq 2>/dev/null) || ids=
+		[ -n "$ids" ] && D rm -f $ids >/dev/null 2>&1
 		kill "$dpid" 2>/dev/null || true
 		i=0
 		while kill -0 "$dpid" 2>/dev/null && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
@@ -36,6 +39,9 @@ cleanup() {
 		umount -l "$m" 2>/dev/null || true
 	done
 	ip link del "$br" 2>/dev/null || true
+	# Whatever still runs from our directories (shims of containers dockerd
+	# could not stop) is ours to stop too.
+	pkill -KILL -f -- "$tmp/" 2>/dev/null || true
 	rm -rf "$tmp"
 }
 trap cleanup EXIT

@@ -52,6 +52,9 @@ D() { docker -H "unix://$sock" "$@"; }
 
 cleanup() {
 	if [ -n "$dockerd_pid" ]; then
+		# Containers first: killing dockerd alone leaves their shims running.
+		ids=$(D ps -aq 2>/dev/null) || ids=
+		[ -n "$ids" ] && D rm -f $ids >/dev/null 2>&1
 		D swarm leave --force >/dev/null 2>&1
 		kill "$dockerd_pid" 2>/dev/null
 		i=0
@@ -66,6 +69,9 @@ cleanup() {
 		umount -l "$m" 2>/dev/null
 	done
 	ip link del "$br" 2>/dev/null
+	# Whatever still runs from our directories (shims of containers dockerd
+	# could not stop) is ours to stop too.
+	pkill -KILL -f -- "$tmp/" 2>/dev/null || true
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
