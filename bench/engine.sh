@@ -29,7 +29,10 @@ cleanup() {
 	if [ -n "$dpid" ]; then
 		# Containers first: killing dockerd alone leaves their shims running.
 		ids=$(D ps -aq 2>/dev/null) || ids=
-		[ -n "$ids" ] && D rm -f $ids >/dev/null 2>&1
+		[ -n "$ids" ] && D rm -f $ids >/dev/null 2>&1 || true
+		# Networks too: their bridges outlive a killed dockerd and use up address pools.
+		D network prune -f >/dev/null 2>&1 || true
+		D network rm docker_gwbridge >/dev/null 2>&1 || true
 		kill "$dpid" 2>/dev/null || true
 		i=0
 		while kill -0 "$dpid" 2>/dev/null && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done

@@ -52,10 +52,13 @@ D() { docker -H "unix://$sock" "$@"; }
 
 cleanup() {
 	if [ -n "$dockerd_pid" ]; then
+		D swarm leave --force >/dev/null 2>&1
 		# Containers first: killing dockerd alone leaves their shims running.
 		ids=$(D ps -aq 2>/dev/null) || ids=
 		[ -n "$ids" ] && D rm -f $ids >/dev/null 2>&1
-		D swarm leave --force >/dev/null 2>&1
+		# Networks too: their bridges outlive a killed dockerd and use up address pools.
+		D network prune -f >/dev/null 2>&1
+		D network rm docker_gwbridge >/dev/null 2>&1
 		kill "$dockerd_pid" 2>/dev/null
 		i=0
 		while kill -0 "$dockerd_pid" 2>/dev/null && [ $i -lt 300 ]; do
@@ -154,7 +157,10 @@ build hd/leaky:1 'FROM hd/base:1
 ENV API_TOKEN=ghp_0123456789abcdefghijABCDEFGHIJ012345
 USER 1000
 CMD ["sleep", "3600"]'
-D network create hdnet >/dev/null || { nok "docker network create"; finish; }
+# An explicit random subnet: dockerd's default pools can be taken by other
+# daemons' networks on this machine.
+net_subnet="10.215.$(( $(od -An -N2 -tu2 /dev/urandom | tr -d " ") % 250 + 1 )).0/24"
+D network create --subnet "$net_subnet" hdnet >/dev/null || { nok "docker network create"; finish; }
 
 # ---- containers --------------------------------------------------------------------
 SEC="--network hdnet --cgroupns private -u 1000:1000 --read-only --cap-drop ALL --security-opt no-new-privileges -m 64m --cpus 0.5 --pids-limit 64 --restart on-failure:5"
