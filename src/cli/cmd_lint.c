@@ -118,16 +118,14 @@ int hd_cmd_lint(int argc, char **argv)
 	if (!n_paths)
 		paths[n_paths++] = ".";
 	for (i = 0; i < n_paths; i++) {
-		r = hd_walk_add(&w, paths[i], kind ? kind : hd_lint_kind_find("dockerfile"));
+		r = hd_walk_add(&w, paths[i], kind);
 		if (r < 0) {
 			hd_cli_error("cannot lint '%s': %s", paths[i], hd_strerror(r));
 			goto out;
 		}
-		if (kind && w.n && w.v[w.n - 1].is_explicit)
-			w.v[w.n - 1].kind = kind;
 		if (stdin_name && !strcmp(paths[i], "-")) {
 			/* Standard input is reported, and its kind told, by the given name. */
-			const struct hd_lint_kind *k = kind ? kind : hd_lint_detect(stdin_name, NULL, 0, true);
+			const struct hd_lint_kind *k = kind ? kind : hd_lint_detect(stdin_name, NULL, 0, false);
 
 			w.v[w.n - 1].display = hd_strdup(stdin_name);
 			if (!w.v[w.n - 1].display)
@@ -144,6 +142,8 @@ int hd_cmd_lint(int argc, char **argv)
 		if (!files)
 			goto out;
 		for (i = 0; i < w.n; i++) {
+			if (w.v[i].is_explicit && !w.v[i].kind && strcmp(w.v[i].path, "-") != 0)
+				w.v[i].kind = hd_lint_detect_path(w.v[i].path);
 			if (w.v[i].is_explicit && w.v[i].kind && !strcmp(w.v[i].kind->name, "compose"))
 				files[n++] = w.v[i].path;
 		}

@@ -11,6 +11,7 @@
 #include "lint/walk.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <unistd.h>
 
 /*
@@ -120,6 +121,13 @@ static int lint_buf(const struct hd_lint_kind *k, const char *path, const char *
 		return hd_findings_add(out, &hd_rule_lint_read_error, &loc, "cannot read '%s': %s",
 				       name, r == -HD_EINVAL ? "is a directory" : hd_strerror(r));
 	}
+	if (!k) {
+		/* A file named on the command line: its content tells its kind;
+		 * what no kind claims is taken for a Dockerfile. */
+		k = hd_lint_detect(name, b->buf, b->len < 4096 ? b->len : 4096, true);
+		if (!k)
+			k = hd_lint_kind_find("dockerfile");
+	}
 	r = k->lint(name, b->buf, b->len, cfg, out);
 	if (r < 0 || !snippets)
 		return r;
@@ -142,20 +150,28 @@ struct pool {
 	const struct hd_config *cfg;
 	bool snippets;
 	struct hd_findings *per_file;
-	bool *done;
-	size_t next;       /* next file to lint */
-	size_t next_emit;  /* next file to hand to fn, in walk order */
-	int err;
+	atomic_bool *done;       /* per file: linted, findings ready */
+	atomic_size_t next;      /* next file to lint */
+	size_t next_emit;        /* next file to hand to fn, in walk order (emit_lock) */
+	atomic_int err;
 	hd_lint_file_fn *fn;
 	void *ctx;
-	pthread_mutex_t lock;      /* next, done, err */
 	pthread_mutex_t emit_lock; /* next_emit and calls of fn */
 };
+
+static void set_err(struct pool *p, int r)
+{
+	int zero = 0;
+
+	if (r < 0)
+		atomic_compare_exchange_strong(&p->err, &zero, r);
+}
 
 /*
  * Hands every finished file from next_emit on to fn, in walk order, and frees
  * its findings.  Whoever holds emit_lock does it; a thread that finds it held
- * leaves the work to the holder or to the final flush.
+ * leaves the work to the holder or to the final flush, so workers never wait
+ * on each other.
  */
 static void flush(struct pool *p, bool wait)
 {
@@ -163,24 +179,12 @@ static void flush(struct pool *p, bool wait)
 		pthread_mutex_lock(&p->emit_lock);
 	else if (pthread_mutex_trylock(&p->emit_lock) != 0)
 		return;
-	for (;;) {
-		size_t i;
-		bool ready;
-		int r;
+	while (p->next_emit < p->w->n && atomic_load(&p->done[p->next_emit])) {
+		size_t i = p->next_emit++;
 
-		pthread_mutex_lock(&p->lock);
-		i = p->next_emit;
-		ready = i < p->w->n && p->done[i];
-		pthread_mutex_unlock(&p->lock);
-		if (!ready)
-			break;
-		r = p->err < 0 ? 0 : p->fn(p->ctx, i, &p->per_file[i]);
+		if (atomic_load(&p->err) == 0)
+			set_err(p, p->fn(p->ctx, i, &p->per_file[i]));
 		hd_findings_release(&p->per_file[i]);
-		pthread_mutex_lock(&p->lock);
-		if (r < 0 && p->err == 0)
-			p->err = r;
-		p->next_emit++;
-		pthread_mutex_unlock(&p->lock);
 	}
 	pthread_mutex_unlock(&p->emit_lock);
 }
@@ -189,29 +193,19 @@ static void *worker(void *arg)
 {
 	struct pool *p = arg;
 	struct hd_buf b = HD_BUF_INIT(HD_MAX_FILE_SIZE);
+	size_t i;
 
-	for (;;) {
-		size_t i;
-		int r;
+	while ((i = atomic_fetch_add(&p->next, 1)) < p->w->n) {
+		const struct hd_walk_item *it = &p->w->v[i];
 
-		pthread_mutex_lock(&p->lock);
-		i = p->next++;
-		pthread_mutex_unlock(&p->lock);
-		if (i >= p->w->n)
-			break;
-		r = lint_buf(p->w->v[i].kind, p->w->v[i].path,
-			     p->w->v[i].display ? p->w->v[i].display : p->w->v[i].path, &b, p->cfg,
-			     p->snippets, &p->per_file[i]);
+		set_err(p, lint_buf(it->kind, it->path, it->display ? it->display : it->path, &b, p->cfg,
+				    p->snippets, &p->per_file[i]));
 		/* Keep a large buffer from one big file from pinning memory. */
 		if (b.alloc > 4u * 1024 * 1024)
 			hd_buf_release(&b);
 		else
 			hd_buf_reset(&b);
-		pthread_mutex_lock(&p->lock);
-		p->done[i] = true;
-		if (r < 0 && p->err == 0)
-			p->err = r;
-		pthread_mutex_unlock(&p->lock);
+		atomic_store(&p->done[i], true);
 		flush(p, false);
 	}
 	hd_buf_release(&b);
@@ -228,6 +222,8 @@ int hd_lint_run_each(const struct hd_walk *w, const struct hd_config *cfg, unsig
 
 	if (!w->n)
 		return 0;
+	atomic_init(&p.next, 0);
+	atomic_init(&p.err, 0);
 	p.per_file = hd_calloc(w->n, sizeof(*p.per_file));
 	p.done = hd_calloc(w->n, sizeof(*p.done));
 	if (!p.per_file || !p.done) {
@@ -235,7 +231,8 @@ int hd_lint_run_each(const struct hd_walk *w, const struct hd_config *cfg, unsig
 		hd_free(p.done);
 		return -HD_ENOMEM;
 	}
-	pthread_mutex_init(&p.lock, NULL);
+	for (k = 0; k < w->n; k++)
+		atomic_init(&p.done[k], false);
 	pthread_mutex_init(&p.emit_lock, NULL);
 	if (jobs == 0) {
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -254,13 +251,12 @@ int hd_lint_run_each(const struct hd_walk *w, const struct hd_config *cfg, unsig
 	for (i = 0; i < started; i++)
 		pthread_join(tids[i], NULL);
 	flush(&p, true);
-	pthread_mutex_destroy(&p.lock);
 	pthread_mutex_destroy(&p.emit_lock);
 	for (k = 0; k < w->n; k++)
 		hd_findings_release(&p.per_file[k]);
 	hd_free(p.per_file);
 	hd_free(p.done);
-	return p.err;
+	return atomic_load(&p.err);
 }
 
 static int collect(void *ctx, size_t index, struct hd_findings *f)

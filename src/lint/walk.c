@@ -410,36 +410,44 @@ static int walk_dir(struct walk_state *st, struct hd_buf *path, size_t rel_off, 
 	return r;
 }
 
-int hd_walk_add(struct hd_walk *w, const char *path, const struct hd_lint_kind *fallback)
+const struct hd_lint_kind *hd_lint_detect_path(const char *path)
+{
+	/* A named file's first bytes help tell its kind (a compose file named
+	 * app.yml, a script without an extension). */
+	char head[4096];
+	ssize_t n = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	struct stat sb;
+
+	if (fd >= 0 && fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode)) {
+		n = read(fd, head, sizeof(head) - 1);
+		if (n < 0)
+			n = 0;
+	}
+	if (fd >= 0)
+		close(fd);
+	head[n] = '\0';
+	return hd_lint_detect(path, n ? head : NULL, (size_t)n, true);
+}
+
+int hd_walk_add(struct hd_walk *w, const char *path, const struct hd_lint_kind *forced)
 {
 	struct stat sb;
 	struct hd_buf b = HD_BUF_INIT(65536);
 	struct walk_state st;
 	int r;
 
+	/*
+	 * A file named on the command line is linted as `forced` when given,
+	 * else its kind is told once it is read (kind NULL here), so that it is
+	 * opened once, not twice.
+	 */
 	if (strcmp(path, "-") == 0)
-		return add_item(w, path, fallback, true);
+		return add_item(w, path, forced, true);
 	if (stat(path, &sb) != 0)
 		return errno == ENOENT ? -HD_ENOENT : errno == EACCES ? -HD_EACCES : -HD_EIO;
-	if (!S_ISDIR(sb.st_mode)) {
-		/* A named file's first bytes help tell its kind (a compose file
-		 * named app.yml, a script without an extension). */
-		char head[4096];
-		ssize_t n = 0;
-		int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-		const struct hd_lint_kind *k;
-
-		if (fd >= 0 && S_ISREG(sb.st_mode)) {
-			n = read(fd, head, sizeof(head) - 1);
-			if (n < 0)
-				n = 0;
-		}
-		if (fd >= 0)
-			close(fd);
-		head[n] = '\0';
-		k = hd_lint_detect(path, n ? head : NULL, (size_t)n, true);
-		return add_item(w, path, k ? k : fallback, true);
-	}
+	if (!S_ISDIR(sb.st_mode))
+		return add_item(w, path, forced, true);
 	st.w = w;
 	st.ig = hd_ignore_new();
 	if (!st.ig)

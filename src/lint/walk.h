@@ -15,7 +15,7 @@
 struct hd_walk_item {
 	char *path;                       /* owned; "-" is standard input */
 	char *display;                    /* owned name to report instead of path, or NULL */
-	const struct hd_lint_kind *kind;
+	const struct hd_lint_kind *kind;  /* NULL: tell from the content when read */
 	bool is_explicit;                 /* named on the command line */
 };
 
@@ -33,11 +33,14 @@ struct hd_walk {
 void hd_walk_init(struct hd_walk *w);
 void hd_walk_release(struct hd_walk *w);
 /*
- * Adds `path`: a file is added if lintable (always, when explicit, as its
- * detected kind or `fallback` when none matches); a directory is walked.
+ * Adds `path`: a file named directly (or "-") is always added, as `forced`
+ * when not NULL, else with its kind left to be told from its content when it
+ * is read; a directory is walked and its lintable files added by name.
  * Returns 0, -HD_ENOENT when the path does not exist, or -HD_ENOMEM.
  */
-int hd_walk_add(struct hd_walk *w, const char *path, const struct hd_lint_kind *fallback);
+int hd_walk_add(struct hd_walk *w, const char *path, const struct hd_lint_kind *forced);
+/* Tells a named file's kind from its name and first bytes (NULL: none). */
+const struct hd_lint_kind *hd_lint_detect_path(const char *path);
 
 /* gitignore pattern matching, exposed for tests. */
 struct hd_ignore;
