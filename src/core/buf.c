@@ -201,25 +201,32 @@ int hd_buf_read_file(struct hd_buf *b, const char *path)
 	int fd, r = 0;
 	struct stat st;
 	bool is_stdin = strcmp(path, "-") == 0;
+	size_t start = b->len, expect = 0;
 
 	fd = is_stdin ? 0 : open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
 		return errno == ENOENT ? -HD_ENOENT : errno == EACCES ? -HD_EACCES : -HD_EIO;
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+	if (fstat(fd, &st) != 0) {
+		r = -HD_EIO;
+		goto out;
+	}
+	if (S_ISREG(st.st_mode)) {
 		if ((uint64_t)st.st_size > b->max) {
 			r = -HD_ETOOBIG;
 			goto out;
 		}
-		r = buf_reserve(b, (size_t)st.st_size);
+		/* One byte more than the size, so a short read tells EOF at once. */
+		expect = (size_t)st.st_size;
+		r = buf_reserve(b, expect < b->max - b->len ? expect + 1 : expect);
 		if (r < 0)
 			goto out;
-	} else if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+	} else if (S_ISDIR(st.st_mode)) {
 		r = -HD_EINVAL;
 		goto out;
 	}
 	for (;;) {
 		ssize_t n;
-		size_t room = b->max - b->len;
+		size_t room = b->max - b->len, asked;
 
 		if (room == 0) {
 			/* At the cap: any further byte means the input is too big. */
@@ -236,7 +243,8 @@ int hd_buf_read_file(struct hd_buf *b, const char *path)
 			if (r < 0)
 				goto out;
 		}
-		n = read(fd, b->buf + b->len, b->alloc - b->len - 1);
+		asked = b->alloc - b->len - 1;
+		n = read(fd, b->buf + b->len, asked);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -247,6 +255,9 @@ int hd_buf_read_file(struct hd_buf *b, const char *path)
 			break;
 		b->len += (size_t)n;
 		b->buf[b->len] = '\0';
+		/* A regular file read short at its size is at its end: no read for EOF. */
+		if (expect && b->len - start == expect && (size_t)n < asked)
+			break;
 	}
 out:
 	if (!is_stdin)
