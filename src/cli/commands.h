@@ -6,6 +6,7 @@
 #define HD_CLI_COMMANDS_H
 
 int hd_cmd_audit(int argc, char **argv);
+int hd_cmd_authz(int argc, char **argv);
 int hd_cmd_harden(int argc, char **argv);
 int hd_cmd_lint(int argc, char **argv);
 int hd_cmd_rules(int argc, char **argv);

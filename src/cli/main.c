@@ -16,6 +16,7 @@ static int cmd_help(int argc, char **argv);
 /* The command table: one line per command (git's cmd_struct). */
 const struct hd_cmd hd_commands[] = {
 	{ "audit", hd_cmd_audit, HD_CMD_NEED_CONFIG, "audit this host, its Docker daemon and engine (CIS)" },
+	{ "authz", hd_cmd_authz, 0, "Docker authorization plugin: deny insecure container creates" },
 	{ "harden", hd_cmd_harden, 0, "write hardened daemon.json or auditd rules for this host" },
 	{ "lint", hd_cmd_lint, HD_CMD_NEED_CONFIG,
 	  "lint Dockerfiles, compose files and docker run lines" },

@@ -2021,3 +2021,253 @@ int hd_inspect_secrets(const char *json, size_t len, struct hd_engine_facts *f, 
 	json_decref(root);
 	return 0;
 }
+
+/* ---- create request bodies (authz) ------------------------------------------- */
+
+/* Adds one mount of the create body with its origin path. */
+static struct hd_mount *create_mount(struct hd_container_spec *c, const char *path)
+{
+	struct hd_origin at = { 0 };
+	struct hd_mount *m;
+	int r;
+
+	r = hd_origin_set(&at, NULL, 0, 0, path);
+	m = r >= 0 ? hd_container_add_mount(c, &at) : NULL;
+	hd_origin_release(&at);
+	return m;
+}
+
+/* Options of a Binds entry ("ro,Z,rshared"): read-only, SELinux label, propagation. */
+static int bind_opts(struct hd_mount *m, const char *opts)
+{
+	const char *p = opts;
+	int r = 0;
+
+	while (p && *p && r >= 0) {
+		const char *e = strchr(p, ',');
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+
+		if (n == 2 && !strncmp(p, "ro", 2))
+			m->read_only = true;
+		else if (n == 1 && (*p == 'z' || *p == 'Z'))
+			r = dup_str(&m->selinux, *p == 'Z' ? "Z" : "z");
+		else if ((n == 6 && !strncmp(p, "shared", 6)) || (n == 7 && !strncmp(p, "rshared", 7)) ||
+			 (n == 5 && !strncmp(p, "slave", 5)) || (n == 6 && !strncmp(p, "rslave", 6)) ||
+			 (n == 7 && !strncmp(p, "private", 7)) || (n == 8 && !strncmp(p, "rprivate", 8))) {
+			char *v = hd_malloc(n + 1);
+
+			if (!v)
+				return -HD_ENOMEM;
+			memcpy(v, p, n);
+			v[n] = '\0';
+			hd_free(m->propagation);
+			m->propagation = v;
+		}
+		p = e ? e + 1 : NULL;
+	}
+	return r;
+}
+
+static int read_create_binds(struct jctx *x, struct hd_container_spec *c, json_t *hc)
+{
+	char path[PATH_MAX_LEN];
+	json_t *a, *v;
+	size_t i;
+	int r;
+
+	r = get_arr(x, hc, "Binds", "HostConfig.Binds", &a);
+	if (r < 0)
+		return r;
+	json_array_foreach(a, i, v) {
+		const char *b = json_string_value(v), *c1, *c2;
+		struct hd_mount *m;
+		size_t n;
+
+		snprintf(path, sizeof(path), "HostConfig.Binds[%zu]", i);
+		if (!b)
+			return bad(x, path, "a string");
+		c1 = strchr(b, ':');
+		if (!c1 || c1 == b || !c1[1])
+			return bad(x, path, "\"source:destination[:options]\"");
+		c2 = strchr(c1 + 1, ':');
+		n = c2 ? (size_t)(c2 - c1 - 1) : strlen(c1 + 1);
+		if (!n)
+			return bad(x, path, "\"source:destination[:options]\"");
+		m = create_mount(c, path);
+		if (!m)
+			return -HD_ENOMEM;
+		m->type = *b == '/' ? HD_MOUNT_BIND : HD_MOUNT_VOLUME;
+		m->source = hd_malloc((size_t)(c1 - b) + 1);
+		m->target = hd_malloc(n + 1);
+		if (!m->source || !m->target)
+			return -HD_ENOMEM;
+		memcpy(m->source, b, (size_t)(c1 - b));
+		m->source[c1 - b] = '\0';
+		memcpy(m->target, c1 + 1, n);
+		m->target[n] = '\0';
+		if (c2 && (r = bind_opts(m, c2 + 1)) < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int read_create_mounts(struct jctx *x, struct hd_container_spec *c, json_t *hc)
+{
+	char path[PATH_MAX_LEN];
+	json_t *a, *v, *bo;
+	size_t i;
+	int r;
+
+	r = get_arr(x, hc, "Mounts", "HostConfig.Mounts", &a);
+	if (r < 0)
+		return r;
+	json_array_foreach(a, i, v) {
+		const char *type, *src, *dst, *prop = NULL;
+		struct hd_mount *m;
+		bool ro, ro_present;
+
+		snprintf(path, sizeof(path), "HostConfig.Mounts[%zu]", i);
+		if (!json_is_object(v))
+			return bad(x, path, "an object");
+		if ((r = get_str(x, v, "Type", path, &type)) < 0 ||
+		    (r = get_str(x, v, "Source", path, &src)) < 0 ||
+		    (r = get_str(x, v, "Target", path, &dst)) < 0 ||
+		    (r = get_bool(x, v, "ReadOnly", path, &ro, &ro_present)) < 0 ||
+		    (r = get_obj(x, v, "BindOptions", path, &bo)) < 0 ||
+		    (bo && (r = get_str(x, bo, "Propagation", path, &prop)) < 0))
+			return r;
+		if (!dst || !*dst)
+			return bad(x, path, "a Target");
+		m = create_mount(c, path);
+		if (!m)
+			return -HD_ENOMEM;
+		m->type = mount_type(type);
+		m->read_only = ro_present && ro;
+		if ((r = dup_str(&m->target, dst)) < 0 ||
+		    (src && *src && (r = dup_str(&m->source, src)) < 0) ||
+		    (prop && *prop && (r = dup_str(&m->propagation, prop)) < 0))
+			return r;
+	}
+	return 0;
+}
+
+/* Entrypoint and Cmd: arrays of strings, or one string (shell form). */
+static int read_create_command(struct jctx *x, struct hd_container_spec *c, json_t *root)
+{
+	static const char *const keys[] = { "Entrypoint", "Cmd" };
+	size_t i;
+	int r;
+
+	for (i = 0; i < HD_ARRAY_SIZE(keys); i++) {
+		json_t *v = json_object_get(root, keys[i]);
+
+		if (!v || json_is_null(v))
+			continue;
+		if (json_is_string(v)) {
+			struct hd_origin at = { 0 };
+
+			r = hd_origin_set(&at, NULL, 0, 0, keys[i]);
+			if (r >= 0)
+				r = hd_items_add(&c->command, json_string_value(v), &at);
+			hd_origin_release(&at);
+		} else if (json_is_array(v)) {
+			r = add_str_items(x, &c->command, v, keys[i], NULL);
+		} else {
+			r = bad(x, keys[i], "an array of strings");
+		}
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int read_create_networks(struct jctx *x, struct hd_container_spec *c, json_t *root)
+{
+	char path[PATH_MAX_LEN];
+	json_t *nc, *eps, *v;
+	const char *k;
+	int r;
+
+	r = get_obj(x, root, "NetworkingConfig", "NetworkingConfig", &nc);
+	if (r >= 0 && nc)
+		r = get_obj(x, nc, "EndpointsConfig", "NetworkingConfig.EndpointsConfig", &eps);
+	else
+		eps = NULL;
+	if (r < 0)
+		return r;
+	json_object_foreach(eps, k, v) {
+		struct hd_origin at = { 0 };
+
+		snprintf(path, sizeof(path), "NetworkingConfig.EndpointsConfig.%s", k);
+		r = hd_origin_set(&at, NULL, 0, 0, path);
+		if (r >= 0)
+			r = hd_items_add(&c->networks, k, &at);
+		hd_origin_release(&at);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+int hd_inspect_create_body(const char *json, size_t len, const char *name,
+			   struct hd_container_spec **ret, struct hd_diag *d)
+{
+	struct jctx x = { .d = d };
+	struct hd_container_spec *c = NULL;
+	json_t *root, *hc, *empty = NULL;
+	const char *image, *user;
+	int r;
+
+	if (!name || !*name)
+		name = "request";
+	snprintf(x.what, sizeof(x.what), "create request '%.150s'", name);
+	root = load(&x, json, len, false);
+	if (!root)
+		return -HD_EPROTO;
+	if ((r = get_obj(&x, root, "HostConfig", "HostConfig", &hc)) < 0)
+		goto out;
+	if (!hc) {
+		/* No HostConfig means every host setting is the daemon's default. */
+		hc = empty = json_object();
+		if (!hc) {
+			r = -HD_ENOMEM;
+			goto out;
+		}
+	}
+	c = hd_container_spec_new(HD_SRC_AUTHZ, name, NULL);
+	if (!c) {
+		r = -HD_ENOMEM;
+		goto out;
+	}
+	if ((r = get_str(&x, root, "Image", "Image", &image)) < 0)
+		goto out;
+	if (image && *image) {
+		struct hd_origin at = { 0 };
+
+		r = hd_origin_set(&at, NULL, 0, 0, "Image");
+		if (r >= 0)
+			r = hd_container_set_image(c, image, &at);
+		hd_origin_release(&at);
+		if (r < 0)
+			goto out;
+	}
+	if ((r = get_str(&x, root, "User", "User", &user)) < 0 ||
+	    (user && *user && (r = set_str(&c->user, user, "User")) < 0))
+		goto out;
+	if ((r = read_security(&x, c, hc)) < 0 || (r = read_resources(&x, c, hc)) < 0 ||
+	    (r = read_namespaces(&x, c, hc)) < 0 || (r = read_create_binds(&x, c, hc)) < 0 ||
+	    (r = read_create_mounts(&x, c, hc)) < 0 || (r = read_devices(&x, c, hc)) < 0 ||
+	    (r = read_ports(&x, c, hc, root)) < 0 || (r = read_env(&x, ctr_add_env, c, root)) < 0 ||
+	    (r = read_healthcheck(&x, &c->healthcheck, root)) < 0 ||
+	    (r = read_create_networks(&x, c, root)) < 0 ||
+	    (r = read_misc(&x, c, root, hc, root)) < 0 || (r = read_create_command(&x, c, root)) < 0)
+		goto out;
+	*ret = c;
+	c = NULL;
+	r = 0;
+out:
+	hd_container_spec_free(c);
+	json_decref(empty);
+	json_decref(root);
+	return r;
+}

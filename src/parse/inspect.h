@@ -33,6 +33,16 @@
 int hd_inspect_container(const char *json, size_t len, struct hd_container_spec **ret,
 			 struct hd_diag *reterr_diag);
 
+/*
+ * The body of POST /containers/create (Config fields at the top level plus
+ * HostConfig and NetworkingConfig) -> a new HD_SRC_AUTHZ spec named `name`
+ * (the ?name= of the request, or "request").  Origins are the JSON path in
+ * the body ("HostConfig.Binds[0]").  Mounts come from HostConfig.Binds and
+ * HostConfig.Mounts, the command from Entrypoint then Cmd.
+ */
+int hd_inspect_create_body(const char *json, size_t len, const char *name,
+			   struct hd_container_spec **ret, struct hd_diag *reterr_diag);
+
 /* Image inspect -> a new image_spec; `now` (unix seconds) is stored for age rules. */
 int hd_inspect_image(const char *json, size_t len, int64_t now, struct hd_image_spec **ret,
 		     struct hd_diag *reterr_diag);
