@@ -29,7 +29,7 @@ int hd_buf_add(struct hd_buf *b, const void *data, size_t n);
 int hd_buf_addstr(struct hd_buf *b, const char *s);
 int hd_buf_addch(struct hd_buf *b, char c);
 int hd_buf_addf(struct hd_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-int hd_buf_vaddf(struct hd_buf *b, const char *fmt, va_list ap);
+int hd_buf_vaddf(struct hd_buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 /* Appends s with JSON string escaping (no surrounding quotes). */
 int hd_buf_add_json_escaped(struct hd_buf *b, const char *s, size_t n);
 /* Appends s with XML escaping. */
