@@ -101,15 +101,17 @@ fi
 if grep -q '/swarm ' "$tmp/requests"; then nok "healthy: never asks /swarm (join tokens)"; else ok "healthy: never asks /swarm (join tokens)"; fi
 stop_fake
 
-# 2. The engine goes away after the first container inspect (ping, info, two lists, one inspect).
+# 2. The engine goes away after five answers (ping, the container list, then
+# three of images, info and the inspects, which are sent concurrently, so
+# one or two containers are read depending on arrival order, never all three).
 start_fake goes-away
 audit -f json
 expect_rc goes-away 2
 no_crash goes-away
 expect_err goes-away "the engine stopped answering"
 expect_err goes-away "could not be read"
-json_check "goes-away: the report has what was read" \
-	"len({c['subject'] for c in d['checks'] if c['subject'].startswith('container ')}) == 1"
+json_check "goes-away: the report has what was read, and only that" \
+	"len({c['subject'] for c in d['checks'] if c['subject'].startswith('container ')}) in (1, 2)"
 stop_fake
 
 # 3. /info is HTML: an error naming it; containers still judged.
