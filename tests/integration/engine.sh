@@ -72,6 +72,13 @@ cleanup() {
 		umount -l "$m" 2>/dev/null
 	done
 	ip link del "$br" 2>/dev/null
+	# A bridge of our network that dockerd did not remove (it sometimes does
+	# not, when stopped while the network is busy) goes too.
+	if [ -n "${net_subnet:-}" ]; then
+		for l in $(ip -o -4 addr show to "$net_subnet" 2>/dev/null | awk '{print $2}'); do
+			ip link del "$l" 2>/dev/null
+		done
+	fi
 	# Whatever still runs from our directories (shims of containers dockerd
 	# could not stop) is ours to stop too.
 	pkill -KILL -f -- "$tmp/" 2>/dev/null || true
