@@ -54,6 +54,8 @@ stop() {
 		wait "$plugin_pid" 2>/dev/null
 	fi
 	rm -f "$spec"
+	# The plugins folder goes too when this test made it.
+	[ -n "${made_plugins_dir:-}" ] && rmdir /etc/docker/plugins 2>/dev/null
 	# A daemon that died early can leave its data root mounted.
 	grep -o " $T/[^ ]*" /proc/mounts | sort -r | while read -r m; do umount -l "$m"; done
 	rm -rf "$T"
@@ -73,7 +75,10 @@ until [ -S "$T/authz.sock" ]; do
 	fi
 	sleep 0.1
 done
-mkdir -p /etc/docker/plugins
+if [ ! -d /etc/docker/plugins ]; then
+	made_plugins_dir=1
+	mkdir -p /etc/docker/plugins
+fi
 echo "unix://$T/authz.sock" >"$spec"
 
 dockerd --host "unix://$T/docker.sock" --data-root "$T/data" --exec-root "$T/exec" \
