@@ -54,10 +54,9 @@ int hd_audit_run(const struct hd_model *m, const char *subject, bool offline,
 
 	for (i = 0; i < hd_rule_count; i++) {
 		const struct hd_rule *rule = hd_rules[i];
-		enum hd_severity sev;
 		enum hd_check_status st = HD_CHECK_PASS;
 
-		if (rule->target != m->kind || !rule->check || !hd_config_rule_enabled(m->cfg, rule))
+		if (!hd_rule_runs_on(m, i))
 			continue;
 		if (offline && (rule->flags & HD_RULE_LIVE_ONLY)) {
 			r = hd_checks_add(checks, rule, subject, HD_CHECK_SKIP,
@@ -67,7 +66,7 @@ int hd_audit_run(const struct hd_model *m, const char *subject, bool offline,
 			continue;
 		}
 		before = out->n;
-		r = rule->check(m, rule, out);
+		r = hd_run_rule(m, i, out);
 		if (r < 0)
 			return r;
 		if (r == HD_RULE_NOT_APPLICABLE) {
@@ -76,10 +75,7 @@ int hd_audit_run(const struct hd_model *m, const char *subject, bool offline,
 				return r;
 			continue;
 		}
-		sev = hd_config_severity(m->cfg, rule);
 		for (j = before; j < out->n; j++) {
-			if (sev != rule->severity)
-				out->v[j].severity = sev;
 			if (out->v[j].severity >= HD_SEV_LOW)
 				st = HD_CHECK_WARN;
 			else if (st == HD_CHECK_PASS)

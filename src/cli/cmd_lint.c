@@ -158,6 +158,7 @@ int hd_cmd_lint(int argc, char **argv)
 		for (i = 0; i < w.n; i++) {
 			if (w.v[i].is_explicit && w.v[i].kind && !strcmp(w.v[i].kind->name, "compose")) {
 				hd_free(w.v[i].path);
+				hd_free(w.v[i].display);
 				continue;
 			}
 			w.v[k++] = w.v[i];

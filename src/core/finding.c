@@ -235,39 +235,49 @@ void hd_findings_remove_if(struct hd_findings *f, int (*pred)(const struct hd_fi
 	f->n = j;
 }
 
+bool hd_rule_runs_on(const struct hd_model *m, size_t i)
+{
+	const struct hd_rule *rule = hd_rules[i];
+
+	if (rule->target != m->kind || !rule->check)
+		return false;
+	if (m->cfg && m->cfg->rule_sev)
+		return m->cfg->rule_sev[i] >= 0;
+	return hd_config_rule_enabled(m->cfg, rule);
+}
+
+int hd_run_rule(const struct hd_model *m, size_t i, struct hd_findings *out)
+{
+	const struct hd_rule *rule = hd_rules[i];
+	enum hd_severity sev;
+	size_t j, before = out->n;
+	int r;
+
+	r = rule->check(m, rule, out);
+	if (r < 0 || r == HD_RULE_NOT_APPLICABLE || before == out->n)
+		return r;
+	sev = m->cfg && m->cfg->rule_sev ? (enum hd_severity)m->cfg->rule_sev[i] :
+					   hd_config_severity(m->cfg, rule);
+	/* A check may raise or lower its own severity case by case (e.g. a
+	 * writable sensitive mount); an override in the config replaces them all. */
+	if (sev != rule->severity) {
+		for (j = before; j < out->n; j++)
+			out->v[j].severity = sev;
+	}
+	return r;
+}
+
 int hd_run_rules(const struct hd_model *m, struct hd_findings *out)
 {
-	size_t i, j, before;
+	size_t i;
 	int r;
 
 	for (i = 0; i < hd_rule_count; i++) {
-		const struct hd_rule *rule = hd_rules[i];
-		enum hd_severity sev;
-
-		if (rule->target != m->kind || !rule->check)
+		if (!hd_rule_runs_on(m, i))
 			continue;
-		if (m->cfg && m->cfg->rule_sev) {
-			if (m->cfg->rule_sev[i] < 0)
-				continue;
-		} else if (!hd_config_rule_enabled(m->cfg, rule)) {
-			continue;
-		}
-		before = out->n;
-		r = rule->check(m, rule, out);
+		r = hd_run_rule(m, i, out);
 		if (r < 0)
 			return r;
-		if (r == HD_RULE_NOT_APPLICABLE)
-			continue;
-		if (before == out->n)
-			continue;
-		sev = m->cfg && m->cfg->rule_sev ? (enum hd_severity)m->cfg->rule_sev[i] :
-						   hd_config_severity(m->cfg, rule);
-		for (j = before; j < out->n; j++) {
-			/* A check may raise or lower its own severity case by case (e.g.
-			 * a writable sensitive mount); overrides replace only the default. */
-			if (sev != rule->severity && out->v[j].rule == rule)
-				out->v[j].severity = sev;
-		}
 	}
 	return 0;
 }

@@ -13,6 +13,7 @@
 #ifndef HD_FINDING_H
 #define HD_FINDING_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -71,5 +72,12 @@ void hd_findings_remove_if(struct hd_findings *f, int (*pred)(const struct hd_fi
  * config are skipped; severity overrides are applied to what they report.
  */
 int hd_run_rules(const struct hd_model *m, struct hd_findings *out);
+/* Whether catalogue rule i judges subjects of m's kind and is enabled under m->cfg. */
+bool hd_rule_runs_on(const struct hd_model *m, size_t i);
+/*
+ * Runs catalogue rule i on m and applies the config's severity override to
+ * what it reported.  Returns 0, HD_RULE_NOT_APPLICABLE or a negative HD_E*.
+ */
+int hd_run_rule(const struct hd_model *m, size_t i, struct hd_findings *out);
 
 #endif

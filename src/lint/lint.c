@@ -134,17 +134,6 @@ static int lint_buf(const struct hd_lint_kind *k, const char *path, const char *
 	return attach_snippets(b->buf, b->len, out, before);
 }
 
-int hd_lint_path(const struct hd_lint_kind *k, const char *path, const struct hd_config *cfg,
-		 struct hd_findings *out)
-{
-	struct hd_buf b = HD_BUF_INIT(HD_MAX_FILE_SIZE);
-	int r;
-
-	r = lint_buf(k, path, path, &b, cfg, true, out);
-	hd_buf_release(&b);
-	return r;
-}
-
 struct pool {
 	const struct hd_walk *w;
 	const struct hd_config *cfg;

@@ -45,9 +45,6 @@ const struct hd_lint_kind *hd_lint_detect(const char *path, const char *head, si
 
 struct hd_walk;
 
-/* Reads and lints one file of a given kind (reading errors become findings). */
-int hd_lint_path(const struct hd_lint_kind *k, const char *path, const struct hd_config *cfg,
-		 struct hd_findings *out);
 
 /*
  * Lints every file of a walk on `jobs` threads (0 = one per core) and appends
