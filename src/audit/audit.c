@@ -49,7 +49,8 @@ int hd_checks_add(struct hd_checks *c, const struct hd_rule *r, const char *subj
 int hd_audit_run(const struct hd_model *m, const char *subject, bool offline,
 		 struct hd_findings *out, struct hd_checks *checks)
 {
-	size_t i, j, before;
+	struct hd_check ck;
+	size_t i;
 	int r;
 
 	for (i = 0; i < hd_rule_count; i++) {
@@ -65,22 +66,20 @@ int hd_audit_run(const struct hd_model *m, const char *subject, bool offline,
 				return r;
 			continue;
 		}
-		before = out->n;
-		r = hd_run_rule(m, i, out);
+		r = hd_run_rule(m, i, out, &ck);
 		if (r < 0)
 			return r;
 		if (r == HD_RULE_NOT_APPLICABLE) {
-			r = hd_checks_add(checks, rule, subject, HD_CHECK_NOTE, "not applicable here");
+			r = hd_checks_add(checks, rule, subject, HD_CHECK_NOTE,
+					  ck.note[0] ? ck.note : "not applicable here");
 			if (r < 0)
 				return r;
 			continue;
 		}
-		for (j = before; j < out->n; j++) {
-			if (out->v[j].severity >= HD_SEV_LOW)
-				st = HD_CHECK_WARN;
-			else if (st == HD_CHECK_PASS)
-				st = HD_CHECK_INFO;
-		}
+		if (ck.max_sev >= HD_SEV_LOW)
+			st = HD_CHECK_WARN;
+		else if (ck.reported)
+			st = HD_CHECK_INFO;
 		r = hd_checks_add(checks, rule, subject, st, NULL);
 		if (r < 0)
 			return r;

@@ -168,7 +168,7 @@ int hd_cmd_lint(int argc, char **argv)
 	for (i = 0; i < w.n_errors; i++) {
 		struct hd_loc loc = { .file = w.errors[i].path };
 
-		hd_findings_add(&f, &hd_rule_lint_read_error, &loc, "cannot read directory '%s': %s",
+		hd_report_rule(&f, &hd_rule_lint_read_error, &o.cfg, &loc, "cannot read directory '%s': %s",
 				w.errors[i].path, w.errors[i].reason);
 	}
 	/* Only the text (unless -q) and SARIF reports show source lines. */

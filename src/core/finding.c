@@ -116,21 +116,18 @@ static char *arena_strdup(struct hd_findings *f, const char *s)
 	return s ? hd_findings_strndup(f, s, strlen(s)) : NULL;
 }
 
-int hd_findings_add(struct hd_findings *f, const struct hd_rule *r, const struct hd_loc *loc,
-		    const char *fmt, ...)
+int hd_findings_vadd(struct hd_findings *f, const struct hd_rule *r, enum hd_severity sev,
+		     const struct hd_loc *loc, const char *fmt, va_list ap)
 {
 	struct hd_finding *x;
 	char msg[HD_MAX_MESSAGE];
-	va_list ap;
 	int n;
 
 	if (f->n >= HD_MAX_FINDINGS)
 		return -HD_ETOOBIG;
 	if (HD_GROW(f->v, f->alloc, f->n + 1) < 0)
 		return -HD_ENOMEM;
-	va_start(ap, fmt);
 	n = vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
 	if (n < 0)
 		msg[0] = '\0';
 	else if ((size_t)n >= sizeof(msg))
@@ -138,7 +135,7 @@ int hd_findings_add(struct hd_findings *f, const struct hd_rule *r, const struct
 	x = &f->v[f->n];
 	memset(x, 0, sizeof(*x));
 	x->rule = r;
-	x->severity = r->severity;
+	x->severity = sev;
 	x->message = arena_strdup(f, msg);
 	if (!x->message)
 		return -HD_ENOMEM;
@@ -246,36 +243,110 @@ bool hd_rule_runs_on(const struct hd_model *m, size_t i)
 	return hd_config_rule_enabled(m->cfg, rule);
 }
 
-int hd_run_rule(const struct hd_model *m, size_t i, struct hd_findings *out)
+void hd_check_init(struct hd_check *ck, const struct hd_rule *r, const struct hd_config *cfg,
+		   struct hd_findings *out)
+{
+	enum hd_severity sev = hd_config_severity(cfg, r);
+
+	ck->rule = r;
+	ck->out = out;
+	ck->override = sev != r->severity ? (int)sev : -1;
+	ck->reported = 0;
+	ck->max_sev = HD_SEV_NONE;
+	ck->note[0] = '\0';
+}
+
+static int check_vreport(struct hd_check *ck, enum hd_severity sev, const struct hd_loc *loc,
+			 const char *fmt, va_list ap)
+{
+	int r;
+
+	/* A check may raise or lower its own severity case by case (e.g. a
+	 * writable sensitive mount); an override in the config replaces them all. */
+	if (ck->override >= 0)
+		sev = (enum hd_severity)ck->override;
+	else if (sev == HD_SEV_NONE)
+		sev = ck->rule->severity;
+	r = hd_findings_vadd(ck->out, ck->rule, sev, loc, fmt, ap);
+	if (r < 0)
+		return r;
+	ck->reported++;
+	if (sev > ck->max_sev)
+		ck->max_sev = sev;
+	return 0;
+}
+
+int hd_report(struct hd_check *ck, const struct hd_loc *loc, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = check_vreport(ck, HD_SEV_NONE, loc, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+int hd_report_sev(struct hd_check *ck, enum hd_severity sev, const struct hd_loc *loc, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = check_vreport(ck, sev, loc, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+int hd_report_rule(struct hd_findings *out, const struct hd_rule *r, const struct hd_config *cfg,
+		   const struct hd_loc *loc, const char *fmt, ...)
+{
+	struct hd_check ck;
+	va_list ap;
+	int ret;
+
+	hd_check_init(&ck, r, cfg, out);
+	va_start(ap, fmt);
+	ret = check_vreport(&ck, HD_SEV_NONE, loc, fmt, ap);
+	va_end(ap);
+	return ret;
+}
+
+int hd_not_applicable(struct hd_check *ck, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(ck->note, sizeof(ck->note), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		ck->note[0] = '\0';
+	return HD_RULE_NOT_APPLICABLE;
+}
+
+int hd_run_rule(const struct hd_model *m, size_t i, struct hd_findings *out, struct hd_check *ck)
 {
 	const struct hd_rule *rule = hd_rules[i];
 	enum hd_severity sev;
-	size_t j, before = out->n;
-	int r;
 
-	r = rule->check(m, rule, out);
-	if (r < 0 || r == HD_RULE_NOT_APPLICABLE || before == out->n)
-		return r;
+	hd_check_init(ck, rule, NULL, out);
 	sev = m->cfg && m->cfg->rule_sev ? (enum hd_severity)m->cfg->rule_sev[i] :
 					   hd_config_severity(m->cfg, rule);
-	/* A check may raise or lower its own severity case by case (e.g. a
-	 * writable sensitive mount); an override in the config replaces them all. */
-	if (sev != rule->severity) {
-		for (j = before; j < out->n; j++)
-			out->v[j].severity = sev;
-	}
-	return r;
+	ck->override = sev != rule->severity ? (int)sev : -1;
+	return rule->check(m, rule, ck);
 }
 
 int hd_run_rules(const struct hd_model *m, struct hd_findings *out)
 {
+	struct hd_check ck;
 	size_t i;
 	int r;
 
 	for (i = 0; i < hd_rule_count; i++) {
 		if (!hd_rule_runs_on(m, i))
 			continue;
-		r = hd_run_rule(m, i, out);
+		r = hd_run_rule(m, i, out, &ck);
 		if (r < 0)
 			return r;
 	}

@@ -3,16 +3,18 @@
  *
  * Ownership: an hd_findings list owns every string of its findings (message,
  * file, object, field, snippet) in a string arena of its own, freed all at
- * once by hd_findings_release(); hd_findings_add() copies what it is given,
+ * once by hd_findings_release(); hd_findings_vadd() copies what it is given,
  * and findings of one file share one copy of its path.  A large run holds
  * tens of thousands of findings, so this keeps memory to the bytes of the
- * strings themselves.  Rules only
- * append; severity overrides, suppressions and the failure threshold are
- * applied afterwards, in one place (findings.c and suppress.c).
+ * strings themselves.  Rules only report, through the struct hd_check of
+ * core/rule.h, which applies the config's severity override; suppressions
+ * and the failure threshold are applied afterwards (suppress.c, the exit-code
+ * policy).
  */
 #ifndef HD_FINDING_H
 #define HD_FINDING_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -57,9 +59,21 @@ char *hd_findings_strndup(struct hd_findings *f, const char *s, size_t n);
 
 void hd_findings_init(struct hd_findings *f);
 void hd_findings_release(struct hd_findings *f);
-/* Appends a finding of rule r at loc with a printf-style message. */
-int hd_findings_add(struct hd_findings *f, const struct hd_rule *r, const struct hd_loc *loc,
-		    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/*
+ * Appends a finding of rule r with severity sev at loc with a message.  Only
+ * the reporting context (hd_report() in core/finding.c) and tests call this:
+ * rules and drivers report through a struct hd_check, so that severity
+ * overrides are applied in one place.
+ */
+int hd_findings_vadd(struct hd_findings *f, const struct hd_rule *r, enum hd_severity sev,
+		     const struct hd_loc *loc, const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
+/*
+ * For drivers reporting a loader rule (a parse error, an unreadable file):
+ * one finding of rule r at loc through a reporting context under cfg (may be
+ * NULL), so the config's severity override applies as for every rule.
+ */
+int hd_report_rule(struct hd_findings *out, const struct hd_rule *r, const struct hd_config *cfg,
+		   const struct hd_loc *loc, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 /* Moves all findings of src to the end of dst; src is left empty. */
 int hd_findings_move(struct hd_findings *dst, struct hd_findings *src);
 /* Sorts by file, line, col, object, rule id, message (deterministic output). */
@@ -75,9 +89,11 @@ int hd_run_rules(const struct hd_model *m, struct hd_findings *out);
 /* Whether catalogue rule i judges subjects of m's kind and is enabled under m->cfg. */
 bool hd_rule_runs_on(const struct hd_model *m, size_t i);
 /*
- * Runs catalogue rule i on m and applies the config's severity override to
- * what it reported.  Returns 0, HD_RULE_NOT_APPLICABLE or a negative HD_E*.
+ * Runs catalogue rule i on m, reporting into out through ck (which tells,
+ * afterwards, how many findings it reported, their highest severity, and
+ * the reason when it did not apply).  Returns 0, HD_RULE_NOT_APPLICABLE or a
+ * negative HD_E*.
  */
-int hd_run_rule(const struct hd_model *m, size_t i, struct hd_findings *out);
+int hd_run_rule(const struct hd_model *m, size_t i, struct hd_findings *out, struct hd_check *ck);
 
 #endif

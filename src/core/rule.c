@@ -5,12 +5,21 @@
 #include "core/common.h"
 #include "core/rule.h"
 
-#define HD_RULE(name) extern const struct hd_rule hd_rule_##name;
+#define HD_RULE(name, id) extern const struct hd_rule hd_rule_##name;
 #include "rules/registry.def"
 #undef HD_RULE
 
-#define HD_RULE(name) &hd_rule_##name,
+#define HD_RULE(name, id) &hd_rule_##name,
 const struct hd_rule *const hd_rules[] = {
+#include "rules/registry.def"
+	NULL
+};
+#undef HD_RULE
+
+/* The ids as the .def lines state them, in catalogue order; the catalogue test
+ * checks each equals the id of the rule the line registers. */
+#define HD_RULE(name, id) id,
+const char *const hd_rule_def_ids[] = {
 #include "rules/registry.def"
 	NULL
 };

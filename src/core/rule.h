@@ -55,15 +55,50 @@ struct hd_model {
 };
 
 struct hd_rule;
+struct hd_loc;
+
+/*
+ * What a check reports through: the only way a finding is written.  The
+ * runner (hd_run_rule) or a driver reporting a loader rule (parse errors,
+ * unreadable files) sets it up with hd_check_init(); the check then calls
+ * hd_report() for a finding at the rule's severity, hd_report_sev() for a
+ * severity of its own for this case, or returns hd_not_applicable() with the
+ * reason the subject gives it nothing to judge.  The configuration's severity
+ * override for the rule, when there is one, replaces whatever severity the
+ * check gives: that is the one place overrides are applied.
+ */
+#define HD_MAX_NOTE 512u
+struct hd_check {
+	const struct hd_rule *rule;
+	struct hd_findings *out; /* private to hd_report*() */
+	int override;            /* the config's severity for the rule, or -1 */
+	size_t reported;         /* findings reported through this context */
+	enum hd_severity max_sev;/* highest severity reported (HD_SEV_NONE if none) */
+	char note[HD_MAX_NOTE];  /* why not applicable; "" if no reason was given */
+};
+
+/* Prepares ck for reporting findings of rule r into out under config cfg (may be NULL). */
+void hd_check_init(struct hd_check *ck, const struct hd_rule *r, const struct hd_config *cfg,
+		   struct hd_findings *out);
+/* Reports a finding at loc (NULL: none) with a printf-style message; 0 or -HD_E*. */
+int hd_report(struct hd_check *ck, const struct hd_loc *loc, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Same, with this case's severity (HD_SEV_NONE: the rule's default). */
+int hd_report_sev(struct hd_check *ck, enum hd_severity sev, const struct hd_loc *loc, const char *fmt,
+		  ...) __attribute__((format(printf, 4, 5)));
+/* Records why the rule does not apply (printf-style) and returns HD_RULE_NOT_APPLICABLE. */
+int hd_not_applicable(struct hd_check *ck, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /*
  * One function type for every check.  Returns 0 when the rule was evaluated
- * (it appended its findings, if any), HD_RULE_NOT_APPLICABLE when the subject
- * gives it nothing to judge (swarm rules with swarm off, AppArmor rules on a
- * host without AppArmor), or a negative HD_E* (OOM).  Audit reports show the
- * latter as NOTE, never as PASS.
+ * (it reported its findings, if any, through ck), HD_RULE_NOT_APPLICABLE
+ * (via hd_not_applicable()) when the subject gives it nothing to judge
+ * (swarm rules with swarm off, AppArmor rules on a host without AppArmor),
+ * or a negative HD_E* (OOM).  Audit reports show the latter as NOTE with the
+ * reason, never as PASS.
  */
 #define HD_RULE_NOT_APPLICABLE 1
-typedef int hd_check_fn(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out);
+typedef int hd_check_fn(const struct hd_model *m, const struct hd_rule *r, struct hd_check *ck);
 
 enum hd_rule_flags {
 	HD_RULE_NEEDS_ENGINE = 1u << 0, /* only meaningful against a live engine */
@@ -92,6 +127,8 @@ struct hd_rule {
 
 extern const struct hd_rule *const hd_rules[];
 extern const size_t hd_rule_count;
+/* hd_rule_def_ids[i] is the id the .def line of hd_rules[i] states. */
+extern const char *const hd_rule_def_ids[];
 
 /* Finds a rule by its id, or by a hadolint id ("DL3008"); NULL if unknown. */
 const struct hd_rule *hd_rule_find(const char *id);

@@ -118,7 +118,7 @@ static int lint_buf(const struct hd_lint_kind *k, const char *path, const char *
 	if (r < 0) {
 		if (r == -HD_ENOMEM)
 			return r;
-		return hd_findings_add(out, &hd_rule_lint_read_error, &loc, "cannot read '%s': %s",
+		return hd_report_rule(out, &hd_rule_lint_read_error, cfg, &loc, "cannot read '%s': %s",
 				       name, r == -HD_EINVAL ? "is a directory" : hd_strerror(r));
 	}
 	if (!k) {

@@ -129,10 +129,9 @@ static int lint_files(const struct hd_compose_file *files, size_t n, const struc
 
 		if (!hd_config_rule_enabled(cfg, rule))
 			continue;
-		r = hd_findings_add(&f, rule, &loc, "%s", x->msg);
+		r = hd_report_rule(&f, rule, cfg, &loc, "%s", x->msg);
 		if (r < 0)
 			goto out;
-		f.v[f.n - 1].severity = hd_config_severity(cfg, rule);
 	}
 	m.kind = HD_TARGET_CONTAINER;
 	for (i = 0; i < p->n_services; i++) {

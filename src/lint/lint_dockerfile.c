@@ -54,7 +54,7 @@ int hd_lint_dockerfile(const char *path, const char *data, size_t len, const str
 		const struct hd_diag *d = &df->errors[i];
 		struct hd_loc loc = { .file = path, .line = d->line, .col = d->col };
 
-		r = hd_findings_add(out, &hd_rule_df_parse_error, &loc, "%s", d->msg ? d->msg : "syntax error");
+		r = hd_report_rule(out, &hd_rule_df_parse_error, cfg, &loc, "%s", d->msg ? d->msg : "syntax error");
 		if (r < 0)
 			goto out;
 	}

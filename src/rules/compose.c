@@ -100,7 +100,7 @@ static const char *shared_network(const struct hd_container_spec *c)
 }
 
 static int check_default_network_only(const struct hd_model *m, const struct hd_rule *rule,
-				      struct hd_findings *out)
+				      struct hd_check *out)
 {
 	const struct hd_project *p = m->project;
 	const char *net = NULL;
@@ -123,7 +123,7 @@ static int check_default_network_only(const struct hd_model *m, const struct hd_
 	if (on < 3)
 		return 0;
 	project_loc(p, &p->at, &loc);
-	return hd_findings_add(out, rule, &loc,
+	return hd_report(out, &loc,
 			       "all %zu services share the network '%s': any compromised service can reach "
 			       "every other; put front-end and back-end services on separate networks",
 			       on, net);
@@ -151,7 +151,7 @@ const struct hd_rule hd_rule_compose_default_network_only = {
 			"networks:\n  front: {}\n  back:\n    internal: true\n",
 };
 
-static int check_secret_env(const struct hd_model *m, const struct hd_rule *rule, struct hd_findings *out)
+static int check_secret_env(const struct hd_model *m, const struct hd_rule *rule, struct hd_check *out)
 {
 	const struct hd_project *p = m->project;
 	size_t i;
@@ -164,7 +164,7 @@ static int check_secret_env(const struct hd_model *m, const struct hd_rule *rule
 		if (s->is_config || s->source != HD_SECRET_ENVIRONMENT)
 			continue;
 		project_loc(p, &s->at, &loc);
-		r = hd_findings_add(out, rule, &loc,
+		r = hd_report(out, &loc,
 				    "secret '%s' is taken from the environment variable '%s' of whoever runs compose",
 				    s->name, s->value ? s->value : "");
 		if (r < 0)

@@ -23,13 +23,13 @@
 
 /* Appends a finding at origin o (NULL: the container) with severity sev (NONE: the rule's). */
 __attribute__((format(printf, 6, 7)))
-static int emit(struct hd_findings *out, const struct hd_rule *r, const struct hd_container_spec *c,
+static int emit(struct hd_check *out, const struct hd_rule *r, const struct hd_container_spec *c,
 		const struct hd_origin *o, enum hd_severity sev, const char *fmt, ...)
 {
 	char msg[HD_MAX_MESSAGE];
 	struct hd_loc loc;
 	va_list ap;
-	int n, ret;
+	int n;
 
 	va_start(ap, fmt);
 	n = vsnprintf(msg, sizeof(msg), fmt, ap);
@@ -37,12 +37,7 @@ static int emit(struct hd_findings *out, const struct hd_rule *r, const struct h
 	if (n < 0)
 		msg[0] = '\0';
 	hd_origin_loc(c, o, &loc);
-	ret = hd_findings_add(out, r, &loc, "%s", msg);
-	if (ret < 0)
-		return ret;
-	if (sev != HD_SEV_NONE)
-		out->v[out->n - 1].severity = sev;
-	return 0;
+	return hd_report_sev(out, sev, &loc, "%s", msg);
 }
 
 /*
@@ -131,7 +126,7 @@ static const char *port_text(uint32_t lo, uint32_t hi, char *buf, size_t n)
 
 /* ---- privileges ------------------------------------------------------------------ */
 
-static int check_privileged(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
+static int check_privileged(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
 	const struct hd_container_spec *c = m->ctr;
 
@@ -192,7 +187,7 @@ static const struct {
 };
 
 static int check_dangerous_capability(const struct hd_model *m, const struct hd_rule *r,
-				      struct hd_findings *out)
+				      struct hd_check *out)
 {
 	const struct hd_container_spec *c = m->ctr;
 	size_t i, k;
@@ -234,7 +229,7 @@ const struct hd_rule hd_rule_container_dangerous_capability = {
 	.check = check_dangerous_capability,
 };
 
-static int check_cap_drop_all(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
+static int check_cap_drop_all(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
 	const struct hd_container_spec *c = m->ctr;
 	char buf[160];
@@ -265,7 +260,7 @@ const struct hd_rule hd_rule_container_cap_drop_all = {
 };
 
 static int check_no_new_privileges(const struct hd_model *m, const struct hd_rule *r,
-				   struct hd_findings *out)
+				   struct hd_check *out)
 {
 	const struct hd_container_spec *c = m->ctr;
 	const struct hd_item *x;
@@ -311,7 +306,7 @@ const struct hd_rule hd_rule_container_no_new_privileges = {
 };
 
 static int check_seccomp_unconfined(const struct hd_model *m, const struct hd_rule *r,
-				    struct hd_findings *out)
+				    struct hd_check *out)
 {
 	const struct hd_container_spec *c = m->ctr;
 	const char *v = NULL;
@@ -344,7 +339,7 @@ const struct hd_rule hd_rule_container_seccomp_unconfined = {
 };
 
 static int check_apparmor_unconfined(const struct hd_model *m, const struct hd_rule *r,
-				     struct hd_findings *out)
+				     struct hd_check *out)
 {
 	const struct hd_container_spec *c = m->ctr;
 	const char *v = NULL;
@@ -377,7 +372,7 @@ const struct hd_rule hd_rule_container_apparmor_unconfined = {
 };
 
 static int check_selinux_disabled(const struct hd_model *m, const struct hd_rule *r,
-				  struct hd_findings *out)
+				  struct hd_check *out)
 {
 	const struct hd_container_spec *c = m->ctr;
 	const struct hd_item *x = hd_security_opt_find(c, "label", "disable", NULL);
@@ -410,7 +405,7 @@ const struct hd_rule hd_rule_container_selinux_disabled = {
 };
 
 static int check_systempaths_unconfined(const struct hd_model *m, const struct hd_rule *r,
-					struct hd_findings *out)
+					struct hd_check *out)
 {
 	const struct hd_container_spec *c = m->ctr;
 	const struct hd_item *x = hd_security_opt_find(c, "systempaths", "unconfined", NULL);
@@ -441,7 +436,7 @@ const struct hd_rule hd_rule_container_systempaths_unconfined = {
 	.check = check_systempaths_unconfined,
 };
 
-static int check_runs_as_root(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
+static int check_runs_as_root(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
 	const struct hd_container_spec *c = m->ctr;
 	const struct hd_image_facts *f = &c->image_facts;
@@ -493,7 +488,7 @@ const struct hd_rule hd_rule_container_runs_as_root = {
 	.check = check_runs_as_root,
 };
 
-static int check_read_only(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
+static int check_read_only(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
 	const struct hd_container_spec *c = m->ctr;
 	char buf[160];
@@ -527,7 +522,7 @@ const struct hd_rule hd_rule_container_read_only = {
 
 /* ---- resources -------------------------------------------------------------------- */
 
-static int check_memory_limit(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
+static int check_memory_limit(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
 	const struct hd_container_spec *c = m->ctr;
 	char buf[160];
@@ -559,7 +554,7 @@ const struct hd_rule hd_rule_container_memory_limit = {
 	.check = check_memory_limit,
 };
 
-static int check_cpu_limit(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
+static int check_cpu_limit(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
 	const struct hd_container_spec *c = m->ctr;
 	char buf[160];
@@ -592,7 +587,7 @@ const struct hd_rule hd_rule_container_cpu_limit = {
 	.check = check_cpu_limit,
 };
 
-static int check_pids_limit(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
+static int check_pids_limit(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
 	const struct hd_container_spec *c = m->ctr;
 	char buf[160];
@@ -625,7 +620,7 @@ const struct hd_rule hd_rule_container_pids_limit = {
 };
 
 static int check_oom_kill_disabled(const struct hd_model *m, const struct hd_rule *r,
-				   struct hd_findings *out)
+				   struct hd_check *out)
 {
 	const struct hd_container_spec *c = m->ctr;
 
@@ -657,7 +652,7 @@ const struct hd_rule hd_rule_container_oom_kill_disabled = {
 /* ---- namespaces -------------------------------------------------------------------- */
 
 static int ns_host(const struct hd_container_spec *c, const struct hd_ns_setting *ns,
-		   const struct hd_rule *r, struct hd_findings *out, const char *what, const char *effect)
+		   const struct hd_rule *r, struct hd_check *out, const char *what, const char *effect)
 {
 	if (!ns->set || ns->unknown || ns->mode != HD_NS_HOST)
 		return 0;
@@ -665,7 +660,7 @@ static int ns_host(const struct hd_container_spec *c, const struct hd_ns_setting
 		    c->name, what, effect);
 }
 
-static int check_host_network(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
+static int check_host_network(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
 	return ns_host(m->ctr, &m->ctr->network, r, out, "network",
 		       "it sees every host interface, can bind any host port and reach services "
@@ -690,7 +685,7 @@ const struct hd_rule hd_rule_container_host_network = {
 	.check = check_host_network,
 };
 
-static int check_host_pid(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
+static int check_host_pid(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
 	return ns_host(m->ctr, &m->ctr->pid, r, out, "PID",
 		       "it sees every host process with its arguments and environment and can signal "
@@ -715,7 +710,7 @@ const struct hd_rule hd_rule_container_host_pid = {
 	.check = check_host_pid,
 };
 
-static int check_host_ipc(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
+static int check_host_ipc(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
 	return ns_host(m->ctr, &m->ctr->ipc, r, out, "IPC",
 		       "it can read and write the host's shared memory segments and semaphores");
@@ -738,7 +733,7 @@ const struct hd_rule hd_rule_container_host_ipc = {
 	.check = check_host_ipc,
 };
 
-static int check_host_uts(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
+static int check_host_uts(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
 	return ns_host(m->ctr, &m->ctr->uts, r, out, "UTS",
 		       "it can change the host's hostname and domain name");
@@ -759,7 +754,7 @@ const struct hd_rule hd_rule_container_host_uts = {
 	.check = check_host_uts,
 };
 
-static int check_host_userns(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
+static int check_host_userns(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
 	return ns_host(m->ctr, &m->ctr->userns, r, out, "user",
 		       "the daemon's user-namespace remapping is switched off for it, so its root is "
@@ -782,7 +777,7 @@ const struct hd_rule hd_rule_container_host_userns = {
 	.check = check_host_userns,
 };
 
-static int check_host_cgroupns(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
+static int check_host_cgroupns(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
 	return ns_host(m->ctr, &m->ctr->cgroupns, r, out, "cgroup",
 		       "it sees the host's whole cgroup tree, which helps the known cgroup escapes");
@@ -803,7 +798,7 @@ const struct hd_rule hd_rule_container_host_cgroupns = {
 	.check = check_host_cgroupns,
 };
 
-static int check_cgroup_parent(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
+static int check_cgroup_parent(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
 	const struct hd_container_spec *c = m->ctr;
 
@@ -1000,7 +995,7 @@ static bool is_bind(const struct hd_mount *mt)
 	return mt->type == HD_MOUNT_BIND || (mt->source && (mt->source[0] == '/' || mt->source[0] == '~'));
 }
 
-static int check_sensitive_mount(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
+static int check_sensitive_mount(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
 	const struct hd_container_spec *c = m->ctr;
 	size_t i;
@@ -1071,7 +1066,7 @@ static const char *const socket_dirs[] = {
 	"/run/buildkit", "/run/k3s/containerd", "/",
 };
 
-static int check_socket_mount(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
+static int check_socket_mount(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
 	const struct hd_container_spec *c = m->ctr;
 	size_t i, k;
@@ -1138,7 +1133,7 @@ const struct hd_rule hd_rule_container_socket_mount = {
 	.check = check_socket_mount,
 };
 
-static int check_propagation(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
+static int check_propagation(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
 	const struct hd_container_spec *c = m->ctr;
 	size_t i;
@@ -1191,7 +1186,7 @@ static bool is_disk(const char *p)
 	return false;
 }
 
-static int check_host_device(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
+static int check_host_device(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
 	const struct hd_container_spec *c = m->ctr;
 	size_t i;
@@ -1255,7 +1250,7 @@ const struct hd_rule hd_rule_container_host_device = {
 /* ---- ports --------------------------------------------------------------------------- */
 
 static int check_port_all_interfaces(const struct hd_model *m, const struct hd_rule *r,
-				     struct hd_findings *out)
+				     struct hd_check *out)
 {
 	const struct hd_container_spec *c = m->ctr;
 	size_t i;
@@ -1305,7 +1300,7 @@ const struct hd_rule hd_rule_container_port_all_interfaces = {
 };
 
 static int check_privileged_port(const struct hd_model *m, const struct hd_rule *r,
-				 struct hd_findings *out)
+				 struct hd_check *out)
 {
 	const struct hd_container_spec *c = m->ctr;
 	size_t i;
@@ -1344,7 +1339,7 @@ const struct hd_rule hd_rule_container_privileged_port = {
 	.check = check_privileged_port,
 };
 
-static int check_ssh_port(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
+static int check_ssh_port(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
 	const struct hd_container_spec *c = m->ctr;
 	size_t i;
@@ -1404,7 +1399,7 @@ static const struct {
 	{ 28015, "RethinkDB" },
 };
 
-static int check_admin_port(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
+static int check_admin_port(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
 	const struct hd_container_spec *c = m->ctr;
 	size_t i, k;
@@ -1456,7 +1451,7 @@ const struct hd_rule hd_rule_container_admin_port = {
 /* ---- lifecycle and logging ------------------------------------------------------------ */
 
 static int check_restart_policy(const struct hd_model *m, const struct hd_rule *r,
-				struct hd_findings *out)
+				struct hd_check *out)
 {
 	const struct hd_container_spec *c = m->ctr;
 	const char *v = c->restart.value;
@@ -1495,7 +1490,7 @@ const struct hd_rule hd_rule_container_restart_policy = {
 	.check = check_restart_policy,
 };
 
-static int check_no_healthcheck(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
+static int check_no_healthcheck(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
 	const struct hd_container_spec *c = m->ctr;
 	const struct hd_image_facts *f = &c->image_facts;
@@ -1538,7 +1533,7 @@ const struct hd_rule hd_rule_container_no_healthcheck = {
 };
 
 static int check_healthcheck_disabled(const struct hd_model *m, const struct hd_rule *r,
-				      struct hd_findings *out)
+				      struct hd_check *out)
 {
 	const struct hd_container_spec *c = m->ctr;
 
@@ -1566,7 +1561,7 @@ const struct hd_rule hd_rule_container_healthcheck_disabled = {
 	.check = check_healthcheck_disabled,
 };
 
-static int check_logging_none(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
+static int check_logging_none(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
 	const struct hd_container_spec *c = m->ctr;
 
@@ -1601,7 +1596,7 @@ static bool image_judgeable(const struct hd_container_spec *c)
 	       !c->image_ref.has_unresolved_var && !c->image_ref.is_scratch;
 }
 
-static int check_image_latest(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
+static int check_image_latest(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
 	const struct hd_container_spec *c = m->ctr;
 	const struct hd_image_ref *ref = &c->image_ref;
@@ -1636,7 +1631,7 @@ const struct hd_rule hd_rule_container_image_latest = {
 	.check = check_image_latest,
 };
 
-static int check_image_digest(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
+static int check_image_digest(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
 	const struct hd_container_spec *c = m->ctr;
 	const struct hd_image_ref *ref = &c->image_ref;
@@ -1667,7 +1662,7 @@ const struct hd_rule hd_rule_container_image_digest = {
 };
 
 static int check_image_registry(const struct hd_model *m, const struct hd_rule *r,
-				struct hd_findings *out)
+				struct hd_check *out)
 {
 	const struct hd_container_spec *c = m->ctr;
 
@@ -1700,7 +1695,7 @@ const struct hd_rule hd_rule_container_image_registry = {
 
 /* ---- secrets ----------------------------------------------------------------------------- */
 
-static int check_secret_env(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
+static int check_secret_env(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
 	const struct hd_container_spec *c = m->ctr;
 	size_t i;
@@ -1764,7 +1759,7 @@ const struct hd_rule hd_rule_container_secret_env = {
 
 /* ---- kernel settings ------------------------------------------------------------------ */
 
-static int check_sysctl(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
+static int check_sysctl(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
 	const struct hd_container_spec *c = m->ctr;
 	bool hostnet = c->network.set && c->network.mode == HD_NS_HOST;
@@ -1853,7 +1848,7 @@ static bool process_is_sshd(const char *args)
 	return false;
 }
 
-static int check_sshd(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
+static int check_sshd(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
 	const struct hd_container_spec *c = m->ctr;
 	size_t i;
@@ -1891,7 +1886,7 @@ const struct hd_rule hd_rule_container_sshd = {
 
 /* ---- what the source could not read ---------------------------------------------------- */
 
-static int check_unknown_flag(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
+static int check_unknown_flag(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
 	const struct hd_container_spec *c = m->ctr;
 	size_t i;
@@ -1926,7 +1921,7 @@ const struct hd_rule hd_rule_container_unknown_flag = {
 	.check = check_unknown_flag,
 };
 
-static int check_invalid_value(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
+static int check_invalid_value(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
 	const struct hd_container_spec *c = m->ctr;
 	size_t i;

@@ -12,12 +12,15 @@
 
 #define DAY (24 * 60 * 60)
 
-static int add_at(struct hd_findings *out, const struct hd_rule *r, const struct hd_daemon_spec *d,
-		  enum hd_dopt o, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static int add_at_sev(struct hd_check *out, enum hd_severity sev, const struct hd_daemon_spec *d,
+		      enum hd_dopt o, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
-/* A finding about option o, located at its origin (or at daemon.json when unset). */
-static int add_at(struct hd_findings *out, const struct hd_rule *r, const struct hd_daemon_spec *d,
-		  enum hd_dopt o, const char *fmt, ...)
+/*
+ * A finding about option o, located at its origin (or at daemon.json when
+ * unset), with this case's severity sev (HD_SEV_NONE: the rule's).
+ */
+static int add_at_sev(struct hd_check *out, enum hd_severity sev, const struct hd_daemon_spec *d,
+		      enum hd_dopt o, const char *fmt, ...)
 {
 	char msg[HD_MAX_MESSAGE];
 	struct hd_loc loc;
@@ -27,14 +30,9 @@ static int add_at(struct hd_findings *out, const struct hd_rule *r, const struct
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	hd_daemon_loc(d, o, &loc);
-	return hd_findings_add(out, r, &loc, "%s", msg);
+	return hd_report_sev(out, sev, &loc, "%s", msg);
 }
-
-static void set_last_severity(struct hd_findings *out, enum hd_severity s)
-{
-	if (out->n)
-		out->v[out->n - 1].severity = s;
-}
+#define add_at(out, r, d, o, ...) ((void)(r), add_at_sev((out), HD_SEV_NONE, (d), (o), __VA_ARGS__))
 
 /* "--icc=true on the command line (docker.service:12)" or "'icc' in daemon.json". */
 static const char *where(const struct hd_daemon_spec *d, enum hd_dopt o, char *buf, size_t size)
@@ -54,7 +52,7 @@ static const char *where(const struct hd_daemon_spec *d, enum hd_dopt o, char *b
 /* ------------------------------------------------------------------ */
 /* Problems that stop dockerd, or that it ignores. */
 
-static int report_problems(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out,
+static int report_problems(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out,
 			   enum hd_dproblem_kind kind)
 {
 	const struct hd_daemon_spec *d = m->daemon;
@@ -68,7 +66,7 @@ static int report_problems(const struct hd_model *m, const struct hd_rule *r, st
 		if (p->kind != kind)
 			continue;
 		hd_dorigin_loc(&p->at, &loc);
-		rc = hd_findings_add(out, r, &loc, "%s", p->message);
+		rc = hd_report(out, &loc, "%s", p->message);
 		if (rc < 0)
 			return rc;
 	}
@@ -76,7 +74,7 @@ static int report_problems(const struct hd_model *m, const struct hd_rule *r, st
 }
 
 static int check_config_invalid(const struct hd_model *m, const struct hd_rule *r,
-				struct hd_findings *out)
+				struct hd_check *out)
 {
 	return report_problems(m, r, out, HD_DP_INVALID);
 }
@@ -103,7 +101,7 @@ const struct hd_rule hd_rule_daemon_config_invalid = {
 };
 
 static int check_unknown_option(const struct hd_model *m, const struct hd_rule *r,
-				struct hd_findings *out)
+				struct hd_check *out)
 {
 	return report_problems(m, r, out, HD_DP_UNKNOWN);
 }
@@ -128,7 +126,7 @@ const struct hd_rule hd_rule_daemon_unknown_option = {
 };
 
 static int check_config_conflict(const struct hd_model *m, const struct hd_rule *r,
-				 struct hd_findings *out)
+				 struct hd_check *out)
 {
 	return report_problems(m, r, out, HD_DP_CONFLICT);
 }
@@ -152,7 +150,7 @@ const struct hd_rule hd_rule_daemon_config_conflict = {
 };
 
 static int check_config_ignored(const struct hd_model *m, const struct hd_rule *r,
-				struct hd_findings *out)
+				struct hd_check *out)
 {
 	return report_problems(m, r, out, HD_DP_IGNORED);
 }
@@ -190,7 +188,7 @@ static bool rootless(const struct hd_daemon_spec *d)
 	       (d->unit_user && strcmp(d->unit_user, "root") != 0 && strcmp(d->unit_user, "0") != 0);
 }
 
-static int check_rootless(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
+static int check_rootless(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
 	const struct hd_daemon_spec *d = m->daemon;
 	struct hd_loc loc = { 0 };
@@ -198,7 +196,7 @@ static int check_rootless(const struct hd_model *m, const struct hd_rule *r, str
 	if (rootless(d))
 		return 0;
 	loc.file = d->args_from;
-	return hd_findings_add(out, r, &loc,
+	return hd_report(out, &loc,
 			       "dockerd runs as root; rootless mode (dockerd-rootless-setuptool.sh) "
 			       "confines a daemon compromise to one unprivileged user, where its "
 			       "limits (no AppArmor, overlay networking, ports below 1024) allow");
@@ -222,7 +220,7 @@ const struct hd_rule hd_rule_daemon_rootless = {
 	.check = check_rootless,
 };
 
-static int check_icc(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
+static int check_icc(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
 	const struct hd_daemon_spec *d = m->daemon;
 	const char *bridge = hd_daemon_str(d, HD_DOPT_BRIDGE);
@@ -261,7 +259,7 @@ const struct hd_rule hd_rule_daemon_icc = {
 	.check = check_icc,
 };
 
-static int check_log_level(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
+static int check_log_level(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
 	const struct hd_daemon_spec *d = m->daemon;
 	const char *lvl = hd_daemon_str(d, HD_DOPT_LOG_LEVEL);
@@ -299,7 +297,7 @@ const struct hd_rule hd_rule_daemon_log_level = {
 	.check = check_log_level,
 };
 
-static int check_iptables(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
+static int check_iptables(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
 	const struct hd_daemon_spec *d = m->daemon;
 	char w[256];
@@ -331,7 +329,7 @@ const struct hd_rule hd_rule_daemon_iptables = {
 };
 
 static int check_insecure_registries(const struct hd_model *m, const struct hd_rule *r,
-				     struct hd_findings *out)
+				     struct hd_check *out)
 {
 	const struct hd_daemon_spec *d = m->daemon;
 	const struct hd_dsetting *s = hd_daemon_opt(d, HD_DOPT_INSECURE_REGISTRIES);
@@ -346,7 +344,7 @@ static int check_insecure_registries(const struct hd_model *m, const struct hd_r
 		if (strcmp(v, "127.0.0.0/8") == 0)
 			continue;
 		hd_dorigin_loc(&s->items[i].at, &loc);
-		rc = hd_findings_add(out, r, &loc,
+		rc = hd_report(out, &loc,
 				     "registry '%s' is insecure: images are pulled over plain HTTP or "
 				     "unverified TLS, so anyone on the path can substitute them", v);
 		if (rc < 0)
@@ -372,7 +370,7 @@ const struct hd_rule hd_rule_daemon_insecure_registries = {
 	.check = check_insecure_registries,
 };
 
-static int check_aufs(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
+static int check_aufs(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
 	const struct hd_daemon_spec *d = m->daemon;
 	const char *drv = hd_daemon_str(d, HD_DOPT_STORAGE_DRIVER);
@@ -383,7 +381,7 @@ static int check_aufs(const struct hd_model *m, const struct hd_rule *r, struct 
 
 		loc.object = d->running_from;
 		loc.field = "Driver";
-		return hd_findings_add(out, r, &loc,
+		return hd_report(out, &loc,
 				       "the running engine uses the aufs storage driver (chosen by "
 				       "dockerd, not configured): it is unmaintained and was removed in "
 				       "Docker 24");
@@ -428,7 +426,7 @@ static const char *files_state(const struct hd_file_list *l, const char **path)
 	return NULL;
 }
 
-static int check_tls_auth(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
+static int check_tls_auth(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
 	const struct hd_daemon_spec *d = m->daemon;
 	const struct hd_dsetting *hosts = hd_daemon_opt(d, HD_DOPT_HOSTS);
@@ -450,21 +448,19 @@ static int check_tls_auth(const struct hd_model *m, const struct hd_rule *r, str
 			continue;
 		hd_dorigin_loc(&hosts->items[i].at, &loc);
 		if (!tls) {
-			rc = hd_findings_add(out, r, &loc,
+			rc = hd_report_sev(out, HD_SEV_CRITICAL, &loc,
 					     "dockerd listens on %s without TLS: anyone who reaches the "
 					     "port has root on this host%s", h,
 					     strstr(h, ":2375") ? " (2375 is the port scanners try first)" : "");
 			if (rc < 0)
 				return rc;
-			set_last_severity(out, HD_SEV_CRITICAL);
 		} else if (!verify) {
-			rc = hd_findings_add(out, r, &loc,
+			rc = hd_report_sev(out, HD_SEV_CRITICAL, &loc,
 					     "dockerd listens on %s with TLS but without \"tlsverify\": "
 					     "clients are not authenticated, anyone who reaches the port "
 					     "has root on this host", h);
 			if (rc < 0)
 				return rc;
-			set_last_severity(out, HD_SEV_CRITICAL);
 		}
 	}
 	if (!tls)
@@ -548,7 +544,7 @@ static bool tls_in_use(const struct hd_daemon_spec *d)
 					    hd_daemon_bool(d, HD_DOPT_TLSVERIFY, false));
 }
 
-static int expiry(struct hd_findings *out, const struct hd_rule *r, const struct hd_daemon_spec *d,
+static int expiry(struct hd_check *out, const struct hd_rule *r, const struct hd_daemon_spec *d,
 		  enum hd_dopt o, const char *what, const struct hd_cert_fact *c)
 {
 	int64_t left;
@@ -564,17 +560,15 @@ static int expiry(struct hd_findings *out, const struct hd_rule *r, const struct
 		return add_at(out, r, d, o, "%s '%s' expired %" PRId64 " days ago: clients and dockerd "
 			      "reject TLS handshakes", what, c->subject, -left / DAY);
 	if (left < 30 * DAY) {
-		int rc = add_at(out, r, d, o, "%s '%s' expires in %" PRId64 " days: renew it before "
+		int rc = add_at_sev(out, HD_SEV_MEDIUM, d, o, "%s '%s' expires in %" PRId64 " days: renew it before "
 				"TLS connections start failing", what, c->subject, left / DAY);
 
-		if (rc >= 0)
-			set_last_severity(out, HD_SEV_MEDIUM);
 		return rc;
 	}
 	return 0;
 }
 
-static int check_tls_expiry(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
+static int check_tls_expiry(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
 	const struct hd_daemon_spec *d = m->daemon;
 	int rc;
@@ -604,7 +598,7 @@ const struct hd_rule hd_rule_daemon_tls_cert_expiry = {
 	.check = check_tls_expiry,
 };
 
-static int weak_key(struct hd_findings *out, const struct hd_rule *r, const struct hd_daemon_spec *d,
+static int weak_key(struct hd_check *out, const struct hd_rule *r, const struct hd_daemon_spec *d,
 		    enum hd_dopt o, const char *what, const char *type, int bits, const char *sig)
 {
 	int rc = 0;
@@ -623,7 +617,7 @@ static int weak_key(struct hd_findings *out, const struct hd_rule *r, const stru
 }
 
 static int check_tls_key_strength(const struct hd_model *m, const struct hd_rule *r,
-				  struct hd_findings *out)
+				  struct hd_check *out)
 {
 	const struct hd_daemon_spec *d = m->daemon;
 	const struct hd_tls_facts *t = &d->tls;
@@ -699,7 +693,7 @@ static bool san_has(const struct hd_strlist *sans, const char *name)
 }
 
 static int check_tls_server_cert(const struct hd_model *m, const struct hd_rule *r,
-				 struct hd_findings *out)
+				 struct hd_check *out)
 {
 	const struct hd_daemon_spec *d = m->daemon;
 	const struct hd_cert_fact *c = &d->tls.cert;
@@ -740,7 +734,7 @@ static int check_tls_server_cert(const struct hd_model *m, const struct hd_rule 
 		if (!name[0] || san_has(&c->sans, name))
 			continue;
 		hd_dorigin_loc(&hosts->items[i].at, &loc);
-		rc = hd_findings_add(out, r, &loc,
+		rc = hd_report(out, &loc,
 				     "dockerd listens on '%s' but the server certificate's "
 				     "subjectAltName does not name it: clients connecting to that "
 				     "address fail verification", name);
@@ -776,7 +770,7 @@ const struct hd_rule hd_rule_daemon_tls_server_cert = {
 	.check = check_tls_server_cert,
 };
 
-static int check_tls_ca_key(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
+static int check_tls_ca_key(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
 	const struct hd_daemon_spec *d = m->daemon;
 	size_t i;
@@ -796,7 +790,7 @@ static int check_tls_ca_key(const struct hd_model *m, const struct hd_rule *r, s
 		struct hd_loc loc = { 0 };
 
 		loc.file = d->tls.ca_keys_near.v[i];
-		rc = hd_findings_add(out, r, &loc,
+		rc = hd_report(out, &loc,
 				     "the CA's private key %s lies beside the daemon's certificates: "
 				     "whoever reads that directory can issue client certificates the "
 				     "daemon accepts", d->tls.ca_keys_near.v[i]);
@@ -826,7 +820,7 @@ const struct hd_rule hd_rule_daemon_tls_ca_key_exposed = {
 };
 
 static int check_default_ulimits(const struct hd_model *m, const struct hd_rule *r,
-				 struct hd_findings *out)
+				 struct hd_check *out)
 {
 	const struct hd_daemon_spec *d = m->daemon;
 
@@ -857,7 +851,7 @@ const struct hd_rule hd_rule_daemon_default_ulimits = {
 	.check = check_default_ulimits,
 };
 
-static int check_userns(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
+static int check_userns(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
 	const struct hd_daemon_spec *d = m->daemon;
 	const char *u = hd_daemon_str(d, HD_DOPT_USERNS_REMAP);
@@ -890,7 +884,7 @@ const struct hd_rule hd_rule_daemon_userns_remap = {
 };
 
 static int check_cgroup_parent(const struct hd_model *m, const struct hd_rule *r,
-			       struct hd_findings *out)
+			       struct hd_check *out)
 {
 	const struct hd_daemon_spec *d = m->daemon;
 	const char *p = hd_daemon_str(d, HD_DOPT_CGROUP_PARENT);
@@ -920,7 +914,7 @@ const struct hd_rule hd_rule_daemon_cgroup_parent = {
 };
 
 static int check_base_device_size(const struct hd_model *m, const struct hd_rule *r,
-				  struct hd_findings *out)
+				  struct hd_check *out)
 {
 	const struct hd_daemon_spec *d = m->daemon;
 	const struct hd_dsetting *s = hd_daemon_opt(d, HD_DOPT_STORAGE_OPTS);
@@ -933,7 +927,7 @@ static int check_base_device_size(const struct hd_model *m, const struct hd_rule
 		if (!hd_starts_with(s->items[i].value, "dm.basesize="))
 			continue;
 		hd_dorigin_loc(&s->items[i].at, &loc);
-		rc = hd_findings_add(out, r, &loc,
+		rc = hd_report(out, &loc,
 				     "storage option '%s' changes the base device size of every "
 				     "container", s->items[i].value);
 		if (rc < 0)
@@ -958,7 +952,7 @@ const struct hd_rule hd_rule_daemon_base_device_size = {
 	.check = check_base_device_size,
 };
 
-static int check_authz(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
+static int check_authz(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
 	const struct hd_daemon_spec *d = m->daemon;
 	const struct hd_dsetting *s = hd_daemon_opt(d, HD_DOPT_AUTHZ_PLUGINS);
@@ -992,7 +986,7 @@ const struct hd_rule hd_rule_daemon_authorization_plugin = {
 };
 
 static int check_remote_logging(const struct hd_model *m, const struct hd_rule *r,
-				struct hd_findings *out)
+				struct hd_check *out)
 {
 	const struct hd_daemon_spec *d = m->daemon;
 	const char *drv = hd_daemon_str(d, HD_DOPT_LOG_DRIVER);
@@ -1026,7 +1020,7 @@ const struct hd_rule hd_rule_daemon_remote_logging = {
 	.check = check_remote_logging,
 };
 
-static int check_nnp(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
+static int check_nnp(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
 	const struct hd_daemon_spec *d = m->daemon;
 	char w[256];
@@ -1059,7 +1053,7 @@ const struct hd_rule hd_rule_daemon_no_new_privileges = {
 };
 
 static int check_live_restore(const struct hd_model *m, const struct hd_rule *r,
-			      struct hd_findings *out)
+			      struct hd_check *out)
 {
 	const struct hd_daemon_spec *d = m->daemon;
 
@@ -1091,7 +1085,7 @@ const struct hd_rule hd_rule_daemon_live_restore = {
 };
 
 static int check_userland_proxy(const struct hd_model *m, const struct hd_rule *r,
-				struct hd_findings *out)
+				struct hd_check *out)
 {
 	const struct hd_daemon_spec *d = m->daemon;
 
@@ -1122,19 +1116,17 @@ const struct hd_rule hd_rule_daemon_userland_proxy = {
 	.check = check_userland_proxy,
 };
 
-static int check_seccomp(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
+static int check_seccomp(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
 	const struct hd_daemon_spec *d = m->daemon;
 	const char *p = hd_daemon_str(d, HD_DOPT_SECCOMP_PROFILE);
 	int rc;
 
 	if (p && strcmp(p, "unconfined") == 0) {
-		rc = add_at(out, r, d, HD_DOPT_SECCOMP_PROFILE,
+		rc = add_at_sev(out, HD_SEV_HIGH, d, HD_DOPT_SECCOMP_PROFILE,
 			    "\"seccomp-profile\": \"unconfined\" turns seccomp off for every "
 			    "container: all ~300 system calls, including the ones most kernel "
 			    "exploits use, are open");
-		if (rc >= 0)
-			set_last_severity(out, HD_SEV_HIGH);
 		return rc;
 	}
 	if (p && *p && strcmp(p, "builtin") != 0)
@@ -1163,7 +1155,7 @@ const struct hd_rule hd_rule_daemon_seccomp_profile = {
 };
 
 static int check_experimental(const struct hd_model *m, const struct hd_rule *r,
-			      struct hd_findings *out)
+			      struct hd_check *out)
 {
 	const struct hd_daemon_spec *d = m->daemon;
 	char w[256];
@@ -1374,10 +1366,10 @@ static const struct file_check file_checks[] = {
 	{ &hd_rule_daemon_file_containerd_sock_mode, HD_DF_CONTAINERD_SOCK, false, 0660, false, "containerd socket" },
 };
 
-static int file_finding(struct hd_findings *out, const struct hd_rule *r, const struct hd_file_fact *f,
+static int file_finding(struct hd_check *out, const struct hd_rule *r, const struct hd_file_fact *f,
 			const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
-static int file_finding(struct hd_findings *out, const struct hd_rule *r, const struct hd_file_fact *f,
+static int file_finding(struct hd_check *out, const struct hd_rule *r, const struct hd_file_fact *f,
 			const char *fmt, ...)
 {
 	char msg[HD_MAX_MESSAGE];
@@ -1388,7 +1380,7 @@ static int file_finding(struct hd_findings *out, const struct hd_rule *r, const 
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	loc.file = f->path;
-	return hd_findings_add(out, r, &loc, "%s", msg);
+	return hd_report(out, &loc, "%s", msg);
 }
 
 static bool is_key_file(const char *path)
@@ -1398,7 +1390,7 @@ static bool is_key_file(const char *path)
 
 static int check_one_file(const struct file_check *fc, const struct hd_daemon_spec *d,
 			  const struct hd_rule *r, const struct hd_file_fact *f, bool in_tree,
-			  struct hd_findings *out)
+			  struct hd_check *out)
 {
 	char own[160];
 	uint32_t max = fc->max_mode;
@@ -1448,7 +1440,7 @@ static int check_one_file(const struct file_check *fc, const struct hd_daemon_sp
 			    f->path, f->mode, max);
 }
 
-static int check_file(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
+static int check_file(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
 	const struct hd_daemon_spec *d = m->daemon;
 	const struct file_check *fc = NULL;

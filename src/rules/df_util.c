@@ -727,7 +727,7 @@ bool dfr_ctx_ships(const struct dfr_ctx *x)
 
 /* ---- iteration ------------------------------------------------------------ */
 
-int dfr_each_run(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out, dfr_run_fn *fn)
+int dfr_each_run(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out, dfr_run_fn *fn)
 {
 	const struct hd_dockerfile *df = m->df;
 	struct dfr_ctx x = { .df = df, .r = r, .out = out };
@@ -748,7 +748,7 @@ int dfr_each_run(const struct hd_model *m, const struct hd_rule *r, struct hd_fi
 	return 0;
 }
 
-int dfr_each_pm(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out, unsigned mask,
+int dfr_each_pm(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out, unsigned mask,
 		dfr_pm_fn *fn)
 {
 	const struct hd_dockerfile *df = m->df;

@@ -276,7 +276,7 @@ const char *dfr_pm_name(const struct dfr_pm *pm);
 struct dfr_ctx {
 	const struct hd_dockerfile *df;
 	const struct hd_rule *r;
-	struct hd_findings *out;
+	struct hd_check *out;
 	size_t i;
 	const struct hd_instr *in;
 };
@@ -285,18 +285,18 @@ bool dfr_ctx_ships(const struct dfr_ctx *x);
 typedef int dfr_run_fn(const struct dfr_ctx *x);
 typedef int dfr_pm_fn(const struct dfr_ctx *x, const struct dfr_pm *pm);
 /* Calls fn for every shell-form RUN (ONBUILD RUN included); stops on a negative return. */
-int dfr_each_run(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out, dfr_run_fn *fn);
+int dfr_each_run(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out, dfr_run_fn *fn);
 /*
  * Calls fn for every call of a package manager whose bit (1u << DFR_PM_x) is
  * in `mask`, in every shell-form RUN.
  */
-int dfr_each_pm(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out, unsigned mask,
+int dfr_each_pm(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out, unsigned mask,
 		dfr_pm_fn *fn);
 #define DFR_BIT(pm) (1u << (pm))
 
 /*
  * Appends a finding of rule r for df at span sp, or at the word w of
- * instruction in, with a printf-style message (hd_findings_add() cuts it at
+ * instruction in, with a printf-style message (hd_report() cuts it at
  * HD_MAX_MESSAGE).  Macros so that the message is formatted once.
  */
 static inline struct hd_loc dfr_loc(const struct hd_dockerfile *df, struct hd_span sp)
@@ -311,7 +311,7 @@ static inline struct hd_loc dfr_loc(const struct hd_dockerfile *df, struct hd_sp
 	return loc;
 }
 #define dfr_report(out, r, df, sp, ...) \
-	({ struct hd_loc dfr_l_ = dfr_loc((df), (sp)); hd_findings_add((out), (r), &dfr_l_, __VA_ARGS__); })
+	({ struct hd_loc dfr_l_ = dfr_loc((df), (sp)); hd_report((out), &dfr_l_, __VA_ARGS__); })
 #define dfr_report_word(out, r, df, in, w, ...) dfr_report(out, r, df, hd_instr_word_span((in), (w)), __VA_ARGS__)
 
 /* The span of an instruction's keyword (for findings about a whole instruction). */

@@ -183,7 +183,7 @@ static bool has_workdir_before(const struct hd_dockerfile *df, size_t i)
 
 static hd_check_fn check_inline_ignore;
 static int check_inline_ignore(const struct hd_model *m, const struct hd_rule *r,
-			       struct hd_findings *out)
+			       struct hd_check *out)
 {
 	const struct hd_suppressions *s = &m->df->suppress;
 	size_t i;
@@ -228,7 +228,7 @@ const struct hd_rule hd_rule_df_inline_ignore = {
 
 static hd_check_fn check_workdir_relative;
 static int check_workdir_relative(const struct hd_model *m, const struct hd_rule *r,
-				  struct hd_findings *out)
+				  struct hd_check *out)
 {
 	const struct hd_dockerfile *df = m->df;
 	size_t i;
@@ -336,7 +336,7 @@ static const char *parse_expose(const char *s, struct port_spec *ps)
 
 static hd_check_fn check_expose_invalid;
 static int check_expose_invalid(const struct hd_model *m, const struct hd_rule *r,
-				struct hd_findings *out)
+				struct hd_check *out)
 {
 	const struct hd_dockerfile *df = m->df;
 	size_t i, k;
@@ -385,7 +385,7 @@ const struct hd_rule hd_rule_df_expose_invalid_port = {
 
 static hd_check_fn check_expose_ssh;
 static int check_expose_ssh(const struct hd_model *m, const struct hd_rule *r,
-			    struct hd_findings *out)
+			    struct hd_check *out)
 {
 	const struct hd_dockerfile *df = m->df;
 	size_t i, k;
@@ -435,7 +435,7 @@ const struct hd_rule hd_rule_df_expose_ssh = {
 
 /* ---- several CMD / ENTRYPOINT / HEALTHCHECK in a stage (DL4003, DL4004, DL3012) ---- */
 
-static int check_repeated(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out,
+static int check_repeated(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out,
 			  enum hd_instr_kind kind)
 {
 	const struct hd_dockerfile *df = m->df;
@@ -471,21 +471,21 @@ static int check_repeated(const struct hd_model *m, const struct hd_rule *r, str
 
 static hd_check_fn check_multiple_cmd;
 static int check_multiple_cmd(const struct hd_model *m, const struct hd_rule *r,
-			      struct hd_findings *out)
+			      struct hd_check *out)
 {
 	return check_repeated(m, r, out, HD_I_CMD);
 }
 
 static hd_check_fn check_multiple_entrypoint;
 static int check_multiple_entrypoint(const struct hd_model *m, const struct hd_rule *r,
-				     struct hd_findings *out)
+				     struct hd_check *out)
 {
 	return check_repeated(m, r, out, HD_I_ENTRYPOINT);
 }
 
 static hd_check_fn check_multiple_healthcheck;
 static int check_multiple_healthcheck(const struct hd_model *m, const struct hd_rule *r,
-				      struct hd_findings *out)
+				      struct hd_check *out)
 {
 	return check_repeated(m, r, out, HD_I_HEALTHCHECK);
 }
@@ -574,7 +574,7 @@ static bool is_git_source(const char *s)
 
 static hd_check_fn check_add_instead_of_copy;
 static int check_add_instead_of_copy(const struct hd_model *m, const struct hd_rule *r,
-				     struct hd_findings *out)
+				     struct hd_check *out)
 {
 	const struct hd_dockerfile *df = m->df;
 	size_t i, k;
@@ -641,7 +641,7 @@ static bool is_hex_n(const char *s, size_t n)
 
 static hd_check_fn check_add_remote;
 static int check_add_remote(const struct hd_model *m, const struct hd_rule *r,
-			    struct hd_findings *out)
+			    struct hd_check *out)
 {
 	const struct hd_dockerfile *df = m->df;
 	size_t i, k;
@@ -708,7 +708,7 @@ const struct hd_rule hd_rule_df_add_remote_without_checksum = {
 
 static hd_check_fn check_copy_dest_dir;
 static int check_copy_dest_dir(const struct hd_model *m, const struct hd_rule *r,
-			       struct hd_findings *out)
+			       struct hd_check *out)
 {
 	const struct hd_dockerfile *df = m->df;
 	size_t i;
@@ -752,7 +752,7 @@ const struct hd_rule hd_rule_df_copy_dest_not_directory = {
 
 static hd_check_fn check_copy_relative_dest;
 static int check_copy_relative_dest(const struct hd_model *m, const struct hd_rule *r,
-				    struct hd_findings *out)
+				    struct hd_check *out)
 {
 	const struct hd_dockerfile *df = m->df;
 	size_t i;
@@ -807,7 +807,7 @@ static bool looks_like_image(const char *v)
 
 static hd_check_fn check_copy_from_unknown;
 static int check_copy_from_unknown(const struct hd_model *m, const struct hd_rule *r,
-				   struct hd_findings *out)
+				   struct hd_check *out)
 {
 	const struct hd_dockerfile *df = m->df;
 	size_t i;
@@ -879,7 +879,7 @@ const struct hd_rule hd_rule_df_copy_from_unknown_stage = {
 
 static hd_check_fn check_copy_from_self;
 static int check_copy_from_self(const struct hd_model *m, const struct hd_rule *r,
-				struct hd_findings *out)
+				struct hd_check *out)
 {
 	const struct hd_dockerfile *df = m->df;
 	size_t i;
@@ -928,7 +928,7 @@ const struct hd_rule hd_rule_df_copy_from_own_stage = {
 
 static hd_check_fn check_copy_whole_stage;
 static int check_copy_whole_stage(const struct hd_model *m, const struct hd_rule *r,
-				  struct hd_findings *out)
+				  struct hd_check *out)
 {
 	const struct hd_dockerfile *df = m->df;
 	size_t i, k;
@@ -980,7 +980,7 @@ const struct hd_rule hd_rule_df_copy_whole_stage = {
 
 static hd_check_fn check_duplicate_stage_name;
 static int check_duplicate_stage_name(const struct hd_model *m, const struct hd_rule *r,
-				      struct hd_findings *out)
+				      struct hd_check *out)
 {
 	const struct hd_dockerfile *df = m->df;
 	size_t i;
@@ -1024,7 +1024,7 @@ const struct hd_rule hd_rule_df_duplicate_stage_name = {
 
 static hd_check_fn check_reserved_stage_name;
 static int check_reserved_stage_name(const struct hd_model *m, const struct hd_rule *r,
-				     struct hd_findings *out)
+				     struct hd_check *out)
 {
 	static const char *const reserved[] = { "scratch", "context", NULL };
 	const struct hd_dockerfile *df = m->df;
@@ -1064,7 +1064,7 @@ const struct hd_rule hd_rule_df_reserved_stage_name = {
 
 static hd_check_fn check_shell_form;
 static int check_shell_form(const struct hd_model *m, const struct hd_rule *r,
-			    struct hd_findings *out)
+			    struct hd_check *out)
 {
 	const struct hd_dockerfile *df = m->df;
 	size_t i;
@@ -1112,7 +1112,7 @@ const struct hd_rule hd_rule_df_shell_form_command = {
 
 static hd_check_fn check_onbuild_invalid;
 static int check_onbuild_invalid(const struct hd_model *m, const struct hd_rule *r,
-				 struct hd_findings *out)
+				 struct hd_check *out)
 {
 	const struct hd_dockerfile *df = m->df;
 	size_t i;
@@ -1170,7 +1170,7 @@ static bool escaped_ref(const struct hd_kv *kv, const char *ref, size_t n)
 
 static hd_check_fn check_env_self_reference;
 static int check_env_self_reference(const struct hd_model *m, const struct hd_rule *r,
-				    struct hd_findings *out)
+				    struct hd_check *out)
 {
 	const struct hd_dockerfile *df = m->df;
 	size_t i, j, k;
@@ -1237,7 +1237,7 @@ const struct hd_rule hd_rule_df_env_same_instruction_reference = {
 
 static hd_check_fn check_instruction_before_from;
 static int check_instruction_before_from(const struct hd_model *m, const struct hd_rule *r,
-					 struct hd_findings *out)
+					 struct hd_check *out)
 {
 	const struct hd_dockerfile *df = m->df;
 	size_t i;
@@ -1278,7 +1278,7 @@ const struct hd_rule hd_rule_df_instruction_before_from = {
 
 static hd_check_fn check_maintainer;
 static int check_maintainer(const struct hd_model *m, const struct hd_rule *r,
-			    struct hd_findings *out)
+			    struct hd_check *out)
 {
 	const struct hd_dockerfile *df = m->df;
 	size_t i;
@@ -1336,7 +1336,7 @@ static bool base_defaults_nonroot(const struct hd_image_ref *b)
 
 static hd_check_fn check_root_user;
 static int check_root_user(const struct hd_model *m, const struct hd_rule *r,
-			   struct hd_findings *out)
+			   struct hd_check *out)
 {
 	const struct hd_dockerfile *df = m->df;
 	const struct hd_stage *st = dfb_final_stage(df), *base;
@@ -1399,7 +1399,7 @@ const struct hd_rule hd_rule_df_root_user = {
 
 static hd_check_fn check_user_not_numeric;
 static int check_user_not_numeric(const struct hd_model *m, const struct hd_rule *r,
-				  struct hd_findings *out)
+				  struct hd_check *out)
 {
 	const struct hd_dockerfile *df = m->df;
 	const struct hd_stage *st = dfb_final_stage(df);
@@ -1460,7 +1460,7 @@ const struct hd_rule hd_rule_df_user_not_numeric = {
 
 static hd_check_fn check_no_healthcheck;
 static int check_no_healthcheck(const struct hd_model *m, const struct hd_rule *r,
-				struct hd_findings *out)
+				struct hd_check *out)
 {
 	const struct hd_dockerfile *df = m->df;
 	const struct hd_stage *st = dfb_final_stage(df);

@@ -50,23 +50,14 @@ static inline const struct hd_loc *dfb_loc(struct hd_loc *loc, const struct hd_m
 	return loc;
 }
 
-/* After hd_findings_add() returned ret: gives the new finding severity sev (unless HD_SEV_NONE). */
-static inline int dfb_set_sev(struct hd_findings *out, enum hd_severity sev, int ret)
-{
-	if (ret == 0 && sev != HD_SEV_NONE)
-		out->v[out->n - 1].severity = sev;
-	return ret;
-}
-
 /*
  * Appends a finding of r at span `at` of the model's Dockerfile with a printf
  * message.  sev is the severity of this case, or HD_SEV_NONE for the rule's
  * default.  Evaluates to 0 or a negative HD_E*.  A macro, so the message is
  * formatted once and the compiler checks the format.
  */
-#define dfb_report(m, r, out, at, sev, ...)                                                    \
-	dfb_set_sev((out), (sev),                                                              \
-		    hd_findings_add((out), (r), dfb_loc(&(struct hd_loc){ 0 }, (m), (at)), __VA_ARGS__))
+#define dfb_report(m, r, out, at, sev, ...) \
+	((void)(r), hd_report_sev((out), (sev), dfb_loc(&(struct hd_loc){ 0 }, (m), (at)), __VA_ARGS__))
 
 /* The final stage (what `docker build` produces without --target), or NULL. */
 const struct hd_stage *dfb_final_stage(const struct hd_dockerfile *df);

@@ -21,7 +21,7 @@ static bool judgeable_base(const struct hd_stage *st)
 
 static hd_check_fn check_base_latest;
 static int check_base_latest(const struct hd_model *m, const struct hd_rule *r,
-			     struct hd_findings *out)
+			     struct hd_check *out)
 {
 	const struct hd_dockerfile *df = m->df;
 	char desc[160];
@@ -71,7 +71,7 @@ const struct hd_rule hd_rule_df_base_image_latest = {
 
 static hd_check_fn check_base_untagged;
 static int check_base_untagged(const struct hd_model *m, const struct hd_rule *r,
-			       struct hd_findings *out)
+			       struct hd_check *out)
 {
 	const struct hd_dockerfile *df = m->df;
 	char desc[160];
@@ -117,7 +117,7 @@ const struct hd_rule hd_rule_df_base_image_untagged = {
 
 static hd_check_fn check_base_not_pinned;
 static int check_base_not_pinned(const struct hd_model *m, const struct hd_rule *r,
-				 struct hd_findings *out)
+				 struct hd_check *out)
 {
 	const struct hd_dockerfile *df = m->df;
 	char desc[160];
@@ -168,7 +168,7 @@ const struct hd_rule hd_rule_df_base_image_not_pinned = {
 
 static hd_check_fn check_base_untrusted;
 static int check_base_untrusted(const struct hd_model *m, const struct hd_rule *r,
-				struct hd_findings *out)
+				struct hd_check *out)
 {
 	const struct hd_dockerfile *df = m->df;
 	char desc[160];
@@ -282,7 +282,7 @@ static bool base_allowed(const struct hd_strlist *allowed, const struct hd_image
 
 static hd_check_fn check_base_not_allowed;
 static int check_base_not_allowed(const struct hd_model *m, const struct hd_rule *r,
-				  struct hd_findings *out)
+				  struct hd_check *out)
 {
 	const struct hd_dockerfile *df = m->df;
 	char desc[160];
@@ -334,7 +334,7 @@ const struct hd_rule hd_rule_df_base_image_not_allowed = {
 
 static hd_check_fn check_from_platform;
 static int check_from_platform(const struct hd_model *m, const struct hd_rule *r,
-			       struct hd_findings *out)
+			       struct hd_check *out)
 {
 	const struct hd_dockerfile *df = m->df;
 	size_t i;
@@ -376,7 +376,7 @@ const struct hd_rule hd_rule_df_from_platform = {
 
 static hd_check_fn check_from_platform_redundant;
 static int check_from_platform_redundant(const struct hd_model *m, const struct hd_rule *r,
-					 struct hd_findings *out)
+					 struct hd_check *out)
 {
 	const struct hd_dockerfile *df = m->df;
 	size_t i;
@@ -422,7 +422,7 @@ static bool dct_assign_off(const char *w)
 }
 
 static int dct_report_word(const struct hd_model *m, const struct hd_rule *r,
-			   struct hd_findings *out, const struct hd_instr *in,
+			   struct hd_check *out, const struct hd_instr *in,
 			   const struct hd_word *w, const char *what)
 {
 	struct hd_span at = hd_instr_word_span(in, w);
@@ -432,7 +432,7 @@ static int dct_report_word(const struct hd_model *m, const struct hd_rule *r,
 }
 
 static int dct_check_shell(const struct hd_model *m, const struct hd_rule *r,
-			   struct hd_findings *out, const struct hd_instr *in)
+			   struct hd_check *out, const struct hd_instr *in)
 {
 	size_t c, k;
 	int ret;
@@ -472,7 +472,7 @@ static int dct_check_shell(const struct hd_model *m, const struct hd_rule *r,
 
 static hd_check_fn check_content_trust;
 static int check_content_trust(const struct hd_model *m, const struct hd_rule *r,
-			       struct hd_findings *out)
+			       struct hd_check *out)
 {
 	const struct hd_dockerfile *df = m->df;
 	size_t i, k;
@@ -908,7 +908,7 @@ static const char *label_key_problem(const char *k)
 
 static hd_check_fn check_label_key;
 static int check_label_key(const struct hd_model *m, const struct hd_rule *r,
-			   struct hd_findings *out)
+			   struct hd_check *out)
 {
 	const struct hd_dockerfile *df = m->df;
 	size_t i, k;
@@ -982,7 +982,7 @@ static const struct hd_kv *find_label(const struct hd_dockerfile *df, const stru
 
 static hd_check_fn check_label_missing;
 static int check_label_missing(const struct hd_model *m, const struct hd_rule *r,
-			       struct hd_findings *out)
+			       struct hd_check *out)
 {
 	const struct hd_dockerfile *df = m->df;
 	const struct hd_stage *st = dfb_final_stage(df);
@@ -1033,7 +1033,7 @@ const struct hd_rule hd_rule_df_label_missing = {
 
 static hd_check_fn check_label_not_in_schema;
 static int check_label_not_in_schema(const struct hd_model *m, const struct hd_rule *r,
-				     struct hd_findings *out)
+				     struct hd_check *out)
 {
 	const struct hd_dockerfile *df = m->df;
 	size_t i, k;
@@ -1080,7 +1080,7 @@ const struct hd_rule hd_rule_df_label_not_in_schema = {
 
 static hd_check_fn check_label_empty;
 static int check_label_empty(const struct hd_model *m, const struct hd_rule *r,
-			     struct hd_findings *out)
+			     struct hd_check *out)
 {
 	const struct hd_dockerfile *df = m->df;
 	size_t i, k;
@@ -1124,7 +1124,7 @@ const struct hd_rule hd_rule_df_label_empty = {
 
 static hd_check_fn check_label_value;
 static int check_label_value(const struct hd_model *m, const struct hd_rule *r,
-			     struct hd_findings *out)
+			     struct hd_check *out)
 {
 	const struct hd_dockerfile *df = m->df;
 	size_t i, k;

@@ -229,7 +229,7 @@ static int pin_apt(const struct dfr_ctx *x, const struct dfr_pm *pm)
 	return judge_packages(x, pm, pm->sub + 1, apt_pinned, "=<version>");
 }
 
-static int check_apt_get_unpinned(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
+static int check_apt_get_unpinned(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
 	return dfr_each_pm(m, r, out, PM_APT, pin_apt);
 }
@@ -317,7 +317,7 @@ static int yes_apt(const struct dfr_ctx *x, const struct dfr_pm *pm)
 			       dfr_pm_name(pm), pm->subcmd, dfr_pm_name(pm), pm->subcmd);
 }
 
-static int check_apt_get_missing_yes(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
+static int check_apt_get_missing_yes(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
 	return dfr_each_pm(m, r, out, PM_APT, yes_apt);
 }
@@ -409,7 +409,7 @@ static int recommends_apt(const struct dfr_ctx *x, const struct dfr_pm *pm)
 }
 
 static int check_apt_get_install_recommends(const struct hd_model *m, const struct hd_rule *r,
-					    struct hd_findings *out)
+					    struct hd_check *out)
 {
 	return dfr_each_pm(m, r, out, PM_APT, recommends_apt);
 }
@@ -453,7 +453,7 @@ static int apt_used(const struct dfr_ctx *x, const struct dfr_pm *pm)
 }
 
 static int check_apt_instead_of_apt_get(const struct hd_model *m, const struct hd_rule *r,
-					struct hd_findings *out)
+					struct hd_check *out)
 {
 	return dfr_each_pm(m, r, out, DFR_BIT(DFR_PM_APT), apt_used);
 }
@@ -602,7 +602,7 @@ static int apt_lists_run(const struct dfr_ctx *x)
 	return cache_check_run(x, &apt_lists_rule);
 }
 
-static int check_apt_lists_not_removed(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
+static int check_apt_lists_not_removed(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
 	return dfr_each_run(m, r, out, apt_lists_run);
 }
@@ -671,7 +671,7 @@ static int apk_cache_run(const struct dfr_ctx *x)
 	return cache_check_run(x, &apk_rule);
 }
 
-static int check_apk_cache_not_cleaned(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
+static int check_apk_cache_not_cleaned(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
 	return dfr_each_run(m, r, out, apk_cache_run);
 }
@@ -755,12 +755,12 @@ static int dnf_cache_run(const struct dfr_ctx *x)
 	return cache_check_run(x, &dnf_rule);
 }
 
-static int check_yum_cache_not_cleaned(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
+static int check_yum_cache_not_cleaned(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
 	return dfr_each_run(m, r, out, yum_cache_run);
 }
 
-static int check_dnf_cache_not_cleaned(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
+static int check_dnf_cache_not_cleaned(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
 	return dfr_each_run(m, r, out, dnf_cache_run);
 }
@@ -837,7 +837,7 @@ static int zypper_cache_run(const struct dfr_ctx *x)
 }
 
 static int check_zypper_cache_not_cleaned(const struct hd_model *m, const struct hd_rule *r,
-					  struct hd_findings *out)
+					  struct hd_check *out)
 {
 	return dfr_each_run(m, r, out, zypper_cache_run);
 }
@@ -928,7 +928,7 @@ static int pip_cache_run(const struct dfr_ctx *x)
 	return cache_check_run(x, &pip_rule);
 }
 
-static int check_pip_cache_not_cleaned(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
+static int check_pip_cache_not_cleaned(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
 	return dfr_each_run(m, r, out, pip_cache_run);
 }
@@ -998,7 +998,7 @@ static int yarn_cache_run(const struct dfr_ctx *x)
 }
 
 static int check_yarn_cache_not_cleaned(const struct hd_model *m, const struct hd_rule *r,
-					struct hd_findings *out)
+					struct hd_check *out)
 {
 	return dfr_each_run(m, r, out, yarn_cache_run);
 }
@@ -1065,7 +1065,7 @@ static int npm_cache_run(const struct dfr_ctx *x)
 	return cache_check_run(x, &npm_rule);
 }
 
-static int check_npm_cache_not_cleaned(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
+static int check_npm_cache_not_cleaned(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
 	return dfr_each_run(m, r, out, npm_cache_run);
 }
@@ -1098,7 +1098,7 @@ static int pin_apk(const struct dfr_ctx *x, const struct dfr_pm *pm)
 	return judge_packages(x, pm, pm->sub + 1, apk_pinned, "=<version>");
 }
 
-static int check_apk_unpinned(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
+static int check_apk_unpinned(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
 	return dfr_each_pm(m, r, out, DFR_BIT(DFR_PM_APK), pin_apk);
 }
@@ -1130,12 +1130,12 @@ static int pin_rpm(const struct dfr_ctx *x, const struct dfr_pm *pm)
 	return judge_packages(x, pm, pm->sub + 1, rpm_pinned, "-<version>");
 }
 
-static int check_yum_unpinned(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
+static int check_yum_unpinned(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
 	return dfr_each_pm(m, r, out, DFR_BIT(DFR_PM_YUM), pin_rpm);
 }
 
-static int check_dnf_unpinned(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
+static int check_dnf_unpinned(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
 	return dfr_each_pm(m, r, out, DFR_BIT(DFR_PM_DNF) | DFR_BIT(DFR_PM_MICRODNF), pin_rpm);
 }
@@ -1206,12 +1206,12 @@ static int yes_rpm(const struct dfr_ctx *x, const struct dfr_pm *pm)
 			       dfr_pm_name(pm), pm->subcmd, dfr_pm_name(pm), pm->subcmd);
 }
 
-static int check_yum_missing_yes(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
+static int check_yum_missing_yes(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
 	return dfr_each_pm(m, r, out, DFR_BIT(DFR_PM_YUM), yes_rpm);
 }
 
-static int check_dnf_missing_yes(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
+static int check_dnf_missing_yes(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
 	return dfr_each_pm(m, r, out, DFR_BIT(DFR_PM_DNF), yes_rpm);
 }
@@ -1260,7 +1260,7 @@ static int pin_zypper(const struct dfr_ctx *x, const struct dfr_pm *pm)
 	return judge_packages(x, pm, pm->sub + 1, zypper_pinned, "=<version>");
 }
 
-static int check_zypper_unpinned(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
+static int check_zypper_unpinned(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
 	return dfr_each_pm(m, r, out, DFR_BIT(DFR_PM_ZYPPER), pin_zypper);
 }
@@ -1310,7 +1310,7 @@ static int yes_zypper(const struct dfr_ctx *x, const struct dfr_pm *pm)
 }
 
 static int check_zypper_missing_non_interactive(const struct hd_model *m, const struct hd_rule *r,
-						struct hd_findings *out)
+						struct hd_check *out)
 {
 	return dfr_each_pm(m, r, out, DFR_BIT(DFR_PM_ZYPPER), yes_zypper);
 }
@@ -1342,7 +1342,7 @@ static int dup_zypper(const struct dfr_ctx *x, const struct dfr_pm *pm)
 			       pm->subcmd);
 }
 
-static int check_zypper_dist_upgrade(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
+static int check_zypper_dist_upgrade(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
 	return dfr_each_pm(m, r, out, DFR_BIT(DFR_PM_ZYPPER), dup_zypper);
 }
@@ -1375,7 +1375,7 @@ static int pin_pip(const struct dfr_ctx *x, const struct dfr_pm *pm)
 	return judge_packages(x, pm, pm->sub + 1, pip_pinned, "==<version>");
 }
 
-static int check_pip_unpinned(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
+static int check_pip_unpinned(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
 	return dfr_each_pm(m, r, out, DFR_BIT(DFR_PM_PIP), pin_pip);
 }
@@ -1426,7 +1426,7 @@ static int pin_node(const struct dfr_ctx *x, const struct dfr_pm *pm)
 	return judge_packages(x, pm, from, npm_pinned, "@<version>");
 }
 
-static int check_npm_unpinned(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
+static int check_npm_unpinned(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
 	return dfr_each_pm(m, r, out, DFR_BIT(DFR_PM_NPM) | DFR_BIT(DFR_PM_YARN) | DFR_BIT(DFR_PM_PNPM), pin_node);
 }
@@ -1460,7 +1460,7 @@ static int pin_gem(const struct dfr_ctx *x, const struct dfr_pm *pm)
 	return judge_packages(x, pm, pm->sub + 1, gem_pinned, ":<version>");
 }
 
-static int check_gem_unpinned(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
+static int check_gem_unpinned(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
 	return dfr_each_pm(m, r, out, DFR_BIT(DFR_PM_GEM), pin_gem);
 }
@@ -1489,7 +1489,7 @@ static int pin_go(const struct dfr_ctx *x, const struct dfr_pm *pm)
 	return judge_packages(x, pm, pm->sub + 1, go_pinned, "@<version>");
 }
 
-static int check_go_install_unpinned(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
+static int check_go_install_unpinned(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
 	return dfr_each_pm(m, r, out, DFR_BIT(DFR_PM_GO), pin_go);
 }
@@ -1558,7 +1558,7 @@ static int update_alone_run(const struct dfr_ctx *x)
 			       dfr_pm_name(&up), dfr_pm_name(&up), up.pm == DFR_PM_APK ? "apk" : "apt-get");
 }
 
-static int check_apt_get_update_alone(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
+static int check_apt_get_update_alone(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
 	return dfr_each_run(m, r, out, update_alone_run);
 }
@@ -1592,7 +1592,7 @@ const struct hd_rule hd_rule_df_apt_get_update_alone = {
 
 /* ---- DEBIAN_FRONTEND ----------------------------------------------------------- */
 
-static int check_debian_frontend_env(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
+static int check_debian_frontend_env(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
 	const struct hd_dockerfile *df = m->df;
 	size_t i, k;
@@ -1759,7 +1759,7 @@ static int verify_other(const struct dfr_ctx *x)
 }
 
 static int check_package_verification_disabled(const struct hd_model *m, const struct hd_rule *r,
-					       struct hd_findings *out)
+					       struct hd_check *out)
 {
 	return dfr_each_run(m, r, out, verify_other);
 }
@@ -1842,7 +1842,7 @@ static int ssh_pm(const struct dfr_ctx *x, const struct dfr_pm *pm)
 	return 0;
 }
 
-static int check_ssh_server_installed(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
+static int check_ssh_server_installed(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
 	return dfr_each_pm(m, r, out, PM_APT | PM_RPM | DFR_BIT(DFR_PM_APK) | DFR_BIT(DFR_PM_ZYPPER), ssh_pm);
 }

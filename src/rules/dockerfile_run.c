@@ -215,7 +215,7 @@ static int pipe_shell_run(const struct dfr_ctx *x)
 	return 0;
 }
 
-static int check_curl_pipe_shell(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
+static int check_curl_pipe_shell(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
 	return dfr_each_run(m, r, out, pipe_shell_run);
 }
@@ -480,7 +480,7 @@ static int tls_run(const struct dfr_ctx *x)
 	return 0;
 }
 
-static int check_tls_verify_disabled(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
+static int check_tls_verify_disabled(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
 	const struct hd_dockerfile *df = m->df;
 	size_t i, k;
@@ -630,7 +630,7 @@ struct mode_use {
 typedef int mode_fn(const struct dfr_ctx *x, const struct mode_use *u, struct mode md);
 
 /* Calls fn for every mode set by chmod, mkdir -m, install -m in RUN and by COPY/ADD --chmod. */
-static int each_mode(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out, mode_fn *fn)
+static int each_mode(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out, mode_fn *fn)
 {
 	const struct hd_dockerfile *df = m->df;
 	struct dfr_ctx x = { .df = df, .r = r, .out = out };
@@ -732,7 +732,7 @@ static int world_writable_mode(const struct dfr_ctx *x, const struct mode_use *u
 	return mode_report(x, u, "lets every user of the container write to");
 }
 
-static int check_chmod_world_writable(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
+static int check_chmod_world_writable(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
 	return each_mode(m, r, out, world_writable_mode);
 }
@@ -772,7 +772,7 @@ static int setuid_mode(const struct dfr_ctx *x, const struct mode_use *u, struct
 					 : "sets the setgid bit on");
 }
 
-static int check_setuid_setgid(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
+static int check_setuid_setgid(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
 	return each_mode(m, r, out, setuid_mode);
 }
@@ -827,7 +827,7 @@ static int sudo_run(const struct dfr_ctx *x)
 	return 0;
 }
 
-static int check_sudo(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
+static int check_sudo(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
 	return dfr_each_run(m, r, out, sudo_run);
 }
@@ -886,7 +886,7 @@ static int cd_run(const struct dfr_ctx *x)
 	return 0;
 }
 
-static int check_cd_instead_of_workdir(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
+static int check_cd_instead_of_workdir(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
 	return dfr_each_run(m, r, out, cd_run);
 }
@@ -980,7 +980,7 @@ static int pointless_run(const struct dfr_ctx *x)
 	return 0;
 }
 
-static int check_pointless_command(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
+static int check_pointless_command(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
 	return dfr_each_run(m, r, out, pointless_run);
 }
@@ -1064,7 +1064,7 @@ static bool harmless_producer(const char *n)
 	       !strcmp(n, ":");
 }
 
-static int check_pipe_without_pipefail(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
+static int check_pipe_without_pipefail(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
 	const struct hd_dockerfile *df = m->df;
 	size_t i, k;
@@ -1167,7 +1167,7 @@ static int ln_sh_run(const struct dfr_ctx *x)
 	return 0;
 }
 
-static int check_ln_bin_sh(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
+static int check_ln_bin_sh(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
 	return dfr_each_run(m, r, out, ln_sh_run);
 }
@@ -1230,7 +1230,7 @@ static int wget_progress_run(const struct dfr_ctx *x)
 	return 0;
 }
 
-static int check_wget_without_progress(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
+static int check_wget_without_progress(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
 	return dfr_each_run(m, r, out, wget_progress_run);
 }
@@ -1253,7 +1253,7 @@ const struct hd_rule hd_rule_df_wget_without_progress = {
 	.check = check_wget_without_progress,
 };
 
-static int check_wget_and_curl(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
+static int check_wget_and_curl(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
 	const struct hd_dockerfile *df = m->df;
 	const struct hd_instr *first_in = NULL;
@@ -1370,7 +1370,7 @@ static int useradd_run(const struct dfr_ctx *x)
 	return 0;
 }
 
-static int check_useradd_high_uid(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
+static int check_useradd_high_uid(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
 	return dfr_each_run(m, r, out, useradd_run);
 }
@@ -1442,7 +1442,7 @@ struct copied_archive {
 };
 
 static int check_archive_copied_then_extracted(const struct hd_model *m, const struct hd_rule *r,
-					       struct hd_findings *out)
+					       struct hd_check *out)
 {
 	const struct hd_dockerfile *df = m->df;
 	struct copied_archive arc[MAX_ARCHIVES];
@@ -1539,7 +1539,7 @@ static bool same_flags(const struct hd_instr *a, const struct hd_instr *b)
 	return true;
 }
 
-static int check_consecutive_run(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
+static int check_consecutive_run(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
 	const struct hd_dockerfile *df = m->df;
 	size_t i;
@@ -1584,7 +1584,7 @@ const struct hd_rule hd_rule_df_consecutive_run = {
 	.check = check_consecutive_run,
 };
 
-static int check_run_security_insecure(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
+static int check_run_security_insecure(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
 	const struct hd_dockerfile *df = m->df;
 	size_t i, f;

@@ -587,7 +587,7 @@ static struct hd_span key_span(const struct hd_kv *kv)
 
 static hd_check_fn check_secret_variable;
 static int check_secret_variable(const struct hd_model *m, const struct hd_rule *r,
-				 struct hd_findings *out)
+				 struct hd_check *out)
 {
 	const struct hd_dockerfile *df = m->df;
 	size_t i, k;
@@ -668,7 +668,7 @@ const struct hd_rule hd_rule_df_secret_variable = {
 /* ---- credential shapes (CIS 4.10) ------------------------------------- */
 
 /* Reports hit h in s, found in instruction in (in the value of pair kv when not NULL). */
-static int report_hit(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out,
+static int report_hit(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out,
 		      const struct hd_span *at, const struct hd_instr *in, const struct hd_kv *kv,
 		      const char *s, const struct cred_hit *h)
 {
@@ -687,7 +687,7 @@ static int report_hit(const struct hd_model *m, const struct hd_rule *r, struct 
  * fixed span when given, else lines counted from body_line (heredoc bodies)
  * when not 0, else in's text map.
  */
-static int scan_text(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out,
+static int scan_text(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out,
 		     const struct hd_instr *in, const char *s, size_t n, const struct hd_span *fixed,
 		     uint32_t body_line)
 {
@@ -725,7 +725,7 @@ static int scan_text(const struct hd_model *m, const struct hd_rule *r, struct h
 	return 0;
 }
 
-static int scan_instr(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out,
+static int scan_instr(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out,
 		      const struct hd_instr *in)
 {
 	size_t k;
@@ -774,7 +774,7 @@ static int scan_instr(const struct hd_model *m, const struct hd_rule *r, struct 
 
 static hd_check_fn check_hardcoded_credential;
 static int check_hardcoded_credential(const struct hd_model *m, const struct hd_rule *r,
-				      struct hd_findings *out)
+				      struct hd_check *out)
 {
 	const struct hd_dockerfile *df = m->df;
 	size_t i;
@@ -962,7 +962,7 @@ static bool public_destination(const char *dest)
 
 static hd_check_fn check_secret_file;
 static int check_secret_file(const struct hd_model *m, const struct hd_rule *r,
-			     struct hd_findings *out)
+			     struct hd_check *out)
 {
 	const struct hd_dockerfile *df = m->df;
 	size_t i, k;
@@ -1041,7 +1041,7 @@ static bool whole_context(const char *v)
 
 static hd_check_fn check_no_dockerignore;
 static int check_no_dockerignore(const struct hd_model *m, const struct hd_rule *r,
-				 struct hd_findings *out)
+				 struct hd_check *out)
 {
 	const struct hd_dockerfile *df = m->df;
 	const struct hd_arg *first = NULL;

@@ -60,7 +60,7 @@ const struct hd_rule hd_rule_engine_default_bridge = {
 	.check = check_default_bridge,
 };
 
-static int check_default_bridge(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
+static int check_default_bridge(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
 	const struct hd_container_spec *c = m->ctr;
 	struct hd_loc loc;
@@ -70,7 +70,7 @@ static int check_default_bridge(const struct hd_model *m, const struct hd_rule *
 	if (!c->live->on_default_bridge)
 		return 0;
 	ctr_loc(c, &c->live->bridge_at, NULL, &loc);
-	return hd_findings_add(out, r, &loc, "container '%s' is attached to the default bridge network",
+	return hd_report(out, &loc, "container '%s' is attached to the default bridge network",
 			       c->name);
 }
 
@@ -95,7 +95,7 @@ const struct hd_rule hd_rule_engine_exec_privileged = {
 };
 
 static int check_exec_privileged(const struct hd_model *m, const struct hd_rule *r,
-				 struct hd_findings *out)
+				 struct hd_check *out)
 {
 	const struct hd_container_spec *c = m->ctr;
 	size_t i;
@@ -110,7 +110,7 @@ static int check_exec_privileged(const struct hd_model *m, const struct hd_rule 
 		if (!e->privileged)
 			continue;
 		ctr_loc(c, &e->at, NULL, &loc);
-		rc = hd_findings_add(out, r, &loc, "container '%s' has a privileged exec session %.12s%s%s%s",
+		rc = hd_report(out, &loc, "container '%s' has a privileged exec session %.12s%s%s%s",
 				     c->name, e->id ? e->id : "?", e->command ? " ('" : "",
 				     e->command ? e->command : "", e->command ? "')" : "");
 		if (rc < 0)
@@ -138,7 +138,7 @@ const struct hd_rule hd_rule_engine_exec_root = {
 	.check = check_exec_root,
 };
 
-static int check_exec_root(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
+static int check_exec_root(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
 	const struct hd_container_spec *c = m->ctr;
 	size_t i;
@@ -156,10 +156,10 @@ static int check_exec_root(const struct hd_model *m, const struct hd_rule *r, st
 			continue;
 		ctr_loc(c, &e->at, NULL, &loc);
 		if (explicit_user)
-			rc = hd_findings_add(out, r, &loc, "container '%s' has an exec session %.12s as '%s'",
+			rc = hd_report(out, &loc, "container '%s' has an exec session %.12s as '%s'",
 					     c->name, e->id ? e->id : "?", e->user);
 		else
-			rc = hd_findings_add(out, r, &loc, "container '%s' has an exec session %.12s as root "
+			rc = hd_report(out, &loc, "container '%s' has an exec session %.12s as root "
 					     "(no --user, and the container runs as root)", c->name,
 					     e->id ? e->id : "?");
 		if (rc < 0)
@@ -189,7 +189,7 @@ const struct hd_rule hd_rule_engine_health_failing = {
 };
 
 static int check_health_failing(const struct hd_model *m, const struct hd_rule *r,
-				struct hd_findings *out)
+				struct hd_check *out)
 {
 	const struct hd_container_spec *c = m->ctr;
 	const struct hd_live_state *l = c->live;
@@ -206,7 +206,7 @@ static int check_health_failing(const struct hd_model *m, const struct hd_rule *
 		snprintf(out_short, sizeof(out_short), ": %.*s", (int)(n > 80 ? 80 : n), l->health_output);
 	}
 	ctr_loc(c, NULL, "State.Health.Status", &loc);
-	return hd_findings_add(out, r, &loc, "container '%s' is unhealthy (%" PRId64 " failed checks in a "
+	return hd_report(out, &loc, "container '%s' is unhealthy (%" PRId64 " failed checks in a "
 			       "row)%s", c->name, l->failing_streak, out_short);
 }
 
@@ -229,7 +229,7 @@ const struct hd_rule hd_rule_engine_restart_loop = {
 	.check = check_restart_loop,
 };
 
-static int check_restart_loop(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
+static int check_restart_loop(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
 	const struct hd_container_spec *c = m->ctr;
 	const struct hd_live_state *l = c->live;
@@ -240,7 +240,7 @@ static int check_restart_loop(const struct hd_model *m, const struct hd_rule *r,
 	if (l->restart_count <= RESTART_LOOP && !(l->restarting && l->restart_count > 0))
 		return 0;
 	ctr_loc(c, NULL, "RestartCount", &loc);
-	return hd_findings_add(out, r, &loc, "container '%s' has been restarted %" PRId64 " times%s",
+	return hd_report(out, &loc, "container '%s' has been restarted %" PRId64 " times%s",
 			       c->name, l->restart_count, l->restarting ? " and is restarting now" : "");
 }
 
@@ -265,7 +265,7 @@ const struct hd_rule hd_rule_engine_container_sprawl = {
 };
 
 static int check_container_sprawl(const struct hd_model *m, const struct hd_rule *r,
-				  struct hd_findings *out)
+				  struct hd_check *out)
 {
 	const struct hd_engine_facts *f = m->engine;
 	size_t idle = f->containers_total - f->containers_running;
@@ -274,7 +274,7 @@ static int check_container_sprawl(const struct hd_model *m, const struct hd_rule
 	if (f->containers_total < f->containers_running || idle <= SPRAWL_STOPPED)
 		return 0;
 	hd_engine_loc(f, "Containers", &loc);
-	return hd_findings_add(out, r, &loc, "%zu of %zu containers are not running (%zu exited, %zu "
+	return hd_report(out, &loc, "%zu of %zu containers are not running (%zu exited, %zu "
 			       "created, %zu dead)", idle, f->containers_total, f->containers_exited,
 			       f->containers_created, f->containers_dead);
 }
@@ -299,7 +299,7 @@ const struct hd_rule hd_rule_engine_swarm_mode = {
 	.check = check_swarm_mode,
 };
 
-static int check_swarm_mode(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
+static int check_swarm_mode(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
 	const struct hd_engine_facts *f = m->engine;
 	struct hd_loc loc;
@@ -309,7 +309,7 @@ static int check_swarm_mode(const struct hd_model *m, const struct hd_rule *r, s
 	if (f->swarm == HD_SWARM_INACTIVE)
 		return 0;
 	hd_engine_loc(f, "Swarm.LocalNodeState", &loc);
-	return hd_findings_add(out, r, &loc, "swarm mode is %s on this engine (%s node); leave the swarm "
+	return hd_report(out, &loc, "swarm mode is %s on this engine (%s node); leave the swarm "
 			       "if it is not needed", hd_swarm_state_name(f->swarm),
 			       f->swarm_manager ? "manager" : "worker");
 }
@@ -338,7 +338,7 @@ const struct hd_rule hd_rule_swarm_manager_count = {
 	.check = check_manager_count,
 };
 
-static int check_manager_count(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
+static int check_manager_count(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
 	const struct hd_engine_facts *f = m->engine;
 	struct hd_loc loc;
@@ -348,7 +348,7 @@ static int check_manager_count(const struct hd_model *m, const struct hd_rule *r
 	if (f->swarm_managers % 2 == 1 && f->swarm_managers <= 7)
 		return 0;
 	hd_engine_loc(f, "Swarm.Managers", &loc);
-	return hd_findings_add(out, r, &loc, "the swarm has %" PRId64 " managers (of %" PRId64 " nodes)%s",
+	return hd_report(out, &loc, "the swarm has %" PRId64 " managers (of %" PRId64 " nodes)%s",
 			       f->swarm_managers, f->swarm_nodes,
 			       f->swarm_managers % 2 == 0 ? ": an even number adds no fault tolerance"
 							   : ": more than 7");
@@ -372,7 +372,7 @@ const struct hd_rule hd_rule_swarm_listen_all_interfaces = {
 	.check = check_listen_all,
 };
 
-static int check_listen_all(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
+static int check_listen_all(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
 	const struct hd_engine_facts *f = m->engine;
 	struct hd_loc loc;
@@ -382,7 +382,7 @@ static int check_listen_all(const struct hd_model *m, const struct hd_rule *r, s
 	if (f->swarm_listen_all == 0)
 		return 0;
 	hd_engine_loc(f, "Swarm.NodeAddr", &loc);
-	return hd_findings_add(out, r, &loc, "the swarm management port %u listens on all interfaces",
+	return hd_report(out, &loc, "the swarm management port %u listens on all interfaces",
 			       f->swarm_port ? f->swarm_port : 2377);
 }
 
@@ -404,7 +404,7 @@ const struct hd_rule hd_rule_swarm_service_published_everywhere = {
 };
 
 static int check_service_published(const struct hd_model *m, const struct hd_rule *r,
-				   struct hd_findings *out)
+				   struct hd_check *out)
 {
 	const struct hd_engine_facts *f = m->engine;
 	size_t i;
@@ -419,7 +419,7 @@ static int check_service_published(const struct hd_model *m, const struct hd_rul
 		if (!p->published || strcmp(p->mode, "ingress") != 0)
 			continue;
 		hd_engine_loc(f, p->at.field, &loc);
-		rc = hd_findings_add(out, r, &loc, "service '%s' publishes %u/%s on every node (target %u)",
+		rc = hd_report(out, &loc, "service '%s' publishes %u/%s on every node (target %u)",
 				     p->service, p->published, p->protocol, p->target);
 		if (rc < 0)
 			return rc;
@@ -446,7 +446,7 @@ const struct hd_rule hd_rule_swarm_overlay_unencrypted = {
 };
 
 static int check_overlay_unencrypted(const struct hd_model *m, const struct hd_rule *r,
-				     struct hd_findings *out)
+				     struct hd_check *out)
 {
 	const struct hd_engine_facts *f = m->engine;
 	size_t i;
@@ -461,7 +461,7 @@ static int check_overlay_unencrypted(const struct hd_model *m, const struct hd_r
 		if (!n->driver || strcmp(n->driver, "overlay") != 0 || n->ingress || n->encrypted)
 			continue;
 		hd_engine_loc(f, n->at.field, &loc);
-		rc = hd_findings_add(out, r, &loc, "overlay network '%s' is not encrypted", n->name);
+		rc = hd_report(out, &loc, "overlay network '%s' is not encrypted", n->name);
 		if (rc < 0)
 			return rc;
 	}
@@ -486,7 +486,7 @@ const struct hd_rule hd_rule_swarm_no_secrets = {
 	.check = check_no_secrets,
 };
 
-static int check_no_secrets(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
+static int check_no_secrets(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
 	const struct hd_engine_facts *f = m->engine;
 	struct hd_loc loc;
@@ -496,7 +496,7 @@ static int check_no_secrets(const struct hd_model *m, const struct hd_rule *r, s
 	if (f->n_services == 0 || f->n_services_with_secrets > 0)
 		return 0;
 	hd_engine_loc(f, "Services", &loc);
-	return hd_findings_add(out, r, &loc, "none of the %" PRId64 " swarm services uses a Docker secret "
+	return hd_report(out, &loc, "none of the %" PRId64 " swarm services uses a Docker secret "
 			       "(%" PRId64 " secrets defined)", f->n_services, f->n_secrets);
 }
 
@@ -518,7 +518,7 @@ const struct hd_rule hd_rule_swarm_autolock_disabled = {
 	.check = check_autolock,
 };
 
-static int check_autolock(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
+static int check_autolock(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
 	const struct hd_engine_facts *f = m->engine;
 	struct hd_loc loc;
@@ -528,7 +528,7 @@ static int check_autolock(const struct hd_model *m, const struct hd_rule *r, str
 	if (f->swarm_autolock)
 		return 0;
 	hd_engine_loc(f, "Swarm.Cluster.Spec.EncryptionConfig.AutoLockManagers", &loc);
-	return hd_findings_add(out, r, &loc, "swarm autolock is off");
+	return hd_report(out, &loc, "swarm autolock is off");
 }
 
 static hd_check_fn check_node_cert_expiry;
@@ -549,7 +549,7 @@ const struct hd_rule hd_rule_swarm_node_cert_expiry = {
 };
 
 static int check_node_cert_expiry(const struct hd_model *m, const struct hd_rule *r,
-				  struct hd_findings *out)
+				  struct hd_check *out)
 {
 	const struct hd_engine_facts *f = m->engine;
 	struct hd_loc loc;
@@ -559,7 +559,7 @@ static int check_node_cert_expiry(const struct hd_model *m, const struct hd_rule
 	if (f->node_cert_expiry_ns <= NODE_CERT_MAX_NS)
 		return 0;
 	hd_engine_loc(f, "Swarm.Cluster.Spec.CAConfig.NodeCertExpiry", &loc);
-	return hd_findings_add(out, r, &loc, "swarm node certificates are valid for %" PRId64 " hours",
+	return hd_report(out, &loc, "swarm node certificates are valid for %" PRId64 " hours",
 			       (int64_t)(f->node_cert_expiry_ns / 3600000000000LL));
 }
 
@@ -581,7 +581,7 @@ const struct hd_rule hd_rule_swarm_ca_cert_expiry = {
 };
 
 static int check_ca_cert_expiry(const struct hd_model *m, const struct hd_rule *r,
-				struct hd_findings *out)
+				struct hd_check *out)
 {
 	const struct hd_engine_facts *f = m->engine;
 	struct hd_loc loc;
@@ -592,8 +592,8 @@ static int check_ca_cert_expiry(const struct hd_model *m, const struct hd_rule *
 		return 0;
 	hd_engine_loc(f, "Swarm.Cluster.TLSInfo.TrustRoot", &loc);
 	if (f->ca_cert_not_after <= f->now)
-		return hd_findings_add(out, r, &loc, "the swarm root CA certificate has expired");
-	return hd_findings_add(out, r, &loc, "the swarm root CA certificate expires in %" PRId64 " days",
+		return hd_report(out, &loc, "the swarm root CA certificate has expired");
+	return hd_report(out, &loc, "the swarm root CA certificate expires in %" PRId64 " days",
 			       (f->ca_cert_not_after - f->now) / 86400);
 }
 
@@ -614,7 +614,7 @@ const struct hd_rule hd_rule_swarm_data_plane_shared = {
 	.check = check_data_plane,
 };
 
-static int check_data_plane(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
+static int check_data_plane(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
 	const struct hd_engine_facts *f = m->engine;
 	struct hd_loc loc;
@@ -624,6 +624,6 @@ static int check_data_plane(const struct hd_model *m, const struct hd_rule *r, s
 	if (f->data_path_separate)
 		return 0;
 	hd_engine_loc(f, "Nodes.self.Status.Addr", &loc);
-	return hd_findings_add(out, r, &loc, "this node uses %s for both management and data traffic",
+	return hd_report(out, &loc, "this node uses %s for both management and data traffic",
 			       f->swarm_node_addr ? f->swarm_node_addr : "one address");
 }

@@ -11,7 +11,7 @@
 /* ------------------------------------------------------------------ */
 /* 1.1.1 A separate partition for data-root. */
 
-static int check_partition(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
+static int check_partition(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
 	const struct hd_host_facts *h = m->host;
 	const char *dr = h->data_root_canon ? h->data_root_canon : h->data_root;
@@ -39,10 +39,10 @@ static int check_partition(const struct hd_model *m, const struct hd_rule *r, st
 	if (best && strcmp(best->mount_point, dr) == 0)
 		return 0;
 	if (!best || strcmp(best->mount_point, "/") == 0)
-		return hd_findings_add(out, r, &loc,
+		return hd_report(out, &loc,
 				       "%s is on the root filesystem: containers filling it fill / and "
 				       "can stop the host", h->data_root);
-	return hd_findings_add(out, r, &loc,
+	return hd_report(out, &loc,
 			       "%s is on the filesystem mounted at %s, shared with other data, not "
 			       "on a partition of its own", h->data_root, best->mount_point);
 }
@@ -69,7 +69,7 @@ const struct hd_rule hd_rule_host_separate_partition = {
 /* ------------------------------------------------------------------ */
 /* 1.1.2 Who can use the socket. */
 
-static int check_group(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
+static int check_group(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
 	const struct hd_host_facts *h = m->host;
 	struct hd_loc loc = { 0 };
@@ -91,7 +91,7 @@ static int check_group(const struct hd_model *m, const struct hd_rule *r, struct
 	}
 	loc.file = "/etc/group";
 	loc.field = h->socket_group;
-	return hd_findings_add(out, r, &loc,
+	return hd_report(out, &loc,
 			       "members of group '%s' can use the Docker socket, which is equivalent "
 			       "to root on this host: %s; confirm each is trusted as root",
 			       h->socket_group, list);
@@ -209,7 +209,7 @@ static bool perms_ok(const struct hd_audit_rule *a)
 }
 
 static int audit_one(const struct hd_host_facts *h, const struct hd_rule *r, const struct hd_file_fact *f,
-		     struct hd_findings *out)
+		     struct hd_check *out)
 {
 	const char *canon = f->canon ? f->canon : f->path;
 	const struct hd_audit_rule *in_file = NULL, *live = NULL, *weak = NULL;
@@ -236,25 +236,25 @@ static int audit_one(const struct hd_host_facts *h, const struct hd_rule *r, con
 	if (h->have_live_audit && in_file) {
 		loc.file = in_file->file;
 		loc.line = in_file->line;
-		return hd_findings_add(out, r, &loc,
+		return hd_report(out, &loc,
 				       "the watch on %s is in %s but not loaded in the kernel (auditctl "
 				       "-l does not list it); run `augenrules --load`", f->path, in_file->file);
 	}
 	if (weak) {
 		loc.file = weak->file;
 		loc.line = weak->line;
-		return hd_findings_add(out, r, &loc,
+		return hd_report(out, &loc,
 				       "the watch covering %s only records '-p %s': writes and attribute "
 				       "changes need '-p wa'", f->path, weak->perms);
 	}
 	loc.file = f->path;
-	return hd_findings_add(out, r, &loc, "%s is not watched by auditd%s; add `-w %s -p wa -k "
+	return hd_report(out, &loc, "%s is not watched by auditd%s; add `-w %s -p wa -k "
 			       "docker`", f->path,
 			       h->audit_files.n || h->have_live_audit ? "" : " (no audit rules found)",
 			       f->path);
 }
 
-static int check_audit(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
+static int check_audit(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
 	const struct hd_host_facts *h = m->host;
 	const struct hd_file_list *l = NULL;
@@ -376,7 +376,7 @@ static const char *fixed_in(const struct cve *c, const char *v)
 	return "?";
 }
 
-static int cve_finding(struct hd_findings *out, const struct hd_rule *r, const char *name,
+static int cve_finding(struct hd_check *out, const struct hd_rule *r, const char *name,
 		       const struct hd_version_fact *v, const struct cve *c)
 {
 	struct hd_loc loc = { 0 };
@@ -386,16 +386,14 @@ static int cve_finding(struct hd_findings *out, const struct hd_rule *r, const c
 		return 0; /* the package's changelog names the fix */
 	loc.file = v->source;
 	loc.field = name;
-	rc = hd_findings_add(out, r, &loc, "%s %s (%s) is affected by %s, %s; fixed in %s [%s]%s",
+	rc = hd_report_sev(out, c->sev, &loc, "%s %s (%s) is affected by %s, %s; fixed in %s [%s]%s",
 			     name, v->version, v->raw, c->id, c->what, fixed_in(c, v->version),
 			     c->source, v->package ? "; the package's changelog does not name "
 			     "this CVE as fixed" : "");
-	if (rc >= 0)
-		out->v[out->n - 1].severity = c->sev;
 	return rc;
 }
 
-static int check_kernel(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
+static int check_kernel(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
 	const struct hd_host_facts *h = m->host;
 	const struct hd_version_fact *k = &h->kernel;
@@ -408,10 +406,10 @@ static int check_kernel(const struct hd_model *m, const struct hd_rule *r, struc
 	loc.file = k->source;
 	loc.field = "kernel";
 	if (hd_version_cmp(k->version, "3.10") < 0)
-		return hd_findings_add(out, r, &loc, "kernel %s is older than 3.10, the oldest Docker "
+		return hd_report(out, &loc, "kernel %s is older than 3.10, the oldest Docker "
 				       "supports", k->raw);
 	if (!k->exact)
-		return hd_findings_add(out, r, &loc,
+		return hd_report(out, &loc,
 				       "kernel %s is a distribution kernel whose release name does not "
 				       "show its patch level; check it against your distribution's "
 				       "advisories for container escapes (CVE-2022-0847, CVE-2024-1086)",
@@ -446,7 +444,7 @@ const struct hd_rule hd_rule_host_kernel_version = {
 };
 
 static int check_runtime_cves(const struct hd_model *m, const struct hd_rule *r,
-			      struct hd_findings *out)
+			      struct hd_check *out)
 {
 	const struct hd_host_facts *h = m->host;
 	const struct hd_version_fact *v[3] = { &h->engine, &h->containerd, &h->runc };
@@ -493,7 +491,7 @@ const struct hd_rule hd_rule_host_runtime_cves = {
 /* 4.5 DOCKER_CONTENT_TRUST. */
 
 static int check_content_trust(const struct hd_model *m, const struct hd_rule *r,
-			       struct hd_findings *out)
+			       struct hd_check *out)
 {
 	const struct hd_host_facts *h = m->host;
 	struct hd_loc loc = { 0 };
@@ -504,13 +502,13 @@ static int check_content_trust(const struct hd_model *m, const struct hd_rule *r
 		loc.file = h->content_trust_file;
 		loc.line = h->content_trust_line;
 		loc.field = "DOCKER_CONTENT_TRUST";
-		return hd_findings_add(out, r, &loc,
+		return hd_report(out, &loc,
 				       "DOCKER_CONTENT_TRUST=%s turns content trust off for users' "
 				       "docker commands", h->content_trust_value);
 	}
 	loc.file = "/etc/environment";
 	loc.field = "DOCKER_CONTENT_TRUST";
-	return hd_findings_add(out, r, &loc,
+	return hd_report(out, &loc,
 			       "DOCKER_CONTENT_TRUST is not set in /etc/environment or /etc/profile.d: "
 			       "docker pull, build and run accept unsigned images");
 }

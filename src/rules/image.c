@@ -46,7 +46,7 @@ const struct hd_rule hd_rule_image_root_user = {
 	.check = check_root_user,
 };
 
-static int check_root_user(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
+static int check_root_user(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
 	const struct hd_image_spec *img = m->img;
 	struct hd_loc loc;
@@ -57,9 +57,9 @@ static int check_root_user(const struct hd_model *m, const struct hd_rule *r, st
 	if (!loc.field)
 		loc.field = "Config.User";
 	if (img->user.set)
-		return hd_findings_add(out, r, &loc, "image '%s' runs as '%s' by default", img->name,
+		return hd_report(out, &loc, "image '%s' runs as '%s' by default", img->name,
 				       img->user.value);
-	return hd_findings_add(out, r, &loc, "image '%s' sets no USER, so its containers run as root",
+	return hd_report(out, &loc, "image '%s' sets no USER, so its containers run as root",
 			       img->name);
 }
 
@@ -86,7 +86,7 @@ const struct hd_rule hd_rule_image_no_healthcheck = {
 };
 
 static int check_no_healthcheck(const struct hd_model *m, const struct hd_rule *r,
-				struct hd_findings *out)
+				struct hd_check *out)
 {
 	const struct hd_image_spec *img = m->img;
 	struct hd_loc loc;
@@ -96,9 +96,9 @@ static int check_no_healthcheck(const struct hd_model *m, const struct hd_rule *
 	hd_image_loc(img, NULL, &loc);
 	loc.field = "Config.Healthcheck";
 	if (img->healthcheck.disabled)
-		return hd_findings_add(out, r, &loc, "image '%s' disables its health check (HEALTHCHECK NONE)",
+		return hd_report(out, &loc, "image '%s' disables its health check (HEALTHCHECK NONE)",
 				       img->name);
-	return hd_findings_add(out, r, &loc, "image '%s' defines no HEALTHCHECK", img->name);
+	return hd_report(out, &loc, "image '%s' defines no HEALTHCHECK", img->name);
 }
 
 /* ---- image/secret-in-env ------------------------------------------------------- */
@@ -126,7 +126,7 @@ const struct hd_rule hd_rule_image_secret_in_env = {
 	.check = check_secret_env,
 };
 
-static int check_secret_env(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
+static int check_secret_env(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
 	const struct hd_image_spec *img = m->img;
 	size_t i;
@@ -139,10 +139,10 @@ static int check_secret_env(const struct hd_model *m, const struct hd_rule *r, s
 
 		hd_image_loc(img, &e->at, &loc);
 		if (kind)
-			rc = hd_findings_add(out, r, &loc, "image '%s' sets %s to what looks like %s",
+			rc = hd_report(out, &loc, "image '%s' sets %s to what looks like %s",
 					     img->name, e->name, kind);
 		else if (hd_secret_name(e->name) && hd_secret_value_plausible(e->value))
-			rc = hd_findings_add(out, r, &loc, "image '%s' stores a value in %s, which names a "
+			rc = hd_report(out, &loc, "image '%s' stores a value in %s, which names a "
 					     "secret", img->name, e->name);
 		else
 			continue;
@@ -183,7 +183,7 @@ const struct hd_rule hd_rule_image_admin_port_exposed = {
 	.check = check_admin_port,
 };
 
-static int check_admin_port(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
+static int check_admin_port(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
 	const struct hd_image_spec *img = m->img;
 	size_t i, j;
@@ -199,7 +199,7 @@ static int check_admin_port(const struct hd_model *m, const struct hd_rule *r, s
 			    (p->proto != HD_PROTO_TCP && admin_ports[j].port != 3389))
 				continue;
 			hd_image_loc(img, &p->at, &loc);
-			rc = hd_findings_add(out, r, &loc, "image '%s' exposes port %u (%s)", img->name,
+			rc = hd_report(out, &loc, "image '%s' exposes port %u (%s)", img->name,
 					     admin_ports[j].port, admin_ports[j].what);
 			if (rc < 0)
 				return rc;
@@ -231,7 +231,7 @@ const struct hd_rule hd_rule_image_stale = {
 	.check = check_stale,
 };
 
-static int check_stale(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
+static int check_stale(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
 	const struct hd_image_spec *img = m->img;
 	struct hd_loc loc;
@@ -243,7 +243,7 @@ static int check_stale(const struct hd_model *m, const struct hd_rule *r, struct
 	if (days <= OLD_IMAGE_DAYS)
 		return 0;
 	hd_image_loc(img, &img->created_at, &loc);
-	return hd_findings_add(out, r, &loc, "image '%s' was built %" PRId64 " days ago", img->name, days);
+	return hd_report(out, &loc, "image '%s' was built %" PRId64 " days ago", img->name, days);
 }
 
 /* ---- image/dangling ------------------------------------------------------------------ */
@@ -268,7 +268,7 @@ const struct hd_rule hd_rule_image_dangling = {
 	.check = check_dangling,
 };
 
-static int check_dangling(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
+static int check_dangling(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
 	const struct hd_image_spec *img = m->img;
 	struct hd_loc loc;
@@ -278,10 +278,10 @@ static int check_dangling(const struct hd_model *m, const struct hd_rule *r, str
 	hd_image_loc(img, NULL, &loc);
 	loc.field = "RepoTags";
 	if (img->usage_known && img->n_containers)
-		return hd_findings_add(out, r, &loc, "image %s has no tag but %zu container%s use%s it",
+		return hd_report(out, &loc, "image %s has no tag but %zu container%s use%s it",
 				       img->name, img->n_containers, img->n_containers == 1 ? "" : "s",
 				       img->n_containers == 1 ? "s" : "");
-	return hd_findings_add(out, r, &loc, "image %s has no tag", img->name);
+	return hd_report(out, &loc, "image %s has no tag", img->name);
 }
 
 /* ---- image/unused ------------------------------------------------------------------- */
@@ -305,7 +305,7 @@ const struct hd_rule hd_rule_image_unused = {
 	.check = check_unused,
 };
 
-static int check_unused(const struct hd_model *m, const struct hd_rule *r, struct hd_findings *out)
+static int check_unused(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
 	const struct hd_image_spec *img = m->img;
 	struct hd_loc loc;
@@ -315,5 +315,5 @@ static int check_unused(const struct hd_model *m, const struct hd_rule *r, struc
 	if (img->n_containers)
 		return 0;
 	hd_image_loc(img, NULL, &loc);
-	return hd_findings_add(out, r, &loc, "no container uses image %s", img->name);
+	return hd_report(out, &loc, "no container uses image %s", img->name);
 }

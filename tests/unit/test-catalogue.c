@@ -113,6 +113,21 @@ static void test_ids(void **state)
 	}
 }
 
+/* Each .def line names the id of the rule it registers (a typo there would
+ * hide which rule a line is). */
+static void test_def_ids(void **state)
+{
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < hd_rule_count; i++) {
+		if (strcmp(hd_rule_def_ids[i], hd_rules[i]->id) != 0)
+			fail_msg(".def line %zu says '%s' but registers '%s'", i, hd_rule_def_ids[i],
+				 hd_rules[i]->id);
+	}
+	assert_null(hd_rule_def_ids[hd_rule_count]);
+}
+
 static void test_metadata(void **state)
 {
 	size_t i;
@@ -324,6 +339,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ids),
+		cmocka_unit_test(test_def_ids),
 		cmocka_unit_test(test_metadata),
 		cmocka_unit_test(test_hadolint_parity),
 		cmocka_unit_test(test_dockerfile_examples),

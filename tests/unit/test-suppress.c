@@ -56,10 +56,10 @@ static void test_apply(void **state)
 	hd_findings_init(&f);
 	hd_config_init(&cfg);
 	assert_int_equal(hd_suppressions_add(&s, 3, 4, 2, "DL3008", 6), 0);
-	assert_int_equal(hd_findings_add(&f, &rule_a, &l3, "a at 3"), 0);
-	assert_int_equal(hd_findings_add(&f, &rule_a, &l7, "a at 7"), 0);
-	assert_int_equal(hd_findings_add(&f, &rule_b, &l3, "b at 3"), 0);
-	assert_int_equal(hd_findings_add(&f, &rule_parse, &l3, "parse at 3"), 0);
+	assert_int_equal(hd_report_rule(&f, &rule_a, NULL, &l3, "a at 3"), 0);
+	assert_int_equal(hd_report_rule(&f, &rule_a, NULL, &l7, "a at 7"), 0);
+	assert_int_equal(hd_report_rule(&f, &rule_b, NULL, &l3, "b at 3"), 0);
+	assert_int_equal(hd_report_rule(&f, &rule_parse, NULL, &l3, "parse at 3"), 0);
 	cfg.no_inline_ignore = true;
 	hd_suppressions_apply(&s, &cfg, &f);
 	assert_int_equal(f.n, 4);
