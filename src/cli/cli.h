@@ -15,6 +15,7 @@
 
 #include "core/config.h"
 #include "core/finding.h"
+#include "core/status.h"
 #include "report/report.h"
 
 enum { HD_EXIT_OK = 0, HD_EXIT_FINDINGS = 1, HD_EXIT_ERROR = 2 };
@@ -59,30 +60,40 @@ int hd_out_opts_load_config(struct hd_out_opts *o);
 extern const char hd_out_opts_help[];
 
 /*
- * Sorts, writes the report, and returns the exit code: 2 when a finding has
- * severity error, 1 when one is at or above the threshold, else 0.
+ * The one exit-code policy of every command that reports findings: 2 when
+ * the run failed (st->failed: unreadable explicit input, unreachable engine,
+ * internal error) or a finding has severity error (input that could not be
+ * parsed), 1 when a finding is at or above fail_on (never for "none"), else
+ * 0.
+ */
+int hd_cli_exit_code(const struct hd_run_status *st, enum hd_severity fail_on);
+
+/*
+ * A report streamed to --output (or standard output) in --format, as the
+ * findings arrive: begin, add (any number of times; findings in the order
+ * they are to appear), checks (audits, once), end.  begin and end print
+ * their errors and return 0 or HD_EXIT_ERROR; end also counts into
+ * st->counts what was reported.
+ */
+struct hd_cli_report {
+	struct hd_out_opts *o;
+	struct hd_output *rep;
+	FILE *out;
+};
+int hd_cli_report_begin(struct hd_cli_report *cr, struct hd_out_opts *o, const char *command,
+			bool checks);
+/* Returns 0 or a negative HD_E* (a write error: stop adding, end reports it). */
+int hd_cli_report_add(struct hd_cli_report *cr, const struct hd_findings *f);
+int hd_cli_report_checks(struct hd_cli_report *cr, const struct hd_check_result *c, size_t n,
+			 const struct hd_findings *all);
+int hd_cli_report_end(struct hd_cli_report *cr, size_t files_scanned);
+
+/*
+ * All at once: sorts f, writes the report, and returns the exit code
+ * (hd_cli_exit_code over f; `failed` as st->failed).
  */
 int hd_cli_report(struct hd_out_opts *o, const char *command, struct hd_findings *f,
 		  const struct hd_check_result *checks, size_t n_checks, size_t files_scanned);
-
-/*
- * Streaming reports for the line formats (text, gnu, github): each file's
- * findings are printed as soon as they are known, so memory does not grow
- * with the number of files.  begin returns 0 or HD_EXIT_ERROR; end prints the
- * summary and returns the exit code like hd_cli_report.
- */
-struct hd_stream {
-	struct hd_out_opts *o;
-	const struct hd_reporter *rep;
-	FILE *out;
-	bool color;
-	size_t counts[HD_SEV_MAX];
-	int err;
-};
-bool hd_cli_can_stream(const struct hd_out_opts *o);
-int hd_cli_stream_begin(struct hd_stream *s, struct hd_out_opts *o);
-int hd_cli_stream_file(struct hd_stream *s, struct hd_findings *f);
-int hd_cli_stream_end(struct hd_stream *s, const char *command, size_t files_scanned);
 
 /* Prints "hardock: <msg>" to stderr. */
 void hd_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -27,10 +27,20 @@ static const char lint_usage[] =
 	"  -j, --jobs N            threads to use (default: one per core)\n"
 	"  -h, --help              show this help\n";
 
-static int stream_file(void *ctx, size_t index, struct hd_findings *f)
+struct lint_out {
+	struct hd_cli_report cr;
+	struct hd_run_status st;
+};
+
+/* Each file's findings, sorted, as soon as it and the files before it are linted. */
+static int report_file(void *ctx, size_t index, struct hd_findings *f)
 {
+	struct lint_out *lo = ctx;
+
 	(void)index;
-	return hd_cli_stream_file(ctx, f);
+	hd_findings_sort(f);
+	hd_run_status_count(&lo->st, f);
+	return hd_cli_report_add(&lo->cr, f);
 }
 
 int hd_cmd_lint(int argc, char **argv)
@@ -173,26 +183,22 @@ int hd_cmd_lint(int argc, char **argv)
 	}
 	/* Only the text (unless -q) and SARIF reports show source lines. */
 	snippets = (!strcmp(o.format, "text") && !o.quiet) || !strcmp(o.format, "sarif");
-	if (hd_cli_can_stream(&o)) {
-		struct hd_stream st;
+	{
+		struct lint_out lo;
 
-		if (hd_cli_stream_begin(&st, &o) != 0)
+		memset(&lo, 0, sizeof(lo));
+		if (hd_cli_report_begin(&lo.cr, &o, "lint", false) != 0)
 			goto out;
-		hd_cli_stream_file(&st, &f);
-		r = hd_lint_run_each(&w, &o.cfg, jobs, snippets, stream_file, &st);
-		code = hd_cli_stream_end(&st, "lint", w.n + files_merged);
+		report_file(&lo, 0, &f);
+		r = hd_lint_run_each(&w, &o.cfg, jobs, snippets, report_file, &lo);
+		if (hd_cli_report_end(&lo.cr, w.n + files_merged) != 0)
+			goto out;
 		if (r < 0) {
 			hd_cli_error("lint failed: %s", hd_strerror(r));
-			code = HD_EXIT_ERROR;
+			goto out;
 		}
-		goto out;
+		code = hd_cli_exit_code(&lo.st, o.cfg.fail_on);
 	}
-	r = hd_lint_run(&w, &o.cfg, jobs, snippets, &f);
-	if (r < 0) {
-		hd_cli_error("lint failed: %s", hd_strerror(r));
-		goto out;
-	}
-	code = hd_cli_report(&o, "lint", &f, NULL, 0, w.n + files_merged);
 out:
 	hd_free(paths);
 	hd_findings_release(&f);

@@ -4,7 +4,6 @@
  */
 #include "core/common.h"
 #include "cli/cli.h"
-#include "report/audit_text.h"
 
 #include <unistd.h>
 
@@ -226,132 +225,90 @@ static bool want_color(const struct hd_out_opts *o, FILE *out)
 	return isatty(fileno(out));
 }
 
-int hd_cli_report(struct hd_out_opts *o, const char *command, struct hd_findings *f,
-		  const struct hd_check_result *checks, size_t n_checks, size_t files_scanned)
+int hd_cli_exit_code(const struct hd_run_status *st, enum hd_severity fail_on)
 {
-	const struct hd_reporter *rep = hd_reporter_find(o->format);
-	struct hd_report rp;
-	FILE *out = stdout;
-	size_t i;
-	int r, code = HD_EXIT_OK;
+	int sev;
 
-	hd_findings_sort(f);
+	if (st->failed || st->counts[HD_SEV_ERROR])
+		return HD_EXIT_ERROR;
+	for (sev = fail_on; fail_on != HD_SEV_NONE && sev < HD_SEV_MAX; sev++) {
+		if (st->counts[sev])
+			return HD_EXIT_FINDINGS;
+	}
+	return HD_EXIT_OK;
+}
+
+int hd_cli_report_begin(struct hd_cli_report *cr, struct hd_out_opts *o, const char *command,
+			bool checks)
+{
+	struct hd_output_opts ro = { .command = command, .quiet = o->quiet, .checks = checks };
+	const struct hd_reporter *rep = hd_reporter_find(o->format);
+	int r;
+
+	memset(cr, 0, sizeof(*cr));
+	cr->o = o;
+	cr->out = stdout;
+	if (!rep) {
+		hd_cli_error("unknown format '%s'", o->format);
+		return HD_EXIT_ERROR;
+	}
 	if (o->output) {
-		out = fopen(o->output, "w");
-		if (!out) {
+		cr->out = fopen(o->output, "w");
+		if (!cr->out) {
 			hd_cli_error("cannot write '%s': %s", o->output, strerror(errno));
 			return HD_EXIT_ERROR;
 		}
 	}
-	memset(&rp, 0, sizeof(rp));
-	rp.findings = f;
-	rp.checks = checks;
-	rp.n_checks = n_checks;
-	rp.command = command;
-	rp.files_scanned = files_scanned;
-	rp.color = want_color(o, out);
-	rp.quiet = o->quiet;
-	rp.fail_on = o->cfg.fail_on;
-	/* Audits in text: the docker-bench style list of checks (report/audit_text.c). */
-	if (checks && strcmp(rep->name, "text") == 0)
-		r = hd_report_audit_text(out, &rp);
-	else
-		r = rep->emit(out, &rp);
-	if (fflush(out) != 0 || ferror(out))
+	ro.color = want_color(o, cr->out);
+	r = hd_output_begin(rep, cr->out, &ro, &cr->rep);
+	if (r < 0) {
+		hd_cli_error("cannot write the report: %s", hd_strerror(r));
+		if (cr->out != stdout)
+			fclose(cr->out);
+		return HD_EXIT_ERROR;
+	}
+	return 0;
+}
+
+int hd_cli_report_add(struct hd_cli_report *cr, const struct hd_findings *f)
+{
+	return hd_output_add(cr->rep, f);
+}
+
+int hd_cli_report_checks(struct hd_cli_report *cr, const struct hd_check_result *c, size_t n,
+			 const struct hd_findings *all)
+{
+	return hd_output_checks(cr->rep, c, n, all);
+}
+
+int hd_cli_report_end(struct hd_cli_report *cr, size_t files_scanned)
+{
+	int r = hd_output_end(cr->rep, files_scanned);
+
+	cr->rep = NULL;
+	if (cr->out != stdout && fclose(cr->out) != 0 && r == 0)
 		r = -HD_EIO;
-	if (out != stdout)
-		fclose(out);
 	if (r < 0) {
 		hd_cli_error("cannot write the report: %s", hd_strerror(r));
 		return HD_EXIT_ERROR;
 	}
-	for (i = 0; i < f->n; i++) {
-		if (f->v[i].severity == HD_SEV_ERROR)
-			return HD_EXIT_ERROR;
-		if (o->cfg.fail_on != HD_SEV_NONE && f->v[i].severity >= o->cfg.fail_on)
-			code = HD_EXIT_FINDINGS;
-	}
-	return code;
-}
-
-bool hd_cli_can_stream(const struct hd_out_opts *o)
-{
-	const struct hd_reporter *rep = hd_reporter_find(o->format);
-
-	return rep && rep->streams;
-}
-
-int hd_cli_stream_begin(struct hd_stream *s, struct hd_out_opts *o)
-{
-	memset(s, 0, sizeof(*s));
-	s->o = o;
-	s->rep = hd_reporter_find(o->format);
-	s->out = stdout;
-	if (o->output) {
-		s->out = fopen(o->output, "w");
-		if (!s->out) {
-			hd_cli_error("cannot write '%s': %s", o->output, strerror(errno));
-			return HD_EXIT_ERROR;
-		}
-	}
-	s->color = want_color(o, s->out);
 	return 0;
 }
 
-int hd_cli_stream_file(struct hd_stream *s, struct hd_findings *f)
+int hd_cli_report(struct hd_out_opts *o, const char *command, struct hd_findings *f,
+		  const struct hd_check_result *checks, size_t n_checks, size_t files_scanned)
 {
-	struct hd_report rp;
-	size_t i;
-	int r;
+	struct hd_run_status st = { .files = files_scanned };
+	struct hd_cli_report cr;
 
-	if (!f->n)
-		return 0;
 	hd_findings_sort(f);
-	memset(&rp, 0, sizeof(rp));
-	rp.findings = f;
-	rp.color = s->color;
-	rp.quiet = s->o->quiet;
-	rp.part = true;
-	rp.fail_on = s->o->cfg.fail_on;
-	for (i = 0; i < f->n; i++)
-		s->counts[f->v[i].severity]++;
-	r = s->rep->emit(s->out, &rp);
-	if (r < 0 && !s->err)
-		s->err = r;
-	return 0;
-}
-
-int hd_cli_stream_end(struct hd_stream *s, const char *command, size_t files_scanned)
-{
-	struct hd_findings none;
-	struct hd_report rp;
-	int r, code = HD_EXIT_OK, sev;
-
-	hd_findings_init(&none);
-	memset(&rp, 0, sizeof(rp));
-	rp.findings = &none;
-	rp.command = command;
-	rp.files_scanned = files_scanned;
-	rp.color = s->color;
-	rp.quiet = s->o->quiet;
-	rp.counts = s->counts;
-	rp.fail_on = s->o->cfg.fail_on;
-	r = s->rep->emit(s->out, &rp);
-	if (r < 0 && !s->err)
-		s->err = r;
-	if ((fflush(s->out) != 0 || ferror(s->out)) && !s->err)
-		s->err = -HD_EIO;
-	if (s->out != stdout)
-		fclose(s->out);
-	if (s->err < 0) {
-		hd_cli_error("cannot write the report: %s", hd_strerror(s->err));
+	if (hd_cli_report_begin(&cr, o, command, checks != NULL) != 0)
 		return HD_EXIT_ERROR;
-	}
-	if (s->counts[HD_SEV_ERROR])
+	hd_cli_report_add(&cr, f);
+	if (checks)
+		hd_cli_report_checks(&cr, checks, n_checks, f);
+	if (hd_cli_report_end(&cr, files_scanned) != 0)
 		return HD_EXIT_ERROR;
-	for (sev = s->o->cfg.fail_on; s->o->cfg.fail_on != HD_SEV_NONE && sev < HD_SEV_MAX; sev++) {
-		if (s->counts[sev])
-			code = HD_EXIT_FINDINGS;
-	}
-	return code;
+	hd_run_status_count(&st, f);
+	return hd_cli_exit_code(&st, o->cfg.fail_on);
 }

@@ -147,25 +147,28 @@ int hd_buf_add_json_escaped(struct hd_buf *b, const char *s, size_t n)
 	return hd_buf_add(b, s + start, n - start);
 }
 
+const char *hd_xml_entity(unsigned char c)
+{
+	switch (c) {
+	case '<': return "&lt;";
+	case '>': return "&gt;";
+	case '&': return "&amp;";
+	case '"': return "&quot;";
+	case '\'': return "&apos;";
+	default:
+		/* XML 1.0 forbids most control characters even escaped. */
+		return (c < 0x20 && c != '\n' && c != '\t' && c != '\r') ? "?" : NULL;
+	}
+}
+
 int hd_buf_add_xml_escaped(struct hd_buf *b, const char *s, size_t n)
 {
 	size_t i, start = 0;
 	int r;
 
 	for (i = 0; i < n; i++) {
-		const char *rep;
-		unsigned char c = (unsigned char)s[i];
+		const char *rep = hd_xml_entity((unsigned char)s[i]);
 
-		switch (c) {
-		case '<': rep = "&lt;"; break;
-		case '>': rep = "&gt;"; break;
-		case '&': rep = "&amp;"; break;
-		case '"': rep = "&quot;"; break;
-		case '\'': rep = "&apos;"; break;
-		default:
-			/* XML 1.0 forbids most control characters even escaped. */
-			rep = (c < 0x20 && c != '\n' && c != '\t' && c != '\r') ? "?" : NULL;
-		}
 		if (!rep)
 			continue;
 		r = hd_buf_add(b, s + start, i - start);

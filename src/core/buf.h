@@ -32,7 +32,12 @@ int hd_buf_addf(struct hd_buf *b, const char *fmt, ...) __attribute__((format(pr
 int hd_buf_vaddf(struct hd_buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 /* Appends s with JSON string escaping (no surrounding quotes). */
 int hd_buf_add_json_escaped(struct hd_buf *b, const char *s, size_t n);
-/* Appends s with XML escaping. */
+/*
+ * The XML text for byte c: an entity for the five special characters, "?"
+ * for control bytes XML 1.0 forbids, NULL for a byte written as is.
+ */
+const char *hd_xml_entity(unsigned char c);
+/* Appends s with XML escaping (hd_xml_entity). */
 int hd_buf_add_xml_escaped(struct hd_buf *b, const char *s, size_t n);
 /* Returns the string and re-initialises the buffer; NULL on OOM. */
 char *hd_buf_detach(struct hd_buf *b, size_t *len);

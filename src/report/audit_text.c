@@ -1,11 +1,17 @@
 /*
- * The docker-bench style audit report; see audit_text.h.  A rule checked on
+ * The text report of `hardock audit`: every check in CIS order with its
+ * verdict (PASS, WARN, INFO, NOTE, SKIP), the findings under the checks that
+ * have them, and a count and score per CIS section, in the layout
+ * docker-bench-security users know.  hd_output_begin() picks it for format
+ * "text" when the report carries checks; findings-only reports keep the
+ * plain text reporter.  It writes everything when the checks arrive: the
+ * findings come with them.  A rule checked on
  * several subjects (containers, images) is one line whose verdict is the worst
  * of its subjects, with the findings listed under it.  The score of a section
  * is docker-bench's: one point per PASS, minus one per WARN.
  */
 #include "core/common.h"
-#include "report/audit_text.h"
+#include "report/report_int.h"
 
 #define C_RESET "\033[0m"
 #define C_DIM "\033[2m"
@@ -133,43 +139,45 @@ static void print_section_summary(FILE *out, unsigned sec, const struct section_
 		c->n[HD_CHECK_NOTE], c->n[HD_CHECK_SKIP], c->score);
 }
 
-int hd_report_audit_text(FILE *out, const struct hd_report *rep)
+static int audit_text_checks(struct hd_output *rep, const struct hd_check_result *checks,
+			     size_t n_checks, const struct hd_findings *all)
 {
 	const struct hd_check_result **v;
 	struct section_count sec = { { 0 }, 0, 0 }, total = { { 0 }, 0, 0 };
 	unsigned cur_sec = UINT32_MAX;
 	size_t i, j;
-	bool color = rep->color;
+	FILE *out = rep->out;
+	bool color = rep->opts.color, quiet = rep->opts.quiet;
 
-	if (!rep->n_checks)
+	if (!n_checks)
 		return 0;
-	v = hd_calloc(rep->n_checks, sizeof(*v));
+	v = hd_calloc(n_checks, sizeof(*v));
 	if (!v)
 		return -HD_ENOMEM;
-	for (i = 0; i < rep->n_checks; i++)
-		v[i] = &rep->checks[i];
-	qsort(v, rep->n_checks, sizeof(*v), check_cmp);
-	if (!rep->quiet)
+	for (i = 0; i < n_checks; i++)
+		v[i] = &checks[i];
+	qsort(v, n_checks, sizeof(*v), check_cmp);
+	if (!quiet)
 		fprintf(out, "hardock %s: CIS Docker Benchmark v1.6.0 checks\n\n",
-			rep->command ? rep->command : "audit");
-	for (i = 0; i < rep->n_checks; i = j) {
+			rep->opts.command ? rep->opts.command : "audit");
+	for (i = 0; i < n_checks; i = j) {
 		const struct hd_rule *r = v[i]->rule;
 		enum hd_check_status st = v[i]->status;
 		bool multi = false;
 		unsigned key[4];
 
 		/* The run of checks of this rule (one per subject). */
-		for (j = i + 1; j < rep->n_checks && v[j]->rule == r; j++) {
+		for (j = i + 1; j < n_checks && v[j]->rule == r; j++) {
 			st = combine(st, v[j]->status);
 			multi = true;
 		}
 		cis_key(r, key);
 		if (key[0] != cur_sec) {
-			if (cur_sec != UINT32_MAX && !rep->quiet)
+			if (cur_sec != UINT32_MAX && !quiet)
 				print_section_summary(out, cur_sec, &sec, color);
 			memset(&sec, 0, sizeof(sec));
 			cur_sec = key[0];
-			if (!rep->quiet) {
+			if (!quiet) {
 				tag(out, HD_CHECK_INFO, color);
 				fprintf(out, "%u - %s\n", cur_sec,
 					cur_sec < HD_ARRAY_SIZE(section_title) ? section_title[cur_sec] : "");
@@ -187,7 +195,7 @@ int hd_report_audit_text(FILE *out, const struct hd_report *rep)
 			total.score--;
 		}
 		/* --quiet: only the checks that report something. */
-		if (rep->quiet && st != HD_CHECK_WARN && st != HD_CHECK_INFO)
+		if (quiet && st != HD_CHECK_WARN && st != HD_CHECK_INFO)
 			continue;
 		tag(out, st, color);
 		if (r->cis)
@@ -201,8 +209,8 @@ int hd_report_audit_text(FILE *out, const struct hd_report *rep)
 		if (st == HD_CHECK_WARN || st == HD_CHECK_INFO) {
 			size_t k;
 
-			for (k = 0; k < rep->findings->n; k++) {
-				const struct hd_finding *f = &rep->findings->v[k];
+			for (k = 0; k < all->n; k++) {
+				const struct hd_finding *f = &all->v[k];
 
 				if (f->rule == r)
 					print_finding(out, f, f->severity >= HD_SEV_LOW ? HD_CHECK_WARN :
@@ -221,7 +229,7 @@ int hd_report_audit_text(FILE *out, const struct hd_report *rep)
 			}
 		}
 	}
-	if (rep->quiet) {
+	if (quiet) {
 		hd_free(v);
 		return 0;
 	}
@@ -236,3 +244,9 @@ int hd_report_audit_text(FILE *out, const struct hd_report *rep)
 	hd_free(v);
 	return 0;
 }
+
+const struct hd_reporter hd_reporter_audit_text = {
+	.name = "text",
+	.help = "the CIS checks with their verdicts, docker-bench style",
+	.checks = audit_text_checks,
+};

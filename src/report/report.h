@@ -1,7 +1,24 @@
 /*
- * Reporters turn a sorted findings list into one output format.  They know
- * formats, nothing else: no rule logic, no parsing.  hd_reporters[] is the one
- * table; `--format NAME` picks an entry.
+ * Reporters write findings in one output format as they arrive.  They know
+ * formats, nothing else: no rule logic, no parsing.  hd_reporters[] is the
+ * one table; `--format NAME` picks an entry.
+ *
+ * A report is written in one pass, and nothing of a finding is kept once it
+ * is written (SARIF keeps the set of rules used, bounded by the catalogue),
+ * so memory does not grow with the number of findings:
+ *
+ *   hd_output_begin()    the header
+ *   hd_output_add()      any number of times, each with a list of findings
+ *                        (one file, one image, one audit...), in the order
+ *                        they are to appear: the caller sorts them
+ *   hd_output_checks()   at most once, after the last hd_output_add, when
+ *                        the report was begun with opts.checks (audit
+ *                        verdicts; the findings are passed again, whole)
+ *   hd_output_end()      the summary and the trailer; frees the report
+ *
+ * A reporter is a struct hd_reporter of callbacks (begin, file, finding,
+ * checks, end, release) in its own file; adding a format is one file and one line in
+ * the table of report.c.
  */
 #ifndef HD_REPORT_H
 #define HD_REPORT_H
@@ -28,33 +45,57 @@ struct hd_check_result {
 	const char *note;     /* borrowed; why SKIP/INFO, or NULL */
 };
 
-struct hd_report {
-	const struct hd_findings *findings;  /* sorted */
-	const struct hd_check_result *checks;/* optional (audit): every check run, or NULL */
-	size_t n_checks;
-	const char *command;                 /* "lint", "audit", ... */
-	size_t files_scanned;
-	bool color;
-	bool quiet;                          /* text: findings only, no summary */
-	/*
-	 * Streaming (line formats only): `part` prints the findings without the
-	 * summary, for one file at a time; `counts`, when set, gives the summary
-	 * per severity of everything streamed before (findings is then empty).
-	 */
-	bool part;
-	const size_t *counts;
-	enum hd_severity fail_on;
+/* What a report is of, fixed when it begins. */
+struct hd_output_opts {
+	const char *command;  /* "lint", "audit host", ... (borrowed; in headers and suite names) */
+	bool color;           /* ANSI colours (text formats; the caller decides: TTY, NO_COLOR) */
+	bool quiet;           /* findings only: no summary, no source lines */
+	bool checks;          /* hd_output_checks() will be called: an audit-style report */
 };
+
+struct hd_output;
 
 struct hd_reporter {
 	const char *name;
-	/* Writes the report to out; returns 0 or a negative HD_E*. */
-	int (*emit)(FILE *out, const struct hd_report *rep);
-	bool streams; /* can print file by file (struct hd_report.part) */
+	const char *help;     /* a few words for --help and the man page */
+	size_t state_size;    /* bytes of the format's own state, zeroed, at r->state */
+	/* Each returns 0 or a negative HD_E*; NULL callbacks are skipped. */
+	int (*begin)(struct hd_output *r);
+	/* The next n findings are those of `name` (a file, or a live object; NULL: neither). */
+	int (*file)(struct hd_output *r, const char *name, size_t n);
+	int (*finding)(struct hd_output *r, const struct hd_finding *f);
+	/* The verdicts of an audit; `all` is every finding reported before. */
+	int (*checks)(struct hd_output *r, const struct hd_check_result *c, size_t n,
+		      const struct hd_findings *all);
+	int (*end)(struct hd_output *r);
+	/* Frees what the state holds; called by hd_output_end even after an error. */
+	void (*release)(struct hd_output *r);
 };
 
-extern const struct hd_reporter hd_reporters[];
+extern const struct hd_reporter *const hd_reporters[];
 extern const size_t hd_reporter_count;
 const struct hd_reporter *hd_reporter_find(const char *name);
+
+/*
+ * Begins a report in format rep on out (not closed by the report).  The
+ * report borrows opts->command.  Returns 0 and *ret, or a negative HD_E*.
+ */
+int hd_output_begin(const struct hd_reporter *rep, FILE *out, const struct hd_output_opts *opts,
+		    struct hd_output **ret);
+/*
+ * Writes the findings of f in their order.  Formats that group (JUnit's
+ * suites) group each run of findings of one file (or object) in this call,
+ * so give a file's findings in one call.  0 or the first error of the report.
+ */
+int hd_output_add(struct hd_output *r, const struct hd_findings *f);
+/* Writes an audit's verdicts; `all` holds every finding added before. */
+int hd_output_checks(struct hd_output *r, const struct hd_check_result *c, size_t n,
+		     const struct hd_findings *all);
+/*
+ * Writes the summary (files_scanned files, when not 0) and the trailer,
+ * flushes, and frees r (NULL is accepted).  Returns 0 or the first error met
+ * by any call on the report (-HD_EIO when a write failed).
+ */
+int hd_output_end(struct hd_output *r, size_t files_scanned);
 
 #endif

@@ -1,14 +1,18 @@
 /*
- * SARIF 2.1.0 for code-scanning services: the rules used (with their
- * references as tags and a security-severity), and one result per finding
- * with a physical location (file, region) or a logical one (container,
- * field).  Validated against the official schema in the tests.
+ * SARIF 2.1.0 for code-scanning services: one result per finding with a
+ * physical location (file, region) or a logical one (container, field), and
+ * the rules used (with their references as tags and a security-severity).
+ * Validated against the official schema in the tests.
+ *
+ * Results are written as they arrive; the run's tool.driver, whose rules
+ * array lists the rules in the order results first used them (ruleIndex
+ * points into it), follows the results, so nothing but the set of rules used
+ * is kept.  SARIF does not order an object's properties.
  */
 #include "core/common.h"
 #include "core/buf.h"
+#include "report/jsonw.h"
 #include "report/report_int.h"
-
-#include <jansson.h>
 
 static const char *sarif_level(enum hd_severity s)
 {
@@ -33,25 +37,33 @@ static const char *security_severity(enum hd_severity s)
 	}
 }
 
-/* A relative file path as a URI reference: unreserved characters and '/' kept. */
-static json_t *path_uri(const char *path)
-{
-	struct hd_buf b = HD_BUF_INIT(1u << 16);
-	const unsigned char *p;
-	json_t *s;
+struct sarif_state {
+	struct hd_jw jw;
+	const struct hd_rule **used; /* rules in order of first use: ruleIndex */
+	size_t n_used, alloc_used;
+	struct hd_buf tmp;           /* scratch for URIs and qualified names */
+};
 
+/* A relative file path as a URI reference: unreserved characters and '/' kept. */
+static void put_uri(struct sarif_state *s, const char *path)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const unsigned char *p;
+
+	hd_buf_reset(&s->tmp);
 	for (p = (const unsigned char *)path; *p; p++) {
-		if (isalnum(*p) || strchr("-._~/", *p))
-			hd_buf_addch(&b, (char)*p);
-		else
-			hd_buf_addf(&b, "%%%02X", *p);
+		if (isalnum(*p) || strchr("-._~/", *p)) {
+			hd_buf_addch(&s->tmp, (char)*p);
+		} else {
+			hd_buf_addch(&s->tmp, '%');
+			hd_buf_addch(&s->tmp, hex[*p >> 4]);
+			hd_buf_addch(&s->tmp, hex[*p & 15]);
+		}
 	}
-	s = json_string(b.buf);
-	hd_buf_release(&b);
-	return s;
+	hd_jw_strn(&s->jw, s->tmp.buf, s->tmp.len);
 }
 
-static void add_tags(json_t *tags, const char *prefix, const char *list)
+static void tags(struct hd_jw *jw, const char *prefix, const char *list)
 {
 	char id[128], tag[160];
 	const char *p = list;
@@ -60,127 +72,193 @@ static void add_tags(json_t *tags, const char *prefix, const char *list)
 		return;
 	while (hd_ref_next(&p, id, sizeof(id))) {
 		snprintf(tag, sizeof(tag), "%s%s", prefix, id);
-		json_array_append_new(tags, json_string(tag));
+		hd_jw_str(jw, tag);
 	}
 }
 
-static json_t *rule_descriptor(const struct hd_rule *r)
+static void text_obj(struct hd_jw *jw, const char *key, const char *text)
 {
-	json_t *o = json_object(), *props = json_object(), *tags = json_array(), *cfg = json_object();
-	char *md;
+	hd_jw_key(jw, key);
+	hd_jw_object(jw);
+	hd_jw_kstr(jw, "text", text);
+	hd_jw_end(jw);
+}
 
-	json_object_set_new(o, "id", json_string(r->id));
-	json_object_set_new(o, "shortDescription", json_pack("{s:s}", "text", r->title ? r->title : r->id));
+static void rule_descriptor(struct sarif_state *s, const struct hd_rule *r)
+{
+	struct hd_jw *jw = &s->jw;
+
+	hd_jw_object(jw);
+	hd_jw_kstr(jw, "id", r->id);
+	text_obj(jw, "shortDescription", r->title ? r->title : r->id);
 	if (r->rationale)
-		json_object_set_new(o, "fullDescription", json_pack("{s:s}", "text", r->rationale));
-	md = hd_asprintf("%s\n\n**Remediation:** %s%s%s%s", r->rationale ? r->rationale : "",
-			 r->remediation ? r->remediation : "",
-			 r->good_example ? "\n\n```\n" : "", r->good_example ? r->good_example : "",
-			 r->good_example ? "\n```" : "");
-	json_object_set_new(o, "help", json_pack("{s:s,s:s}", "text", r->remediation ? r->remediation : "",
-						 "markdown", md ? md : ""));
-	hd_free(md);
-	json_object_set_new(cfg, "level", json_string(sarif_level(r->severity)));
-	json_object_set_new(o, "defaultConfiguration", cfg);
-	json_array_append_new(tags, json_string("security"));
-	add_tags(tags, "CIS-", r->cis);
-	add_tags(tags, "OWASP-", r->owasp);
-	add_tags(tags, "", r->hadolint);
-	json_object_set_new(props, "tags", tags);
-	json_object_set_new(props, "security-severity", json_string(security_severity(r->severity)));
-	json_object_set_new(o, "properties", props);
-	return o;
+		text_obj(jw, "fullDescription", r->rationale);
+	hd_jw_key(jw, "help");
+	hd_jw_object(jw);
+	hd_jw_kstr(jw, "text", r->remediation ? r->remediation : "");
+	hd_buf_reset(&s->tmp);
+	hd_buf_addf(&s->tmp, "%s\n\n**Remediation:** %s", r->rationale ? r->rationale : "",
+		    r->remediation ? r->remediation : "");
+	if (r->good_example)
+		hd_buf_addf(&s->tmp, "\n\n```\n%s\n```", r->good_example);
+	hd_jw_kstr(jw, "markdown", s->tmp.buf);
+	hd_jw_end(jw);
+	hd_jw_key(jw, "defaultConfiguration");
+	hd_jw_object(jw);
+	hd_jw_kstr(jw, "level", sarif_level(r->severity));
+	hd_jw_end(jw);
+	hd_jw_key(jw, "properties");
+	hd_jw_object(jw);
+	hd_jw_key(jw, "tags");
+	hd_jw_array(jw);
+	hd_jw_str(jw, "security");
+	tags(jw, "CIS-", r->cis);
+	tags(jw, "OWASP-", r->owasp);
+	tags(jw, "", r->hadolint);
+	hd_jw_end(jw);
+	hd_jw_kstr(jw, "security-severity", security_severity(r->severity));
+	hd_jw_end(jw);
+	hd_jw_end(jw);
 }
 
-int hd_report_sarif(FILE *out, const struct hd_report *rep)
+static int sarif_begin(struct hd_output *r)
 {
-	const struct hd_findings *fs = rep->findings;
-	const struct hd_rule **used = NULL;
-	size_t n_used = 0, alloc_used = 0, i, j;
-	json_t *root, *run, *rules, *results;
-	int r = 0;
+	struct sarif_state *s = r->state;
+	struct hd_jw *jw = &s->jw;
 
-	root = json_object();
-	run = json_object();
-	rules = json_array();
-	results = json_array();
-	if (!root || !run || !rules || !results) {
-		json_decref(root);
-		json_decref(run);
-		json_decref(rules);
-		json_decref(results);
-		return -HD_ENOMEM;
-	}
-	json_object_set_new(root, "$schema", json_string("https://json.schemastore.org/sarif-2.1.0.json"));
-	json_object_set_new(root, "version", json_string("2.1.0"));
-	for (i = 0; i < fs->n; i++) {
-		const struct hd_finding *f = &fs->v[i];
-		json_t *res = json_object(), *locs = json_array(), *loc = json_object();
-
-		for (j = 0; j < n_used && used[j] != f->rule; j++)
-			;
-		if (j == n_used) {
-			if (HD_GROW(used, alloc_used, n_used + 1) < 0) {
-				r = -HD_ENOMEM;
-				json_decref(res);
-				json_decref(locs);
-				json_decref(loc);
-				break;
-			}
-			used[n_used++] = f->rule;
-			json_array_append_new(rules, rule_descriptor(f->rule));
-		}
-		json_object_set_new(res, "ruleId", json_string(f->rule->id));
-		json_object_set_new(res, "ruleIndex", json_integer((json_int_t)j));
-		json_object_set_new(res, "level", json_string(sarif_level(f->severity)));
-		json_object_set_new(res, "message", json_pack("{s:s}", "text", f->message));
-		if (f->file) {
-			json_t *phys = json_object();
-
-			json_object_set_new(phys, "artifactLocation", json_pack("{s:o}", "uri", path_uri(f->file)));
-			if (f->line) {
-				json_t *region = json_object();
-
-				json_object_set_new(region, "startLine", json_integer(f->line));
-				if (f->col)
-					json_object_set_new(region, "startColumn", json_integer(f->col));
-				if (f->end_line >= f->line && f->end_line)
-					json_object_set_new(region, "endLine", json_integer(f->end_line));
-				if (f->end_col && f->end_line == f->line && f->end_col > f->col)
-					json_object_set_new(region, "endColumn", json_integer(f->end_col));
-				if (f->snippet)
-					json_object_set_new(region, "snippet", json_pack("{s:s}", "text", f->snippet));
-				json_object_set_new(phys, "region", region);
-			}
-			json_object_set_new(loc, "physicalLocation", phys);
-		}
-		if (f->object || f->field) {
-			json_t *ll = json_array(), *l = json_object();
-			char *fq = hd_asprintf("%s%s%s", f->object ? f->object : "", f->object && f->field ? "/" : "",
-					       f->field ? f->field : "");
-
-			json_object_set_new(l, "name", json_string(f->field ? f->field : f->object));
-			json_object_set_new(l, "fullyQualifiedName", json_string(fq ? fq : ""));
-			json_object_set_new(l, "kind", json_string("resource"));
-			hd_free(fq);
-			json_array_append_new(ll, l);
-			json_object_set_new(loc, "logicalLocations", ll);
-		}
-		json_array_append_new(locs, loc);
-		json_object_set_new(res, "locations", locs);
-		json_object_set_new(res, "properties",
-				    json_pack("{s:s}", "severity", hd_severity_name(f->severity)));
-		json_array_append_new(results, res);
-	}
-	hd_free(used);
-	json_object_set_new(run, "tool",
-			    json_pack("{s:{s:s,s:s,s:s,s:o}}", "driver", "name", "hardock", "version", HD_VERSION,
-				      "informationUri", "https://hardock.dev/", "rules", rules));
-	json_object_set_new(run, "results", results);
-	json_object_set_new(root, "runs", json_pack("[o]", run));
-	if (r == 0 && json_dumpf(root, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER) < 0)
-		r = -HD_EIO;
-	fputc('\n', out);
-	json_decref(root);
-	return r;
+	hd_buf_init(&s->tmp, 1u << 20);
+	hd_jw_init(jw, r->out);
+	hd_jw_object(jw);
+	hd_jw_kstr(jw, "$schema", "https://json.schemastore.org/sarif-2.1.0.json");
+	hd_jw_kstr(jw, "version", "2.1.0");
+	hd_jw_key(jw, "runs");
+	hd_jw_array(jw);
+	hd_jw_object(jw);
+	hd_jw_key(jw, "results");
+	hd_jw_array(jw);
+	return jw->err;
 }
+
+/* The index of rule r in the rules array, adding it on first use; -1 on OOM. */
+static ptrdiff_t rule_index(struct sarif_state *s, const struct hd_rule *r)
+{
+	size_t j;
+
+	for (j = s->n_used; j-- > 0;) {
+		if (s->used[j] == r)
+			return (ptrdiff_t)j;
+	}
+	if (HD_GROW(s->used, s->alloc_used, s->n_used + 1) < 0)
+		return -1;
+	s->used[s->n_used] = r;
+	return (ptrdiff_t)s->n_used++;
+}
+
+static int sarif_finding(struct hd_output *r, const struct hd_finding *f)
+{
+	struct sarif_state *s = r->state;
+	struct hd_jw *jw = &s->jw;
+	ptrdiff_t idx = rule_index(s, f->rule);
+
+	if (idx < 0)
+		return -HD_ENOMEM;
+	hd_jw_object(jw);
+	hd_jw_kstr(jw, "ruleId", f->rule->id);
+	hd_jw_kint(jw, "ruleIndex", idx);
+	hd_jw_kstr(jw, "level", sarif_level(f->severity));
+	text_obj(jw, "message", f->message);
+	hd_jw_key(jw, "locations");
+	hd_jw_array(jw);
+	hd_jw_object(jw);
+	if (f->file) {
+		hd_jw_key(jw, "physicalLocation");
+		hd_jw_object(jw);
+		hd_jw_key(jw, "artifactLocation");
+		hd_jw_object(jw);
+		hd_jw_key(jw, "uri");
+		put_uri(s, f->file);
+		hd_jw_end(jw);
+		if (f->line) {
+			hd_jw_key(jw, "region");
+			hd_jw_object(jw);
+			hd_jw_kint(jw, "startLine", f->line);
+			if (f->col)
+				hd_jw_kint(jw, "startColumn", f->col);
+			if (f->end_line >= f->line && f->end_line)
+				hd_jw_kint(jw, "endLine", f->end_line);
+			if (f->end_col && f->end_line == f->line && f->end_col > f->col)
+				hd_jw_kint(jw, "endColumn", f->end_col);
+			if (f->snippet)
+				text_obj(jw, "snippet", f->snippet);
+			hd_jw_end(jw);
+		}
+		hd_jw_end(jw);
+	}
+	if (f->object || f->field) {
+		hd_jw_key(jw, "logicalLocations");
+		hd_jw_array(jw);
+		hd_jw_object(jw);
+		hd_jw_kstr(jw, "name", f->field ? f->field : f->object);
+		hd_buf_reset(&s->tmp);
+		hd_buf_addf(&s->tmp, "%s%s%s", f->object ? f->object : "", f->object && f->field ? "/" : "",
+			    f->field ? f->field : "");
+		hd_jw_kstr(jw, "fullyQualifiedName", s->tmp.buf);
+		hd_jw_kstr(jw, "kind", "resource");
+		hd_jw_end(jw);
+		hd_jw_end(jw);
+	}
+	hd_jw_end(jw);
+	hd_jw_end(jw);
+	hd_jw_key(jw, "properties");
+	hd_jw_object(jw);
+	hd_jw_kstr(jw, "severity", hd_severity_name(f->severity));
+	hd_jw_end(jw);
+	hd_jw_end(jw);
+	return jw->err;
+}
+
+static int sarif_end(struct hd_output *r)
+{
+	struct sarif_state *s = r->state;
+	struct hd_jw *jw = &s->jw;
+	size_t i;
+
+	hd_jw_end(jw); /* results */
+	hd_jw_key(jw, "tool");
+	hd_jw_object(jw);
+	hd_jw_key(jw, "driver");
+	hd_jw_object(jw);
+	hd_jw_kstr(jw, "name", "hardock");
+	hd_jw_kstr(jw, "version", HD_VERSION);
+	hd_jw_kstr(jw, "informationUri", "https://hardock.dev/");
+	hd_jw_key(jw, "rules");
+	hd_jw_array(jw);
+	for (i = 0; i < s->n_used; i++)
+		rule_descriptor(s, s->used[i]);
+	hd_jw_end(jw);
+	hd_jw_end(jw);
+	hd_jw_end(jw);
+	hd_jw_end(jw); /* the run */
+	hd_jw_end(jw); /* runs */
+	hd_jw_end(jw);
+	fputc('\n', r->out);
+	return jw->err;
+}
+
+static void sarif_release(struct hd_output *r)
+{
+	struct sarif_state *s = r->state;
+
+	hd_free(s->used);
+	hd_buf_release(&s->tmp);
+}
+
+const struct hd_reporter hd_reporter_sarif = {
+	.name = "sarif",
+	.help = "SARIF 2.1.0, for code-scanning services",
+	.state_size = sizeof(struct sarif_state),
+	.begin = sarif_begin,
+	.finding = sarif_finding,
+	.end = sarif_end,
+	.release = sarif_release,
+};

@@ -70,45 +70,49 @@ static void print_snippet(FILE *out, const struct hd_finding *f, bool color)
 	fputc('\n', out);
 }
 
-int hd_report_text(FILE *out, const struct hd_report *rep)
+static int text_finding(struct hd_output *r, const struct hd_finding *f)
 {
-	const struct hd_findings *fs = rep->findings;
-	size_t counts[HD_SEV_MAX], i, total = 0;
+	bool color = r->opts.color;
+
+	print_location(r->out, f);
+	fprintf(r->out, ": %s%s%s %s[%s]%s %s\n", color ? sev_color(f->severity) : "",
+		hd_severity_name(f->severity), color ? C_RESET : "", color ? C_BOLD : "", f->rule->id,
+		color ? C_RESET : "", f->message);
+	if (!r->opts.quiet && f->snippet && f->line)
+		print_snippet(r->out, f, color);
+	return 0;
+}
+
+static int text_end(struct hd_output *r)
+{
+	FILE *out = r->out;
+	size_t i;
 	bool first = true;
 
-	for (i = 0; i < fs->n; i++) {
-		const struct hd_finding *f = &fs->v[i];
-
-		print_location(out, f);
-		fprintf(out, ": %s%s%s %s[%s]%s %s\n", rep->color ? sev_color(f->severity) : "",
-			hd_severity_name(f->severity), rep->color ? C_RESET : "", rep->color ? C_BOLD : "",
-			f->rule->id, rep->color ? C_RESET : "", f->message);
-		if (!rep->quiet && f->snippet && f->line)
-			print_snippet(out, f, rep->color);
-	}
-	if (rep->quiet || rep->part)
+	if (r->opts.quiet)
 		return 0;
-	if (rep->counts)
-		memcpy(counts, rep->counts, sizeof(counts));
-	else
-		hd_report_counts(fs, counts);
-	for (i = 0; i < HD_SEV_MAX; i++)
-		total += counts[i];
-	if (total && !rep->quiet)
+	if (r->n_findings)
 		fputc('\n', out);
-	if (rep->files_scanned)
-		fprintf(out, "%zu file%s checked, ", rep->files_scanned, rep->files_scanned == 1 ? "" : "s");
-	if (!total) {
+	if (r->files)
+		fprintf(out, "%zu file%s checked, ", r->files, r->files == 1 ? "" : "s");
+	if (!r->n_findings) {
 		fputs("no findings\n", out);
 		return 0;
 	}
-	fprintf(out, "%zu finding%s (", total, total == 1 ? "" : "s");
+	fprintf(out, "%zu finding%s (", r->n_findings, r->n_findings == 1 ? "" : "s");
 	for (i = HD_SEV_MAX; i-- > HD_SEV_INFO;) {
-		if (!counts[i])
+		if (!r->counts[i])
 			continue;
-		fprintf(out, "%s%zu %s", first ? "" : ", ", counts[i], hd_severity_name((enum hd_severity)i));
+		fprintf(out, "%s%zu %s", first ? "" : ", ", r->counts[i], hd_severity_name((enum hd_severity)i));
 		first = false;
 	}
 	fputs(")\n", out);
 	return 0;
 }
+
+const struct hd_reporter hd_reporter_text = {
+	.name = "text",
+	.help = "for people: each finding with its source line, then a summary (default)",
+	.finding = text_finding,
+	.end = text_end,
+};

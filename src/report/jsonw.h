@@ -1,0 +1,51 @@
+/*
+ * A streaming JSON writer: values go straight to a FILE as they are given,
+ * laid out exactly as jansson's json_dumpf(JSON_INDENT(2) |
+ * JSON_PRESERVE_ORDER) lays out the same document (so reports written either
+ * way are byte-identical), without building a tree.  Strings are written as
+ * UTF-8 with jansson's escapes; bytes that are not valid UTF-8 become U+FFFD
+ * (jansson refuses such strings), so the output is always valid JSON.
+ *
+ * Usage: hd_jw_init(), then objects/arrays/values; inside an object every
+ * value is preceded by hd_jw_key().  Errors (nesting deeper than
+ * HD_JW_MAX_DEPTH, misuse) are recorded in jw->err; write errors show on the
+ * FILE (ferror).
+ */
+#ifndef HD_REPORT_JSONW_H
+#define HD_REPORT_JSONW_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define HD_JW_MAX_DEPTH 32
+
+struct hd_jw {
+	FILE *out;
+	unsigned depth;                   /* open containers */
+	bool has_items[HD_JW_MAX_DEPTH];  /* per open container: a member was written */
+	char closer[HD_JW_MAX_DEPTH];     /* per open container: '}' or ']' */
+	bool after_key;                   /* a key was written; its value comes next */
+	int err;                          /* 0 or -HD_EINVAL on misuse */
+};
+
+void hd_jw_init(struct hd_jw *jw, FILE *out);
+void hd_jw_object(struct hd_jw *jw);
+void hd_jw_array(struct hd_jw *jw);
+/* Closes the innermost object or array. */
+void hd_jw_end(struct hd_jw *jw);
+void hd_jw_key(struct hd_jw *jw, const char *key);
+void hd_jw_str(struct hd_jw *jw, const char *s);
+/* s[0..n) as one string. */
+void hd_jw_strn(struct hd_jw *jw, const char *s, size_t n);
+void hd_jw_int(struct hd_jw *jw, int64_t v);
+void hd_jw_bool(struct hd_jw *jw, bool v);
+void hd_jw_null(struct hd_jw *jw);
+/* Shorthands for a member of the current object. */
+void hd_jw_kstr(struct hd_jw *jw, const char *key, const char *s);
+void hd_jw_kint(struct hd_jw *jw, const char *key, int64_t v);
+
+/* Writes s[0..n) as a JSON string literal (quotes included) to out. */
+void hd_json_put_string(FILE *out, const char *s, size_t n);
+
+#endif
