@@ -19,5 +19,6 @@
 #define HD_MAX_WALK_DEPTH       128u
 #define HD_MAX_MESSAGE          4096u
 #define HD_MAX_EXTENDS_DEPTH    32u
+#define HD_MAX_VERSION_LEN      256u                /* a package version (Maven compares longer ones bytewise) */
 
 #endif
