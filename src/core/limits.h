@@ -19,6 +19,15 @@
 #define HD_MAX_WALK_DEPTH       128u
 #define HD_MAX_MESSAGE          4096u
 #define HD_MAX_EXTENDS_DEPTH    32u
+#define HD_MAX_PACKAGES         (1u * 1000 * 1000) /* in one catalogue */
+#define HD_MAX_CATALOG_FILE     (64u * 1024 * 1024) /* a file the catalogue reads whole (rpmdb.sqlite) */
+#define HD_MAX_CATALOG_NOTES    1000u
+#define HD_MAX_OWNED_FILES      (10u * 1000 * 1000) /* files listed by OS package databases */
+#define HD_MAX_JAR_SIZE         (256u * 1024 * 1024) /* a jar read for its Maven metadata */
+#define HD_MAX_JAR_DEPTH        4u                  /* jars nested in jars */
+#define HD_MAX_JAR_ENTRIES      100000u             /* entries of one jar */
+#define HD_MAX_JAR_INFLATED     (512u * 1024 * 1024) /* bytes inflated from one jar and what it nests */
+#define HD_MAX_GO_BINARY        (2048ull * 1024 * 1024) /* a binary scanned for Go build info */
 #define HD_MAX_VERSION_LEN      256u                /* a package version (Maven compares longer ones bytewise) */
 
 #endif
