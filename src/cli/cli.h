@@ -43,6 +43,8 @@ struct hd_out_opts {
 	int color;             /* -1 auto (TTY and no NO_COLOR), 0 never, 1 always */
 	bool quiet;
 	struct hd_config cfg;  /* loaded config + command-line overrides */
+	char **inputs;         /* what the command reads, for the report's provenance (borrowed) */
+	size_t n_inputs;
 };
 
 /*

@@ -127,6 +127,8 @@ int hd_cmd_lint(int argc, char **argv)
 		goto out;
 	if (!n_paths)
 		paths[n_paths++] = ".";
+	o.inputs = (char **)paths;
+	o.n_inputs = n_paths;
 	for (i = 0; i < n_paths; i++) {
 		r = hd_walk_add(&w, paths[i], kind);
 		if (r < 0) {

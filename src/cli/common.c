@@ -3,13 +3,15 @@
  * report call and the exit-code policy.
  */
 #include "core/common.h"
+
+#include <time.h>
 #include "cli/cli.h"
 
 #include <unistd.h>
 
 const char hd_out_opts_help[] =
 	"output options:\n"
-	"  -f, --format FMT        text (default), json, sarif, junit, github, gnu\n"
+	"  -f, --format FMT        text (default), json, sarif, junit, github, gnu, html\n"
 	"  -o, --output FILE       write the report to FILE instead of standard output\n"
 	"      --fail-on SEV       exit 1 only for findings at or above SEV\n"
 	"                          (info, low, medium, high, critical, none; default info)\n"
@@ -106,7 +108,7 @@ int hd_out_opt_parse(struct hd_out_opts *o, int argc, char **argv, int *i)
 		if (m < 0)
 			return -1;
 		if (!hd_reporter_find(v)) {
-			hd_cli_error("unknown format '%s': expected text, json, sarif, junit, github or gnu", v);
+			hd_cli_error("unknown format '%s': expected text, json, sarif, junit, github, gnu or html", v);
 			return -1;
 		}
 		o->format = v;
@@ -244,6 +246,19 @@ int hd_cli_report_begin(struct hd_cli_report *cr, struct hd_out_opts *o, const c
 	struct hd_output_opts ro = { .command = command, .quiet = o->quiet, .checks = checks };
 	const struct hd_reporter *rep = hd_reporter_find(o->format);
 	int r;
+
+	/* The report's time: SOURCE_DATE_EPOCH makes it reproducible. */
+	ro.has_time = true;
+	ro.generated_at = (int64_t)time(NULL);
+	{
+		const char *sde = getenv("SOURCE_DATE_EPOCH");
+		int64_t v;
+
+		if (sde && hd_parse_i64(sde, 0, INT64_MAX, &v) == 0)
+			ro.generated_at = v;
+	}
+	ro.inputs = (const char *const *)o->inputs;
+	ro.n_inputs = o->n_inputs;
 
 	memset(cr, 0, sizeof(*cr));
 	cr->o = o;

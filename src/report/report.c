@@ -15,6 +15,7 @@ const struct hd_reporter *const hd_reporters[] = {
 	&hd_reporter_junit,
 	&hd_reporter_github,
 	&hd_reporter_gnu,
+	&hd_reporter_html,
 };
 const size_t hd_reporter_count = HD_ARRAY_SIZE(hd_reporters);
 

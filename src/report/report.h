@@ -24,6 +24,7 @@
 #define HD_REPORT_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "core/finding.h"
@@ -51,7 +52,18 @@ struct hd_output_opts {
 	bool color;           /* ANSI colours (text formats; the caller decides: TTY, NO_COLOR) */
 	bool quiet;           /* findings only: no summary, no source lines */
 	bool checks;          /* hd_output_checks() will be called: an audit-style report */
+	/* Provenance, for formats that show it (html); all borrowed, all optional. */
+	const char *const *inputs; /* what was linted or audited: paths, images, "host" */
+	size_t n_inputs;
+	bool has_time;        /* generated_at is set (SOURCE_DATE_EPOCH, or now) */
+	int64_t generated_at; /* seconds since the epoch */
+	bool has_db_age;      /* db_age is set: a vulnerability database was used */
+	int64_t db_age;       /* its age in seconds */
+	const char *docs_base;/* URL prefix of the rule pages ("<base><id>.md"); NULL: HD_DOCS_BASE */
 };
+
+/* Where the rule pages are published: docs/rules/<domain>/<slug>.md of the repository. */
+#define HD_DOCS_BASE "https://github.com/hardock/hardock/blob/main/docs/rules/"
 
 struct hd_output;
 

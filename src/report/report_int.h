@@ -20,7 +20,7 @@ struct hd_output {
 };
 
 extern const struct hd_reporter hd_reporter_text, hd_reporter_json, hd_reporter_sarif,
-	hd_reporter_junit, hd_reporter_github, hd_reporter_gnu;
+	hd_reporter_junit, hd_reporter_github, hd_reporter_gnu, hd_reporter_html;
 /* The docker-bench style audit list: what "text" becomes for a report with checks. */
 extern const struct hd_reporter hd_reporter_audit_text;
 
