@@ -60,6 +60,25 @@ static int buf_reserve(struct hd_buf *b, size_t extra)
 	return 0;
 }
 
+int hd_buf_reserve_exact(struct hd_buf *b, size_t extra)
+{
+	size_t need;
+	char *p;
+
+	if (!hd_size_add(b->len, extra, &need) || need > b->max || !hd_size_add(need, 1, &need))
+		return -HD_ETOOBIG;
+	if (need <= b->alloc)
+		return 0;
+	p = hd_realloc(b->alloc ? b->buf : NULL, need);
+	if (!p)
+		return -HD_ENOMEM;
+	if (!b->alloc)
+		p[0] = '\0';
+	b->buf = p;
+	b->alloc = need;
+	return 0;
+}
+
 int hd_buf_add(struct hd_buf *b, const void *data, size_t n)
 {
 	int r;

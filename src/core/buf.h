@@ -26,6 +26,11 @@ void hd_buf_init(struct hd_buf *b, size_t max);
 void hd_buf_release(struct hd_buf *b);
 void hd_buf_reset(struct hd_buf *b);
 int hd_buf_add(struct hd_buf *b, const void *data, size_t n);
+/*
+ * Makes room for exactly `extra` more bytes (when the size is known in
+ * advance: no doubling, no slack).  0, -HD_ETOOBIG or -HD_ENOMEM.
+ */
+int hd_buf_reserve_exact(struct hd_buf *b, size_t extra);
 int hd_buf_addstr(struct hd_buf *b, const char *s);
 int hd_buf_addch(struct hd_buf *b, char c);
 int hd_buf_addf(struct hd_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -63,6 +63,9 @@ void hd_config_release(struct hd_config *c)
 	hd_strlist_release(&c->ignored);
 	hd_strlist_release(&c->trusted_registries);
 	hd_strlist_release(&c->allowed_base_images);
+	hd_strlist_release(&c->allowed_images);
+	hd_strlist_release(&c->allowed_mount_prefixes);
+	hd_strlist_release(&c->engine_sockets);
 	hd_strlist_release(&c->required_labels);
 	for (i = 0; i < c->n_overrides; i++)
 		hd_free(c->overrides[i].id);
@@ -319,6 +322,49 @@ static int read_label_schema(struct cfg_reader *rd, struct fy_node *n, const cha
 	return 0;
 }
 
+/* One top-level setting: 1 when it is a config setting (read), 0 when not, or an error. */
+static int read_setting(struct cfg_reader *rd, const char *key, struct fy_node *v)
+{
+	int r = 0;
+
+	if (!strcmp(key, "ignored") || !strcmp(key, "ignore") || !strcmp(key, "ignored-rules"))
+		r = read_strlist(rd, v, key, &rd->c->ignored);
+	else if (!strcmp(key, "severity-overrides") || !strcmp(key, "override") ||
+		 !strcmp(key, "overrides"))
+		r = read_overrides(rd, v, key);
+	else if (!strcmp(key, "fail-on") || !strcmp(key, "failure-threshold")) {
+		r = read_severity(rd, v, key, &rd->c->fail_on);
+		rd->c->fail_on_set = true;
+	} else if (!strcmp(key, "trusted-registries") || !strcmp(key, "trustedRegistries"))
+		r = read_strlist(rd, v, key, &rd->c->trusted_registries);
+	else if (!strcmp(key, "allowed-base-images"))
+		r = read_strlist(rd, v, key, &rd->c->allowed_base_images);
+	else if (!strcmp(key, "allowed-images"))
+		r = read_strlist(rd, v, key, &rd->c->allowed_images);
+	else if (!strcmp(key, "allowed-mount-prefixes"))
+		r = read_strlist(rd, v, key, &rd->c->allowed_mount_prefixes);
+	else if (!strcmp(key, "engine-sockets"))
+		r = read_strlist(rd, v, key, &rd->c->engine_sockets);
+	else if (!strcmp(key, "required-labels") || !strcmp(key, "label-schema"))
+		r = read_label_schema(rd, v, key);
+	else if (!strcmp(key, "no-inline-ignore") || !strcmp(key, "disable-ignore-pragma"))
+		rd->c->no_inline_ignore = hd_yaml_is_true(v);
+	else if (!strcmp(key, "no-fail") || !strcmp(key, "no-color") || !strcmp(key, "format") ||
+		 !strcmp(key, "output-format") || !strcmp(key, "strict-labels"))
+		; /* hadolint CLI settings with no meaning for hardock's config file */
+	else
+		return 0;
+	return r < 0 ? r : 1;
+}
+
+int hd_config_read_setting(struct hd_config *c, const char *path, const char *key, struct fy_node *v,
+			   struct hd_diag *diag)
+{
+	struct cfg_reader rd = { c, path, diag };
+
+	return v ? read_setting(&rd, key, v) : 1;
+}
+
 static int read_root(struct cfg_reader *rd, struct fy_node *root)
 {
 	struct fy_node_pair *p;
@@ -337,32 +383,15 @@ static int read_root(struct cfg_reader *rd, struct fy_node *root)
 			return cfg_err(rd, k, "%s", "expected a scalar key");
 		if (!v)
 			continue;
-		if (!strcmp(key, "ignored") || !strcmp(key, "ignore") || !strcmp(key, "ignored-rules"))
-			r = read_strlist(rd, v, key, &rd->c->ignored);
-		else if (!strcmp(key, "severity-overrides") || !strcmp(key, "override") ||
-			 !strcmp(key, "overrides"))
-			r = read_overrides(rd, v, key);
-		else if (!strcmp(key, "fail-on") || !strcmp(key, "failure-threshold")) {
-			r = read_severity(rd, v, key, &rd->c->fail_on);
-			rd->c->fail_on_set = true;
-		} else if (!strcmp(key, "trusted-registries") || !strcmp(key, "trustedRegistries"))
-			r = read_strlist(rd, v, key, &rd->c->trusted_registries);
-		else if (!strcmp(key, "allowed-base-images"))
-			r = read_strlist(rd, v, key, &rd->c->allowed_base_images);
-		else if (!strcmp(key, "required-labels") || !strcmp(key, "label-schema"))
-			r = read_label_schema(rd, v, key);
-		else if (!strcmp(key, "no-inline-ignore") || !strcmp(key, "disable-ignore-pragma"))
-			rd->c->no_inline_ignore = hd_yaml_is_true(v);
-		else if (!strcmp(key, "no-fail") || !strcmp(key, "no-color") || !strcmp(key, "format") ||
-			 !strcmp(key, "output-format") || !strcmp(key, "strict-labels"))
-			; /* hadolint CLI settings with no meaning for hardock's config file */
-		else
-			return cfg_err(rd, k,
-				       "unknown setting '%s': expected ignored, severity-overrides, fail-on, "
-				       "trusted-registries, allowed-base-images, required-labels or no-inline-ignore",
-				       key);
+		r = read_setting(rd, key, v);
 		if (r < 0)
 			return r;
+		if (r == 0)
+			return cfg_err(rd, k,
+				       "unknown setting '%s': expected ignored, severity-overrides, fail-on, "
+				       "trusted-registries, allowed-base-images, allowed-images, "
+				       "allowed-mount-prefixes, engine-sockets, required-labels or "
+				       "no-inline-ignore", key);
 	}
 	return 0;
 }

@@ -36,6 +36,10 @@ struct hd_config {
 	bool fail_on_set;
 	struct hd_strlist trusted_registries;  /* "docker.io", "*.corp.example", "*" */
 	struct hd_strlist allowed_base_images; /* image refs or prefixes ending in '*' */
+	struct hd_strlist allowed_images;      /* images containers may run: refs or prefixes ending in '*' */
+	struct hd_strlist allowed_mount_prefixes; /* host paths bind mounts and devices may come from */
+	struct hd_strlist engine_sockets;      /* unix sockets of the protected daemon (its -H), beyond
+						  the well-known names */
 	struct hd_strlist required_labels;     /* LABEL keys every final stage must set, as "key" or
 						  "key:type" (url, rfc3339, spdx, hash, semver, email, text) */
 	bool no_inline_ignore;                 /* disregard # hardock/hadolint ignore comments */
@@ -53,6 +57,15 @@ void hd_config_init(struct hd_config *c);
 void hd_config_release(struct hd_config *c);
 /* Loads a .hardock.yaml (or .hadolint.yaml, recognised by its keys) into c. */
 int hd_config_load_file(struct hd_config *c, const char *path, struct hd_diag *diag);
+struct fy_node;
+/*
+ * Reads one top-level setting `key` of a config-shaped YAML file at `path`
+ * (for files that embed the config's settings among their own, such as the
+ * authz policy).  Returns 1 when key is a config setting and was read, 0
+ * when it is not one, or a negative HD_E* with diag set.
+ */
+int hd_config_read_setting(struct hd_config *c, const char *path, const char *key, struct fy_node *v,
+			   struct hd_diag *diag);
 /* Looks for .hardock.yaml/.hardock.yml/.hadolint.yaml from dir upward; 0 if none. */
 int hd_config_discover(struct hd_config *c, const char *dir, struct hd_diag *diag);
 int hd_config_set_override(struct hd_config *c, const char *id, enum hd_severity sev);

@@ -17,6 +17,7 @@ static const char *const err_names[HD_EMAX] = {
 	[HD_EPROTO] = "unexpected reply",
 	[HD_ETIMEOUT] = "timed out",
 	[HD_ELOOP] = "loop detected",
+	[HD_EBUSY] = "in use",
 };
 
 const char *hd_strerror(int err)

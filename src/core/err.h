@@ -22,6 +22,7 @@ enum hd_err {
 	HD_EPROTO,       /* peer answered something we cannot understand */
 	HD_ETIMEOUT,     /* operation took longer than its limit */
 	HD_ELOOP,        /* recursion or symlink loop */
+	HD_EBUSY,        /* a resource is in use by someone else (a socket a live server holds) */
 	HD_EMAX
 };
 

@@ -112,6 +112,12 @@ struct hd_mount {
 	bool read_only;
 	char *propagation;   /* "shared", "rshared", "slave", "private", ... or NULL */
 	char *selinux;       /* "z" or "Z" relabel, or NULL */
+	/*
+	 * A fact of the host, not of the source: the bind's source is a unix
+	 * socket there (filled by whoever can look at that host at decision
+	 * time, as the authz plugin does; false when nobody looked).
+	 */
+	bool source_is_socket;
 	struct hd_origin at;
 };
 

@@ -1057,8 +1057,8 @@ const struct hd_rule hd_rule_container_sensitive_mount = {
 
 /* Basenames of container engine API sockets, and directories that hold them. */
 static const char *const socket_names[] = {
-	"docker.sock", "containerd.sock", "podman.sock", "crio.sock", "cri-dockerd.sock",
-	"dockershim.sock", "buildkitd.sock", "containerd-shim.sock",
+	"docker.sock", "docker.raw.sock", "containerd.sock", "containerd.sock.ttrpc", "podman.sock",
+	"crio.sock", "cri-dockerd.sock", "dockershim.sock", "buildkitd.sock", "containerd-shim.sock",
 };
 static const char *const socket_dirs[] = {
 	"/run", "/var/run", "/run/docker", "/var/run/docker", "/run/containerd", "/var/run/containerd",
@@ -1099,7 +1099,19 @@ static int check_socket_mount(const struct hd_model *m, const struct hd_rule *r,
 				else if (path[0] == '/' && path_under(c->live->engine_socket, path))
 					how = "a directory holding the engine's API socket";
 			}
+			/* The sockets the configured daemon listens on (its -H, the policy's list). */
+			for (k = 0; m->cfg && !how && k < m->cfg->engine_sockets.n; k++) {
+				const char *s = m->cfg->engine_sockets.v[k];
+
+				if (strcmp(path, s) == 0)
+					how = "the protected daemon's API socket";
+				else if (path[0] == '/' && path_under(s, path))
+					how = "a directory holding the protected daemon's API socket";
+			}
 		}
+		/* Any unix socket on the host may be some daemon's API. */
+		if (!how && mt->source_is_socket)
+			how = "a unix socket on the host (an API socket under another name)";
 		if (!how)
 			continue;
 		ret = emit(out, r, c, &mt->at, HD_SEV_NONE,
@@ -1124,7 +1136,11 @@ const struct hd_rule hd_rule_container_socket_mount = {
 	.rationale = "The engine's socket is its full API: a process that can connect runs "
 		     "`docker run --privileged -v /:/host` and is root on the host. Mounting /run or "
 		     "/var/run exposes the socket just the same (docker-bench only looks for the "
-		     "socket file), and :ro does not help because connecting is not writing.",
+		     "socket file), and :ro does not help because connecting is not writing. The "
+		     "sockets of docker, containerd, podman, CRI-O and BuildKit are known by name, the "
+		     "configured daemon's own sockets (`engine-sockets`, or its -H read by the authz "
+		     "plugin) by path, and where the host can be looked at (the authz plugin, at "
+		     "decision time) any bind of a path that is a unix socket counts.",
 	.remediation = "Remove the mount. Tools that need the API should talk to a filtering proxy "
 		       "that allows only the calls they need (for example read-only container listing), "
 		       "over a private network, never to the raw socket.",
@@ -1691,6 +1707,139 @@ const struct hd_rule hd_rule_container_image_registry = {
 	.bad_example = NULL, /* fires only with a configured trusted list */
 	.good_example = GOOD_RUN(""),
 	.check = check_image_registry,
+};
+
+/* Does image reference ref match an allowed entry (exact, or a prefix ending in '*')? */
+static bool image_in_list(const struct hd_strlist *l, const struct hd_image_ref *ref, const char *raw)
+{
+	char full[1024];
+	size_t i;
+
+	snprintf(full, sizeof(full), "%s/%s%s%s%s%s", ref->registry ? ref->registry : "docker.io",
+		 ref->repository ? ref->repository : "", ref->tag ? ":" : "", ref->tag ? ref->tag : "",
+		 ref->digest ? "@" : "", ref->digest ? ref->digest : "");
+	for (i = 0; i < l->n; i++) {
+		const char *a = l->v[i];
+		size_t n = strlen(a);
+
+		if (n && a[n - 1] == '*') {
+			if (!strncmp(full, a, n - 1) || !strncmp(raw, a, n - 1))
+				return true;
+		} else if (!strcmp(full, a) || !strcmp(raw, a)) {
+			return true;
+		}
+	}
+	return false;
+}
+
+static int check_image_allowed(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
+{
+	const struct hd_container_spec *c = m->ctr;
+
+	/* Like the trusted registries: quiet without a list. */
+	if (!m->cfg || m->cfg->allowed_images.n == 0)
+		return 0;
+	if (!c->image.set || c->image.unknown || !c->image.value)
+		return 0;
+	/* An image whose reference does not parse cannot be shown to be allowed. */
+	if (c->image_ref.raw && !c->image_ref.has_unresolved_var &&
+	    image_in_list(&m->cfg->allowed_images, &c->image_ref, c->image.value))
+		return 0;
+	return emit(out, r, c, &c->image.at, HD_SEV_NONE,
+		    "container '%s' runs image '%s', which is not one of the allowed images of the "
+		    "configuration", c->name, c->image.value);
+}
+
+const struct hd_rule hd_rule_container_image_allowed = {
+	.id = "container/image-not-allowed",
+	.title = "Run only the images the policy allows",
+	.severity = HD_SEV_HIGH,
+	.target = HD_TARGET_CONTAINER,
+	.cis = "4.2",
+	.owasp = "D08",
+	.rationale = "An allow list of images (`allowed-images`: full references, or prefixes ending "
+		     "in '*' such as `registry.example.com/team/*`) is the strictest control of what "
+		     "code runs: anything else is refused. Matching uses the normalised reference "
+		     "(`nginx` is `docker.io/library/nginx`) and the reference as written. Without the "
+		     "setting this rule stays quiet.",
+	.remediation = "Run an allowed image, or add the image (or its repository prefix) to "
+		       "`allowed-images` in the configuration or the authz policy.",
+	.bad_example = NULL, /* fires only with a configured allow list */
+	.good_example = GOOD_RUN(""),
+	.check = check_image_allowed,
+};
+
+/* Is host path p under one of the allowed prefixes? */
+static bool host_path_allowed(const struct hd_strlist *l, const char *p)
+{
+	char path[4096];
+	size_t i;
+
+	if (!norm_path(p, path, sizeof(path)) || path[0] != '/')
+		return false;
+	for (i = 0; i < l->n; i++) {
+		char pre[4096];
+
+		if (norm_path(l->v[i], pre, sizeof(pre)) && path_under(path, pre))
+			return true;
+	}
+	return false;
+}
+
+static int check_host_path_allowed(const struct hd_model *m, const struct hd_rule *r,
+				   struct hd_check *out)
+{
+	const struct hd_container_spec *c = m->ctr;
+	const struct hd_strlist *l;
+	size_t i;
+	int ret;
+
+	if (!m->cfg || m->cfg->allowed_mount_prefixes.n == 0)
+		return 0;
+	l = &m->cfg->allowed_mount_prefixes;
+	for (i = 0; i < c->n_mounts; i++) {
+		const struct hd_mount *mt = &c->mounts[i];
+
+		if (!is_bind(mt) || !mt->source || host_path_allowed(l, mt->source))
+			continue;
+		ret = emit(out, r, c, &mt->at, HD_SEV_NONE,
+			   "container '%s' mounts host path '%s', which is not under an allowed mount "
+			   "prefix of the configuration", c->name, mt->source);
+		if (ret < 0)
+			return ret;
+	}
+	for (i = 0; i < c->n_devices; i++) {
+		const struct hd_device *d = &c->devices[i];
+
+		if (!d->host_path || host_path_allowed(l, d->host_path))
+			continue;
+		ret = emit(out, r, c, &d->at, HD_SEV_NONE,
+			   "container '%s' gets host device '%s', which is not under an allowed mount "
+			   "prefix of the configuration", c->name, d->host_path);
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
+}
+
+const struct hd_rule hd_rule_container_host_path_allowed = {
+	.id = "container/host-path-not-allowed",
+	.title = "Bind only the host paths the policy allows",
+	.severity = HD_SEV_HIGH,
+	.target = HD_TARGET_CONTAINER,
+	.cis = "5.6",
+	.owasp = "D04",
+	.rationale = "An allow list of host directories (`allowed-mount-prefixes`, such as "
+		     "`/srv/data`) confines what containers can reach of the host's filesystem: a "
+		     "bind mount or device from anywhere else is refused, whatever it is. Paths are "
+		     "compared after removing '.', '..' and repeated slashes. Without the setting this "
+		     "rule stays quiet.",
+	.remediation = "Keep the container's host data under an allowed directory "
+		       "(`-v /srv/data/app:/data`), use a named volume, or add the directory to "
+		       "`allowed-mount-prefixes`.",
+	.bad_example = NULL, /* fires only with a configured allow list */
+	.good_example = GOOD_RUN(""),
+	.check = check_host_path_allowed,
 };
 
 /* ---- secrets ----------------------------------------------------------------------------- */

@@ -18,15 +18,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct hd_config cfg;
+	struct hd_authz_policy p;
 
 	if (size < 1)
 		return 0;
 	hd_config_init(&cfg);
+	hd_authz_policy_init(&p);
+	p.no_host_facts = true;
 	if ((data[0] & 1) == 0) {
 		struct hd_authz_decision d;
 
 		memset(&d, 0, sizeof(d));
-		if (hd_authz_decide(&cfg, HD_SEV_HIGH, (const char *)data + 1, size - 1, &d) == 0) {
+		if (hd_authz_decide(&p, (const char *)data + 1, size - 1, &d) == 0) {
 			/* A decision always says why it denies. */
 			if (!d.allow && (!d.msg || !*d.msg))
 				abort();
@@ -48,5 +51,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		hd_findings_release(&out);
 	}
 	hd_config_release(&cfg);
+	hd_authz_policy_release(&p);
 	return 0;
 }

@@ -141,6 +141,6 @@ else
 fi
 
 # The plugin logged the denies with their rule ids.
-grep -q 'rules=\[container/privileged' "$T/plugin.log" && ok "deny logged with rule ids" || nok "deny log" "$T/plugin.log"
+grep -q '"rules":\["container/privileged"' "$T/plugin.log" && ok "deny logged with rule ids" || nok "deny log" "$T/plugin.log"
 
 finish

@@ -797,7 +797,10 @@ static void test_examples(void **state)
 				print_message("bad example of %s does not fire it\n", r->id);
 				bad++;
 			}
-		} else if (strcmp(r->id, "container/untrusted-registry") != 0) {
+		} else if (strcmp(r->id, "container/untrusted-registry") != 0 &&
+			   strcmp(r->id, "container/image-not-allowed") != 0 &&
+			   strcmp(r->id, "container/host-path-not-allowed") != 0) {
+			/* Those three fire only with a list in the configuration. */
 			print_message("rule %s has no bad example\n", r->id);
 			bad++;
 		}

@@ -1,0 +1,337 @@
+/*
+ * The judges of the authz plugin (authz_int.h): one per category of request
+ * that can create or raise privilege.  Each turns what the daemon will
+ * decode into a container spec and lets the catalogue rules decide; a
+ * request whose body the daemon decodes but did not forward is denied.
+ */
+#include "core/common.h"
+#include "core/buf.h"
+#include "authz/authz_int.h"
+#include "model/container.h"
+#include "model/live.h"
+#include "parse/inspect.h"
+
+/*
+ * A new spec for a request, named by what it acts on ("abc", "pull
+ * busybox:1"; rules quote the name); NULL on OOM.
+ */
+static struct hd_container_spec *new_spec(const char *kind, const char *name)
+{
+	char *n = hd_asprintf("%s%s%s", kind ? kind : "", kind && name ? " " : "", name ? name : "");
+	struct hd_container_spec *c = n ? hd_container_spec_new(HD_SRC_AUTHZ, n, NULL) : NULL;
+
+	hd_free(n);
+	return c;
+}
+
+static int set_origin(struct hd_origin *o, const char *field)
+{
+	return hd_origin_set(o, NULL, 0, 0, field);
+}
+
+/* Judges a create-shaped body (Config, HostConfig, NetworkingConfig) as container `name`. */
+static int judge_create_body(struct hd_authz_judge *j, const char *body, size_t len, const char *name,
+			     bool partial)
+{
+	struct hd_container_spec *c = NULL;
+	struct hd_diag diag = { 0 };
+	int r;
+
+	r = hd_inspect_create_body(body, len, name, &c, &diag);
+	if (r == -HD_ENOMEM) {
+		hd_diag_release(&diag);
+		return r;
+	}
+	if (r < 0) {
+		r = hd_authz_deny(j, "the body cannot be read: %s", diag.msg ? diag.msg : hd_strerror(r));
+		hd_diag_release(&diag);
+		return r;
+	}
+	hd_diag_release(&diag);
+	r = hd_authz_judge_spec(j, c, partial);
+	hd_container_spec_free(c);
+	return r;
+}
+
+static int no_body(struct hd_authz_judge *j)
+{
+	return hd_authz_deny(j, "the daemon forwarded no body (it does so only for JSON under 1 MiB), "
+			     "so what the daemon would decode cannot be judged");
+}
+
+/*
+ * The body wrapped as {"HostConfig": BODY}, for bodies that are a host
+ * configuration or its Resources (old-API start, update).
+ */
+static int judge_as_host_config(struct hd_authz_judge *j, const char *name)
+{
+	struct hd_buf b;
+	int r;
+
+	hd_buf_init(&b, j->blen + 32);
+	r = hd_buf_addstr(&b, "{\"HostConfig\":");
+	if (r >= 0)
+		r = hd_buf_add(&b, j->body, j->blen);
+	if (r >= 0)
+		r = hd_buf_addch(&b, '}');
+	if (r >= 0)
+		r = judge_create_body(j, b.buf, b.len, name, true);
+	hd_buf_release(&b);
+	return r;
+}
+
+/* ---- containers ------------------------------------------------------------------- */
+
+int hd_authz_judge_create(struct hd_authz_judge *j)
+{
+	char *name = NULL;
+	int r;
+
+	r = hd_authz_query(j, "name", &name);
+	if (r <= 0)
+		return r;
+	r = j->body ? judge_create_body(j, j->body, j->blen, name, false) : no_body(j);
+	hd_free(name);
+	return r;
+}
+
+int hd_authz_judge_start(struct hd_authz_judge *j)
+{
+	const char *v = j->rt->version;
+	int r;
+
+	/* From API 1.24 the daemon refuses a start body: nothing to judge. */
+	if (!v || !*v || hd_authz_version_cmp(v, "1.24") >= 0)
+		return hd_authz_allow(j);
+	/* Below, a body of more than 7 bytes is the container's new HostConfig. */
+	if (!j->body)
+		return hd_authz_body_surely_empty(j, 7) ? hd_authz_allow(j) : no_body(j);
+	r = judge_create_body(j, j->body, j->blen, j->rt->var, true);
+	if (r < 0 || !j->d->allow)
+		return r;
+	return judge_as_host_config(j, j->rt->var);
+}
+
+int hd_authz_judge_update(struct hd_authz_judge *j)
+{
+	if (!j->body)
+		return no_body(j);
+	return judge_as_host_config(j, j->rt->var);
+}
+
+/* ---- exec ------------------------------------------------------------------------- */
+
+int hd_authz_judge_exec(struct hd_authz_judge *j)
+{
+	struct hd_container_spec *c = NULL;
+	struct hd_exec_session *e;
+	json_error_t je;
+	json_t *root, *v;
+	const char *k;
+	int r = 0;
+
+	if (!j->body)
+		return no_body(j);
+	root = json_loadb(j->body, j->blen, 0, &je);
+	if (!root || !json_is_object(root)) {
+		json_decref(root);
+		return hd_authz_deny(j, "the exec body is not a JSON object");
+	}
+	c = new_spec(NULL, j->rt->var ? j->rt->var : "?");
+	if (!c || !(c->live = hd_live_state_new()) || !(e = hd_live_add_exec(c->live))) {
+		r = -HD_ENOMEM;
+		goto out;
+	}
+	c->live->execs_known = true;
+	e->id = hd_strdup("(requested)");
+	if (!e->id) {
+		r = -HD_ENOMEM;
+		goto out;
+	}
+	json_object_foreach(root, k, v) {
+		if (hd_streq_nocase(k, "Privileged")) {
+			if (!json_is_boolean(v) && !json_is_null(v)) {
+				r = hd_authz_deny(j, "the exec body's %s is not a boolean", k);
+				goto out;
+			}
+			if (json_is_boolean(v))
+				e->privileged = json_is_true(v);
+		} else if (hd_streq_nocase(k, "Cmd") && json_is_array(v)) {
+			struct hd_buf cmd = HD_BUF_INIT(1024);
+			json_t *w;
+			size_t i;
+
+			json_array_foreach(v, i, w) {
+				if (json_is_string(w) && (r = hd_buf_addf(&cmd, "%s%s", i ? " " : "",
+									   json_string_value(w))) == -HD_ENOMEM)
+					break;
+			}
+			hd_free(e->command);
+			e->command = r == -HD_ENOMEM ? NULL : hd_buf_detach(&cmd, NULL);
+			hd_buf_release(&cmd);
+			if (!e->command) {
+				r = -HD_ENOMEM;
+				goto out;
+			}
+			r = 0;
+		} else if (hd_streq_nocase(k, "User") && json_is_string(v)) {
+			hd_free(e->user);
+			e->user = hd_strdup(json_string_value(v));
+			if (!e->user) {
+				r = -HD_ENOMEM;
+				goto out;
+			}
+		}
+	}
+	r = set_origin(&e->at, "Privileged");
+	if (r >= 0)
+		r = hd_authz_judge_spec(j, c, true);
+out:
+	hd_container_spec_free(c);
+	json_decref(root);
+	return r;
+}
+
+/* ---- not judged yet --------------------------------------------------------------- */
+
+int hd_authz_judge_service(struct hd_authz_judge *j)
+{
+	return hd_authz_deny(j, "service specs are not judged by this version yet");
+}
+
+int hd_authz_judge_volume(struct hd_authz_judge *j)
+{
+	return hd_authz_deny(j, "volume creation is not judged by this version yet");
+}
+
+/* ---- images ----------------------------------------------------------------------- */
+
+/*
+ * The reference the daemon pulls for fromImage and tag: the tag parameter,
+ * when given, replaces the reference's tag; a digest there pins it.
+ */
+static char *pull_ref(const char *image, const char *tag)
+{
+	const char *slash, *colon, *at;
+	size_t n;
+
+	if (!tag || !*tag)
+		return hd_strdup(image);
+	at = strchr(image, '@');
+	n = at ? (size_t)(at - image) : strlen(image);
+	slash = strrchr(image, '/');
+	colon = memrchr(image, ':', n);
+	if (colon && (!slash || colon > slash))
+		n = (size_t)(colon - image);
+	return hd_asprintf("%.*s%s%s", (int)n, image, strchr(tag, ':') ? "@" : ":", tag);
+}
+
+/* Judges the image reference a pull asks for, as container `kind 'ref'` with only its image set. */
+static int judge_image_ref(struct hd_authz_judge *j, const char *kind, const char *ref, const char *field)
+{
+	struct hd_container_spec *c = new_spec(kind, ref);
+	struct hd_origin at = { 0 };
+	int r;
+
+	if (!c)
+		return -HD_ENOMEM;
+	r = set_origin(&at, field);
+	if (r >= 0)
+		r = hd_container_set_image(c, ref, &at);
+	hd_origin_release(&at);
+	if (r >= 0)
+		r = hd_authz_judge_spec(j, c, true);
+	hd_container_spec_free(c);
+	return r;
+}
+
+int hd_authz_judge_image_create(struct hd_authz_judge *j)
+{
+	char *image = NULL, *tag = NULL, *src = NULL, *ref = NULL;
+	int r;
+
+	if ((r = hd_authz_query(j, "fromImage", &image)) <= 0 ||
+	    (r = hd_authz_query(j, "fromSrc", &src)) <= 0 || (r = hd_authz_query(j, "tag", &tag)) <= 0)
+		goto out;
+	if (!image || !*image) {
+		/* An import (fromSrc) makes a local image from a tarball: no registry involved. */
+		r = hd_authz_allow(j);
+		goto out;
+	}
+	ref = pull_ref(image, tag);
+	r = ref ? judge_image_ref(j, "pull of", ref, "fromImage") : -HD_ENOMEM;
+out:
+	hd_free(image);
+	hd_free(tag);
+	hd_free(src);
+	hd_free(ref);
+	return r;
+}
+
+/* ---- plugins ---------------------------------------------------------------------- */
+
+int hd_authz_judge_plugin_pull(struct hd_authz_judge *j)
+{
+	char *remote = NULL;
+	int r;
+
+	r = hd_authz_query(j, "remote", &remote);
+	if (r <= 0)
+		return r;
+	if (remote && *remote) {
+		r = judge_image_ref(j, "plugin", remote, "remote");
+		if (r < 0 || !j->d->allow)
+			goto out;
+	}
+	/* The body is the list of privileges the user granted. */
+	if (!j->body)
+		r = hd_authz_body_surely_empty(j, 0) ? hd_authz_allow(j) : no_body(j);
+	else
+		r = hd_authz_deny(j, "plugin privileges are not judged by this version yet");
+out:
+	hd_free(remote);
+	return r;
+}
+
+int hd_authz_judge_plugin_set(struct hd_authz_judge *j)
+{
+	if (!j->body)
+		return hd_authz_body_surely_empty(j, 0) ? hd_authz_allow(j) : no_body(j);
+	return hd_authz_deny(j, "plugin settings are not judged by this version yet");
+}
+
+/* ---- build ------------------------------------------------------------------------ */
+
+int hd_authz_judge_build(struct hd_authz_judge *j)
+{
+	struct hd_container_spec *c = NULL;
+	char *net = NULL, *cgp = NULL, *tag = NULL;
+	struct hd_origin at = { 0 };
+	int r;
+
+	if ((r = hd_authz_query(j, "networkmode", &net)) <= 0 ||
+	    (r = hd_authz_query(j, "cgroupparent", &cgp)) <= 0 || (r = hd_authz_query(j, "t", &tag)) <= 0)
+		goto out;
+	c = new_spec("build of", tag ? tag : "(untagged)");
+	if (!c) {
+		r = -HD_ENOMEM;
+		goto out;
+	}
+	/* The steps of the build run in containers with these settings. */
+	if (net && *net && (r = set_origin(&at, "networkmode")) >= 0) {
+		r = hd_ns_setting_set(&c->network, net, &at);
+		hd_origin_release(&at);
+	}
+	if (r >= 0 && cgp && *cgp && (r = set_origin(&at, "cgroupparent")) >= 0) {
+		r = hd_str_setting_set(&c->cgroup_parent, cgp, &at);
+		hd_origin_release(&at);
+	}
+	if (r >= 0)
+		r = hd_authz_judge_spec(j, c, true);
+out:
+	hd_container_spec_free(c);
+	hd_free(net);
+	hd_free(cgp);
+	hd_free(tag);
+	return r;
+}

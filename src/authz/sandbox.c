@@ -1,0 +1,115 @@
+/*
+ * What the plugin's serving process gives up once its socket is bound (the
+ * ssh monitor's idea: the process that parses hostile input holds as little
+ * as possible).  In order:
+ *
+ *   1. no_new_privs: nothing it could exec gains privileges.
+ *   2. Capabilities: every one is dropped from the bounding, effective,
+ *      permitted, inheritable and ambient sets except CAP_DAC_READ_SEARCH,
+ *      which lets it stat a bind source in a directory only its owner may
+ *      search (the "is this a unix socket" host fact).
+ *   3. After the worker threads exist, a seccomp filter for every thread:
+ *      an allow list of what serving needs (socket I/O, epoll, memory,
+ *      futexes, clocks, stat), nothing that opens, writes, renames or
+ *      removes a path, and no exec, fork or new thread.  Anything else
+ *      fails with EPERM.
+ *
+ * Without libseccomp (the meson feature off) step 3 is skipped and
+ * hd_authz_sandbox_filter() says so; the other steps need only the kernel.
+ */
+#include "core/common.h"
+#include "authz/sandbox.h"
+
+#include <linux/capability.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#ifdef HD_HAVE_SECCOMP
+#include <seccomp.h>
+#endif
+
+int hd_authz_sandbox_privileges(void)
+{
+	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
+	struct __user_cap_data_struct d[2];
+	int cap;
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return -HD_EIO;
+	/* The ambient set goes first; it may be unsupported on old kernels. */
+	(void)prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+	for (cap = 0; cap <= 63; cap++) {
+		if (cap == CAP_DAC_READ_SEARCH)
+			continue;
+		/* EINVAL past the kernel's last capability; EPERM without CAP_SETPCAP. */
+		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno == EINVAL)
+			break;
+	}
+	memset(d, 0, sizeof(d));
+	if (syscall(SYS_capget, &h, d) < 0)
+		return -HD_EIO;
+	{
+		uint32_t keep = 1u << CAP_DAC_READ_SEARCH;
+
+		d[0].effective &= keep;
+		d[0].permitted &= keep;
+		d[0].inheritable = 0;
+		d[1].effective = d[1].permitted = d[1].inheritable = 0;
+	}
+	if (syscall(SYS_capset, &h, d) < 0)
+		return -HD_EIO;
+	return 0;
+}
+
+#ifdef HD_HAVE_SECCOMP
+static const int allowed[] = {
+	/* I/O on the sockets and descriptors it already has */
+	SCMP_SYS(read), SCMP_SYS(readv), SCMP_SYS(write), SCMP_SYS(writev), SCMP_SYS(close),
+	SCMP_SYS(recvfrom), SCMP_SYS(recvmsg), SCMP_SYS(sendto), SCMP_SYS(sendmsg),
+	SCMP_SYS(shutdown), SCMP_SYS(accept), SCMP_SYS(accept4), SCMP_SYS(getsockopt),
+	SCMP_SYS(setsockopt), SCMP_SYS(fcntl), SCMP_SYS(epoll_wait), SCMP_SYS(epoll_pwait),
+	SCMP_SYS(epoll_ctl), SCMP_SYS(poll), SCMP_SYS(ppoll),
+	/* host facts: stat of bind sources */
+	SCMP_SYS(fstat), SCMP_SYS(stat), SCMP_SYS(lstat), SCMP_SYS(newfstatat), SCMP_SYS(statx),
+	/* memory */
+	SCMP_SYS(brk), SCMP_SYS(mmap), SCMP_SYS(munmap), SCMP_SYS(mremap), SCMP_SYS(mprotect),
+	SCMP_SYS(madvise),
+	/* threads that exist already, time, signals, exit */
+	SCMP_SYS(futex), SCMP_SYS(sched_yield), SCMP_SYS(sched_getaffinity), SCMP_SYS(getpid),
+	SCMP_SYS(gettid), SCMP_SYS(tgkill), SCMP_SYS(rt_sigreturn), SCMP_SYS(rt_sigprocmask),
+	SCMP_SYS(sigaltstack), SCMP_SYS(restart_syscall), SCMP_SYS(nanosleep),
+	SCMP_SYS(clock_nanosleep), SCMP_SYS(clock_gettime), SCMP_SYS(clock_getres),
+	SCMP_SYS(gettimeofday), SCMP_SYS(getrandom), SCMP_SYS(exit), SCMP_SYS(exit_group),
+	SCMP_SYS(set_robust_list), SCMP_SYS(rseq), SCMP_SYS(prlimit64), SCMP_SYS(getrlimit),
+};
+
+int hd_authz_sandbox_filter(void)
+{
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ERRNO(EPERM));
+	size_t i;
+	int r = 0;
+
+	if (!ctx)
+		return -HD_ENOMEM;
+	/* Every thread of the process, not only the caller. */
+	if (seccomp_attr_set(ctx, SCMP_FLTATR_CTL_TSYNC, 1) < 0)
+		r = -HD_EIO;
+	for (i = 0; r == 0 && i < HD_ARRAY_SIZE(allowed); i++) {
+		/* A syscall this architecture lacks is simply not in the list. */
+		if (allowed[i] < 0)
+			continue;
+		if (seccomp_rule_add(ctx, SCMP_ACT_ALLOW, allowed[i], 0) < 0)
+			r = -HD_EIO;
+	}
+	if (r == 0 && seccomp_load(ctx) < 0)
+		r = -HD_EIO;
+	seccomp_release(ctx);
+	return r;
+}
+#else
+int hd_authz_sandbox_filter(void)
+{
+	return -HD_EUNSUPPORTED;
+}
+#endif
