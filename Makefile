@@ -6,7 +6,7 @@ ASAN   ?= build-asan
 FUZZ   ?= build-fuzz
 JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps test-deps build run test bench bench-engine fuzz docs install clean
+.PHONY: all deps test-deps build run test bench bench-engine bench-authz fuzz docs install clean
 
 all: build
 
@@ -35,6 +35,10 @@ test: test-deps $(ASAN)/build.ninja
 
 bench: build
 	@sh bench/run.sh $(BUILD)/hardock
+
+# The authorization plugin under load: throughput, latency, slow clients, memory.
+bench-authz: build
+	@sh bench/authz.sh $(BUILD)
 
 # Full audits of a private dockerd with 10, 50 and 200 containers (root).
 bench-engine: build test-deps
