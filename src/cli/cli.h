@@ -16,6 +16,7 @@
 #include "core/config.h"
 #include "core/finding.h"
 #include "core/status.h"
+#include "cli/options.h"
 #include "report/report.h"
 
 enum { HD_EXIT_OK = 0, HD_EXIT_FINDINGS = 1, HD_EXIT_ERROR = 2 };
@@ -25,11 +26,15 @@ enum hd_cmd_flags {
 	HD_CMD_NEED_ENGINE = 1u << 1,
 };
 
+struct hd_cmd_doc;
+
 struct hd_cmd {
 	const char *name;
 	int (*fn)(int argc, char **argv);
 	unsigned flags;
-	const char *summary; /* one line for `hardock help` */
+	const char *summary;            /* one line for `hardock help` */
+	const struct hd_cmd_doc *doc;   /* usage, description and option table (cli/options.h):
+					 * --help, `hardock help CMD` and the man page come from it */
 };
 
 extern const struct hd_cmd hd_commands[];
@@ -48,17 +53,23 @@ struct hd_out_opts {
 };
 
 /*
- * Shared option handling.  hd_out_opt_parse() is called for each option a
- * command does not know itself: returns 1 if it consumed the option (and
- * maybe its argument, advancing *i), 0 if unknown, -1 on a usage error
- * (message printed).
+ * The output options' table (cli/options.h), included by the option table
+ * of every command that reports findings:
+ *   HD_OPT_INCLUDE(hd_out_options, HD_OFF(struct my_args, out)),
  */
+extern const struct hd_option hd_out_options[];
+
 void hd_out_opts_init(struct hd_out_opts *o);
 void hd_out_opts_release(struct hd_out_opts *o);
+/*
+ * For a command that still parses by hand: parses the output option at
+ * argv[*i]; returns 1 if it consumed it (and maybe its argument, advancing
+ * *i), 0 if unknown, -1 on a usage error (message printed).
+ */
 int hd_out_opt_parse(struct hd_out_opts *o, int argc, char **argv, int *i);
 /* Loads --config or discovers .hardock.yaml; prints errors; 0 or HD_EXIT_ERROR. */
 int hd_out_opts_load_config(struct hd_out_opts *o);
-/* The shared options' help text (for --help of commands). */
+/* The output options' help text, for a command that prints its help by hand. */
 extern const char hd_out_opts_help[];
 
 /*

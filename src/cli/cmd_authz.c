@@ -9,48 +9,12 @@
 #include "core/limits.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "cli/options.h"
 #include "authz/authz.h"
 
 #include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
-
-static const char usage[] =
-	"usage: hardock authz serve --socket PATH [--policy FILE] [--deny-at SEV] [--log FILE]\n"
-	"                           [--workers N] [--request-timeout S] [--root DIR]\n"
-	"                           [--no-sandbox]\n"
-	"       hardock authz check [--policy FILE] [--deny-at SEV] [--root DIR] [--no-host-facts]\n"
-	"                           REQ.json\n"
-	"\n"
-	"serve  runs the authorization plugin on the unix socket PATH (mode 0660) until\n"
-	"       SIGINT or SIGTERM.  Register it with dockerd by a spec file such as\n"
-	"       /etc/docker/plugins/hardock.spec holding 'unix://PATH' and start dockerd\n"
-	"       with --authorization-plugin=hardock.  Every request is routed as dockerd\n"
-	"       routes it; reads and ordinary work pass, requests that create or raise\n"
-	"       privilege (container create, old-API start, update, exec, service,\n"
-	"       volume, plugin and image pulls, builds) are judged by the container rules,\n"
-	"       and what cannot be judged or routed is denied.  Every decision is logged\n"
-	"       as one JSON line.  It refuses to start when a live server holds PATH.\n"
-	"check  decides one AuthZReq JSON document (as the daemon sends it) and prints\n"
-	"       the decision: exit 0 allow, 1 deny, 2 error.\n"
-	"\n"
-	"options:\n"
-	"      --socket PATH     the unix socket to listen on (serve)\n"
-	"      --policy FILE     the policy (YAML; owned by root, writable by nobody else):\n"
-	"                        deny-at, ignored, severity-overrides, deny-rules,\n"
-	"                        trusted-registries, require-digest, allowed-images,\n"
-	"                        allowed-mount-prefixes, engine-sockets, allow, exceptions.\n"
-	"                        Never looked for anywhere: without it the defaults apply.\n"
-	"      --deny-at SEV     lowest severity that denies, over the policy's: critical,\n"
-	"                        high (default), medium, low, info, none (only enforced rules)\n"
-	"      --log FILE        append the decision log to FILE (default: standard error)\n"
-	"      --workers N       decision threads (default: one per CPU, 2 to 16)\n"
-	"      --request-timeout S  seconds a request may take to arrive once begun (10);\n"
-	"                        slower clients are disconnected\n"
-	"      --root DIR        read the protected daemon's configuration (its -H sockets)\n"
-	"                        from DIR as a copy of the host's files, not from this host\n"
-	"      --no-sandbox      serve without no_new_privs, capability dropping and seccomp\n"
-	"      --no-host-facts   (check) do not stat bind sources on this host\n";
 
 static volatile sig_atomic_t stop_flag;
 
@@ -60,29 +24,60 @@ static void on_signal(int sig)
 	stop_flag = 1;
 }
 
-static int opt_value(int argc, char **argv, int *i, const char *name, const char **val)
-{
-	size_t n = strlen(name);
-	const char *a = argv[*i];
-
-	if (strncmp(a, name, n) == 0 && a[n] == '=') {
-		*val = a + n + 1;
-		return 1;
-	}
-	if (strcmp(a, name) != 0)
-		return 0;
-	if (*i + 1 >= argc) {
-		hd_cli_error("option '%s' needs a value", name);
-		return -1;
-	}
-	*val = argv[++*i];
-	return 1;
-}
-
 struct authz_opts {
 	const char *sub, *sock, *policy, *log, *root, *file, *deny_at;
 	unsigned workers, request_ms;
+	unsigned request_s; /* --request-timeout, in seconds */
 	bool no_sandbox, no_host_facts;
+};
+
+#define A(field) HD_OFF(struct authz_opts, field)
+static const struct hd_option authz_options[] = {
+	HD_OPT_STRING(0, "socket", "PATH", A(sock), "the unix socket to listen on (serve)"),
+	HD_OPT_STRING(0, "policy", "FILE", A(policy),
+		      "the policy (YAML; owned by root, writable by nobody else): deny-at, ignored, "
+		      "severity-overrides, deny-rules, trusted-registries, require-digest, allowed-images, "
+		      "allowed-mount-prefixes, engine-sockets, allow, exceptions. Never looked for "
+		      "anywhere: without it the defaults apply."),
+	HD_OPT_STRING(0, "deny-at", "SEV", A(deny_at),
+		      "lowest severity that denies, over the policy's: critical, high (default), medium, "
+		      "low, info, none (only enforced rules)"),
+	HD_OPT_STRING(0, "log", "FILE", A(log), "append the decision log to FILE (default: standard error)"),
+	HD_OPT_UNSIGNED(0, "workers", "N", A(workers), 1, 256,
+			"decision threads (default: one per CPU, 2 to 16)"),
+	HD_OPT_UNSIGNED(0, "request-timeout", "S", A(request_s), 1, 3600,
+			"seconds a request may take to arrive once begun (10); slower clients are "
+			"disconnected"),
+	HD_OPT_STRING(0, "root", "DIR", A(root),
+		      "read the protected daemon's configuration (its -H sockets) from DIR as a copy of "
+		      "the host's files, not from this host"),
+	HD_OPT_FLAG(0, "no-sandbox", A(no_sandbox),
+		    "serve without no_new_privs, capability dropping and seccomp"),
+	HD_OPT_FLAG(0, "no-host-facts", A(no_host_facts), "(check) do not stat bind sources on this host"),
+	HD_OPT_END(),
+};
+#undef A
+
+static const struct hd_operand authz_operands[] = {
+	{ "serve", "runs the authorization plugin on the unix socket PATH (mode 0660) until SIGINT or "
+		   "SIGTERM.  Register it with dockerd by a spec file such as "
+		   "/etc/docker/plugins/hardock.spec holding 'unix://PATH' and start dockerd with "
+		   "--authorization-plugin=hardock.  Every request is routed as dockerd routes it; "
+		   "reads and ordinary work pass, requests that create or raise privilege (container "
+		   "create, old-API start, update, exec, service, volume, plugin and image pulls, "
+		   "builds) are judged by the container rules, and what cannot be judged or routed is "
+		   "denied.  Every decision is logged as one JSON line.  It refuses to start when a "
+		   "live server holds PATH." },
+	{ "check", "decides one AuthZReq JSON document (as the daemon sends it) and prints the "
+		   "decision: exit 0 allow, 1 deny, 2 error." },
+	{ NULL, NULL },
+};
+
+const struct hd_cmd_doc hd_authz_doc = {
+	.usage = "hardock authz serve --socket PATH [--policy FILE] [--deny-at SEV] [options]\n"
+		 "hardock authz check [--policy FILE] [--deny-at SEV] [options] REQ.json",
+	.operands = authz_operands,
+	.options = authz_options,
 };
 
 static void on_listening(void *ctx, const char *path)
@@ -176,58 +171,26 @@ static int cmd_check(const struct authz_opts *a, const struct hd_authz_policy *p
 /* Parses the options; 0, or an exit code to return (help, usage errors). */
 static int parse_opts(int argc, char **argv, struct authz_opts *a)
 {
-	int i, m;
-	const char *v;
+	int n, r = hd_parse_options("authz", &hd_authz_doc, argc, argv, a, &n);
 
-	for (i = 2; i < argc; i++) {
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			fputs(usage, stdout);
-			return -1;
-		}
-		if ((m = opt_value(argc, argv, &i, "--socket", &v)) != 0) {
-			a->sock = v;
-		} else if ((m = opt_value(argc, argv, &i, "--policy", &v)) != 0) {
-			a->policy = v;
-		} else if ((m = opt_value(argc, argv, &i, "--deny-at", &v)) != 0) {
-			a->deny_at = v;
-		} else if ((m = opt_value(argc, argv, &i, "--log", &v)) != 0) {
-			a->log = v;
-		} else if ((m = opt_value(argc, argv, &i, "--root", &v)) != 0) {
-			a->root = v;
-		} else if ((m = opt_value(argc, argv, &i, "--workers", &v)) != 0) {
-			int64_t n;
-
-			if (m > 0 && hd_parse_i64(v, 1, 256, &n) < 0) {
-				hd_cli_error("--workers expects a number from 1 to 256, not '%s'", v);
-				return HD_EXIT_ERROR;
-			}
-			if (m > 0)
-				a->workers = (unsigned)n;
-		} else if ((m = opt_value(argc, argv, &i, "--request-timeout", &v)) != 0) {
-			int64_t n;
-
-			if (m > 0 && hd_parse_i64(v, 1, 3600, &n) < 0) {
-				hd_cli_error("--request-timeout expects seconds from 1 to 3600, not '%s'", v);
-				return HD_EXIT_ERROR;
-			}
-			if (m > 0)
-				a->request_ms = (unsigned)n * 1000;
-		} else if (!strcmp(argv[i], "--no-sandbox")) {
-			a->no_sandbox = true;
-		} else if (!strcmp(argv[i], "--no-host-facts")) {
-			a->no_host_facts = true;
-		} else if (argv[i][0] == '-' && argv[i][1]) {
-			hd_cli_error("unknown option '%s'; see 'hardock authz --help'", argv[i]);
-			return HD_EXIT_ERROR;
-		} else if (!a->file && !strcmp(a->sub, "check")) {
-			a->file = argv[i];
-		} else {
-			hd_cli_error("unexpected argument '%s'", argv[i]);
-			return HD_EXIT_ERROR;
-		}
-		if (m < 0)
-			return HD_EXIT_ERROR;
+	if (r != 0)
+		return r > 0 ? -1 : HD_EXIT_ERROR;
+	if (n == 0) {
+		hd_cli_error("authz needs a command: serve or check; see 'hardock authz --help'");
+		return HD_EXIT_ERROR;
 	}
+	a->sub = argv[0];
+	if (strcmp(a->sub, "serve") != 0 && strcmp(a->sub, "check") != 0) {
+		hd_cli_error("unknown authz subcommand '%s'; see 'hardock authz --help'", a->sub);
+		return HD_EXIT_ERROR;
+	}
+	if (!strcmp(a->sub, "check") && n >= 2)
+		a->file = argv[1];
+	if (n > (a->file ? 2 : 1)) {
+		hd_cli_error("unexpected argument '%s'", argv[a->file ? 2 : 1]);
+		return HD_EXIT_ERROR;
+	}
+	a->request_ms = a->request_s * 1000;
 	if (!strcmp(a->sub, "serve") && !a->sock) {
 		hd_cli_error("authz serve needs --socket PATH");
 		return HD_EXIT_ERROR;
@@ -282,15 +245,6 @@ int hd_cmd_authz(int argc, char **argv)
 	struct hd_authz_policy p;
 	int ret;
 
-	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-		fputs(usage, argc < 2 ? stderr : stdout);
-		return argc < 2 ? HD_EXIT_ERROR : HD_EXIT_OK;
-	}
-	a.sub = argv[1];
-	if (strcmp(a.sub, "serve") != 0 && strcmp(a.sub, "check") != 0) {
-		hd_cli_error("unknown authz subcommand '%s'; see 'hardock authz --help'", a.sub);
-		return HD_EXIT_ERROR;
-	}
 	ret = parse_opts(argc, argv, &a);
 	if (ret)
 		return ret < 0 ? HD_EXIT_OK : ret;

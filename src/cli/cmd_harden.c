@@ -10,31 +10,13 @@
 #include "audit/rootfs.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "cli/options.h"
 #include "harden/harden.h"
 #include "parse/auditrules.h"
 
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-
-static const char usage[] =
-	"usage: hardock harden daemon-json [--in FILE] [--write] [--root DIR]\n"
-	"       hardock harden audit-rules [--write] [--root DIR]\n"
-	"\n"
-	"daemon-json   prints daemon.json with hardock's recommendations merged into\n"
-	"              yours (your keys are kept), and explains each change and what it\n"
-	"              may break.  Options already on dockerd's command line are left\n"
-	"              there.  Input: --in FILE, else the host's daemon.json.\n"
-	"audit-rules   prints the auditd rules watching Docker's files that exist on\n"
-	"              the host (CIS 1.1.3-1.1.18).\n"
-	"\n"
-	"options:\n"
-	"      --write       write the result (daemon.json: --in FILE or the host's;\n"
-	"                    audit rules: /etc/audit/rules.d/hardock-docker.rules), keeping\n"
-	"                    the old file as FILE.hardock-bak.<time>; refused when the\n"
-	"                    result would not be accepted\n"
-	"      --root DIR    a copy of a host's filesystem instead of this machine\n"
-	"      --in FILE     (daemon-json) the daemon.json to start from\n";
 
 struct harden_args {
 	const char *what;
@@ -43,39 +25,48 @@ struct harden_args {
 	bool write;
 };
 
+#define H(field) HD_OFF(struct harden_args, field)
+static const struct hd_option harden_options[] = {
+	HD_OPT_FLAG(0, "write", H(write),
+		    "write the result (daemon.json: --in FILE or the host's; audit rules: "
+		    	"/etc/audit/rules.d/hardock-docker.rules), keeping the old file as "
+		    		"FILE.hardock-bak.<time>; refused when the result would not be "
+		    			"accepted"),
+	HD_OPT_STRING(0, "root", "DIR", H(root), "a copy of a host's filesystem instead of this "
+		"machine"),
+	HD_OPT_STRING(0, "in", "FILE", H(in), "(daemon-json) the daemon.json to start from"),
+	HD_OPT_END(),
+};
+#undef H
+
+static const struct hd_operand harden_operands[] = {
+	{ "daemon-json", "prints daemon.json with hardock's recommendations merged into yours (your "
+		"keys are kept), and explains each change and what it may break.  Options already on "
+			"dockerd's command line are left there.  Input: --in FILE, else the host's "
+				"daemon.json." },
+	{ "audit-rules", "prints the auditd rules watching Docker's files that exist on the host "
+		"(CIS 1.1.3-1.1.18)." },
+	{ NULL, NULL },
+};
+
+const struct hd_cmd_doc hd_harden_doc = {
+	.usage = "hardock harden daemon-json [--in FILE] [--write] [--root DIR]\n"
+		 "hardock harden audit-rules [--write] [--root DIR]",
+	.operands = harden_operands,
+	.options = harden_options,
+};
+
 static int parse_args(int argc, char **argv, struct harden_args *a)
 {
-	int i;
+	int n, r = hd_parse_options("harden", &hd_harden_doc, argc, argv, a, &n);
 
-	for (i = 1; i < argc; i++) {
-		const char *arg = argv[i];
-
-		if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
-			fputs(usage, stdout);
-			return 1;
-		}
-		if (!strcmp(arg, "--write")) {
-			a->write = true;
-		} else if (!strcmp(arg, "--root") || !strcmp(arg, "--in")) {
-			if (i + 1 >= argc) {
-				hd_cli_error("option '%s' needs a value", arg);
-				return -1;
-			}
-			if (arg[2] == 'r')
-				a->root = argv[++i];
-			else
-				a->in = argv[++i];
-		} else if (hd_starts_with(arg, "--root=")) {
-			a->root = arg + 7;
-		} else if (hd_starts_with(arg, "--in=")) {
-			a->in = arg + 5;
-		} else if (arg[0] != '-' && !a->what) {
-			a->what = arg;
-		} else {
-			hd_cli_error("unknown argument '%s' for harden; see 'hardock harden --help'", arg);
-			return -1;
-		}
+	if (r != 0)
+		return r;
+	if (n > 1) {
+		hd_cli_error("unknown argument '%s' for harden; see 'hardock harden --help'", argv[1]);
+		return -1;
 	}
+	a->what = n ? argv[0] : NULL;
 	if (!a->what || (strcmp(a->what, "daemon-json") && strcmp(a->what, "audit-rules"))) {
 		hd_cli_error("harden needs 'daemon-json' or 'audit-rules'; see 'hardock harden --help'");
 		return -1;

@@ -7,23 +7,40 @@
 #include "core/buf.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "cli/options.h"
 
 #include <jansson.h>
 #include <sys/stat.h>
 
-static const char rules_usage[] =
-	"usage: hardock rules [--format text|json] [--target KIND]\n"
-	"       hardock rules explain ID\n"
-	"       hardock rules docs DIR\n"
-	"\n"
-	"Lists the rule catalogue, explains one rule (by its id or a hadolint id such\n"
-	"as DL3008), or writes the documentation pages of every rule into DIR.\n"
-	"\n"
-	"options:\n"
-	"  -f, --format FMT   text (default) or json\n"
-	"      --target KIND  only rules for dockerfile, container, compose, image,\n"
-	"                     daemon, host or engine\n"
-	"  -h, --help         show this help\n";
+struct rules_args {
+	const char *format;
+	const char *target;
+};
+
+#define R(field) HD_OFF(struct rules_args, field)
+static const struct hd_option rules_options[] = {
+	HD_OPT_STRING('f', "format", "FMT", R(format), "text (default) or json"),
+	HD_OPT_STRING(0, "target", "KIND", R(target), "only rules for dockerfile, container, "
+		"compose, image, daemon, host or engine"),
+	HD_OPT_END(),
+};
+#undef R
+
+static const struct hd_operand rules_operands[] = {
+	{ "explain ID", "print one rule, by its id or a hadolint id (DL3008)" },
+	{ "docs DIR", "write the documentation page of every rule into DIR" },
+	{ NULL, NULL },
+};
+
+const struct hd_cmd_doc hd_rules_doc = {
+	.usage = "hardock rules [--format text|json] [--target KIND]\n"
+		 "hardock rules explain ID\n"
+		 "hardock rules docs DIR",
+	.about = "Lists the rule catalogue, explains one rule (by its id or a hadolint id such\n"
+		 "as DL3008), or writes the documentation pages of every rule into DIR.",
+	.operands = rules_operands,
+	.options = rules_options,
+};
 
 static int cmp_rule(const void *a, const void *b)
 {
@@ -46,7 +63,8 @@ static const char *target_title(enum hd_target t)
 {
 	switch (t) {
 	case HD_TARGET_DOCKERFILE: return "Dockerfile";
-	case HD_TARGET_CONTAINER: return "container (compose service, docker run line, running container, create request)";
+	case HD_TARGET_CONTAINER: return "container (compose service, docker run line, running "
+		"container, create request)";
 	case HD_TARGET_PROJECT: return "compose project";
 	case HD_TARGET_IMAGE: return "image";
 	case HD_TARGET_DAEMON: return "Docker daemon";
@@ -122,12 +140,15 @@ static void write_page(FILE *out, const struct hd_rule *r)
 	if (r->remediation)
 		fprintf(out, "\n## How to fix\n\n%s\n", r->remediation);
 	if (r->bad_example)
-		fprintf(out, "\n## Fires on\n\n```%s\n%s\n```\n", example_lang(r->target), r->bad_example);
+		fprintf(out, "\n## Fires "
+			"on\n\n```%s\n%s\n```\n", example_lang(r->target), r->bad_example);
 	if (r->good_example)
-		fprintf(out, "\n## Stays quiet on\n\n```%s\n%s\n```\n", example_lang(r->target), r->good_example);
+		fprintf(out, "\n## Stays quiet "
+			"on\n\n```%s\n%s\n```\n", example_lang(r->target), r->good_example);
 	fputs("\n## Suppressing\n\n", out);
 	if (r->flags & HD_RULE_NO_IGNORE) {
-		fputs("This finding cannot be suppressed: it reports input that could not be checked.\n", out);
+		fputs("This finding cannot be suppressed: it reports input that could not be "
+			"checked.\n", out);
 		return;
 	}
 	fprintf(out, "Put `# hardock ignore=%s` on the line before the instruction or entry, "
@@ -217,55 +238,42 @@ static json_t *rule_json(const struct hd_rule *r)
 
 int hd_cmd_rules(int argc, char **argv)
 {
-	const char *format = "text", *target = NULL;
+	struct rules_args a = { .format = "text" };
+	const char *format, *target;
 	const struct hd_rule **v;
 	size_t i;
-	int a;
+	int n, pr;
 
-	for (a = 1; a < argc; a++) {
-		const char *s = argv[a];
+	pr = hd_parse_options("rules", &hd_rules_doc, argc, argv, &a, &n);
+	if (pr != 0)
+		return pr > 0 ? HD_EXIT_OK : HD_EXIT_ERROR;
+	format = a.format;
+	target = a.target;
+	if (n > 0 && !strcmp(argv[0], "explain")) {
+		const struct hd_rule *rule;
 
-		if (!strcmp(s, "-h") || !strcmp(s, "--help")) {
-			fputs(rules_usage, stdout);
-			return HD_EXIT_OK;
-		} else if (!strcmp(s, "-f") || !strcmp(s, "--format")) {
-			if (a + 1 >= argc) {
-				hd_cli_error("option '%s' needs a value", s);
-				return HD_EXIT_ERROR;
-			}
-			format = argv[++a];
-		} else if (!strncmp(s, "--format=", 9)) {
-			format = s + 9;
-		} else if (!strcmp(s, "--target")) {
-			if (a + 1 >= argc) {
-				hd_cli_error("option '--target' needs a value");
-				return HD_EXIT_ERROR;
-			}
-			target = argv[++a];
-		} else if (!strcmp(s, "explain")) {
-			const struct hd_rule *r;
-
-			if (a + 1 >= argc) {
-				hd_cli_error("usage: hardock rules explain ID");
-				return HD_EXIT_ERROR;
-			}
-			r = hd_rule_find(argv[a + 1]);
-			if (!r) {
-				hd_cli_error("unknown rule '%s'; see 'hardock rules'", argv[a + 1]);
-				return HD_EXIT_ERROR;
-			}
-			explain(stdout, r);
-			return HD_EXIT_OK;
-		} else if (!strcmp(s, "docs")) {
-			if (a + 1 >= argc) {
-				hd_cli_error("usage: hardock rules docs DIR");
-				return HD_EXIT_ERROR;
-			}
-			return write_docs(argv[a + 1]);
-		} else {
-			hd_cli_error("unknown argument '%s' for rules; see 'hardock rules --help'", s);
+		if (n != 2) {
+			hd_cli_error("usage: hardock rules explain ID");
 			return HD_EXIT_ERROR;
 		}
+		rule = hd_rule_find(argv[1]);
+		if (!rule) {
+			hd_cli_error("unknown rule '%s'; see 'hardock rules'", argv[1]);
+			return HD_EXIT_ERROR;
+		}
+		explain(stdout, rule);
+		return HD_EXIT_OK;
+	}
+	if (n > 0 && !strcmp(argv[0], "docs")) {
+		if (n != 2) {
+			hd_cli_error("usage: hardock rules docs DIR");
+			return HD_EXIT_ERROR;
+		}
+		return write_docs(argv[1]);
+	}
+	if (n > 0) {
+		hd_cli_error("unknown argument '%s' for rules; see 'hardock rules --help'", argv[0]);
+		return HD_EXIT_ERROR;
 	}
 	if (strcmp(format, "text") && strcmp(format, "json")) {
 		hd_cli_error("unknown format '%s' for rules: expected text or json", format);
@@ -277,7 +285,8 @@ int hd_cmd_rules(int argc, char **argv)
 		for (i = 0; i < HD_TARGET_MAX; i++)
 			known |= !strcmp(target, hd_target_name((enum hd_target)i));
 		if (!known) {
-			hd_cli_error("unknown target '%s': expected dockerfile, container, compose, image, "
+			hd_cli_error("unknown target '%s': expected dockerfile, container, compose, "
+				"image, "
 				     "daemon, host or engine", target);
 			return HD_EXIT_ERROR;
 		}

@@ -6,51 +6,68 @@
 #include "core/common.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "cli/options.h"
 #include "harden/harden.h"
 
 #include <jansson.h>
 
-static const char usage[] =
-	"usage: hardock tls init --host NAME [--ip IP]... [--dns NAME]... [--out DIR]\n"
-	"                        [--days N] [--ca-days N] [--key TYPE] [--port N]\n"
-	"\n"
-	"Creates a CA, a server certificate for dockerd (serverAuth; subjectAltName for\n"
-	"NAME, every --dns and every --ip) and a client certificate (clientAuth), with\n"
-	"their keys, using OpenSSL:\n"
-	"  DIR/ca/      ca.pem (0444), ca-key.pem (0400): keep the key off the daemon's host\n"
-	"  DIR/server/  ca.pem, server-cert.pem (0444), server-key.pem (0400): for dockerd\n"
-	"  DIR/client/  ca.pem, cert.pem (0444), key.pem (0400): DOCKER_CERT_PATH\n"
-	"Then prints the daemon.json lines and the client's environment.\n"
-	"\n"
-	"options:\n"
-	"      --host NAME   the name clients use to reach dockerd (CN and SAN)\n"
-	"      --ip IP       an address clients use (repeatable)\n"
-	"      --dns NAME    another name clients use (repeatable)\n"
-	"      --out DIR     where to write (default ./docker-tls); files must not exist\n"
-	"      --days N      validity of the server and client certificates (default 365)\n"
-	"      --ca-days N   validity of the CA (default: --days)\n"
-	"      --key TYPE    rsa4096 (default), rsa2048, p256, p384\n"
-	"      --port N      the TCP port in the printed settings (default 2376)\n";
+struct tls_args {
+	struct hd_tls_init_opts o;
+	struct hd_strlist ips, dns;
+	long days, ca_days, port;
+};
 
-static int opt_value(int argc, char **argv, int *i, const char *name, const char **val)
+static int set_key(void *args, const struct hd_option *opt, const char *v)
 {
-	size_t n = strlen(name);
+	struct tls_args *a = args;
+	int k = hd_tls_key_from_name(v);
 
-	if (strncmp(argv[*i], name, n) != 0)
-		return 0;
-	if (argv[*i][n] == '=') {
-		*val = argv[*i] + n + 1;
-		return 1;
-	}
-	if (argv[*i][n])
-		return 0;
-	if (*i + 1 >= argc) {
-		hd_cli_error("option '%s' needs a value", name);
+	(void)opt;
+	if (k < 0) {
+		hd_cli_error("--key expects rsa4096, rsa2048, p256 or p384, got '%s'", v);
 		return -1;
 	}
-	*val = argv[++*i];
-	return 1;
+	a->o.key = (enum hd_tls_key)k;
+	return 0;
 }
+
+#define T(field) HD_OFF(struct tls_args, field)
+static const struct hd_option tls_options[] = {
+	HD_OPT_STRING(0, "host", "NAME", T(o.host), "the name clients use to reach dockerd (CN and "
+		"SAN)"),
+	HD_OPT_STRLIST(0, "ip", "IP", T(ips), "an address clients use (repeatable)"),
+	HD_OPT_STRLIST(0, "dns", "NAME", T(dns), "another name clients use (repeatable)"),
+	HD_OPT_STRING(0, "out", "DIR", T(o.out_dir), "where to write (default ./docker-tls); files "
+		"must not exist"),
+	HD_OPT_LONG(0, "days", "N", T(days), 1, 36500,
+		    "validity of the server and client certificates (default 365)"),
+	HD_OPT_LONG(0, "ca-days", "N", T(ca_days), 1, 36500, "validity of the CA (default: --days)"),
+	HD_OPT_CALLBACK(0, "key", "TYPE", set_key, "rsa4096 (default), rsa2048, p256, p384"),
+	HD_OPT_LONG(0, "port", "N", T(port), 1, 65535, "the TCP port in the printed settings "
+		"(default 2376)"),
+	HD_OPT_END(),
+};
+#undef T
+
+static const struct hd_operand tls_operands[] = {
+	{ "init", "create the certificates and keys" },
+	{ NULL, NULL },
+};
+
+const struct hd_cmd_doc hd_tls_doc = {
+	.usage = "hardock tls init --host NAME [--ip IP]... [--dns NAME]... [options]",
+	.about = "Creates a CA, a server certificate for dockerd (serverAuth; subjectAltName for\n"
+		 "NAME, every --dns and every --ip) and a client certificate (clientAuth), with\n"
+		 "their keys, using OpenSSL:\n"
+		 "\n"
+		 "  DIR/ca/      ca.pem (0444), ca-key.pem (0400): keep the key off the daemon's host\n"
+		 "  DIR/server/  ca.pem, server-cert.pem (0444), server-key.pem (0400): for dockerd\n"
+		 "  DIR/client/  ca.pem, cert.pem (0444), key.pem (0400): DOCKER_CERT_PATH\n"
+		 "\n"
+		 "Then prints the daemon.json lines and the client's environment.",
+	.operands = tls_operands,
+	.options = tls_options,
+};
 
 static void print_result(const struct hd_tls_init_opts *o, const struct hd_tls_init_result *res,
 			 int64_t port)
@@ -76,7 +93,8 @@ static void print_result(const struct hd_tls_init_opts *o, const struct hd_tls_i
 		json_object_set(snip, "hosts", hosts);
 		text = json_dumps(snip, JSON_INDENT(2));
 		if (text) {
-			printf("\nDaemon: merge into /etc/docker/daemon.json (the server files must stay "
+			printf("\nDaemon: merge into /etc/docker/daemon.json (the server files must "
+				"stay "
 			       "root-owned):\n%s\n", text);
 			free(text);
 		}
@@ -96,94 +114,52 @@ static void print_result(const struct hd_tls_init_opts *o, const struct hd_tls_i
 
 int hd_cmd_tls(int argc, char **argv)
 {
-	struct hd_tls_init_opts o;
+	struct tls_args a;
 	struct hd_tls_init_result res;
-	struct hd_strlist ips = { 0 }, dns = { 0 };
-	int64_t days = 365, ca_days = 0, port = 2376;
 	char *err = NULL;
-	int i, m, r, code = HD_EXIT_ERROR;
+	int n, r, code = HD_EXIT_ERROR;
 
-	memset(&o, 0, sizeof(o));
-	o.out_dir = "docker-tls";
-	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
-		fputs(usage, argc < 2 ? stderr : stdout);
-		return argc < 2 ? HD_EXIT_ERROR : HD_EXIT_OK;
+	memset(&a, 0, sizeof(a));
+	a.o.out_dir = "docker-tls";
+	a.days = 365;
+	a.port = 2376;
+	r = hd_parse_options("tls", &hd_tls_doc, argc, argv, &a, &n);
+	if (r != 0) {
+		code = r > 0 ? HD_EXIT_OK : HD_EXIT_ERROR;
+		goto out;
 	}
-	if (strcmp(argv[1], "init") != 0) {
-		hd_cli_error("unknown tls command '%s': expected 'init'", argv[1]);
-		return HD_EXIT_ERROR;
+	if (n == 0 || strcmp(argv[0], "init") != 0) {
+		if (n == 0)
+			hd_cli_error("tls needs a command: init; see 'hardock tls --help'");
+		else
+			hd_cli_error("unknown tls command '%s': expected 'init'", argv[0]);
+		goto out;
 	}
-	for (i = 2; i < argc; i++) {
-		const char *v = NULL;
-
-		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-			fputs(usage, stdout);
-			code = HD_EXIT_OK;
-			goto out;
-		}
-		if ((m = opt_value(argc, argv, &i, "--host", &v)) != 0) {
-			if (m < 0)
-				goto out;
-			o.host = v;
-		} else if ((m = opt_value(argc, argv, &i, "--ip", &v)) != 0) {
-			if (m < 0 || hd_strlist_add(&ips, v) < 0)
-				goto out;
-		} else if ((m = opt_value(argc, argv, &i, "--dns", &v)) != 0) {
-			if (m < 0 || hd_strlist_add(&dns, v) < 0)
-				goto out;
-		} else if ((m = opt_value(argc, argv, &i, "--out", &v)) != 0) {
-			if (m < 0)
-				goto out;
-			o.out_dir = v;
-		} else if ((m = opt_value(argc, argv, &i, "--days", &v)) != 0) {
-			if (m < 0 || hd_parse_i64(v, 1, 36500, &days) < 0) {
-				hd_cli_error("--days expects 1 to 36500, got '%s'", v ? v : "");
-				goto out;
-			}
-		} else if ((m = opt_value(argc, argv, &i, "--ca-days", &v)) != 0) {
-			if (m < 0 || hd_parse_i64(v, 1, 36500, &ca_days) < 0) {
-				hd_cli_error("--ca-days expects 1 to 36500, got '%s'", v ? v : "");
-				goto out;
-			}
-		} else if ((m = opt_value(argc, argv, &i, "--port", &v)) != 0) {
-			if (m < 0 || hd_parse_i64(v, 1, 65535, &port) < 0) {
-				hd_cli_error("--port expects 1 to 65535, got '%s'", v ? v : "");
-				goto out;
-			}
-		} else if ((m = opt_value(argc, argv, &i, "--key", &v)) != 0) {
-			int k = m < 0 ? -1 : hd_tls_key_from_name(v);
-
-			if (k < 0) {
-				hd_cli_error("--key expects rsa4096, rsa2048, p256 or p384, got '%s'", v ? v : "");
-				goto out;
-			}
-			o.key = (enum hd_tls_key)k;
-		} else {
-			hd_cli_error("unknown option '%s' for tls init; see 'hardock tls --help'", argv[i]);
-			goto out;
-		}
+	if (n > 1) {
+		hd_cli_error("unexpected argument '%s' for tls init", argv[1]);
+		goto out;
 	}
-	if (!o.host) {
+	if (!a.o.host) {
 		hd_cli_error("tls init needs --host NAME (the name clients connect to)");
 		goto out;
 	}
-	o.ips = (const char *const *)ips.v;
-	o.n_ips = ips.n;
-	o.dns = (const char *const *)dns.v;
-	o.n_dns = dns.n;
-	o.days = (int)days;
-	o.ca_days = (int)ca_days;
-	r = hd_tls_init(&o, &res, &err);
+	a.o.ips = (const char *const *)a.ips.v;
+	a.o.n_ips = a.ips.n;
+	a.o.dns = (const char *const *)a.dns.v;
+	a.o.n_dns = a.dns.n;
+	a.o.days = (int)a.days;
+	a.o.ca_days = (int)a.ca_days;
+	r = hd_tls_init(&a.o, &res, &err);
 	if (r < 0) {
 		hd_cli_error("tls init failed: %s", err ? err : hd_strerror(r));
 		goto out;
 	}
-	print_result(&o, &res, port);
+	print_result(&a.o, &res, a.port);
 	hd_tls_init_result_release(&res);
 	code = HD_EXIT_OK;
 out:
 	hd_free(err);
-	hd_strlist_release(&ips);
-	hd_strlist_release(&dns);
+	hd_strlist_release(&a.ips);
+	hd_strlist_release(&a.dns);
 	return code;
 }

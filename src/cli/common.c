@@ -3,10 +3,10 @@
  * report call and the exit-code policy.
  */
 #include "core/common.h"
+#include "cli/cli.h"
+#include "cli/options.h"
 
 #include <time.h>
-#include "cli/cli.h"
-
 #include <unistd.h>
 
 const char hd_out_opts_help[] =
@@ -47,132 +47,124 @@ void hd_out_opts_release(struct hd_out_opts *o)
 	hd_config_release(&o->cfg);
 }
 
-/* Matches --name, --name=value and (when short) -x / -xvalue; sets *val. */
-static int opt_match(int argc, char **argv, int *i, const char *lng, char shrt, const char **val)
+/* "text (default), json, ..." from the table of reporters, for --help. */
+static const char *format_help(void)
 {
-	const char *a = argv[*i];
-	size_t n = strlen(lng);
+	static char buf[512];
+	size_t i, n = 0;
 
-	if (a[0] == '-' && a[1] == '-' && strncmp(a + 2, lng, n) == 0) {
-		if (a[2 + n] == '=') {
-			*val = a + 3 + n;
-			return 1;
-		}
-		if (a[2 + n] == '\0') {
-			if (*i + 1 >= argc) {
-				hd_cli_error("option '--%s' needs a value", lng);
-				return -1;
-			}
-			*val = argv[++*i];
-			return 1;
-		}
-		return 0;
+	if (buf[0])
+		return buf;
+	for (i = 0; i < hd_reporter_count && n < sizeof(buf); i++)
+		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%s%s", i ? ", " : "", hd_reporters[i]->name,
+				      i ? "" : " (default)");
+	return buf;
+}
+
+static int set_format(void *args, const struct hd_option *opt, const char *v)
+{
+	struct hd_out_opts *o = args;
+	char names[512];
+	size_t i, n = 0;
+
+	(void)opt;
+	if (!hd_reporter_find(v)) {
+		for (i = 0; i < hd_reporter_count && n < sizeof(names); i++)
+			n += (size_t)snprintf(names + n, sizeof(names) - n, "%s%s",
+					      !i ? "" : i + 1 < hd_reporter_count ? ", " : " or ",
+					      hd_reporters[i]->name);
+		hd_cli_error("unknown format '%s': expected %s", v, names);
+		return -1;
 	}
-	if (shrt && a[0] == '-' && a[1] == shrt) {
-		if (a[2]) {
-			*val = a + 2;
-			return 1;
-		}
-		if (*i + 1 >= argc) {
-			hd_cli_error("option '-%c' needs a value", shrt);
-			return -1;
-		}
-		*val = argv[++*i];
-		return 1;
-	}
+	o->format = v;
 	return 0;
 }
 
+static int set_fail_on(void *args, const struct hd_option *opt, const char *v)
+{
+	struct hd_out_opts *o = args;
+	int sev = hd_severity_from_name(v);
+
+	(void)opt;
+	if (sev < 0) {
+		hd_cli_error("unknown severity '%s' for --fail-on: expected info, low, medium, "
+			     "high, critical or none", v);
+		return -1;
+	}
+	o->cfg.fail_on = (enum hd_severity)sev;
+	o->cfg.fail_on_set = true;
+	return 0;
+}
+
+static int add_ignored(void *args, const struct hd_option *opt, const char *v)
+{
+	struct hd_out_opts *o = args;
+
+	(void)opt;
+	if (!hd_rule_find(v) && strncmp(v, "CIS-", 4) != 0) {
+		hd_cli_error("unknown rule '%s' for --ignore; see 'hardock rules'", v);
+		return -1;
+	}
+	return hd_strlist_add(&o->cfg.ignored, v);
+}
+
+static int add_override(void *args, const struct hd_option *opt, const char *v)
+{
+	struct hd_out_opts *o = args;
+	const char *eq = strchr(v, '=');
+	char id[256];
+	int sev;
+
+	(void)opt;
+	if (!eq || eq == v || (size_t)(eq - v) >= sizeof(id)) {
+		hd_cli_error("--severity-override expects ID=SEVERITY, got '%s'", v);
+		return -1;
+	}
+	memcpy(id, v, (size_t)(eq - v));
+	id[eq - v] = '\0';
+	if (!hd_rule_find(id)) {
+		hd_cli_error("unknown rule '%s' for --severity-override; see 'hardock rules'", id);
+		return -1;
+	}
+	sev = hd_severity_from_name(eq + 1);
+	if (sev < 0 || sev == HD_SEV_ERROR) {
+		hd_cli_error("unknown severity '%s' for --severity-override", eq + 1);
+		return -1;
+	}
+	return hd_config_set_override(&o->cfg, id, (enum hd_severity)sev);
+}
+
+#define O(field) HD_OFF(struct hd_out_opts, field)
+const struct hd_option hd_out_options[] = {
+	HD_OPT_GROUP("output options"),
+	{ .type = HD_OPT_CALLBACK_, .short_name = 'f', .long_name = "format", .argh = "FMT", .cb = set_format,
+	  .help_fn = format_help },
+	HD_OPT_STRING('o', "output", "FILE", O(output), "write the report to FILE instead of "
+		"standard output"),
+	HD_OPT_CALLBACK(0, "fail-on", "SEV", set_fail_on,
+			"exit 1 only for findings at or above SEV (info, low, medium, high, "
+				"critical, none; default info)"),
+	HD_OPT_STRING('c', "config", "FILE", O(config), "read FILE instead of the nearest "
+		".hardock.yaml"),
+	HD_OPT_CALLBACK(0, "ignore", "ID", add_ignored, "do not run rule ID (also a hadolint id); "
+		"repeatable"),
+	HD_OPT_CALLBACK(0, "severity-override", "ID=SEV", add_override,
+			"report rule ID at severity SEV; repeatable"),
+	HD_OPT_FLAG(0, "no-inline-ignore", O(cfg.no_inline_ignore), "disregard '# hardock ignore=' "
+		"comments"),
+	HD_OPT_SET_INT(0, "color", O(color), 1,
+		       "force colours on (default: on a TTY, off with NO_COLOR)"),
+	HD_OPT_SET_INT(0, "no-color", O(color), 0, "no colours"),
+	HD_OPT_SET_INT_F(0, "colour", O(color), 1, HD_OPT_HIDDEN, NULL),
+	HD_OPT_SET_INT_F(0, "no-colour", O(color), 0, HD_OPT_HIDDEN, NULL),
+	HD_OPT_FLAG('q', "quiet", O(quiet), "print findings only, no summary"),
+	HD_OPT_END(),
+};
+#undef O
+
 int hd_out_opt_parse(struct hd_out_opts *o, int argc, char **argv, int *i)
 {
-	const char *a = argv[*i], *v = NULL;
-	int m, sev;
-
-	if (!strcmp(a, "--no-color") || !strcmp(a, "--no-colour")) {
-		o->color = 0;
-		return 1;
-	}
-	if (!strcmp(a, "--color") || !strcmp(a, "--colour")) {
-		o->color = 1;
-		return 1;
-	}
-	if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
-		o->quiet = true;
-		return 1;
-	}
-	if (!strcmp(a, "--no-inline-ignore")) {
-		o->cfg.no_inline_ignore = true;
-		return 1;
-	}
-	if ((m = opt_match(argc, argv, i, "format", 'f', &v))) {
-		if (m < 0)
-			return -1;
-		if (!hd_reporter_find(v)) {
-			hd_cli_error("unknown format '%s': expected text, json, sarif, junit, github, gnu or html", v);
-			return -1;
-		}
-		o->format = v;
-		return 1;
-	}
-	if ((m = opt_match(argc, argv, i, "output", 'o', &v))) {
-		if (m < 0)
-			return -1;
-		o->output = v;
-		return 1;
-	}
-	if ((m = opt_match(argc, argv, i, "config", 'c', &v))) {
-		if (m < 0)
-			return -1;
-		o->config = v;
-		return 1;
-	}
-	if ((m = opt_match(argc, argv, i, "fail-on", 0, &v))) {
-		if (m < 0)
-			return -1;
-		sev = hd_severity_from_name(v);
-		if (sev < 0) {
-			hd_cli_error("unknown severity '%s' for --fail-on: expected info, low, medium, "
-				     "high, critical or none", v);
-			return -1;
-		}
-		o->cfg.fail_on = (enum hd_severity)sev;
-		o->cfg.fail_on_set = true;
-		return 1;
-	}
-	if ((m = opt_match(argc, argv, i, "ignore", 0, &v))) {
-		if (m < 0)
-			return -1;
-		if (!hd_rule_find(v) && strncmp(v, "CIS-", 4) != 0) {
-			hd_cli_error("unknown rule '%s' for --ignore; see 'hardock rules'", v);
-			return -1;
-		}
-		return hd_strlist_add(&o->cfg.ignored, v) < 0 ? -1 : 1;
-	}
-	if ((m = opt_match(argc, argv, i, "severity-override", 0, &v))) {
-		const char *eq;
-		char id[256];
-
-		if (m < 0)
-			return -1;
-		eq = strchr(v, '=');
-		if (!eq || eq == v || (size_t)(eq - v) >= sizeof(id)) {
-			hd_cli_error("--severity-override expects ID=SEVERITY, got '%s'", v);
-			return -1;
-		}
-		memcpy(id, v, (size_t)(eq - v));
-		id[eq - v] = '\0';
-		if (!hd_rule_find(id)) {
-			hd_cli_error("unknown rule '%s' for --severity-override; see 'hardock rules'", id);
-			return -1;
-		}
-		sev = hd_severity_from_name(eq + 1);
-		if (sev < 0 || sev == HD_SEV_ERROR) {
-			hd_cli_error("unknown severity '%s' for --severity-override", eq + 1);
-			return -1;
-		}
-		return hd_config_set_override(&o->cfg, id, (enum hd_severity)sev) < 0 ? -1 : 1;
-	}
-	return 0;
+	return hd_parse_option(hd_out_options, argc, argv, i, o);
 }
 
 int hd_out_opts_load_config(struct hd_out_opts *o)

@@ -5,6 +5,7 @@
 #include "core/common.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "cli/options.h"
 
 #ifndef HD_VERSION
 #define HD_VERSION "0.0.0"
@@ -13,17 +14,41 @@
 static int cmd_version(int argc, char **argv);
 static int cmd_help(int argc, char **argv);
 
+static const struct hd_cmd_doc version_doc = {
+	.usage = "hardock version",
+	.about = "Prints hardock's version.",
+};
+
+struct help_args {
+	bool man;
+};
+
+static const struct hd_option help_options[] = {
+	HD_OPT_FLAG(0, "man", HD_OFF(struct help_args, man), "print the man page (roff), as installed"),
+	HD_OPT_END(),
+};
+
+static const struct hd_cmd_doc help_doc = {
+	.usage = "hardock help [COMMAND]\n"
+		 "hardock help --man",
+	.about = "Lists the commands, or shows the help of one.",
+	.options = help_options,
+};
+
 /* The command table: one line per command (git's cmd_struct). */
 const struct hd_cmd hd_commands[] = {
-	{ "audit", hd_cmd_audit, HD_CMD_NEED_CONFIG, "audit this host, its Docker daemon and engine (CIS)" },
-	{ "authz", hd_cmd_authz, 0, "Docker authorization plugin: deny insecure container creates" },
-	{ "harden", hd_cmd_harden, 0, "write hardened daemon.json or auditd rules for this host" },
-	{ "lint", hd_cmd_lint, HD_CMD_NEED_CONFIG,
-	  "lint Dockerfiles, compose files and docker run lines" },
-	{ "rules", hd_cmd_rules, 0, "list the rule catalogue or explain one rule" },
-	{ "tls", hd_cmd_tls, 0, "create TLS certificates for dockerd's TCP socket" },
-	{ "version", cmd_version, 0, "print the version" },
-	{ "help", cmd_help, 0, "show help for hardock or one command" },
+	{ "audit", hd_cmd_audit, HD_CMD_NEED_CONFIG, "audit this host, its Docker daemon and engine (CIS)",
+	  NULL },
+	{ "authz", hd_cmd_authz, 0, "Docker authorization plugin: deny insecure container creates",
+	  &hd_authz_doc },
+	{ "harden", hd_cmd_harden, 0, "write hardened daemon.json or auditd rules for this host",
+	  &hd_harden_doc },
+	{ "lint", hd_cmd_lint, HD_CMD_NEED_CONFIG, "lint Dockerfiles, compose files and docker run lines",
+	  &hd_lint_doc },
+	{ "rules", hd_cmd_rules, 0, "list the rule catalogue or explain one rule", &hd_rules_doc },
+	{ "tls", hd_cmd_tls, 0, "create TLS certificates for dockerd's TCP socket", &hd_tls_doc },
+	{ "version", cmd_version, 0, "print the version", &version_doc },
+	{ "help", cmd_help, 0, "show help for hardock or one command", &help_doc },
 };
 const size_t hd_command_count = HD_ARRAY_SIZE(hd_commands);
 
@@ -48,9 +73,13 @@ static void print_usage(FILE *fp)
 
 static int cmd_version(int argc, char **argv)
 {
-	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-		puts("usage: hardock version\n\nPrints hardock's version.");
-		return 0;
+	int n, r = hd_parse_options("version", &version_doc, argc, argv, NULL, &n);
+
+	if (r != 0)
+		return r > 0 ? HD_EXIT_OK : HD_EXIT_ERROR;
+	if (n) {
+		hd_cli_error("unexpected argument '%s' for version", argv[0]);
+		return HD_EXIT_ERROR;
 	}
 	printf("hardock %s\n", HD_VERSION);
 	return 0;
@@ -69,19 +98,37 @@ static const struct hd_cmd *find_cmd(const char *name)
 
 static int cmd_help(int argc, char **argv)
 {
+	struct help_args a = { false };
 	const struct hd_cmd *c;
 	char *sub[] = { NULL, (char *)"--help", NULL };
+	int n, r;
 
-	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+	/* `hardock help --help` is the list of commands, as `hardock help`. */
+	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
 		print_usage(stdout);
 		return 0;
 	}
-	c = find_cmd(argv[1]);
+	r = hd_parse_options("help", &help_doc, argc, argv, &a, &n);
+	if (r != 0)
+		return r > 0 ? HD_EXIT_OK : HD_EXIT_ERROR;
+	if (a.man) {
+		hd_print_man(stdout);
+		return fflush(stdout) == 0 && !ferror(stdout) ? HD_EXIT_OK : HD_EXIT_ERROR;
+	}
+	if (n == 0) {
+		print_usage(stdout);
+		return 0;
+	}
+	c = find_cmd(argv[0]);
 	if (!c) {
-		hd_cli_error("unknown command '%s'; see 'hardock help'", argv[1]);
+		hd_cli_error("unknown command '%s'; see 'hardock help'", argv[0]);
 		return HD_EXIT_ERROR;
 	}
-	sub[0] = argv[1];
+	if (c->doc) {
+		hd_print_help(stdout, c->name, c->doc);
+		return HD_EXIT_OK;
+	}
+	sub[0] = argv[0];
 	return c->fn(2, sub);
 }
 

@@ -247,15 +247,3 @@ int hd_lint_run_each(const struct hd_walk *w, const struct hd_config *cfg, unsig
 	hd_free(p.done);
 	return atomic_load(&p.err);
 }
-
-static int collect(void *ctx, size_t index, struct hd_findings *f)
-{
-	(void)index;
-	return hd_findings_move(ctx, f);
-}
-
-int hd_lint_run(const struct hd_walk *w, const struct hd_config *cfg, unsigned jobs, bool snippets,
-		struct hd_findings *out)
-{
-	return hd_lint_run_each(w, cfg, jobs, snippets, collect, out);
-}

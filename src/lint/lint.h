@@ -47,19 +47,17 @@ struct hd_walk;
 
 
 /*
- * Lints every file of a walk on `jobs` threads (0 = one per core) and appends
- * the findings to out in walk order, with the source line of each finding
- * attached when `snippets` (for reports that show it).  0 or -HD_ENOMEM.
- */
-int hd_lint_run(const struct hd_walk *w, const struct hd_config *cfg, unsigned jobs, bool snippets,
-		struct hd_findings *out);
-
-/*
  * Called with each file's findings, in walk order, never concurrently; may
  * move them away (hd_findings_move).  Returns 0 or a negative HD_E*.
  */
 typedef int hd_lint_file_fn(void *ctx, size_t index, struct hd_findings *f);
-/* Like hd_lint_run, but streams each file's findings to fn as soon as it and all before it are done. */
+/*
+ * Lints every file of a walk on `jobs` threads (0 = one per core), with the
+ * source line of each finding attached when `snippets` (for reports that
+ * show it), and streams each file's findings to fn as soon as it and all
+ * before it are done.  Returns 0, fn's error or -HD_ENOMEM.  Whole runs go
+ * through the lint session (lint/session.h).
+ */
 int hd_lint_run_each(const struct hd_walk *w, const struct hd_config *cfg, unsigned jobs,
 		     bool snippets, hd_lint_file_fn *fn, void *ctx);
 

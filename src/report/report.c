@@ -30,6 +30,11 @@ const struct hd_reporter *hd_reporter_find(const char *name)
 	return NULL;
 }
 
+bool hd_reporter_wants_snippets(const struct hd_reporter *rep, bool quiet)
+{
+	return rep->snippets == HD_SNIPPETS_YES || (rep->snippets == HD_SNIPPETS_UNLESS_QUIET && !quiet);
+}
+
 static void keep_err(struct hd_output *r, int e)
 {
 	if (e < 0 && !r->err)

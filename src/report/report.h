@@ -67,9 +67,17 @@ struct hd_output_opts {
 
 struct hd_output;
 
+/* Whether a format shows the source line of a finding (struct hd_finding.snippet). */
+enum hd_snippets {
+	HD_SNIPPETS_NO,
+	HD_SNIPPETS_YES,
+	HD_SNIPPETS_UNLESS_QUIET,
+};
+
 struct hd_reporter {
 	const char *name;
 	const char *help;     /* a few words for --help and the man page */
+	enum hd_snippets snippets; /* drivers attach source lines only when the format shows them */
 	size_t state_size;    /* bytes of the format's own state, zeroed, at r->state */
 	/* Each returns 0 or a negative HD_E*; NULL callbacks are skipped. */
 	int (*begin)(struct hd_output *r);
@@ -87,6 +95,8 @@ struct hd_reporter {
 extern const struct hd_reporter *const hd_reporters[];
 extern const size_t hd_reporter_count;
 const struct hd_reporter *hd_reporter_find(const char *name);
+/* Whether findings written by rep (quiet or not) should carry their source line. */
+bool hd_reporter_wants_snippets(const struct hd_reporter *rep, bool quiet);
 
 /*
  * Begins a report in format rep on out (not closed by the report).  The

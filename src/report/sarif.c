@@ -256,6 +256,7 @@ static void sarif_release(struct hd_output *r)
 const struct hd_reporter hd_reporter_sarif = {
 	.name = "sarif",
 	.help = "SARIF 2.1.0, for code-scanning services",
+	.snippets = HD_SNIPPETS_YES,
 	.state_size = sizeof(struct sarif_state),
 	.begin = sarif_begin,
 	.finding = sarif_finding,

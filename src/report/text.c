@@ -113,6 +113,7 @@ static int text_end(struct hd_output *r)
 const struct hd_reporter hd_reporter_text = {
 	.name = "text",
 	.help = "for people: each finding with its source line, then a summary (default)",
+	.snippets = HD_SNIPPETS_UNLESS_QUIET,
 	.finding = text_finding,
 	.end = text_end,
 };

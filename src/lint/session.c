@@ -1,0 +1,174 @@
+/*
+ * The lint session (see session.h): inputs to walk items, standard input's
+ * name and kind, the merged compose project, unreadable directories, then
+ * the lint pool, with every input's findings sorted and counted on their
+ * way to the caller.
+ */
+#include "core/common.h"
+#include "lint/lint_compose.h"
+#include "lint/session.h"
+#include "lint/walk.h"
+
+struct run {
+	const struct hd_lint_sink *sink;
+	struct hd_run_status *st;
+};
+
+/* Every group of findings goes out through here: sorted, counted, handed on. */
+static int deliver(struct run *run, struct hd_findings *f)
+{
+	if (!f->n)
+		return 0;
+	hd_findings_sort(f);
+	hd_run_status_count(run->st, f);
+	return run->sink->findings(run->sink->ctx, f);
+}
+
+static int pool_file(void *ctx, size_t index, struct hd_findings *f)
+{
+	(void)index;
+	return deliver(ctx, f);
+}
+
+/*
+ * --merge: the compose files named on the command line are linted as one
+ * project, into out, and taken off the walk.  *n_merged: how many.
+ */
+static int lint_merged(struct hd_walk *w, const struct hd_config *cfg, struct hd_findings *out,
+		       size_t *n_merged)
+{
+	const char **files = hd_calloc(w->n + 1, sizeof(*files));
+	size_t n = 0, k = 0, i;
+	int r;
+
+	if (!files)
+		return -HD_ENOMEM;
+	for (i = 0; i < w->n; i++) {
+		struct hd_walk_item *it = &w->v[i];
+
+		if (it->is_explicit && !it->kind && strcmp(it->path, "-") != 0)
+			it->kind = hd_lint_detect_path(it->path);
+		if (it->is_explicit && it->kind && !strcmp(it->kind->name, "compose"))
+			files[n++] = it->path;
+	}
+	r = n ? hd_lint_compose_files(files, n, cfg, out) : 0;
+	hd_free(files);
+	if (r < 0)
+		return r;
+	*n_merged = n;
+	/* The merged files are done; the rest is linted as usual. */
+	for (i = 0; i < w->n; i++) {
+		struct hd_walk_item *it = &w->v[i];
+
+		if (it->is_explicit && it->kind && !strcmp(it->kind->name, "compose")) {
+			hd_free(it->path);
+			hd_free(it->display);
+			continue;
+		}
+		w->v[k++] = *it;
+	}
+	w->n = k;
+	return 0;
+}
+
+struct hd_lint_session {
+	const struct hd_lint_opts *o;
+	struct hd_walk w;
+};
+
+int hd_lint_session_open(const struct hd_lint_opts *o, const char *const *paths, size_t n,
+			 struct hd_lint_session **ret, char **reterr)
+{
+	static const char *const here[] = { "." };
+	struct hd_lint_session *s;
+	size_t i;
+	int r = 0;
+
+	*reterr = NULL;
+	s = hd_calloc(1, sizeof(*s));
+	if (!s)
+		return -HD_ENOMEM;
+	s->o = o;
+	hd_walk_init(&s->w);
+	if (!n) {
+		paths = here;
+		n = 1;
+	}
+	for (i = 0; i < n; i++) {
+		struct hd_walk *w = &s->w;
+
+		r = hd_walk_add(w, paths[i], o->kind);
+		if (r < 0) {
+			*reterr = hd_asprintf("cannot lint '%s': %s", paths[i], hd_strerror(r));
+			goto out;
+		}
+		if (o->stdin_name && !strcmp(paths[i], "-")) {
+			/* Standard input is reported, and its kind told, by the given name. */
+			const struct hd_lint_kind *k = o->kind ? o->kind : hd_lint_detect(o->stdin_name, NULL, 0, false);
+
+			w->v[w->n - 1].display = hd_strdup(o->stdin_name);
+			if (!w->v[w->n - 1].display) {
+				r = -HD_ENOMEM;
+				goto out;
+			}
+			if (k)
+				w->v[w->n - 1].kind = k;
+		}
+	}
+out:
+	if (r < 0) {
+		if (!*reterr)
+			*reterr = hd_asprintf("cannot lint: %s", hd_strerror(r));
+		hd_lint_session_free(s);
+		return r;
+	}
+	*ret = s;
+	return 0;
+}
+
+void hd_lint_session_free(struct hd_lint_session *s)
+{
+	if (!s)
+		return;
+	hd_walk_release(&s->w);
+	hd_free(s);
+}
+
+int hd_lint_session_run(struct hd_lint_session *s, const struct hd_lint_sink *sink,
+			struct hd_run_status *st, char **reterr)
+{
+	const struct hd_lint_opts *o = s->o;
+	struct run run = { sink, st };
+	struct hd_walk *w = &s->w;
+	struct hd_findings f;
+	size_t i, merged = 0;
+	int r = 0;
+
+	*reterr = NULL;
+	hd_findings_init(&f);
+	if (o->merge) {
+		r = lint_merged(w, o->cfg, &f, &merged);
+		if (r < 0)
+			goto out;
+	}
+	for (i = 0; i < w->n_errors; i++) {
+		struct hd_loc loc = { .file = w->errors[i].path };
+
+		r = hd_report_rule(&f, &hd_rule_lint_read_error, o->cfg, &loc, "cannot read directory '%s': %s",
+				   w->errors[i].path, w->errors[i].reason);
+		if (r < 0)
+			goto out;
+	}
+	st->files += w->n + merged;
+	r = deliver(&run, &f);
+	if (r < 0)
+		goto out;
+	r = hd_lint_run_each(w, o->cfg, o->jobs, o->snippets, pool_file, &run);
+out:
+	if (r < 0) {
+		st->failed = true;
+		*reterr = hd_asprintf("lint failed: %s", hd_strerror(r));
+	}
+	hd_findings_release(&f);
+	return r;
+}
