@@ -30,5 +30,7 @@
 #define HD_MAX_JAR_INFLATED     (512u * 1024 * 1024) /* bytes inflated from one jar and what it nests */
 #define HD_MAX_GO_BINARY        (2048ull * 1024 * 1024) /* a binary scanned for Go build info */
 #define HD_MAX_VERSION_LEN      256u                /* a package version (Maven compares longer ones bytewise) */
+#define HD_MAX_JSON_DEPTH       1000u               /* nested arrays and objects */
+#define HD_MAX_JSON_NODES       (16u * 1024 * 1024) /* values in one document */
 
 #endif

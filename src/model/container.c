@@ -9,6 +9,8 @@
 #include "model/container.h"
 #include "model/live.h"
 
+#include <pthread.h>
+
 /* ---- origins and settings ---------------------------------------------- */
 
 int hd_origin_set(struct hd_origin *o, const char *file, uint32_t line, uint32_t col, const char *field)
@@ -283,106 +285,136 @@ static void str_release(struct hd_str_setting *s)
 	hd_origin_release(&s->at);
 }
 
+static void ns_release(struct hd_ns_setting *s)
+{
+	hd_free(s->value);
+	hd_origin_release(&s->at);
+}
+
+/* Releases the value of one setting of the table, by its kind. */
+static void cset_release(struct hd_container_spec *c, const struct hd_cset *s)
+{
+	void *f = hd_cset_field(c, s);
+	size_t i;
+
+	switch (s->kind) {
+	case HD_CK_BOOL:
+		hd_origin_release(&((struct hd_flag_setting *)f)->at);
+		break;
+	case HD_CK_INT:
+	case HD_CK_BYTES:
+	case HD_CK_CPUS:
+		hd_origin_release(&((struct hd_int_setting *)f)->at);
+		break;
+	case HD_CK_STR:
+		str_release(f);
+		break;
+	case HD_CK_NS:
+		ns_release(f);
+		break;
+	case HD_CK_LIST:
+	case HD_CK_CAPS:
+	case HD_CK_SECOPT:
+	case HD_CK_TMPFS:
+	case HD_CK_HOSTS:
+	case HD_CK_ENV_FILES:
+	case HD_CK_COMMAND:
+		items_release(f);
+		break;
+	case HD_CK_KVS:
+		kvs_release(f);
+		break;
+	case HD_CK_IMAGE:
+		str_release(&c->image);
+		hd_image_ref_release(&c->image_ref);
+		break;
+	case HD_CK_ULIMITS:
+		for (i = 0; i < c->n_ulimits; i++) {
+			hd_free(c->ulimits[i].name);
+			hd_origin_release(&c->ulimits[i].at);
+		}
+		hd_free(c->ulimits);
+		break;
+	case HD_CK_NETWORK:
+		ns_release(&c->network);
+		items_release(&c->networks);
+		break;
+	case HD_CK_MOUNTS:
+		for (i = 0; i < c->n_mounts; i++) {
+			struct hd_mount *m = &c->mounts[i];
+
+			hd_free(m->source);
+			hd_free(m->target);
+			hd_free(m->propagation);
+			hd_free(m->selinux);
+			hd_free(m->volume);
+			hd_origin_release(&m->at);
+		}
+		hd_free(c->mounts);
+		break;
+	case HD_CK_DEVICES:
+		for (i = 0; i < c->n_devices; i++) {
+			hd_free(c->devices[i].host_path);
+			hd_free(c->devices[i].container_path);
+			hd_free(c->devices[i].perms);
+			hd_origin_release(&c->devices[i].at);
+		}
+		hd_free(c->devices);
+		break;
+	case HD_CK_PORTS:
+		for (i = 0; i < c->n_ports; i++) {
+			hd_free(c->ports[i].host_ip);
+			hd_origin_release(&c->ports[i].at);
+		}
+		hd_free(c->ports);
+		break;
+	case HD_CK_ENV:
+		for (i = 0; i < c->n_env; i++) {
+			hd_free(c->env[i].name);
+			hd_free(c->env[i].value);
+			hd_origin_release(&c->env[i].at);
+		}
+		hd_free(c->env);
+		break;
+	case HD_CK_SECRETS:
+		for (i = 0; i < c->n_secrets; i++) {
+			hd_free(c->secrets[i].name);
+			hd_free(c->secrets[i].target);
+			hd_origin_release(&c->secrets[i].at);
+		}
+		hd_free(c->secrets);
+		break;
+	case HD_CK_HEALTH:
+		hd_origin_release(&c->healthcheck.at);
+		break;
+	case HD_CK_RESTART:
+		str_release(&c->restart);
+		hd_origin_release(&c->restart_max_retries.at);
+		break;
+	case HD_CK_MAX:
+		HD_BUG("bad setting kind");
+	}
+}
+
 void hd_container_spec_free(struct hd_container_spec *c)
 {
 	size_t i;
 
 	if (!c)
 		return;
+	for (i = 0; i < HD_CS_MAX; i++)
+		cset_release(c, &hd_csets[i]);
+	/* What is not a setting: identity, image facts, live state, what the source could not read. */
 	hd_origin_release(&c->at);
 	hd_free(c->id);
 	hd_free(c->state);
-	str_release(&c->image);
-	hd_image_ref_release(&c->image_ref);
 	hd_free(c->image_facts.user);
 	hd_free(c->image_facts.source);
-	str_release(&c->user);
-	items_release(&c->group_add);
-	hd_origin_release(&c->privileged.at);
-	items_release(&c->cap_add);
-	items_release(&c->cap_drop);
-	items_release(&c->security_opt);
-	hd_origin_release(&c->read_only.at);
-	items_release(&c->tmpfs);
-	hd_origin_release(&c->memory.at);
-	hd_origin_release(&c->memory_reservation.at);
-	hd_origin_release(&c->memory_swap.at);
-	hd_origin_release(&c->nano_cpus.at);
-	hd_origin_release(&c->cpu_shares.at);
-	hd_origin_release(&c->cpu_quota.at);
-	hd_origin_release(&c->cpu_period.at);
-	str_release(&c->cpuset_cpus);
-	hd_origin_release(&c->pids_limit.at);
-	hd_origin_release(&c->oom_kill_disable.at);
-	hd_origin_release(&c->oom_score_adj.at);
-	for (i = 0; i < c->n_ulimits; i++) {
-		hd_free(c->ulimits[i].name);
-		hd_origin_release(&c->ulimits[i].at);
-	}
-	hd_free(c->ulimits);
-	{
-		struct hd_ns_setting *ns[] = { &c->network, &c->pid, &c->ipc, &c->uts, &c->userns,
-					       &c->cgroupns };
-		for (i = 0; i < HD_ARRAY_SIZE(ns); i++) {
-			hd_free(ns[i]->value);
-			hd_origin_release(&ns[i]->at);
-		}
-	}
-	items_release(&c->networks);
-	for (i = 0; i < c->n_mounts; i++) {
-		struct hd_mount *m = &c->mounts[i];
-		hd_free(m->source);
-		hd_free(m->target);
-		hd_free(m->propagation);
-		hd_free(m->selinux);
-		hd_origin_release(&m->at);
-	}
-	hd_free(c->mounts);
-	for (i = 0; i < c->n_devices; i++) {
-		hd_free(c->devices[i].host_path);
-		hd_free(c->devices[i].container_path);
-		hd_free(c->devices[i].perms);
-		hd_origin_release(&c->devices[i].at);
-	}
-	hd_free(c->devices);
-	items_release(&c->device_cgroup_rules);
-	for (i = 0; i < c->n_ports; i++) {
-		hd_free(c->ports[i].host_ip);
-		hd_origin_release(&c->ports[i].at);
-	}
-	hd_free(c->ports);
-	hd_origin_release(&c->publish_all.at);
-	for (i = 0; i < c->n_env; i++) {
-		hd_free(c->env[i].name);
-		hd_free(c->env[i].value);
-		hd_origin_release(&c->env[i].at);
-	}
-	hd_free(c->env);
-	items_release(&c->env_files);
-	for (i = 0; i < c->n_secrets; i++) {
-		hd_free(c->secrets[i].name);
-		hd_free(c->secrets[i].target);
-		hd_origin_release(&c->secrets[i].at);
-	}
-	hd_free(c->secrets);
-	hd_origin_release(&c->healthcheck.at);
-	str_release(&c->restart);
-	hd_origin_release(&c->restart_max_retries.at);
-	str_release(&c->log_driver);
-	kvs_release(&c->log_opts);
-	kvs_release(&c->sysctls);
-	str_release(&c->cgroup_parent);
-	items_release(&c->extra_hosts);
-	kvs_release(&c->labels);
-	items_release(&c->command);
 	items_release(&c->processes);
 	hd_live_state_free(c->live);
-	str_release(&c->runtime);
-	hd_origin_release(&c->init.at);
 	items_release(&c->unknown_options);
 	items_release(&c->invalid_options);
 	items_release(&c->opaque_args);
-	str_release(&c->container_name);
 	hd_free(c->name);
 	hd_free(c->file);
 	hd_free(c);
@@ -652,4 +684,221 @@ int hd_parse_duration_ns(const char *s, int64_t *ret)
 	}
 	*ret = (int64_t)total;
 	return 0;
+}
+
+/* ---- local-driver bind volumes ---------------------------------------------------- */
+
+static const char *kvs_get(const struct hd_kvs *l, const char *key)
+{
+	const char *v = NULL;
+	size_t i;
+
+	/* The last one wins, as a map keeps it. */
+	for (i = 0; l && i < l->n; i++) {
+		if (strcmp(l->v[i].key, key) == 0)
+			v = l->v[i].value;
+	}
+	return v;
+}
+
+/* Does the comma-separated option list o hold word w? */
+static bool opt_has(const char *o, const char *w)
+{
+	size_t n = strlen(w);
+
+	while (o && *o) {
+		size_t len = strcspn(o, ",");
+
+		if (len == n && strncmp(o, w, n) == 0)
+			return true;
+		o += len;
+		if (*o == ',')
+			o++;
+	}
+	return false;
+}
+
+int hd_mount_resolve_volume(struct hd_mount *m, const char *driver, const struct hd_kvs *opts)
+{
+	const char *o = kvs_get(opts, "o"), *device = kvs_get(opts, "device");
+	char *src, *vol = NULL;
+
+	if (m->type != HD_MOUNT_VOLUME || (driver && *driver && strcmp(driver, "local") != 0))
+		return 0;
+	/*
+	 * The local driver mounts `device` with the options of `o`; "bind" or
+	 * "rbind" there makes it a bind whatever `type` says.
+	 */
+	if (!device || device[0] != '/' || !(opt_has(o, "bind") || opt_has(o, "rbind")))
+		return 0;
+	src = hd_strdup(device);
+	if (!src || (m->source && !(vol = hd_strdup(m->source)))) {
+		hd_free(src);
+		return -HD_ENOMEM;
+	}
+	hd_free(m->source);
+	hd_free(m->volume);
+	m->source = src;
+	m->volume = vol;
+	m->type = HD_MOUNT_BIND;
+	if (opt_has(o, "ro"))
+		m->read_only = true;
+	return 0;
+}
+
+/* ---- the table of settings --------------------------------------------------------- */
+
+#define HD_CSET(id, field, kind, lo, hi, fl, run, compose, inspect, create) \
+	[HD_CS_##id] = { #field, HD_CK_##kind, offsetof(struct hd_container_spec, field), lo, hi, fl, \
+			 run, compose, inspect, create },
+const struct hd_cset hd_csets[HD_CS_MAX] = {
+#include "model/container_opts.def"
+};
+#undef HD_CSET
+
+/* Each generic kind's field has the type the kind says. */
+#define CK_TYPE_BOOL struct hd_flag_setting
+#define CK_TYPE_INT struct hd_int_setting
+#define CK_TYPE_BYTES struct hd_int_setting
+#define CK_TYPE_CPUS struct hd_int_setting
+#define CK_TYPE_STR struct hd_str_setting
+#define CK_TYPE_NS struct hd_ns_setting
+#define CK_TYPE_LIST struct hd_items
+#define CK_TYPE_CAPS struct hd_items
+#define CK_TYPE_SECOPT struct hd_items
+#define CK_TYPE_KVS struct hd_kvs
+#define CK_TYPE_IMAGE struct hd_str_setting
+#define CK_TYPE_TMPFS struct hd_items
+#define CK_TYPE_ULIMITS struct hd_ulimit *
+#define CK_TYPE_NETWORK struct hd_ns_setting
+#define CK_TYPE_MOUNTS struct hd_mount *
+#define CK_TYPE_DEVICES struct hd_device *
+#define CK_TYPE_PORTS struct hd_port *
+#define CK_TYPE_HOSTS struct hd_items
+#define CK_TYPE_ENV struct hd_env *
+#define CK_TYPE_ENV_FILES struct hd_items
+#define CK_TYPE_SECRETS struct hd_secret_ref *
+#define CK_TYPE_HEALTH struct hd_healthcheck
+#define CK_TYPE_RESTART struct hd_str_setting
+#define CK_TYPE_COMMAND struct hd_items
+#define HD_CSET(id, field, kind, lo, hi, fl, run, compose, inspect, create) \
+	_Static_assert(__builtin_types_compatible_p(__typeof__(((struct hd_container_spec *)0)->field), \
+						    CK_TYPE_##kind), \
+		       "container_opts.def: '" #field "' does not have the type of kind " #kind);
+#include "model/container_opts.def"
+#undef HD_CSET
+
+int hd_cset_check_int(const struct hd_cset *s, int64_t v, char *buf, size_t n, const char **expect)
+{
+	const char *what = s->kind == HD_CK_BYTES ? "a size" : s->kind == HD_CK_CPUS ? "a number of CPUs" :
+			   "an integer";
+
+	if (v >= s->min && v <= s->max)
+		return 0;
+	if (s->kind == HD_CK_BYTES && s->min == -1)
+		snprintf(buf, n, "%s, or -1 for unlimited", what);
+	else if (s->max == INT64_MAX)
+		snprintf(buf, n, "%s of at least %" PRId64, what, s->min);
+	else
+		snprintf(buf, n, "%s from %" PRId64 " to %" PRId64, what, s->min, s->max);
+	*expect = buf;
+	return -HD_EINVAL;
+}
+
+int hd_cset_parse_int(const struct hd_cset *s, const char *text, int64_t *v, char *buf, size_t n,
+		      const char **expect)
+{
+	int64_t x;
+	int r;
+
+	switch (s->kind) {
+	case HD_CK_BYTES:
+		r = strcmp(text, "-1") == 0 ? (x = -1, 0) : hd_parse_bytes(text, &x);
+		*expect = "a size such as 512m";
+		break;
+	case HD_CK_CPUS:
+		r = strcmp(text, "-1") == 0 ? (x = -1, 0) : hd_parse_nano_cpus(text, &x);
+		*expect = "a number of CPUs such as 0.5";
+		break;
+	default:
+		r = hd_parse_i64(text, INT64_MIN, INT64_MAX, &x);
+		*expect = "an integer";
+		break;
+	}
+	if (r < 0)
+		return -HD_EINVAL;
+	r = hd_cset_check_int(s, x, buf, n, expect);
+	if (r < 0)
+		return r;
+	*v = x;
+	return 0;
+}
+
+int hd_cset_check_item(const struct hd_cset *s, const char *item, const char **expect)
+{
+	/* A security option docker accepts is key=value (or one of the few bare words normalised so). */
+	if (s->kind == HD_CK_SECOPT && !strchr(item, '=')) {
+		*expect = "key=value";
+		return -HD_EINVAL;
+	}
+	return 0;
+}
+
+/* ---- run-line flags of the table ---------------------------------------------------- */
+
+#define MAX_FLAGS 96
+static struct hd_cset_flag flag_table[MAX_FLAGS + 1];
+static char flag_names[MAX_FLAGS * 24];
+static pthread_once_t flag_once = PTHREAD_ONCE_INIT;
+
+static void build_flags(void)
+{
+	size_t nf = 0, nb = 0, i;
+
+	for (i = 0; i < HD_CS_MAX; i++) {
+		const struct hd_cset *s = &hd_csets[i];
+		const char *p = s->run;
+
+		while (*p) {
+			struct hd_cset_flag *f = &flag_table[nf];
+			size_t len = strcspn(p, " ");
+			const char *end = p + len, *q = p;
+
+			HD_ASSERT(nf < MAX_FLAGS);
+			f->set = s;
+			f->value = s->kind != HD_CK_BOOL;
+			f->cmds = HD_CSR_RUN | HD_CSR_CREATE | HD_CSR_PODMAN;
+			f->name = flag_names + nb;
+			while (q < end && *q != '|' && *q != '!' && *q != '@') {
+				HD_ASSERT(nb + 2 < sizeof(flag_names));
+				flag_names[nb++] = *q++;
+			}
+			flag_names[nb++] = '\0';
+			if (q < end && *q == '|') {
+				f->shorthand = q[1];
+				q += 2;
+			}
+			if (q < end && *q == '!') {
+				f->value = false;
+				q++;
+			}
+			if (q < end && *q == '@') {
+				f->cmds = 0;
+				for (q++; q < end; q++) {
+					f->cmds |= *q == 'r' ? HD_CSR_RUN : *q == 'c' ? HD_CSR_CREATE :
+						   *q == 's' ? HD_CSR_SERVICE : *q == 'p' ? HD_CSR_PODMAN : 0;
+				}
+			}
+			HD_ASSERT(q == end && f->cmds);
+			nf++;
+			p = *end ? end + 1 : end;
+		}
+	}
+	flag_table[nf].name = NULL;
+}
+
+const struct hd_cset_flag *hd_cset_flags(void)
+{
+	pthread_once(&flag_once, build_flags);
+	return flag_table;
 }

@@ -112,6 +112,7 @@ struct hd_mount {
 	bool read_only;
 	char *propagation;   /* "shared", "rshared", "slave", "private", ... or NULL */
 	char *selinux;       /* "z" or "Z" relabel, or NULL */
+	char *volume;        /* a bind made by a local-driver volume: the volume's name, else NULL */
 	/*
 	 * A fact of the host, not of the source: the bind's source is a unix
 	 * socket there (filled by whoever can look at that host at decision
@@ -380,5 +381,124 @@ void hd_origin_loc(const struct hd_container_spec *c, const struct hd_origin *o,
 int hd_parse_bytes(const char *s, int64_t *ret);
 int hd_parse_nano_cpus(const char *s, int64_t *ret);
 int hd_parse_duration_ns(const char *s, int64_t *ret);
+
+/*
+ * A volume of the local driver whose options bind a host directory
+ * (type=none, o=bind or rbind, device=/path: what `docker volume create
+ * --opt` and compose's driver_opts write) is a bind mount of that
+ * directory.  Every source turns such a volume mount into a bind with this
+ * one function: m (a HD_MOUNT_VOLUME whose source is the volume's name, or
+ * NULL for an anonymous one) becomes a HD_MOUNT_BIND of `device`, read-only
+ * when o has "ro", with m->volume naming the volume.  driver NULL or ""
+ * means the default driver, local.  opts are the volume's options.  Nothing
+ * changes for other drivers and options.  0 or -HD_ENOMEM.
+ */
+int hd_mount_resolve_volume(struct hd_mount *m, const char *driver, const struct hd_kvs *opts);
+
+/* ---- the table of settings (model/container_opts.def) ------------------------------ */
+
+/* How a setting's value is held and read. */
+enum hd_cset_kind {
+	HD_CK_BOOL,      /* struct hd_flag_setting */
+	HD_CK_INT,       /* struct hd_int_setting: a count */
+	HD_CK_BYTES,     /* struct hd_int_setting: bytes, written as a size ("512m") */
+	HD_CK_CPUS,      /* struct hd_int_setting: nano-CPUs, written as CPUs ("1.5") */
+	HD_CK_STR,       /* struct hd_str_setting */
+	HD_CK_NS,        /* struct hd_ns_setting */
+	HD_CK_LIST,      /* struct hd_items, as written */
+	HD_CK_CAPS,      /* struct hd_items, capability names (hd_cap_normalise) */
+	HD_CK_SECOPT,    /* struct hd_items, "key=value" security options */
+	HD_CK_KVS,       /* struct hd_kvs */
+	/* A syntax of its own: each source has a reader for each of these. */
+	HD_CK_IMAGE,     /* image + image_ref */
+	HD_CK_TMPFS,     /* struct hd_items: "/run:opts" */
+	HD_CK_ULIMITS,   /* ulimits[] */
+	HD_CK_NETWORK,   /* network (mode) + networks (names joined) */
+	HD_CK_MOUNTS,    /* mounts[] */
+	HD_CK_DEVICES,   /* devices[] */
+	HD_CK_PORTS,     /* ports[] */
+	HD_CK_HOSTS,     /* struct hd_items: "name:ip" */
+	HD_CK_ENV,       /* env[] */
+	HD_CK_ENV_FILES, /* struct hd_items: paths */
+	HD_CK_SECRETS,   /* secrets[] */
+	HD_CK_HEALTH,    /* healthcheck */
+	HD_CK_RESTART,   /* restart + restart_max_retries */
+	HD_CK_COMMAND,   /* struct hd_items: entrypoint then command words */
+	HD_CK_MAX
+};
+
+/*
+ * Flags of a setting.  HD_CSF_JSON_POSITIVE: in engine JSON a value of 0 or
+ * less is the engine's default, read as not set.  HD_CSF_JSON_NONZERO: 0 is
+ * the default.  HD_CSF_JSON_PTR: the Go field is a pointer (null resets it).
+ * HD_CSF_JSON_REPLACE: the Go type decodes itself from scratch
+ * (strslice.StrSlice; a single string is a list of one).  HD_CSF_BODY_TOP:
+ * a create body's top level fills it when its HostConfig leaves it zero
+ * (dockerd's ContainerConfigWrapper).
+ */
+#define HD_CSF_JSON_POSITIVE 0x01u
+#define HD_CSF_JSON_NONZERO  0x02u
+#define HD_CSF_JSON_PTR      0x04u
+#define HD_CSF_JSON_REPLACE  0x08u
+#define HD_CSF_BODY_TOP      0x10u
+
+enum hd_cset_id {
+#define HD_CSET(id, field, kind, min, max, flags, run, compose, inspect, create) HD_CS_##id,
+#include "model/container_opts.def"
+#undef HD_CSET
+	HD_CS_MAX
+};
+
+struct hd_cset {
+	const char *name;        /* the field's name: "oom_score_adj" */
+	enum hd_cset_kind kind;
+	size_t off;              /* offset of the field in struct hd_container_spec */
+	int64_t min, max;        /* valid values of INT, BYTES, CPUS (and RESTART's retry count) */
+	unsigned flags;          /* HD_CSF_* */
+	const char *run;         /* run-line flags (see the .def) */
+	const char *compose;     /* compose keys */
+	const char *inspect;     /* JSON paths in container inspect */
+	const char *create;      /* JSON paths in a create body */
+};
+
+extern const struct hd_cset hd_csets[HD_CS_MAX];
+
+/* The field of setting s in c (cast by the caller per s->kind). */
+static inline void *hd_cset_field(struct hd_container_spec *c, const struct hd_cset *s)
+{
+	return (char *)c + s->off;
+}
+
+/*
+ * The validation every source applies.  hd_cset_check_int(): v within the
+ * setting's range.  hd_cset_parse_int(): a written value of an INT, BYTES
+ * or CPUS setting ("512m", "1.5", "-1", "100") into v, then the range.
+ * hd_cset_check_item(): one normalised element of a LIST-like setting.
+ * Each returns 0, or -HD_EINVAL with *expect set to what a valid value looks
+ * like ("an integer from -1000 to 1000"), pointing into buf or a constant.
+ */
+int hd_cset_check_int(const struct hd_cset *s, int64_t v, char *buf, size_t n, const char **expect);
+int hd_cset_parse_int(const struct hd_cset *s, const char *text, int64_t *v, char *buf, size_t n,
+		      const char **expect);
+int hd_cset_check_item(const struct hd_cset *s, const char *item, const char **expect);
+
+/* The commands a run-line flag belongs to. */
+#define HD_CSR_RUN     0x1u /* docker run */
+#define HD_CSR_CREATE  0x2u /* docker create */
+#define HD_CSR_SERVICE 0x4u /* docker service create */
+#define HD_CSR_PODMAN  0x8u /* podman run / create */
+struct hd_cset_flag {
+	const struct hd_cset *set;
+	const char *name;  /* long name, without dashes, NUL-terminated */
+	char shorthand;    /* 0 when none */
+	bool value;        /* takes a value */
+	unsigned cmds;     /* HD_CSR_* */
+};
+/*
+ * Every run-line flag of the table, parsed once from the .def strings into
+ * static storage (thread-safe, never fails).  The array ends with an entry
+ * whose name is NULL.
+ */
+const struct hd_cset_flag *hd_cset_flags(void);
 
 #endif

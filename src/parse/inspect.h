@@ -1,19 +1,28 @@
 /*
- * Readers of the Engine API's JSON answers (v1.41): container and image
+ * Readers of the Engine API's JSON documents (v1.41): container and image
  * inspect, top, exec inspect, the container and image lists, /version,
- * /info, /nodes, /networks, /services and /secrets.  They turn the engine's
- * syntax into the models (container_spec with its live state, image_spec,
- * engine_facts); rules never see JSON.
+ * /info, /nodes, /networks, /services and /secrets, and the bodies of
+ * container create and exec create requests.  They turn the engine's syntax
+ * into the models (container_spec with its live state, image_spec,
+ * engine_facts); rules never see JSON.  inspect_container.c reads
+ * containers and create bodies, inspect_image.c images, inspect_engine.c
+ * the daemon-wide answers; all read through parse/json.h, as dockerd's Go
+ * decoder reads: keys match case-insensitively, the last of repeated keys
+ * wins, unknown keys are ignored.
  *
- * Every reader takes the raw bytes of one answer.  An answer that is not
- * JSON, not the expected shape, or has a field of the wrong type is a
- * protocol error: -HD_EPROTO with reterr_diag->msg naming the object and the
- * JSON path ("container 'web': HostConfig.Privileged: expected a boolean").
- * null counts as absent.  Nothing is guessed: a wrong-typed security setting
- * must not read as "not set".
+ * Every reader takes the raw bytes of one document.  One that is not JSON,
+ * not the expected shape, or has a field of the wrong type is a protocol
+ * error: -HD_EPROTO with reterr_diag->msg naming the object and the JSON
+ * path ("container 'web': HostConfig.Privileged: expected a boolean").  null
+ * is absent where Go reads it so.  Nothing is guessed: a wrong-typed
+ * security setting must not read as "not set".  The engine's answers must
+ * not repeat a key (Go's encoder never does); request bodies may.
  *
- * Origins of container settings are the container's name as object and the
- * JSON path in the inspect document as field ("HostConfig.CapAdd[0]").
+ * Container settings are read through the table of model/container_opts.def
+ * (its inspect and create-body columns).  A value docker would refuse (an
+ * OomScoreAdj of 5000) is not set but listed in invalid_options.  Origins
+ * of container settings are the container's name as object and the JSON
+ * path as written in the document as field ("HostConfig.CapAdd[0]").
  *
  * Ownership: the returned specs and arrays belong to the caller.
  */
@@ -34,14 +43,31 @@ int hd_inspect_container(const char *json, size_t len, struct hd_container_spec 
 			 struct hd_diag *reterr_diag);
 
 /*
- * The body of POST /containers/create (Config fields at the top level plus
- * HostConfig and NetworkingConfig) -> a new HD_SRC_AUTHZ spec named `name`
- * (the ?name= of the request, or "request").  Origins are the JSON path in
- * the body ("HostConfig.Binds[0]").  Mounts come from HostConfig.Binds and
- * HostConfig.Mounts, the command from Entrypoint then Cmd.
+ * The body of POST /containers/create -> a new HD_SRC_AUTHZ spec named
+ * `name` (the ?name= of the request, or "request"), read as dockerd reads
+ * it: Config fields at the top level, then HostConfig (or, without one, the
+ * host settings written at the top level as old clients do) and
+ * NetworkingConfig.  Origins are the JSON path in the body as written
+ * ("hostconfig.Binds[0]").  Mounts come from HostConfig.Binds and
+ * HostConfig.Mounts (a local volume with bind options is a bind, see
+ * hd_mount_resolve_volume()), the command from Entrypoint then Cmd.
  */
 int hd_inspect_create_body(const char *json, size_t len, const char *name,
 			   struct hd_container_spec **ret, struct hd_diag *reterr_diag);
+
+/* The body of POST /containers/{id}/exec, as dockerd reads it (types.ExecConfig). */
+struct hd_exec_body {
+	bool privileged;
+	struct hd_origin privileged_at; /* JSON path of Privileged as written, or "Privileged" */
+	char *user;                     /* User, NULL when empty */
+	struct hd_items command;        /* Cmd */
+};
+int hd_inspect_exec_body(const char *json, size_t len, struct hd_exec_body *ret,
+			 struct hd_diag *reterr_diag);
+void hd_exec_body_release(struct hd_exec_body *e);
+
+/* Whether the JSON readers have a reader for settings of kind k (for the table's tests). */
+bool hd_inspect_reads_kind(enum hd_cset_kind k);
 
 /* Image inspect -> a new image_spec; `now` (unix seconds) is stored for age rules. */
 int hd_inspect_image(const char *json, size_t len, int64_t now, struct hd_image_spec **ret,

@@ -838,6 +838,54 @@ static void test_recorded(void **state)
 	hd_buf_release(&b);
 }
 
+/* 19: issue 9's bypasses through how the body is read are denied as dockerd would obey them. */
+static void test_body_read_as_dockerd(void **state)
+{
+	static const struct {
+		const char *uri, *body, *rule;
+	} cases[] = {
+		{ "/v1.41/containers/create",
+		  "{\"Image\":\"x\",\"hostconfig\":{\"binds\":[\"/:/host\"],\"capadd\":[\"SYS_ADMIN\"],\"pidmode\":\"host\"}}",
+		  "container/host-pid" },
+		{ "/v1.41/containers/create",
+		  "{\"Image\":\"x\",\"hostconfig\":{\"binds\":[\"/:/host\"]}}", "container/sensitive-host-mount" },
+		{ "/v1.41/containers/create",
+		  "{\"Image\":\"x\",\"hostconfig\":{\"capadd\":[\"cap_sys_admin\"]}}", "container/dangerous-capability" },
+		{ "/v1.41/containers/create", "{\"Image\":\"x\",\"HostConfig\":{\"privileged\":true}}",
+		  "container/privileged" },
+		{ "/v1.41/containers/create",
+		  "{\"Image\":\"x\",\"HostConfig\":{\"Privileged\":false,\"pRIVILEGED\":true}}", "container/privileged" },
+		{ "/v1.41/containers/create", "{\"Image\":\"x\",\"Privileged\":true}", "container/privileged" },
+		{ "/v1.41/containers/create",
+		  "{\"Image\":\"x\",\"HostConfig\":{\"Mounts\":[{\"Type\":\"volume\",\"Source\":\"v\",\"Target\":\"/x\","
+		  "\"VolumeOptions\":{\"DriverConfig\":{\"Name\":\"local\",\"Options\":{\"type\":\"none\",\"o\":\"bind\","
+		  "\"device\":\"/\"}}}}]}}",
+		  "container/sensitive-host-mount" },
+		{ "/v1.41/containers/abc/exec", "{\"Cmd\":[\"sh\"],\"privileged\":true}", "exec/privileged" },
+	};
+	struct hd_authz_decision d;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < HD_ARRAY_SIZE(cases); i++) {
+		decide("POST", cases[i].uri, cases[i].body, &d);
+		if (d.allow || !strstr(d.rule_ids, cases[i].rule))
+			fail_msg("case %zu: %s (%s): %s", i, d.allow ? "allowed" : "denied", d.rule_ids, d.msg);
+		hd_authz_decision_release(&d);
+	}
+	/* With a HostConfig, a top-level Privileged is not dockerd's: hardened otherwise, allowed. */
+	decide("POST", "/v1.41/containers/create",
+	       "{\"Image\":\"registry.example.com/app@sha256:0123456789abcdef0123456789abcdef0123456789abcdef"
+	       "0123456789abcdef\",\"User\":\"1000:1000\",\"Privileged\":true,\"HostConfig\":{\"ReadonlyRootfs\":true,"
+	       "\"CapDrop\":[\"ALL\"],\"SecurityOpt\":[\"no-new-privileges:true\"],\"Memory\":268435456,"
+	       "\"NanoCpus\":500000000,\"PidsLimit\":100,\"CpuShares\":512,"
+	       "\"RestartPolicy\":{\"Name\":\"on-failure\",\"MaximumRetryCount\":5}}}",
+	       &d);
+	if (!d.allow)
+		fail_msg("denied: %s", d.msg);
+	hd_authz_decision_release(&d);
+}
+
 /* 18: every failed allocation gives a deny (or -HD_ENOMEM), never an allow. */
 static void test_alloc_failures_deny(void **state)
 {
@@ -928,6 +976,7 @@ int main(void)
 		cmocka_unit_test(test_policy_file),
 		cmocka_unit_test(test_log_line),
 		cmocka_unit_test(test_recorded),
+		cmocka_unit_test(test_body_read_as_dockerd),
 		cmocka_unit_test(test_alloc_failures_deny),
 		cmocka_unit_test(test_base64),
 	};

@@ -420,6 +420,148 @@ static void test_top_shapes(void **state)
 	hd_container_spec_free(c);
 }
 
+
+/* A create body read as dockerd reads it. */
+static struct hd_container_spec *body(const char *json)
+{
+	struct hd_container_spec *c = NULL;
+	struct hd_diag d = { 0 };
+
+	if (hd_inspect_create_body(json, strlen(json), "t", &c, &d) < 0)
+		fail_msg("%s: %s", json, d.msg);
+	hd_diag_release(&d);
+	return c;
+}
+
+static void test_create_body_as_dockerd(void **state)
+{
+	struct hd_container_spec *c;
+
+	(void)state;
+	/* Lowercase keys name the same fields (issue 9's first bypass). */
+	c = body("{\"Image\":\"x\",\"hostconfig\":{\"binds\":[\"/:/host\"],\"capadd\":[\"SYS_ADMIN\"],"
+		 "\"pidmode\":\"host\"}}");
+	assert_int_equal(c->n_mounts, 1);
+	assert_int_equal(c->mounts[0].type, HD_MOUNT_BIND);
+	assert_string_equal(c->mounts[0].source, "/");
+	assert_string_equal(c->mounts[0].target, "/host");
+	assert_string_equal(c->mounts[0].at.field, "hostconfig.binds[0]");
+	assert_true(hd_items_has(&c->cap_add, "SYS_ADMIN"));
+	assert_int_equal(c->pid.mode, HD_NS_HOST);
+	assert_string_equal(c->pid.at.field, "hostconfig.pidmode");
+	hd_container_spec_free(c);
+	c = body("{\"Image\":\"x\",\"HostConfig\":{\"privileged\":true}}");
+	assert_true(c->privileged.value);
+	hd_container_spec_free(c);
+	/* The Kelvin sign and the long s fold to k and s; U+0131 folds to nothing. */
+	c = body("{\"HostConfig\":{\"Networ\\u212aMode\":\"host\",\"\\u017fecurityOpt\":[\"seccomp=unconfined\"],"
+		 "\"Pr\\u0131vileged\":true}}");
+	assert_int_equal(c->network.mode, HD_NS_HOST);
+	assert_non_null(hd_security_opt_find(c, "seccomp", "unconfined", NULL));
+	assert_false(c->privileged.set);
+	hd_container_spec_free(c);
+	/* The last key wins, between case variants and exact duplicates alike. */
+	c = body("{\"HostConfig\":{\"Privileged\":true,\"privileged\":false,\"Privileged\":true}}");
+	assert_true(c->privileged.value);
+	hd_container_spec_free(c);
+	c = body("{\"HostConfig\":{\"Privileged\":true,\"PRIVILEGED\":false}}");
+	assert_true(c->privileged.set);
+	assert_false(c->privileged.value);
+	hd_container_spec_free(c);
+	/* A second HostConfig merges into the first. */
+	c = body("{\"HostConfig\":{\"Privileged\":true},\"HostConfig\":{\"Memory\":268435456}}");
+	assert_true(c->privileged.value);
+	assert_int_equal(c->memory.value, 268435456);
+	hd_container_spec_free(c);
+	/* Without a HostConfig, host settings at the top level are used (old clients). */
+	c = body("{\"Image\":\"x\",\"Privileged\":true,\"Binds\":[\"/:/h\"]}");
+	assert_true(c->privileged.value);
+	assert_string_equal(c->privileged.at.field, "Privileged");
+	assert_int_equal(c->n_mounts, 1);
+	hd_container_spec_free(c);
+	/* With one, only Memory, MemorySwap, CpuShares, CpusetCpus and Cpuset come from the top. */
+	c = body("{\"Image\":\"x\",\"Privileged\":true,\"Memory\":1073741824,\"Cpuset\":\"0-1\","
+		 "\"HostConfig\":{\"CpuShares\":0}}");
+	assert_false(c->privileged.set);
+	assert_int_equal(c->memory.value, 1073741824);
+	assert_string_equal(c->memory.at.field, "Memory");
+	assert_string_equal(c->cpuset_cpus.value, "0-1");
+	hd_container_spec_free(c);
+	/* Capabilities: case and the CAP_ prefix, one string or a list. */
+	c = body("{\"HostConfig\":{\"CapAdd\":\"cap_sys_admin\",\"capdrop\":[\" Cap_Net_Raw \"]}}");
+	assert_string_equal(c->cap_add.v[0].value, "SYS_ADMIN");
+	assert_string_equal(c->cap_drop.v[0].value, "NET_RAW");
+	hd_container_spec_free(c);
+	/* A value docker refuses is listed, not set: the same range as a run line's. */
+	c = body("{\"HostConfig\":{\"OomScoreAdj\":5000,\"SecurityOpt\":[\"bogus\"]}}");
+	assert_false(c->oom_score_adj.set);
+	assert_int_equal(c->invalid_options.n, 2);
+	assert_string_equal(c->invalid_options.v[0].value,
+			    "HostConfig.SecurityOpt[0]=bogus (expected key=value)");
+	assert_string_equal(c->invalid_options.v[1].value,
+			    "HostConfig.OomScoreAdj=5000 (expected an integer from -1000 to 1000)");
+	assert_string_equal(c->invalid_options.v[1].at.field, "HostConfig.OomScoreAdj");
+	hd_container_spec_free(c);
+	/* A local volume with bind options is a bind of its device. */
+	c = body("{\"HostConfig\":{\"Mounts\":[{\"Type\":\"volume\",\"Source\":\"v\",\"Target\":\"/x\","
+		 "\"VolumeOptions\":{\"DriverConfig\":{\"Name\":\"local\",\"Options\":{\"type\":\"none\","
+		 "\"o\":\"bind\",\"device\":\"/\"}}}}]}}");
+	assert_int_equal(c->n_mounts, 1);
+	assert_int_equal(c->mounts[0].type, HD_MOUNT_BIND);
+	assert_string_equal(c->mounts[0].source, "/");
+	assert_string_equal(c->mounts[0].volume, "v");
+	assert_string_equal(c->mounts[0].at.field, "HostConfig.Mounts[0]");
+	hd_container_spec_free(c);
+	/* A repeated Mounts decodes into the earlier element: still a bind of /. */
+	c = body("{\"HostConfig\":{\"Mounts\":[{\"Type\":\"bind\",\"Source\":\"/\",\"Target\":\"/a\"}],"
+		 "\"mounts\":[{\"Target\":\"/x\"}]}}");
+	assert_int_equal(c->n_mounts, 1);
+	assert_int_equal(c->mounts[0].type, HD_MOUNT_BIND);
+	assert_string_equal(c->mounts[0].source, "/");
+	assert_string_equal(c->mounts[0].target, "/x");
+	hd_container_spec_free(c);
+	/* null resets a pointer (PidsLimit) but not a plain value (Privileged). */
+	c = body("{\"HostConfig\":{\"PidsLimit\":100,\"PidsLimit\":null,\"Privileged\":true,\"Privileged\":null}}");
+	assert_false(c->pids_limit.set);
+	assert_true(c->privileged.value);
+	hd_container_spec_free(c);
+}
+
+static void test_exec_body(void **state)
+{
+	struct hd_exec_body e;
+	struct hd_diag d = { 0 };
+	static const char lower[] = "{\"Cmd\":[\"sh\"],\"privileged\":true}";
+	static const char flip[] = "{\"Privileged\":true,\"privileged\":false}";
+
+	(void)state;
+	assert_int_equal(hd_inspect_exec_body(lower, sizeof(lower) - 1, &e, &d), 0);
+	assert_true(e.privileged);
+	assert_string_equal(e.privileged_at.field, "privileged");
+	assert_int_equal(e.command.n, 1);
+	hd_exec_body_release(&e);
+	assert_int_equal(hd_inspect_exec_body(flip, sizeof(flip) - 1, &e, &d), 0);
+	assert_false(e.privileged);
+	hd_exec_body_release(&e);
+	assert_int_equal(hd_inspect_exec_body("{\"Privileged\":1}", 16, &e, &d), -HD_EPROTO);
+	assert_non_null(strstr(d.msg, "Privileged: expected a boolean"));
+	hd_diag_release(&d);
+}
+
+/* Every setting the table gives a JSON path has a reader. */
+static void test_table_paths(void **state)
+{
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < HD_CS_MAX; i++) {
+		const struct hd_cset *s = &hd_csets[i];
+
+		if ((*s->inspect || *s->create) && !hd_inspect_reads_kind(s->kind))
+			fail_msg("setting '%s' has a JSON path but its kind has no reader", s->name);
+	}
+}
+
 static void test_rfc3339(void **state)
 {
 	int64_t t;
@@ -480,6 +622,9 @@ int main(void)
 		cmocka_unit_test(test_version_info),
 		cmocka_unit_test(test_garbage),
 		cmocka_unit_test(test_top_shapes),
+		cmocka_unit_test(test_create_body_as_dockerd),
+		cmocka_unit_test(test_exec_body),
+		cmocka_unit_test(test_table_paths),
 		cmocka_unit_test(test_rfc3339),
 		cmocka_unit_test(test_oom),
 	};
