@@ -125,17 +125,21 @@ int hd_authz_judge_exec(struct hd_authz_judge *j)
 {
 	struct hd_container_spec *c = NULL;
 	struct hd_exec_session *e;
-	json_error_t je;
-	json_t *root, *v;
-	const char *k;
-	int r = 0;
+	struct hd_exec_body body = { 0 };
+	struct hd_diag diag = { 0 };
+	struct hd_buf cmd = HD_BUF_INIT(1024);
+	size_t i;
+	int r;
 
 	if (!j->body)
 		return no_body(j);
-	root = json_loadb(j->body, j->blen, 0, &je);
-	if (!root || !json_is_object(root)) {
-		json_decref(root);
-		return hd_authz_deny(j, "the exec body is not a JSON object");
+	/* Read as dockerd reads it (parse/inspect.h): {"privileged":true} is privileged there. */
+	r = hd_inspect_exec_body(j->body, j->blen, &body, &diag);
+	if (r < 0) {
+		if (r != -HD_ENOMEM)
+			r = hd_authz_deny(j, "the exec body cannot be read: %s", diag.msg ? diag.msg : hd_strerror(r));
+		hd_diag_release(&diag);
+		return r;
 	}
 	c = new_spec(NULL, j->rt->var ? j->rt->var : "?");
 	if (!c || !(c->live = hd_live_state_new()) || !(e = hd_live_add_exec(c->live))) {
@@ -143,52 +147,23 @@ int hd_authz_judge_exec(struct hd_authz_judge *j)
 		goto out;
 	}
 	c->live->execs_known = true;
+	e->privileged = body.privileged;
 	e->id = hd_strdup("(requested)");
-	if (!e->id) {
+	e->user = body.user;
+	body.user = NULL;
+	for (i = 0; i < body.command.n && r >= 0; i++)
+		r = hd_buf_addf(&cmd, "%s%s", i ? " " : "", body.command.v[i].value);
+	if (r == -HD_ENOMEM || !e->id || (body.command.n && !(e->command = hd_buf_detach(&cmd, NULL)))) {
 		r = -HD_ENOMEM;
 		goto out;
 	}
-	json_object_foreach(root, k, v) {
-		if (hd_streq_nocase(k, "Privileged")) {
-			if (!json_is_boolean(v) && !json_is_null(v)) {
-				r = hd_authz_deny(j, "the exec body's %s is not a boolean", k);
-				goto out;
-			}
-			if (json_is_boolean(v))
-				e->privileged = json_is_true(v);
-		} else if (hd_streq_nocase(k, "Cmd") && json_is_array(v)) {
-			struct hd_buf cmd = HD_BUF_INIT(1024);
-			json_t *w;
-			size_t i;
-
-			json_array_foreach(v, i, w) {
-				if (json_is_string(w) && (r = hd_buf_addf(&cmd, "%s%s", i ? " " : "",
-									   json_string_value(w))) == -HD_ENOMEM)
-					break;
-			}
-			hd_free(e->command);
-			e->command = r == -HD_ENOMEM ? NULL : hd_buf_detach(&cmd, NULL);
-			hd_buf_release(&cmd);
-			if (!e->command) {
-				r = -HD_ENOMEM;
-				goto out;
-			}
-			r = 0;
-		} else if (hd_streq_nocase(k, "User") && json_is_string(v)) {
-			hd_free(e->user);
-			e->user = hd_strdup(json_string_value(v));
-			if (!e->user) {
-				r = -HD_ENOMEM;
-				goto out;
-			}
-		}
-	}
-	r = set_origin(&e->at, "Privileged");
+	r = hd_origin_copy(&e->at, &body.privileged_at);
 	if (r >= 0)
 		r = hd_authz_judge_spec(j, c, true);
 out:
+	hd_buf_release(&cmd);
+	hd_exec_body_release(&body);
 	hd_container_spec_free(c);
-	json_decref(root);
 	return r;
 }
 

@@ -861,7 +861,7 @@ static void test_body_read_as_dockerd(void **state)
 		  "\"VolumeOptions\":{\"DriverConfig\":{\"Name\":\"local\",\"Options\":{\"type\":\"none\",\"o\":\"bind\","
 		  "\"device\":\"/\"}}}}]}}",
 		  "container/sensitive-host-mount" },
-		{ "/v1.41/containers/abc/exec", "{\"Cmd\":[\"sh\"],\"privileged\":true}", "exec/privileged" },
+		{ "/v1.41/containers/abc/exec", "{\"Cmd\":[\"sh\"],\"privileged\":true}", "engine/exec-privileged" },
 	};
 	struct hd_authz_decision d;
 	size_t i;
