@@ -6,14 +6,19 @@
  * and the exit code.
  */
 #include "core/common.h"
+#include "core/buf.h"
+#include "core/confine.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "lint/session.h"
+#include "parse/compose.h"
 
 struct lint_args {
 	struct hd_out_opts out;
 	struct hd_lint_opts lint;
+	struct hd_strlist env_given;  /* --env NAME=VALUE */
+	struct hd_strlist env_files;  /* NAME=VALUE read from the --env-file files, in order */
 };
 
 /* "dockerfile, compose, ..." from the table of kinds, for --help and errors. */
@@ -64,6 +69,45 @@ static int set_stdin_name(void *args, const struct hd_option *opt, const char *v
 	return 0;
 }
 
+static int add_env(void *args, const struct hd_option *opt, const char *v)
+{
+	struct lint_args *a = args;
+
+	(void)opt;
+	if (!hd_is_assignment(v)) {
+		hd_cli_error("--env expects NAME=VALUE, got '%s'", v);
+		return -1;
+	}
+	return hd_strlist_add(&a->env_given, v) < 0 ? -1 : 0;
+}
+
+/* Reads a --env-file (a dotenv file, named on the command line: read as given). */
+static int add_env_file(void *args, const struct hd_option *opt, const char *path)
+{
+	struct lint_args *a = args;
+	struct hd_buf b = HD_BUF_INIT(HD_MAX_FILE_SIZE);
+	struct hd_diag d = { 0 };
+	int r;
+
+	(void)opt;
+	r = hd_read_regular(path, &b);
+	if (r < 0) {
+		hd_cli_error("cannot read --env-file '%s': %s", path, hd_strerror(r));
+		hd_buf_release(&b);
+		return -1;
+	}
+	r = hd_compose_dotenv_parse(path, b.buf, b.len, &a->env_files, &d);
+	if (r < 0) {
+		if (d.msg)
+			hd_cli_error("%s:%u:%u: %s", path, d.line, d.col, d.msg);
+		else
+			hd_cli_error("cannot read --env-file '%s': %s", path, hd_strerror(r));
+	}
+	hd_diag_release(&d);
+	hd_buf_release(&b);
+	return r < 0 ? -1 : 0;
+}
+
 #define L(field) HD_OFF(struct lint_args, lint.field)
 static const struct hd_option lint_options[] = {
 	{ .type = HD_OPT_CALLBACK_, .long_name = "kind", .argh = "KIND", .cb = set_kind, .help_fn = kind_help },
@@ -72,6 +116,12 @@ static const struct hd_option lint_options[] = {
 	HD_OPT_CALLBACK(0, "stdin-filename", "NAME", set_stdin_name,
 			"name to report for standard input (default '-')"),
 	HD_OPT_UNSIGNED('j', "jobs", "N", L(jobs), 1, 64, "threads to use (default: one per core)"),
+	HD_OPT_CALLBACK(0, "env", "NAME=VALUE", add_env,
+			"a value for ${NAME} in compose files; repeatable (the process environment is never "
+			"read: a variable given nowhere stays unknown)"),
+	HD_OPT_CALLBACK(0, "env-file", "FILE", add_env_file,
+			"values for ${...} from a dotenv FILE; repeatable; --env wins over it, and both over "
+			"the project's .env"),
 	HD_OPT_INCLUDE(hd_out_options, HD_OFF(struct lint_args, out)),
 	HD_OPT_END(),
 };
@@ -119,6 +169,13 @@ int hd_cmd_lint(int argc, char **argv)
 	}
 	if (hd_out_opts_load_config(&a.out) != 0)
 		goto out;
+	/* Explicit values for interpolation: --env-file's, then --env's (later entries win). */
+	for (size_t i = 0; i < a.env_files.n + a.env_given.n; i++) {
+		const char *e = i < a.env_files.n ? a.env_files.v[i] : a.env_given.v[i - a.env_files.n];
+
+		if (hd_strlist_add(&a.out.cfg.env, e) < 0)
+			goto out;
+	}
 	a.lint.cfg = &a.out.cfg;
 	/* What was linted, for the formats that say it (html). */
 	a.out.inputs = n ? argv : here;
@@ -141,6 +198,8 @@ int hd_cmd_lint(int argc, char **argv)
 	code = hd_cli_exit_code(&st, a.out.cfg.fail_on);
 out:
 	hd_lint_session_free(s);
+	hd_strlist_release(&a.env_given);
+	hd_strlist_release(&a.env_files);
 	hd_free(err);
 	hd_out_opts_release(&a.out);
 	return code;

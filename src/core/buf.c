@@ -220,14 +220,24 @@ char *hd_buf_detach(struct hd_buf *b, size_t *len)
 
 int hd_buf_read_file(struct hd_buf *b, const char *path)
 {
-	int fd, r = 0;
-	struct stat st;
 	bool is_stdin = strcmp(path, "-") == 0;
-	size_t start = b->len, expect = 0;
+	int fd, r;
 
 	fd = is_stdin ? 0 : open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
 		return errno == ENOENT ? -HD_ENOENT : errno == EACCES ? -HD_EACCES : -HD_EIO;
+	r = hd_buf_read_fd(b, fd);
+	if (!is_stdin)
+		close(fd);
+	return r;
+}
+
+int hd_buf_read_fd(struct hd_buf *b, int fd)
+{
+	int r = 0;
+	struct stat st;
+	size_t start = b->len, expect = 0;
+
 	if (fstat(fd, &st) != 0) {
 		r = -HD_EIO;
 		goto out;
@@ -282,7 +292,5 @@ int hd_buf_read_file(struct hd_buf *b, const char *path)
 			break;
 	}
 out:
-	if (!is_stdin)
-		close(fd);
 	return r;
 }

@@ -52,5 +52,7 @@ char *hd_buf_detach(struct hd_buf *b, size_t *len);
  * -HD_EIO or -HD_ETOOBIG.  path "-" reads standard input.
  */
 int hd_buf_read_file(struct hd_buf *b, const char *path);
+/* Reads what is left of an open file into b (cap b->max); the caller closes fd.  As above. */
+int hd_buf_read_fd(struct hd_buf *b, int fd);
 
 #endif

@@ -15,12 +15,14 @@ int hd_strlist_add(struct hd_strlist *l, const char *s)
 {
 	char *d;
 
-	if (HD_GROW(l->v, l->alloc, l->n + 1) < 0)
+	/* One slot more: v stays NULL-terminated for callers that want an array. */
+	if (HD_GROW(l->v, l->alloc, l->n + 2) < 0)
 		return -HD_ENOMEM;
 	d = hd_strdup(s);
 	if (!d)
 		return -HD_ENOMEM;
 	l->v[l->n++] = d;
+	l->v[l->n] = NULL;
 	return 0;
 }
 
@@ -67,6 +69,7 @@ void hd_config_release(struct hd_config *c)
 	hd_strlist_release(&c->allowed_mount_prefixes);
 	hd_strlist_release(&c->engine_sockets);
 	hd_strlist_release(&c->required_labels);
+	hd_strlist_release(&c->env);
 	for (i = 0; i < c->n_overrides; i++)
 		hd_free(c->overrides[i].id);
 	hd_free(c->overrides);

@@ -15,6 +15,7 @@
 #include "core/rule.h"
 #include "core/severity.h"
 
+/* A list of owned strings; v[n] is NULL once a string was added. */
 struct hd_strlist {
 	char **v;
 	size_t n, alloc;
@@ -43,6 +44,9 @@ struct hd_config {
 	struct hd_strlist required_labels;     /* LABEL keys every final stage must set, as "key" or
 						  "key:type" (url, rfc3339, spdx, hash, semver, email, text) */
 	bool no_inline_ignore;                 /* disregard # hardock/hadolint ignore comments */
+	struct hd_strlist env;                 /* "NAME=VALUE" for compose interpolation (--env,
+						  --env-file), later entries winning; never the
+						  process environment */
 	char *loaded_from;                     /* path of the .hardock.yaml read, or NULL */
 	/*
 	 * Per rule (index into hd_rules[]): its severity under this config, or

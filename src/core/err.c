@@ -18,6 +18,8 @@ static const char *const err_names[HD_EMAX] = {
 	[HD_ETIMEOUT] = "timed out",
 	[HD_ELOOP] = "loop detected",
 	[HD_EBUSY] = "in use",
+	[HD_EOUTSIDE] = "outside the project",
+	[HD_ENOTREG] = "not a regular file",
 };
 
 const char *hd_strerror(int err)

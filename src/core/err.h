@@ -23,6 +23,8 @@ enum hd_err {
 	HD_ETIMEOUT,     /* operation took longer than its limit */
 	HD_ELOOP,        /* recursion or symlink loop */
 	HD_EBUSY,        /* a resource is in use by someone else (a socket a live server holds) */
+	HD_EOUTSIDE,     /* a path outside the tree being checked (core/confine.h) */
+	HD_ENOTREG,      /* not a regular file (a device, a FIFO, a socket, /proc) */
 	HD_EMAX
 };
 

@@ -80,3 +80,14 @@ int hd_parse_i64(const char *s, int64_t min, int64_t max, int64_t *ret)
 	}
 	return 0;
 }
+
+bool hd_is_assignment(const char *s)
+{
+	const char *p = s;
+
+	if (!(isalpha((unsigned char)*p) || *p == '_'))
+		return false;
+	while (isalnum((unsigned char)*p) || *p == '_')
+		p++;
+	return *p == '=';
+}

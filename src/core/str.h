@@ -29,6 +29,8 @@ bool hd_ends_with(const char *s, const char *suffix);
 bool hd_istarts_with(const char *s, const char *prefix);
 /* Case-insensitive substring search; NULL when absent. */
 const char *hd_strcasestr(const char *hay, const char *needle);
+/* True when s starts with a shell variable assignment "NAME=" (NAME: letters, digits, '_', no leading digit). */
+bool hd_is_assignment(const char *s);
 
 /*
  * Ranged integer parsing (OpenBSD strtonum): the whole string must be a

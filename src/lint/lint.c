@@ -5,6 +5,7 @@
  */
 #include "core/common.h"
 #include "core/buf.h"
+#include "core/confine.h"
 #include "lint/lint.h"
 #include "lint/lint_compose.h"
 #include "lint/lint_scripts.h"
@@ -17,8 +18,9 @@
 /*
  * The kinds, most specific first: CI files before compose (a .gitlab-ci.yml
  * has a top-level services: key too), a file named like a compose file is
- * never taken for a Dockerfile; explicit files of no known kind are
- * Dockerfiles.
+ * never taken for a Dockerfile.  A file no kind claims is not linted: the
+ * walk leaves it out, and one named on the command line is reported as
+ * lint/unknown-kind.
  */
 const struct hd_lint_kind hd_lint_kinds[] = {
 	{ "github-actions", hd_lint_kind_script_github_detect, hd_lint_kind_script_github_lint },
@@ -74,13 +76,14 @@ static char *line_snippet(struct hd_findings *f, const char *data, size_t len, c
 	return hd_findings_strndup(f, data + s, e - s);
 }
 
-static int attach_snippets(const char *data, size_t len, struct hd_findings *f, size_t from)
+/* Attaches the lines of data to the findings f->v[from..) located in `file`. */
+static int attach_lines(const char *file, const char *data, size_t len, struct hd_findings *f, size_t from)
 {
 	size_t *starts = NULL, n = 0, alloc = 0, i;
 	uint32_t maxline = 0;
 
 	for (i = from; i < f->n; i++) {
-		if (f->v[i].line > maxline)
+		if (f->v[i].line > maxline && f->v[i].file && strcmp(f->v[i].file, file) == 0)
 			maxline = f->v[i].line;
 	}
 	if (!maxline)
@@ -99,43 +102,101 @@ static int attach_snippets(const char *data, size_t len, struct hd_findings *f, 
 		}
 	}
 	for (i = from; i < f->n; i++) {
-		if (!f->v[i].snippet && f->v[i].line)
+		if (!f->v[i].snippet && f->v[i].line && f->v[i].file && strcmp(f->v[i].file, file) == 0)
 			f->v[i].snippet = line_snippet(f, data, len, starts, n, f->v[i].line);
 	}
 	hd_free(starts);
 	return 0;
 }
 
-/* Reads `path` and lints it as `name` (they differ for standard input). */
-static int lint_buf(const struct hd_lint_kind *k, const char *path, const char *name, struct hd_buf *b,
-		    const struct hd_config *cfg, bool snippets, struct hd_findings *out)
+/*
+ * Attaches to each finding of f->v[from..) the line it points at, from the
+ * file it is in: the linted file's own data, or another file of the project
+ * (an env_file, an included compose file), read again inside root.
+ */
+static int attach_snippets(const char *name, const char *data, size_t len, const char *root,
+			   struct hd_findings *f, size_t from)
 {
+	size_t i, j;
+	int r;
+
+	r = attach_lines(name, data, len, f, from);
+	for (i = from; r >= 0 && i < f->n; i++) {
+		struct hd_buf other = HD_BUF_INIT(HD_MAX_FILE_SIZE);
+		const char *file = f->v[i].file;
+		bool done = false;
+
+		if (f->v[i].snippet || !f->v[i].line || !file || !root || strcmp(file, name) == 0)
+			continue;
+		for (j = from; j < i && !done; j++)
+			done = f->v[j].file && strcmp(f->v[j].file, file) == 0;
+		if (done)
+			continue; /* that file's lines were attached with the first of its findings */
+		if (hd_confine_read(root, file, &other) == 0)
+			r = attach_lines(file, other.buf, other.len, f, i);
+		hd_buf_release(&other);
+	}
+	return r;
+}
+
+/* Reads item `it` into b, tells its kind and lints it. */
+static int lint_item(struct hd_walk_item *it, struct hd_buf *b, const struct hd_config *cfg, bool snippets,
+		     struct hd_findings *out)
+{
+	const char *name = it->display ? it->display : it->path, *base;
+	const struct hd_lint_kind *k = it->kind;
 	struct hd_loc loc = { .file = name };
+	struct hd_lint_input in;
 	size_t before = out->n;
 	int r;
 
-	r = hd_buf_read_file(b, path);
+	/*
+	 * Standard input as it comes; a file named on the command line as
+	 * given, if it is a regular file; a walked file only inside its tree.
+	 */
+	if (strcmp(it->path, "-") == 0)
+		r = hd_buf_read_file(b, "-");
+	else if (it->is_explicit)
+		r = hd_read_regular(it->path, b);
+	else
+		r = hd_confine_read(it->root, it->path, b);
 	if (r < 0) {
 		if (r == -HD_ENOMEM)
 			return r;
 		return hd_report_rule(out, &hd_rule_lint_read_error, cfg, &loc, "cannot read '%s': %s",
 				       name, r == -HD_EINVAL ? "is a directory" : hd_strerror(r));
 	}
-	if (!k) {
-		/* A file named on the command line: its content tells its kind;
-		 * what no kind claims is taken for a Dockerfile. */
-		k = hd_lint_detect(name, b->buf, b->len < 4096 ? b->len : 4096, true);
+	base = strrchr(name, '/');
+	base = base ? base + 1 : name;
+	if (it->forced) {
+		/* --kind: no question asked. */
+	} else if (!it->is_explicit) {
+		/* Picked by its name: its content must agree (dockerfile.js is not a Dockerfile). */
+		if (!k->detect(name, base, b->buf, b->len, false)) {
+			it->skipped = true;
+			return 0;
+		}
+	} else {
+		k = hd_lint_detect(name, b->buf, b->len, true);
 		if (!k)
-			k = hd_lint_kind_find("dockerfile");
+			return hd_report_rule(out, &hd_rule_lint_unknown_kind, cfg, &loc,
+					      "'%s' is neither a Dockerfile nor a compose file (nor a script, Makefile, "
+					      "workflow or Markdown file): not linted; use --kind to lint it as one",
+					      name);
 	}
-	r = k->lint(name, b->buf, b->len, cfg, out);
+	in.path = name;
+	in.data = b->buf;
+	in.len = b->len;
+	in.root = it->root;
+	in.cfg = cfg;
+	r = k->lint(&in, out);
 	if (r < 0 || !snippets)
 		return r;
-	return attach_snippets(b->buf, b->len, out, before);
+	return attach_snippets(name, b->buf, b->len, it->root, out, before);
 }
 
 struct pool {
-	const struct hd_walk *w;
+	struct hd_walk *w;
 	const struct hd_config *cfg;
 	bool snippets;
 	struct hd_findings *per_file;
@@ -185,10 +246,7 @@ static void *worker(void *arg)
 	size_t i;
 
 	while ((i = atomic_fetch_add(&p->next, 1)) < p->w->n) {
-		const struct hd_walk_item *it = &p->w->v[i];
-
-		set_err(p, lint_buf(it->kind, it->path, it->display ? it->display : it->path, &b, p->cfg,
-				    p->snippets, &p->per_file[i]));
+		set_err(p, lint_item(&p->w->v[i], &b, p->cfg, p->snippets, &p->per_file[i]));
 		/* Keep a large buffer from one big file from pinning memory. */
 		if (b.alloc > 4u * 1024 * 1024)
 			hd_buf_release(&b);
@@ -201,7 +259,7 @@ static void *worker(void *arg)
 	return NULL;
 }
 
-int hd_lint_run_each(const struct hd_walk *w, const struct hd_config *cfg, unsigned jobs,
+int hd_lint_run_each(struct hd_walk *w, const struct hd_config *cfg, unsigned jobs,
 		     bool snippets, hd_lint_file_fn *fn, void *ctx)
 {
 	struct pool p = { .w = w, .cfg = cfg, .snippets = snippets, .fn = fn, .ctx = ctx };

@@ -4,27 +4,77 @@
  * rules per service, project rules, inline suppressions per file).
  */
 #include "core/common.h"
+#include "core/buf.h"
+#include "core/confine.h"
+#include "lint/lint.h"
 #include "lint/lint_compose.h"
 #include "parse/compose.h"
 
 #include <unistd.h>
 
 extern const struct hd_rule hd_rule_compose_invalid, hd_rule_compose_missing_file,
-	hd_rule_compose_missing_variable, hd_rule_compose_parse_error;
+	hd_rule_compose_missing_variable, hd_rule_compose_parse_error, hd_rule_compose_path_outside_project;
 
 static bool is_yaml(const char *base)
 {
 	return hd_ends_with(base, ".yml") || hd_ends_with(base, ".yaml");
 }
 
-/* True when head has a line starting with "services:". */
-static bool has_services_key(const char *head, size_t len)
+/* True when p[0..e) starts with the top-level key `key` (plain or quoted) followed by its colon. */
+static bool key_at(const char *p, const char *e, const char *key)
 {
-	const char *p = head, *e = head + len;
+	size_t n = strlen(key);
+	char q = 0;
 
+	if (p < e && (*p == '"' || *p == '\'')) {
+		q = *p++;
+	}
+	if ((size_t)(e - p) < n + 1 || memcmp(p, key, n) != 0)
+		return false;
+	p += n;
+	if (q) {
+		if (*p != q)
+			return false;
+		p++;
+	}
+	while (p < e && (*p == ' ' || *p == '\t'))
+		p++;
+	if (p >= e || *p != ':')
+		return false;
+	p++;
+	return p >= e || *p == ' ' || *p == '\t' || *p == '\r' || *p == '\n' || *p == '#' || *p == ',';
+}
+
+/*
+ * True when text is a YAML mapping with a top-level services:, include: or
+ * version: key (a line starting with it at column 0), or a JSON object
+ * holding one of them.
+ */
+static bool has_compose_key(const char *text, size_t len)
+{
+	static const char *const keys[] = { "services", "include", "version" };
+	const char *p = text, *e = text + len;
+	size_t i;
+
+	while (p < e && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
+		p++;
+	if (p < e && *p == '{') {
+		/* JSON, which is YAML too: one of the keys somewhere in the object. */
+		for (i = 0; i < HD_ARRAY_SIZE(keys); i++) {
+			char quoted[16];
+
+			snprintf(quoted, sizeof(quoted), "\"%s\"", keys[i]);
+			if (memmem(p, (size_t)(e - p), quoted, strlen(quoted)))
+				return true;
+		}
+		return false;
+	}
+	p = text;
 	while (p && p < e) {
-		if ((size_t)(e - p) >= 9 && memcmp(p, "services:", 9) == 0)
-			return true;
+		for (i = 0; i < HD_ARRAY_SIZE(keys); i++) {
+			if (key_at(p, e, keys[i]))
+				return true;
+		}
 		p = memchr(p, '\n', (size_t)(e - p));
 		if (p)
 			p++;
@@ -41,13 +91,17 @@ bool hd_lint_detect_compose(const char *path, const char *base, const char *head
 		{ "docker-compose.override.yaml", "docker-compose.yaml" },
 		{ "docker-compose.override.yml", "docker-compose.yml" },
 	};
+	bool is_stdin = strcmp(path, "-") == 0;
 	size_t i;
 
+	/* Standard input has no name: its content decides. */
+	if (is_stdin)
+		return head && has_compose_key(head, head_len);
 	if (!is_yaml(base))
 		return false;
 	if (hd_compose_is_compose_name(base)) {
 		if (is_explicit)
-			return true;
+			return !head || has_compose_key(head, head_len);
 		for (i = 0; i < HD_ARRAY_SIZE(bases); i++) {
 			char sib[4096];
 			int n;
@@ -59,9 +113,9 @@ bool hd_lint_detect_compose(const char *path, const char *base, const char *head
 			if (n > 0 && (size_t)n < sizeof(sib) && access(sib, F_OK) == 0)
 				return false;
 		}
-		return true;
+		return !head || has_compose_key(head, head_len);
 	}
-	return is_explicit && head && has_services_key(head, head_len);
+	return is_explicit && head && has_compose_key(head, head_len);
 }
 
 struct supp_ctx {
@@ -99,13 +153,15 @@ static const struct hd_rule *issue_rule(enum hd_compose_issue_kind k)
 		return &hd_rule_compose_missing_variable;
 	case HD_CI_MISSING_FILE:
 		return &hd_rule_compose_missing_file;
+	case HD_CI_OUTSIDE:
+		return &hd_rule_compose_path_outside_project;
 	default:
 		return &hd_rule_compose_invalid;
 	}
 }
 
-static int lint_files(const struct hd_compose_file *files, size_t n, const struct hd_config *cfg,
-		      struct hd_findings *out)
+static int lint_files(const struct hd_compose_file *files, size_t n, const char *root,
+		      const struct hd_config *cfg, struct hd_findings *out)
 {
 	struct hd_compose_opts opts = { 0 };
 	struct hd_compose_issues issues;
@@ -118,7 +174,10 @@ static int lint_files(const struct hd_compose_file *files, size_t n, const struc
 
 	hd_compose_issues_init(&issues);
 	hd_findings_init(&f);
-	opts.no_disk = n == 1 && strcmp(files[0].path, "-") == 0;
+	/* Without a tree (standard input) no other file is read. */
+	opts.root = root;
+	opts.no_disk = !root;
+	opts.env = cfg && cfg->env.n ? (const char *const *)cfg->env.v : NULL;
 	r = hd_compose_load(files, n, &opts, &p, &issues);
 	if (r < 0)
 		goto out;
@@ -157,29 +216,53 @@ out:
 	return r;
 }
 
-int hd_lint_compose(const char *path, const char *data, size_t len, const struct hd_config *cfg,
-		    struct hd_findings *out)
+int hd_lint_compose(const struct hd_lint_input *in, struct hd_findings *out)
 {
-	struct hd_compose_file file = { path, data, len };
+	struct hd_compose_file file = { in->path, in->data, in->len };
 
-	return lint_files(&file, 1, cfg, out);
+	return lint_files(&file, 1, in->root, in->cfg, out);
 }
 
-int hd_lint_compose_files(const char *const *paths, size_t n, const struct hd_config *cfg,
-			  struct hd_findings *out)
+int hd_lint_compose_files(const char *const *paths, size_t n, const char *root,
+			  const struct hd_config *cfg, struct hd_findings *out)
 {
 	struct hd_compose_file *files;
-	size_t i;
-	int r;
+	struct hd_buf *bufs;
+	size_t i, n_read = 0;
+	int r = 0;
 
 	if (!n)
 		return 0;
 	files = hd_calloc(n, sizeof(*files));
-	if (!files)
+	bufs = hd_calloc(n, sizeof(*bufs));
+	if (!files || !bufs) {
+		hd_free(files);
+		hd_free(bufs);
 		return -HD_ENOMEM;
+	}
+	/* Named on the command line: read as given (regular files only), like any explicit input. */
+	for (i = 0; i < n && r >= 0; i++) {
+		struct hd_loc loc = { .file = paths[i] };
+
+		hd_buf_init(&bufs[i], HD_MAX_FILE_SIZE);
+		r = hd_read_regular(paths[i], &bufs[i]);
+		if (r == -HD_ENOMEM)
+			break;
+		if (r < 0) {
+			r = hd_report_rule(out, &hd_rule_lint_read_error, cfg, &loc, "cannot read '%s': %s", paths[i],
+					   hd_strerror(r));
+			continue;
+		}
+		files[n_read].path = paths[i];
+		files[n_read].data = bufs[i].buf;
+		files[n_read].len = bufs[i].len;
+		n_read++;
+	}
+	if (r >= 0 && n_read)
+		r = lint_files(files, n_read, root, cfg, out);
 	for (i = 0; i < n; i++)
-		files[i].path = paths[i];
-	r = lint_files(files, n, cfg, out);
+		hd_buf_release(&bufs[i]);
+	hd_free(bufs);
 	hd_free(files);
 	return r;
 }

@@ -1226,10 +1226,9 @@ bool hd_lint_kind_script_shell_detect(const char *path, const char *base, const 
 	}
 }
 
-int hd_lint_kind_script_shell_lint(const char *path, const char *data, size_t len,
-				   const struct hd_config *cfg, struct hd_findings *out)
+int hd_lint_kind_script_shell_lint(const struct hd_lint_input *in, struct hd_findings *out)
 {
-	return lint_file(path, data, len, cfg, out, K_SHELL, false, NULL, NULL);
+	return lint_file(in->path, in->data, in->len, in->cfg, out, K_SHELL, false, NULL, NULL);
 }
 
 bool hd_lint_kind_script_make_detect(const char *path, const char *base, const char *head,
@@ -1243,10 +1242,9 @@ bool hd_lint_kind_script_make_detect(const char *path, const char *base, const c
 	       ends_nocase(base, ".mk") || ends_nocase(base, ".make");
 }
 
-int hd_lint_kind_script_make_lint(const char *path, const char *data, size_t len,
-				  const struct hd_config *cfg, struct hd_findings *out)
+int hd_lint_kind_script_make_lint(const struct hd_lint_input *in, struct hd_findings *out)
 {
-	return lint_file(path, data, len, cfg, out, K_MAKE, false, NULL, NULL);
+	return lint_file(in->path, in->data, in->len, in->cfg, out, K_MAKE, false, NULL, NULL);
 }
 
 bool hd_lint_kind_script_systemd_detect(const char *path, const char *base, const char *head,
@@ -1259,10 +1257,9 @@ bool hd_lint_kind_script_systemd_detect(const char *path, const char *base, cons
 	return ends_nocase(base, ".service");
 }
 
-int hd_lint_kind_script_systemd_lint(const char *path, const char *data, size_t len,
-				     const struct hd_config *cfg, struct hd_findings *out)
+int hd_lint_kind_script_systemd_lint(const struct hd_lint_input *in, struct hd_findings *out)
 {
-	return lint_file(path, data, len, cfg, out, K_SYSTEMD, false, NULL, NULL);
+	return lint_file(in->path, in->data, in->len, in->cfg, out, K_SYSTEMD, false, NULL, NULL);
 }
 
 static bool is_yaml_name(const char *base)
@@ -1283,10 +1280,9 @@ bool hd_lint_kind_script_github_detect(const char *path, const char *base, const
 	return strstr(path, "/.github/workflows/") || hd_starts_with(path, ".github/workflows/");
 }
 
-int hd_lint_kind_script_github_lint(const char *path, const char *data, size_t len,
-				    const struct hd_config *cfg, struct hd_findings *out)
+int hd_lint_kind_script_github_lint(const struct hd_lint_input *in, struct hd_findings *out)
 {
-	return lint_file(path, data, len, cfg, out, K_YAML, true, NULL, NULL);
+	return lint_file(in->path, in->data, in->len, in->cfg, out, K_YAML, true, NULL, NULL);
 }
 
 bool hd_lint_kind_script_gitlab_detect(const char *path, const char *base, const char *head,
@@ -1300,10 +1296,9 @@ bool hd_lint_kind_script_gitlab_detect(const char *path, const char *base, const
 	       ends_nocase(base, ".gitlab-ci.yml") || ends_nocase(base, ".gitlab-ci.yaml");
 }
 
-int hd_lint_kind_script_gitlab_lint(const char *path, const char *data, size_t len,
-				    const struct hd_config *cfg, struct hd_findings *out)
+int hd_lint_kind_script_gitlab_lint(const struct hd_lint_input *in, struct hd_findings *out)
 {
-	return lint_file(path, data, len, cfg, out, K_YAML, false, NULL, NULL);
+	return lint_file(in->path, in->data, in->len, in->cfg, out, K_YAML, false, NULL, NULL);
 }
 
 bool hd_lint_kind_script_markdown_detect(const char *path, const char *base, const char *head,
@@ -1316,8 +1311,7 @@ bool hd_lint_kind_script_markdown_detect(const char *path, const char *base, con
 	return ends_nocase(base, ".md") || ends_nocase(base, ".markdown");
 }
 
-int hd_lint_kind_script_markdown_lint(const char *path, const char *data, size_t len,
-				      const struct hd_config *cfg, struct hd_findings *out)
+int hd_lint_kind_script_markdown_lint(const struct hd_lint_input *in, struct hd_findings *out)
 {
-	return lint_file(path, data, len, cfg, out, K_MARKDOWN, false, NULL, NULL);
+	return lint_file(in->path, in->data, in->len, in->cfg, out, K_MARKDOWN, false, NULL, NULL);
 }

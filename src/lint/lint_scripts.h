@@ -22,6 +22,7 @@
 
 #include "core/config.h"
 #include "core/finding.h"
+#include "lint/lint.h"
 #include "model/container.h"
 
 /*
@@ -31,32 +32,27 @@
  */
 bool hd_lint_kind_script_shell_detect(const char *path, const char *base, const char *head,
 				      size_t head_len, bool is_explicit);
-int hd_lint_kind_script_shell_lint(const char *path, const char *data, size_t len,
-				   const struct hd_config *cfg, struct hd_findings *out);
+int hd_lint_kind_script_shell_lint(const struct hd_lint_input *in, struct hd_findings *out);
 
 /* Makefile, makefile, GNUmakefile, *.mk, *.make: recipe lines and variable values. */
 bool hd_lint_kind_script_make_detect(const char *path, const char *base, const char *head,
 				     size_t head_len, bool is_explicit);
-int hd_lint_kind_script_make_lint(const char *path, const char *data, size_t len,
-				  const struct hd_config *cfg, struct hd_findings *out);
+int hd_lint_kind_script_make_lint(const struct hd_lint_input *in, struct hd_findings *out);
 
 /* systemd units (*.service): ExecStart=, ExecStartPre=, ExecStartPost=, ExecStop=, ... */
 bool hd_lint_kind_script_systemd_detect(const char *path, const char *base, const char *head,
 					size_t head_len, bool is_explicit);
-int hd_lint_kind_script_systemd_lint(const char *path, const char *data, size_t len,
-				     const struct hd_config *cfg, struct hd_findings *out);
+int hd_lint_kind_script_systemd_lint(const struct hd_lint_input *in, struct hd_findings *out);
 
 /* GitHub Actions: YAML files under .github/workflows, and action.yml: `run:` steps in a POSIX shell. */
 bool hd_lint_kind_script_github_detect(const char *path, const char *base, const char *head,
 				       size_t head_len, bool is_explicit);
-int hd_lint_kind_script_github_lint(const char *path, const char *data, size_t len,
-				    const struct hd_config *cfg, struct hd_findings *out);
+int hd_lint_kind_script_github_lint(const struct hd_lint_input *in, struct hd_findings *out);
 
 /* GitLab CI: .gitlab-ci.yml and *.gitlab-ci.yml: script:, before_script:, after_script:. */
 bool hd_lint_kind_script_gitlab_detect(const char *path, const char *base, const char *head,
 				       size_t head_len, bool is_explicit);
-int hd_lint_kind_script_gitlab_lint(const char *path, const char *data, size_t len,
-				    const struct hd_config *cfg, struct hd_findings *out);
+int hd_lint_kind_script_gitlab_lint(const struct hd_lint_input *in, struct hd_findings *out);
 
 /*
  * Markdown (*.md, *.markdown): fenced ```sh, ```bash, ```shell, ```zsh and
@@ -65,8 +61,7 @@ int hd_lint_kind_script_gitlab_lint(const char *path, const char *data, size_t l
  */
 bool hd_lint_kind_script_markdown_detect(const char *path, const char *base, const char *head,
 					 size_t head_len, bool is_explicit);
-int hd_lint_kind_script_markdown_lint(const char *path, const char *data, size_t len,
-				      const struct hd_config *cfg, struct hd_findings *out);
+int hd_lint_kind_script_markdown_lint(const struct hd_lint_input *in, struct hd_findings *out);
 
 /*
  * Finds every run/create invocation in shell text (one line per line of

@@ -38,6 +38,7 @@ static int lint_merged(struct hd_walk *w, const struct hd_config *cfg, struct hd
 		       size_t *n_merged)
 {
 	const char **files = hd_calloc(w->n + 1, sizeof(*files));
+	const char *root = NULL;
 	size_t n = 0, k = 0, i;
 	int r;
 
@@ -46,12 +47,17 @@ static int lint_merged(struct hd_walk *w, const struct hd_config *cfg, struct hd
 	for (i = 0; i < w->n; i++) {
 		struct hd_walk_item *it = &w->v[i];
 
-		if (it->is_explicit && !it->kind && strcmp(it->path, "-") != 0)
+		if (it->is_explicit && !it->kind && strcmp(it->path, "-") != 0) {
 			it->kind = hd_lint_detect_path(it->path);
-		if (it->is_explicit && it->kind && !strcmp(it->kind->name, "compose"))
+			it->forced = it->kind != NULL; /* told from its content already */
+		}
+		if (it->is_explicit && it->kind && !strcmp(it->kind->name, "compose")) {
+			if (!n)
+				root = it->root; /* the project's tree is the first file's */
 			files[n++] = it->path;
+		}
 	}
-	r = n ? hd_lint_compose_files(files, n, cfg, out) : 0;
+	r = n ? hd_lint_compose_files(files, n, root, cfg, out) : 0;
 	hd_free(files);
 	if (r < 0)
 		return r;
@@ -103,16 +109,12 @@ int hd_lint_session_open(const struct hd_lint_opts *o, const char *const *paths,
 			goto out;
 		}
 		if (o->stdin_name && !strcmp(paths[i], "-")) {
-			/* Standard input is reported, and its kind told, by the given name. */
-			const struct hd_lint_kind *k = o->kind ? o->kind : hd_lint_detect(o->stdin_name, NULL, 0, false);
-
+			/* Standard input is reported, and its kind told (with its content), by the given name. */
 			w->v[w->n - 1].display = hd_strdup(o->stdin_name);
 			if (!w->v[w->n - 1].display) {
 				r = -HD_ENOMEM;
 				goto out;
 			}
-			if (k)
-				w->v[w->n - 1].kind = k;
 		}
 	}
 out:
@@ -159,11 +161,12 @@ int hd_lint_session_run(struct hd_lint_session *s, const struct hd_lint_sink *si
 		if (r < 0)
 			goto out;
 	}
-	st->files += w->n + merged;
 	r = deliver(&run, &f);
 	if (r < 0)
 		goto out;
 	r = hd_lint_run_each(w, o->cfg, o->jobs, o->snippets, pool_file, &run);
+	/* Files picked by name whose content showed otherwise were not linted. */
+	st->files += hd_walk_linted(w) + merged;
 out:
 	if (r < 0) {
 		st->failed = true;

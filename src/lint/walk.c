@@ -10,8 +10,10 @@
  */
 #include "core/common.h"
 #include "core/buf.h"
+#include "core/confine.h"
 #include "lint/walk.h"
 
+#include <limits.h>
 #include <dirent.h>
 #include <fcntl.h>
 #include <unistd.h>
@@ -243,6 +245,9 @@ void hd_walk_release(struct hd_walk *w)
 		hd_free(w->errors[i].path);
 		hd_free(w->errors[i].reason);
 	}
+	for (i = 0; i < w->n_roots; i++)
+		hd_free(w->roots[i]);
+	hd_free(w->roots);
 	hd_free(w->v);
 	hd_free(w->errors);
 	hd_walk_init(w);
@@ -266,7 +271,32 @@ static int walk_error(struct hd_walk *w, const char *path, const char *why)
 	return 0;
 }
 
-static int add_item(struct hd_walk *w, const char *path, const struct hd_lint_kind *k, bool is_explicit)
+size_t hd_walk_linted(const struct hd_walk *w)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < w->n; i++)
+		n += !w->v[i].skipped;
+	return n;
+}
+
+/* Adds a root to the walk; it stays until hd_walk_release().  NULL root is kept as NULL. */
+static int add_root(struct hd_walk *w, char *root, const char **ret)
+{
+	*ret = NULL;
+	if (!root)
+		return 0;
+	if (HD_GROW(w->roots, w->alloc_roots, w->n_roots + 1) < 0) {
+		hd_free(root);
+		return -HD_ENOMEM;
+	}
+	w->roots[w->n_roots++] = root;
+	*ret = root;
+	return 0;
+}
+
+static int add_item(struct hd_walk *w, const char *path, const struct hd_lint_kind *k, bool is_explicit,
+		    const char *root)
 {
 	char *p;
 
@@ -281,7 +311,10 @@ static int add_item(struct hd_walk *w, const char *path, const struct hd_lint_ki
 	w->v[w->n].path = p;
 	w->v[w->n].display = NULL;
 	w->v[w->n].kind = k;
+	w->v[w->n].root = root;
 	w->v[w->n].is_explicit = is_explicit;
+	w->v[w->n].forced = is_explicit && k;
+	w->v[w->n].skipped = false;
 	w->n++;
 	return 0;
 }
@@ -323,9 +356,20 @@ static int strcmp_ptr(const void *a, const void *b)
 struct walk_state {
 	struct hd_walk *w;
 	struct hd_ignore *ig;
-	const char *root;   /* as given */
+	const char *root;   /* as given (the walk's copy) */
 	size_t root_len;
+	char real_root[PATH_MAX]; /* resolved, for links */
 };
+
+/* A link is followed only when it resolves to a path inside the walked directory. */
+static bool link_inside(const struct walk_state *st, const char *path)
+{
+	char real[PATH_MAX];
+
+	if (!realpath(path, real))
+		return false;
+	return hd_confine_check(st->real_root, real) == 0;
+}
 
 static int walk_dir(struct walk_state *st, struct hd_buf *path, size_t rel_off, unsigned depth)
 {
@@ -383,8 +427,12 @@ static int walk_dir(struct walk_state *st, struct hd_buf *path, size_t rel_off, 
 		if (lstat(path->buf, &sb) != 0)
 			continue;
 		if (S_ISLNK(sb.st_mode)) {
-			/* Links to files are followed; links to directories are not. */
-			if (stat(path->buf, &sb) != 0 || S_ISDIR(sb.st_mode))
+			/*
+			 * Links to files inside the walked directory are followed;
+			 * links to directories, and links leading out of it
+			 * (`Dockerfile -> /etc/shadow`), are not.
+			 */
+			if (stat(path->buf, &sb) != 0 || S_ISDIR(sb.st_mode) || !link_inside(st, path->buf))
 				continue;
 		}
 		is_dir = S_ISDIR(sb.st_mode);
@@ -399,7 +447,7 @@ static int walk_dir(struct walk_state *st, struct hd_buf *path, size_t rel_off, 
 			const struct hd_lint_kind *k = hd_lint_detect(path->buf, NULL, 0, false);
 
 			if (k)
-				r = add_item(st->w, path->buf, k, false);
+				r = add_item(st->w, path->buf, k, false, st->root);
 		}
 	}
 	for (i = 0; i < n; i++)
@@ -412,22 +460,15 @@ static int walk_dir(struct walk_state *st, struct hd_buf *path, size_t rel_off, 
 
 const struct hd_lint_kind *hd_lint_detect_path(const char *path)
 {
-	/* A named file's first bytes help tell its kind (a compose file named
-	 * app.yml, a script without an extension). */
-	char head[4096];
-	ssize_t n = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	struct stat sb;
+	/* A named file's content tells its kind (a compose file named app.yml,
+	 * a script without an extension, a Dockerfile's first instruction). */
+	struct hd_buf b = HD_BUF_INIT(HD_MAX_FILE_SIZE);
+	const struct hd_lint_kind *k = NULL;
 
-	if (fd >= 0 && fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode)) {
-		n = read(fd, head, sizeof(head) - 1);
-		if (n < 0)
-			n = 0;
-	}
-	if (fd >= 0)
-		close(fd);
-	head[n] = '\0';
-	return hd_lint_detect(path, n ? head : NULL, (size_t)n, true);
+	if (hd_read_regular(path, &b) == 0)
+		k = hd_lint_detect(path, b.buf, b.len, true);
+	hd_buf_release(&b);
+	return k;
 }
 
 int hd_walk_add(struct hd_walk *w, const char *path, const struct hd_lint_kind *forced)
@@ -442,18 +483,32 @@ int hd_walk_add(struct hd_walk *w, const char *path, const struct hd_lint_kind *
 	 * else its kind is told once it is read (kind NULL here), so that it is
 	 * opened once, not twice.
 	 */
+	const char *root;
+
 	if (strcmp(path, "-") == 0)
-		return add_item(w, path, forced, true);
+		return add_item(w, path, forced, true, NULL);
 	if (stat(path, &sb) != 0)
 		return errno == ENOENT ? -HD_ENOENT : errno == EACCES ? -HD_EACCES : -HD_EIO;
-	if (!S_ISDIR(sb.st_mode))
-		return add_item(w, path, forced, true);
+	if (!S_ISDIR(sb.st_mode)) {
+		/* A file named on the command line: the git work tree holding it is its tree. */
+		r = add_root(w, hd_confine_root_of(path), &root);
+		if (r < 0)
+			return r;
+		return add_item(w, path, forced, true, root);
+	}
+	r = add_root(w, hd_strdup(path), &root);
+	if (r < 0)
+		return r;
+	if (!root)
+		return -HD_ENOMEM;
 	st.w = w;
+	st.root = root;
+	st.root_len = strlen(path);
+	if (!realpath(path, st.real_root))
+		return errno == ENOENT ? -HD_ENOENT : errno == EACCES ? -HD_EACCES : -HD_EIO;
 	st.ig = hd_ignore_new();
 	if (!st.ig)
 		return -HD_ENOMEM;
-	st.root = path;
-	st.root_len = strlen(path);
 	r = hd_buf_addstr(&b, path);
 	while (r >= 0 && b.len > 1 && b.buf[b.len - 1] == '/')
 		b.buf[--b.len] = '\0';

@@ -2,7 +2,13 @@
  * Directory walk for `hardock lint`: finds lintable files below the given
  * paths, honouring .gitignore files (and .git/info/exclude at a repository
  * root), skipping .git, node_modules and other vendored folders, and never
- * following symbolic links to directories (so link loops cannot hang it).
+ * following symbolic links to directories (so link loops cannot hang it) nor
+ * links to files outside the directory walked (core/confine.h).
+ *
+ * Each item records its root, the tree the files it names may be read
+ * from: the directory given for walked files, the git work tree holding a
+ * file named on the command line (else its directory), none for standard
+ * input.
  */
 #ifndef HD_LINT_WALK_H
 #define HD_LINT_WALK_H
@@ -16,12 +22,17 @@ struct hd_walk_item {
 	char *path;                       /* owned; "-" is standard input */
 	char *display;                    /* owned name to report instead of path, or NULL */
 	const struct hd_lint_kind *kind;  /* NULL: tell from the content when read */
+	const char *root;                 /* the linted tree (owned by the walk's roots), NULL for stdin */
 	bool is_explicit;                 /* named on the command line */
+	bool forced;                      /* kind given with --kind: not checked against the content */
+	bool skipped;                     /* set by the lint run: its content showed it is not of kind */
 };
 
 struct hd_walk {
 	struct hd_walk_item *v;
 	size_t n, alloc;
+	char **roots;                     /* owned, one per path added */
+	size_t n_roots, alloc_roots;
 	/* Problems met while walking (unreadable directories). */
 	struct hd_walk_error {
 		char *path;
@@ -41,6 +52,8 @@ void hd_walk_release(struct hd_walk *w);
 int hd_walk_add(struct hd_walk *w, const char *path, const struct hd_lint_kind *forced);
 /* Tells a named file's kind from its name and first bytes (NULL: none). */
 const struct hd_lint_kind *hd_lint_detect_path(const char *path);
+/* The number of items the lint run did not skip. */
+size_t hd_walk_linted(const struct hd_walk *w);
 
 /* gitignore pattern matching, exposed for tests. */
 struct hd_ignore;

@@ -7,12 +7,9 @@
  * secrets and configs go to the project for the project-level rules.
  */
 #include "core/common.h"
+#include "core/confine.h"
 #include "parse/compose_loader.h"
 #include "parse/compose_schema.h"
-
-#include <unistd.h>
-
-extern char **environ;
 
 /* ---- issues ------------------------------------------------------------------ */
 
@@ -158,12 +155,50 @@ int hd_cl_read(struct hd_compose_loader *ld, const char *path, struct hd_buf *b)
 {
 	if (ld->opts->no_disk)
 		return -HD_ENOENT;
-	return hd_buf_read_file(b, path);
+	return hd_confine_read(ld->root, path, b);
 }
 
 static bool file_exists(struct hd_compose_loader *ld, const char *path)
 {
-	return !ld->opts->no_disk && access(path, R_OK) == 0;
+	return !ld->opts->no_disk && hd_confine_exists(ld->root, path);
+}
+
+/* Absolute on any system compose runs on: "/x", "~/x", "C:\x", "\\server\x". */
+static bool is_absolute(const char *p)
+{
+	return p[0] == '/' || p[0] == '~' || p[0] == '\\' ||
+	       (isalpha((unsigned char)p[0]) && p[1] == ':' && (p[2] == '\\' || p[2] == '/'));
+}
+
+int hd_cl_read_at(struct hd_compose_loader *ld, const char *path, const char *written,
+		  const struct hd_cn *at, const char *what, struct hd_buf *b)
+{
+	struct hd_buf probe = HD_BUF_INIT(1);
+	int r;
+
+	if (ld->opts->no_disk)
+		return -HD_ENOENT;
+	if (is_absolute(written) || hd_confine_check(ld->root, path) == -HD_EOUTSIDE) {
+		r = hd_compose_issue_add(ld->issues, HD_CI_OUTSIDE, at->file, at->line, at->col,
+					 "%s '%s' is outside the project; it was not read", what, written);
+		return r < 0 ? r : 1;
+	}
+	if (b) {
+		r = hd_confine_read(ld->root, path, b);
+	} else {
+		r = hd_confine_read(ld->root, path, &probe);
+		/* Existence only: a file too big for the probe is there. */
+		if (r == -HD_ETOOBIG)
+			r = 0;
+		hd_buf_release(&probe);
+	}
+	if (r == -HD_EOUTSIDE) {
+		r = hd_compose_issue_add(ld->issues, HD_CI_OUTSIDE, at->file, at->line, at->col,
+					 "%s '%s' leads outside the project through a symbolic link; it was not read",
+					 what, written);
+		return r < 0 ? r : 1;
+	}
+	return r;
 }
 
 const struct hd_cl_file *hd_cl_file_of(const struct hd_compose_loader *ld, const char *file)
@@ -186,13 +221,17 @@ const struct hd_cl_file *hd_cl_file_of(const struct hd_compose_loader *ld, const
 const char *hd_cl_lookup(void *ctx, const char *name, size_t len)
 {
 	struct hd_compose_loader *ld = ctx;
-	const char *const *env = ld->opts->env ? ld->opts->env : (const char *const *)environ;
+	const char *const *env = ld->opts->env;
+	const char *found = NULL;
 	size_t i;
 
+	/* Given explicitly (--env, --env-file): later entries win. */
 	for (i = 0; env && env[i]; i++) {
 		if (strncmp(env[i], name, len) == 0 && env[i][len] == '=')
-			return env[i] + len + 1;
+			found = env[i] + len + 1;
 	}
+	if (found)
+		return found;
 	for (i = ld->n_vars; i-- > 0;) {
 		if (strncmp(ld->vars[i].name, name, len) == 0 && ld->vars[i].name[len] == '\0')
 			return ld->vars[i].value;
@@ -202,11 +241,15 @@ const char *hd_cl_lookup(void *ctx, const char *name, size_t len)
 
 static int add_var(void *ctx, const char *name, const char *value, uint32_t line, uint32_t col)
 {
-	struct hd_compose_loader *ld = ctx;
-	struct hd_cl_var *v;
-
 	(void)line;
 	(void)col;
+	return hd_cl_add_var(ctx, name, value);
+}
+
+int hd_cl_add_var(struct hd_compose_loader *ld, const char *name, const char *value)
+{
+	struct hd_cl_var *v;
+
 	if (!value)
 		return 0;
 	if (HD_GROW(ld->vars, ld->alloc_vars, ld->n_vars + 1) < 0)
@@ -231,6 +274,14 @@ static int read_dotenv(struct hd_compose_loader *ld)
 	r = hd_cl_read(ld, path, &b);
 	if (r == -HD_ENOMEM)
 		return r;
+	if (r == -HD_EOUTSIDE || r == -HD_ENOTREG) {
+		/* A link out of the tree, a FIFO or a device: never read. */
+		hd_buf_release(&b);
+		return hd_compose_issue_add(ld->issues, r == -HD_EOUTSIDE ? HD_CI_OUTSIDE : HD_CI_MISSING_FILE,
+					    path, 0, 0, r == -HD_EOUTSIDE ?
+					    "'%s' leads outside the project through a symbolic link; it was not read" :
+					    "'%s' is not a regular file; it was not read", path);
+	}
 	if (r < 0) {
 		/* A missing .env is fine; compose reads it only when present. */
 		hd_buf_release(&b);
@@ -583,9 +634,14 @@ static int apply_includes(struct hd_compose_loader *ld, struct hd_cl_file *f, st
 			idir = full ? dir_of(ld, full) : NULL;
 			if (!full || !idir)
 				return -HD_ENOMEM;
-			if (!file_exists(ld, full)) {
+			r = hd_cl_read_at(ld, full, rel, at, "included file", NULL);
+			if (r == -HD_ENOMEM)
+				return r;
+			if (r == 1)
+				continue;
+			if (r < 0) {
 				r = hd_compose_issue_add(ld->issues, HD_CI_MISSING_FILE, fpath, at->line, at->col,
-							 "included file '%s' cannot be read", full);
+							 "included file '%s' cannot be read: %s", full, hd_strerror(r));
 				if (r < 0)
 					return r;
 				continue;
@@ -750,9 +806,13 @@ static int extends_base(struct hd_compose_loader *ld, const char *file, struct h
 		fdir = full ? dir_of(ld, full) : NULL;
 		if (!full || !fdir)
 			return -HD_ENOMEM;
-		if (!file_exists(ld, full))
+		r = hd_cl_read_at(ld, full, bfile_rel, ext->val, "extends file", NULL);
+		if (r == -HD_ENOMEM || r == 1)
+			return r < 0 ? r : 0;
+		if (r < 0)
 			return hd_compose_issue_add(ld->issues, HD_CI_MISSING_FILE, ext->val->file, ext->line,
-						    ext->col, "extends: file '%s' cannot be read", full);
+						    ext->col, "extends: file '%s' cannot be read: %s", full,
+						    hd_strerror(r));
 		r = load_file(ld, full, NULL, 0, fdir, &root);
 		if (r == -HD_ELOOP)
 			r = 0; /* the file extends itself through another: the chain check below sees it */
@@ -1063,6 +1123,11 @@ int hd_compose_load(const struct hd_compose_file *files, size_t n, const struct 
 	else
 		ld.dir = n ? dir_of(&ld, files[0].path) : ".";
 	if (!ld.dir || !(ld.proj->dir = hd_strdup(ld.dir))) {
+		r = -HD_ENOMEM;
+		goto out;
+	}
+	ld.root = ld.opts->root ? hd_cn_strdup(&ld.cx, ld.opts->root, strlen(ld.opts->root)) : ld.dir;
+	if (!ld.root) {
 		r = -HD_ENOMEM;
 		goto out;
 	}

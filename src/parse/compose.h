@@ -28,6 +28,7 @@ enum hd_compose_issue_kind {
 	HD_CI_INVALID,      /* valid YAML, but not a valid compose file */
 	HD_CI_VARIABLE,     /* ${V:?err} / ${V?err} with V unset, or a malformed ${...} */
 	HD_CI_MISSING_FILE, /* env_file, extends file or include that cannot be read */
+	HD_CI_OUTSIDE,      /* a file named outside the linted tree (not read) */
 	HD_CI_MAX
 };
 
@@ -59,7 +60,18 @@ struct hd_compose_file {
 struct hd_compose_opts {
 	/* Directory relative paths resolve against; NULL = the first file's directory. */
 	const char *project_dir;
-	/* "NAME=value" strings, NULL-terminated; NULL = the process environment. */
+	/*
+	 * The linted tree (core/confine.h): files the project names are read
+	 * only inside it; NULL = the project directory.
+	 */
+	const char *root;
+	/*
+	 * Variables given explicitly for interpolation, "NAME=value" strings,
+	 * NULL-terminated, later entries winning; they take precedence over the
+	 * project's .env as the shell's environment does for compose.  NULL =
+	 * none: the process environment is never read, so a variable neither
+	 * given nor in .env is unset (its value unknown to the rules).
+	 */
 	const char *const *env;
 	/* Read no other file than those given (no .env, override, extends, include,
 	 * env_file or Dockerfile): for fuzzing and for content from standard input. */
@@ -89,14 +101,28 @@ typedef const char *hd_compose_lookup_fn(void *ctx, const char *name, size_t len
  * Interpolates s[0..len) the way compose does: $$, $V, ${V}, ${V:-d},
  * ${V-d}, ${V:?e}, ${V?e}, ${V:+a}, ${V+a}, with defaults, alternatives and
  * messages interpolated in turn (nesting).  An unset variable without a
- * default is the empty string, and sets *unset (when unset is not NULL) so
- * callers know the value is not what the deployment will see.  Returns 0
+ * default stays as written ("${TAG}", "$TAG"; compose would make it empty,
+ * but its value where the project is deployed is not known here, and a
+ * guess would be judged as if it were), and sets *unset (when unset is not
+ * NULL) so callers know the value is not what the deployment will see.  Returns 0
  * with *ret a new string, -HD_EINVAL
  * with *reterr a new message (required variable unset, malformed ${...}),
  * -HD_ETOOBIG past HD_MAX_VAR_EXPANSION, or -HD_ENOMEM.
  */
 int hd_compose_interpolate(const char *s, size_t len, hd_compose_lookup_fn *lookup, void *ctx,
 			   char **ret, char **reterr, bool *unset);
+
+/*
+ * Parses a dotenv text (the format of .env and env_file, see compose_env.c)
+ * on its own, for values given with --env-file: appends "NAME=value" strings
+ * to out; values interpolate only the variables set before them in the same
+ * text.  Returns 0, -HD_EPARSE with *diag set at the first malformed line
+ * (its content is not quoted: it may hold a secret), or -HD_ENOMEM.
+ */
+struct hd_strlist;
+struct hd_diag;
+int hd_compose_dotenv_parse(const char *path, const char *data, size_t len, struct hd_strlist *out,
+			    struct hd_diag *diag);
 
 /* True for the file names compose looks for by default and their variants. */
 bool hd_compose_is_compose_name(const char *base);

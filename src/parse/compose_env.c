@@ -4,9 +4,14 @@
  * comments, single-quoted literal values, double-quoted values with escapes,
  * unquoted values with trailing ` # comments`, and interpolation of every
  * value except single-quoted ones.
+ *
+ * Messages about these files never quote their lines: an env file holds
+ * passwords and tokens, and a file named by a stranger's compose file may be
+ * anything (they are read only inside the linted tree, but still).
  */
 #include "core/common.h"
 #include "core/buf.h"
+#include "core/config.h"
 #include "parse/compose_loader.h"
 
 static bool key_char(char c)
@@ -14,8 +19,8 @@ static bool key_char(char c)
 	return isalnum((unsigned char)c) || c == '_' || c == '.' || c == '-' || c == '[' || c == ']';
 }
 
-static int finish_value(struct hd_compose_loader *ld, const char *path, uint32_t line, uint32_t col,
-			struct hd_buf *v, bool interpolate, char **ret)
+static int finish_value(struct hd_compose_loader *ld, const char *path, const char *key, uint32_t line,
+			uint32_t col, struct hd_buf *v, bool interpolate, char **ret)
 {
 	char *out = NULL, *err = NULL;
 	int r;
@@ -28,7 +33,12 @@ static int finish_value(struct hd_compose_loader *ld, const char *path, uint32_t
 	if (r == -HD_ENOMEM)
 		return r;
 	if (r < 0) {
-		r = hd_compose_issue_add(ld->issues, HD_CI_VARIABLE, path, line, col, "%s", err);
+		/* The value itself is never quoted; what a required variable's message says is. */
+		if (hd_starts_with(err, "required variable"))
+			r = hd_compose_issue_add(ld->issues, HD_CI_VARIABLE, path, line, col, "%s", err);
+		else
+			r = hd_compose_issue_add(ld->issues, HD_CI_VARIABLE, path, line, col,
+						 "the value of %s has a malformed ${...}", key);
 		hd_free(err);
 		if (r < 0)
 			return r;
@@ -79,8 +89,7 @@ int hd_cl_dotenv(struct hd_compose_loader *ld, const char *path, const char *dat
 			const char *nl = memchr(p, '\n', (size_t)(e - p));
 
 			r = hd_compose_issue_add(ld->issues, HD_CI_INVALID, path, line, (uint32_t)(k - ls) + 1,
-						 "unexpected character in variable name in '%.*s'",
-						 (int)((nl ? nl : e) - ls > 80 ? 80 : (nl ? nl : e) - ls), ls);
+						 "expected NAME=VALUE, with a name of letters, digits, '_', '.' or '-'");
 			p = nl ? nl + 1 : e;
 			line++;
 			continue;
@@ -138,7 +147,7 @@ int hd_cl_dotenv(struct hd_compose_loader *ld, const char *path, const char *dat
 			line++;
 		}
 		if (has_value) {
-			r = finish_value(ld, path, kline, vcol, &v, interp, &value);
+			r = finish_value(ld, path, key, kline, vcol, &v, interp, &value);
 			if (r < 0)
 				break;
 		}
@@ -147,4 +156,56 @@ int hd_cl_dotenv(struct hd_compose_loader *ld, const char *path, const char *dat
 	}
 	hd_buf_release(&v);
 	return r == -HD_ETOOBIG ? 0 : r;
+}
+
+/* ---- dotenv text on its own (--env-file) ----------------------------------------------------- */
+
+struct standalone {
+	struct hd_compose_loader *ld;
+	struct hd_strlist *out;
+};
+
+static int standalone_var(void *vctx, const char *name, const char *value, uint32_t line, uint32_t col)
+{
+	struct standalone *st = vctx;
+	char *entry;
+	int r;
+
+	(void)line;
+	(void)col;
+	if (!value)
+		return 0; /* a bare NAME takes its value from the environment, which is not read */
+	/* Later values interpolate earlier ones. */
+	r = hd_cl_add_var(st->ld, name, value);
+	if (r < 0)
+		return r;
+	entry = hd_asprintf("%s=%s", name, value);
+	if (!entry)
+		return -HD_ENOMEM;
+	r = hd_strlist_add(st->out, entry);
+	hd_free(entry);
+	return r;
+}
+
+int hd_compose_dotenv_parse(const char *path, const char *data, size_t len, struct hd_strlist *out,
+			    struct hd_diag *diag)
+{
+	static const struct hd_compose_opts none;
+	struct hd_compose_issues issues;
+	struct hd_compose_loader ld;
+	struct standalone st = { &ld, out };
+	int r;
+
+	memset(&ld, 0, sizeof(ld));
+	hd_compose_issues_init(&issues);
+	hd_cn_ctx_init(&ld.cx, &issues);
+	ld.issues = &issues;
+	ld.opts = &none;
+	r = hd_cl_dotenv(&ld, path, data, len, standalone_var, &st);
+	if (r >= 0 && issues.n)
+		r = hd_diag_set(diag, path, issues.v[0].line, issues.v[0].col, "%s", issues.v[0].msg);
+	hd_free(ld.vars);
+	hd_cn_ctx_release(&ld.cx);
+	hd_compose_issues_release(&issues);
+	return r;
 }

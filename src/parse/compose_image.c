@@ -7,6 +7,7 @@
  * or an unreadable Dockerfile leaves the facts unknown (known = false).
  */
 #include "core/common.h"
+#include "core/confine.h"
 #include "model/dockerfile.h"
 #include "parse/compose_loader.h"
 
@@ -79,10 +80,16 @@ int hd_cl_image_facts(struct hd_compose_loader *ld, struct hd_container_spec *c,
 		path = dir ? hd_cl_join(ld, dir, dfname) : NULL;
 		if (!path)
 			return -HD_ENOMEM;
-		r = hd_buf_read_file(&data, path);
+		/* The context, then the Dockerfile in it: each must stay inside the linted tree. */
+		if (hd_confine_check(ld->root, dir) == -HD_EOUTSIDE || ctx[0] == '/' || ctx[0] == '~')
+			r = hd_cl_read_at(ld, dir, ctx, b->kind == HD_CN_MAP && hd_cn_get(b, "context") ?
+					  hd_cn_get(b, "context") : b, "build context", NULL);
+		else
+			r = hd_cl_read_at(ld, path, dfname, b->kind == HD_CN_MAP && hd_cn_get(b, "dockerfile") ?
+					  hd_cn_get(b, "dockerfile") : b, "Dockerfile", &data);
 		if (r == -HD_ENOMEM)
 			return r;
-		if (r < 0) {
+		if (r != 0) {
 			/* Not readable here (generated, or outside this tree): unknown, not an error. */
 			hd_buf_release(&data);
 			return 0;

@@ -86,9 +86,14 @@ static int braced(struct interp *in, const char *s, size_t len, struct hd_buf *o
 	nonempty = set && *val;
 	switch (op) {
 	case 0:
-		if (!val)
-			in->unset = true;
-		return val ? hd_buf_addstr(out, val) : 0;
+		if (val)
+			return hd_buf_addstr(out, val);
+		/* Unset: its value is unknown, so it stays as written. */
+		in->unset = true;
+		r = hd_buf_addstr(out, "${");
+		if (r >= 0)
+			r = hd_buf_add(out, s, len);
+		return r < 0 ? r : hd_buf_addch(out, '}');
 	case '-':
 		if (colon ? nonempty : set)
 			return hd_buf_addstr(out, val);
@@ -149,9 +154,12 @@ static int expand(struct interp *in, const char *s, size_t len, struct hd_buf *o
 			while (k < len && name_char(s[k]))
 				k++;
 			val = in->lookup(in->ctx, s + i, k - i);
-			if (!val)
+			if (val) {
+				r = hd_buf_addstr(out, val);
+			} else {
 				in->unset = true;
-			r = val ? hd_buf_addstr(out, val) : 0;
+				r = hd_buf_add(out, s + i - 1, k - i + 1); /* "$NAME" as written */
+			}
 			i = k;
 		} else {
 			/* "$(", "$1", a trailing "$": compose leaves them as written. */

@@ -30,6 +30,7 @@ struct hd_compose_loader {
 	const struct hd_compose_opts *opts;
 	struct hd_project *proj;
 	const char *dir;             /* project directory (arena) */
+	const char *root;            /* the linted tree: nothing outside is read (arena) */
 	struct hd_cl_var *vars;      /* from .env, in file order (later wins) */
 	size_t n_vars, alloc_vars;
 	struct hd_cl_file *files;
@@ -42,9 +43,25 @@ struct hd_compose_loader {
 const struct hd_cl_file *hd_cl_file_of(const struct hd_compose_loader *ld, const char *file);
 /* Resolves rel against dir: absolute paths kept, "." and ".." folded.  Arena string or NULL. */
 const char *hd_cl_join(struct hd_compose_loader *ld, const char *dir, const char *rel);
-/* Reads a file into b (unless opts->no_disk): 0 or -HD_ENOENT, -HD_EIO, ... */
+/*
+ * Reads a file inside the linted tree into b (unless opts->no_disk): 0 or
+ * -HD_ENOENT, -HD_EOUTSIDE, -HD_ENOTREG, -HD_EIO, ...
+ */
 int hd_cl_read(struct hd_compose_loader *ld, const char *path, struct hd_buf *b);
-/* Variable look-up (process environment, then .env), an hd_compose_lookup_fn. */
+/*
+ * Reads `path`, joined from `written`, the value at node `at` of key `what`
+ * ("env_file", "include", "extends file", ...), when it lies inside the
+ * linted tree; with b NULL only tells whether it is there.  Returns 0 when
+ * read (or there); 1 when it lies outside the tree (absolute, a ".." escape,
+ * or a symbolic link leading out): a compose/path-outside-project issue
+ * naming `written` was added and nothing was read; else a negative HD_E*
+ * (-HD_ENOENT, -HD_ENOTREG, ...) for the caller to report, or -HD_ENOMEM.
+ */
+int hd_cl_read_at(struct hd_compose_loader *ld, const char *path, const char *written,
+		  const struct hd_cn *at, const char *what, struct hd_buf *b);
+/* Adds a variable from .env (value NULL: ignored); 0 or -HD_ENOMEM. */
+int hd_cl_add_var(struct hd_compose_loader *ld, const char *name, const char *value);
+/* Variable look-up (variables given explicitly, then .env), an hd_compose_lookup_fn. */
 const char *hd_cl_lookup(void *ctx, const char *name, size_t len);
 
 /* ---- compose_env.c ---- */

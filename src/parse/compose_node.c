@@ -695,6 +695,11 @@ static int scalar(struct builder *b, struct fy_event *ev)
 					return r;
 				n->s = hd_cn_strdup(b->cx, text, len);
 			} else {
+				/*
+				 * A variable neither given nor in .env stays as written
+				 * ("alpine:${TAG}", not the guess "alpine:"), and
+				 * HD_CN_UNSET tells the converters its value is unknown.
+				 */
 				n->s = hd_cn_strdup(b->cx, out, strlen(out));
 				hd_free(out);
 			}

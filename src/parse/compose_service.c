@@ -688,9 +688,14 @@ static int add_env_files(struct sctx *s, const struct hd_cn *svc)
 			return r;
 		if (s->ld->opts->no_disk)
 			continue;
-		r = hd_cl_read(s->ld, full, &b);
+		r = hd_cl_read_at(s->ld, full, rel, e, "env_file", &b);
 		if (r == -HD_ENOMEM)
 			return r;
+		if (r == 1) {
+			/* Outside the linted tree: reported, not read. */
+			hd_buf_release(&b);
+			continue;
+		}
 		if (r < 0) {
 			hd_buf_release(&b);
 			if (!required)

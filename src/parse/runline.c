@@ -336,17 +336,6 @@ static const struct wrapper wrappers[] = {
 	{ "unbuffer", "", none_long, 0, false },
 };
 
-static bool is_assignment(const char *s)
-{
-	const char *p = s;
-
-	if (!(isalpha((unsigned char)*p) || *p == '_'))
-		return false;
-	while (isalnum((unsigned char)*p) || *p == '_')
-		p++;
-	return *p == '=';
-}
-
 /* Skips one wrapper and its options; returns the index after them. */
 static size_t skip_wrapper(const struct hd_run_word *w, size_t n, size_t i, const struct wrapper *wr)
 {
@@ -385,7 +374,7 @@ static size_t skip_wrapper(const struct hd_run_word *w, size_t n, size_t i, cons
 			i += next ? 2 : 1;
 			continue;
 		}
-		if (wr->assigns && is_assignment(t)) {
+		if (wr->assigns && hd_is_assignment(t)) {
 			i++;
 			continue;
 		}

@@ -75,6 +75,27 @@ const struct hd_rule hd_rule_compose_parse_error = {
 	.good_example = NULL,
 };
 
+const struct hd_rule hd_rule_compose_path_outside_project = {
+	.id = "compose/path-outside-project",
+	.title = "Compose file names a file outside the project",
+	.severity = HD_SEV_MEDIUM,
+	.target = HD_TARGET_PROJECT,
+	.owasp = "D04",
+	.rationale = "An `env_file`, `include`, `extends` file, build context or Dockerfile given as an "
+		     "absolute path (`/etc/shadow`, `/proc/self/environ`), as a `..` path that climbs out of "
+		     "the project, or through a symbolic link that leads out of it, makes the deployment "
+		     "depend on the host it runs on: an env_file of `/etc/shadow` hands the host's password "
+		     "hashes to the container as environment variables. hardock never reads such a file "
+		     "(it lints repositories written by others, in CI next to the job's secrets), so what "
+		     "it would set is not checked either. The linted tree is the directory given on the "
+		     "command line, or the git work tree holding a file given on the command line.",
+	.remediation = "Keep the files a project needs inside it and name them relative to the compose "
+		       "file: `env_file: ./config/app.env`, `build: ./api`. Host-specific values belong in "
+		       "the environment of the deployment, not in a path to a host file.",
+	.bad_example = NULL,
+	.good_example = NULL,
+};
+
 /* ---- project rules --------------------------------------------------------------------- */
 
 static void project_loc(const struct hd_project *p, const struct hd_origin *o, struct hd_loc *loc)

@@ -17,6 +17,25 @@ const struct hd_rule hd_rule_lint_read_error = {
 	.remediation = "Check the path and its permissions, or exclude it with .gitignore.",
 };
 
+const struct hd_rule hd_rule_lint_unknown_kind = {
+	.id = "lint/unknown-kind",
+	.title = "File named for linting is neither a Dockerfile nor a compose file",
+	.severity = HD_SEV_LOW,
+	.target = HD_TARGET_DOCKERFILE,
+	.flags = HD_RULE_NO_IGNORE,
+	.rationale = "A file named on the command line (or standard input) was not checked: its name "
+		     "is not one hardock lints (Dockerfile, Containerfile, *.Dockerfile, compose.yaml, a "
+		     "shell script, a Makefile, a workflow, Markdown...), or its content does not open "
+		     "like one (a Dockerfile's first instruction, a compose file's services:, include: or "
+		     "version: key). Guessing would report dozens of parse errors for a JavaScript or SVG "
+		     "file, each quoting a line of it; the file is reported once instead, and none of its "
+		     "lines are shown.",
+	.remediation = "Name the kind when the file is one: `hardock lint --kind dockerfile build/app.docker`, "
+		       "or leave the file out of the command line.",
+	.bad_example = NULL,
+	.good_example = NULL,
+};
+
 const struct hd_rule hd_rule_df_parse_error = {
 	.id = "dockerfile/parse-error",
 	.title = "Dockerfile cannot be parsed",

@@ -33,7 +33,7 @@ run() {
 : >empty.Dockerfile
 run empty "2" "empty.Dockerfile:1:1.*expected a FROM" -- lint empty.Dockerfile
 head -c 4096 /dev/urandom >binary.Dockerfile
-run binary "2" "parse-error" -- lint binary.Dockerfile
+run binary "1" "binary.Dockerfile.*lint/unknown-kind" -- lint binary.Dockerfile
 printf 'FROM alpine:3.20\nRUN echo a\000b\n' >nul.Dockerfile
 run nul "0 1 2" "" -- lint nul.Dockerfile
 printf 'FROM alpine:3.20\nRUN echo \377\376 caf\303\n' >utf8.Dockerfile

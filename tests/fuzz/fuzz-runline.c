@@ -69,8 +69,7 @@ static void fuzz_words(const char *s, size_t n)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	typedef int lint_fn(const char *, const char *, size_t, const struct hd_config *,
-			    struct hd_findings *);
+	typedef int lint_fn(const struct hd_lint_input *, struct hd_findings *);
 	static lint_fn *const kinds[] = {
 		hd_lint_kind_script_shell_lint,  hd_lint_kind_script_make_lint,
 		hd_lint_kind_script_systemd_lint, hd_lint_kind_script_github_lint,
@@ -98,7 +97,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	text[size - 1] = '\0';
 	hd_config_init(&cfg);
 	hd_findings_init(&out);
-	(void)kinds[k - 1](names[k - 1], text, size - 1, &cfg, &out);
+	(void)kinds[k - 1](&(struct hd_lint_input){ names[k - 1], text, size - 1, NULL, &cfg }, &out);
 	hd_findings_release(&out);
 	hd_config_release(&cfg);
 	hd_free(text);

@@ -185,8 +185,10 @@ static void test_interpolation(void **state)
 	assert_string_equal(interp("$SET"), "value");
 	assert_string_equal(interp("a${SET}b"), "avalueb");
 	assert_string_equal(interp("$SET-x"), "value-x");
-	assert_string_equal(interp("$UNSET"), "");
-	assert_string_equal(interp("${UNSET}"), "");
+	/* Unset without a default: unknown, kept as written. */
+	assert_string_equal(interp("$UNSET"), "$UNSET");
+	assert_string_equal(interp("${UNSET}"), "${UNSET}");
+	assert_string_equal(interp("a-${UNSET}-$SET"), "a-${UNSET}-value");
 	assert_string_equal(interp("$$SET"), "$SET");
 	assert_string_equal(interp("$${SET}"), "${SET}");
 	/* :- takes the default when unset or empty, - only when unset. */
@@ -791,11 +793,33 @@ static void test_dotenv_and_override(void **state)
 	unlink(tpath("docker-compose.override.yml"));
 	unlink(tpath(".env"));
 
-	/* No .env: variables are just unset. */
+	/* No .env: variables are unset, their values unknown: kept as written, never guessed. */
 	load_paths(&l, paths, 1);
 	assert_int_equal(l.issues.n, 0);
-	assert_string_equal(svc(&l, "cache")->image.value, ":");
+	assert_string_equal(svc(&l, "cache")->image.value, "${IMG}:${TAG2}");
+	assert_true(!svc(&l, "cache")->image_ref.raw || svc(&l, "cache")->image_ref.has_unresolved_var);
 	unload(&l);
+
+	/* The process environment is never read: only what is given explicitly. */
+	setenv("IMG", "from-the-ci-job", 1);
+	setenv("TAG2", "s3cr3t", 1);
+	{
+		struct hd_compose_file f = { paths[0], NULL, 0 };
+		static const char *const given[] = { "IMG=given", NULL };
+		struct hd_compose_opts o = { .env = NULL };
+
+		hd_compose_issues_init(&l.issues);
+		assert_int_equal(hd_compose_load(&f, 1, &o, &l.p, &l.issues), 0);
+		assert_string_equal(svc(&l, "cache")->image.value, "${IMG}:${TAG2}");
+		unload(&l);
+		o.env = given;
+		hd_compose_issues_init(&l.issues);
+		assert_int_equal(hd_compose_load(&f, 1, &o, &l.p, &l.issues), 0);
+		assert_string_equal(svc(&l, "cache")->image.value, "given:${TAG2}");
+		unload(&l);
+	}
+	unsetenv("IMG");
+	unsetenv("TAG2");
 }
 
 static void test_multiple_files(void **state)
@@ -959,6 +983,29 @@ static size_t count_rule(const struct hd_findings *f, const char *id)
 	return n;
 }
 
+/* --env-file values: parsed on their own; a malformed line is an error that never quotes it. */
+static void test_dotenv_parse(void **state)
+{
+	static const char good[] = "# comment\nA=1\nexport B='two words'\nC=\"${A}-x\"\nD\n";
+	static const char bad[] = "A=1\nP@SS hunter2-secret\n";
+	struct hd_strlist l = { 0 };
+	struct hd_diag d = { 0 };
+
+	(void)state;
+	assert_int_equal(hd_compose_dotenv_parse("given.env", good, sizeof(good) - 1, &l, &d), 0);
+	assert_int_equal(l.n, 3);
+	assert_string_equal(l.v[0], "A=1");
+	assert_string_equal(l.v[1], "B=two words");
+	assert_string_equal(l.v[2], "C=1-x");
+	assert_null(l.v[3]);
+	hd_strlist_release(&l);
+	assert_int_equal(hd_compose_dotenv_parse("given.env", bad, sizeof(bad) - 1, &l, &d), -HD_EPARSE);
+	assert_int_equal(d.line, 2);
+	assert_null(strstr(d.msg, "hunter2"));
+	hd_diag_release(&d);
+	hd_strlist_release(&l);
+}
+
 static void test_lint(void **state)
 {
 	static const char yaml[] = "services:\n"
@@ -977,14 +1024,15 @@ static void test_lint(void **state)
 	(void)state;
 	hd_config_init(&cfg);
 	hd_findings_init(&f);
-	assert_int_equal(hd_lint_compose("-", yaml, sizeof(yaml) - 1, &cfg, &f), 0);
+	assert_int_equal(hd_lint_compose(&(struct hd_lint_input){ "-", yaml, sizeof(yaml) - 1, NULL, &cfg }, &f), 0);
 	assert_int_equal(count_rule(&f, "compose/invalid"), 1);
 	assert_int_equal(count_rule(&f, "compose/default-network-only"), 1);
 	hd_findings_release(&f);
 
 	/* Parse errors cannot be silenced. */
 	hd_findings_init(&f);
-	assert_int_equal(hd_lint_compose("-", "# hardock global ignore=all\nservices: [\n", 41, &cfg, &f), 0);
+	assert_int_equal(hd_lint_compose(&(struct hd_lint_input){ "-", "# hardock global ignore=all\nservices: [\n", 41, NULL, &cfg },
+					 &f), 0);
 	assert_int_equal(count_rule(&f, "compose/parse-error"), 1);
 	assert_int_equal(f.v[0].severity, HD_SEV_ERROR);
 	hd_findings_release(&f);
@@ -1047,6 +1095,7 @@ int main(void)
 		cmocka_unit_test(test_extends),
 		cmocka_unit_test(test_include_and_env_file),
 		cmocka_unit_test(test_build_image_facts),
+		cmocka_unit_test(test_dotenv_parse),
 		cmocka_unit_test(test_lint),
 		cmocka_unit_test(test_oom),
 	};
