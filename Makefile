@@ -26,8 +26,10 @@ build: deps $(BUILD)/build.ninja
 run: build
 	@sh tools/run.sh $(BUILD)/hardock
 
+# The CI build: warnings are errors here.
 $(ASAN)/build.ninja:
-	meson setup $(ASAN) --buildtype=debug -Db_sanitize=address,undefined -Db_lundef=false -Dtests=enabled
+	meson setup $(ASAN) --buildtype=debug -Db_sanitize=address,undefined -Db_lundef=false -Dtests=enabled \
+		-Dwerror=true
 
 test: test-deps $(ASAN)/build.ninja
 	ninja -C $(ASAN) -j $(JOBS)

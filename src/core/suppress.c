@@ -118,19 +118,22 @@ bool hd_ids_match_rule(const char *ids, size_t len, const struct hd_rule *r)
 	return false;
 }
 
-struct apply_ctx {
-	const struct hd_suppressions *s;
+struct filter_ctx {
+	hd_suppress_lookup_fn *lookup;
+	void *ctx;
 };
 
 static int suppressed(const struct hd_finding *f, void *vctx)
 {
-	const struct apply_ctx *ctx = vctx;
+	const struct filter_ctx *fc = vctx;
+	const struct hd_suppressions *s;
 	size_t i;
 
 	if (f->rule->flags & HD_RULE_NO_IGNORE)
 		return 0;
-	for (i = 0; i < ctx->s->n; i++) {
-		const struct hd_suppression *x = &ctx->s->v[i];
+	s = fc->lookup(fc->ctx, f->file);
+	for (i = 0; s && i < s->n; i++) {
+		const struct hd_suppression *x = &s->v[i];
 		bool covers = (x->from_line == 0 && x->to_line == 0) ||
 			      (f->line >= x->from_line && f->line <= x->to_line);
 
@@ -140,12 +143,26 @@ static int suppressed(const struct hd_finding *f, void *vctx)
 	return 0;
 }
 
+void hd_suppress_filter(struct hd_findings *f, const struct hd_config *cfg, hd_suppress_lookup_fn *lookup,
+			void *ctx)
+{
+	struct filter_ctx fc = { lookup, ctx };
+
+	if (cfg && cfg->no_inline_ignore)
+		return;
+	hd_findings_remove_if(f, suppressed, &fc);
+}
+
+static const struct hd_suppressions *the_only(void *ctx, const char *file)
+{
+	(void)file;
+	return ctx;
+}
+
 void hd_suppressions_apply(const struct hd_suppressions *s, const struct hd_config *cfg,
 			   struct hd_findings *f)
 {
-	struct apply_ctx ctx = { s };
-
-	if (!s || !s->n || (cfg && cfg->no_inline_ignore))
+	if (!s || !s->n)
 		return;
-	hd_findings_remove_if(f, suppressed, &ctx);
+	hd_suppress_filter(f, cfg, the_only, (void *)s);
 }

@@ -38,7 +38,18 @@ int hd_suppressions_add(struct hd_suppressions *s, uint32_t from, uint32_t to,
  */
 int hd_suppress_parse_comment(const char *text, size_t len, const char **ids,
 			      size_t *ids_len, int *global);
-/* Drops findings of `file` covered by s (unless cfg->no_inline_ignore). */
+/*
+ * The one suppression filter, for every source: drops the findings of f
+ * that a suppression of their file covers (by line, or the whole file) and
+ * names (hd_ids_match_rule), except rules flagged HD_RULE_NO_IGNORE, and
+ * nothing at all under cfg->no_inline_ignore.  lookup(ctx, file) gives the
+ * suppressions of a finding's file (file may be NULL: a finding in no file),
+ * or NULL when it has none.
+ */
+typedef const struct hd_suppressions *hd_suppress_lookup_fn(void *ctx, const char *file);
+void hd_suppress_filter(struct hd_findings *f, const struct hd_config *cfg, hd_suppress_lookup_fn *lookup,
+			void *ctx);
+/* The filter for a source of one file: s covers every finding of f. */
 void hd_suppressions_apply(const struct hd_suppressions *s, const struct hd_config *cfg,
 			   struct hd_findings *f);
 /* True if the comma-separated id list names rule r. */

@@ -118,30 +118,12 @@ bool hd_lint_detect_compose(const char *path, const char *base, const char *head
 	return is_explicit && head && has_compose_key(head, head_len);
 }
 
-struct supp_ctx {
-	const struct hd_project *p;
-};
-
-static int suppressed(const struct hd_finding *f, void *vctx)
+/* The suppressions of a file of the project (each file loaded has its own). */
+static const struct hd_suppressions *file_suppressions(void *ctx, const char *file)
 {
-	const struct supp_ctx *ctx = vctx;
-	const struct hd_project_file *pf;
-	size_t i;
+	const struct hd_project_file *pf = file ? hd_project_file(ctx, file) : NULL;
 
-	if ((f->rule->flags & HD_RULE_NO_IGNORE) || !f->file)
-		return 0;
-	pf = hd_project_file(ctx->p, f->file);
-	if (!pf)
-		return 0;
-	for (i = 0; i < pf->suppress.n; i++) {
-		const struct hd_suppression *x = &pf->suppress.v[i];
-		bool covers = (x->from_line == 0 && x->to_line == 0) ||
-			      (f->line >= x->from_line && f->line <= x->to_line);
-
-		if (covers && hd_ids_match_rule(x->ids, strlen(x->ids), f->rule))
-			return 1;
-	}
-	return 0;
+	return pf ? &pf->suppress : NULL;
 }
 
 static const struct hd_rule *issue_rule(enum hd_compose_issue_kind k)
@@ -168,7 +150,6 @@ static int lint_files(const struct hd_compose_file *files, size_t n, const char 
 	struct hd_project *p = NULL;
 	struct hd_findings f;
 	struct hd_model m = { .cfg = cfg };
-	struct supp_ctx sc;
 	size_t i;
 	int r;
 
@@ -204,10 +185,7 @@ static int lint_files(const struct hd_compose_file *files, size_t n, const char 
 	r = hd_run_rules(&m, &f);
 	if (r < 0)
 		goto out;
-	if (!cfg->no_inline_ignore) {
-		sc.p = p;
-		hd_findings_remove_if(&f, suppressed, &sc);
-	}
+	hd_suppress_filter(&f, cfg, file_suppressions, p);
 	r = hd_findings_move(out, &f);
 out:
 	hd_findings_release(&f);

@@ -39,7 +39,7 @@ static void mkdirs(const char *path)
 {
 	char buf[512];
 
-	snprintf(buf, sizeof(buf), "mkdir -p '%s'", path);
+	assert_true((size_t)snprintf(buf, sizeof(buf), "mkdir -p '%s'", path) < sizeof(buf));
 	assert_int_equal(system(buf), 0);
 }
 

@@ -386,16 +386,17 @@ static bool run_case(const char *dir, struct hd_buf *b)
 			DIR *w;
 			struct dirent *we;
 
-			snprintf(path, sizeof(path), "%s/.github/workflows", dir);
+			assert_true((size_t)snprintf(path, sizeof(path), "%s/.github/workflows", dir) < sizeof(path));
 			w = opendir(path);
 			assert_non_null(w);
 			while ((we = readdir(w)) && we->d_name[0] == '.')
 				;
 			assert_non_null(we);
-			snprintf(path, sizeof(path), "%s/.github/workflows/%s", dir, we->d_name);
+			assert_true((size_t)snprintf(path, sizeof(path), "%s/.github/workflows/%s", dir, we->d_name) <
+				    sizeof(path));
 			closedir(w);
 		} else {
-			snprintf(path, sizeof(path), "%s/%s", dir, name);
+			assert_true((size_t)snprintf(path, sizeof(path), "%s/%s", dir, name) < sizeof(path));
 		}
 		assert_int_equal(hd_buf_read_file(&in, path), 0);
 		for (k = 0; k < HD_ARRAY_SIZE(kinds); k++) {

@@ -77,12 +77,60 @@ static void test_apply(void **state)
 	hd_suppressions_release(&s);
 }
 
+/* Two files, each with its suppressions, through the one filter (as compose projects use it). */
+struct two_files {
+	struct hd_suppressions a, b;
+};
+
+static const struct hd_suppressions *lookup_two(void *ctx, const char *file)
+{
+	struct two_files *t = ctx;
+
+	if (!file)
+		return NULL;
+	return !strcmp(file, "a.yml") ? &t->a : !strcmp(file, "b.yml") ? &t->b : NULL;
+}
+
+static void test_filter_per_file(void **state)
+{
+	struct two_files t;
+	struct hd_findings f;
+	struct hd_config cfg;
+	struct hd_loc a5 = { .file = "a.yml", .line = 5 }, b5 = { .file = "b.yml", .line = 5 },
+		      c5 = { .file = "c.yml", .line = 5 }, none = { .object = "web" };
+
+	(void)state;
+	hd_suppressions_init(&t.a);
+	hd_suppressions_init(&t.b);
+	hd_findings_init(&f);
+	hd_config_init(&cfg);
+	/* a.yml ignores rule a on line 5; b.yml ignores everything everywhere. */
+	assert_int_equal(hd_suppressions_add(&t.a, 5, 5, 4, "dockerfile/a", 12), 0);
+	assert_int_equal(hd_suppressions_add(&t.b, 0, 0, 1, "all", 3), 0);
+	assert_int_equal(hd_report_rule(&f, &rule_a, NULL, &a5, "a in a"), 0);
+	assert_int_equal(hd_report_rule(&f, &rule_b, NULL, &a5, "b in a"), 0);
+	assert_int_equal(hd_report_rule(&f, &rule_a, NULL, &b5, "a in b"), 0);
+	assert_int_equal(hd_report_rule(&f, &rule_parse, NULL, &b5, "parse in b"), 0);
+	assert_int_equal(hd_report_rule(&f, &rule_a, NULL, &c5, "a in c"), 0);
+	assert_int_equal(hd_report_rule(&f, &rule_a, NULL, &none, "a in no file"), 0);
+	hd_suppress_filter(&f, &cfg, lookup_two, &t);
+	assert_int_equal(f.n, 4);
+	assert_string_equal(f.v[0].message, "b in a");
+	assert_string_equal(f.v[1].message, "parse in b");
+	assert_string_equal(f.v[2].message, "a in c");
+	assert_string_equal(f.v[3].message, "a in no file");
+	hd_findings_release(&f);
+	hd_suppressions_release(&t.a);
+	hd_suppressions_release(&t.b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_comment),
 		cmocka_unit_test(test_match),
 		cmocka_unit_test(test_apply),
+		cmocka_unit_test(test_filter_per_file),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
