@@ -181,8 +181,10 @@ int hd_out_opts_load_config(struct hd_out_opts *o)
 	else
 		r = hd_config_discover(&file, ".", &d);
 	if (r < 0) {
-		if (d.msg)
+		if (d.msg && d.line)
 			hd_cli_error("%s:%u:%u: %s", d.file ? d.file : "config", d.line, d.col, d.msg);
+		else if (d.msg)
+			hd_cli_error("%s: %s", d.file ? d.file : "config", d.msg);
 		else
 			hd_cli_error("cannot load config: %s", hd_strerror(r));
 		hd_diag_release(&d);
