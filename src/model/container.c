@@ -192,7 +192,7 @@ int hd_kvs_add(struct hd_kvs *l, const char *key, const char *value, const struc
 	return 0;
 }
 
-static void kvs_release(struct hd_kvs *l)
+void hd_kvs_release(struct hd_kvs *l)
 {
 	size_t i;
 
@@ -322,7 +322,7 @@ static void cset_release(struct hd_container_spec *c, const struct hd_cset *s)
 		items_release(f);
 		break;
 	case HD_CK_KVS:
-		kvs_release(f);
+		hd_kvs_release(f);
 		break;
 	case HD_CK_IMAGE:
 		str_release(&c->image);
@@ -805,29 +805,38 @@ int hd_cset_check_int(const struct hd_cset *s, int64_t v, char *buf, size_t n, c
 	return -HD_EINVAL;
 }
 
+int hd_cset_parse_value(const struct hd_cset *s, const char *text, int64_t *v, const char **expect)
+{
+	/* "-1" (unlimited) is written so only where the range takes it. */
+	bool minus1 = strcmp(text, "-1") == 0 && s->min <= -1;
+	int r;
+
+	switch (s->kind) {
+	case HD_CK_BYTES:
+		*expect = "a size such as 512m";
+		r = minus1 ? (*v = -1, 0) : hd_parse_bytes(text, v);
+		break;
+	case HD_CK_CPUS:
+		*expect = "a number of CPUs such as 0.5";
+		r = minus1 ? (*v = -1, 0) : hd_parse_nano_cpus(text, v);
+		break;
+	default:
+		*expect = "an integer";
+		r = hd_parse_i64(text, INT64_MIN, INT64_MAX, v);
+		break;
+	}
+	return r < 0 ? -HD_EINVAL : 0;
+}
+
 int hd_cset_parse_int(const struct hd_cset *s, const char *text, int64_t *v, char *buf, size_t n,
 		      const char **expect)
 {
 	int64_t x;
 	int r;
 
-	switch (s->kind) {
-	case HD_CK_BYTES:
-		r = strcmp(text, "-1") == 0 ? (x = -1, 0) : hd_parse_bytes(text, &x);
-		*expect = "a size such as 512m";
-		break;
-	case HD_CK_CPUS:
-		r = strcmp(text, "-1") == 0 ? (x = -1, 0) : hd_parse_nano_cpus(text, &x);
-		*expect = "a number of CPUs such as 0.5";
-		break;
-	default:
-		r = hd_parse_i64(text, INT64_MIN, INT64_MAX, &x);
-		*expect = "an integer";
-		break;
-	}
-	if (r < 0)
-		return -HD_EINVAL;
-	r = hd_cset_check_int(s, x, buf, n, expect);
+	r = hd_cset_parse_value(s, text, &x, expect);
+	if (r >= 0)
+		r = hd_cset_check_int(s, x, buf, n, expect);
 	if (r < 0)
 		return r;
 	*v = x;
@@ -839,6 +848,11 @@ int hd_cset_check_item(const struct hd_cset *s, const char *item, const char **e
 	/* A security option docker accepts is key=value (or one of the few bare words normalised so). */
 	if (s->kind == HD_CK_SECOPT && !strchr(item, '=')) {
 		*expect = "key=value";
+		return -HD_EINVAL;
+	}
+	/* A key=value list: a key is required, and a value unless the setting takes bare keys (labels). */
+	if (s->kind == HD_CK_KVS && (item[0] == '=' || (!strchr(item, '=') && !(s->flags & HD_CSF_KV_BARE)))) {
+		*expect = s->flags & HD_CSF_KV_BARE ? "key[=value]" : "key=value";
 		return -HD_EINVAL;
 	}
 	return 0;

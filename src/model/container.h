@@ -290,6 +290,8 @@ int hd_origin_set(struct hd_origin *o, const char *file, uint32_t line, uint32_t
 int hd_items_add(struct hd_items *l, const char *value, const struct hd_origin *at);
 bool hd_items_has(const struct hd_items *l, const char *value); /* case-insensitive */
 int hd_kvs_add(struct hd_kvs *l, const char *key, const char *value, const struct hd_origin *at);
+/* Frees every entry and the array (for lists outside a spec); accepts an empty list. */
+void hd_kvs_release(struct hd_kvs *l);
 int hd_str_setting_set(struct hd_str_setting *s, const char *value, const struct hd_origin *at);
 
 /* Deep copy (the field is duplicated, the file stays borrowed); 0 or -HD_ENOMEM. */
@@ -434,13 +436,14 @@ enum hd_cset_kind {
  * HD_CSF_JSON_REPLACE: the Go type decodes itself from scratch
  * (strslice.StrSlice; a single string is a list of one).  HD_CSF_BODY_TOP:
  * a create body's top level fills it when its HostConfig leaves it zero
- * (dockerd's ContainerConfigWrapper).
+ * (dockerd's ContainerConfigWrapper).  HD_CSF_KV_BARE: see below.
  */
 #define HD_CSF_JSON_POSITIVE 0x01u
 #define HD_CSF_JSON_NONZERO  0x02u
 #define HD_CSF_JSON_PTR      0x04u
 #define HD_CSF_JSON_REPLACE  0x08u
 #define HD_CSF_BODY_TOP      0x10u
+#define HD_CSF_KV_BARE       0x20u /* a KVS element may be a key alone ("--label x") */
 
 enum hd_cset_id {
 #define HD_CSET(id, field, kind, min, max, flags, run, compose, inspect, create) HD_CS_##id,
@@ -471,13 +474,15 @@ static inline void *hd_cset_field(struct hd_container_spec *c, const struct hd_c
 
 /*
  * The validation every source applies.  hd_cset_check_int(): v within the
- * setting's range.  hd_cset_parse_int(): a written value of an INT, BYTES
- * or CPUS setting ("512m", "1.5", "-1", "100") into v, then the range.
- * hd_cset_check_item(): one normalised element of a LIST-like setting.
+ * setting's range.  hd_cset_parse_value(): the syntax of a written value of
+ * an INT, BYTES or CPUS setting ("512m", "1.5", "100"; "-1" where the range
+ * takes it) into v.  hd_cset_parse_int(): both.  hd_cset_check_item(): one
+ * normalised element of a SECOPT setting, or one "key=value" of a KVS.
  * Each returns 0, or -HD_EINVAL with *expect set to what a valid value looks
  * like ("an integer from -1000 to 1000"), pointing into buf or a constant.
  */
 int hd_cset_check_int(const struct hd_cset *s, int64_t v, char *buf, size_t n, const char **expect);
+int hd_cset_parse_value(const struct hd_cset *s, const char *text, int64_t *v, const char **expect);
 int hd_cset_parse_int(const struct hd_cset *s, const char *text, int64_t *v, char *buf, size_t n,
 		      const char **expect);
 int hd_cset_check_item(const struct hd_cset *s, const char *item, const char **expect);

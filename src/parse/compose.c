@@ -1034,6 +1034,7 @@ static int build_project(struct hd_compose_loader *ld, struct hd_cn *root, const
 	r = add_networks(ld, hd_cn_get(root, "networks"));
 	if (r < 0)
 		return r;
+	ld->volumes = hd_cn_get(root, "volumes");
 	r = add_secrets(ld, hd_cn_get(root, "secrets"), false);
 	if (r < 0)
 		return r;

@@ -36,6 +36,7 @@ struct hd_compose_loader {
 	struct hd_cl_file *files;
 	size_t n_files, alloc_files;
 	unsigned include_depth;
+	const struct hd_cn *volumes; /* the project's top-level volumes (merged), or NULL */
 };
 
 /* ---- compose.c ---- */

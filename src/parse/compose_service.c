@@ -111,18 +111,65 @@ static bool unset_in(const struct hd_cn *n)
 	return false;
 }
 
-/* ---- simple settings ---------------------------------------------------------------- */
+/* ---- settings of a generic kind ------------------------------------------------------ */
 
-static int set_flag(struct sctx *s, const struct hd_cn *svc, const char *key, struct hd_flag_setting *f)
+/*
+ * The pair a dotted compose key names under the service ("deploy.resources.
+ * limits.memory"), or NULL when any part is absent.
+ */
+static const struct hd_cn_pair *key_pair(const struct hd_cn *svc, const char *key, size_t len)
 {
-	const struct hd_cn_pair *p = hd_cn_pair_get(svc, key);
+	const struct hd_cn *n = svc;
+	const struct hd_cn_pair *p = NULL;
+	const char *k = key, *end = key + len;
+
+	while (k < end) {
+		const char *dot = memchr(k, '.', (size_t)(end - k));
+		size_t kl = dot ? (size_t)(dot - k) : (size_t)(end - k);
+		char seg[64];
+
+		HD_ASSERT(kl < sizeof(seg));
+		memcpy(seg, k, kl);
+		seg[kl] = '\0';
+		p = hd_cn_pair_get(n, seg);
+		if (!p)
+			return NULL;
+		n = p->val;
+		k = dot ? dot + 1 : end;
+	}
+	return p;
+}
+
+/* The k-th key of a setting's compose column, NUL-terminated in buf; NULL when there is none. */
+static const char *nth_key(const struct hd_cset *cs, unsigned k, char *buf, size_t n)
+{
+	const char *p = cs->compose;
+
+	while (*p) {
+		size_t len = strcspn(p, " ");
+
+		if (k-- == 0) {
+			HD_ASSERT(len < n);
+			memcpy(buf, p, len);
+			buf[len] = '\0';
+			return buf;
+		}
+		p += len;
+		while (*p == ' ')
+			p++;
+	}
+	return NULL;
+}
+
+static int set_flag(struct sctx *s, const struct hd_cn_pair *p, const char *key, struct hd_flag_setting *f)
+{
 	struct hd_origin o;
 	bool v;
 
 	/* Values of the wrong YAML type were reported by the validator. */
-	if (!p || !text(p->val))
+	if (!text(p->val))
 		return 0;
-	o = at_pair(s, p, svc);
+	o = at(s, p->val, p->line, p->col, key);
 	if (!truthy(p->val, &v)) {
 		int r;
 
@@ -135,108 +182,64 @@ static int set_flag(struct sctx *s, const struct hd_cn *svc, const char *key, st
 	return hd_flag_setting_set(f, v, &o);
 }
 
-static int set_str(struct sctx *s, const struct hd_cn *svc, const char *key, struct hd_str_setting *f)
-{
-	const struct hd_cn_pair *p = hd_cn_pair_get(svc, key);
-	struct hd_origin o;
-	const char *t;
-
-	if (!p || !(t = text(p->val)) || p->val->kind == HD_CN_NULL)
-		return 0;
-	o = at_pair(s, p, svc);
-	return hd_str_setting_set(f, t, &o);
-}
-
-static int set_ns(struct sctx *s, const struct hd_cn *svc, const char *key, struct hd_ns_setting *f)
-{
-	const struct hd_cn_pair *p = hd_cn_pair_get(svc, key);
-	struct hd_origin o;
-	const char *t;
-
-	if (!p || !(t = text(p->val)) || !*t)
-		return 0;
-	o = at_pair(s, p, svc);
-	return hd_ns_setting_set(f, t, &o);
-}
-
-enum unit { U_COUNT, U_BYTES, U_CPUS };
-
-static int parse_unit(const struct hd_cn *n, enum unit u, int64_t *v)
-{
-	const char *t = text(n);
-
-	if (!t || !*t)
-		return -HD_EINVAL;
-	if (strcmp(t, "-1") == 0) {
-		*v = -1; /* unlimited (memswap_limit, pids_limit) */
-		return 0;
-	}
-	switch (u) {
-	case U_BYTES:
-		return hd_parse_bytes(t, v);
-	case U_CPUS:
-		return hd_parse_nano_cpus(t, v);
-	default:
-		return hd_parse_i64(t, INT64_MIN, INT64_MAX, v);
-	}
-}
-
-static int set_int_node(struct sctx *s, const struct hd_cn *container, const struct hd_cn_pair *p, enum unit u,
-			const char *field, struct hd_int_setting *f)
+/* An INT, BYTES or CPUS setting, parsed and checked as every source does (hd_cset_parse_value). */
+static int set_int(struct sctx *s, const struct hd_cset *cs, const struct hd_cn_pair *p, const char *key,
+		   struct hd_int_setting *f)
 {
 	struct hd_origin o;
+	const char *t = text(p->val), *expect;
+	char buf[96];
 	int64_t v;
 
-	(void)container;
-	if (!text(p->val))
+	if (!t)
 		return 0;
-	o = at(s, p->val, p->line, p->col, field);
-	if (parse_unit(p->val, u, &v) < 0) {
+	o = at(s, p->val, p->line, p->col, key);
+	if (!*t || hd_cset_parse_value(cs, t, &v, &expect) < 0) {
 		int r;
 
 		if (!(p->val->flags & HD_CN_UNSET))
-			return invalid(s, p->val, "cannot understand %s '%s' as %s", field,
-				       text(p->val) ? text(p->val) : "",
-				       u == U_BYTES ? "a size" : u == U_CPUS ? "a number of CPUs" : "an integer");
+			return invalid(s, p->val, "cannot understand %s '%s' as %s", key, t,
+				       cs->kind == HD_CK_BYTES ? "a size" :
+				       cs->kind == HD_CK_CPUS  ? "a number of CPUs" : "an integer");
 		/* Set from a variable this run does not know: given, value unknown. */
 		r = hd_int_setting_set(f, 0, &o);
 		f->unknown = true;
 		return r;
 	}
+	if (hd_cset_check_int(cs, v, buf, sizeof(buf), &expect) < 0)
+		return invalid(s, p->val, "%s '%s' is out of range: expected %s", key, t, expect);
 	return hd_int_setting_set(f, v, &o);
 }
 
-static int set_int(struct sctx *s, const struct hd_cn *svc, const char *key, enum unit u, struct hd_int_setting *f)
+/* Adds the scalars of a string-or-list value to items, normalised for the setting's kind. */
+static int add_items(struct sctx *s, const struct hd_cset *cs, const struct hd_cn_pair *p, const char *key,
+		     struct hd_items *l)
 {
-	const struct hd_cn_pair *p = hd_cn_pair_get(svc, key);
-
-	if (!p || p->val->kind == HD_CN_NULL)
-		return 0;
-	return set_int_node(s, svc, p, u, key, f);
-}
-
-/* Adds the scalars of a string-or-list value to items, normalised by norm. */
-static int add_items(struct sctx *s, const struct hd_cn *svc, const char *key, struct hd_items *l,
-		     char *(*norm)(const char *))
-{
-	const struct hd_cn_pair *p = hd_cn_pair_get(svc, key);
 	uint32_t i, n;
 	int r;
 
-	if (!p || p->val->kind == HD_CN_NULL)
+	if (p->val->kind == HD_CN_NULL)
 		return 0;
 	n = p->val->kind == HD_CN_SEQ ? p->val->n : 1;
 	for (i = 0; i < n; i++) {
 		const struct hd_cn *e = p->val->kind == HD_CN_SEQ ? p->val->items[i] : p->val;
-		const char *t = text(e);
+		const char *t = text(e), *expect;
 		struct hd_origin o;
 		char *v;
 
 		if (!t || !*t)
 			continue;
-		v = norm ? norm(t) : hd_strdup(t);
+		v = cs && cs->kind == HD_CK_CAPS ? hd_cap_normalise(t) :
+		    cs && cs->kind == HD_CK_SECOPT ? hd_security_opt_normalise(t) : hd_strdup(t);
 		if (!v)
 			return -HD_ENOMEM;
+		if (cs && hd_cset_check_item(cs, v, &expect) < 0 && !(e->flags & HD_CN_UNSET)) {
+			hd_free(v);
+			r = invalid(s, e, "cannot understand %s '%s': expected %s", key, t, expect);
+			if (r < 0)
+				return r;
+			continue;
+		}
 		o = at(s, e, e->line, e->col, key);
 		r = hd_items_add(l, v, &o);
 		hd_free(v);
@@ -247,14 +250,12 @@ static int add_items(struct sctx *s, const struct hd_cn *svc, const char *key, s
 }
 
 /* KEY=VALUE list or mapping into kvs (sysctls, labels, log options). */
-static int add_kvs(struct sctx *s, const struct hd_cn *svc, const char *key, const char *field, struct hd_kvs *l)
+static int add_kvs(struct sctx *s, const struct hd_cset *cs, const struct hd_cn *v, const char *field,
+		   struct hd_kvs *l)
 {
-	const struct hd_cn *v = hd_cn_get(svc, key);
 	uint32_t i;
 	int r;
 
-	if (!v)
-		return 0;
 	if (v->kind == HD_CN_MAP) {
 		for (i = 0; i < v->n; i++) {
 			struct hd_origin o = at(s, v->pairs[i].val, v->pairs[i].line, v->pairs[i].col, field);
@@ -267,12 +268,18 @@ static int add_kvs(struct sctx *s, const struct hd_cn *svc, const char *key, con
 	} else if (v->kind == HD_CN_SEQ) {
 		for (i = 0; i < v->n; i++) {
 			const struct hd_cn *e = v->items[i];
-			const char *t = text(e), *eq = t ? strchr(t, '=') : NULL;
+			const char *t = text(e), *eq = t ? strchr(t, '=') : NULL, *expect;
 			struct hd_origin o = at(s, e, e->line, e->col, field);
 			char *k;
 
 			if (!t)
 				continue;
+			if (hd_cset_check_item(cs, t, &expect) < 0 && !(e->flags & HD_CN_UNSET)) {
+				r = invalid(s, e, "cannot understand %s '%s': expected %s", field, t, expect);
+				if (r < 0)
+					return r;
+				continue;
+			}
 			k = hd_strndup(t, eq ? (size_t)(eq - t) : strlen(t));
 			if (!k)
 				return -HD_ENOMEM;
@@ -280,6 +287,55 @@ static int add_kvs(struct sctx *s, const struct hd_cn *svc, const char *key, con
 			hd_free(k);
 			if (r < 0)
 				return r;
+		}
+	}
+	return 0;
+}
+
+/*
+ * A setting of a generic kind: its first compose key that is given sets it
+ * (mem_limit before deploy.resources.limits.memory).
+ */
+static int compose_generic(struct sctx *s, const struct hd_cn *svc, const struct hd_cset *cs)
+{
+	void *f = hd_cset_field(s->c, cs);
+	char key[96];
+	unsigned k;
+
+	for (k = 0; nth_key(cs, k, key, sizeof(key)); k++) {
+		const struct hd_cn_pair *p = key_pair(svc, key, strlen(key));
+		const char *t;
+		struct hd_origin o;
+
+		if (!p)
+			continue;
+		switch (cs->kind) {
+		case HD_CK_BOOL:
+			return set_flag(s, p, key, f);
+		case HD_CK_INT:
+		case HD_CK_BYTES:
+		case HD_CK_CPUS:
+			if (p->val->kind == HD_CN_NULL)
+				continue;
+			return set_int(s, cs, p, key, f);
+		case HD_CK_STR:
+			if (!(t = text(p->val)) || p->val->kind == HD_CN_NULL)
+				continue;
+			o = at(s, p->val, p->line, p->col, key);
+			return hd_str_setting_set(f, t, &o);
+		case HD_CK_NS:
+			if (!(t = text(p->val)) || !*t)
+				continue;
+			o = at(s, p->val, p->line, p->col, key);
+			return hd_ns_setting_set(f, t, &o);
+		case HD_CK_LIST:
+		case HD_CK_CAPS:
+		case HD_CK_SECOPT:
+			return add_items(s, cs, p, key, f);
+		case HD_CK_KVS:
+			return add_kvs(s, cs, p->val, key, f);
+		default:
+			HD_BUG("not a generic kind");
 		}
 	}
 	return 0;
@@ -550,6 +606,36 @@ static int add_mount_long(struct sctx *s, const struct hd_cn *e, struct hd_mount
 	return 0;
 }
 
+/*
+ * A named volume of the project whose top-level entry gives the local
+ * driver bind options (driver_opts type/o/device) is a bind of its device.
+ */
+static int resolve_volume(struct sctx *s, struct hd_mount *m)
+{
+	const struct hd_cn *def, *opts;
+	struct hd_kvs kv = { 0 };
+	uint32_t i;
+	int r = 0;
+
+	if (m->type != HD_MOUNT_VOLUME || !m->source || !s->ld->volumes)
+		return 0;
+	def = hd_cn_get(s->ld->volumes, m->source);
+	opts = hd_cn_get(def, "driver_opts");
+	if (!opts || opts->kind != HD_CN_MAP)
+		return 0;
+	for (i = 0; i < opts->n && r >= 0; i++) {
+		const char *t = text(opts->pairs[i].val);
+
+		/* A variable this run does not know leaves the option unknown: not a bind we can name. */
+		if (t && !(opts->pairs[i].val->flags & HD_CN_UNSET))
+			r = hd_kvs_add(&kv, opts->pairs[i].key, t, NULL);
+	}
+	if (r >= 0)
+		r = hd_mount_resolve_volume(m, text(hd_cn_get(def, "driver")), &kv);
+	hd_kvs_release(&kv);
+	return r;
+}
+
 static int add_mounts(struct sctx *s, const struct hd_cn *svc)
 {
 	const struct hd_cn *v = hd_cn_get(svc, "volumes");
@@ -569,6 +655,8 @@ static int add_mounts(struct sctx *s, const struct hd_cn *svc)
 		if (!m)
 			return -HD_ENOMEM;
 		r = e->kind == HD_CN_MAP ? add_mount_long(s, e, m) : add_mount_short(s, e, m);
+		if (r >= 0)
+			r = resolve_volume(s, m);
 		if (r < 0)
 			return r;
 	}
@@ -786,6 +874,14 @@ static int add_secret_refs(struct sctx *s, const struct hd_cn *svc, const char *
 	return 0;
 }
 
+/* An integer scalar (a count); -HD_EINVAL when n is not one. */
+static int count(const struct hd_cn *n, int64_t *v)
+{
+	const char *t = text(n);
+
+	return t && *t ? hd_parse_i64(t, INT64_MIN, INT64_MAX, v) : -HD_EINVAL;
+}
+
 static int add_ulimits(struct sctx *s, const struct hd_cn *svc)
 {
 	const struct hd_cn *v = hd_cn_get(svc, "ulimits");
@@ -802,15 +898,14 @@ static int add_ulimits(struct sctx *s, const struct hd_cn *svc)
 		if (unset_in(p->val)) {
 			continue;
 		} else if (p->val->kind == HD_CN_MAP) {
-			if (parse_unit(hd_cn_get(p->val, "soft"), U_COUNT, &soft) < 0 ||
-			    parse_unit(hd_cn_get(p->val, "hard"), U_COUNT, &hard) < 0) {
+			if (count(hd_cn_get(p->val, "soft"), &soft) < 0 || count(hd_cn_get(p->val, "hard"), &hard) < 0) {
 				int r = invalid(s, p->val, "ulimit '%s' needs integer soft and hard values", p->key);
 
 				if (r < 0)
 					return r;
 				continue;
 			}
-		} else if (parse_unit(p->val, U_COUNT, &soft) == 0) {
+		} else if (count(p->val, &soft) == 0) {
 			hard = soft;
 		} else {
 			int r = invalid(s, p->val, "ulimit '%s' must be an integer", p->key);
@@ -874,7 +969,7 @@ static int add_healthcheck(struct sctx *s, const struct hd_cn *svc)
 	if (r < 0)
 		return r;
 	if (hd_cn_get(hc, "retries")) {
-		if (parse_unit(hd_cn_get(hc, "retries"), U_COUNT, &retries) == 0)
+		if (count(hd_cn_get(hc, "retries"), &retries) == 0)
 			h->retries = retries;
 		else if (!(hd_cn_get(hc, "retries")->flags & HD_CN_UNSET))
 			return invalid(s, hd_cn_get(hc, "retries"), "healthcheck retries must be an integer");
@@ -882,7 +977,7 @@ static int add_healthcheck(struct sctx *s, const struct hd_cn *svc)
 	return 0;
 }
 
-static int set_restart(struct sctx *s, const struct hd_cn *svc)
+static int set_restart(struct sctx *s, const struct hd_cn *svc, const struct hd_cset *cs)
 {
 	const struct hd_cn_pair *p = hd_cn_pair_get(svc, "restart");
 	const struct hd_cn *deploy = hd_cn_get(svc, "deploy");
@@ -891,24 +986,27 @@ static int set_restart(struct sctx *s, const struct hd_cn *svc)
 	int r;
 
 	if (p && text(p->val) && *text(p->val)) {
-		const char *t = text(p->val), *colon = strchr(t, ':');
-		char *v = hd_strndup(t, colon ? (size_t)(colon - t) : strlen(t));
+		const char *t = text(p->val), *colon = strchr(t, ':'), *expect;
+		char *v = hd_strndup(t, colon ? (size_t)(colon - t) : strlen(t)), buf[96];
+		int64_t n;
 
 		if (!v)
 			return -HD_ENOMEM;
 		o = at_pair(s, p, svc);
 		r = hd_str_setting_set(&s->c->restart, v, &o);
 		hd_free(v);
-		if (r < 0)
+		if (r < 0 || !colon)
 			return r;
-		if (colon) {
-			int64_t n;
-
-			if (hd_parse_i64(colon + 1, 0, INT64_MAX, &n) < 0 && !(p->val->flags & HD_CN_UNSET))
+		if (hd_parse_i64(colon + 1, INT64_MIN, INT64_MAX, &n) < 0) {
+			if (!(p->val->flags & HD_CN_UNSET))
 				return invalid(s, p->val, "cannot understand restart policy '%s'", t);
-			return hd_int_setting_set(&s->c->restart_max_retries, n, &o);
+			r = hd_int_setting_set(&s->c->restart_max_retries, 0, &o);
+			s->c->restart_max_retries.unknown = true;
+			return r;
 		}
-		return 0;
+		if (hd_cset_check_int(cs, n, buf, sizeof(buf), &expect) < 0)
+			return invalid(s, p->val, "restart policy '%s': expected a retry count that is %s", t, expect);
+		return hd_int_setting_set(&s->c->restart_max_retries, n, &o);
 	}
 	if (rp && rp->val->kind == HD_CN_MAP) {
 		const struct hd_cn_pair *cond = hd_cn_pair_get(rp->val, "condition");
@@ -923,9 +1021,8 @@ static int set_restart(struct sctx *s, const struct hd_cn *svc)
 			if (r < 0)
 				return r;
 		}
-		if (max)
-			return set_int_node(s, rp->val, max, U_COUNT, "deploy.restart_policy.max_attempts",
-					    &s->c->restart_max_retries);
+		if (max && max->val->kind != HD_CN_NULL)
+			return set_int(s, cs, max, "deploy.restart_policy.max_attempts", &s->c->restart_max_retries);
 	}
 	return 0;
 }
@@ -1016,7 +1113,11 @@ static int add_extra_hosts(struct sctx *s, const struct hd_cn *svc)
 		}
 		return 0;
 	}
-	return add_items(s, svc, "extra_hosts", &s->c->extra_hosts, NULL);
+	{
+		const struct hd_cn_pair *p = hd_cn_pair_get(svc, "extra_hosts");
+
+		return p ? add_items(s, NULL, p, "extra_hosts", &s->c->extra_hosts) : 0;
+	}
 }
 
 static int add_networks(struct sctx *s, const struct hd_cn *svc)
@@ -1035,7 +1136,7 @@ static int add_networks(struct sctx *s, const struct hd_cn *svc)
 				return r;
 		}
 	} else {
-		r = add_items(s, svc, "networks", &s->c->networks, NULL);
+		r = p ? add_items(s, NULL, p, "networks", &s->c->networks) : 0;
 		if (r < 0)
 			return r;
 	}
@@ -1053,116 +1154,110 @@ static int add_networks(struct sctx *s, const struct hd_cn *svc)
 	return 0;
 }
 
-static int set_deploy(struct sctx *s, const struct hd_cn *svc)
-{
-	const struct hd_cn *res = hd_cn_get(hd_cn_get(svc, "deploy"), "resources");
-	const struct hd_cn *lim = hd_cn_get(res, "limits"), *rsv = hd_cn_get(res, "reservations");
-	const struct hd_cn_pair *p;
-	int r;
+/* ---- the service ---------------------------------------------------------------------------- */
 
-	if ((p = hd_cn_pair_get(lim, "memory")) && !s->c->memory.set) {
-		r = set_int_node(s, lim, p, U_BYTES, "deploy.resources.limits.memory", &s->c->memory);
+/* The image: the key itself, or a variable this run does not know. */
+static int set_image(struct sctx *s, const struct hd_cn *svc)
+{
+	const struct hd_cn_pair *img = hd_cn_pair_get(svc, "image");
+	struct hd_origin o;
+
+	if (!img || !text(img->val) || !*text(img->val))
+		return 0;
+	o = at_pair(s, img, svc);
+	return hd_container_set_image(s->c, text(img->val), &o);
+}
+
+/* Network mode, then the networks the service joins (which also give the mode when it is not set). */
+static int set_network(struct sctx *s, const struct hd_cn *svc)
+{
+	const struct hd_cn_pair *p = hd_cn_pair_get(svc, "network_mode");
+	const char *t;
+
+	if (p && (t = text(p->val)) && *t) {
+		struct hd_origin o = at_pair(s, p, svc);
+		int r = hd_ns_setting_set(&s->c->network, t, &o);
+
 		if (r < 0)
 			return r;
 	}
-	if ((p = hd_cn_pair_get(lim, "cpus")) && !s->c->nano_cpus.set) {
-		r = set_int_node(s, lim, p, U_CPUS, "deploy.resources.limits.cpus", &s->c->nano_cpus);
-		if (r < 0)
-			return r;
+	return add_networks(s, svc);
+}
+
+/* Applies one setting of the table by its kind (model/container_opts.def). */
+static int compose_setting(struct sctx *s, const struct hd_cn *svc, const struct hd_cset *cs)
+{
+	const struct hd_cn_pair *p;
+
+	switch (cs->kind) {
+	case HD_CK_BOOL:
+	case HD_CK_INT:
+	case HD_CK_BYTES:
+	case HD_CK_CPUS:
+	case HD_CK_STR:
+	case HD_CK_NS:
+	case HD_CK_LIST:
+	case HD_CK_CAPS:
+	case HD_CK_SECOPT:
+	case HD_CK_KVS:
+		return compose_generic(s, svc, cs);
+	case HD_CK_IMAGE:
+		return set_image(s, svc);
+	case HD_CK_TMPFS:
+		p = hd_cn_pair_get(svc, "tmpfs");
+		return p ? add_items(s, NULL, p, "tmpfs", &s->c->tmpfs) : 0;
+	case HD_CK_ULIMITS:
+		return add_ulimits(s, svc);
+	case HD_CK_NETWORK:
+		return set_network(s, svc);
+	case HD_CK_MOUNTS:
+		return add_mounts(s, svc);
+	case HD_CK_DEVICES:
+		return add_devices(s, svc);
+	case HD_CK_PORTS: {
+		int r = add_ports(s, svc, "ports", true);
+
+		return r < 0 ? r : add_ports(s, svc, "expose", false);
 	}
-	if ((p = hd_cn_pair_get(lim, "pids")) && !s->c->pids_limit.set) {
-		r = set_int_node(s, lim, p, U_COUNT, "deploy.resources.limits.pids", &s->c->pids_limit);
-		if (r < 0)
-			return r;
+	case HD_CK_HOSTS:
+		return add_extra_hosts(s, svc);
+	case HD_CK_ENV:
+		return add_environment(s, svc);
+	case HD_CK_ENV_FILES:
+		return add_env_files(s, svc);
+	case HD_CK_SECRETS: {
+		int r = add_secret_refs(s, svc, "secrets", false);
+
+		return r < 0 ? r : add_secret_refs(s, svc, "configs", true);
 	}
-	if ((p = hd_cn_pair_get(rsv, "memory")) && !s->c->memory_reservation.set) {
-		r = set_int_node(s, rsv, p, U_BYTES, "deploy.resources.reservations.memory", &s->c->memory_reservation);
-		if (r < 0)
-			return r;
+	case HD_CK_HEALTH:
+		return add_healthcheck(s, svc);
+	case HD_CK_RESTART:
+		return set_restart(s, svc, cs);
+	case HD_CK_COMMAND: {
+		int r = add_command(s, svc, "entrypoint");
+
+		return r < 0 ? r : add_command(s, svc, "command");
 	}
+	case HD_CK_MAX:
+		break;
+	}
+	HD_BUG("a compose setting of a kind without a reader");
 	return 0;
 }
 
-static int set_logging(struct sctx *s, const struct hd_cn *svc)
-{
-	const struct hd_cn *lg = hd_cn_get(svc, "logging");
-	const struct hd_cn_pair *d = hd_cn_pair_get(lg, "driver");
-	int r;
-
-	if (d && text(d->val) && *text(d->val)) {
-		struct hd_origin o = at(s, d->val, d->line, d->col, "logging.driver");
-
-		r = hd_str_setting_set(&s->c->log_driver, text(d->val), &o);
-		if (r < 0)
-			return r;
-	}
-	return add_kvs(s, lg, "options", "logging.options", &s->c->log_opts);
-}
-
-/* ---- the service ---------------------------------------------------------------------------- */
-
 static int convert(struct sctx *s, const struct hd_cn *svc)
 {
-	const struct hd_cn_pair *img = hd_cn_pair_get(svc, "image");
-	int r = 0;
+	size_t i;
+	int r;
 
-	if (img && text(img->val) && *text(img->val)) {
-		struct hd_origin o = at_pair(s, img, svc);
-
-		r = hd_container_set_image(s->c, text(img->val), &o);
+	for (i = 0; i < HD_CS_MAX; i++) {
+		if (!*hd_csets[i].compose)
+			continue;
+		r = compose_setting(s, svc, &hd_csets[i]);
 		if (r < 0)
 			return r;
 	}
-#define STEP(x) do { r = (x); if (r < 0) return r; } while (0)
-	STEP(set_str(s, svc, "user", &s->c->user));
-	STEP(add_items(s, svc, "group_add", &s->c->group_add, NULL));
-	STEP(set_flag(s, svc, "privileged", &s->c->privileged));
-	STEP(add_items(s, svc, "cap_add", &s->c->cap_add, hd_cap_normalise));
-	STEP(add_items(s, svc, "cap_drop", &s->c->cap_drop, hd_cap_normalise));
-	STEP(add_items(s, svc, "security_opt", &s->c->security_opt, hd_security_opt_normalise));
-	STEP(set_flag(s, svc, "read_only", &s->c->read_only));
-	STEP(add_items(s, svc, "tmpfs", &s->c->tmpfs, NULL));
-	STEP(set_int(s, svc, "mem_limit", U_BYTES, &s->c->memory));
-	STEP(set_int(s, svc, "mem_reservation", U_BYTES, &s->c->memory_reservation));
-	STEP(set_int(s, svc, "memswap_limit", U_BYTES, &s->c->memory_swap));
-	STEP(set_int(s, svc, "cpus", U_CPUS, &s->c->nano_cpus));
-	STEP(set_int(s, svc, "cpu_shares", U_COUNT, &s->c->cpu_shares));
-	STEP(set_int(s, svc, "cpu_quota", U_COUNT, &s->c->cpu_quota));
-	STEP(set_int(s, svc, "cpu_period", U_COUNT, &s->c->cpu_period));
-	STEP(set_str(s, svc, "cpuset", &s->c->cpuset_cpus));
-	STEP(set_int(s, svc, "pids_limit", U_COUNT, &s->c->pids_limit));
-	STEP(set_flag(s, svc, "oom_kill_disable", &s->c->oom_kill_disable));
-	STEP(set_int(s, svc, "oom_score_adj", U_COUNT, &s->c->oom_score_adj));
-	STEP(set_deploy(s, svc));
-	STEP(add_ulimits(s, svc));
-	STEP(set_ns(s, svc, "network_mode", &s->c->network));
-	STEP(add_networks(s, svc));
-	STEP(set_ns(s, svc, "pid", &s->c->pid));
-	STEP(set_ns(s, svc, "ipc", &s->c->ipc));
-	STEP(set_ns(s, svc, "uts", &s->c->uts));
-	STEP(set_ns(s, svc, "userns_mode", &s->c->userns));
-	STEP(set_ns(s, svc, "cgroup", &s->c->cgroupns));
-	STEP(add_mounts(s, svc));
-	STEP(add_devices(s, svc));
-	STEP(add_items(s, svc, "device_cgroup_rules", &s->c->device_cgroup_rules, NULL));
-	STEP(add_ports(s, svc, "ports", true));
-	STEP(add_ports(s, svc, "expose", false));
-	STEP(add_env_files(s, svc));
-	STEP(add_environment(s, svc));
-	STEP(add_secret_refs(s, svc, "secrets", false));
-	STEP(add_secret_refs(s, svc, "configs", true));
-	STEP(add_healthcheck(s, svc));
-	STEP(set_restart(s, svc));
-	STEP(set_logging(s, svc));
-	STEP(add_kvs(s, svc, "sysctls", "sysctls", &s->c->sysctls));
-	STEP(set_str(s, svc, "cgroup_parent", &s->c->cgroup_parent));
-	STEP(add_extra_hosts(s, svc));
-	STEP(add_kvs(s, svc, "labels", "labels", &s->c->labels));
-	STEP(add_command(s, svc, "entrypoint"));
-	STEP(add_command(s, svc, "command"));
-	STEP(set_str(s, svc, "runtime", &s->c->runtime));
-	STEP(set_flag(s, svc, "init", &s->c->init));
-#undef STEP
 	return hd_cl_image_facts(s->ld, s->c, svc);
 }
 

@@ -437,12 +437,7 @@ static int volume_driver(struct cr *x, const struct hd_jv *mnt, struct hd_mount 
 		rc = hd_ij_add_kvs(x->r, &opts, &dc, "Options");
 	if (rc >= 0)
 		rc = hd_mount_resolve_volume(m, driver, &opts);
-	for (size_t i = 0; i < opts.n; i++) {
-		hd_free(opts.v[i].key);
-		hd_free(opts.v[i].value);
-		hd_origin_release(&opts.v[i].at);
-	}
-	hd_free(opts.v);
+	hd_kvs_release(&opts);
 	return rc;
 }
 

@@ -11,252 +11,180 @@
 #include "model/shell.h"
 #include "parse/runline.h"
 
-/* Which commands accept a flag. */
+/* Which commands accept a flag (the bits of model/container.h). */
 enum {
-	B_DRUN = 1u << 0,    /* docker run, docker container run */
-	B_DCREATE = 1u << 1, /* docker create, docker container create */
-	B_SVC = 1u << 2,     /* docker service create */
-	B_PODMAN = 1u << 3,  /* podman run / create */
+	B_DRUN = HD_CSR_RUN,       /* docker run, docker container run */
+	B_DCREATE = HD_CSR_CREATE, /* docker create, docker container create */
+	B_SVC = HD_CSR_SERVICE,    /* docker service create */
+	B_PODMAN = HD_CSR_PODMAN,  /* podman run / create */
 	B_CTR = B_DRUN | B_DCREATE | B_PODMAN,
 	B_ALL = B_CTR | B_SVC,
 };
 
-/* What a flag does to the spec. */
-enum op {
-	OP_IGNORE,
-	OP_USER, OP_PRIVILEGED, OP_CAP_ADD, OP_CAP_DROP, OP_SECOPT, OP_READ_ONLY, OP_TMPFS,
-	OP_MEMORY, OP_MEMORY_RES, OP_MEMORY_SWAP, OP_CPUS, OP_CPU_SHARES, OP_CPU_QUOTA,
-	OP_CPU_PERIOD, OP_CPUSET, OP_PIDS, OP_OOM_KILL_DISABLE, OP_OOM_SCORE, OP_ULIMIT,
-	OP_NETWORK, OP_PID, OP_IPC, OP_UTS, OP_USERNS, OP_CGROUPNS,
-	OP_VOLUME, OP_MOUNT, OP_DEVICE, OP_DEVICE_CGROUP_RULE, OP_PUBLISH, OP_PUBLISH_ALL,
-	OP_EXPOSE, OP_ENV, OP_ENV_FILE, OP_HEALTH_CMD, OP_HEALTH_INTERVAL, OP_HEALTH_TIMEOUT,
-	OP_HEALTH_START_PERIOD, OP_HEALTH_RETRIES, OP_NO_HEALTHCHECK, OP_RESTART, OP_LOG_DRIVER,
-	OP_LOG_OPT, OP_SYSCTL, OP_CGROUP_PARENT, OP_ADD_HOST, OP_LABEL, OP_GROUP_ADD, OP_RUNTIME,
-	OP_INIT, OP_ENTRYPOINT, OP_NAME, OP_USE_API_SOCKET, OP_SECRET, OP_CONFIG,
-	OP_RESTART_CONDITION, OP_RESTART_MAX, OP_GPUS, OP_HEALTH_DURATION_OTHER,
+/* A flag of the command: a setting's (model/container_opts.def), or one known to set nothing judged. */
+struct flag {
+	const char *name;          /* long name without the dashes */
+	bool value;                /* takes a value (false: boolean) */
+	const struct hd_cset *set; /* the setting it sets, NULL for an ignored flag */
 };
 
-struct flagdef {
-	const char *name;  /* long name without the dashes */
-	char shortname;    /* 0 when none */
-	bool value;        /* takes a value (false: boolean) */
-	uint8_t op;        /* enum op */
-	uint8_t cmds;      /* B_* mask of commands that accept it */
+struct ignored {
+	const char *name;
+	char shortname;            /* 0 when none */
+	bool value;
+	uint8_t cmds;              /* B_* mask of commands that accept it */
 };
 
 #define V true
 #define BOOL false
 
 /*
- * Every flag of `docker run`/`docker create` (docker CLI 28), `docker service
- * create` and `podman run`/`podman create` (podman 5), sorted by name.
+ * The flags of `docker run`/`docker create` (docker CLI 28), `docker service
+ * create` and `podman run`/`podman create` (podman 5) that set nothing
+ * hardock judges, sorted by name; the others are the settings' flags in
+ * model/container_opts.def.  The scanner still needs these to know which
+ * take a value.
  */
-static const struct flagdef flags[] = {
-	{ "add-host", 0, V, OP_ADD_HOST, B_CTR },
-	{ "annotation", 0, V, OP_IGNORE, B_CTR },
-	{ "arch", 0, V, OP_IGNORE, B_PODMAN },
-	{ "attach", 'a', V, OP_IGNORE, B_CTR },
-	{ "authfile", 0, V, OP_IGNORE, B_PODMAN },
-	{ "blkio-weight", 0, V, OP_IGNORE, B_CTR },
-	{ "blkio-weight-device", 0, V, OP_IGNORE, B_CTR },
-	{ "cap-add", 0, V, OP_CAP_ADD, B_ALL },
-	{ "cap-drop", 0, V, OP_CAP_DROP, B_ALL },
-	{ "cert-dir", 0, V, OP_IGNORE, B_PODMAN },
-	{ "cgroup-conf", 0, V, OP_IGNORE, B_PODMAN },
-	{ "cgroup-parent", 0, V, OP_CGROUP_PARENT, B_CTR },
-	{ "cgroupns", 0, V, OP_CGROUPNS, B_CTR },
-	{ "cgroups", 0, V, OP_IGNORE, B_PODMAN },
-	{ "chrootdirs", 0, V, OP_IGNORE, B_PODMAN },
-	{ "cidfile", 0, V, OP_IGNORE, B_CTR },
-	{ "config", 0, V, OP_CONFIG, B_SVC },
-	{ "conmon-pidfile", 0, V, OP_IGNORE, B_PODMAN },
-	{ "constraint", 0, V, OP_IGNORE, B_SVC },
-	{ "container-label", 0, V, OP_LABEL, B_SVC },
-	{ "cpu-count", 0, V, OP_IGNORE, B_CTR },
-	{ "cpu-percent", 0, V, OP_IGNORE, B_CTR },
-	{ "cpu-period", 0, V, OP_CPU_PERIOD, B_CTR },
-	{ "cpu-quota", 0, V, OP_CPU_QUOTA, B_CTR },
-	{ "cpu-rt-period", 0, V, OP_IGNORE, B_CTR },
-	{ "cpu-rt-runtime", 0, V, OP_IGNORE, B_CTR },
-	{ "cpu-shares", 'c', V, OP_CPU_SHARES, B_CTR },
-	{ "cpus", 0, V, OP_CPUS, B_CTR },
-	{ "cpuset-cpus", 0, V, OP_CPUSET, B_CTR },
-	{ "cpuset-mems", 0, V, OP_IGNORE, B_CTR },
-	{ "credential-spec", 0, V, OP_IGNORE, B_SVC },
-	{ "creds", 0, V, OP_IGNORE, B_PODMAN },
-	{ "decryption-key", 0, V, OP_IGNORE, B_PODMAN },
-	{ "detach", 'd', BOOL, OP_IGNORE, B_DRUN | B_SVC | B_PODMAN },
-	{ "detach-keys", 0, V, OP_IGNORE, B_DRUN | B_PODMAN },
-	{ "device", 0, V, OP_DEVICE, B_CTR },
-	{ "device-cgroup-rule", 0, V, OP_DEVICE_CGROUP_RULE, B_CTR },
-	{ "device-read-bps", 0, V, OP_IGNORE, B_CTR },
-	{ "device-read-iops", 0, V, OP_IGNORE, B_CTR },
-	{ "device-write-bps", 0, V, OP_IGNORE, B_CTR },
-	{ "device-write-iops", 0, V, OP_IGNORE, B_CTR },
-	{ "disable-content-trust", 0, BOOL, OP_IGNORE, B_CTR },
-	{ "dns", 0, V, OP_IGNORE, B_ALL },
-	{ "dns-opt", 0, V, OP_IGNORE, B_CTR },
-	{ "dns-option", 0, V, OP_IGNORE, B_ALL },
-	{ "dns-search", 0, V, OP_IGNORE, B_ALL },
-	{ "domainname", 0, V, OP_IGNORE, B_CTR },
-	{ "endpoint-mode", 0, V, OP_IGNORE, B_SVC },
-	{ "entrypoint", 0, V, OP_ENTRYPOINT, B_ALL },
-	{ "env", 'e', V, OP_ENV, B_ALL },
-	{ "env-file", 0, V, OP_ENV_FILE, B_ALL },
-	{ "env-host", 0, BOOL, OP_IGNORE, B_PODMAN },
-	{ "env-merge", 0, V, OP_IGNORE, B_PODMAN },
-	{ "expose", 0, V, OP_EXPOSE, B_CTR },
-	{ "generic-resource", 0, V, OP_IGNORE, B_SVC },
-	{ "gidmap", 0, V, OP_IGNORE, B_PODMAN },
-	{ "gpus", 0, V, OP_GPUS, B_CTR },
-	{ "group", 0, V, OP_GROUP_ADD, B_SVC },
-	{ "group-add", 0, V, OP_GROUP_ADD, B_CTR },
-	{ "group-entry", 0, V, OP_IGNORE, B_PODMAN },
-	{ "health-cmd", 0, V, OP_HEALTH_CMD, B_ALL },
-	{ "health-interval", 0, V, OP_HEALTH_INTERVAL, B_ALL },
-	{ "health-log-destination", 0, V, OP_IGNORE, B_PODMAN },
-	{ "health-max-log-count", 0, V, OP_IGNORE, B_PODMAN },
-	{ "health-max-log-size", 0, V, OP_IGNORE, B_PODMAN },
-	{ "health-on-failure", 0, V, OP_IGNORE, B_PODMAN },
-	{ "health-retries", 0, V, OP_HEALTH_RETRIES, B_ALL },
-	{ "health-start-interval", 0, V, OP_HEALTH_DURATION_OTHER, B_ALL },
-	{ "health-start-period", 0, V, OP_HEALTH_START_PERIOD, B_ALL },
-	{ "health-startup-cmd", 0, V, OP_IGNORE, B_PODMAN },
-	{ "health-startup-interval", 0, V, OP_IGNORE, B_PODMAN },
-	{ "health-startup-retries", 0, V, OP_IGNORE, B_PODMAN },
-	{ "health-startup-success", 0, V, OP_IGNORE, B_PODMAN },
-	{ "health-startup-timeout", 0, V, OP_IGNORE, B_PODMAN },
-	{ "health-timeout", 0, V, OP_HEALTH_TIMEOUT, B_ALL },
-	{ "help", 0, BOOL, OP_IGNORE, B_ALL },
-	{ "host", 0, V, OP_ADD_HOST, B_SVC },
-	{ "hostname", 'h', V, OP_IGNORE, B_CTR },
-	{ "hostname", 0, V, OP_IGNORE, B_SVC },
-	{ "hostuser", 0, V, OP_IGNORE, B_PODMAN },
-	{ "hosts-file", 0, V, OP_IGNORE, B_PODMAN },
-	{ "http-proxy", 0, BOOL, OP_IGNORE, B_PODMAN },
-	{ "image-volume", 0, V, OP_IGNORE, B_PODMAN },
-	{ "init", 0, BOOL, OP_INIT, B_ALL },
-	{ "init-path", 0, V, OP_IGNORE, B_PODMAN },
-	{ "interactive", 'i', BOOL, OP_IGNORE, B_CTR },
-	{ "io-maxbandwidth", 0, V, OP_IGNORE, B_DRUN | B_DCREATE },
-	{ "io-maxiops", 0, V, OP_IGNORE, B_DRUN | B_DCREATE },
-	{ "ip", 0, V, OP_IGNORE, B_CTR },
-	{ "ip6", 0, V, OP_IGNORE, B_CTR },
-	{ "ipc", 0, V, OP_IPC, B_CTR },
-	{ "isolation", 0, V, OP_IGNORE, B_ALL },
-	{ "kernel-memory", 0, V, OP_IGNORE, B_CTR },
-	{ "label", 'l', V, OP_LABEL, B_ALL },
-	{ "label-file", 0, V, OP_IGNORE, B_CTR },
-	{ "limit-cpu", 0, V, OP_CPUS, B_SVC },
-	{ "limit-memory", 0, V, OP_MEMORY, B_SVC },
-	{ "limit-pids", 0, V, OP_PIDS, B_SVC },
-	{ "link", 0, V, OP_IGNORE, B_CTR },
-	{ "link-local-ip", 0, V, OP_IGNORE, B_CTR },
-	{ "log-driver", 0, V, OP_LOG_DRIVER, B_ALL },
-	{ "log-opt", 0, V, OP_LOG_OPT, B_ALL },
-	{ "mac-address", 0, V, OP_IGNORE, B_CTR },
-	{ "max-concurrent", 0, V, OP_IGNORE, B_SVC },
-	{ "memory", 'm', V, OP_MEMORY, B_CTR },
-	{ "memory-reservation", 0, V, OP_MEMORY_RES, B_CTR },
-	{ "memory-swap", 0, V, OP_MEMORY_SWAP, B_CTR },
-	{ "memory-swappiness", 0, V, OP_IGNORE, B_CTR },
-	{ "mode", 0, V, OP_IGNORE, B_SVC },
-	{ "mount", 0, V, OP_MOUNT, B_ALL },
-	{ "name", 0, V, OP_NAME, B_ALL },
-	{ "net", 0, V, OP_NETWORK, B_CTR },
-	{ "net-alias", 0, V, OP_IGNORE, B_CTR },
-	{ "network", 0, V, OP_NETWORK, B_ALL },
-	{ "network-alias", 0, V, OP_IGNORE, B_CTR },
-	{ "no-healthcheck", 0, BOOL, OP_NO_HEALTHCHECK, B_ALL },
-	{ "no-hosts", 0, BOOL, OP_IGNORE, B_PODMAN },
-	{ "no-resolve-image", 0, BOOL, OP_IGNORE, B_SVC },
-	{ "oom-kill-disable", 0, BOOL, OP_OOM_KILL_DISABLE, B_CTR },
-	{ "oom-score-adj", 0, V, OP_OOM_SCORE, B_ALL },
-	{ "os", 0, V, OP_IGNORE, B_PODMAN },
-	{ "passwd", 0, BOOL, OP_IGNORE, B_PODMAN },
-	{ "passwd-entry", 0, V, OP_IGNORE, B_PODMAN },
-	{ "personality", 0, V, OP_IGNORE, B_PODMAN },
-	{ "pid", 0, V, OP_PID, B_CTR },
-	{ "pidfile", 0, V, OP_IGNORE, B_PODMAN },
-	{ "pids-limit", 0, V, OP_PIDS, B_CTR },
-	{ "placement-pref", 0, V, OP_IGNORE, B_SVC },
-	{ "platform", 0, V, OP_IGNORE, B_CTR },
-	{ "pod", 0, V, OP_IGNORE, B_PODMAN },
-	{ "pod-id-file", 0, V, OP_IGNORE, B_PODMAN },
-	{ "preserve-fd", 0, V, OP_IGNORE, B_PODMAN },
-	{ "preserve-fds", 0, V, OP_IGNORE, B_PODMAN },
-	{ "privileged", 0, BOOL, OP_PRIVILEGED, B_CTR },
-	{ "publish", 'p', V, OP_PUBLISH, B_ALL },
-	{ "publish-all", 'P', BOOL, OP_PUBLISH_ALL, B_CTR },
-	{ "pull", 0, V, OP_IGNORE, B_CTR },
-	{ "quiet", 'q', BOOL, OP_IGNORE, B_ALL },
-	{ "rdt-class", 0, V, OP_IGNORE, B_PODMAN },
-	{ "read-only", 0, BOOL, OP_READ_ONLY, B_ALL },
-	{ "read-only-tmpfs", 0, BOOL, OP_IGNORE, B_PODMAN },
-	{ "replace", 0, BOOL, OP_IGNORE, B_PODMAN },
-	{ "replicas", 0, V, OP_IGNORE, B_SVC },
-	{ "replicas-max-per-node", 0, V, OP_IGNORE, B_SVC },
-	{ "requires", 0, V, OP_IGNORE, B_PODMAN },
-	{ "reserve-cpu", 0, V, OP_IGNORE, B_SVC },
-	{ "reserve-memory", 0, V, OP_MEMORY_RES, B_SVC },
-	{ "restart", 0, V, OP_RESTART, B_CTR },
-	{ "restart-condition", 0, V, OP_RESTART_CONDITION, B_SVC },
-	{ "restart-delay", 0, V, OP_IGNORE, B_SVC },
-	{ "restart-max-attempts", 0, V, OP_RESTART_MAX, B_SVC },
-	{ "restart-window", 0, V, OP_IGNORE, B_SVC },
-	{ "retry", 0, V, OP_IGNORE, B_PODMAN },
-	{ "retry-delay", 0, V, OP_IGNORE, B_PODMAN },
-	{ "rm", 0, BOOL, OP_IGNORE, B_CTR },
-	{ "rmi", 0, BOOL, OP_IGNORE, B_PODMAN },
-	{ "rollback-delay", 0, V, OP_IGNORE, B_SVC },
-	{ "rollback-failure-action", 0, V, OP_IGNORE, B_SVC },
-	{ "rollback-max-failure-ratio", 0, V, OP_IGNORE, B_SVC },
-	{ "rollback-monitor", 0, V, OP_IGNORE, B_SVC },
-	{ "rollback-order", 0, V, OP_IGNORE, B_SVC },
-	{ "rollback-parallelism", 0, V, OP_IGNORE, B_SVC },
-	{ "rootfs", 0, BOOL, OP_IGNORE, B_PODMAN },
-	{ "runtime", 0, V, OP_RUNTIME, B_DRUN | B_DCREATE },
-	{ "sdnotify", 0, V, OP_IGNORE, B_PODMAN },
-	{ "seccomp-policy", 0, V, OP_IGNORE, B_PODMAN },
-	{ "secret", 0, V, OP_SECRET, B_SVC | B_PODMAN },
-	{ "security-opt", 0, V, OP_SECOPT, B_CTR },
-	{ "shm-size", 0, V, OP_IGNORE, B_CTR },
-	{ "shm-size-systemd", 0, V, OP_IGNORE, B_PODMAN },
-	{ "sig-proxy", 0, BOOL, OP_IGNORE, B_DRUN | B_PODMAN },
-	{ "stop-grace-period", 0, V, OP_IGNORE, B_SVC },
-	{ "stop-signal", 0, V, OP_IGNORE, B_ALL },
-	{ "stop-timeout", 0, V, OP_IGNORE, B_CTR },
-	{ "storage-opt", 0, V, OP_IGNORE, B_CTR },
-	{ "subgidname", 0, V, OP_IGNORE, B_PODMAN },
-	{ "subuidname", 0, V, OP_IGNORE, B_PODMAN },
-	{ "sysctl", 0, V, OP_SYSCTL, B_ALL },
-	{ "systemd", 0, V, OP_IGNORE, B_PODMAN },
-	{ "timeout", 0, V, OP_IGNORE, B_PODMAN },
-	{ "tls-verify", 0, BOOL, OP_IGNORE, B_PODMAN },
-	{ "tmpfs", 0, V, OP_TMPFS, B_CTR },
-	{ "tty", 't', BOOL, OP_IGNORE, B_ALL },
-	{ "tz", 0, V, OP_IGNORE, B_PODMAN },
-	{ "uidmap", 0, V, OP_IGNORE, B_PODMAN },
-	{ "ulimit", 0, V, OP_ULIMIT, B_ALL },
-	{ "umask", 0, V, OP_IGNORE, B_PODMAN },
-	{ "unsetenv", 0, V, OP_IGNORE, B_PODMAN },
-	{ "unsetenv-all", 0, BOOL, OP_IGNORE, B_PODMAN },
-	{ "update-delay", 0, V, OP_IGNORE, B_SVC },
-	{ "update-failure-action", 0, V, OP_IGNORE, B_SVC },
-	{ "update-max-failure-ratio", 0, V, OP_IGNORE, B_SVC },
-	{ "update-monitor", 0, V, OP_IGNORE, B_SVC },
-	{ "update-order", 0, V, OP_IGNORE, B_SVC },
-	{ "update-parallelism", 0, V, OP_IGNORE, B_SVC },
-	{ "use-api-socket", 0, BOOL, OP_USE_API_SOCKET, B_DRUN | B_DCREATE },
-	{ "user", 'u', V, OP_USER, B_ALL },
-	{ "userns", 0, V, OP_USERNS, B_CTR },
-	{ "uts", 0, V, OP_UTS, B_CTR },
-	{ "variant", 0, V, OP_IGNORE, B_PODMAN },
-	{ "volume", 'v', V, OP_VOLUME, B_CTR },
-	{ "volume-driver", 0, V, OP_IGNORE, B_CTR },
-	{ "volumes-from", 0, V, OP_IGNORE, B_CTR },
-	{ "with-registry-auth", 0, BOOL, OP_IGNORE, B_SVC },
-	{ "workdir", 'w', V, OP_IGNORE, B_ALL },
+static const struct ignored ignored[] = {
+	{ "annotation", 0, V, B_CTR },
+	{ "arch", 0, V, B_PODMAN },
+	{ "attach", 'a', V, B_CTR },
+	{ "authfile", 0, V, B_PODMAN },
+	{ "blkio-weight", 0, V, B_CTR },
+	{ "blkio-weight-device", 0, V, B_CTR },
+	{ "cert-dir", 0, V, B_PODMAN },
+	{ "cgroup-conf", 0, V, B_PODMAN },
+	{ "cgroups", 0, V, B_PODMAN },
+	{ "chrootdirs", 0, V, B_PODMAN },
+	{ "cidfile", 0, V, B_CTR },
+	{ "conmon-pidfile", 0, V, B_PODMAN },
+	{ "constraint", 0, V, B_SVC },
+	{ "cpu-count", 0, V, B_CTR },
+	{ "cpu-percent", 0, V, B_CTR },
+	{ "cpu-rt-period", 0, V, B_CTR },
+	{ "cpu-rt-runtime", 0, V, B_CTR },
+	{ "cpuset-mems", 0, V, B_CTR },
+	{ "credential-spec", 0, V, B_SVC },
+	{ "creds", 0, V, B_PODMAN },
+	{ "decryption-key", 0, V, B_PODMAN },
+	{ "detach", 'd', BOOL, B_DRUN | B_SVC | B_PODMAN },
+	{ "detach-keys", 0, V, B_DRUN | B_PODMAN },
+	{ "device-read-bps", 0, V, B_CTR },
+	{ "device-read-iops", 0, V, B_CTR },
+	{ "device-write-bps", 0, V, B_CTR },
+	{ "device-write-iops", 0, V, B_CTR },
+	{ "disable-content-trust", 0, BOOL, B_CTR },
+	{ "dns", 0, V, B_ALL },
+	{ "dns-opt", 0, V, B_CTR },
+	{ "dns-option", 0, V, B_ALL },
+	{ "dns-search", 0, V, B_ALL },
+	{ "domainname", 0, V, B_CTR },
+	{ "endpoint-mode", 0, V, B_SVC },
+	{ "env-host", 0, BOOL, B_PODMAN },
+	{ "env-merge", 0, V, B_PODMAN },
+	{ "generic-resource", 0, V, B_SVC },
+	{ "gidmap", 0, V, B_PODMAN },
+	{ "gpus", 0, V, B_CTR },
+	{ "group-entry", 0, V, B_PODMAN },
+	{ "health-log-destination", 0, V, B_PODMAN },
+	{ "health-max-log-count", 0, V, B_PODMAN },
+	{ "health-max-log-size", 0, V, B_PODMAN },
+	{ "health-on-failure", 0, V, B_PODMAN },
+	{ "health-startup-cmd", 0, V, B_PODMAN },
+	{ "health-startup-interval", 0, V, B_PODMAN },
+	{ "health-startup-retries", 0, V, B_PODMAN },
+	{ "health-startup-success", 0, V, B_PODMAN },
+	{ "health-startup-timeout", 0, V, B_PODMAN },
+	{ "help", 0, BOOL, B_ALL },
+	{ "hostname", 'h', V, B_CTR },
+	{ "hostname", 0, V, B_SVC },
+	{ "hostuser", 0, V, B_PODMAN },
+	{ "hosts-file", 0, V, B_PODMAN },
+	{ "http-proxy", 0, BOOL, B_PODMAN },
+	{ "image-volume", 0, V, B_PODMAN },
+	{ "init-path", 0, V, B_PODMAN },
+	{ "interactive", 'i', BOOL, B_CTR },
+	{ "io-maxbandwidth", 0, V, B_DRUN | B_DCREATE },
+	{ "io-maxiops", 0, V, B_DRUN | B_DCREATE },
+	{ "ip", 0, V, B_CTR },
+	{ "ip6", 0, V, B_CTR },
+	{ "isolation", 0, V, B_ALL },
+	{ "kernel-memory", 0, V, B_CTR },
+	{ "label-file", 0, V, B_CTR },
+	{ "link", 0, V, B_CTR },
+	{ "link-local-ip", 0, V, B_CTR },
+	{ "mac-address", 0, V, B_CTR },
+	{ "max-concurrent", 0, V, B_SVC },
+	{ "memory-swappiness", 0, V, B_CTR },
+	{ "mode", 0, V, B_SVC },
+	{ "net-alias", 0, V, B_CTR },
+	{ "network-alias", 0, V, B_CTR },
+	{ "no-hosts", 0, BOOL, B_PODMAN },
+	{ "no-resolve-image", 0, BOOL, B_SVC },
+	{ "os", 0, V, B_PODMAN },
+	{ "passwd", 0, BOOL, B_PODMAN },
+	{ "passwd-entry", 0, V, B_PODMAN },
+	{ "personality", 0, V, B_PODMAN },
+	{ "pidfile", 0, V, B_PODMAN },
+	{ "placement-pref", 0, V, B_SVC },
+	{ "platform", 0, V, B_CTR },
+	{ "pod", 0, V, B_PODMAN },
+	{ "pod-id-file", 0, V, B_PODMAN },
+	{ "preserve-fd", 0, V, B_PODMAN },
+	{ "preserve-fds", 0, V, B_PODMAN },
+	{ "pull", 0, V, B_CTR },
+	{ "quiet", 'q', BOOL, B_ALL },
+	{ "rdt-class", 0, V, B_PODMAN },
+	{ "read-only-tmpfs", 0, BOOL, B_PODMAN },
+	{ "replace", 0, BOOL, B_PODMAN },
+	{ "replicas", 0, V, B_SVC },
+	{ "replicas-max-per-node", 0, V, B_SVC },
+	{ "requires", 0, V, B_PODMAN },
+	{ "reserve-cpu", 0, V, B_SVC },
+	{ "restart-delay", 0, V, B_SVC },
+	{ "restart-window", 0, V, B_SVC },
+	{ "retry", 0, V, B_PODMAN },
+	{ "retry-delay", 0, V, B_PODMAN },
+	{ "rm", 0, BOOL, B_CTR },
+	{ "rmi", 0, BOOL, B_PODMAN },
+	{ "rollback-delay", 0, V, B_SVC },
+	{ "rollback-failure-action", 0, V, B_SVC },
+	{ "rollback-max-failure-ratio", 0, V, B_SVC },
+	{ "rollback-monitor", 0, V, B_SVC },
+	{ "rollback-order", 0, V, B_SVC },
+	{ "rollback-parallelism", 0, V, B_SVC },
+	{ "rootfs", 0, BOOL, B_PODMAN },
+	{ "sdnotify", 0, V, B_PODMAN },
+	{ "seccomp-policy", 0, V, B_PODMAN },
+	{ "shm-size", 0, V, B_CTR },
+	{ "shm-size-systemd", 0, V, B_PODMAN },
+	{ "sig-proxy", 0, BOOL, B_DRUN | B_PODMAN },
+	{ "stop-grace-period", 0, V, B_SVC },
+	{ "stop-signal", 0, V, B_ALL },
+	{ "stop-timeout", 0, V, B_CTR },
+	{ "storage-opt", 0, V, B_CTR },
+	{ "subgidname", 0, V, B_PODMAN },
+	{ "subuidname", 0, V, B_PODMAN },
+	{ "systemd", 0, V, B_PODMAN },
+	{ "timeout", 0, V, B_PODMAN },
+	{ "tls-verify", 0, BOOL, B_PODMAN },
+	{ "tty", 't', BOOL, B_ALL },
+	{ "tz", 0, V, B_PODMAN },
+	{ "uidmap", 0, V, B_PODMAN },
+	{ "umask", 0, V, B_PODMAN },
+	{ "unsetenv", 0, V, B_PODMAN },
+	{ "unsetenv-all", 0, BOOL, B_PODMAN },
+	{ "update-delay", 0, V, B_SVC },
+	{ "update-failure-action", 0, V, B_SVC },
+	{ "update-max-failure-ratio", 0, V, B_SVC },
+	{ "update-monitor", 0, V, B_SVC },
+	{ "update-order", 0, V, B_SVC },
+	{ "update-parallelism", 0, V, B_SVC },
+	{ "variant", 0, V, B_PODMAN },
+	{ "volume-driver", 0, V, B_CTR },
+	{ "volumes-from", 0, V, B_CTR },
+	{ "with-registry-auth", 0, BOOL, B_SVC },
+	{ "workdir", 'w', V, B_ALL },
 };
 
 static unsigned cmd_bit(const struct hd_run_match *m)
@@ -271,27 +199,33 @@ static unsigned cmd_bit(const struct hd_run_match *m)
 	return B_DRUN;
 }
 
-static const struct flagdef *find_long(const char *name, size_t len, unsigned bit)
+/* Finds a flag by long name (len bytes of name) or, when name is NULL, by shorthand ch. */
+static bool find_flag(const char *name, size_t len, char ch, unsigned bit, struct flag *ret)
 {
+	const struct hd_cset_flag *t = hd_cset_flags();
 	size_t i;
 
-	for (i = 0; i < HD_ARRAY_SIZE(flags); i++) {
-		if (strlen(flags[i].name) == len && memcmp(flags[i].name, name, len) == 0 &&
-		    (flags[i].cmds & bit))
-			return &flags[i];
+	for (; t->name; t++) {
+		if (!(t->cmds & bit) || (name ? strlen(t->name) != len || memcmp(t->name, name, len) != 0
+					      : t->shorthand != ch))
+			continue;
+		ret->name = t->name;
+		ret->value = t->value;
+		ret->set = t->set;
+		return true;
 	}
-	return NULL;
-}
+	for (i = 0; i < HD_ARRAY_SIZE(ignored); i++) {
+		const struct ignored *g = &ignored[i];
 
-static const struct flagdef *find_short(char ch, unsigned bit)
-{
-	size_t i;
-
-	for (i = 0; i < HD_ARRAY_SIZE(flags); i++) {
-		if (flags[i].shortname == ch && (flags[i].cmds & bit))
-			return &flags[i];
+		if (!(g->cmds & bit) || (name ? strlen(g->name) != len || memcmp(g->name, name, len) != 0
+					      : g->shortname != ch))
+			continue;
+		ret->name = g->name;
+		ret->value = g->value;
+		ret->set = NULL;
+		return true;
 	}
-	return NULL;
+	return false;
 }
 
 /* ---- matching the command ------------------------------------------------------ */
@@ -550,8 +484,12 @@ static int add_invalid(struct rp *p, const char *flag, const char *value, const 
 	return r;
 }
 
-static int set_bytes(struct rp *p, struct hd_int_setting *s, const char *flag, const char *v)
+/* An INT, BYTES or CPUS setting: parsed and checked as every source does (hd_cset_parse_int). */
+static int set_int(struct rp *p, const struct hd_cset *set, const char *flag, const char *v)
 {
+	struct hd_int_setting *s = hd_cset_field(p->c, set);
+	const char *expect;
+	char buf[96], why[128];
 	int64_t x;
 	int r;
 
@@ -560,26 +498,10 @@ static int set_bytes(struct rp *p, struct hd_int_setting *s, const char *flag, c
 		s->unknown = true;
 		return r;
 	}
-	if (strcmp(v, "-1") == 0 && s == &p->c->memory_swap)
-		return hd_int_setting_set(s, -1, &p->at);
-	if (hd_parse_bytes(v, &x) < 0)
-		return add_invalid(p, flag, v, "expected a size such as 512m");
-	return hd_int_setting_set(s, x, &p->at);
-}
-
-static int set_int(struct rp *p, struct hd_int_setting *s, const char *flag, const char *v, int64_t min,
-		   int64_t max)
-{
-	int64_t x;
-	int r;
-
-	if (p->value_unknown) {
-		r = hd_int_setting_set(s, 0, &p->at);
-		s->unknown = true;
-		return r;
+	if (hd_cset_parse_int(set, v, &x, buf, sizeof(buf), &expect) < 0) {
+		snprintf(why, sizeof(why), "expected %s", expect);
+		return add_invalid(p, flag, v, why);
 	}
-	if (hd_parse_i64(v, min, max, &x) < 0)
-		return add_invalid(p, flag, v, "expected an integer");
 	return hd_int_setting_set(s, x, &p->at);
 }
 
@@ -1034,6 +956,8 @@ struct mount_ctx {
 	bool type_seen;
 	const char *bad;     /* static reason when a field is wrong */
 	char *bad_field;
+	char *driver;        /* volume-driver= */
+	struct hd_kvs opts;  /* volume-opt=KEY=VALUE, in order */
 };
 
 static int mount_field(void *vctx, const char *f)
@@ -1107,6 +1031,18 @@ static int mount_field(void *vctx, const char *f)
 		m->selinux = hd_strdup(strcmp(val, "private") == 0 ? "Z" : "z");
 		return m->selinux ? 0 : -HD_ENOMEM;
 	}
+	if (strcmp(key, "volume-driver") == 0 && val) {
+		hd_free(x->driver);
+		return (x->driver = hd_strdup(val)) ? 0 : -HD_ENOMEM;
+	}
+	if (strcmp(key, "volume-opt") == 0 && val) {
+		const char *oeq = strchr(val, '=');
+		char *k = hd_strndup(val, oeq ? (size_t)(oeq - val) : strlen(val));
+		int r = k ? hd_kvs_add(&x->opts, k, oeq ? oeq + 1 : "", NULL) : -HD_ENOMEM;
+
+		hd_free(k);
+		return r;
+	}
 	if (strcmp(key, "z") == 0 || strcmp(key, "Z") == 0) {
 		hd_free(m->selinux);
 		return (m->selinux = hd_strdup(f)) ? 0 : -HD_ENOMEM;
@@ -1137,7 +1073,7 @@ unknown:
 
 static int op_mount(struct rp *p, const char *v)
 {
-	struct mount_ctx x = { p, NULL, false, NULL, NULL };
+	struct mount_ctx x = { p, NULL, false, NULL, NULL, NULL, { 0 } };
 	int r;
 
 	x.m = hd_container_add_mount(p->c, &p->at);
@@ -1159,6 +1095,9 @@ static int op_mount(struct rp *p, const char *v)
 		if (r < 0)
 			goto out;
 	}
+	/* A local volume with bind options (volume-opt=o=bind) binds its device. */
+	if (!p->value_unknown && (r = hd_mount_resolve_volume(x.m, x.driver, &x.opts)) < 0)
+		goto out;
 	/* A bind without a target cannot be judged; keep it only when it has one. */
 	if (!x.m->target) {
 		struct hd_mount *m = x.m;
@@ -1166,12 +1105,15 @@ static int op_mount(struct rp *p, const char *v)
 		hd_free(m->source);
 		hd_free(m->propagation);
 		hd_free(m->selinux);
+		hd_free(m->volume);
 		hd_origin_release(&m->at);
 		p->c->n_mounts--;
 	}
 	r = 0;
 out:
 	hd_free(x.bad_field);
+	hd_free(x.driver);
+	hd_kvs_release(&x.opts);
 	return r;
 }
 
@@ -1262,7 +1204,23 @@ static int op_env(struct rp *p, const char *v)
 	return 0;
 }
 
-static int op_restart(struct rp *p, const char *v)
+/* The retry count of a restart policy: an integer in the setting's range. */
+static int retry_count(struct rp *p, const struct hd_cset *set, const char *flag, const char *v, const char *num)
+{
+	const char *expect;
+	char buf[96], why[128];
+	int64_t n;
+
+	if (hd_parse_i64(num, INT64_MIN, INT64_MAX, &n) < 0)
+		return add_invalid(p, flag, v, "the retry count must be a number");
+	if (hd_cset_check_int(set, n, buf, sizeof(buf), &expect) < 0) {
+		snprintf(why, sizeof(why), "expected a retry count that is %s", expect);
+		return add_invalid(p, flag, v, why);
+	}
+	return hd_int_setting_set(&p->c->restart_max_retries, n, &p->at);
+}
+
+static int op_restart(struct rp *p, const struct hd_cset *set, const char *v)
 {
 	const char *colon = strchr(v, ':');
 	char name[32];
@@ -1283,28 +1241,23 @@ static int op_restart(struct rp *p, const char *v)
 	r = hd_str_setting_set(&p->c->restart, name, &p->at);
 	if (r < 0)
 		return r;
-	if (colon) {
-		int64_t n;
-
-		if (hd_parse_i64(colon + 1, 0, INT32_MAX, &n) < 0)
-			return add_invalid(p, "restart", v, "the retry count must be a number");
-		return hd_int_setting_set(&p->c->restart_max_retries, n, &p->at);
-	}
-	return 0;
+	return colon ? retry_count(p, set, "restart", v, colon + 1) : 0;
 }
 
-static int kv_add(struct rp *p, struct hd_kvs *l, const char *flag, const char *v, bool need_eq)
+static int kv_add(struct rp *p, const struct hd_cset *set, const char *flag, const char *v)
 {
-	const char *eq = strchr(v, '=');
-	char *k;
+	const char *eq = strchr(v, '='), *expect;
+	char *k, why[64];
 	int r;
 
-	if ((!eq && need_eq) || eq == v)
-		return add_invalid(p, flag, v, "expected key=value");
+	if (hd_cset_check_item(set, v, &expect) < 0) {
+		snprintf(why, sizeof(why), "expected %s", expect);
+		return add_invalid(p, flag, v, why);
+	}
 	k = eq ? hd_strndup(v, (size_t)(eq - v)) : hd_strdup(v);
 	if (!k)
 		return -HD_ENOMEM;
-	r = hd_kvs_add(l, k, eq ? eq + 1 : NULL, &p->at);
+	r = hd_kvs_add(hd_cset_field(p->c, set), k, eq ? eq + 1 : NULL, &p->at);
 	hd_free(k);
 	return r;
 }
@@ -1398,8 +1351,9 @@ static int op_network(struct rp *p, const char *v)
 	return r;
 }
 
-static int op_secopt(struct rp *p, const char *v)
+static int op_secopt(struct rp *p, const struct hd_cset *set, const char *v)
 {
+	const char *expect;
 	char *s;
 	int r;
 
@@ -1407,38 +1361,114 @@ static int op_secopt(struct rp *p, const char *v)
 	s = hd_security_opt_normalise(v);
 	if (!s)
 		return -HD_ENOMEM;
-	if (!strchr(s, '=') && !p->value_unknown) {
-		r = add_invalid(p, "security-opt", v, "expected key=value");
+	if (!p->value_unknown && hd_cset_check_item(set, s, &expect) < 0) {
+		char why[64];
+
+		snprintf(why, sizeof(why), "expected %s", expect);
+		r = add_invalid(p, "security-opt", v, why);
 		hd_free(s);
 		return r;
 	}
-	r = hd_items_add(&p->c->security_opt, s, &p->at);
+	r = hd_items_add(hd_cset_field(p->c, set), s, &p->at);
 	hd_free(s);
 	return r;
 }
 
-/* Applies one flag with its value (NULL for booleans given without '='). */
-static int apply(struct rp *p, const struct flagdef *f, const char *v)
+/* The healthcheck flags (kind HEALTH). */
+static int op_health(struct rp *p, const char *flag, bool b, const char *v)
 {
+	struct hd_healthcheck *h = &p->c->healthcheck;
+	int64_t ignored_ns, n;
+	int r;
+
+	if (!strcmp(flag, "no-healthcheck")) {
+		if (!b)
+			return 0;
+		h->disabled = true;
+		h->set = true;
+		return hd_origin_copy(&h->at, &p->at);
+	}
+	if (!strcmp(flag, "health-start-interval"))
+		return op_duration(p, flag, v, &ignored_ns);
+	r = health_touch(p);
+	if (r < 0)
+		return r;
+	if (!strcmp(flag, "health-cmd")) {
+		h->set = true;
+		return 0;
+	}
+	if (!strcmp(flag, "health-interval"))
+		return op_duration(p, flag, v, &h->interval_ns);
+	if (!strcmp(flag, "health-timeout"))
+		return op_duration(p, flag, v, &h->timeout_ns);
+	if (!strcmp(flag, "health-start-period"))
+		return op_duration(p, flag, v, &h->start_period_ns);
+	/* health-retries */
+	if (p->value_unknown)
+		return 0;
+	if (hd_parse_i64(v, 0, INT32_MAX, &n) < 0)
+		return add_invalid(p, flag, v, "expected a number");
+	h->retries = n;
+	return 0;
+}
+
+/* The restart flags (kind RESTART): --restart, and service create's condition and attempts. */
+static int op_restart_any(struct rp *p, const struct hd_cset *set, const char *flag, const char *v)
+{
+	static const struct { const char *in, *out; } map[] = {
+		{ "none", "no" }, { "on-failure", "on-failure" }, { "any", "always" },
+	};
+	size_t i;
+
+	if (!strcmp(flag, "restart"))
+		return op_restart(p, set, v);
+	if (!strcmp(flag, "restart-max-attempts"))
+		return p->value_unknown ? 0 : retry_count(p, set, flag, v, v);
+	/* restart-condition */
+	if (p->value_unknown)
+		return set_str(p, &p->c->restart, v);
+	for (i = 0; i < HD_ARRAY_SIZE(map); i++) {
+		if (strcmp(v, map[i].in) == 0)
+			return hd_str_setting_set(&p->c->restart, map[i].out, &p->at);
+	}
+	return add_invalid(p, flag, v, "expected none, on-failure or any");
+}
+
+static int op_mounts(struct rp *p, const char *flag, bool b, const char *v)
+{
+	struct hd_mount *m;
+
+	if (!strcmp(flag, "volume"))
+		return op_volume(p, v);
+	if (!strcmp(flag, "mount"))
+		return op_mount(p, v);
+	/* --use-api-socket: the engine's socket, bound. */
+	if (!b)
+		return 0;
+	m = hd_container_add_mount(p->c, &p->at);
+	if (!m || !(m->source = hd_strdup("/var/run/docker.sock")) || !(m->target = hd_strdup("/var/run/docker.sock")))
+		return -HD_ENOMEM;
+	m->type = HD_MOUNT_BIND;
+	return 0;
+}
+
+/*
+ * Applies one flag with its value (NULL for booleans given without '='):
+ * settings of a generic kind by their kind, the others by their flag.
+ */
+static int apply(struct rp *p, const struct flag *f, const char *v)
+{
+	const struct hd_cset *set = f->set;
 	struct hd_container_spec *c = p->c;
+	void *field = set ? hd_cset_field(c, set) : NULL;
 	bool b = true;
 	int r;
 
 	if (!f->value && v) {
 		if (p->value_unknown) {
-			struct hd_flag_setting *fs = NULL;
+			struct hd_flag_setting *fs = field;
 
-			if (f->op == OP_PRIVILEGED)
-				fs = &c->privileged;
-			else if (f->op == OP_READ_ONLY)
-				fs = &c->read_only;
-			else if (f->op == OP_OOM_KILL_DISABLE)
-				fs = &c->oom_kill_disable;
-			else if (f->op == OP_INIT)
-				fs = &c->init;
-			else if (f->op == OP_PUBLISH_ALL)
-				fs = &c->publish_all;
-			if (!fs)
+			if (!set || set->kind != HD_CK_BOOL)
 				return 0;
 			r = hd_flag_setting_set(fs, false, &p->at);
 			fs->unknown = true;
@@ -1447,181 +1477,56 @@ static int apply(struct rp *p, const struct flagdef *f, const char *v)
 		if (parse_bool(v, &b) < 0)
 			return add_invalid(p, f->name, v, "expected true or false");
 	}
-	switch ((enum op)f->op) {
-	case OP_IGNORE:
+	if (!set)
 		return 0;
-	case OP_USER:
-		return set_str(p, &c->user, v);
-	case OP_PRIVILEGED:
-		return hd_flag_setting_set(&c->privileged, b, &p->at);
-	case OP_READ_ONLY:
-		return hd_flag_setting_set(&c->read_only, b, &p->at);
-	case OP_OOM_KILL_DISABLE:
-		return hd_flag_setting_set(&c->oom_kill_disable, b, &p->at);
-	case OP_INIT:
-		return hd_flag_setting_set(&c->init, b, &p->at);
-	case OP_PUBLISH_ALL:
-		return hd_flag_setting_set(&c->publish_all, b, &p->at);
-	case OP_NO_HEALTHCHECK:
-		if (!b)
-			return 0;
-		c->healthcheck.disabled = true;
-		c->healthcheck.set = true;
-		return hd_origin_copy(&c->healthcheck.at, &p->at);
-	case OP_USE_API_SOCKET: {
-		struct hd_mount *m;
-
-		if (!b)
-			return 0;
-		m = hd_container_add_mount(c, &p->at);
-		if (!m || !(m->source = hd_strdup("/var/run/docker.sock")) ||
-		    !(m->target = hd_strdup("/var/run/docker.sock")))
-			return -HD_ENOMEM;
-		m->type = HD_MOUNT_BIND;
-		return 0;
-	}
-	case OP_CAP_ADD:
-		return add_list(p, &c->cap_add, v, hd_cap_normalise);
-	case OP_CAP_DROP:
-		return add_list(p, &c->cap_drop, v, hd_cap_normalise);
-	case OP_SECOPT:
-		return op_secopt(p, v);
-	case OP_TMPFS:
-		return hd_items_add(&c->tmpfs, v, &p->at);
-	case OP_MEMORY:
-		return set_bytes(p, &c->memory, f->name, v);
-	case OP_MEMORY_RES:
-		return set_bytes(p, &c->memory_reservation, f->name, v);
-	case OP_MEMORY_SWAP:
-		return set_bytes(p, &c->memory_swap, f->name, v);
-	case OP_CPUS: {
-		int64_t x;
-
-		if (p->value_unknown) {
-			r = hd_int_setting_set(&c->nano_cpus, 0, &p->at);
-			c->nano_cpus.unknown = true;
-			return r;
-		}
-		if (hd_parse_nano_cpus(v, &x) < 0)
-			return add_invalid(p, f->name, v, "expected a number of CPUs such as 0.5");
-		return hd_int_setting_set(&c->nano_cpus, x, &p->at);
-	}
-	case OP_CPU_SHARES:
-		return set_int(p, &c->cpu_shares, f->name, v, 0, INT64_MAX);
-	case OP_CPU_QUOTA:
-		return set_int(p, &c->cpu_quota, f->name, v, -1, INT64_MAX);
-	case OP_CPU_PERIOD:
-		return set_int(p, &c->cpu_period, f->name, v, 0, INT64_MAX);
-	case OP_CPUSET:
-		return set_str(p, &c->cpuset_cpus, v);
-	case OP_PIDS:
-		return set_int(p, &c->pids_limit, f->name, v, INT64_MIN, INT64_MAX);
-	case OP_OOM_SCORE:
-		return set_int(p, &c->oom_score_adj, f->name, v, -1000, 1000);
-	case OP_ULIMIT:
+	switch (set->kind) {
+	case HD_CK_BOOL:
+		return hd_flag_setting_set(field, b, &p->at);
+	case HD_CK_INT:
+	case HD_CK_BYTES:
+	case HD_CK_CPUS:
+		return set_int(p, set, f->name, v);
+	case HD_CK_STR:
+		return set_str(p, field, v);
+	case HD_CK_NS:
+		return set_ns(p, field, v);
+	case HD_CK_LIST:
+	case HD_CK_TMPFS:
+	case HD_CK_HOSTS:
+	case HD_CK_ENV_FILES:
+		return hd_items_add(field, v, &p->at);
+	case HD_CK_CAPS:
+		return add_list(p, field, v, hd_cap_normalise);
+	case HD_CK_SECOPT:
+		return op_secopt(p, set, v);
+	case HD_CK_KVS:
+		return kv_add(p, set, f->name, v);
+	case HD_CK_ULIMITS:
 		return op_ulimit(p, v);
-	case OP_NETWORK:
+	case HD_CK_NETWORK:
 		return op_network(p, v);
-	case OP_PID:
-		return set_ns(p, &c->pid, v);
-	case OP_IPC:
-		return set_ns(p, &c->ipc, v);
-	case OP_UTS:
-		return set_ns(p, &c->uts, v);
-	case OP_USERNS:
-		return set_ns(p, &c->userns, v);
-	case OP_CGROUPNS:
-		return set_ns(p, &c->cgroupns, v);
-	case OP_VOLUME:
-		return op_volume(p, v);
-	case OP_MOUNT:
-		return op_mount(p, v);
-	case OP_DEVICE:
+	case HD_CK_MOUNTS:
+		return op_mounts(p, f->name, b, v);
+	case HD_CK_DEVICES:
 		return op_device(p, v);
-	case OP_DEVICE_CGROUP_RULE:
-		return hd_items_add(&c->device_cgroup_rules, v, &p->at);
-	case OP_PUBLISH:
-		return op_publish(p, v, true);
-	case OP_EXPOSE:
-		return op_publish(p, v, false);
-	case OP_ENV:
+	case HD_CK_PORTS:
+		return op_publish(p, v, strcmp(f->name, "expose") != 0);
+	case HD_CK_ENV:
 		return op_env(p, v);
-	case OP_ENV_FILE:
-		return hd_items_add(&c->env_files, v, &p->at);
-	case OP_HEALTH_CMD:
-		c->healthcheck.set = true;
-		return health_touch(p);
-	case OP_HEALTH_INTERVAL:
-		r = health_touch(p);
-		return r < 0 ? r : op_duration(p, f->name, v, &c->healthcheck.interval_ns);
-	case OP_HEALTH_TIMEOUT:
-		r = health_touch(p);
-		return r < 0 ? r : op_duration(p, f->name, v, &c->healthcheck.timeout_ns);
-	case OP_HEALTH_START_PERIOD:
-		r = health_touch(p);
-		return r < 0 ? r : op_duration(p, f->name, v, &c->healthcheck.start_period_ns);
-	case OP_HEALTH_DURATION_OTHER: {
-		int64_t ignored;
-
-		return op_duration(p, f->name, v, &ignored);
-	}
-	case OP_HEALTH_RETRIES: {
-		int64_t n;
-
-		r = health_touch(p);
-		if (r < 0 || p->value_unknown)
-			return r;
-		if (hd_parse_i64(v, 0, INT32_MAX, &n) < 0)
-			return add_invalid(p, f->name, v, "expected a number");
-		c->healthcheck.retries = n;
-		return 0;
-	}
-	case OP_RESTART:
-		return op_restart(p, v);
-	case OP_RESTART_CONDITION: {
-		static const struct { const char *in, *out; } map[] = {
-			{ "none", "no" }, { "on-failure", "on-failure" }, { "any", "always" },
-		};
-		size_t i;
-
-		if (p->value_unknown)
-			return set_str(p, &c->restart, v);
-		for (i = 0; i < HD_ARRAY_SIZE(map); i++) {
-			if (strcmp(v, map[i].in) == 0)
-				return hd_str_setting_set(&c->restart, map[i].out, &p->at);
-		}
-		return add_invalid(p, f->name, v, "expected none, on-failure or any");
-	}
-	case OP_RESTART_MAX:
-		return set_int(p, &c->restart_max_retries, f->name, v, 0, INT64_MAX);
-	case OP_LOG_DRIVER:
-		return set_str(p, &c->log_driver, v);
-	case OP_LOG_OPT:
-		return kv_add(p, &c->log_opts, f->name, v, true);
-	case OP_SYSCTL:
-		return kv_add(p, &c->sysctls, f->name, v, true);
-	case OP_LABEL:
-		return kv_add(p, &c->labels, f->name, v, false);
-	case OP_CGROUP_PARENT:
-		return set_str(p, &c->cgroup_parent, v);
-	case OP_ADD_HOST:
-		return hd_items_add(&c->extra_hosts, v, &p->at);
-	case OP_GROUP_ADD:
-		return hd_items_add(&c->group_add, v, &p->at);
-	case OP_RUNTIME:
-		return set_str(p, &c->runtime, v);
-	case OP_ENTRYPOINT:
+	case HD_CK_SECRETS:
+		return op_secret(p, v, strcmp(f->name, "config") == 0);
+	case HD_CK_HEALTH:
+		return op_health(p, f->name, b, v);
+	case HD_CK_RESTART:
+		return op_restart_any(p, set, f->name, v);
+	case HD_CK_COMMAND:
 		p->entrypoint = v;
 		return hd_origin_copy(&p->ep_at, &p->at);
-	case OP_NAME:
-		return set_str(p, &c->container_name, v);
-	case OP_SECRET:
-		return op_secret(p, v, false);
-	case OP_CONFIG:
-		return op_secret(p, v, true);
-	case OP_GPUS:
-		return 0;
+	case HD_CK_IMAGE:
+	case HD_CK_MAX:
+		break;
 	}
+	HD_BUG("a run-line flag of a kind without a reader");
 	return 0;
 }
 
@@ -1717,7 +1622,8 @@ int hd_runline_parse(const struct hd_run_word *w, size_t n, const struct hd_run_
 			/* --name[=value] */
 			const char *name = t + 2, *eq = strchr(name, '=');
 			size_t len = eq ? (size_t)(eq - name) : strlen(name);
-			const struct flagdef *f = find_long(name, len, p.bit);
+			struct flag fl;
+			const struct flag *f = find_flag(name, len, 0, p.bit, &fl) ? &fl : NULL;
 			const char *v = NULL;
 			size_t vi = i;
 
@@ -1767,7 +1673,8 @@ int hd_runline_parse(const struct hd_run_word *w, size_t n, const struct hd_run_
 			size_t next = i + 1;
 
 			while (*s) {
-				const struct flagdef *f = find_short(*s, p.bit);
+				struct flag fl;
+				const struct flag *f = find_flag(NULL, 0, *s, p.bit, &fl) ? &fl : NULL;
 				/* Point at the dash for the first letter, at the letter in a bundle. */
 				uint32_t off = s == t + 1 ? 0 : (uint32_t)(s - t);
 				const char *v = NULL;

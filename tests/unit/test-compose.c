@@ -375,6 +375,60 @@ static void test_deploy_and_units(void **state)
 	unload(&l);
 }
 
+/*
+ * The same value gets the same validation as on a run line or in a create
+ * body (model/container_opts.def): ranges, key=value security options and
+ * sysctls, retry counts.  A local-driver bind volume is a bind of its device.
+ */
+static void test_table_validation(void **state)
+{
+	struct loaded l;
+	const struct hd_container_spec *c;
+
+	(void)state;
+	load_str(&l, "services:\n"
+		     "  a:\n"
+		     "    image: a\n"
+		     "    oom_score_adj: 2000\n"
+		     "    security_opt: [bogus, 'label:disable']\n"
+		     "    sysctls: [net.ipv4.ip_forward, net.core.somaxconn=1024]\n"
+		     "    labels: [bare]\n"
+		     "    mem_limit: -1\n"
+		     "    memswap_limit: -1\n"
+		     "    deploy:\n"
+		     "      restart_policy:\n"
+		     "        max_attempts: -3\n"
+		     "    volumes: [root:/host, 'plain:/data']\n"
+		     "volumes:\n"
+		     "  root:\n"
+		     "    driver_opts: {type: none, o: bind, device: /}\n"
+		     "  plain: {}\n");
+	c = svc(&l, "a");
+	expect_issue(&l, HD_CI_INVALID, 4, 20,
+		     "oom_score_adj '2000' is out of range: expected an integer from -1000 to 1000");
+	assert_false(c->oom_score_adj.set);
+	expect_issue(&l, HD_CI_INVALID, 5, 20, "cannot understand security_opt 'bogus': expected key=value");
+	assert_int_equal(c->security_opt.n, 1);
+	assert_string_equal(c->security_opt.v[0].value, "label=disable");
+	expect_issue(&l, HD_CI_INVALID, 6, 15, "cannot understand sysctls 'net.ipv4.ip_forward': expected key=value");
+	assert_int_equal(c->sysctls.n, 1);
+	assert_int_equal(c->labels.n, 1);
+	expect_issue(&l, HD_CI_INVALID, 8, 16, "cannot understand mem_limit '-1' as a size");
+	assert_false(c->memory.set);
+	assert_true(c->memory_swap.set);
+	assert_int_equal(c->memory_swap.value, -1);
+	expect_issue(&l, HD_CI_INVALID, 12, 23, "max_attempts '-3' is out of range: expected an integer of at least 0");
+	assert_false(c->restart_max_retries.set);
+	assert_int_equal(c->n_mounts, 2);
+	assert_int_equal(c->mounts[0].type, HD_MOUNT_BIND);
+	assert_string_equal(c->mounts[0].source, "/");
+	assert_string_equal(c->mounts[0].volume, "root");
+	assert_int_equal(c->mounts[0].at.line, 13);
+	assert_int_equal(c->mounts[1].type, HD_MOUNT_VOLUME);
+	assert_string_equal(c->mounts[1].source, "plain");
+	unload(&l);
+}
+
 static void test_ports(void **state)
 {
 	struct loaded l;
@@ -1083,6 +1137,7 @@ int main(void)
 		cmocka_unit_test(test_interpolation),
 		cmocka_unit_test(test_service_settings),
 		cmocka_unit_test(test_deploy_and_units),
+		cmocka_unit_test(test_table_validation),
 		cmocka_unit_test(test_ports),
 		cmocka_unit_test(test_volumes_secrets),
 		cmocka_unit_test(test_env_healthcheck_lists),

@@ -633,6 +633,55 @@ static void test_devices_env_misc(void **state)
 	hd_container_spec_free(c);
 }
 
+/*
+ * The flags come from the settings table (model/container_opts.def): each
+ * flag names one setting, and no two flags of one command share a name or
+ * a shorthand.  Values get the validation every source applies.
+ */
+static void test_table(void **state)
+{
+	const struct hd_cset_flag *f = hd_cset_flags(), *g;
+	struct hd_container_spec *c;
+	size_t n = 0;
+
+	(void)state;
+	for (; f->name; f++, n++) {
+		assert_non_null(f->set);
+		assert_true(f->cmds != 0);
+		assert_true(strlen(f->name) > 1);
+		for (g = f + 1; g->name; g++) {
+			if (!(f->cmds & g->cmds))
+				continue;
+			if (!strcmp(f->name, g->name) || (f->shorthand && f->shorthand == g->shorthand))
+				fail_msg("flags '%s' and '%s' clash", f->name, g->name);
+		}
+	}
+	assert_true(n > 60);
+	c = parse("docker run --oom-score-adj 2000 --security-opt bogus --sysctl net.ipv4.ip_forward "
+		  "--label bare --memory-swap -1 --memory -1 --restart on-failure:-2 "
+		  "--mount type=volume,src=r,dst=/h,volume-opt=type=none,volume-opt=o=bind,volume-opt=device=/ "
+		  "--mount type=volume,src=v,dst=/v,volume-driver=nfs,volume-opt=o=bind,volume-opt=device=/ img");
+	assert_false(c->oom_score_adj.set);
+	assert_int_equal(c->invalid_options.n, 5);
+	assert_string_equal(c->invalid_options.v[0].value,
+			    "--oom-score-adj=2000 (expected an integer from -1000 to 1000)");
+	assert_string_equal(c->invalid_options.v[1].value, "--security-opt=bogus (expected key=value)");
+	assert_string_equal(c->invalid_options.v[2].value, "--sysctl=net.ipv4.ip_forward (expected key=value)");
+	assert_string_equal(c->invalid_options.v[3].value, "--memory=-1 (expected a size such as 512m)");
+	assert_string_equal(c->invalid_options.v[4].value,
+			    "--restart=on-failure:-2 (expected a retry count that is an integer of at least 0)");
+	assert_int_equal(c->labels.n, 1);
+	assert_int_equal(c->memory_swap.value, -1);
+	assert_int_equal(c->n_mounts, 2);
+	assert_int_equal(c->mounts[0].type, HD_MOUNT_BIND);
+	assert_string_equal(c->mounts[0].source, "/");
+	assert_string_equal(c->mounts[0].volume, "r");
+	/* Another driver's options are its own business. */
+	assert_int_equal(c->mounts[1].type, HD_MOUNT_VOLUME);
+	assert_string_equal(c->mounts[1].source, "v");
+	hd_container_spec_free(c);
+}
+
 /* Every allocation failure gives -HD_ENOMEM or success, never a crash or leak. */
 static void test_oom(void **state)
 {
@@ -642,7 +691,8 @@ static void test_oom(void **state)
 	(void)state;
 	split(&ws, "docker run --privileged -p 127.0.0.1:80:80 -v /a:/b:ro --mount type=bind,src=/c,dst=/d "
 		   "--cap-add SYS_ADMIN --security-opt label:disable -e A=1 --ulimit nofile=1:2 "
-		   "--device /dev/sda --restart on-failure:5 --log-opt a=b --frob --secret x img cmd");
+		   "--device /dev/sda --restart on-failure:5 --log-opt a=b --frob --secret x "
+		   "--mount type=volume,src=r,dst=/h,volume-opt=o=bind,volume-opt=device=/ img cmd");
 	assert_true(hd_runline_match(ws.w, ws.n, &m));
 	for (k = 1; k < 400; k++) {
 		struct hd_container_spec *c;
@@ -672,6 +722,7 @@ int main(void)
 		cmocka_unit_test(test_ports),
 		cmocka_unit_test(test_volumes),
 		cmocka_unit_test(test_devices_env_misc),
+		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_oom),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
