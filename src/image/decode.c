@@ -241,21 +241,26 @@ static int fill_zstd(struct hd_decoder *d, uint8_t *buf, size_t cap, size_t *got
 		size_t zr;
 
 		if (!more_input(d, &r)) {
+			size_t before = out.pos;
+
 			if (r < 0)
 				return r;
-			/* Flush what the decoder still holds, then the end. */
+			if (s->started && s->zs_last == 0) {
+				/* The input ended at a frame boundary, everything flushed. */
+				d->out_eof = true;
+				break;
+			}
+			/* Output the decoder still holds; anything else means a cut frame. */
 			in.src = NULL;
 			in.size = in.pos = 0;
 			zr = ZSTD_decompressStream(s->zs, &out, &in);
 			if (ZSTD_isError(zr))
 				return derr(d, -HD_EPARSE, "corrupt zstd data: %s", ZSTD_getErrorName(zr));
-			if (out.pos == out.size)
-				break;
-			if (zr != 0 || !s->started)
-				return derr(d, -HD_EPARSE, "the zstd stream is truncated after %" PRIu64 " bytes",
-					    d->raw_bytes);
-			d->out_eof = true;
-			break;
+			s->zs_last = zr;
+			if (out.pos > before)
+				continue;
+			return derr(d, -HD_EPARSE, "the zstd stream is truncated after %" PRIu64 " bytes",
+				    d->raw_bytes);
 		}
 		in.src = d->in;
 		in.size = d->in_len;

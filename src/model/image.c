@@ -60,6 +60,11 @@ void hd_image_spec_free(struct hd_image_spec *img)
 	items_free(&img->entrypoint);
 	items_free(&img->cmd);
 	items_free(&img->volumes);
+	for (i = 0; i < img->n_history; i++) {
+		hd_free(img->history[i].created_by);
+		hd_origin_release(&img->history[i].at);
+	}
+	hd_free(img->history);
 	hd_origin_release(&img->created_at);
 	hd_free(img->os);
 	hd_free(img->arch);
@@ -95,6 +100,20 @@ struct hd_port *hd_image_add_exposed(struct hd_image_spec *img, const struct hd_
 	return p;
 }
 
+struct hd_image_history *hd_image_add_history(struct hd_image_spec *img, const struct hd_origin *at)
+{
+	struct hd_image_history *h;
+
+	if (HD_GROW(img->history, img->alloc_history, img->n_history + 1) < 0)
+		return NULL;
+	h = &img->history[img->n_history];
+	memset(h, 0, sizeof(*h));
+	if (at && hd_origin_copy(&h->at, at) < 0)
+		return NULL;
+	img->n_history++;
+	return h;
+}
+
 void hd_image_loc(const struct hd_image_spec *img, const struct hd_origin *o, struct hd_loc *loc)
 {
 	memset(loc, 0, sizeof(*loc));
@@ -104,11 +123,21 @@ void hd_image_loc(const struct hd_image_spec *img, const struct hd_origin *o, st
 
 bool hd_image_user_is_root(const char *user)
 {
-	size_t n;
+	size_t n, i = 0;
 
 	if (!user || !*user)
 		return true;
 	n = strcspn(user, ":");
-	return (n == 4 && strncmp(user, "root", 4) == 0) || (n == 1 && user[0] == '0') ||
-	       (n == 0);
+	if (n == 0 || (n == 4 && strncmp(user, "root", 4) == 0))
+		return true;
+	/* A number: an optional sign, then zeros only is uid 0. */
+	if (user[0] == '+' || user[0] == '-')
+		i = 1;
+	if (i == n)
+		return false;
+	for (; i < n; i++) {
+		if (user[i] != '0')
+			return false;
+	}
+	return true;
 }

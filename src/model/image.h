@@ -22,6 +22,13 @@
 
 #include "model/container.h"
 
+/* One step of the image's history: what built a layer (or changed only the config). */
+struct hd_image_history {
+	char *created_by;           /* as recorded: "/bin/sh -c #(nop)  CMD [\"sh\"]", "RUN /bin/sh -c ... # buildkit" */
+	bool empty_layer;           /* the step made no layer */
+	struct hd_origin at;        /* "history[3].created_by" */
+};
+
 struct hd_image_spec {
 	char *id;                   /* "sha256:..." */
 	char *name;                 /* for messages: first tag, else repo@digest, else short id */
@@ -45,6 +52,8 @@ struct hd_image_spec {
 	struct hd_items entrypoint;        /* Config.Entrypoint */
 	struct hd_items cmd;               /* Config.Cmd */
 	struct hd_items volumes;           /* Config.Volumes */
+	struct hd_image_history *history;  /* history[] of the image config (archives; not in inspect) */
+	size_t n_history, alloc_history;
 
 	int64_t created;            /* unix seconds; 0 when unknown */
 	struct hd_origin created_at;/* "Created" */
@@ -59,9 +68,14 @@ void hd_image_spec_free(struct hd_image_spec *img);
 /* Appenders: a zeroed element whose origin copies `at`, or NULL on OOM. */
 struct hd_env *hd_image_add_env(struct hd_image_spec *img, const struct hd_origin *at);
 struct hd_port *hd_image_add_exposed(struct hd_image_spec *img, const struct hd_origin *at);
+struct hd_image_history *hd_image_add_history(struct hd_image_spec *img, const struct hd_origin *at);
 /* A finding location for an origin of img: object = name, field = origin's field. */
 void hd_image_loc(const struct hd_image_spec *img, const struct hd_origin *o, struct hd_loc *loc);
-/* True when the image runs as root: user unset, "", "root", "0", "root:x" or "0:x". */
+/*
+ * True when the image runs as root: user unset, "", "root", "0", "root:x" or
+ * "0:x"; a numeric user counts as the kernel reads it, so "00", "+0" and "-0"
+ * are uid 0 too.
+ */
 bool hd_image_user_is_root(const char *user);
 
 #endif
