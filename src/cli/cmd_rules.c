@@ -67,6 +67,7 @@ static const char *target_title(enum hd_target t)
 		"container, create request)";
 	case HD_TARGET_PROJECT: return "compose project";
 	case HD_TARGET_IMAGE: return "image";
+	case HD_TARGET_IMAGE_FILES: return "image layers (files of an image archive, layout or engine image)";
 	case HD_TARGET_DAEMON: return "Docker daemon";
 	case HD_TARGET_HOST: return "host";
 	case HD_TARGET_ENGINE: return "engine";

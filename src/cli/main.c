@@ -43,6 +43,8 @@ const struct hd_cmd hd_commands[] = {
 	  &hd_authz_doc },
 	{ "harden", hd_cmd_harden, 0, "write hardened daemon.json or auditd rules for this host",
 	  &hd_harden_doc },
+	{ "image", hd_cmd_image, HD_CMD_NEED_CONFIG,
+	  "analyse images: docker save archives, OCI layouts, the engine's images", &hd_image_doc },
 	{ "lint", hd_cmd_lint, HD_CMD_NEED_CONFIG, "lint Dockerfiles, compose files and docker run lines",
 	  &hd_lint_doc },
 	{ "rules", hd_cmd_rules, 0, "list the rule catalogue or explain one rule", &hd_rules_doc },

@@ -44,6 +44,7 @@ int hd_severity_from_name(const char *name)
 static const char *const target_names[HD_TARGET_MAX] = {
 	[HD_TARGET_DOCKERFILE] = "dockerfile", [HD_TARGET_CONTAINER] = "container",
 	[HD_TARGET_PROJECT] = "compose",       [HD_TARGET_IMAGE] = "image",
+	[HD_TARGET_IMAGE_FILES] = "image-files",
 	[HD_TARGET_DAEMON] = "daemon",         [HD_TARGET_HOST] = "host",
 	[HD_TARGET_ENGINE] = "engine",
 };
@@ -148,6 +149,8 @@ int hd_findings_vadd(struct hd_findings *f, const struct hd_rule *r, enum hd_sev
 		if (loc->object && !(x->object = arena_strdup(f, loc->object)))
 			return -HD_ENOMEM;
 		if (loc->field && !(x->field = arena_strdup(f, loc->field)))
+			return -HD_ENOMEM;
+		if (loc->layer && !(x->layer = arena_strdup(f, loc->layer)))
 			return -HD_ENOMEM;
 		x->line = loc->line;
 		x->col = loc->col;

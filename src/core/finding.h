@@ -33,6 +33,7 @@ struct hd_loc {
 	uint32_t line, col, end_line, end_col;
 	const char *object;
 	const char *field;
+	const char *layer;  /* images: the digest of the layer that holds what is reported, or NULL */
 };
 
 struct hd_finding {
@@ -43,6 +44,7 @@ struct hd_finding {
 	uint32_t line, col, end_line, end_col;
 	char *object;
 	char *field;
+	char *layer;               /* image layer digest, or NULL */
 	char *snippet;             /* the source line at `line`, filled by the lint driver, or NULL */
 };
 

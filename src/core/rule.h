@@ -20,6 +20,7 @@ struct hd_findings;
 struct hd_dockerfile;
 struct hd_container_spec;
 struct hd_image_spec;
+struct hd_image_files;
 struct hd_daemon_spec;
 struct hd_host_facts;
 struct hd_project;
@@ -31,6 +32,7 @@ enum hd_target {
 	HD_TARGET_CONTAINER, /* container_spec: compose service, run line, live container, authz request */
 	HD_TARGET_PROJECT,   /* a whole compose project (cross-service checks) */
 	HD_TARGET_IMAGE,     /* image_spec: image config from an engine or an archive */
+	HD_TARGET_IMAGE_FILES, /* image_files: what an image's layers hold */
 	HD_TARGET_DAEMON,    /* daemon_spec: effective dockerd configuration */
 	HD_TARGET_HOST,      /* host_facts: files, mounts, groups, audit rules */
 	HD_TARGET_ENGINE,    /* engine-wide live facts (swarm, images in use, ...) */
@@ -48,6 +50,7 @@ struct hd_model {
 		const struct hd_container_spec *ctr;
 		const struct hd_project *project;
 		const struct hd_image_spec *img;
+		const struct hd_image_files *files;
 		const struct hd_daemon_spec *daemon;
 		const struct hd_host_facts *host;
 		const struct hd_engine_facts *engine;

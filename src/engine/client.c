@@ -555,6 +555,78 @@ int hd_engine_get(struct hd_engine *e, enum hd_api api, const char *arg, struct 
 	return hd_engine_run(e, ret, 1);
 }
 
+struct stream_xfer {
+	struct xfer x;
+	hd_engine_sink_fn *sink;
+	void *ctx;
+	bool aborted;
+};
+
+static size_t on_stream(char *p, size_t sz, size_t n, void *ctx)
+{
+	struct stream_xfer *s = ctx;
+	size_t len = sz * n;
+	long status = 0;
+
+	curl_easy_getinfo(s->x.h, CURLINFO_RESPONSE_CODE, &status);
+	if (status < 200 || status >= 300) {
+		/* An error answer: keep (the start of) it for its message. */
+		if (s->x.q->body.len + len <= s->x.q->body.max)
+			hd_buf_add(&s->x.q->body, p, len);
+		return len;
+	}
+	if (s->sink(s->ctx, p, len) != 0) {
+		s->aborted = true;
+		return 0;
+	}
+	return len;
+}
+
+int hd_engine_stream(struct hd_engine *e, enum hd_api api, const char *arg, hd_engine_sink_fn *sink, void *ctx,
+		     struct hd_engine_req *ret)
+{
+	struct stream_xfer s = { .sink = sink, .ctx = ctx };
+	hd_autofree char *url = NULL;
+	CURLcode c = CURLE_OK, rc;
+	int r;
+
+	r = hd_engine_req_init(ret, api, arg);
+	if (r < 0)
+		return r;
+	ret->body.max = 64 * 1024;
+	url = hd_engine_url(e, api, arg);
+	s.x.q = ret;
+	s.x.h = new_handle(e);
+	if (!url || !s.x.h) {
+		if (s.x.h)
+			curl_easy_cleanup(s.x.h);
+		return -HD_ENOMEM;
+	}
+#define SET(opt, val) do { if (c == CURLE_OK) c = curl_easy_setopt(s.x.h, opt, val); } while (0)
+	SET(CURLOPT_URL, url);
+	SET(CURLOPT_WRITEFUNCTION, on_stream);
+	SET(CURLOPT_WRITEDATA, &s);
+	SET(CURLOPT_ERRORBUFFER, s.x.errbuf);
+	SET(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)0);
+	SET(CURLOPT_TIMEOUT_MS, 0L);
+	SET(CURLOPT_LOW_SPEED_LIMIT, 1L);
+	SET(CURLOPT_LOW_SPEED_TIME, (long)(e->o.timeout_ms + 999) / 1000);
+#undef SET
+	if (c != CURLE_OK) {
+		curl_easy_cleanup(s.x.h);
+		return -HD_ENOMEM;
+	}
+	rc = curl_easy_perform(s.x.h);
+	if (s.aborted) {
+		r = set_err(ret, -HD_EIO, "%s: the reader stopped reading", hd_api_endpoints[api].path);
+	} else {
+		finish(e, &s.x, rc);
+		r = ret->err;
+	}
+	curl_easy_cleanup(s.x.h);
+	return r;
+}
+
 /* The value of header `name` in raw headers, copied into out; false if absent. */
 static bool header_value(const struct hd_buf *h, const char *name, char *out, size_t n)
 {

@@ -121,6 +121,19 @@ void hd_api_version_pick(const char *ours, const char *theirs, char *out, size_t
 /* The URL a request goes to (for messages and the fake-engine tests); owned by the caller. */
 char *hd_engine_url(const struct hd_engine *e, enum hd_api api, const char *arg);
 
+/*
+ * Streams the body of one GET to sink as it arrives, for answers too large
+ * to hold (an image export).  sink returns 0, or nonzero to abort the
+ * transfer.  There is no size cap and no overall timeout: the transfer fails
+ * when nothing arrives for the client's timeout.  Error answers (HTTP status
+ * not 2xx) are not streamed: their message lands in ret->errmsg.  Returns 0,
+ * the errors of hd_engine_run, or -HD_EIO when the sink aborted.  ret is
+ * initialised here; the caller releases it.
+ */
+typedef int hd_engine_sink_fn(void *ctx, const void *p, size_t n);
+int hd_engine_stream(struct hd_engine *e, enum hd_api api, const char *arg, hd_engine_sink_fn *sink, void *ctx,
+		     struct hd_engine_req *ret);
+
 /* Convenience: one request; on success *ret holds the body (caller releases). */
 int hd_engine_get(struct hd_engine *e, enum hd_api api, const char *arg, struct hd_engine_req *ret);
 

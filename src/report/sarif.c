@@ -212,6 +212,8 @@ static int sarif_finding(struct hd_output *r, const struct hd_finding *f)
 	hd_jw_key(jw, "properties");
 	hd_jw_object(jw);
 	hd_jw_kstr(jw, "severity", hd_severity_name(f->severity));
+	if (f->layer)
+		hd_jw_kstr(jw, "layer", f->layer);
 	hd_jw_end(jw);
 	hd_jw_end(jw);
 	return jw->err;

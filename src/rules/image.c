@@ -317,3 +317,122 @@ static int check_unused(const struct hd_model *m, const struct hd_rule *r, struc
 	hd_image_loc(img, NULL, &loc);
 	return hd_report(out, &loc, "no container uses image %s", img->name);
 }
+
+/* ---- image/volume-system-path ---------------------------------------------------------- */
+
+static hd_check_fn check_volume_system;
+const struct hd_rule hd_rule_image_volume_system_path = {
+	.id = "image/volume-system-path",
+	.title = "Image declares a VOLUME on /proc, /sys or /dev",
+	.severity = HD_SEV_HIGH,
+	.target = HD_TARGET_IMAGE,
+	.owasp = "D04",
+	.other = "dockle:DKL-DI-0002",
+	.rationale = "A VOLUME makes the engine mount a volume at that path in every container of the "
+		     "image. On /proc, /sys or /dev it hides the kernel interfaces the runtime mounted there "
+		     "(and their masked and read-only paths) behind a writable volume, or fails the start: "
+		     "nothing an image should ask for.",
+	.remediation = "Remove the VOLUME instruction; declare volumes on the folders the application "
+		       "writes (`VOLUME /var/lib/app`).",
+	.bad_example = "{\"Id\":\"sha256:8888888888888888888888888888888888888888888888888888888888888888\","
+		       "\"RepoTags\":[\"shop/api:1.4.2\"],\"Created\":\"2024-12-01T10:00:00Z\","
+		       "\"Config\":{\"User\":\"app\",\"Volumes\":{\"/sys\":{}},"
+		       "\"Healthcheck\":{\"Test\":[\"CMD\",\"/app/health\"]}}}",
+	.good_example = GOOD_IMAGE,
+	.check = check_volume_system,
+};
+
+static int check_volume_system(const struct hd_model *m, const struct hd_rule *r, struct hd_check *ck)
+{
+	static const char *const sys[] = { "/proc", "/sys", "/dev" };
+	const struct hd_image_spec *img = m->img;
+	size_t i, k;
+	int rc;
+
+	for (i = 0; i < img->volumes.n; i++) {
+		const char *v = img->volumes.v[i].value;
+		size_t n = strlen(v);
+
+		while (n > 1 && v[n - 1] == '/')
+			n--;
+		for (k = 0; k < HD_ARRAY_SIZE(sys); k++) {
+			size_t sl = strlen(sys[k]);
+			struct hd_loc loc;
+
+			if (n < sl || strncmp(v, sys[k], sl) != 0 || (n > sl && v[sl] != '/'))
+				continue;
+			hd_image_loc(img, &img->volumes.v[i].at, &loc);
+			rc = hd_report(ck, &loc, "image '%s' declares VOLUME %s, over the kernel's %s", img->name, v,
+				       sys[k]);
+			if (rc < 0)
+				return rc;
+		}
+	}
+	return 0;
+}
+
+/* ---- image/latest-tag ---------------------------------------------------------------------- */
+
+static hd_check_fn check_latest;
+const struct hd_rule hd_rule_image_latest_tag = {
+	.id = "image/latest-tag",
+	.title = "Image is referenced by the latest tag",
+	.severity = HD_SEV_LOW,
+	.target = HD_TARGET_IMAGE,
+	.owasp = "D08,D09",
+	.other = "dockle:DKL-DI-0006",
+	.rationale = "`latest` (also what a name without a tag means) moves with every push: a "
+		     "deployment that names it runs whatever was pushed last, and a rollback has nothing "
+		     "to return to. An image judged under that tag today is not the one that will run "
+		     "tomorrow. Images without any tag are image/dangling.",
+	.remediation = "Tag images with a version (`shop/api:1.4.2`) or deploy them by digest "
+		       "(`shop/api@sha256:...`), and reference that.",
+	.bad_example = "{\"Id\":\"sha256:9999999999999999999999999999999999999999999999999999999999999999\","
+		       "\"RepoTags\":[\"shop/api:latest\"],\"Created\":\"2024-12-01T10:00:00Z\","
+		       "\"Config\":{\"User\":\"app\",\"Healthcheck\":{\"Test\":[\"CMD\",\"/app/health\"]}}}",
+	.good_example = GOOD_IMAGE,
+	.check = check_latest,
+};
+
+static int check_latest(const struct hd_model *m, const struct hd_rule *r, struct hd_check *ck)
+{
+	const struct hd_image_spec *img = m->img;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < img->repo_tags.n; i++) {
+		const char *t = img->repo_tags.v[i].value, *slash = strrchr(t, '/'), *colon;
+		struct hd_loc loc;
+
+		colon = strrchr(slash ? slash : t, ':');
+		if (colon ? strcmp(colon, ":latest") != 0 : strchr(t, '@') != NULL)
+			continue;
+		hd_image_loc(img, &img->repo_tags.v[i].at, &loc);
+		rc = hd_report(ck, &loc, "image '%s' is referenced as '%s'%s", img->name, t,
+			       colon ? "" : ", which means latest");
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* ---- image/unreadable ----------------------------------------------------------------------- */
+
+/* Reported by the image reader itself (src/image/), not by a check. */
+const struct hd_rule hd_rule_image_unreadable = {
+	.id = "image/unreadable",
+	.title = "Image archive, layout or layer cannot be read",
+	.severity = HD_SEV_ERROR,
+	.target = HD_TARGET_IMAGE,
+	.flags = HD_RULE_NO_IGNORE,
+	.owasp = "D08",
+	.rationale = "What could not be read could not be checked, so it is an error that makes the run "
+		     "exit 2, never a silent skip. The message says what failed: a truncated archive or "
+		     "layer, corrupt gzip or zstd data, a digest that does not match what the manifest or "
+		     "the config says (the image was altered or damaged), a blob the manifest names but the "
+		     "archive lacks, a platform missing from an index, or a limit (--max-bytes, --max-files, "
+		     "--max-path, --max-ratio) that stopped a decompression bomb. Findings on the parts that "
+		     "could be read are still reported.",
+	.remediation = "Save the image again (`docker save -o app.tar IMAGE`), check the transfer, or raise "
+		       "the limit the message names when the image is legitimately that large.",
+};

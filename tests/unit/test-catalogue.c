@@ -71,6 +71,7 @@ static const char *domain_for(enum hd_target t, const char *id)
 	case HD_TARGET_CONTAINER: return hd_starts_with(id, "run/") ? "run/" : "container/";
 	case HD_TARGET_PROJECT: return "compose/";
 	case HD_TARGET_IMAGE: return "image/";
+	case HD_TARGET_IMAGE_FILES: return "image/";
 	case HD_TARGET_DAEMON: return hd_starts_with(id, "daemon/") ? "daemon/" : "host/";
 	case HD_TARGET_HOST: return "host/";
 	case HD_TARGET_ENGINE: return hd_starts_with(id, "swarm/") ? "swarm/" : "engine/";
