@@ -24,8 +24,7 @@ struct image_args {
 	struct hd_engine_opts eng;
 	bool no_secrets;
 	unsigned threads;
-	unsigned long max_path;
-	unsigned long max_files, max_ratio;
+	long max_path, max_files, max_ratio; /* 0: the default */
 };
 
 static int parse_size(const char *opt, const char *v, uint64_t min, uint64_t *ret)
@@ -103,7 +102,7 @@ static const struct hd_option image_options[] = {
 	HD_OPT_LONG(0, "max-files", "N", A(max_files), 1, INT32_MAX, "layer entries per target (default 2000000)"),
 	HD_OPT_LONG(0, "max-path", "N", A(max_path), 64, 1 << 20, "bytes of one entry name (default 4096)"),
 	HD_OPT_LONG(0, "max-ratio", "N", A(max_ratio), 1, INT32_MAX,
-		    "decompressed:compressed ratio of a layer beyond 64M (default 1000;\ndecompression bombs)"),
+		    "largest decompressed:compressed ratio of a layer beyond 64M, against decompression bombs (default 1000)"),
 	HD_OPT_CALLBACK(0, "secret-max-size", "SIZE", set_secret_max,
 			"files scanned for secrets up to this size (default 8M)"),
 	HD_OPT_FLAG(0, "no-secrets", A(no_secrets), "do not scan file contents for secrets"),
@@ -229,11 +228,11 @@ int hd_cmd_image(int argc, char **argv)
 		goto out;
 	}
 	if (a.max_files)
-		a.io.lim.max_entries = a.max_files;
+		a.io.lim.max_entries = (uint64_t)a.max_files;
 	if (a.max_path)
 		a.io.lim.max_path = (uint32_t)a.max_path;
 	if (a.max_ratio)
-		a.io.lim.max_ratio = a.max_ratio;
+		a.io.lim.max_ratio = (uint64_t)a.max_ratio;
 	if (a.threads)
 		a.io.threads = a.threads;
 	a.io.scan_secrets = !a.no_secrets;
