@@ -10,6 +10,7 @@
 #include "model/container.h"
 #include "model/live.h"
 #include "parse/inspect.h"
+#include "parse/request_body.h"
 
 /*
  * A new spec for a request, named by what it acts on ("abc", "pull
@@ -98,18 +99,18 @@ int hd_authz_judge_create(struct hd_authz_judge *j)
 int hd_authz_judge_start(struct hd_authz_judge *j)
 {
 	const char *v = j->rt->version;
-	int r;
 
 	/* From API 1.24 the daemon refuses a start body: nothing to judge. */
 	if (!v || !*v || hd_authz_version_cmp(v, "1.24") >= 0)
 		return hd_authz_allow(j);
-	/* Below, a body of more than 7 bytes is the container's new HostConfig. */
+	/*
+	 * Below, a body of more than 7 bytes is decoded like a create body
+	 * (dockerd's ContainerConfigWrapper) and its host settings replace the
+	 * container's.
+	 */
 	if (!j->body)
 		return hd_authz_body_surely_empty(j, 7) ? hd_authz_allow(j) : no_body(j);
-	r = judge_create_body(j, j->body, j->blen, j->rt->var, true);
-	if (r < 0 || !j->d->allow)
-		return r;
-	return judge_as_host_config(j, j->rt->var);
+	return judge_create_body(j, j->body, j->blen, j->rt->var, true);
 }
 
 int hd_authz_judge_update(struct hd_authz_judge *j)
@@ -167,16 +168,56 @@ out:
 	return r;
 }
 
-/* ---- not judged yet --------------------------------------------------------------- */
+/* ---- services and volumes ------------------------------------------------------- */
+
+/* Judges a spec a reader built (NULL: nothing to judge); frees it. */
+static int judge_read(struct hd_authz_judge *j, int r, struct hd_container_spec *c, struct hd_diag *diag,
+		      bool partial)
+{
+	if (r == -HD_ENOMEM) {
+		hd_diag_release(diag);
+		return r;
+	}
+	if (r < 0) {
+		r = hd_authz_deny(j, "the body cannot be read: %s", diag->msg ? diag->msg : hd_strerror(r));
+		hd_diag_release(diag);
+		return r;
+	}
+	hd_diag_release(diag);
+	r = c ? hd_authz_judge_spec(j, c, partial) : hd_authz_allow(j);
+	hd_container_spec_free(c);
+	return r;
+}
 
 int hd_authz_judge_service(struct hd_authz_judge *j)
 {
-	return hd_authz_deny(j, "service specs are not judged by this version yet");
+	struct hd_container_spec *c = NULL, *plugin = NULL;
+	struct hd_diag diag = { 0 };
+	int r;
+
+	if (!j->body)
+		return no_body(j);
+	r = hd_request_service(j->body, j->blen, &c, &plugin, &diag);
+	if (r < 0)
+		return judge_read(j, r, NULL, &diag, false);
+	/* The task's container, then the plugin it may run instead. */
+	r = judge_read(j, 0, c, &diag, false);
+	if (r >= 0 && j->d->allow && plugin)
+		return judge_read(j, 0, plugin, &diag, true);
+	hd_container_spec_free(plugin);
+	return r;
 }
 
 int hd_authz_judge_volume(struct hd_authz_judge *j)
 {
-	return hd_authz_deny(j, "volume creation is not judged by this version yet");
+	struct hd_container_spec *c = NULL;
+	struct hd_diag diag = { 0 };
+	int r;
+
+	if (!j->body)
+		return no_body(j);
+	r = hd_request_volume(j->body, j->blen, &c, &diag);
+	return judge_read(j, r, c, &diag, true);
 }
 
 /* ---- images ----------------------------------------------------------------------- */
@@ -247,6 +288,9 @@ out:
 
 int hd_authz_judge_plugin_pull(struct hd_authz_judge *j)
 {
+	struct hd_container_spec *c = NULL;
+	struct hd_diag diag = { 0 };
+	const char *name;
 	char *remote = NULL;
 	int r;
 
@@ -254,15 +298,19 @@ int hd_authz_judge_plugin_pull(struct hd_authz_judge *j)
 	if (r <= 0)
 		return r;
 	if (remote && *remote) {
+		/* Where the plugin comes from: content trust as for images. */
 		r = judge_image_ref(j, "plugin", remote, "remote");
 		if (r < 0 || !j->d->allow)
 			goto out;
 	}
-	/* The body is the list of privileges the user granted. */
-	if (!j->body)
-		r = hd_authz_body_surely_empty(j, 0) ? hd_authz_allow(j) : no_body(j);
-	else
-		r = hd_authz_deny(j, "plugin privileges are not judged by this version yet");
+	/* The body is the list of privileges the user granted it. */
+	name = remote && *remote ? remote : j->rt->var;
+	if (!j->body) {
+		r = hd_authz_body_surely_empty(j, 2) ? hd_authz_allow(j) : no_body(j);
+		goto out;
+	}
+	r = hd_request_plugin_privileges(j->body, j->blen, name, &c, &diag);
+	r = judge_read(j, r, c, &diag, true);
 out:
 	hd_free(remote);
 	return r;
@@ -270,9 +318,14 @@ out:
 
 int hd_authz_judge_plugin_set(struct hd_authz_judge *j)
 {
+	struct hd_container_spec *c = NULL;
+	struct hd_diag diag = { 0 };
+	int r;
+
 	if (!j->body)
-		return hd_authz_body_surely_empty(j, 0) ? hd_authz_allow(j) : no_body(j);
-	return hd_authz_deny(j, "plugin settings are not judged by this version yet");
+		return hd_authz_body_surely_empty(j, 2) ? hd_authz_allow(j) : no_body(j);
+	r = hd_request_plugin_settings(j->body, j->blen, j->rt->var, &c, &diag);
+	return judge_read(j, r, c, &diag, true);
 }
 
 /* ---- build ------------------------------------------------------------------------ */

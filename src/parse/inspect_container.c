@@ -421,20 +421,19 @@ static enum hd_mount_type mount_type(const char *t)
 	return HD_MOUNT_IMAGE;
 }
 
-/* A volume's driver and options from a mount.Mount's VolumeOptions.DriverConfig into m. */
-static int volume_driver(struct cr *x, const struct hd_jv *mnt, struct hd_mount *m)
+int hd_ij_volume_driver(struct hd_jr *r, const struct hd_jv *mnt, struct hd_mount *m)
 {
 	struct hd_jv vo, dc;
 	struct hd_kvs opts = { 0 };
 	const char *driver;
 	int rc;
 
-	if ((rc = hd_jv_obj(x->r, mnt, "VolumeOptions", HD_JF_NULLABLE, &vo)) < 0 || !vo.n ||
-	    (rc = hd_jv_obj(x->r, &vo, "DriverConfig", HD_JF_NULLABLE, &dc)) < 0 || !dc.n)
+	if ((rc = hd_jv_obj(r, mnt, "VolumeOptions", HD_JF_NULLABLE, &vo)) < 0 || !vo.n ||
+	    (rc = hd_jv_obj(r, &vo, "DriverConfig", HD_JF_NULLABLE, &dc)) < 0 || !dc.n)
 		return rc;
-	rc = hd_jv_str(x->r, &dc, "Name", 0, &driver, NULL);
+	rc = hd_jv_str(r, &dc, "Name", 0, &driver, NULL);
 	if (rc >= 0)
-		rc = hd_ij_add_kvs(x->r, &opts, &dc, "Options");
+		rc = hd_ij_add_kvs(r, &opts, &dc, "Options");
 	if (rc >= 0)
 		rc = hd_mount_resolve_volume(m, driver, &opts);
 	hd_kvs_release(&opts);
@@ -512,40 +511,42 @@ static int bind_entry(void *vctx, const char *b, const char *path)
 	return c2 ? bind_opts(m, c2 + 1) : 0;
 }
 
-/* A create body's HostConfig.Mounts (path k of the column). */
-static int body_mounts(struct cr *x, const struct hd_jv *parent, const char *name)
+int hd_ij_mount_list(struct hd_jr *r, struct hd_container_spec *c, const struct hd_jv *parent,
+		     const char *name)
 {
 	struct hd_jv arr;
 	size_t i, n;
 	int rc;
 
-	if ((rc = hd_jv_arr(x->r, parent, name, 0, &arr)) < 0)
+	if ((rc = hd_jv_arr(r, parent, name, 0, &arr)) < 0)
 		return rc;
 	n = hd_jv_len(&arr);
 	for (i = 0; i < n; i++) {
 		const char *type, *src, *dst, *prop = NULL;
 		struct hd_jv e, bo;
+		struct hd_origin at;
 		struct hd_mount *m;
 		bool ro, ro_present;
 
-		if ((rc = hd_jv_at(x->r, &arr, i, 0, &e)) < 0 || (rc = hd_jv_as_obj(x->r, &e)) < 0 ||
-		    (rc = hd_jv_str(x->r, &e, "Type", 0, &type, NULL)) < 0 ||
-		    (rc = hd_jv_str(x->r, &e, "Source", 0, &src, NULL)) < 0 ||
-		    (rc = hd_jv_str(x->r, &e, "Target", 0, &dst, NULL)) < 0 ||
-		    (rc = hd_jv_bool(x->r, &e, "ReadOnly", 0, &ro, &ro_present, NULL)) < 0 ||
-		    (rc = hd_jv_obj(x->r, &e, "BindOptions", HD_JF_NULLABLE, &bo)) < 0 ||
-		    (bo.n && (rc = hd_jv_str(x->r, &bo, "Propagation", 0, &prop, NULL)) < 0))
+		if ((rc = hd_jv_at(r, &arr, i, 0, &e)) < 0 || (rc = hd_jv_as_obj(r, &e)) < 0 ||
+		    (rc = hd_jv_str(r, &e, "Type", 0, &type, NULL)) < 0 ||
+		    (rc = hd_jv_str(r, &e, "Source", 0, &src, NULL)) < 0 ||
+		    (rc = hd_jv_str(r, &e, "Target", 0, &dst, NULL)) < 0 ||
+		    (rc = hd_jv_bool(r, &e, "ReadOnly", 0, &ro, &ro_present, NULL)) < 0 ||
+		    (rc = hd_jv_obj(r, &e, "BindOptions", HD_JF_NULLABLE, &bo)) < 0 ||
+		    (bo.n && (rc = hd_jv_str(r, &bo, "Propagation", 0, &prop, NULL)) < 0))
 			return rc;
 		if (!dst || !*dst)
-			return hd_jr_bad(x->r, e.path, "a Target");
-		m = add_mount(x, e.path);
+			return hd_jr_bad(r, e.path, "a Target");
+		at = jat(e.path);
+		m = hd_container_add_mount(c, &at);
 		if (!m)
 			return -HD_ENOMEM;
 		m->type = mount_type(type);
 		m->read_only = ro_present && ro;
 		if ((rc = hd_ij_dup(&m->target, dst)) < 0 || (src && *src && (rc = hd_ij_dup(&m->source, src)) < 0) ||
 		    (prop && *prop && (rc = hd_ij_dup(&m->propagation, prop)) < 0) ||
-		    (rc = volume_driver(x, &e, m)) < 0)
+		    (rc = hd_ij_volume_driver(r, &e, m)) < 0)
 			return rc;
 	}
 	return 0;
@@ -638,7 +639,7 @@ static int inspect_mounts(struct cr *x, const struct hd_jv *parent, const char *
 			rc = hd_ij_dup(&m->selinux, "z");
 		/* A volume asked for with bind options (--mount ...,volume-opt=o=bind) binds its device. */
 		if (rc >= 0 && spec.n)
-			rc = volume_driver(x, &spec, m);
+			rc = hd_ij_volume_driver(x->r, &spec, m);
 		if (rc < 0)
 			return rc;
 	}
@@ -660,7 +661,7 @@ static int json_mounts(struct cr *x, const struct hd_cset *s)
 
 			rc = hd_jv_strings(x->r, &parent, name, 0, bind_entry, &bc);
 		} else {
-			rc = body_mounts(x, &parent, name);
+			rc = hd_ij_mount_list(x->r, x->c, &parent, name);
 		}
 		if (rc < 0)
 			return rc;

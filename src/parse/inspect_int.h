@@ -42,6 +42,17 @@ int hd_ij_healthcheck(struct hd_jr *r, struct hd_healthcheck *h, const struct hd
 /* "80/tcp", "8000-8010/udp" -> range and protocol; false when malformed. */
 bool hd_ij_port_key(const char *k, uint32_t *lo, uint32_t *hi, enum hd_proto *proto);
 
+/*
+ * A []mount.Mount field (HostConfig.Mounts of a create body, a service's
+ * ContainerSpec.Mounts): Type, Source, Target, ReadOnly,
+ * BindOptions.Propagation, and a local volume with bind options read as the
+ * bind it is (hd_ij_volume_driver).  Appended to c's mounts.
+ */
+int hd_ij_mount_list(struct hd_jr *r, struct hd_container_spec *c, const struct hd_jv *parent,
+		     const char *name);
+/* A mount.Mount's VolumeOptions.DriverConfig applied to m (hd_mount_resolve_volume). */
+int hd_ij_volume_driver(struct hd_jr *r, const struct hd_jv *mnt, struct hd_mount *m);
+
 /* Duplicates s into *dst (freeing the old value); s NULL leaves *dst alone.  0 or -HD_ENOMEM. */
 int hd_ij_dup(char **dst, const char *s);
 

@@ -1,15 +1,21 @@
 #!/bin/sh
-# `hardock authz serve` in front of a real dockerd: the plugin listens on a
-# private socket, a spec file /etc/docker/plugins/hardock-test-$$.spec names
-# it (dockerd reads .spec files from /etc/docker/plugins and
-# /usr/lib/docker/plugins; /run/docker/plugins holds only .sock files), and a private dockerd (its own socket, data and exec roots, pidfile;
-# --bridge=none, --iptables=false) starts with
-# --authorization-plugin=hardock-test-$$.  `docker create --privileged` and a
-# docker.sock mount are refused with the rule id in the CLI's error, a
-# privileged exec is refused, and a hardened create, a plain exec and reads
-# are accepted.  The image is a `docker import` of a busybox-static rootfs.
-# The test removes its containers, spec file and socket and stops dockerd and
-# the plugin by their pids.  No daemon is a failure, never a skip.  Prints
+# `hardock authz serve` in front of a real dockerd, one test per class of
+# request of issue 9 that used to get through, each asserting that dockerd
+# refused it on the plugin's word (HTTP 403 "authorization denied by plugin")
+# and that nothing was created; then that ordinary work still passes; then,
+# as a control, the same requests against the same daemon started without
+# the plugin, asserting that each does what its class says (so every test
+# above exercised something dockerd really obeys).
+#
+# The plugin's spec file is placed without touching the host's /etc: the
+# script re-runs itself in a private mount namespace (unshare -m) where a
+# private directory is bind-mounted over /etc/docker; dockerd, started in
+# that namespace, reads /etc/docker/plugins/hardock.spec from there.  The
+# daemon has its own socket, data and exec roots, pidfile, no bridge and
+# no iptables; the image is a `docker import` of a busybox-static rootfs.
+# The test removes its containers and volumes, stops dockerd and the plugin
+# by their pids, kills what still runs from its directory and unmounts what
+# is left there.  No daemon is a failure, never a skip.  Prints
 # "N passed, N failed".
 set -u
 : "${HARDOCK:?}"
@@ -27,120 +33,276 @@ if [ "$(id -u)" != 0 ]; then
 	nok "dockerd must be started as root"
 	finish
 fi
-for prog in dockerd docker busybox curl; do
-	command -v $prog >/dev/null || { nok "needs $prog (apt-get install docker.io busybox-static curl)"; finish; }
+for prog in dockerd docker busybox curl unshare; do
+	command -v $prog >/dev/null || { nok "needs $prog (apt-get install docker.io busybox-static curl util-linux)"; finish; }
 done
+if [ ! -d /etc/docker ]; then
+	nok "/etc/docker is missing (the docker.io package provides it)"
+	finish
+fi
+# Into a private mount namespace, where /etc/docker can be ours.
+if [ "${HD_AUTHZ_PRIVATE_NS:-}" != 1 ]; then
+	HD_AUTHZ_PRIVATE_NS=1 exec unshare -m --propagation private sh "$0" "$@"
+fi
 
-name="hardock-test-$$"
-spec="/etc/docker/plugins/$name.spec"
+PY=/usr/bin/python3
 T=$(mktemp -d /tmp/hd-authzd.XXXXXX)
+chmod 755 "$T"
 plugin_pid=
 dockerd_pid=
 D() { docker -H "unix://$T/docker.sock" "$@"; }
-stop() {
-	if [ -n "$dockerd_pid" ]; then
+# api METHOD PATH [BODY-FILE]: the answer in $T/resp, the HTTP status echoed.
+api() {
+	if [ -n "${3:-}" ]; then
+		curl -s -o "$T/resp" -w '%{http_code}' --max-time 60 --unix-socket "$T/docker.sock" \
+			-X "$1" -H 'Content-Type: application/json' --data-binary "@$3" "http://docker$2"
+	else
+		curl -s -o "$T/resp" -w '%{http_code}' --max-time 60 --unix-socket "$T/docker.sock" \
+			-X "$1" "http://docker$2"
+	fi
+}
+body() { printf '%s' "$2" >"$T/$1.json"; echo "$T/$1.json"; }
+refused() { # NAME STATUS: 403 with the plugin's message
+	if [ "$2" = 403 ] && grep -q 'authorization denied by plugin hardock' "$T/resp"; then
+		ok "$1: refused by the plugin"
+	else
+		nok "$1: not refused (HTTP $2)" "$T/resp"
+	fi
+}
+
+stop_dockerd() { # [keep]: leave the containers for the next start
+	[ -n "$dockerd_pid" ] || return 0
+	if [ "${1:-}" != keep ]; then
 		ids=$(D ps -aq 2>/dev/null)
 		[ -n "$ids" ] && D rm -f $ids >/dev/null 2>&1
-		kill "$dockerd_pid" 2>/dev/null
-		i=0
-		while kill -0 "$dockerd_pid" 2>/dev/null && [ $i -lt 120 ]; do
-			sleep 0.5
-			i=$((i + 1))
-		done
-		kill -9 "$dockerd_pid" 2>/dev/null
+		vols=$(D volume ls -q 2>/dev/null)
+		[ -n "$vols" ] && D volume rm -f $vols >/dev/null 2>&1
 	fi
+	kill "$dockerd_pid" 2>/dev/null
+	i=0
+	while kill -0 "$dockerd_pid" 2>/dev/null && [ $i -lt 300 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	kill -9 "$dockerd_pid" 2>/dev/null
+	wait "$dockerd_pid" 2>/dev/null
+	dockerd_pid=
+}
+stop() {
+	stop_dockerd
 	if [ -n "$plugin_pid" ]; then
 		kill "$plugin_pid" 2>/dev/null
 		wait "$plugin_pid" 2>/dev/null
 	fi
-	rm -f "$spec"
-	# The plugins folder goes too when this test made it.
-	[ -n "${made_plugins_dir:-}" ] && rmdir /etc/docker/plugins 2>/dev/null
-	# A daemon that died early can leave its data root mounted.
-	grep -o " $T/[^ ]*" /proc/mounts | sort -r | while read -r m; do umount -l "$m"; done
+	pkill -KILL -f -- "$T/" 2>/dev/null
+	awk -v t="$T" 'index($2, t) == 1 { print $2 }' /proc/mounts | sort -r | while read -r m; do
+		umount -l "$m" 2>/dev/null
+	done
+	umount -l /etc/docker 2>/dev/null
 	rm -rf "$T"
 }
 trap stop EXIT
 trap 'exit 1' INT TERM
 
-# The plugin first: dockerd asks it about every request, its own start included.
-"$HARDOCK" authz serve --socket "$T/authz.sock" >"$T/plugin.log" 2>&1 &
+# /etc/docker of this namespace only.
+mkdir -p "$T/etc-docker/plugins"
+mount --bind "$T/etc-docker" /etc/docker || { nok "cannot mount a private /etc/docker"; finish; }
+echo "unix://$T/authz.sock" >/etc/docker/plugins/hardock.spec
+[ ! -e /proc/1/root/etc/docker/plugins/hardock.spec ] && ok "spec file placed in this namespace only" ||
+	nok "the spec file is visible outside the namespace"
+
+start_dockerd() { # [ARGS...]
+	dockerd --host "unix://$T/docker.sock" --data-root "$T/data" --exec-root "$T/exec" \
+		--pidfile "$T/pid" --bridge=none --iptables=false --ip-forward=false --ip-masq=false \
+		"$@" >>"$T/dockerd.log" 2>&1 &
+	dockerd_pid=$!
+	i=0
+	until [ -S "$T/docker.sock" ] && D version >/dev/null 2>&1; do
+		i=$((i + 1))
+		if [ $i -gt 600 ] || ! kill -0 "$dockerd_pid" 2>/dev/null; then
+			return 1
+		fi
+		sleep 0.1
+	done
+	return 0
+}
+
+# The plugin first: dockerd asks it about every request.
+"$HARDOCK" authz serve --socket "$T/authz.sock" --log "$T/decisions.log" >"$T/plugin.log" 2>&1 &
 plugin_pid=$!
 i=0
-until [ -S "$T/authz.sock" ]; do
+until grep -q listening "$T/plugin.log" 2>/dev/null; do
 	i=$((i + 1))
-	if [ $i -gt 100 ] || ! kill -0 "$plugin_pid" 2>/dev/null; then
+	if [ $i -gt 200 ] || ! kill -0 "$plugin_pid" 2>/dev/null; then
 		nok "authz serve did not start" "$T/plugin.log"
 		finish
 	fi
-	sleep 0.1
+	sleep 0.05
 done
-if [ ! -d /etc/docker/plugins ]; then
-	made_plugins_dir=1
-	mkdir -p /etc/docker/plugins
+if start_dockerd --authorization-plugin=hardock; then
+	ok "dockerd started with --authorization-plugin=hardock"
+else
+	nok "dockerd did not start" "$T/dockerd.log"
+	finish
 fi
-echo "unix://$T/authz.sock" >"$spec"
-
-dockerd --host "unix://$T/docker.sock" --data-root "$T/data" --exec-root "$T/exec" \
-	--pidfile "$T/pid" --bridge=none --iptables=false \
-	--authorization-plugin="$name" >"$T/dockerd.log" 2>&1 &
-dockerd_pid=$!
-i=0
-until [ -S "$T/docker.sock" ] && D version >/dev/null 2>&1; do
-	i=$((i + 1))
-	if [ $i -gt 240 ] || ! kill -0 "$dockerd_pid" 2>/dev/null; then
-		nok "dockerd did not start" "$T/dockerd.log"
-		finish
-	fi
-	sleep 0.5
-done
-ok "dockerd started with --authorization-plugin=$name"
 
 # An image from a busybox rootfs (no registry is reachable).
-mkdir -p "$T/rootfs/bin"
+mkdir -p "$T/rootfs/bin" "$T/rootfs/etc"
 cp "$(command -v busybox)" "$T/rootfs/bin/busybox"
-for a in sh sleep true id; do ln -s busybox "$T/rootfs/bin/$a"; done
+for a in sh sleep true id cat ls; do ln -s busybox "$T/rootfs/bin/$a"; done
+echo 'root:x:0:0:root:/root:/bin/sh' >"$T/rootfs/etc/passwd"
 tar -C "$T/rootfs" -cf "$T/rootfs.tar" .
 if D import "$T/rootfs.tar" hdauthz:1 >"$T/import.out" 2>&1; then ok "docker import (allowed)"; else nok "docker import" "$T/import.out"; finish; fi
 
-# Privileged create: refused, the CLI shows the rule.
-if D create --privileged hdauthz:1 sleep 60 >"$T/priv.out" 2>&1; then
-	nok "docker create --privileged was accepted" "$T/priv.out"
+# ---- the classes of issue 9: each refused, nothing created ----------------------------
+
+# Lowercase JSON keys (Go matches keys without case), and the old top-level HostConfig.
+lc=$(body lc '{"Image":"hdauthz:1","Cmd":["sleep","600"],"hostconfig":{"binds":["/:/host"],"capadd":["SYS_ADMIN"],"pidmode":"host"}}')
+refused "lowercase hostconfig keys (binds /, capadd, pidmode)" "$(api POST /v1.41/containers/create?name=lc "$lc")"
+lcp=$(body lcp '{"Image":"hdauthz:1","Cmd":["sleep","600"],"HostConfig":{"privileged":true}}')
+refused "lowercase \"privileged\"" "$(api POST /v1.41/containers/create?name=lcp "$lcp")"
+kel=$(body kel '{"Image":"hdauthz:1","Cmd":["sleep","600"],"HostConfig":{"Privileged":false,"privileged":true}}')
+refused "last duplicate key wins (Privileged false then privileged true)" "$(api POST /v1.41/containers/create?name=kel "$kel")"
+top=$(body top '{"Image":"hdauthz:1","Cmd":["sleep","600"],"Binds":["/:/host"],"Privileged":true}')
+refused "host settings at the top level of the body" "$(api POST /v1.24/containers/create?name=top "$top")"
+
+# Percent-encoded paths.
+priv=$(body priv '{"Image":"hdauthz:1","Cmd":["sleep","600"],"HostConfig":{"Privileged":true}}')
+refused "POST /v1.41/containers/%63reate" "$(api POST '/v1.41/containers/%63reate?name=pe1' "$priv")"
+refused "POST /v1.41/containers%2Fcreate" "$(api POST '/v1.41/containers%2Fcreate?name=pe2' "$priv")"
+refused "POST /containers/create without a version" "$(api POST '/containers/create?name=pe3' "$priv")"
+
+# Old-API start with a HostConfig body.
+plain=$(body plain '{"Image":"hdauthz:1","Cmd":["sleep","600"]}')
+code=$(api POST '/v1.41/containers/create?name=victim' "$plain")
+[ "$code" = 201 ] && ok "a plain create is allowed" || nok "plain create: $code" "$T/resp"
+oldstart=$(body oldstart '{"Binds":["/:/host"],"CapAdd":["SYS_ADMIN"],"PidMode":"host"}')
+refused "POST /v1.23/containers/ID/start with a HostConfig body" "$(api POST /v1.23/containers/victim/start "$oldstart")"
+[ "$(D inspect -f '{{.State.Running}}' victim 2>/dev/null)" = false ] && ok "the container did not start" ||
+	nok "the container started"
+
+# Exec: lowercase privileged, and a body over 1 MiB that dockerd does not forward.
+code=$(api POST /v1.41/containers/victim/start)
+[ "$code" = 204 ] && ok "a plain start is allowed" || nok "plain start: $code" "$T/resp"
+lcexec=$(body lcexec '{"Cmd":["id"],"privileged":true}')
+refused "exec with lowercase \"privileged\"" "$(api POST /v1.41/containers/victim/exec "$lcexec")"
+$PY -c 'import json; print(json.dumps({"Cmd": ["id"], "Privileged": True, "Env": ["PAD=" + "x" * (1100 * 1024)]}))' >"$T/bigexec.json"
+refused "exec with a body over 1 MiB (not forwarded)" "$(api POST /v1.41/containers/victim/exec "$T/bigexec.json")"
+n_execs=$(D inspect -f '{{len .ExecIDs}}' victim 2>/dev/null)
+[ "${n_execs:-x}" = 0 ] && ok "no exec was created" || nok "execs were created: $n_execs"
+
+# Other sockets: the protected daemon's own, and any unix socket on the host.
+if D create -v "$T/docker.sock:/var/run/docker.sock" hdauthz:1 sleep 60 >"$T/resp" 2>&1; then
+	nok "the daemon's own socket was mounted" "$T/resp"
 else
-	grep -q "authorization denied by plugin $name" "$T/priv.out" && grep -q 'container/privileged' "$T/priv.out" &&
-		ok "docker create --privileged refused with the rule id" || nok "privileged: unexpected error" "$T/priv.out"
+	grep -q 'authorization denied by plugin hardock' "$T/resp" && grep -q 'container/docker-socket-mount' "$T/resp" &&
+		ok "the protected daemon's socket refused (container/docker-socket-mount)" || nok "own socket: unexpected error" "$T/resp"
 fi
-# The engine's socket mounted: refused.
-if D create -v /var/run/docker.sock:/var/run/docker.sock hdauthz:1 sleep 60 >"$T/sock.out" 2>&1; then
-	nok "docker.sock mount was accepted" "$T/sock.out"
+mkdir -p "$T/elsewhere"
+$PY -c 'import socket,sys; s=socket.socket(socket.AF_UNIX); s.bind(sys.argv[1])' "$T/elsewhere/api"
+if D create -v "$T/elsewhere/api:/run/api.sock" hdauthz:1 sleep 60 >"$T/resp" 2>&1; then
+	nok "a unix socket under another name was mounted" "$T/resp"
 else
-	grep -q 'container/docker-socket-mount' "$T/sock.out" && ok "docker.sock mount refused" || nok "docker.sock: unexpected error" "$T/sock.out"
+	grep -q 'unix socket on the host' "$T/resp" && ok "a unix socket under another name refused" || nok "other socket" "$T/resp"
 fi
-# A hardened create: accepted.
+
+# Volumes that bind a host path: in a container's Mounts, and created on their own.
+volmount=$(body volmount '{"Image":"hdauthz:1","Cmd":["sleep","600"],"HostConfig":{"Mounts":[{"Type":"volume","Source":"rootvol","Target":"/host","VolumeOptions":{"DriverConfig":{"Name":"local","Options":{"type":"none","o":"bind","device":"/"}}}}]}}')
+refused "Mounts[].VolumeOptions.DriverConfig binding /" "$(api POST /v1.41/containers/create?name=vm "$volmount")"
+volcreate=$(body volcreate '{"Name":"rootvol2","Driver":"local","DriverOpts":{"type":"none","o":"bind","device":"/"}}')
+refused "POST /volumes/create binding /" "$(api POST /v1.41/volumes/create "$volcreate")"
+D volume inspect rootvol2 >/dev/null 2>&1 && nok "volume rootvol2 exists" || ok "no bind volume was created"
+
+# Other endpoints: services and plugins.
+svc=$(body svc '{"Name":"s1","TaskTemplate":{"ContainerSpec":{"Image":"hdauthz:1","Mounts":[{"Type":"bind","Source":"/var/run/docker.sock","Target":"/var/run/docker.sock"}],"CapabilityAdd":["CAP_SYS_ADMIN"]}}}')
+refused "POST /services/create with docker.sock and CAP_SYS_ADMIN" "$(api POST /v1.41/services/create "$svc")"
+plug=$(body plug '[{"Name":"capabilities","Description":"","Value":["CAP_SYS_ADMIN"]}]')
+refused "POST /plugins/pull asking for CAP_SYS_ADMIN" "$(api POST '/v1.41/plugins/pull?remote=example.com/evil:1&name=evil' "$plug")"
+refused "POST /plugins/create (a config the plugin cannot see)" "$(api POST '/v1.41/plugins/create?name=p2' "$plain")"
+
+made=
+for n in lc lcp kel top pe1 pe2 pe3 vm; do
+	D inspect "$n" >/dev/null 2>&1 && made="$made $n"
+done
+[ -z "$made" ] && ok "no container was created by a refused request" || nok "containers created:$made"
+
+# ---- ordinary work passes -----------------------------------------------------------------
 if D create --name hard --user 1000:1000 --read-only --cap-drop ALL \
 	--security-opt no-new-privileges:true --memory 64m --cpus 0.5 --pids-limit 64 \
 	--restart on-failure:3 --health-cmd 'true' --network none hdauthz:1 sleep 600 >"$T/hard.out" 2>&1; then
-	ok "hardened docker create accepted"
+	ok "hardened docker create allowed"
 else
 	nok "hardened docker create refused" "$T/hard.out"
 fi
-# Reads pass.
-D ps -a >"$T/ps.out" 2>&1 && grep -q hard "$T/ps.out" && ok "docker ps allowed" || nok "docker ps" "$T/ps.out"
+D start hard >"$T/out" 2>&1 && ok "docker start allowed" || nok "docker start" "$T/out"
+D exec hard id >"$T/out" 2>&1 && ok "plain exec allowed" || nok "plain exec" "$T/out"
+D ps -a >"$T/out" 2>&1 && grep -q hard "$T/out" && ok "docker ps allowed" || nok "docker ps" "$T/out"
+D logs hard >"$T/out" 2>&1 && ok "docker logs allowed" || nok "docker logs" "$T/out"
+D volume create plainvol >"$T/out" 2>&1 && ok "plain volume create allowed" || nok "plain volume create" "$T/out"
+D run --rm -v plainvol:/data hdauthz:1 ls /data >"$T/out" 2>&1 && ok "docker run with a named volume allowed" || nok "run with a volume" "$T/out"
+D update --memory 128m hard >"$T/out" 2>&1 && ok "docker update --memory allowed" || nok "docker update" "$T/out"
+D stop -t 1 hard >"$T/out" 2>&1 && D rm hard >>"$T/out" 2>&1 && ok "docker stop and rm allowed" || nok "stop/rm" "$T/out"
+okbuild=$(mktemp -d "$T/build.XXXXXX")
+printf 'FROM hdauthz:1\nRUN id\n' >"$okbuild/Dockerfile"
+DOCKER_BUILDKIT=0 D build -q -t hdauthz:2 "$okbuild" >"$T/out" 2>&1 && ok "docker build allowed" || nok "docker build" "$T/out"
+svc2=$(body svc2 '{"Name":"s2","TaskTemplate":{"ContainerSpec":{"Image":"hdauthz:1","Command":["sleep","60"],"User":"1000"}}}')
+code=$(api POST /v1.41/services/create "$svc2")
+[ "$code" != 403 ] && grep -q 'not a swarm manager' "$T/resp" && ok "an ordinary service create passes the plugin (dockerd: not a swarm manager)" ||
+	nok "ordinary service create: $code" "$T/resp"
 
-# Exec: plain allowed, privileged refused (the container must run).
-if D start hard >"$T/start.out" 2>&1; then
-	ok "docker start allowed"
-	if D exec hard id >"$T/exec.out" 2>&1; then ok "plain exec allowed"; else nok "plain exec refused" "$T/exec.out"; fi
-	if D exec --privileged hard id >"$T/pexec.out" 2>&1; then
-		nok "privileged exec accepted" "$T/pexec.out"
-	else
-		grep -q "authorization denied by plugin $name" "$T/pexec.out" && ok "privileged exec refused" || nok "privileged exec: unexpected error" "$T/pexec.out"
-	fi
+# The decision log has one JSON line per decision, with the rule ids of the denies.
+$PY - "$T/decisions.log" >"$T/logcheck" 2>&1 <<'EOF'
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
+decisions = [d for d in lines if "decision" in d]
+denies = [d for d in decisions if d["decision"] == "deny"]
+rules = {r for d in denies for r in d["rules"]}
+print(len(decisions), "decisions,", len(denies), "denies, rules:", sorted(rules))
+need = {"container/privileged", "container/docker-socket-mount", "container/sensitive-host-mount", "engine/exec-privileged"}
+sys.exit(0 if need <= rules and all(set(d) >= {"user", "method", "uri", "endpoint", "decision", "rules"} for d in decisions) else 1)
+EOF
+[ $? = 0 ] && ok "decision log: JSON lines with the rule ids" || nok "decision log" "$T/logcheck"
+
+# ---- control: without the plugin, each class does what it says -----------------------------
+stop_dockerd keep
+if start_dockerd; then
+	ok "dockerd restarted without the plugin"
 else
-	nok "docker start refused" "$T/start.out"
+	nok "dockerd did not restart" "$T/dockerd.log"
+	finish
 fi
-
-# The plugin logged the denies with their rule ids.
-grep -q '"rules":\["container/privileged"' "$T/plugin.log" && ok "deny logged with rule ids" || nok "deny log" "$T/plugin.log"
+hc() { D inspect -f "$2" "$1" 2>/dev/null; }
+code=$(api POST /v1.41/containers/create?name=clc "$lc")
+[ "$code" = 201 ] && [ "$(hc clc '{{.HostConfig.Binds}} {{.HostConfig.CapAdd}} {{.HostConfig.PidMode}}')" = "[/:/host] [SYS_ADMIN] host" ] &&
+	ok "control: lowercase keys are obeyed by dockerd" || nok "control lowercase: $code $(hc clc '{{.HostConfig.Binds}}')" "$T/resp"
+code=$(api POST /v1.41/containers/create?name=ckel "$kel")
+[ "$code" = 201 ] && [ "$(hc ckel '{{.HostConfig.Privileged}}')" = true ] &&
+	ok "control: the last duplicate key is obeyed" || nok "control duplicate: $code" "$T/resp"
+code=$(api POST /v1.24/containers/create?name=ctop "$top")
+[ "$code" = 201 ] && [ "$(hc ctop '{{.HostConfig.Privileged}} {{.HostConfig.Binds}}')" = "true [/:/host]" ] &&
+	ok "control: top-level host settings are obeyed" || nok "control top-level: $code" "$T/resp"
+code=$(api POST '/v1.41/containers/%63reate?name=cpe1' "$priv")
+[ "$code" = 201 ] && [ "$(hc cpe1 '{{.HostConfig.Privileged}}')" = true ] &&
+	ok "control: a percent-encoded path creates" || nok "control percent: $code" "$T/resp"
+code=$(api POST '/v1.41/containers%2Fcreate?name=cpe2' "$priv")
+[ "$code" = 201 ] && ok "control: an encoded slash creates" || nok "control %2F: $code" "$T/resp"
+code=$(api POST /v1.23/containers/victim/stop?t=1)
+code=$(api POST /v1.23/containers/victim/start "$oldstart")
+[ "$code" = 204 ] && [ "$(hc victim '{{.HostConfig.PidMode}} {{.HostConfig.CapAdd}}')" = "host [SYS_ADMIN]" ] &&
+	ok "control: the old-API start body is applied" || nok "control old start: $code $(hc victim '{{.HostConfig.PidMode}}')" "$T/resp"
+code=$(api POST /v1.41/containers/victim/exec "$lcexec")
+id=$($PY -c 'import json,sys; print(json.load(open(sys.argv[1])).get("Id",""))' "$T/resp" 2>/dev/null)
+[ "$code" = 201 ] && [ "$(D container inspect -f '{{len .ExecIDs}}' victim)" -ge 1 ] && api GET "/v1.41/exec/$id/json" >/dev/null &&
+	grep -q '"privileged":true' "$T/resp" && ok "control: a lowercase privileged exec is privileged" || nok "control exec: $code" "$T/resp"
+code=$(api POST /v1.41/containers/victim/exec "$T/bigexec.json")
+id=$($PY -c 'import json,sys; print(json.load(open(sys.argv[1])).get("Id",""))' "$T/resp" 2>/dev/null)
+[ "$code" = 201 ] && api GET "/v1.41/exec/$id/json" >/dev/null && grep -q '"privileged":true' "$T/resp" &&
+	ok "control: a privileged exec with a 1.1 MiB body is created" || nok "control big exec: $code" "$T/resp"
+code=$(api POST /v1.41/containers/create?name=cvm "$volmount")
+[ "$code" = 201 ] && [ "$(D volume inspect -f '{{.Options.device}} {{.Options.o}}' rootvol 2>/dev/null)" = "/ bind" ] &&
+	ok "control: the DriverConfig volume binds /" || nok "control volume mount: $code" "$T/resp"
+code=$(api POST /v1.41/volumes/create "$volcreate")
+[ "$code" = 201 ] && [ "$(D volume inspect -f '{{.Options.device}}' rootvol2 2>/dev/null)" = / ] &&
+	ok "control: POST /volumes/create binds /" || nok "control volume create: $code" "$T/resp"
 
 finish

@@ -587,6 +587,77 @@ static void test_build(void **state)
 	expect_deny("POST", "/v1.41/build?t=app:1&networkmode=host", NULL, "container/host-network");
 }
 
+/* 20: services: the task's container spec and the plugin it may run. */
+static void test_services(void **state)
+{
+	(void)state;
+	expect_deny("POST", "/v1.41/services/create",
+		    "{\"Name\":\"s\",\"TaskTemplate\":{\"ContainerSpec\":{\"Image\":\"busybox\","
+		    "\"Mounts\":[{\"Type\":\"bind\",\"Source\":\"/var/run/docker.sock\",\"Target\":\"/s\"}]}}}",
+		    "container/docker-socket-mount");
+	expect_deny("POST", "/v1.41/services/create",
+		    "{\"Name\":\"s\",\"TaskTemplate\":{\"ContainerSpec\":{\"Image\":\"busybox\","
+		    "\"CapabilityAdd\":[\"CAP_SYS_ADMIN\"]}}}", "container/dangerous-capability");
+	expect_deny("POST", "/v1.41/services/abc/update?version=2",
+		    "{\"name\":\"s\",\"tasktemplate\":{\"containerspec\":{\"image\":\"busybox\","
+		    "\"mounts\":[{\"type\":\"volume\",\"source\":\"r\",\"target\":\"/h\",\"volumeoptions\":"
+		    "{\"driverconfig\":{\"name\":\"local\",\"options\":{\"type\":\"none\",\"o\":\"bind\","
+		    "\"device\":\"/\"}}}}]}}}", "container/sensitive-host-mount");
+	expect_deny("POST", "/v1.41/services/create",
+		    "{\"Name\":\"s\",\"TaskTemplate\":{\"ContainerSpec\":{\"Image\":\"busybox\"},"
+		    "\"Networks\":[{\"Target\":\"host\"}]}}", "container/host-network");
+	expect_deny("POST", "/v1.41/services/create",
+		    "{\"Name\":\"s\",\"TaskTemplate\":{\"ContainerSpec\":{\"Image\":\"busybox\","
+		    "\"Privileges\":{\"Seccomp\":{\"Mode\":\"unconfined\"}}}}}", "container/seccomp-unconfined");
+	expect_deny("POST", "/v1.41/services/create",
+		    "{\"Name\":\"p\",\"TaskTemplate\":{\"Runtime\":\"plugin\",\"PluginSpec\":{\"Remote\":"
+		    "\"x/y:1\",\"Privileges\":[{\"Name\":\"mount\",\"Value\":[\"/\"]}]}}}",
+		    "container/sensitive-host-mount");
+	expect_deny("POST", "/v1.41/services/create", "{\"TaskTemplate\":{\"ContainerSpec\":{\"Image\":1}}}", NULL);
+	expect_deny("POST", "/v1.41/services/create", NULL, NULL);
+	expect_allow("POST", "/v1.41/services/create",
+		     "{\"Name\":\"web\",\"TaskTemplate\":{\"ContainerSpec\":{\"Image\":\"nginx:1.27\","
+		     "\"User\":\"101\",\"ReadOnly\":true},\"Resources\":{\"Limits\":{\"MemoryBytes\":268435456,"
+		     "\"Pids\":100}}},\"EndpointSpec\":{\"Ports\":[{\"TargetPort\":80,\"PublishedPort\":8080}]}}");
+}
+
+/* 21: volumes, plugins and updates. */
+static void test_volumes_plugins_updates(void **state)
+{
+	(void)state;
+	expect_deny("POST", "/v1.41/volumes/create",
+		    "{\"Name\":\"v\",\"Driver\":\"local\",\"DriverOpts\":{\"type\":\"none\",\"o\":\"bind\","
+		    "\"device\":\"/\"}}", "container/sensitive-host-mount");
+	expect_deny("POST", "/v1.41/volumes/create",
+		    "{\"Name\":\"v\",\"DriverOpts\":{\"type\":\"none\",\"o\":\"rbind,ro\",\"device\":\"/var/run\"}}",
+		    "container/docker-socket-mount");
+	expect_allow("POST", "/v1.41/volumes/create", "{\"Name\":\"data\"}");
+	expect_allow("POST", "/v1.41/volumes/create",
+		     "{\"Name\":\"v\",\"DriverOpts\":{\"type\":\"none\",\"o\":\"bind\",\"device\":\"/srv/data\"}}");
+	expect_allow("POST", "/v1.41/volumes/create",
+		     "{\"Name\":\"n\",\"DriverOpts\":{\"type\":\"nfs\",\"o\":\"addr=10.0.0.1\",\"device\":\":/export\"}}");
+
+	expect_deny("POST", "/v1.41/plugins/pull?remote=vieux/sshfs:1&name=s",
+		    "[{\"Name\":\"capabilities\",\"Value\":[\"CAP_SYS_ADMIN\"]}]", "container/dangerous-capability");
+	expect_deny("POST", "/v1.41/plugins/pull?remote=vieux/sshfs:1",
+		    "[{\"name\":\"host pid namespace\",\"value\":[\"true\"]}]", "container/host-pid");
+	expect_deny("POST", "/v1.41/plugins/vieux/sshfs:1/upgrade?remote=vieux/sshfs:2",
+		    "[{\"Name\":\"device\",\"Value\":[\"/dev/sda\"]}]", "container/host-device");
+	expect_allow("POST", "/v1.41/plugins/pull?remote=vieux/sshfs:1", "[]");
+	expect_allow("POST", "/v1.41/plugins/pull?remote=vieux/sshfs:1",
+		     "[{\"Name\":\"network\",\"Value\":[\"bridge\"]}]");
+	expect_deny("POST", "/v1.41/plugins/pull?remote=vieux/sshfs:1", NULL, NULL);
+
+	expect_deny("POST", "/v1.41/plugins/sshfs/set", "[\"mnt.source=/\"]", "container/sensitive-host-mount");
+	expect_deny("POST", "/v1.41/plugins/sshfs/set", "[\"dev.path=/dev/mem\"]", "container/host-device");
+	expect_allow("POST", "/v1.41/plugins/sshfs/set", "[\"DEBUG=1\"]");
+
+	expect_deny("POST", "/v1.41/containers/x/update", "{\"OomKillDisable\":true,\"Memory\":0}",
+		    "container/oom-kill-disabled");
+	expect_allow("POST", "/v1.41/containers/x/update", "{\"Memory\":134217728,\"MemorySwap\":-1}");
+	expect_deny("POST", "/v1.41/containers/x/update", NULL, NULL);
+}
+
 /* ---- the policy ----------------------------------------------------------------------------- */
 
 /* 14: deny_at, enforced rules, allowed categories and per-user exceptions. */
@@ -972,6 +1043,8 @@ int main(void)
 		cmocka_unit_test(test_old_api_start),
 		cmocka_unit_test(test_pull_and_trust),
 		cmocka_unit_test(test_build),
+		cmocka_unit_test(test_services),
+		cmocka_unit_test(test_volumes_plugins_updates),
 		cmocka_unit_test(test_policy_knobs),
 		cmocka_unit_test(test_policy_file),
 		cmocka_unit_test(test_log_line),
