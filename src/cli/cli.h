@@ -48,6 +48,10 @@ struct hd_out_opts {
 	int color;             /* -1 auto (TTY and no NO_COLOR), 0 never, 1 always */
 	bool quiet;
 	struct hd_config cfg;  /* loaded config + command-line overrides */
+	struct hd_config cli;  /* the command-line settings alone (filled by hd_out_opts_load_config),
+				* applied over every directory's config files by commands that
+				* find them per directory (lint) */
+	const char *config_from; /* directory the config is looked for from upward; NULL: "." */
 	char **inputs;         /* what the command reads, for the report's provenance (borrowed) */
 	size_t n_inputs;
 };

@@ -14,6 +14,10 @@
 #include "lint/session.h"
 #include "parse/compose.h"
 
+#include <limits.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 struct lint_args {
 	struct hd_out_opts out;
 	struct hd_lint_opts lint;
@@ -108,6 +112,28 @@ static int add_env_file(void *args, const struct hd_option *opt, const char *pat
 	return r < 0 ? -1 : 0;
 }
 
+/*
+ * --exclude GLOB: a pattern with a slash is a path from the current
+ * directory (and from each directory linted); one without, a name anywhere.
+ */
+static int add_exclude(void *args, const struct hd_option *opt, const char *v)
+{
+	struct lint_args *a = args;
+	char cwd[PATH_MAX];
+	const char *slash = strchr(v, '/');
+
+	(void)opt;
+	if (!*v) {
+		hd_cli_error("--exclude expects a glob such as 'vendor/**' or '*.md'");
+		return -1;
+	}
+	if (slash && slash[1] && !getcwd(cwd, sizeof(cwd))) {
+		hd_cli_error("cannot tell the current directory: %s", strerror(errno));
+		return -1;
+	}
+	return hd_config_add_exclude(&a->out.cfg, slash && slash[1] ? cwd : "/", v) < 0 ? -1 : 0;
+}
+
 #define L(field) HD_OFF(struct lint_args, lint.field)
 static const struct hd_option lint_options[] = {
 	{ .type = HD_OPT_CALLBACK_, .long_name = "kind", .argh = "KIND", .cb = set_kind, .help_fn = kind_help },
@@ -116,6 +142,9 @@ static const struct hd_option lint_options[] = {
 	HD_OPT_CALLBACK(0, "stdin-filename", "NAME", set_stdin_name,
 			"name to report for standard input (default '-')"),
 	HD_OPT_UNSIGNED('j', "jobs", "N", L(jobs), 1, 64, "threads to use (default: one per core)"),
+	HD_OPT_CALLBACK(0, "exclude", "GLOB", add_exclude,
+			"do not lint paths matching GLOB (gitignore syntax: '*.md', 'vendor/**', "
+			"'docs/examples'); repeatable; also exclude: in .hardock.yaml"),
 	HD_OPT_CALLBACK(0, "env", "NAME=VALUE", add_env,
 			"a value for ${NAME} in compose files; repeatable (the process environment is never "
 			"read: a variable given nowhere stays unknown)"),
@@ -156,6 +185,8 @@ int hd_cmd_lint(int argc, char **argv)
 	struct hd_lint_sink sink = { report_findings, &lo };
 	struct hd_run_status st;
 	struct hd_lint_session *s = NULL;
+	struct hd_config_tree *tree = NULL;
+	char first_dir[PATH_MAX];
 	char *err = NULL;
 	int n, r, code = HD_EXIT_ERROR;
 
@@ -167,14 +198,37 @@ int hd_cmd_lint(int argc, char **argv)
 		code = r > 0 ? HD_EXIT_OK : HD_EXIT_ERROR;
 		goto out;
 	}
-	if (hd_out_opts_load_config(&a.out) != 0)
-		goto out;
 	/* Explicit values for interpolation: --env-file's, then --env's (later entries win). */
 	for (size_t i = 0; i < a.env_files.n + a.env_given.n; i++) {
 		const char *e = i < a.env_files.n ? a.env_files.v[i] : a.env_given.v[i - a.env_files.n];
 
 		if (hd_strlist_add(&a.out.cfg.env, e) < 0)
 			goto out;
+	}
+	/*
+	 * The run's own configuration (for what no file has: directory errors,
+	 * standard input) is found from the first path linted upward; each
+	 * file's from its own directory (the tree), unless --config names one.
+	 */
+	if (n && strcmp(argv[0], "-") != 0) {
+		struct stat sb;
+		const char *slash = strrchr(argv[0], '/');
+
+		if (stat(argv[0], &sb) == 0 && S_ISDIR(sb.st_mode))
+			a.out.config_from = argv[0];
+		else if (slash) {
+			snprintf(first_dir, sizeof(first_dir), "%.*s", (int)(slash - argv[0] + (slash == argv[0])),
+				 argv[0]);
+			a.out.config_from = first_dir;
+		}
+	}
+	if (hd_out_opts_load_config(&a.out) != 0)
+		goto out;
+	if (!a.out.config) {
+		if (hd_config_tree_new(&a.out.cli, &tree) < 0)
+			goto out;
+		a.lint.tree = tree;
+		a.lint.cli = &a.out.cli;
 	}
 	a.lint.cfg = &a.out.cfg;
 	/* What was linted, for the formats that say it (html). */
@@ -198,6 +252,7 @@ int hd_cmd_lint(int argc, char **argv)
 	code = hd_cli_exit_code(&st, a.out.cfg.fail_on);
 out:
 	hd_lint_session_free(s);
+	hd_config_tree_free(tree);
 	hd_strlist_release(&a.env_given);
 	hd_strlist_release(&a.env_files);
 	hd_free(err);

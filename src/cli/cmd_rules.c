@@ -21,13 +21,14 @@ struct rules_args {
 static const struct hd_option rules_options[] = {
 	HD_OPT_STRING('f', "format", "FMT", R(format), "text (default) or json"),
 	HD_OPT_STRING(0, "target", "KIND", R(target), "only rules for dockerfile, container, "
-		"compose, image, daemon, host or engine"),
+		"compose, image, daemon, host or engine, or of a domain (swarm, lint, ...)"),
 	HD_OPT_END(),
 };
 #undef R
 
 static const struct hd_operand rules_operands[] = {
-	{ "explain ID", "print one rule, by its id or a hadolint id (DL3008)" },
+	{ "explain ID", "print one rule, by its id or a hadolint id (DL3008), or the rules of a CIS "
+		"check (CIS-5.5)" },
 	{ "docs DIR", "write the documentation page of every rule into DIR" },
 	{ NULL, NULL },
 };
@@ -237,6 +238,18 @@ static json_t *rule_json(const struct hd_rule *r)
 	return o;
 }
 
+/*
+ * --target KIND: the kind of subject a rule judges (container, daemon, ...),
+ * or the domain its id starts with ("swarm" for swarm/..., whose subject is
+ * the engine).
+ */
+static bool in_target(const struct hd_rule *r, const char *target)
+{
+	size_t n = strlen(target);
+
+	return !strcmp(target, hd_target_name(r->target)) || (!strncmp(r->id, target, n) && r->id[n] == '/');
+}
+
 int hd_cmd_rules(int argc, char **argv)
 {
 	struct rules_args a = { .format = "text" };
@@ -258,11 +271,26 @@ int hd_cmd_rules(int argc, char **argv)
 			return HD_EXIT_ERROR;
 		}
 		rule = hd_rule_find(argv[1]);
-		if (!rule) {
+		if (rule) {
+			explain(stdout, rule);
+			return HD_EXIT_OK;
+		}
+		/* A name as the configuration takes it: CIS-5.5 is every rule of that check. */
+		if (!hd_rule_name_known(argv[1])) {
 			hd_cli_error("unknown rule '%s'; see 'hardock rules'", argv[1]);
 			return HD_EXIT_ERROR;
 		}
-		explain(stdout, rule);
+		v = sorted_rules();
+		if (!v)
+			return HD_EXIT_ERROR;
+		for (i = 0, n = 0; i < hd_rule_count; i++) {
+			if (!hd_rule_named(v[i], argv[1]))
+				continue;
+			if (n++)
+				fputc('\n', stdout);
+			explain(stdout, v[i]);
+		}
+		hd_free(v);
 		return HD_EXIT_OK;
 	}
 	if (n > 0 && !strcmp(argv[0], "docs")) {
@@ -283,12 +311,11 @@ int hd_cmd_rules(int argc, char **argv)
 	if (target) {
 		bool known = false;
 
-		for (i = 0; i < HD_TARGET_MAX; i++)
-			known |= !strcmp(target, hd_target_name((enum hd_target)i));
+		for (i = 0; i < hd_rule_count; i++)
+			known |= in_target(hd_rules[i], target);
 		if (!known) {
 			hd_cli_error("unknown target '%s': expected dockerfile, container, compose, "
-				"image, "
-				     "daemon, host or engine", target);
+				     "image, daemon, host or engine, or a rule domain (swarm, lint, ...)", target);
 			return HD_EXIT_ERROR;
 		}
 	}
@@ -299,7 +326,7 @@ int hd_cmd_rules(int argc, char **argv)
 		json_t *arr = json_array();
 
 		for (i = 0; i < hd_rule_count; i++) {
-			if (!target || !strcmp(target, hd_target_name(v[i]->target)))
+			if (!target || in_target(v[i], target))
 				json_array_append_new(arr, rule_json(v[i]));
 		}
 		json_dumpf(arr, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
@@ -309,7 +336,7 @@ int hd_cmd_rules(int argc, char **argv)
 		for (i = 0; i < hd_rule_count; i++) {
 			const struct hd_rule *r = v[i];
 
-			if (target && strcmp(target, hd_target_name(r->target)))
+			if (target && !in_target(r, target))
 				continue;
 			printf("%-44s %-8s %-9s %s\n", r->id, hd_severity_name(r->severity),
 			       r->cis ? r->cis : r->hadolint ? r->hadolint : "-", r->title ? r->title : "");

@@ -40,11 +40,13 @@ void hd_out_opts_init(struct hd_out_opts *o)
 	o->format = "text";
 	o->color = -1;
 	hd_config_init(&o->cfg);
+	hd_config_init(&o->cli);
 }
 
 void hd_out_opts_release(struct hd_out_opts *o)
 {
 	hd_config_release(&o->cfg);
+	hd_config_release(&o->cli);
 }
 
 /* "text (default), json, ..." from the table of reporters, for --help. */
@@ -101,7 +103,7 @@ static int add_ignored(void *args, const struct hd_option *opt, const char *v)
 	struct hd_out_opts *o = args;
 
 	(void)opt;
-	if (!hd_rule_find(v) && strncmp(v, "CIS-", 4) != 0) {
+	if (!hd_rule_name_known(v)) {
 		hd_cli_error("unknown rule '%s' for --ignore; see 'hardock rules'", v);
 		return -1;
 	}
@@ -122,13 +124,15 @@ static int add_override(void *args, const struct hd_option *opt, const char *v)
 	}
 	memcpy(id, v, (size_t)(eq - v));
 	id[eq - v] = '\0';
-	if (!hd_rule_find(id)) {
+	if (!hd_rule_name_known(id)) {
 		hd_cli_error("unknown rule '%s' for --severity-override; see 'hardock rules'", id);
 		return -1;
 	}
+	/* hardock's names, and hadolint's error (high), warning (medium) and style (info). */
 	sev = hd_severity_from_name(eq + 1);
-	if (sev < 0 || sev == HD_SEV_ERROR) {
-		hd_cli_error("unknown severity '%s' for --severity-override", eq + 1);
+	if (sev < 0) {
+		hd_cli_error("unknown severity '%s' for --severity-override: expected info, low, medium, "
+			     "high, critical or none (or hadolint's error, warning, style)", eq + 1);
 		return -1;
 	}
 	return hd_config_set_override(&o->cfg, id, (enum hd_severity)sev);
@@ -171,7 +175,6 @@ int hd_out_opts_load_config(struct hd_out_opts *o)
 {
 	struct hd_config file;
 	struct hd_diag d = { 0 };
-	size_t i;
 	int r;
 
 	/* The file is read first; command-line settings are applied over it. */
@@ -179,7 +182,7 @@ int hd_out_opts_load_config(struct hd_out_opts *o)
 	if (o->config)
 		r = hd_config_load_file(&file, o->config, &d);
 	else
-		r = hd_config_discover(&file, ".", &d);
+		r = hd_config_discover(&file, o->config_from ? o->config_from : ".", &d);
 	if (r < 0) {
 		if (d.msg && d.line)
 			hd_cli_error("%s:%u:%u: %s", d.file ? d.file : "config", d.line, d.col, d.msg);
@@ -191,16 +194,12 @@ int hd_out_opts_load_config(struct hd_out_opts *o)
 		hd_config_release(&file);
 		return HD_EXIT_ERROR;
 	}
-	for (i = 0; i < o->cfg.ignored.n; i++)
-		hd_strlist_add(&file.ignored, o->cfg.ignored.v[i]);
-	for (i = 0; i < o->cfg.n_overrides; i++)
-		hd_config_set_override(&file, o->cfg.overrides[i].id, o->cfg.overrides[i].sev);
-	if (o->cfg.fail_on_set) {
-		file.fail_on = o->cfg.fail_on;
-		file.fail_on_set = true;
+	hd_config_release(&o->cli);
+	if (hd_config_apply(&o->cli, &o->cfg) < 0 || hd_config_apply(&file, &o->cfg) < 0) {
+		hd_config_release(&file);
+		hd_cli_error("cannot load config: %s", hd_strerror(-HD_ENOMEM));
+		return HD_EXIT_ERROR;
 	}
-	if (o->cfg.no_inline_ignore)
-		file.no_inline_ignore = true;
 	hd_config_release(&o->cfg);
 	o->cfg = file;
 	if (hd_config_prepare(&o->cfg) < 0) {
@@ -214,8 +213,9 @@ static bool want_color(const struct hd_out_opts *o, FILE *out)
 {
 	const char *nc = getenv("NO_COLOR");
 
+	/* --color and --no-color say what the user wants, whatever NO_COLOR says. */
 	if (o->color >= 0)
-		return o->color == 1 && !(nc && *nc);
+		return o->color == 1;
 	if (nc && *nc)
 		return false;
 	return isatty(fileno(out));

@@ -8,6 +8,7 @@
 #include "core/config.h"
 #include "parse/yaml.h"
 
+#include <limits.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -70,6 +71,8 @@ void hd_config_release(struct hd_config *c)
 	hd_strlist_release(&c->engine_sockets);
 	hd_strlist_release(&c->required_labels);
 	hd_strlist_release(&c->env);
+	hd_strlist_release(&c->exclude_base);
+	hd_strlist_release(&c->exclude_pat);
 	for (i = 0; i < c->n_overrides; i++)
 		hd_free(c->overrides[i].id);
 	hd_free(c->overrides);
@@ -120,8 +123,7 @@ int hd_config_set_override(struct hd_config *c, const char *id, enum hd_severity
 /* A config id names a rule by its id, a hadolint id, or a CIS id. */
 static bool id_names_rule(const char *id, const struct hd_rule *r)
 {
-	return strcmp(id, r->id) == 0 || hd_rule_has_ref(r->hadolint, id) ||
-	       (r->cis && strncmp(id, "CIS-", 4) == 0 && hd_rule_has_ref(r->cis, id + 4));
+	return hd_rule_named(r, id);
 }
 
 bool hd_config_rule_enabled(const struct hd_config *c, const struct hd_rule *r)
@@ -201,6 +203,8 @@ struct cfg_reader {
 	struct hd_config *c;
 	const char *path;
 	struct hd_diag *diag;
+	bool hadolint;   /* a .hadolint.yaml: severities are hadolint's levels, its own ids are accepted */
+	const char *dir; /* the file's directory, absolute: exclude: patterns start there */
 };
 
 __attribute__((format(printf, 3, 4)))
@@ -217,8 +221,25 @@ static int cfg_err(struct cfg_reader *rd, struct fy_node *n, const char *fmt, ..
 	return hd_diag_set(rd->diag, rd->path, line, col, "%s", msg);
 }
 
-static int read_strlist(struct cfg_reader *rd, struct fy_node *n, const char *key,
-			struct hd_strlist *out)
+/* True for "DL3008" / "SC2086": hadolint's ids, which a .hadolint.yaml may list for rules hardock has no equivalent of. */
+static bool hadolint_id(const char *s)
+{
+	return (s[0] == 'D' && s[1] == 'L' && isdigit((unsigned char)s[2])) ||
+	       (s[0] == 'S' && s[1] == 'C' && isdigit((unsigned char)s[2]));
+}
+
+/* Rule ids in a config file must name a rule: a typo would silently ignore nothing. */
+static int check_rule_id(struct cfg_reader *rd, struct fy_node *n, const char *id)
+{
+	if (hd_rule_name_known(id) || (rd->hadolint && hadolint_id(id)))
+		return 0;
+	return cfg_err(rd, n, "unknown rule '%s': expected a rule id (container/privileged), a hadolint "
+		       "id (DL3008) or a CIS check (CIS-5.5); see 'hardock rules'", id);
+}
+
+/* Reads a string or a list of strings into out; rule ids are checked when `ids`. */
+static int read_list(struct cfg_reader *rd, struct fy_node *n, const char *key, bool ids,
+		     struct hd_strlist *out)
 {
 	struct fy_node *item;
 	void *it = NULL;
@@ -227,7 +248,8 @@ static int read_strlist(struct cfg_reader *rd, struct fy_node *n, const char *ke
 
 	if ((s = hd_yaml_scalar(n))) {
 		/* A single string is accepted where a list is expected. */
-		return hd_strlist_add(out, s);
+		r = ids ? check_rule_id(rd, n, s) : 0;
+		return r < 0 ? r : hd_strlist_add(out, s);
 	}
 	if (fy_node_get_type(n) != FYNT_SEQUENCE)
 		return cfg_err(rd, n, "'%s' expects a list of strings", key);
@@ -235,11 +257,24 @@ static int read_strlist(struct cfg_reader *rd, struct fy_node *n, const char *ke
 		s = hd_yaml_scalar(item);
 		if (!s)
 			return cfg_err(rd, item, "'%s' expects a list of strings", key);
-		r = hd_strlist_add(out, s);
+		r = ids ? check_rule_id(rd, item, s) : 0;
+		if (r >= 0)
+			r = hd_strlist_add(out, s);
 		if (r < 0)
 			return r;
 	}
 	return 0;
+}
+
+static int read_strlist(struct cfg_reader *rd, struct fy_node *n, const char *key, struct hd_strlist *out)
+{
+	return read_list(rd, n, key, false, out);
+}
+
+/* Severity names as this file means them: hadolint's levels in a .hadolint.yaml. */
+static int sev_of(const struct cfg_reader *rd, const char *name)
+{
+	return rd->hadolint ? hd_severity_from_hadolint(name) : hd_severity_from_name(name);
 }
 
 static int read_severity(struct cfg_reader *rd, struct fy_node *n, const char *key, enum hd_severity *out)
@@ -249,9 +284,11 @@ static int read_severity(struct cfg_reader *rd, struct fy_node *n, const char *k
 
 	if (!s)
 		return cfg_err(rd, n, "'%s' expects a severity (info, low, medium, high, critical)", key);
-	sev = hd_severity_from_name(s);
+	sev = sev_of(rd, s);
 	if (sev < 0)
-		return cfg_err(rd, n, "unknown severity '%s': expected info, low, medium, high, critical or none", s);
+		return cfg_err(rd, n, rd->hadolint ?
+			       "unknown severity '%s': expected error, warning, info, style or none" :
+			       "unknown severity '%s': expected info, low, medium, high, critical or none", s);
 	*out = (enum hd_severity)sev;
 	return 0;
 }
@@ -272,12 +309,12 @@ static int read_overrides(struct cfg_reader *rd, struct fy_node *n, const char *
 
 		if (!ks)
 			return cfg_err(rd, k, "'%s' expects scalar keys", key);
-		if (hd_severity_from_name(ks) >= 0 && v && fy_node_get_type(v) == FYNT_SEQUENCE) {
+		if (sev_of(rd, ks) >= 0 && v && fy_node_get_type(v) == FYNT_SEQUENCE) {
 			struct hd_strlist ids = { 0 };
 			size_t i;
 
-			sev = (enum hd_severity)hd_severity_from_name(ks);
-			r = read_strlist(rd, v, key, &ids);
+			sev = (enum hd_severity)sev_of(rd, ks);
+			r = read_list(rd, v, key, true, &ids);
 			for (i = 0; r >= 0 && i < ids.n; i++)
 				r = hd_config_set_override(rd->c, ids.v[i], sev);
 			hd_strlist_release(&ids);
@@ -285,6 +322,9 @@ static int read_overrides(struct cfg_reader *rd, struct fy_node *n, const char *
 				return r;
 			continue;
 		}
+		r = check_rule_id(rd, k, ks);
+		if (r < 0)
+			return r;
 		r = read_severity(rd, v, ks, &sev);
 		if (r < 0)
 			return r;
@@ -325,13 +365,29 @@ static int read_label_schema(struct cfg_reader *rd, struct fy_node *n, const cha
 	return 0;
 }
 
+/* exclude: globs of paths not to lint, relative to the file's directory. */
+static int read_excludes(struct cfg_reader *rd, struct fy_node *n, const char *key)
+{
+	struct hd_strlist pats = { 0 };
+	size_t i;
+	int r;
+
+	r = read_strlist(rd, n, key, &pats);
+	for (i = 0; r >= 0 && i < pats.n; i++)
+		r = hd_config_add_exclude(rd->c, rd->dir, pats.v[i]);
+	hd_strlist_release(&pats);
+	return r;
+}
+
 /* One top-level setting: 1 when it is a config setting (read), 0 when not, or an error. */
 static int read_setting(struct cfg_reader *rd, const char *key, struct fy_node *v)
 {
 	int r = 0;
 
 	if (!strcmp(key, "ignored") || !strcmp(key, "ignore") || !strcmp(key, "ignored-rules"))
-		r = read_strlist(rd, v, key, &rd->c->ignored);
+		r = read_list(rd, v, key, true, &rd->c->ignored);
+	else if (!strcmp(key, "exclude") && rd->dir)
+		r = read_excludes(rd, v, key);
 	else if (!strcmp(key, "severity-overrides") || !strcmp(key, "override") ||
 		 !strcmp(key, "overrides"))
 		r = read_overrides(rd, v, key);
@@ -363,7 +419,7 @@ static int read_setting(struct cfg_reader *rd, const char *key, struct fy_node *
 int hd_config_read_setting(struct hd_config *c, const char *path, const char *key, struct fy_node *v,
 			   struct hd_diag *diag)
 {
-	struct cfg_reader rd = { c, path, diag };
+	struct cfg_reader rd = { c, path, diag, false, NULL };
 
 	return v ? read_setting(&rd, key, v) : 1;
 }
@@ -392,7 +448,7 @@ static int read_root(struct cfg_reader *rd, struct fy_node *root)
 		if (r == 0)
 			return cfg_err(rd, k,
 				       "unknown setting '%s': expected ignored, severity-overrides, fail-on, "
-				       "trusted-registries, allowed-base-images, allowed-images, "
+				       "exclude, trusted-registries, allowed-base-images, allowed-images, "
 				       "allowed-mount-prefixes, engine-sockets, required-labels or "
 				       "no-inline-ignore", key);
 	}
@@ -403,8 +459,21 @@ int hd_config_load_file(struct hd_config *c, const char *path, struct hd_diag *d
 {
 	struct hd_buf b = HD_BUF_INIT(1024 * 1024);
 	struct fy_document *doc = NULL;
-	struct cfg_reader rd = { c, path, diag };
+	struct cfg_reader rd = { c, path, diag, false, NULL };
+	const char *base = strrchr(path, '/');
+	char dir[PATH_MAX], real[PATH_MAX];
 	int r;
+
+	base = base ? base + 1 : path;
+	/* hadolint's file, under its usual names or named so on the command line. */
+	rd.hadolint = hd_starts_with(base, ".hadolint") || hd_starts_with(base, "hadolint");
+	if (base == path)
+		snprintf(dir, sizeof(dir), ".");
+	else if (base == path + 1)
+		snprintf(dir, sizeof(dir), "/");
+	else
+		snprintf(dir, sizeof(dir), "%.*s", (int)(base - path - 1), path);
+	rd.dir = realpath(dir, real) ? real : dir;
 
 	r = hd_buf_read_file(&b, path);
 	if (r < 0) {
@@ -454,4 +523,307 @@ int hd_config_discover(struct hd_config *c, const char *dir, struct hd_diag *dia
 		else
 			*slash = '\0';
 	}
+}
+
+/* ---- command-line settings and the tree of configurations ------------------------ */
+
+int hd_config_add_exclude(struct hd_config *c, const char *base, const char *pattern)
+{
+	int r = hd_strlist_add(&c->exclude_base, base);
+
+	if (r >= 0)
+		r = hd_strlist_add(&c->exclude_pat, pattern);
+	return r;
+}
+
+int hd_config_apply(struct hd_config *dst, const struct hd_config *cli)
+{
+	size_t i;
+	int r = 0;
+
+	for (i = 0; r >= 0 && i < cli->ignored.n; i++)
+		r = hd_strlist_add(&dst->ignored, cli->ignored.v[i]);
+	for (i = 0; r >= 0 && i < cli->n_overrides; i++)
+		r = hd_config_set_override(dst, cli->overrides[i].id, cli->overrides[i].sev);
+	for (i = 0; r >= 0 && i < cli->env.n; i++)
+		r = hd_strlist_add(&dst->env, cli->env.v[i]);
+	for (i = 0; r >= 0 && i < cli->exclude_pat.n; i++)
+		r = hd_config_add_exclude(dst, cli->exclude_base.v[i], cli->exclude_pat.v[i]);
+	if (r < 0)
+		return r;
+	if (cli->fail_on_set) {
+		dst->fail_on = cli->fail_on;
+		dst->fail_on_set = true;
+	}
+	if (cli->no_inline_ignore)
+		dst->no_inline_ignore = true;
+	/* A prepared table would be stale now. */
+	hd_free(dst->rule_sev);
+	dst->rule_sev = NULL;
+	return 0;
+}
+
+/* Config file names, in reading order within one directory (the later wins). */
+static const char *const cfg_names[] = { ".hadolint.yaml", ".hadolint.yml", ".hardock.yaml", ".hardock.yml" };
+
+struct tree_cfg {
+	char *dir;               /* the directory holding config files; "" for none anywhere */
+	size_t up;               /* the configuration of the directories above, or SIZE_MAX */
+	struct hd_config cfg;    /* prepared */
+};
+
+struct tree_dir {
+	char *dir;               /* a resolved directory */
+	size_t cfg;              /* index into cfgs of its configuration */
+};
+
+struct hd_config_tree {
+	struct hd_config cli;
+	struct tree_cfg **cfgs;
+	size_t n_cfgs, alloc_cfgs;
+	struct tree_dir *dirs;   /* hash table, open addressing; dir NULL = free */
+	size_t n_dirs, cap_dirs;
+	size_t none;             /* the configuration with no config file, or SIZE_MAX */
+	char last_in[PATH_MAX];  /* the last directory asked for, as given, and its answer */
+	const struct hd_config *last;
+};
+
+int hd_config_tree_new(const struct hd_config *cli, struct hd_config_tree **ret)
+{
+	struct hd_config_tree *t = hd_calloc(1, sizeof(*t));
+	int r;
+
+	if (!t)
+		return -HD_ENOMEM;
+	hd_config_init(&t->cli);
+	t->none = SIZE_MAX;
+	r = hd_config_apply(&t->cli, cli);
+	if (r < 0) {
+		hd_config_tree_free(t);
+		return r;
+	}
+	*ret = t;
+	return 0;
+}
+
+void hd_config_tree_free(struct hd_config_tree *t)
+{
+	size_t i;
+
+	if (!t)
+		return;
+	for (i = 0; i < t->n_cfgs; i++) {
+		hd_free(t->cfgs[i]->dir);
+		hd_config_release(&t->cfgs[i]->cfg);
+		hd_free(t->cfgs[i]);
+	}
+	for (i = 0; i < t->cap_dirs; i++)
+		hd_free(t->dirs[i].dir);
+	hd_free(t->cfgs);
+	hd_free(t->dirs);
+	hd_config_release(&t->cli);
+	hd_free(t);
+}
+
+static size_t hash_str(const char *s)
+{
+	size_t h = 1469598103934665603u;
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 1099511628211u;
+	return h;
+}
+
+static struct tree_dir *dir_slot(struct hd_config_tree *t, const char *dir)
+{
+	size_t i = hash_str(dir) & (t->cap_dirs - 1);
+
+	while (t->dirs[i].dir && strcmp(t->dirs[i].dir, dir) != 0)
+		i = (i + 1) & (t->cap_dirs - 1);
+	return &t->dirs[i];
+}
+
+static int dir_put(struct hd_config_tree *t, const char *dir, size_t cfg)
+{
+	struct tree_dir *d;
+
+	if ((t->n_dirs + 1) * 2 > t->cap_dirs) {
+		struct tree_dir *old = t->dirs;
+		size_t i, cap = t->cap_dirs ? t->cap_dirs * 2 : 64;
+
+		t->dirs = hd_calloc(cap, sizeof(*t->dirs));
+		if (!t->dirs) {
+			t->dirs = old;
+			return -HD_ENOMEM;
+		}
+		t->cap_dirs = cap;
+		for (i = 0; i < cap / 2; i++) {
+			if (old && old[i].dir)
+				*dir_slot(t, old[i].dir) = old[i];
+		}
+		hd_free(old);
+	}
+	d = dir_slot(t, dir);
+	if (d->dir)
+		return 0;
+	d->dir = hd_strdup(dir);
+	if (!d->dir)
+		return -HD_ENOMEM;
+	d->cfg = cfg;
+	t->n_dirs++;
+	return 0;
+}
+
+static bool has_config_files(const char *dir)
+{
+	char path[PATH_MAX + 32];
+	struct stat st;
+	size_t i;
+
+	for (i = 0; i < HD_ARRAY_SIZE(cfg_names); i++) {
+		snprintf(path, sizeof(path), "%s/%s", strcmp(dir, "/") ? dir : "", cfg_names[i]);
+		if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
+			return true;
+	}
+	return false;
+}
+
+/* Reads the config files of dir into c, in cfg_names order. */
+static int load_dir_files(struct hd_config *c, const char *dir, struct hd_diag *diag)
+{
+	char path[PATH_MAX + 32];
+	struct stat st;
+	size_t i;
+	int r;
+
+	for (i = 0; i < HD_ARRAY_SIZE(cfg_names); i++) {
+		snprintf(path, sizeof(path), "%s/%s", strcmp(dir, "/") ? dir : "", cfg_names[i]);
+		if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+			continue;
+		r = hd_config_load_file(c, path, diag);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/*
+ * A new configuration for directory dir (NULL: for directories with no
+ * config file anywhere above them) holding the config files of dir and of
+ * the directories above it that have some (through `up`, the configuration
+ * of the directory above), the farthest read first, then the command line.
+ */
+static int new_cfg(struct hd_config_tree *t, const char *dir, size_t up, size_t *ret, struct hd_diag *diag)
+{
+	const char *chain[256];
+	struct tree_cfg *tc;
+	size_t n = 0, k, i;
+	int r = 0;
+
+	if (dir) {
+		chain[n++] = dir;
+		for (k = up; k != SIZE_MAX && t->cfgs[k]->dir[0] && n < HD_ARRAY_SIZE(chain); k = t->cfgs[k]->up)
+			chain[n++] = t->cfgs[k]->dir;
+	}
+	if (HD_GROW(t->cfgs, t->alloc_cfgs, t->n_cfgs + 1) < 0)
+		return -HD_ENOMEM;
+	tc = hd_calloc(1, sizeof(*tc));
+	if (!tc)
+		return -HD_ENOMEM;
+	hd_config_init(&tc->cfg);
+	tc->up = dir ? up : SIZE_MAX;
+	tc->dir = hd_strdup(dir ? dir : "");
+	if (!tc->dir)
+		r = -HD_ENOMEM;
+	for (i = n; r >= 0 && i-- > 0;)
+		r = load_dir_files(&tc->cfg, chain[i], diag);
+	if (r >= 0)
+		r = hd_config_apply(&tc->cfg, &t->cli);
+	if (r >= 0)
+		r = hd_config_prepare(&tc->cfg);
+	if (r < 0) {
+		hd_free(tc->dir);
+		hd_config_release(&tc->cfg);
+		hd_free(tc);
+		return r;
+	}
+	t->cfgs[t->n_cfgs] = tc;
+	*ret = t->n_cfgs++;
+	return 0;
+}
+
+static int parent_of(const char *real, char *out)
+{
+	const char *slash = strrchr(real, '/');
+
+	if (!slash || strcmp(real, "/") == 0)
+		return -HD_ENOENT;
+	if (slash == real)
+		snprintf(out, PATH_MAX, "/");
+	else
+		snprintf(out, PATH_MAX, "%.*s", (int)(slash - real), real);
+	return 0;
+}
+
+/* The index of the configuration of resolved directory real. */
+static int resolve_dir(struct hd_config_tree *t, const char *real, unsigned depth, size_t *ret,
+		       struct hd_diag *diag)
+{
+	char parent[PATH_MAX];
+	struct tree_dir *d;
+	size_t up;
+	int r;
+
+	if (t->cap_dirs && (d = dir_slot(t, real))->dir) {
+		*ret = d->cfg;
+		return 0;
+	}
+	if (depth > PATH_MAX / 2)
+		return -HD_ELOOP;
+	if (parent_of(real, parent) == 0) {
+		r = resolve_dir(t, parent, depth + 1, &up, diag);
+		if (r < 0)
+			return r;
+	} else {
+		/* The file system's root: above it, no config file at all. */
+		if (t->none == SIZE_MAX) {
+			r = new_cfg(t, NULL, SIZE_MAX, &t->none, diag);
+			if (r < 0)
+				return r;
+		}
+		up = t->none;
+	}
+	if (has_config_files(real)) {
+		r = new_cfg(t, real, up, ret, diag);
+		if (r < 0)
+			return r;
+	} else {
+		*ret = up; /* no file here: the configuration of the directory above */
+	}
+	return dir_put(t, real, *ret);
+}
+
+int hd_config_tree_get(struct hd_config_tree *t, const char *dir, const struct hd_config **ret,
+		       struct hd_diag *diag)
+{
+	char real[PATH_MAX];
+	size_t k;
+	int r;
+
+	/* Files of one directory come one after another in a walk. */
+	if (t->last && strcmp(t->last_in, dir) == 0) {
+		*ret = t->last;
+		return 0;
+	}
+	if (!realpath(dir[0] ? dir : ".", real))
+		return hd_diag_set(diag, dir, 0, 0, "cannot resolve directory: %s", strerror(errno));
+	r = resolve_dir(t, real, 0, &k, diag);
+	if (r < 0)
+		return r;
+	*ret = &t->cfgs[k]->cfg;
+	if (strlen(dir) < sizeof(t->last_in)) {
+		memcpy(t->last_in, dir, strlen(dir) + 1);
+		t->last = *ret;
+	}
+	return 0;
 }

@@ -47,6 +47,13 @@ struct hd_config {
 	struct hd_strlist env;                 /* "NAME=VALUE" for compose interpolation (--env,
 						  --env-file), later entries winning; never the
 						  process environment */
+	/*
+	 * Paths not to lint: exclude_pat[i] is a gitignore-style glob ("*.md",
+	 * "public/js", "!keep.yml"; "**" spans directories) over paths below the
+	 * absolute directory exclude_base[i] (the config file's, or the current
+	 * one for --exclude).
+	 */
+	struct hd_strlist exclude_base, exclude_pat;
 	char *loaded_from;                     /* path of the .hardock.yaml read, or NULL */
 	/*
 	 * Per rule (index into hd_rules[]): its severity under this config, or
@@ -73,6 +80,37 @@ int hd_config_read_setting(struct hd_config *c, const char *path, const char *ke
 /* Looks for .hardock.yaml/.hardock.yml/.hadolint.yaml from dir upward; 0 if none. */
 int hd_config_discover(struct hd_config *c, const char *dir, struct hd_diag *diag);
 int hd_config_set_override(struct hd_config *c, const char *id, enum hd_severity sev);
+
+/* Adds an exclude pattern over paths below the absolute directory base; 0 or -HD_ENOMEM. */
+int hd_config_add_exclude(struct hd_config *c, const char *base, const char *pattern);
+/*
+ * Applies settings given on the command line (cli) over a config read from
+ * files: ignored rules, exclusions and variables are added, severity
+ * overrides, fail-on and no-inline-ignore replace.  dst must be prepared
+ * again afterwards.  0 or -HD_ENOMEM.
+ */
+int hd_config_apply(struct hd_config *dst, const struct hd_config *cli);
+
+/*
+ * Configuration by directory, for a run over many files: the configuration
+ * of a file is made of every config file from its directory up to the file
+ * system's root, read farthest first so that the nearest wins (in each
+ * directory .hadolint.yaml, then .hardock.yaml), with the command-line
+ * settings applied over them.  Directories that share their config files
+ * share one prepared configuration.  Not thread-safe: fill it before the
+ * lint threads start.
+ */
+struct hd_config_tree;
+/* cli is copied.  0 or -HD_ENOMEM. */
+int hd_config_tree_new(const struct hd_config *cli, struct hd_config_tree **ret);
+void hd_config_tree_free(struct hd_config_tree *t);
+/*
+ * Sets *ret to the configuration of files in directory dir (owned by the
+ * tree).  Returns 0, or a negative HD_E* with diag set for a config file
+ * that cannot be read or is wrong (its file, line and column).
+ */
+int hd_config_tree_get(struct hd_config_tree *t, const char *dir, const struct hd_config **ret,
+		       struct hd_diag *diag);
 
 /* Computes rule_sev (call after the last change to c); 0 or -HD_ENOMEM. */
 int hd_config_prepare(struct hd_config *c);

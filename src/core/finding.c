@@ -21,24 +21,51 @@ const char *hd_severity_name(enum hd_severity s)
 	return (unsigned)s < HD_SEV_MAX ? sev_names[s] : "unknown";
 }
 
+/*
+ * hadolint's levels on hardock's scale: error is a defect that fails the
+ * build (high), warning one to fix (medium), info advice (low), style taste
+ * (info).  "error" is never hardock's own "error" severity, which only the
+ * tool gives to input it could not handle.
+ */
+static const struct sev_alias { const char *name; enum hd_severity sev; } hadolint_levels[] = {
+	{ "error", HD_SEV_HIGH }, { "warning", HD_SEV_MEDIUM }, { "info", HD_SEV_LOW },
+	{ "style", HD_SEV_INFO }, { "ignore", HD_SEV_NONE },    { "none", HD_SEV_NONE },
+};
+
+static int alias_find(const struct sev_alias *v, size_t n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (strcasecmp(name, v[i].name) == 0)
+			return (int)v[i].sev;
+	}
+	return -1;
+}
+
 int hd_severity_from_name(const char *name)
 {
-	/* hadolint's names map onto ours so .hadolint.yaml thresholds work. */
-	static const struct { const char *name; enum hd_severity sev; } aliases[] = {
-		{ "style", HD_SEV_INFO },    { "warning", HD_SEV_MEDIUM }, { "warn", HD_SEV_MEDIUM },
-		{ "ignore", HD_SEV_NONE },   { "off", HD_SEV_NONE },       { "moderate", HD_SEV_MEDIUM },
+	/* Other tools' names for levels hardock names differently. */
+	static const struct sev_alias aliases[] = {
+		{ "error", HD_SEV_HIGH },  { "style", HD_SEV_INFO }, { "warning", HD_SEV_MEDIUM },
+		{ "warn", HD_SEV_MEDIUM }, { "ignore", HD_SEV_NONE }, { "off", HD_SEV_NONE },
+		{ "moderate", HD_SEV_MEDIUM },
 	};
 	size_t i;
 
-	for (i = 0; i < HD_SEV_MAX; i++) {
+	for (i = 0; i < HD_SEV_ERROR; i++) {
 		if (strcasecmp(name, sev_names[i]) == 0)
 			return (int)i;
 	}
-	for (i = 0; i < HD_ARRAY_SIZE(aliases); i++) {
-		if (strcasecmp(name, aliases[i].name) == 0)
-			return (int)aliases[i].sev;
-	}
-	return -1;
+	return alias_find(aliases, HD_ARRAY_SIZE(aliases), name);
+}
+
+int hd_severity_from_hadolint(const char *name)
+{
+	int sev = alias_find(hadolint_levels, HD_ARRAY_SIZE(hadolint_levels), name);
+
+	/* hardock's own names where hadolint has none of that name (low, medium, high, critical). */
+	return sev >= 0 ? sev : hd_severity_from_name(name);
 }
 
 static const char *const target_names[HD_TARGET_MAX] = {

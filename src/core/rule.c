@@ -63,3 +63,22 @@ const struct hd_rule *hd_rule_find(const char *id)
 	}
 	return NULL;
 }
+
+bool hd_rule_named(const struct hd_rule *r, const char *name)
+{
+	if (strcmp(name, r->id) == 0 || hd_rule_has_ref(r->hadolint, name))
+		return true;
+	/* "CIS-5.5", any case, names every rule with CIS Docker Benchmark check 5.5. */
+	return r->cis && strncasecmp(name, "CIS-", 4) == 0 && name[4] && hd_rule_has_ref(r->cis, name + 4);
+}
+
+bool hd_rule_name_known(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < hd_rule_count; i++) {
+		if (hd_rule_named(hd_rules[i], name))
+			return true;
+	}
+	return false;
+}

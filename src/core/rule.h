@@ -11,6 +11,7 @@
 #ifndef HD_RULE_H
 #define HD_RULE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "core/severity.h"
@@ -137,5 +138,14 @@ extern const char *const hd_rule_def_ids[];
 const struct hd_rule *hd_rule_find(const char *id);
 /* True if the rule lists the given reference (hadolint "DL3008" or CIS "4.1"). */
 int hd_rule_has_ref(const char *list, const char *ref);
+/*
+ * True when `name` names rule r the way configuration, --ignore and `rules
+ * explain` take it: its id, an equivalent hadolint id ("DL3008"), or
+ * "CIS-" and a CIS Docker Benchmark check it implements ("CIS-5.5"; one
+ * check may be several rules).
+ */
+bool hd_rule_named(const struct hd_rule *r, const char *name);
+/* True when some rule of the catalogue is named `name` (see hd_rule_named). */
+bool hd_rule_name_known(const char *name);
 
 #endif

@@ -18,7 +18,18 @@ enum hd_severity {
 };
 
 const char *hd_severity_name(enum hd_severity s);
-/* Returns the severity for a name ("high", also hadolint's "warning" etc.), or -1. */
+/*
+ * The severity a user means by a name on the command line or in
+ * .hardock.yaml: hardock's names (info, low, medium, high, critical, none),
+ * and other tools' where they differ: hadolint's error (high), warning
+ * (medium) and style (info).  Never HD_SEV_ERROR.  -1 when unknown.
+ */
 int hd_severity_from_name(const char *name);
+/*
+ * The same in a .hadolint.yaml, where the names are hadolint's levels:
+ * error = high, warning = medium, info = low, style = info, ignore/none =
+ * none; hardock's other names are accepted too.  -1 when unknown.
+ */
+int hd_severity_from_hadolint(const char *name);
 
 #endif

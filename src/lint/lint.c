@@ -246,7 +246,9 @@ static void *worker(void *arg)
 	size_t i;
 
 	while ((i = atomic_fetch_add(&p->next, 1)) < p->w->n) {
-		set_err(p, lint_item(&p->w->v[i], &b, p->cfg, p->snippets, &p->per_file[i]));
+		const struct hd_config *cfg = p->w->v[i].cfg ? p->w->v[i].cfg : p->cfg;
+
+		set_err(p, lint_item(&p->w->v[i], &b, cfg, p->snippets, &p->per_file[i]));
 		/* Keep a large buffer from one big file from pinning memory. */
 		if (b.alloc > 4u * 1024 * 1024)
 			hd_buf_release(&b);

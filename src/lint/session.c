@@ -9,6 +9,9 @@
 #include "lint/session.h"
 #include "lint/walk.h"
 
+#include <limits.h>
+#include <unistd.h>
+
 struct run {
 	const struct hd_lint_sink *sink;
 	struct hd_run_status *st;
@@ -52,8 +55,12 @@ static int lint_merged(struct hd_walk *w, const struct hd_config *cfg, struct hd
 			it->forced = it->kind != NULL; /* told from its content already */
 		}
 		if (it->is_explicit && it->kind && !strcmp(it->kind->name, "compose")) {
-			if (!n)
-				root = it->root; /* the project's tree is the first file's */
+			if (!n) {
+				/* The project's tree and configuration are the first file's. */
+				root = it->root;
+				if (it->cfg)
+					cfg = it->cfg;
+			}
 			files[n++] = it->path;
 		}
 	}
@@ -96,6 +103,8 @@ int hd_lint_session_open(const struct hd_lint_opts *o, const char *const *paths,
 		return -HD_ENOMEM;
 	s->o = o;
 	hd_walk_init(&s->w);
+	if (o->tree)
+		hd_walk_set_config(&s->w, o->tree, o->cli);
 	if (!n) {
 		paths = here;
 		n = 1;
@@ -104,6 +113,18 @@ int hd_lint_session_open(const struct hd_lint_opts *o, const char *const *paths,
 		struct hd_walk *w = &s->w;
 
 		r = hd_walk_add(w, paths[i], o->kind);
+		if (r == -HD_EPARSE && w->diag.msg) {
+			/* A configuration file found on the way is wrong: named as from here. */
+			const char *file = w->diag.file ? w->diag.file : paths[i];
+			char cwd[PATH_MAX];
+			size_t cl;
+
+			if (getcwd(cwd, sizeof(cwd)) && (cl = strlen(cwd)) > 1 && strncmp(file, cwd, cl) == 0 &&
+			    file[cl] == '/')
+				file += cl + 1;
+			*reterr = hd_asprintf("%s:%u:%u: %s", file, w->diag.line, w->diag.col, w->diag.msg);
+			goto out;
+		}
 		if (r < 0) {
 			*reterr = hd_asprintf("cannot lint '%s': %s", paths[i], hd_strerror(r));
 			goto out;

@@ -36,6 +36,13 @@ struct hd_lint_opts {
 	bool merge;                       /* the compose files named form one project, merged in order as
 					   * `docker compose -f a.yml -f b.yml` does */
 	unsigned jobs;                    /* threads; 0 = one per core */
+	/*
+	 * When not NULL, each file's configuration is found from its directory
+	 * upward in this tree (core/config.h), and what the configurations
+	 * and cli's --exclude exclude is not linted; else cfg is every file's.
+	 */
+	struct hd_config_tree *tree;
+	const struct hd_config *cli;
 	bool snippets;                    /* attach each finding's source line (for formats showing it) */
 };
 

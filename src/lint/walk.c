@@ -248,6 +248,10 @@ void hd_walk_release(struct hd_walk *w)
 	for (i = 0; i < w->n_roots; i++)
 		hd_free(w->roots[i]);
 	hd_free(w->roots);
+	for (i = 0; i < w->n_excl; i++)
+		hd_ignore_free(w->excl[i].ig);
+	hd_free(w->excl);
+	hd_diag_release(&w->diag);
 	hd_free(w->v);
 	hd_free(w->errors);
 	hd_walk_init(w);
@@ -295,6 +299,71 @@ static int add_root(struct hd_walk *w, char *root, const char **ret)
 	return 0;
 }
 
+void hd_walk_set_config(struct hd_walk *w, struct hd_config_tree *tree, const struct hd_config *cli)
+{
+	w->tree = tree;
+	w->cli = cli;
+}
+
+/* The exclude patterns of cfg as one matcher over absolute paths (built once per configuration). */
+static int excl_of(struct hd_walk *w, const struct hd_config *cfg, const struct hd_ignore **ret)
+{
+	struct hd_ignore *ig;
+	size_t i;
+	int r = 0;
+
+	*ret = NULL;
+	if (!cfg || !cfg->exclude_pat.n)
+		return 0;
+	for (i = 0; i < w->n_excl; i++) {
+		if (w->excl[i].cfg == cfg) {
+			*ret = w->excl[i].ig;
+			return 0;
+		}
+	}
+	if (HD_GROW(w->excl, w->alloc_excl, w->n_excl + 1) < 0 || !(ig = hd_ignore_new()))
+		return -HD_ENOMEM;
+	/* Bases are absolute directories; matched paths are absolute too, without the leading "/". */
+	for (i = 0; r >= 0 && i < cfg->exclude_pat.n; i++) {
+		const char *b = cfg->exclude_base.v[i];
+
+		while (*b == '/')
+			b++;
+		r = hd_ignore_add(ig, b, cfg->exclude_pat.v[i], strlen(cfg->exclude_pat.v[i]));
+	}
+	if (r < 0) {
+		hd_ignore_free(ig);
+		return r;
+	}
+	w->excl[w->n_excl].cfg = cfg;
+	w->excl[w->n_excl].ig = ig;
+	w->n_excl++;
+	*ret = ig;
+	return 0;
+}
+
+/* Whether the configuration cfg excludes the absolute path abs. */
+static int excluded(struct hd_walk *w, const struct hd_config *cfg, const char *abs, bool is_dir)
+{
+	const struct hd_ignore *ig;
+	int r = excl_of(w, cfg, &ig);
+
+	if (r < 0)
+		return r;
+	while (*abs == '/')
+		abs++;
+	return ig ? hd_ignore_match(ig, abs, is_dir) : 0;
+}
+
+/* The configuration of directory dir, or NULL without a tree; -HD_EPARSE with w->diag. */
+static int config_of(struct hd_walk *w, const char *dir, const struct hd_config **ret)
+{
+	*ret = NULL;
+	if (!w->tree)
+		return 0;
+	return hd_config_tree_get(w->tree, dir, ret, &w->diag);
+}
+
 static int add_item(struct hd_walk *w, const char *path, const struct hd_lint_kind *k, bool is_explicit,
 		    const char *root)
 {
@@ -312,6 +381,7 @@ static int add_item(struct hd_walk *w, const char *path, const struct hd_lint_ki
 	w->v[w->n].display = NULL;
 	w->v[w->n].kind = k;
 	w->v[w->n].root = root;
+	w->v[w->n].cfg = NULL;
 	w->v[w->n].is_explicit = is_explicit;
 	w->v[w->n].forced = is_explicit && k;
 	w->v[w->n].skipped = false;
@@ -334,12 +404,13 @@ static bool skip_dir_name(const char *name)
 	return false;
 }
 
-static int load_ignore_file(struct hd_ignore *ig, const char *file, const char *base)
+static int load_ignore_file(struct hd_ignore *ig, const char *root, const char *file, const char *base)
 {
 	struct hd_buf b = HD_BUF_INIT(1024 * 1024);
 	int r;
 
-	r = hd_buf_read_file(&b, file);
+	/* Inside the walked tree only: a .gitignore may be a link anywhere. */
+	r = hd_confine_read(root, file, &b);
 	if (r == 0)
 		r = hd_ignore_add(ig, base, b.buf, b.len);
 	else if (r != -HD_ENOMEM)
@@ -358,7 +429,7 @@ struct walk_state {
 	struct hd_ignore *ig;
 	const char *root;   /* as given (the walk's copy) */
 	size_t root_len;
-	char real_root[PATH_MAX]; /* resolved, for links */
+	char real_root[PATH_MAX]; /* resolved, for links and exclude patterns */
 };
 
 /* A link is followed only when it resolves to a path inside the walked directory. */
@@ -377,10 +448,16 @@ static int walk_dir(struct walk_state *st, struct hd_buf *path, size_t rel_off, 
 	struct dirent *de;
 	char **names = NULL;
 	size_t n = 0, alloc = 0, i, len = path->len;
+	const struct hd_config *cfg;
+	struct hd_buf abs = HD_BUF_INIT(PATH_MAX * 2);
 	int r = 0;
 
 	if (depth > HD_MAX_WALK_DEPTH)
 		return walk_error(st->w, path->buf, "directory tree too deep; not descending");
+	/* This directory's configuration: for its files, and what it excludes. */
+	r = config_of(st->w, path->buf, &cfg);
+	if (r < 0)
+		return r;
 	/* This directory's .gitignore applies to everything below it. */
 	{
 		char *base = hd_strdup(rel_off < len ? path->buf + rel_off : "");
@@ -389,7 +466,7 @@ static int walk_dir(struct walk_state *st, struct hd_buf *path, size_t rel_off, 
 			return -HD_ENOMEM;
 		r = hd_buf_addstr(path, "/.gitignore");
 		if (r >= 0)
-			r = load_ignore_file(st->ig, path->buf, base);
+			r = load_ignore_file(st->ig, st->root, path->buf, base);
 		hd_free(base);
 	}
 	path->len = len;
@@ -439,6 +516,18 @@ static int walk_dir(struct walk_state *st, struct hd_buf *path, size_t rel_off, 
 		rel = path->buf + (rel_off < path->len ? rel_off : path->len);
 		if (hd_ignore_match(st->ig, rel, is_dir))
 			continue;
+		if (cfg && cfg->exclude_pat.n) {
+			hd_buf_reset(&abs);
+			r = hd_buf_addf(&abs, "%s/%s", strcmp(st->real_root, "/") ? st->real_root : "", rel);
+			if (r >= 0)
+				r = excluded(st->w, cfg, abs.buf, is_dir);
+			if (r < 0)
+				break;
+			if (r > 0) {
+				r = 0;
+				continue;
+			}
+		}
 		if (is_dir) {
 			if (skip_dir_name(names[i]))
 				continue;
@@ -446,10 +535,14 @@ static int walk_dir(struct walk_state *st, struct hd_buf *path, size_t rel_off, 
 		} else if (S_ISREG(sb.st_mode)) {
 			const struct hd_lint_kind *k = hd_lint_detect(path->buf, NULL, 0, false);
 
-			if (k)
+			if (k) {
 				r = add_item(st->w, path->buf, k, false, st->root);
+				if (r >= 0)
+					st->w->v[st->w->n - 1].cfg = cfg;
+			}
 		}
 	}
+	hd_buf_release(&abs);
 	for (i = 0; i < n; i++)
 		hd_free(names[i]);
 	hd_free(names);
@@ -491,10 +584,27 @@ int hd_walk_add(struct hd_walk *w, const char *path, const struct hd_lint_kind *
 		return errno == ENOENT ? -HD_ENOENT : errno == EACCES ? -HD_EACCES : -HD_EIO;
 	if (!S_ISDIR(sb.st_mode)) {
 		/* A file named on the command line: the git work tree holding it is its tree. */
+		const struct hd_config *cfg;
+		char dir[PATH_MAX], real[PATH_MAX];
+		const char *slash = strrchr(path, '/');
+
+		snprintf(dir, sizeof(dir), "%.*s", slash ? (slash == path ? 1 : (int)(slash - path)) : 1,
+			 slash ? path : ".");
+		r = config_of(w, dir, &cfg);
+		if (r < 0)
+			return r;
+		if (cfg && realpath(path, real)) {
+			r = excluded(w, cfg, real, false);
+			if (r != 0)
+				return r < 0 ? r : 0; /* excluded: not linted */
+		}
 		r = add_root(w, hd_confine_root_of(path), &root);
 		if (r < 0)
 			return r;
-		return add_item(w, path, forced, true, root);
+		r = add_item(w, path, forced, true, root);
+		if (r >= 0)
+			w->v[w->n - 1].cfg = cfg;
+		return r;
 	}
 	r = add_root(w, hd_strdup(path), &root);
 	if (r < 0)
@@ -518,8 +628,14 @@ int hd_walk_add(struct hd_walk *w, const char *path, const struct hd_lint_kind *
 		/* A repository root's own excludes apply like a .gitignore. */
 		r = hd_buf_addf(&ex, "%s/.git/info/exclude", b.buf);
 		if (r >= 0)
-			r = load_ignore_file(st.ig, ex.buf, "");
+			r = load_ignore_file(st.ig, root, ex.buf, "");
 		hd_buf_release(&ex);
+	}
+	/* --exclude with a slash is a path from the current directory, or from the directory walked. */
+	for (size_t i = 0; r >= 0 && w->cli && i < w->cli->exclude_pat.n; i++) {
+		const char *pat = w->cli->exclude_pat.v[i];
+
+		r = hd_ignore_add(st.ig, "", pat, strlen(pat));
 	}
 	if (r >= 0)
 		r = walk_dir(&st, &b, b.len + 1, 0);

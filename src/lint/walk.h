@@ -16,6 +16,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "core/config.h"
+#include "core/err.h"
 #include "lint/lint.h"
 
 struct hd_walk_item {
@@ -23,6 +25,8 @@ struct hd_walk_item {
 	char *display;                    /* owned name to report instead of path, or NULL */
 	const struct hd_lint_kind *kind;  /* NULL: tell from the content when read */
 	const char *root;                 /* the linted tree (owned by the walk's roots), NULL for stdin */
+	const struct hd_config *cfg;      /* its configuration (owned by the walk's config tree), or NULL:
+					   * the run's */
 	bool is_explicit;                 /* named on the command line */
 	bool forced;                      /* kind given with --kind: not checked against the content */
 	bool skipped;                     /* set by the lint run: its content showed it is not of kind */
@@ -33,6 +37,15 @@ struct hd_walk {
 	size_t n, alloc;
 	char **roots;                     /* owned, one per path added */
 	size_t n_roots, alloc_roots;
+	/* Set by hd_walk_set_config (borrowed): the configuration by directory and --exclude. */
+	struct hd_config_tree *tree;
+	const struct hd_config *cli;
+	struct hd_walk_excl {
+		const struct hd_config *cfg;
+		struct hd_ignore *ig;     /* its exclude patterns, over absolute paths */
+	} *excl;
+	size_t n_excl, alloc_excl;
+	struct hd_diag diag;              /* why hd_walk_add failed with -HD_EPARSE (a config file) */
 	/* Problems met while walking (unreadable directories). */
 	struct hd_walk_error {
 		char *path;
@@ -44,10 +57,18 @@ struct hd_walk {
 void hd_walk_init(struct hd_walk *w);
 void hd_walk_release(struct hd_walk *w);
 /*
+ * Makes the walk find each file's configuration in tree (from the file's
+ * directory upward) and leave out what the configurations' exclude: and
+ * the command line's --exclude patterns (in cli) match, the files named on
+ * the command line included.  Both are borrowed until the walk is released.
+ */
+void hd_walk_set_config(struct hd_walk *w, struct hd_config_tree *tree, const struct hd_config *cli);
+/*
  * Adds `path`: a file named directly (or "-") is always added, as `forced`
  * when not NULL, else with its kind left to be told from its content when it
  * is read; a directory is walked and its lintable files added by name.
- * Returns 0, -HD_ENOENT when the path does not exist, or -HD_ENOMEM.
+ * Returns 0, -HD_ENOENT when the path does not exist, -HD_EPARSE when a
+ * configuration file is wrong (w->diag says where), or -HD_ENOMEM.
  */
 int hd_walk_add(struct hd_walk *w, const char *path, const struct hd_lint_kind *forced);
 /* Tells a named file's kind from its name and first bytes (NULL: none). */

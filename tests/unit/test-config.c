@@ -13,9 +13,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static const struct hd_rule rule_a = { .id = "dockerfile/a", .hadolint = "DL3008", .cis = "4.1",
-				       .severity = HD_SEV_LOW };
-static const struct hd_rule rule_off = { .id = "dockerfile/off", .severity = HD_SEV_INFO,
+/* Stand-ins with the ids of catalogue rules (config files may only name rules that exist). */
+static const struct hd_rule rule_a = { .id = "dockerfile/apt-get-unpinned", .hadolint = "DL3008",
+				       .cis = "4.1", .severity = HD_SEV_LOW };
+static const struct hd_rule rule_off = { .id = "dockerfile/inline-ignore", .severity = HD_SEV_INFO,
 					 .flags = HD_RULE_DEFAULT_OFF };
 
 static char tmpdir[64];
@@ -55,7 +56,7 @@ static void test_load_full(void **state)
 	struct hd_diag d = { 0 };
 	const char *p = write_file("full.yaml",
 				   "ignored: [DL3008, container/privileged]\n"
-				   "severity-overrides:\n  dockerfile/off: high\n"
+				   "severity-overrides:\n  dockerfile/inline-ignore: high\n"
 				   "fail-on: medium\n"
 				   "trusted-registries:\n  - docker.io\n  - '*.corp.example'\n"
 				   "allowed-base-images: [alpine]\n"
@@ -91,9 +92,129 @@ static void test_hadolint_format(void **state)
 	hd_config_init(&c);
 	assert_int_equal(hd_config_load_file(&c, p, &d), 0);
 	assert_int_equal(c.fail_on, HD_SEV_MEDIUM);
-	assert_int_equal(hd_config_severity(&c, &rule_a), HD_SEV_ERROR);
+	/* hadolint's error is hardock's high, never the tool's own "error". */
+	assert_int_equal(hd_config_severity(&c, &rule_a), HD_SEV_HIGH);
 	assert_true(hd_config_registry_trusted(&c, "quay.io"));
 	hd_config_release(&c);
+
+	/* Every hadolint level, in overrides and in failure-threshold. */
+	p = write_file(".hadolint.yml", "override:\n  info: [DL3008]\n  style: [dockerfile/inline-ignore]\n"
+					"  warning: [DL3002]\n"
+					"failure-threshold: info\n"
+					"ignored: [DL9999]\n"); /* a hadolint id hardock has no rule for */
+	hd_config_init(&c);
+	assert_int_equal(hd_config_load_file(&c, p, &d), 0);
+	assert_int_equal(c.fail_on, HD_SEV_LOW);
+	assert_int_equal(hd_config_severity(&c, &rule_a), HD_SEV_LOW);
+	assert_int_equal(hd_config_severity(&c, &rule_off), HD_SEV_INFO);
+	hd_config_release(&c);
+	p = write_file(".hadolint.yaml", "failure-threshold: style\n");
+	hd_config_init(&c);
+	assert_int_equal(hd_config_load_file(&c, p, &d), 0);
+	assert_int_equal(c.fail_on, HD_SEV_INFO);
+	hd_config_release(&c);
+	p = write_file(".hadolint.yaml", "failure-threshold: error\n");
+	hd_config_init(&c);
+	assert_int_equal(hd_config_load_file(&c, p, &d), 0);
+	assert_int_equal(c.fail_on, HD_SEV_HIGH);
+	hd_config_release(&c);
+	/* In hardock's own file, hardock's names, and hadolint's where they do not clash. */
+	p = write_file("own.yaml", "fail-on: info\nseverity-overrides: {DL3008: error, CIS-4.1: warning}\n");
+	hd_config_init(&c);
+	assert_int_equal(hd_config_load_file(&c, p, &d), 0);
+	assert_int_equal(c.fail_on, HD_SEV_INFO);
+	assert_int_equal(hd_config_severity(&c, &rule_a), HD_SEV_MEDIUM);
+	hd_config_release(&c);
+	hd_diag_release(&d);
+}
+
+/* Rule ids that name no rule are errors at their place, in every list. */
+static void test_unknown_rule_ids(void **state)
+{
+	struct hd_config c;
+	struct hd_diag d = { 0 };
+	const char *p;
+
+	(void)state;
+	p = write_file("u1.yaml", "ignored:\n  - container/privileged\n  - container/privilegd\n");
+	hd_config_init(&c);
+	assert_int_equal(hd_config_load_file(&c, p, &d), -HD_EPARSE);
+	assert_int_equal(d.line, 3);
+	assert_int_equal(d.col, 5);
+	assert_non_null(strstr(d.msg, "unknown rule 'container/privilegd'"));
+	hd_config_release(&c);
+	p = write_file("u2.yaml", "severity-overrides:\n  CIS-5.5: low\n  nope/rule: high\n");
+	hd_config_init(&c);
+	assert_int_equal(hd_config_load_file(&c, p, &d), -HD_EPARSE);
+	assert_int_equal(d.line, 3);
+	assert_int_equal(d.col, 3);
+	hd_config_release(&c);
+	p = write_file("u3.yaml", "override:\n  high: [DL3008, DL9999]\n");
+	hd_config_init(&c);
+	assert_int_equal(hd_config_load_file(&c, p, &d), -HD_EPARSE);
+	assert_int_equal(d.line, 2);
+	assert_int_equal(d.col, 18);
+	assert_non_null(strstr(d.msg, "DL9999"));
+	hd_config_release(&c);
+	hd_diag_release(&d);
+}
+
+/* Configurations by directory: the nearest wins, the ones above are merged in, the command line over all. */
+static void test_tree(void **state)
+{
+	struct hd_config cli, *none = NULL;
+	struct hd_config_tree *t;
+	const struct hd_config *c1, *c2, *c3, *c4;
+	struct hd_diag d = { 0 };
+	char dir[256];
+
+	(void)state;
+	(void)none;
+	snprintf(dir, sizeof(dir), "%s/t", tmpdir);
+	mkdir(dir, 0755);
+	snprintf(dir, sizeof(dir), "%s/t/a", tmpdir);
+	mkdir(dir, 0755);
+	snprintf(dir, sizeof(dir), "%s/t/a/b", tmpdir);
+	mkdir(dir, 0755);
+	snprintf(dir, sizeof(dir), "%s/t/a/b/c", tmpdir);
+	mkdir(dir, 0755);
+	write_file("t/.hardock.yaml", "fail-on: high\nignored: [container/privileged]\nexclude: [vendor]\n");
+	write_file("t/a/b/.hadolint.yaml", "failure-threshold: warning\nignored: [DL3008]\n");
+	hd_config_init(&cli);
+	assert_int_equal(hd_config_set_override(&cli, "DL3002", HD_SEV_CRITICAL), 0);
+	assert_int_equal(hd_config_tree_new(&cli, &t), 0);
+	snprintf(dir, sizeof(dir), "%s/t/a", tmpdir);
+	assert_int_equal(hd_config_tree_get(t, dir, &c1, &d), 0);
+	assert_int_equal(c1->fail_on, HD_SEV_HIGH);
+	assert_true(hd_config_rule_enabled(c1, &rule_a));
+	assert_int_equal(c1->exclude_pat.n, 1);
+	snprintf(dir, sizeof(dir), "%s/t/a/b/c", tmpdir);
+	assert_int_equal(hd_config_tree_get(t, dir, &c2, &d), 0);
+	assert_int_equal(c2->fail_on, HD_SEV_MEDIUM);            /* the nearest wins */
+	assert_false(hd_config_rule_enabled(c2, &rule_a));       /* its own list */
+	assert_true(hd_strlist_has(&c2->ignored, "container/privileged")); /* merged from above */
+	assert_int_equal(c2->exclude_pat.n, 1);
+	assert_non_null(c2->rule_sev);                           /* prepared */
+	snprintf(dir, sizeof(dir), "%s/t/a/b", tmpdir);
+	assert_int_equal(hd_config_tree_get(t, dir, &c3, &d), 0);
+	assert_ptr_equal(c2, c3);                                /* shared below b */
+	snprintf(dir, sizeof(dir), "%s/t", tmpdir);
+	assert_int_equal(hd_config_tree_get(t, dir, &c4, &d), 0);
+	assert_ptr_equal(c1, c4);
+	hd_config_tree_free(t);
+	hd_config_release(&cli);
+
+	/* A wrong file anywhere on the way is an error naming it. */
+	write_file("t/a/.hardock.yaml", "fail-on: sometimes\n");
+	hd_config_init(&cli);
+	assert_int_equal(hd_config_tree_new(&cli, &t), 0);
+	snprintf(dir, sizeof(dir), "%s/t/a/b/c", tmpdir);
+	assert_int_equal(hd_config_tree_get(t, dir, &c1, &d), -HD_EPARSE);
+	assert_non_null(strstr(d.file, "t/a/.hardock.yaml"));
+	assert_int_equal(d.line, 1);
+	hd_config_tree_free(t);
+	hd_config_release(&cli);
+	hd_diag_release(&d);
 }
 
 static void test_errors_have_positions(void **state)
@@ -104,7 +225,7 @@ static void test_errors_have_positions(void **state)
 
 	(void)state;
 	hd_config_init(&c);
-	p = write_file("bad1.yaml", "ignored: [a]\nbogus: 1\n");
+	p = write_file("bad1.yaml", "ignored: [DL3008]\nbogus: 1\n");
 	assert_int_equal(hd_config_load_file(&c, p, &d), -HD_EPARSE);
 	assert_int_equal(d.line, 2);
 	assert_int_equal(d.col, 1);
@@ -175,6 +296,8 @@ int main(void)
 		cmocka_unit_test(test_load_full),
 		cmocka_unit_test(test_hadolint_format),
 		cmocka_unit_test(test_errors_have_positions),
+		cmocka_unit_test(test_unknown_rule_ids),
+		cmocka_unit_test(test_tree),
 		cmocka_unit_test(test_discover),
 		cmocka_unit_test(test_defaults),
 	};
