@@ -666,9 +666,11 @@ static int add_yaml_scalar(struct lctx *x, struct stext *t, struct fy_node *n)
 	uint32_t line, col;
 	int r;
 
-	val = fy_node_get_scalar(n, &vlen);
+	/* Through hd_yaml_scalar(): libfyaml's own scalar text can leak (parse/yaml.h). */
+	val = hd_yaml_scalar(n);
 	if (!val)
 		return 0;
+	vlen = strlen(val);
 	if (!sm || !em || em->input_pos < sm->input_pos || em->input_pos > x->len)
 		return 0;
 	raw = x->data + sm->input_pos;

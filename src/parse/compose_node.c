@@ -7,6 +7,7 @@
 #include "core/common.h"
 #include "core/buf.h"
 #include "parse/compose_node.h"
+#include "parse/yaml.h"
 
 #include <libfyaml.h>
 
@@ -249,6 +250,7 @@ struct builder {
 	size_t n_anchors, cap_anchors;
 	struct hd_cn *doc;      /* the finished document root */
 	bool done;
+	struct hd_buf text;     /* the scalar being read (hd_yaml_token_text) */
 };
 
 static uint64_t hash_str(const char *s)
@@ -666,9 +668,13 @@ static int scalar(struct builder *b, struct fy_event *ev)
 	/* A quoted scalar's mark is past its opening quote; point at the quote. */
 	if ((style == FYSS_SINGLE_QUOTED || style == FYSS_DOUBLE_QUOTED) && col > 1)
 		col--;
-	text = t ? fy_token_get_text(t, &len) : "";
-	if (!text)
-		return -HD_ENOMEM;
+	r = hd_yaml_token_text(t, &b->text);
+	if (r == -HD_ENOMEM)
+		return r;
+	if (r < 0)
+		return syntax(b, line, col, "invalid YAML: a scalar whose text cannot be read");
+	text = b->text.buf;
+	len = b->text.len;
 	if (style == FYSS_PLAIN && plain_null(text, len) && !is_key) {
 		n = hd_cn_new(b->cx, HD_CN_NULL, b->file, line, col);
 		if (!n)
@@ -844,6 +850,7 @@ int hd_cn_parse(struct hd_cn_ctx *cx, const char *path, const char *data, size_t
 
 	memset(&b, 0, sizeof(b));
 	b.cx = cx;
+	hd_buf_init(&b.text, HD_MAX_FILE_SIZE);
 	b.file = hd_cn_strdup(cx, path ? path : "-", path ? strlen(path) : 1);
 	if (!b.file)
 		return -HD_ENOMEM;
@@ -953,6 +960,7 @@ out:
 	}
 	hd_free(b.stack);
 	hd_free(b.anchors);
+	hd_buf_release(&b.text);
 	if (fyp)
 		fy_parser_destroy(fyp);
 	fy_diag_destroy(fyd);

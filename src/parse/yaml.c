@@ -2,6 +2,8 @@
  * libfyaml wrappers: quiet parsing with the first error captured.
  */
 #include "core/common.h"
+#include "core/buf.h"
+#include "core/limits.h"
 #include "parse/yaml.h"
 
 /*
@@ -53,6 +55,14 @@ static size_t utf8_invalid_at(const unsigned char *s, size_t len)
 	return len;
 }
 
+/* Frees the text hd_yaml_scalar() kept as a node's meta data. */
+static void free_meta(struct fy_node *n, void *meta, void *user)
+{
+	(void)n;
+	(void)user;
+	hd_free(meta);
+}
+
 int hd_yaml_load(const char *path, const char *data, size_t len, struct fy_document **ret,
 		 struct hd_diag *diag)
 {
@@ -91,6 +101,12 @@ int hd_yaml_load(const char *path, const char *data, size_t len, struct fy_docum
 	pcfg.flags = FYPCF_QUIET | FYPCF_COLLECT_DIAG | FYPCF_DEFAULT_VERSION_1_2;
 	pcfg.diag = fyd;
 	doc = fy_document_build_from_string(&pcfg, data, len);
+	/* hd_yaml_scalar() keeps the text it reads as the node's meta data. */
+	if (doc && fy_document_register_meta(doc, free_meta, NULL) != 0) {
+		fy_document_destroy(doc);
+		fy_diag_destroy(fyd);
+		return -HD_ENOMEM;
+	}
 	if (!doc) {
 		void *it = NULL;
 		struct fy_diag_error *e = fy_diag_errors_iterate(fyd, &it);
@@ -149,11 +165,46 @@ void hd_yaml_pos(struct fy_node *n, uint32_t *line, uint32_t *col)
 	}
 }
 
+int hd_yaml_token_text(struct fy_token *t, struct hd_buf *out)
+{
+	const struct fy_iter_chunk *c = NULL;
+	struct fy_token_iter *it;
+	int err = 0, r = 0;
+
+	hd_buf_reset(out);
+	if (!t)
+		return 0;
+	it = fy_token_iter_create(t);
+	if (!it)
+		return -HD_ENOMEM;
+	while (r == 0 && (c = fy_token_iter_chunk_next(it, c, &err)) != NULL)
+		r = hd_buf_add(out, c->str, c->len);
+	fy_token_iter_destroy(it);
+	if (r < 0)
+		return r;
+	return err < 0 ? -HD_EPARSE : 0;
+}
+
 const char *hd_yaml_scalar(struct fy_node *n)
 {
+	struct hd_buf b = HD_BUF_INIT(HD_MAX_FILE_SIZE);
+	char *s;
+
 	if (!n || fy_node_get_type(n) != FYNT_SCALAR)
 		return NULL;
-	return fy_node_get_scalar0(n);
+	s = fy_node_get_meta(n);
+	if (s)
+		return s;
+	if (hd_yaml_token_text(fy_node_get_scalar_token(n), &b) < 0) {
+		hd_buf_release(&b);
+		return NULL;
+	}
+	s = hd_buf_detach(&b, NULL);
+	if (s && fy_node_set_meta(n, s) != 0) {
+		hd_free(s);
+		return NULL;
+	}
+	return s;
 }
 
 bool hd_yaml_is_true(struct fy_node *n)
@@ -166,7 +217,17 @@ bool hd_yaml_is_true(struct fy_node *n)
 
 struct fy_node *hd_yaml_get(struct fy_node *n, const char *key)
 {
+	struct fy_node_pair *p;
+	void *it = NULL;
+
 	if (!n || fy_node_get_type(n) != FYNT_MAPPING)
 		return NULL;
-	return fy_node_mapping_lookup_by_string(n, key, strlen(key));
+	/* Keys compared by their text as hd_yaml_scalar() reads it (libfyaml's look-up reads it its own way). */
+	while ((p = fy_node_mapping_iterate(n, &it)) != NULL) {
+		const char *k = hd_yaml_scalar(fy_node_pair_key(p));
+
+		if (k && strcmp(k, key) == 0)
+			return fy_node_pair_value(p);
+	}
+	return NULL;
 }
