@@ -7,8 +7,10 @@
  * Nothing here writes to the audited system.
  *
  * On the live system (root NULL) the running dockerd's command line is read
- * from /proc, and, unless no_exec is set, `auditctl -l` and the components'
- * `--version` are run.  With --root none of that happens: the notes say so.
+ * from /proc and the kernel's loaded audit rules over netlink.  No program
+ * of the audited host is ever run: the versions of dockerd, containerd and
+ * runc come from their binaries' Go build information, then from the
+ * package database.  With --root nothing live is read: the notes say so.
  */
 #ifndef HD_AUDIT_HOST_READ_H
 #define HD_AUDIT_HOST_READ_H
@@ -22,7 +24,8 @@
 struct hd_read_opts {
 	const char *root;  /* NULL or "/" for the live system */
 	int64_t now;       /* 0: the current time */
-	bool no_exec;      /* never run auditctl or --version, even live */
+	bool files_only;   /* configuration files only: no binaries, no kernel audit
+			      list (for `harden`, which needs neither) */
 };
 
 /*
@@ -60,6 +63,15 @@ struct hd_checks;
  */
 int hd_host_refine_notes(struct hd_checks *checks, size_t from, const struct hd_daemon_spec *d,
 			 const struct hd_host_facts *h);
+
+/*
+ * Lists the audit rules loaded in the kernel over netlink (AUDIT_LIST_RULES)
+ * and appends its watches to rules (live set).  Needs CAP_AUDIT_CONTROL in
+ * the initial user and PID namespaces.  Returns 0; -HD_EUNSUPPORTED (no
+ * audit netlink), -HD_EACCES (refused), -HD_ETIMEOUT, -HD_EPROTO or -HD_EIO
+ * with reason (a sentence for a note) filled; or -HD_ENOMEM.
+ */
+int hd_auditrules_read_kernel(struct hd_audit_rules *rules, char *reason, size_t reason_size);
 
 /* The upstream part of a package version: "20.10.24+dfsg1-1+deb12u1" -> "20.10.24". */
 char *hd_upstream_version(const char *raw);

@@ -321,7 +321,7 @@ int hd_authz_policy_load(struct hd_authz_policy *p, const char *path, struct hd_
 
 int hd_authz_policy_add_daemon_sockets(struct hd_authz_policy *p, const char *root)
 {
-	struct hd_read_opts o = { .root = root, .no_exec = true };
+	struct hd_read_opts o = { .root = root, .files_only = true };
 	struct hd_daemon_spec d;
 	const struct hd_file_list *l;
 	size_t i;

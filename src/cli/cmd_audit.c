@@ -34,7 +34,8 @@ static const char usage[] =
 	"options:\n"
 	"      --root DIR          audit a copy of a host's filesystem under DIR instead of\n"
 	"                          this machine (nothing live is read; engine is skipped)\n"
-	"      --no-exec           do not run auditctl or the components' --version\n"
+	"      --no-exec           accepted for compatibility: hardock never runs a\n"
+	"                          program of the audited host\n"
 	"      --show-config       print the effective dockerd configuration with where\n"
 	"                          each setting comes from, then exit\n"
 	"\n"
@@ -405,7 +406,6 @@ int hd_cmd_audit(int argc, char **argv)
 		goto out;
 	memset(&ro, 0, sizeof(ro));
 	ro.root = a.root;
-	ro.no_exec = a.no_exec;
 
 	if (a.want & (WANT_HOST | WANT_DAEMON)) {
 		r = hd_daemon_read(&ro, &d);

@@ -162,7 +162,7 @@ static int harden_daemon_json(const struct harden_args *a)
 	memset(&ro, 0, sizeof(ro));
 	memset(&h, 0, sizeof(h));
 	ro.root = a->root;
-	ro.no_exec = true;
+	ro.files_only = true;
 	hd_daemon_spec_init(&d);
 	r = hd_rootfs_init(&fs, a->root);
 	if (r < 0) {
@@ -266,7 +266,7 @@ static int harden_audit_rules(const struct harden_args *a)
 
 	memset(&ro, 0, sizeof(ro));
 	ro.root = a->root;
-	ro.no_exec = true;
+	ro.files_only = true;
 	hd_daemon_spec_init(&d);
 	hd_host_facts_init(&hf);
 	r = hd_rootfs_init(&fs, a->root);

@@ -11,6 +11,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct hd_buf {
 	char *buf;
@@ -33,6 +34,8 @@ int hd_buf_add(struct hd_buf *b, const void *data, size_t n);
 int hd_buf_reserve_exact(struct hd_buf *b, size_t extra);
 int hd_buf_addstr(struct hd_buf *b, const char *s);
 int hd_buf_addch(struct hd_buf *b, char c);
+/* Appends code point cp (at most 0x10ffff) encoded as UTF-8. */
+int hd_buf_add_utf8(struct hd_buf *b, uint32_t cp);
 int hd_buf_addf(struct hd_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int hd_buf_vaddf(struct hd_buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 /* Appends s with JSON string escaping (no surrounding quotes). */

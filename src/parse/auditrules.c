@@ -4,6 +4,11 @@
 #include "core/common.h"
 #include "parse/auditrules.h"
 
+#include <linux/audit.h>
+
+/* What separates the keys of one rule in the kernel (libaudit's AUDIT_KEY_SEPARATOR). */
+#define KEY_SEPARATOR 0x01
+
 #define MAX_TOKENS 64
 
 static size_t tokenize(char *line, char **tok, size_t max)
@@ -198,6 +203,113 @@ int hd_auditrules_parse(struct hd_audit_rules *rules, const char *file, const ch
 			return r;
 	}
 	return 0;
+}
+
+/* Field types whose value is a string in the rule's buffer (the kernel's audit_krule_to_data). */
+static bool string_field(uint32_t f)
+{
+	switch (f) {
+	case AUDIT_SUBJ_USER: case AUDIT_SUBJ_ROLE: case AUDIT_SUBJ_TYPE: case AUDIT_SUBJ_SEN:
+	case AUDIT_SUBJ_CLR: case AUDIT_OBJ_USER: case AUDIT_OBJ_ROLE: case AUDIT_OBJ_TYPE:
+	case AUDIT_OBJ_LEV_LOW: case AUDIT_OBJ_LEV_HIGH: case AUDIT_WATCH: case AUDIT_DIR:
+	case AUDIT_FILTERKEY: case AUDIT_EXE:
+		return true;
+	default:
+		return false;
+	}
+}
+
+int hd_auditrules_decode(struct hd_audit_rules *rules, const void *data, size_t len, const char *file,
+			 uint32_t index)
+{
+	struct audit_rule_data r;
+	const char *buf = (const char *)data + sizeof(r);
+	size_t used = 0, i, buflen;
+	char *path = NULL, *key = NULL, perms[5] = "";
+	bool dir = false, have_perm = false;
+	int rc = 0;
+
+	if (len < sizeof(r))
+		return -HD_EPARSE;
+	memcpy(&r, data, sizeof(r));
+	buflen = r.buflen;
+	if (r.field_count > AUDIT_MAX_FIELDS || buflen > len - sizeof(r))
+		return -HD_EPARSE;
+	for (i = 0; i < r.field_count; i++) {
+		uint32_t f = r.fields[i], v = r.values[i];
+
+		if (string_field(f)) {
+			char **slot = NULL;
+
+			if (v > buflen - used)
+				goto malformed;
+			if (f == AUDIT_WATCH || f == AUDIT_DIR)
+				slot = &path;
+			dir = dir || f == AUDIT_DIR;
+			if (f == AUDIT_FILTERKEY) {
+				char *k = hd_strndup(buf + used, v), *c;
+
+				if (!k) {
+					rc = -HD_ENOMEM;
+					goto out;
+				}
+				for (c = k; *c; c++) {
+					if (*c == KEY_SEPARATOR)
+						*c = ',';
+				}
+				if (key) {
+					char *j = hd_asprintf("%s,%s", key, k);
+
+					hd_free(k);
+					k = j;
+					if (!k) {
+						rc = -HD_ENOMEM;
+						goto out;
+					}
+				}
+				hd_free(key);
+				key = k;
+			} else if (slot) {
+				hd_free(*slot);
+				*slot = hd_strndup(buf + used, v);
+				if (!*slot) {
+					rc = -HD_ENOMEM;
+					goto out;
+				}
+			}
+			used += v;
+		} else if (f == AUDIT_PERM) {
+			size_t n = 0;
+
+			have_perm = true;
+			if (v & AUDIT_PERM_READ)
+				perms[n++] = 'r';
+			if (v & AUDIT_PERM_WRITE)
+				perms[n++] = 'w';
+			if (v & AUDIT_PERM_EXEC)
+				perms[n++] = 'x';
+			if (v & AUDIT_PERM_ATTR)
+				perms[n++] = 'a';
+			perms[n] = '\0';
+		}
+	}
+	/* A watch: an always rule of the exit list on a path. */
+	if (!path || path[0] != '/' || r.action != AUDIT_ALWAYS ||
+	    (r.flags & ~(uint32_t)AUDIT_FILTER_PREPEND) != AUDIT_FILTER_EXIT)
+		goto out;
+	if (!hd_audit_rules_add(rules, path, dir, have_perm && perms[0] ? perms : NULL, key, file, index,
+				true)) {
+		rc = -HD_ENOMEM;
+		goto out;
+	}
+	rc = 1;
+	goto out;
+malformed:
+	rc = -HD_EPARSE;
+out:
+	hd_free(path);
+	hd_free(key);
+	return rc;
 }
 
 /* Decodes mountinfo's octal escapes (\040 for a space) in place. */

@@ -177,33 +177,6 @@ static int hexval(char c)
 	return -1;
 }
 
-static int add_utf8(struct hd_buf *b, uint32_t cp)
-{
-	char u[4];
-	size_t n;
-
-	if (cp < 0x80) {
-		u[0] = (char)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		u[0] = (char)(0xc0 | (cp >> 6));
-		u[1] = (char)(0x80 | (cp & 0x3f));
-		n = 2;
-	} else if (cp < 0x10000) {
-		u[0] = (char)(0xe0 | (cp >> 12));
-		u[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		u[2] = (char)(0x80 | (cp & 0x3f));
-		n = 3;
-	} else {
-		u[0] = (char)(0xf0 | (cp >> 18));
-		u[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-		u[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		u[3] = (char)(0x80 | (cp & 0x3f));
-		n = 4;
-	}
-	return hd_buf_add(b, u, n);
-}
-
 /*
  * One C-style escape at v[*i] (just after the backslash).  Returns 0,
  * -HD_EPARSE with *why set, or -HD_ENOMEM.
@@ -254,7 +227,7 @@ static int unescape_one(const char *v, size_t len, size_t *i, struct hd_buf *b, 
 			return -HD_EPARSE;
 		}
 		*i += n + 1;
-		return add_utf8(b, cp);
+		return hd_buf_add_utf8(b, cp);
 	}
 	if (c >= '0' && c <= '7') {
 		unsigned val = 0, k;

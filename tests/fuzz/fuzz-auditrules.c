@@ -1,5 +1,6 @@
 /*
- * libFuzzer target for the auditd rules and mount table readers.
+ * libFuzzer target for the auditd rules and mount table readers, and the
+ * decoder of the kernel's binary rules (struct audit_rule_data).
  */
 #include "core/common.h"
 #include "model/host.h"
@@ -18,6 +19,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			    &probs);
 	hd_auditrules_parse(&rules, "auditctl -l", (const char *)data, size, true, NULL);
 	hd_mountinfo_parse(&h, (const char *)data, size);
+	hd_auditrules_decode(&rules, data, size, "kernel", 1);
 	hd_audit_rules_release(&rules);
 	hd_uproblems_release(&probs);
 	hd_host_facts_release(&h);

@@ -1,6 +1,7 @@
 /*
  * Unit tests for parse/auditrules.c: watch syntaxes, -D and -W, permission
- * letters, auditctl -l output, malformed lines; and the mount table.
+ * letters, auditctl -l output, malformed lines; the kernel's binary form of
+ * the same rules (struct audit_rule_data); and the mount table.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -10,6 +11,8 @@
 #include "core/common.h"
 #include "model/host.h"
 #include "parse/auditrules.h"
+
+#include "audit_rule_build.h"
 
 static void test_watches(void **state)
 {
@@ -68,6 +71,70 @@ static void test_delete(void **state)
 	hd_audit_rules_release(&r);
 }
 
+static void test_decode(void **state)
+{
+	struct hd_audit_rules r = { 0 };
+	struct rule_image m;
+
+	(void)state;
+	/* -w /usr/bin/dockerd -p wa -k docker -k engine */
+	rule_init(&m, AUDIT_FILTER_EXIT, AUDIT_ALWAYS);
+	rule_str(&m, AUDIT_WATCH, "/usr/bin/dockerd");
+	rule_num(&m, AUDIT_PERM, AUDIT_PERM_WRITE | AUDIT_PERM_ATTR);
+	rule_str(&m, AUDIT_FILTERKEY, "docker\001engine");
+	assert_int_equal(hd_auditrules_decode(&r, m.u.bytes, m.len, "kernel", 1), 1);
+	/* -a always,exit -F dir=/etc/docker -F perm=rwxa (no key) */
+	rule_init(&m, AUDIT_FILTER_EXIT, AUDIT_ALWAYS);
+	rule_str(&m, AUDIT_DIR, "/etc/docker");
+	rule_num(&m, AUDIT_PERM, AUDIT_PERM_READ | AUDIT_PERM_WRITE | AUDIT_PERM_EXEC | AUDIT_PERM_ATTR);
+	assert_int_equal(hd_auditrules_decode(&r, m.u.bytes, m.len, "kernel", 2), 1);
+	/* -w /usr/bin/runc without -p: every permission; a subject label before it in the buffer. */
+	rule_init(&m, AUDIT_FILTER_EXIT | AUDIT_FILTER_PREPEND, AUDIT_ALWAYS);
+	rule_str(&m, AUDIT_SUBJ_TYPE, "unconfined_t");
+	rule_str(&m, AUDIT_WATCH, "/usr/bin/runc");
+	assert_int_equal(hd_auditrules_decode(&r, m.u.bytes, m.len, "kernel", 3), 1);
+	/* Not watches: a never rule, a syscall rule, a rule of the exclude list. */
+	rule_init(&m, AUDIT_FILTER_EXIT, AUDIT_NEVER);
+	rule_str(&m, AUDIT_WATCH, "/var/lib/docker");
+	assert_int_equal(hd_auditrules_decode(&r, m.u.bytes, m.len, "kernel", 4), 0);
+	rule_init(&m, AUDIT_FILTER_EXIT, AUDIT_ALWAYS);
+	rule_num(&m, AUDIT_ARCH, 0xc000003eu);
+	rule_str(&m, AUDIT_FILTERKEY, "exec");
+	assert_int_equal(hd_auditrules_decode(&r, m.u.bytes, m.len, "kernel", 5), 0);
+	rule_init(&m, AUDIT_FILTER_EXCLUDE, AUDIT_ALWAYS);
+	rule_str(&m, AUDIT_WATCH, "/etc/docker/daemon.json");
+	assert_int_equal(hd_auditrules_decode(&r, m.u.bytes, m.len, "kernel", 6), 0);
+	assert_int_equal(r.n, 3);
+	assert_string_equal(r.v[0].path, "/usr/bin/dockerd");
+	assert_string_equal(r.v[0].perms, "wa");
+	assert_string_equal(r.v[0].key, "docker,engine");
+	assert_false(r.v[0].dir);
+	assert_true(r.v[0].live);
+	assert_int_equal(r.v[0].line, 1);
+	assert_true(r.v[1].dir);
+	assert_string_equal(r.v[1].perms, "rwxa");
+	assert_null(r.v[1].key);
+	assert_string_equal(r.v[2].path, "/usr/bin/runc");
+	assert_string_equal(r.v[2].perms, "rwxa");
+	/* Malformed: shorter than the structure, a count or length beyond it. */
+	rule_init(&m, AUDIT_FILTER_EXIT, AUDIT_ALWAYS);
+	rule_str(&m, AUDIT_WATCH, "/x");
+	assert_int_equal(hd_auditrules_decode(&r, m.u.bytes, sizeof(struct audit_rule_data) - 1, "k", 7),
+			 -HD_EPARSE);
+	assert_int_equal(hd_auditrules_decode(&r, m.u.bytes, m.len - 1, "k", 7), -HD_EPARSE);
+	m.u.r.values[0] = 1000;
+	m.u.r.buflen = 1000;
+	assert_int_equal(hd_auditrules_decode(&r, m.u.bytes, m.len, "k", 7), -HD_EPARSE);
+	m.u.r.field_count = AUDIT_MAX_FIELDS + 1;
+	assert_int_equal(hd_auditrules_decode(&r, m.u.bytes, m.len, "k", 7), -HD_EPARSE);
+	rule_init(&m, AUDIT_FILTER_EXIT, AUDIT_ALWAYS);
+	rule_str(&m, AUDIT_WATCH, "/x");
+	m.u.r.values[0] = 3; /* the path's length beyond the buffer the rule says it has */
+	assert_int_equal(hd_auditrules_decode(&r, m.u.bytes, m.len, "k", 7), -HD_EPARSE);
+	assert_int_equal(r.n, 3);
+	hd_audit_rules_release(&r);
+}
+
 static void test_mountinfo(void **state)
 {
 	struct hd_host_facts h;
@@ -111,6 +178,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_watches),
 		cmocka_unit_test(test_delete),
+		cmocka_unit_test(test_decode),
 		cmocka_unit_test(test_mountinfo),
 		cmocka_unit_test(test_version_cmp),
 	};
