@@ -1008,69 +1008,18 @@ static void count_states(struct engine_audit *a)
 
 /* ---- judging ------------------------------------------------------------------------ */
 
-/* Why a check of this engine audit did not apply, more precisely than "not applicable". */
-static const char *na_reason(const struct engine_audit *a, const struct hd_rule *r,
-			     const struct hd_container_spec *c)
-{
-	const struct hd_engine_facts *f = a->facts;
-
-	if (hd_starts_with(r->id, "swarm/")) {
-		if (f->swarm == HD_SWARM_INACTIVE)
-			return "swarm mode is off on this engine";
-		if (f->swarm == HD_SWARM_PENDING || f->swarm == HD_SWARM_ERROR)
-			return "this engine is not an active swarm member";
-		if (!f->swarm_manager)
-			return "this node is a swarm worker: only managers see the cluster's settings";
-		if (!strcmp(r->id, "swarm/listen-all-interfaces") && !f->same_host)
-			return "the engine is not this machine: its listening sockets cannot be read";
-		return "the swarm lists could not be read";
-	}
-	if (c && c->live) {
-		if (strstr(r->id, "apparmor") && c->live->host_known && !c->live->host_apparmor)
-			return "the engine's host does not use AppArmor";
-		if (strstr(r->id, "selinux") && c->live->host_known && !c->live->host_selinux)
-			return "the engine runs without SELinux support";
-		if (!c->live->processes_known && c->live->processes_note && strstr(r->id, "process"))
-			return c->live->processes_note;
-	}
-	return NULL;
-}
-
-static int refine_notes(const struct engine_audit *a, struct hd_checks *checks, size_t from,
-			const struct hd_container_spec *c)
-{
-	size_t i;
-
-	for (i = from; i < checks->n; i++) {
-		struct hd_check_result *x = &checks->v[i];
-		const char *why;
-		char *dup;
-
-		if (x->status != HD_CHECK_NOTE || !(why = na_reason(a, x->rule, c)))
-			continue;
-		if (!(dup = hd_strdup(why)))
-			return -HD_ENOMEM;
-		hd_free((char *)x->note);
-		x->note = dup;
-	}
-	return 0;
-}
-
 static int judge(struct engine_audit *a, struct hd_findings *out, struct hd_checks *checks)
 {
 	struct hd_model m = { .cfg = a->o->cfg };
 	bool filtered = (a->o->containers && a->o->containers->n) || (a->o->images && a->o->images->n);
 	char subject[300];
-	size_t i, nc = 0, ni = 0, from;
+	size_t i, nc = 0, ni = 0;
 	int r;
 
 	if (!filtered && a->facts->info_known) {
 		m.kind = HD_TARGET_ENGINE;
 		m.engine = a->facts;
-		from = checks->n;
 		r = hd_audit_run(&m, "engine", false, out, checks);
-		if (r >= 0)
-			r = refine_notes(a, checks, from, NULL);
 		if (r < 0)
 			return r;
 	}
@@ -1082,10 +1031,7 @@ static int judge(struct engine_audit *a, struct hd_findings *out, struct hd_chec
 		snprintf(subject, sizeof(subject), "container %s (%s)", c->name, c->state ? c->state : "?");
 		m.kind = HD_TARGET_CONTAINER;
 		m.ctr = c;
-		from = checks->n;
 		r = hd_audit_run(&m, subject, false, out, checks);
-		if (r >= 0)
-			r = refine_notes(a, checks, from, c);
 		if (r < 0)
 			return r;
 		nc++;

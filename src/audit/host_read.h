@@ -53,17 +53,6 @@ struct hd_engine_facts;
 int hd_facts_apply_engine(struct hd_daemon_spec *d, struct hd_host_facts *h,
 			  const struct hd_engine_facts *f);
 
-struct hd_checks;
-
-/*
- * Replaces the generic "not applicable here" of the host and daemon checks
- * from index `from` on with the precise reason (the file that is absent, no
- * TCP socket, swarm mode, ...).  d or h may be NULL.  Returns 0 or
- * -HD_ENOMEM.
- */
-int hd_host_refine_notes(struct hd_checks *checks, size_t from, const struct hd_daemon_spec *d,
-			 const struct hd_host_facts *h);
-
 /*
  * Lists the audit rules loaded in the kernel over netlink (AUDIT_LIST_RULES)
  * and appends its watches to rules (live set).  Needs CAP_AUDIT_CONTROL in

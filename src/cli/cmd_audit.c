@@ -375,7 +375,6 @@ int hd_cmd_audit(int argc, char **argv)
 	struct hd_engine_audit_status es;
 	struct hd_model m;
 	bool offline, engine_failed = false;
-	size_t from;
 	char *remote = NULL; /* why host/daemon checks do not apply, when the engine is remote */
 	char command[64];
 	int r, code = HD_EXIT_ERROR;
@@ -463,10 +462,7 @@ int hd_cmd_audit(int argc, char **argv)
 			m.kind = HD_TARGET_HOST;
 			m.cfg = &o.cfg;
 			m.host = &h;
-			from = checks.n;
 			r = hd_audit_run(&m, "host", offline, &f, &checks);
-			if (r >= 0)
-				r = hd_host_refine_notes(&checks, from, NULL, &h);
 			if (r < 0) {
 				hd_cli_error("host audit failed: %s", hd_strerror(r));
 				goto out;
@@ -482,10 +478,7 @@ int hd_cmd_audit(int argc, char **argv)
 			m.kind = HD_TARGET_DAEMON;
 			m.cfg = &o.cfg;
 			m.daemon = &d;
-			from = checks.n;
 			r = hd_audit_run(&m, "daemon", offline, &f, &checks);
-			if (r >= 0)
-				r = hd_host_refine_notes(&checks, from, &d, NULL);
 			if (r < 0) {
 				hd_cli_error("daemon audit failed: %s", hd_strerror(r));
 				goto out;

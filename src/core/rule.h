@@ -112,6 +112,30 @@ enum hd_rule_flags {
 	HD_RULE_LIVE_ONLY    = 1u << 4, /* needs a live system, not --root files */
 };
 
+/*
+ * How `hardock harden daemon-json` acts on a daemon rule: the daemon.json
+ * option and the value the rule recommends, when the change is made, what it
+ * protects and what it may break.  The rule's title and CIS id complete the
+ * explanation; harden keeps no table of its own.
+ */
+enum hd_fix_mode {
+	HD_FIX_SET = 1,   /* add when absent, replace any other value */
+	HD_FIX_ADD,       /* add when absent (or an empty string); keep any value the user set */
+	HD_FIX_CORRECT,   /* replace the user's value when it differs; never add */
+	HD_FIX_REMOVE,    /* remove the user's value when it equals `value` */
+	HD_FIX_LOGGING,   /* log-driver: journald (or syslog); drop the options only json-file takes */
+	HD_FIX_EXPLAIN,   /* never changed automatically: when the rule still fires on the
+			     result, `protects` says why not and what to do */
+};
+
+struct hd_fix {
+	const char *option;   /* daemon.json key; NULL ends a rule's list */
+	const char *value;    /* the recommended value as JSON text ("false", "\"default\"") */
+	enum hd_fix_mode mode;
+	const char *protects; /* what the change protects (EXPLAIN: why it is not made) */
+	const char *breaks;   /* what it may break, or NULL */
+};
+
 struct hd_rule {
 	const char *id;          /* "<domain>/<slug>", stable forever */
 	const char *title;       /* one line, imperative or descriptive */
@@ -127,6 +151,8 @@ struct hd_rule {
 	const char *bad_example; /* input that fires exactly this rule (for its target kind), or NULL */
 	const char *good_example;/* the fixed input that fires no rule of this kind, or NULL */
 	hd_check_fn *check;
+	const struct hd_fix *fix; /* daemon rules: what harden daemon-json does, ended by an
+				     entry with option NULL; NULL when nothing */
 };
 
 extern const struct hd_rule *const hd_rules[];

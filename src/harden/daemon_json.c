@@ -1,9 +1,16 @@
 /*
  * `hardock harden daemon-json`: the user's daemon.json with hardock's
- * recommendations merged in.  Every key the user has is kept (insecure values
- * are changed and said so); each addition comes with what it protects and
- * what it may break.  Options the command line already sets are left out of
- * the file, since dockerd refuses an option given in both places.
+ * recommendations merged in.  What to recommend comes from the daemon rules
+ * themselves (struct hd_fix in the catalogue: option, value, when, what it
+ * protects and may break); this file only applies it.  Every key the user
+ * has is kept: insecure values are changed and said so, a key written as the
+ * flag's name ("default-ulimit", which dockerd ignores) is moved to its
+ * daemon.json name, and what hardock cannot decide for the site (insecure
+ * registries, TLS, an authorization plugin, aufs) is kept and explained.
+ * Options the command line already sets are left out of the file, since
+ * dockerd refuses an option given in both places.  A rule that does not
+ * apply to this daemon (live-restore in a swarm) adds nothing, with its
+ * reason.
  */
 #include "core/common.h"
 #include "core/buf.h"
@@ -11,6 +18,7 @@
 
 #include <jansson.h>
 
+#include "core/finding.h"
 #include "parse/daemon_json.h"
 
 void hd_harden_json_release(struct hd_harden_json *h)
@@ -65,7 +73,7 @@ static int change(struct hd_harden_json *h, const char *key, const char *breaks,
 static int on_command_line(struct hd_harden_json *h, const struct hd_daemon_spec *d, enum hd_dopt o,
 			   const char *want, bool *yes)
 {
-	const struct hd_dsetting *s = d ? hd_daemon_opt(d, o) : NULL;
+	const struct hd_dsetting *s = d && o < HD_DOPT_MAX ? hd_daemon_opt(d, o) : NULL;
 
 	*yes = s && s->set && s->src == HD_DSRC_ARGS;
 	if (!*yes)
@@ -75,74 +83,6 @@ static int on_command_line(struct hd_harden_json *h, const struct hd_daemon_spec
 		      "since dockerd refuses an option given both on the command line and in "
 		      "daemon.json", s->at.field ? s->at.field : "", s->at.file ? s->at.file : "?",
 		      s->at.line, want);
-}
-
-struct rec {
-	enum hd_dopt opt;
-	const char *json_value; /* the recommended value as JSON text */
-	bool (*bad)(json_t *current); /* the user's value needs changing; NULL: keep any */
-	const char *why;
-	const char *breaks;
-};
-
-static bool not_false(json_t *v) { return !json_is_false(v); }
-static bool not_true(json_t *v) { return !json_is_true(v); }
-static bool empty_string(json_t *v) { return !json_is_string(v) || !json_string_value(v)[0]; }
-
-static const struct rec recs[] = {
-	{ HD_DOPT_ICC, "false", not_false,
-	  "containers on the default bridge can no longer reach each other's ports (CIS 2.2)",
-	  "containers that talk over docker0 or legacy --link: put them on a user-defined network" },
-	{ HD_DOPT_USERNS_REMAP, "\"default\"", empty_string,
-	  "root in a container maps to an unprivileged host uid range (dockremap) (CIS 2.9)",
-	  "existing images, containers and volumes are not visible (a new data-root subdirectory "
-	  "is used); bind mounts need matching ownership; --privileged, --pid=host and "
-	  "--network=host need --userns=host" },
-	{ HD_DOPT_NO_NEW_PRIVILEGES, "true", not_true,
-	  "setuid binaries in containers cannot raise privileges (CIS 2.14)",
-	  "images relying on sudo, su or setuid helpers; run them with --security-opt "
-	  "no-new-privileges=false" },
-	{ HD_DOPT_LIVE_RESTORE, "true", not_true,
-	  "containers keep running while dockerd restarts, so daemon updates need no downtime "
-	  "(CIS 2.15)",
-	  "swarm mode: `docker swarm init` refuses to run with live-restore" },
-	{ HD_DOPT_USERLAND_PROXY, "false", not_false,
-	  "no docker-proxy process per published port; containers see real client addresses "
-	  "(CIS 2.16)",
-	  "reaching published ports from the host itself on kernels without hairpin NAT" },
-	{ HD_DOPT_DEFAULT_ULIMITS, "{\"nofile\": {\"Name\": \"nofile\", \"Soft\": 65536, \"Hard\": 65536}}",
-	  NULL, "containers get a deliberate open-files limit instead of dockerd's own (CIS 2.8)",
-	  "containers needing more than 65536 open files: give them --ulimit nofile=N:N" },
-};
-
-static int apply_rec(struct hd_harden_json *h, json_t *root, const struct hd_daemon_spec *d,
-		     const struct rec *rc)
-{
-	const char *key = hd_dopt_table[rc->opt].json;
-	json_t *cur = json_object_get(root, key), *want;
-	char *cur_text;
-	bool cl;
-	int r;
-
-	r = on_command_line(h, d, rc->opt, rc->json_value, &cl);
-	if (r < 0 || cl)
-		return r;
-	if (cur && (!rc->bad || !rc->bad(cur)))
-		return change(h, key, NULL, NULL, "kept as you set it");
-	want = json_loads(rc->json_value, JSON_DECODE_ANY, NULL);
-	if (!want)
-		return -HD_ENOMEM;
-	cur_text = cur ? json_dumps(cur, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
-	if (json_object_set_new(root, key, want) < 0) {
-		hd_free(cur_text);
-		return -HD_ENOMEM;
-	}
-	if (cur_text)
-		r = change(h, key, rc->breaks, rc->why, "changed from %s to %s", cur_text, rc->json_value);
-	else
-		r = change(h, key, rc->breaks, rc->why, "added: %s", rc->json_value);
-	hd_free(cur_text);
-	return r;
 }
 
 /* log-opts every driver accepts; the rest belong to one driver. */
@@ -160,13 +100,13 @@ static bool generic_log_opt(const char *k)
 }
 
 static int harden_logging(struct hd_harden_json *h, json_t *root, const struct hd_daemon_spec *d,
-			  bool has_journald)
+			  bool has_journald, const struct hd_fix *fx, const char *why)
 {
 	const char *drv = has_journald ? "journald" : "syslog";
 	json_t *cur = json_object_get(root, "log-driver"), *opts = json_object_get(root, "log-opts");
 	const char *cv = json_string_value(cur);
 	struct hd_buf dropped = HD_BUF_INIT(4096);
-	char why[256], breaks[1024], old[64];
+	char breaks[1024], old[64];
 	bool cl;
 	int r;
 
@@ -202,10 +142,7 @@ static int harden_logging(struct hd_harden_json *h, json_t *root, const struct h
 		hd_buf_release(&dropped);
 		return r;
 	}
-	snprintf(why, sizeof(why), "container logs go to the host's %s, from where they can be "
-		 "forwarded to a remote collector (CIS 2.13)", drv);
-	snprintf(breaks, sizeof(breaks), "logs no longer rotate by json-file options; `docker logs` "
-		 "still works (dual logging, Docker 20.10+)%s%s%s",
+	snprintf(breaks, sizeof(breaks), "%s%s%s%s", fx->breaks ? fx->breaks : "",
 		 dropped.len ? "; removed log-opts " : "", dropped.buf,
 		 dropped.len ? " that only json-file accepts" : "");
 	r = cv ? change(h, "log-driver", breaks, why, "changed from \"%s\" to \"%s\"", cv, drv)
@@ -214,112 +151,294 @@ static int harden_logging(struct hd_harden_json *h, json_t *root, const struct h
 	return r;
 }
 
-/* Values that are insecure whatever the site: changed or removed. */
-static int fix_insecure(struct hd_harden_json *h, json_t *root)
+/* Why the change: the fix's text and the rule's CIS id. */
+static void why_text(const struct hd_rule *rule, const struct hd_fix *fx, char *buf, size_t size)
 {
+	if (rule->cis)
+		snprintf(buf, size, "%s (CIS %s)", fx->protects, rule->cis);
+	else
+		snprintf(buf, size, "%s", fx->protects);
+}
+
+/* What judge() found, beside HD_RULE_NOT_APPLICABLE. */
+enum { JUDGE_CLEAN = 0, JUDGE_FIRES = HD_RULE_NOT_APPLICABLE + 1 };
+
+/*
+ * Runs rule on d.  Returns JUDGE_FIRES when it reported findings,
+ * JUDGE_CLEAN when none, HD_RULE_NOT_APPLICABLE (the reason in note), or
+ * -HD_ENOMEM.
+ */
+static int judge(const struct hd_rule *rule, const struct hd_daemon_spec *d, char *note, size_t size)
+{
+	struct hd_model m = { .kind = HD_TARGET_DAEMON, .daemon = d };
+	struct hd_config cfg;
+	struct hd_findings f;
+	struct hd_check ck;
+	int r;
+
+	hd_config_init(&cfg);
+	m.cfg = &cfg;
+	hd_findings_init(&f);
+	hd_check_init(&ck, rule, &cfg, &f);
+	r = rule->check(&m, rule, &ck);
+	if (r == HD_RULE_NOT_APPLICABLE)
+		snprintf(note, size, "%s", ck.note[0] ? ck.note : "it does not apply here");
+	else if (r >= 0)
+		r = ck.reported ? JUDGE_FIRES : JUDGE_CLEAN;
+	hd_findings_release(&f);
+	hd_config_release(&cfg);
+	return r;
+}
+
+/* The value the user has that the fix's mode counts as set. */
+static json_t *user_value(json_t *root, const struct hd_fix *fx)
+{
+	json_t *cur = json_object_get(root, fx->option);
+
+	if (fx->mode == HD_FIX_ADD && (json_is_null(cur) ||
+				       (json_is_string(cur) && !json_string_value(cur)[0])))
+		return NULL;
+	return cur;
+}
+
+static int apply_fix(struct hd_harden_json *h, json_t *root, const struct hd_daemon_spec *d,
+		     const struct hd_rule *rule, const struct hd_fix *fx)
+{
+	json_t *cur = user_value(root, fx), *want;
+	char *cur_text;
+	char why[512];
+	bool cl, same;
+	int r, o;
+
+	want = json_loads(fx->value, JSON_DECODE_ANY, NULL);
+	if (!want)
+		return -HD_ENOMEM;
+	same = cur && json_equal(cur, want);
+	why_text(rule, fx, why, sizeof(why));
+	switch (fx->mode) {
+	case HD_FIX_CORRECT:
+		if (!cur || same || (json_typeof(cur) != json_typeof(want) &&
+				     !(json_is_boolean(cur) && json_is_boolean(want)))) {
+			json_decref(want);
+			return 0;
+		}
+		break;
+	case HD_FIX_REMOVE:
+		json_decref(want);
+		if (!same)
+			return 0;
+		json_object_del(root, fx->option);
+		return change(h, fx->option, fx->breaks, why, "removed (%s)", fx->value);
+	default:
+		break;
+	}
+	o = hd_dopt_by_json(fx->option);
+	if (fx->mode == HD_FIX_ADD && d && o >= 0 && d->opt[o].set && d->opt[o].src == HD_DSRC_ARGS) {
+		/* The user's own choice, on the command line. */
+		json_decref(want);
+		return change(h, fx->option, NULL, NULL, "kept as you set it on dockerd's command line "
+			      "(%s:%" PRIu32 ")", d->opt[o].at.file ? d->opt[o].at.file : "?",
+			      d->opt[o].at.line);
+	}
+	r = on_command_line(h, d, o >= 0 ? (enum hd_dopt)o : HD_DOPT_MAX, fx->value, &cl);
+	if (r < 0 || cl) {
+		json_decref(want);
+		return r;
+	}
+	if (cur && (same || fx->mode == HD_FIX_ADD)) {
+		json_decref(want);
+		return change(h, fx->option, NULL, NULL, "kept as you set it");
+	}
+	cur_text = cur ? json_dumps(cur, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+	if (json_object_set_new(root, fx->option, want) < 0) {
+		hd_free(cur_text);
+		return -HD_ENOMEM;
+	}
+	if (cur_text)
+		r = change(h, fx->option, fx->breaks, why, "changed from %s to %s", cur_text, fx->value);
+	else
+		r = change(h, fx->option, fx->breaks, why, "added: %s", fx->value);
+	free(cur_text);
+	return r;
+}
+
+/* "nofile=1024:2048" -> {"Name": "nofile", "Soft": 1024, "Hard": 2048}, as the flag takes it. */
+static json_t *ulimit_object(const char *s)
+{
+	const char *eq = strchr(s, '='), *colon;
+	char name[64], num[32];
+	int64_t soft, hard;
+	json_t *o;
+
+	if (!eq || eq == s || (size_t)(eq - s) >= sizeof(name))
+		return NULL;
+	snprintf(name, sizeof(name), "%.*s", (int)(eq - s), s);
+	colon = strchr(eq + 1, ':');
+	snprintf(num, sizeof(num), "%.*s", colon ? (int)(colon - eq - 1) : (int)strlen(eq + 1), eq + 1);
+	if (hd_parse_i64(num, -1, INT64_MAX, &soft) < 0)
+		return NULL;
+	hard = soft;
+	if (colon && hd_parse_i64(colon + 1, -1, INT64_MAX, &hard) < 0)
+		return NULL;
+	o = json_pack("{s:s, s:I, s:I}", "Name", name, "Soft", (json_int_t)soft, "Hard", (json_int_t)hard);
+	return o;
+}
+
+/*
+ * The user's value of a flag-named key in the shape its daemon.json key
+ * takes: lists stay lists (a lone string becomes one), ulimits written as the
+ * flag takes them ("nofile=1024:2048") become objects.  NULL when it cannot
+ * be converted (or on OOM: *oom).
+ */
+static json_t *as_key_value(enum hd_dval_type type, json_t *v, bool *oom)
+{
+	json_t *out;
+	size_t i;
+
+	*oom = false;
+	if (type == HD_DV_LIST) {
+		if (json_is_array(v))
+			return json_incref(v);
+		if (!json_is_string(v))
+			return NULL;
+		out = json_array();
+		*oom = !out || json_array_append(out, v) < 0;
+		return out;
+	}
+	if (type != HD_DV_ULIMITS)
+		return json_is_string(v) || json_is_boolean(v) || json_is_integer(v) ? json_incref(v) : NULL;
+	if (json_is_object(v))
+		return json_incref(v);
+	if (json_is_string(v)) {
+		json_t *one = json_array();
+
+		if (!one || json_array_append(one, v) < 0) {
+			json_decref(one);
+			*oom = true;
+			return NULL;
+		}
+		out = as_key_value(type, one, oom);
+		json_decref(one);
+		return out;
+	}
+	if (!json_is_array(v) || !(out = json_object()))
+		return NULL;
+	for (i = 0; i < json_array_size(v); i++) {
+		const char *s = json_string_value(json_array_get(v, i));
+		json_t *u = s ? ulimit_object(s) : NULL;
+
+		if (!u || json_object_set_new(out, json_string_value(json_object_get(u, "Name")), u) < 0) {
+			json_decref(out);
+			return NULL;
+		}
+	}
+	return out;
+}
+
+/*
+ * Keys written as dockerd's flag names ("default-ulimit", "insecure-registry"),
+ * which dockerd accepts in daemon.json and ignores: their values move to the
+ * real key (lists merge into one the user already has), so the setting the
+ * user meant takes effect.
+ */
+static int move_flag_named_keys(struct hd_harden_json *h, json_t *root)
+{
+	const char *k;
 	json_t *v;
+	void *tmp;
 	int r = 0;
 
-	v = json_object_get(root, "log-level");
-	if (json_is_string(v) && strcmp(json_string_value(v), "info") != 0) {
-		char *old = hd_strdup(json_string_value(v));
+	json_object_foreach_safe(root, tmp, k, v) {
+		int o = hd_dopt_by_json(k) >= 0 ? -1 : hd_dopt_by_flag(k, strlen(k));
+		const char *key;
+		json_t *have, *conv;
+		char from[128];
+		bool oom;
 
-		if (!old || json_object_set_new(root, "log-level", json_string("info")) < 0) {
-			hd_free(old);
+		if (o < 0 || !hd_dopt_table[o].json)
+			continue;
+		key = hd_dopt_table[o].json;
+		have = json_object_get(root, key);
+		conv = as_key_value(hd_dopt_table[o].type, v, &oom);
+		if (oom)
 			return -HD_ENOMEM;
-		}
-		r = change(h, "log-level", "less detail in dockerd's log", "'info' keeps the audit trail "
-			   "without debug's secrets and volume (CIS 2.3)", "changed from \"%s\" to \"info\"",
-			   old);
-		hd_free(old);
-		if (r < 0)
-			return r;
-	}
-	if (json_is_true(json_object_get(root, "debug"))) {
-		if (json_object_set_new(root, "debug", json_false()) < 0)
-			return -HD_ENOMEM;
-		r = change(h, "debug", "less detail in dockerd's log", "debug logging records request "
-			   "details (CIS 2.3)", "changed from true to false");
-		if (r < 0)
-			return r;
-	}
-	if (json_is_false(json_object_get(root, "iptables"))) {
-		if (json_object_set_new(root, "iptables", json_true()) < 0)
-			return -HD_ENOMEM;
-		r = change(h, "iptables", "a firewall maintained by hand for containers: dockerd now "
-			   "manages its chains", "dockerd keeps network isolation and published ports "
-			   "consistent (CIS 2.4)", "changed from false to true");
-		if (r < 0)
-			return r;
-	}
-	if (json_is_true(json_object_get(root, "experimental"))) {
-		if (json_object_set_new(root, "experimental", json_false()) < 0)
-			return -HD_ENOMEM;
-		r = change(h, "experimental", "features that only exist in experimental mode",
-			   "experimental features are unsupported (CIS 2.18)", "changed from true to false");
-		if (r < 0)
-			return r;
-	}
-	v = json_object_get(root, "seccomp-profile");
-	if (json_is_string(v) && !strcmp(json_string_value(v), "unconfined")) {
-		json_object_del(root, "seccomp-profile");
-		r = change(h, "seccomp-profile", "containers making system calls the default profile "
-			   "blocks: give them their own profile with --security-opt seccomp=FILE",
-			   "\"unconfined\" disabled seccomp for every container (CIS 2.17)",
-			   "removed (\"unconfined\"): Docker's default profile applies");
-		if (r < 0)
-			return r;
-	}
-	v = json_object_get(root, "insecure-registries");
-	if (json_is_array(v)) {
-		struct hd_buf gone = HD_BUF_INIT(4096);
-		size_t i = 0;
-
-		while (i < json_array_size(v)) {
-			const char *s = json_string_value(json_array_get(v, i));
-
-			if (s && strcmp(s, "127.0.0.0/8") == 0) {
-				i++;
-				continue;
-			}
-			r = hd_buf_addf(&gone, "%s\"%s\"", gone.len ? ", " : "", s ? s : "?");
-			json_array_remove(v, i);
+		snprintf(from, sizeof(from), "%s", k);
+		if (!conv || (have && (!json_is_array(have) || !json_is_array(conv)))) {
+			json_decref(conv);
+			r = change(h, from, NULL, NULL,
+				   "kept: dockerd ignores this flag name in daemon.json%s; move the "
+				   "value to \"%s\" by hand", have ? " and the file has the key already" :
+				   ", and its value is not in the form the key takes", key);
 			if (r < 0)
-				break;
+				return r;
+			continue;
 		}
-		if (r >= 0 && !json_array_size(v))
-			json_object_del(root, "insecure-registries");
-		if (r >= 0 && gone.len)
-			r = change(h, "insecure-registries", "pulls from those registries until they have "
-				   "certificates the host trusts (/etc/docker/certs.d/<registry>/ca.crt)",
-				   "images are no longer pulled without TLS verification (CIS 2.5)",
-				   "removed %s", gone.buf);
-		hd_buf_release(&gone);
+		if (have) {
+			size_t i, j;
+
+			for (i = 0; i < json_array_size(conv); i++) {
+				json_t *x = json_array_get(conv, i);
+
+				for (j = 0; j < json_array_size(have); j++) {
+					if (json_equal(json_array_get(have, j), x))
+						break;
+				}
+				if (j == json_array_size(have) && json_array_append(have, x) < 0) {
+					json_decref(conv);
+					return -HD_ENOMEM;
+				}
+			}
+			json_decref(conv);
+		} else if (json_object_set_new(root, key, conv) < 0) {
+			return -HD_ENOMEM;
+		}
+		json_object_del(root, from);
+		r = change(h, key, NULL, NULL, "moved from \"%s\": dockerd ignores its flag's name in "
+			   "daemon.json, so the setting was not in effect", from);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/*
+ * What dockerd would run with once the file holds text: d's command line and
+ * host facts (borrowed: files, TLS, swarm, process) with text's settings.
+ * Release with merged_release().
+ */
+static int merged_spec(const struct hd_daemon_spec *d, const char *text, struct hd_daemon_spec *e)
+{
+	size_t i;
+	int r = 0;
+
+	hd_daemon_spec_init(e);
+	for (i = 0; d && r >= 0 && i < HD_DOPT_MAX; i++) {
+		if (d->opt[i].set && d->opt[i].src == HD_DSRC_ARGS)
+			r = hd_dsetting_copy(&e->opt[i], &d->opt[i]);
+	}
+	if (r >= 0)
+		r = hd_daemon_json_read(e, "daemon.json", text, strlen(text));
+	if (d) {
+		memcpy(e->files, d->files, sizeof(e->files));
+		e->tls = d->tls;
+		e->swarm_active = d->swarm_active;
+		e->swarm_evidence = d->swarm_evidence;
+		e->exec_path = d->exec_path;
+		e->unit_user = d->unit_user;
+		e->running_driver = d->running_driver;
+		e->running_from = d->running_from;
+		e->live = d->live;
+		e->now = d->now;
 	}
 	return r;
 }
 
-/* What hardock cannot decide for the site: said, not done. */
-static int explain_left(struct hd_harden_json *h, json_t *root, const struct hd_daemon_spec *d)
+static void merged_release(struct hd_daemon_spec *e)
 {
-	int r = 0;
-
-	if (d && hd_daemon_listens_tcp(d) && !hd_daemon_bool(d, HD_DOPT_TLSVERIFY, false))
-		r = change(h, "tlsverify", NULL, NULL,
-			   "not added: dockerd listens on TCP without client verification; create "
-			   "certificates with `hardock tls init --host NAME` and add the daemon.json "
-			   "lines it prints (CIS 2.7)");
-	if (r >= 0 && !json_object_get(root, "authorization-plugins") &&
-	    !(d && hd_daemon_opt(d, HD_DOPT_AUTHZ_PLUGINS)->set))
-		r = change(h, "authorization-plugins", NULL, NULL,
-			   "not added: it needs an installed plugin and a policy; a plugin that is "
-			   "not installed makes every request fail (CIS 2.12)");
-	if (r >= 0 && json_is_string(json_object_get(root, "storage-driver")) &&
-	    !strcmp(json_string_value(json_object_get(root, "storage-driver")), "aufs"))
-		r = change(h, "storage-driver", NULL, NULL,
-			   "kept (\"aufs\"): moving to overlay2 hides every image and container; "
-			   "export what you need, then set \"overlay2\" (CIS 2.6)");
-	return r;
+	memset(e->files, 0, sizeof(e->files));
+	memset(&e->tls, 0, sizeof(e->tls));
+	e->swarm_evidence = e->exec_path = e->unit_user = e->running_driver = e->running_from = NULL;
+	hd_daemon_spec_release(e);
 }
 
 int hd_harden_daemon_json(const char *in, size_t len, const struct hd_daemon_spec *d,
@@ -327,9 +446,9 @@ int hd_harden_daemon_json(const char *in, size_t len, const struct hd_daemon_spe
 {
 	json_error_t err;
 	json_t *root = NULL;
-	size_t i;
+	size_t i, k;
 	int r = 0;
-	char *text;
+	char *text = NULL;
 
 	memset(out, 0, sizeof(*out));
 	*errmsg = NULL;
@@ -351,27 +470,65 @@ int hd_harden_daemon_json(const char *in, size_t len, const struct hd_daemon_spe
 	}
 	if (!root)
 		return -HD_ENOMEM;
-	for (i = 0; r >= 0 && i < HD_ARRAY_SIZE(recs); i++) {
-		if (recs[i].opt == HD_DOPT_LIVE_RESTORE && d && d->swarm_active) {
-			r = change(out, "live-restore", NULL, NULL,
-				   "not added: this node is in a swarm (%s) and `docker swarm` refuses "
-				   "live-restore", d->swarm_evidence ? d->swarm_evidence : "swarm state");
+	r = move_flag_named_keys(out, root);
+	/* The rules' fixes, in catalogue order. */
+	for (i = 0; r >= 0 && i < hd_rule_count; i++) {
+		const struct hd_rule *rule = hd_rules[i];
+
+		if (rule->target != HD_TARGET_DAEMON || !rule->fix)
 			continue;
+		for (k = 0; r >= 0 && rule->fix[k].option; k++) {
+			const struct hd_fix *fx = &rule->fix[k];
+			char note[HD_MAX_NOTE], why[512];
+
+			if (fx->mode == HD_FIX_EXPLAIN)
+				continue;
+			if ((fx->mode == HD_FIX_SET || fx->mode == HD_FIX_ADD || fx->mode == HD_FIX_LOGGING) && d &&
+			    (r = judge(rule, d, note, sizeof(note))) == HD_RULE_NOT_APPLICABLE) {
+				r = change(out, fx->option, NULL, NULL, "not added: %s", note);
+				continue;
+			}
+			if (r < 0)
+				break;
+			if (fx->mode == HD_FIX_LOGGING) {
+				why_text(rule, fx, why, sizeof(why));
+				r = harden_logging(out, root, d, has_journald, fx, why);
+			} else {
+				r = apply_fix(out, root, d, rule, fx);
+			}
 		}
-		r = apply_rec(out, root, d, &recs[i]);
 	}
-	if (r >= 0)
-		r = harden_logging(out, root, d, has_journald);
-	if (r >= 0)
-		r = fix_insecure(out, root);
-	if (r >= 0)
-		r = explain_left(out, root, d);
 	if (r >= 0) {
 		text = json_dumps(root, JSON_INDENT(2));
 		out->text = text ? hd_asprintf("%s\n", text) : NULL;
 		free(text);
 		if (!out->text)
 			r = -HD_ENOMEM;
+	}
+	/* What hardock does not decide for the site, said when its rule still fires on the result. */
+	if (r >= 0) {
+		struct hd_daemon_spec e;
+
+		r = merged_spec(d, out->text, &e);
+		for (i = 0; r >= 0 && i < hd_rule_count; i++) {
+			const struct hd_rule *rule = hd_rules[i];
+			char note[HD_MAX_NOTE], why[512];
+
+			if (rule->target != HD_TARGET_DAEMON || !rule->fix)
+				continue;
+			for (k = 0; r >= 0 && rule->fix[k].option; k++) {
+				if (rule->fix[k].mode != HD_FIX_EXPLAIN)
+					continue;
+				r = judge(rule, &e, note, sizeof(note));
+				if (r == JUDGE_FIRES) {
+					why_text(rule, &rule->fix[k], why, sizeof(why));
+					r = change(out, rule->fix[k].option, NULL, NULL, "%s", why);
+				} else if (r >= 0) {
+					r = 0;
+				}
+			}
+		}
+		merged_release(&e);
 	}
 	json_decref(root);
 	if (r < 0)

@@ -133,6 +133,24 @@ int hd_dsetting_add_item(struct hd_dsetting *s, const char *value, const struct 
 	return 0;
 }
 
+int hd_dsetting_copy(struct hd_dsetting *dst, const struct hd_dsetting *src)
+{
+	size_t i;
+	int r;
+
+	hd_dsetting_clear(dst);
+	dst->set = src->set;
+	dst->src = src->src;
+	dst->b = src->b;
+	dst->i = src->i;
+	if (src->s && !(dst->s = hd_strdup(src->s)))
+		return -HD_ENOMEM;
+	r = hd_dorigin_copy(&dst->at, &src->at);
+	for (i = 0; r >= 0 && i < src->n_items; i++)
+		r = hd_dsetting_add_item(dst, src->items[i].value, &src->items[i].at);
+	return r;
+}
+
 static void tls_release(struct hd_tls_facts *t)
 {
 	hd_free(t->ca.error);

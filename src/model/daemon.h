@@ -209,6 +209,8 @@ int hd_daemon_problem(struct hd_daemon_spec *d, enum hd_dproblem_kind kind, cons
 
 /* Clears a setting (before it is set again from another source). */
 void hd_dsetting_clear(struct hd_dsetting *s);
+/* Replaces dst with a copy of src.  Returns 0 or -HD_ENOMEM (dst then partly set: clear it). */
+int hd_dsetting_copy(struct hd_dsetting *dst, const struct hd_dsetting *src);
 /* Appends an item to a list-like setting. */
 int hd_dsetting_add_item(struct hd_dsetting *s, const char *value, const struct hd_dorigin *at);
 

@@ -2,6 +2,7 @@
  * File facts: list handling and the owner string used in messages.
  */
 #include "core/common.h"
+#include "core/rule.h"
 #include "model/fileinfo.h"
 
 void hd_file_fact_release(struct hd_file_fact *f)
@@ -53,6 +54,22 @@ const struct hd_file_fact *hd_file_list_first_present(const struct hd_file_list 
 			return &l->v[i];
 	}
 	return NULL;
+}
+
+int hd_not_applicable_files(struct hd_check *ck, const char *what, const struct hd_file_list *l)
+{
+	char list[HD_MAX_NOTE];
+	size_t i, len = 0;
+
+	list[0] = '\0';
+	for (i = 0; i < l->n && len + 1 < sizeof(list); i++) {
+		int n = snprintf(list + len, sizeof(list) - len, "%s%s", i ? ", " : ": ", l->v[i].path);
+
+		if (n < 0)
+			break;
+		len += (size_t)n;
+	}
+	return hd_not_applicable(ck, "%s%s", what, list);
 }
 
 void hd_file_fact_owner(const struct hd_file_fact *f, char *buf, size_t size)

@@ -44,6 +44,12 @@ void hd_file_list_release(struct hd_file_list *l);
 struct hd_file_fact *hd_file_list_add(struct hd_file_list *l, const char *path);
 /* The first fact that exists (type != MISSING), or NULL. */
 const struct hd_file_fact *hd_file_list_first_present(const struct hd_file_list *l);
+struct hd_check;
+/*
+ * Why a check about the files of l does not apply: "WHAT: /a, /b" (the paths
+ * looked for), through hd_not_applicable().  Returns what it returns.
+ */
+int hd_not_applicable_files(struct hd_check *ck, const char *what, const struct hd_file_list *l);
 /* "root:root", "1000:docker", ... into buf (always NUL-terminated). */
 void hd_file_fact_owner(const struct hd_file_fact *f, char *buf, size_t size);
 

@@ -347,7 +347,7 @@ static int check_apparmor_unconfined(const struct hd_model *m, const struct hd_r
 
 	/* A live container on an engine whose host has no AppArmor: nothing to judge. */
 	if (c->live && c->live->host_known && !c->live->host_apparmor)
-		return HD_RULE_NOT_APPLICABLE;
+		return hd_not_applicable(out, "the engine's host does not use AppArmor");
 	if (!x || strcasecmp(v, "unconfined") != 0)
 		return 0;
 	return emit(out, r, c, &x->at, HD_SEV_NONE,
@@ -379,7 +379,7 @@ static int check_selinux_disabled(const struct hd_model *m, const struct hd_rule
 
 	/* A live container on an engine without SELinux support: nothing to judge. */
 	if (c->live && c->live->host_known && !c->live->host_selinux)
-		return HD_RULE_NOT_APPLICABLE;
+		return hd_not_applicable(out, "the engine runs without SELinux support");
 	if (!x)
 		return 0;
 	return emit(out, r, c, &x->at, HD_SEV_NONE,

@@ -227,7 +227,7 @@ static int check_icc(const struct hd_model *m, const struct hd_rule *r, struct h
 	char w[256];
 
 	if (bridge && strcmp(bridge, "none") == 0)
-		return HD_RULE_NOT_APPLICABLE;
+		return hd_not_applicable(out, "the default bridge is disabled (bridge: none)");
 	if (!hd_daemon_bool(d, HD_DOPT_ICC, true))
 		return 0;
 	if (hd_daemon_opt(d, HD_DOPT_ICC)->set)
@@ -239,6 +239,13 @@ static int check_icc(const struct hd_model *m, const struct hd_rule *r, struct h
 		      "\"icc\" is not set, so dockerd's default (true) lets every container on the "
 		      "default bridge reach every port of the others; set \"icc\": false");
 }
+
+static const struct hd_fix icc_fix[] = {
+	{ "icc", "false", HD_FIX_SET,
+	  "containers on the default bridge can no longer reach each other's ports",
+	  "containers that talk over docker0 or legacy --link: put them on a user-defined network" },
+	{ NULL, NULL, 0, NULL, NULL },
+};
 
 const struct hd_rule hd_rule_daemon_icc = {
 	.id = "daemon/icc",
@@ -257,6 +264,7 @@ const struct hd_rule hd_rule_daemon_icc = {
 	.bad_example = "{ \"icc\": true }",
 	.good_example = "{ \"icc\": false }",
 	.check = check_icc,
+	.fix = icc_fix,
 };
 
 static int check_log_level(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
@@ -280,6 +288,13 @@ static int check_log_level(const struct hd_model *m, const struct hd_rule *r, st
 		      "'info'", lvl, where(d, HD_DOPT_LOG_LEVEL, w, sizeof(w)));
 }
 
+static const struct hd_fix log_level_fix[] = {
+	{ "log-level", "\"info\"", HD_FIX_CORRECT,
+	  "'info' keeps the audit trail without debug's secrets and volume", "less detail in dockerd's log" },
+	{ "debug", "false", HD_FIX_CORRECT, "debug logging records request details", "less detail in dockerd's log" },
+	{ NULL, NULL, 0, NULL, NULL },
+};
+
 const struct hd_rule hd_rule_daemon_log_level = {
 	.id = "daemon/log-level",
 	.title = "Set the daemon's logging level to 'info'",
@@ -295,6 +310,7 @@ const struct hd_rule hd_rule_daemon_log_level = {
 	.bad_example = "{ \"log-level\": \"debug\" }",
 	.good_example = "{ \"log-level\": \"info\" }",
 	.check = check_log_level,
+	.fix = log_level_fix,
 };
 
 static int check_iptables(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
@@ -309,6 +325,13 @@ static int check_iptables(const struct hd_model *m, const struct hd_rule *r, str
 		      "networks then depend on rules maintained by hand",
 		      where(d, HD_DOPT_IPTABLES, w, sizeof(w)));
 }
+
+static const struct hd_fix iptables_fix[] = {
+	{ "iptables", "true", HD_FIX_CORRECT,
+	  "dockerd keeps network isolation and published ports consistent",
+	  "a firewall maintained by hand for containers: dockerd now manages its chains" },
+	{ NULL, NULL, 0, NULL, NULL },
+};
 
 const struct hd_rule hd_rule_daemon_iptables = {
 	.id = "daemon/iptables",
@@ -326,6 +349,7 @@ const struct hd_rule hd_rule_daemon_iptables = {
 	.bad_example = "{ \"iptables\": false }",
 	.good_example = "{ \"iptables\": true }",
 	.check = check_iptables,
+	.fix = iptables_fix,
 };
 
 static int check_insecure_registries(const struct hd_model *m, const struct hd_rule *r,
@@ -353,6 +377,12 @@ static int check_insecure_registries(const struct hd_model *m, const struct hd_r
 	return 0;
 }
 
+static const struct hd_fix insecure_registries_fix[] = {
+	{ "insecure-registries", NULL, HD_FIX_EXPLAIN,
+	  "kept: removing them stops pulls from those registries; give each a certificate the host trusts (/etc/docker/certs.d/<registry>/ca.crt), then remove it from the list", NULL },
+	{ NULL, NULL, 0, NULL, NULL },
+};
+
 const struct hd_rule hd_rule_daemon_insecure_registries = {
 	.id = "daemon/insecure-registries",
 	.title = "Do not use insecure registries",
@@ -368,6 +398,7 @@ const struct hd_rule hd_rule_daemon_insecure_registries = {
 	.bad_example = "{ \"insecure-registries\": [\"registry.internal:5000\"] }",
 	.good_example = "{ }",
 	.check = check_insecure_registries,
+	.fix = insecure_registries_fix,
 };
 
 static int check_aufs(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
@@ -393,6 +424,12 @@ static int check_aufs(const struct hd_model *m, const struct hd_rule *r, struct 
 		      "was removed in Docker 24", where(d, HD_DOPT_STORAGE_DRIVER, w, sizeof(w)));
 }
 
+static const struct hd_fix aufs_storage_fix[] = {
+	{ "storage-driver", NULL, HD_FIX_EXPLAIN,
+	  "kept (\"aufs\"): moving to overlay2 hides every image and container; export what you need, then set \"overlay2\"", NULL },
+	{ NULL, NULL, 0, NULL, NULL },
+};
+
 const struct hd_rule hd_rule_daemon_aufs_storage = {
 	.id = "daemon/aufs-storage",
 	.title = "Do not use the aufs storage driver",
@@ -408,6 +445,7 @@ const struct hd_rule hd_rule_daemon_aufs_storage = {
 	.bad_example = "{ \"storage-driver\": \"aufs\" }",
 	.good_example = "{ \"storage-driver\": \"overlay2\" }",
 	.check = check_aufs,
+	.fix = aufs_storage_fix,
 };
 
 /* A TCP host: "tcp://0.0.0.0:2376" or "host:port"; NULL for sockets. */
@@ -439,7 +477,7 @@ static int check_tls_auth(const struct hd_model *m, const struct hd_rule *r, str
 	int rc;
 
 	if (!hd_daemon_listens_tcp(d))
-		return HD_RULE_NOT_APPLICABLE;
+		return hd_not_applicable(out, "dockerd does not listen on TCP");
 	for (i = 0; i < hosts->n_items; i++) {
 		const char *h = hosts->items[i].value;
 		struct hd_loc loc;
@@ -514,6 +552,12 @@ static int check_tls_auth(const struct hd_model *m, const struct hd_rule *r, str
 	return 0;
 }
 
+static const struct hd_fix tls_auth_fix[] = {
+	{ "tlsverify", NULL, HD_FIX_EXPLAIN,
+	  "not added: dockerd listens on TCP without client verification; create certificates with `hardock tls init --host NAME` and add the daemon.json lines it prints", NULL },
+	{ NULL, NULL, 0, NULL, NULL },
+};
+
 const struct hd_rule hd_rule_daemon_tls_auth = {
 	.id = "daemon/tls-auth",
 	.title = "Configure TLS authentication when dockerd listens on TCP",
@@ -536,12 +580,24 @@ const struct hd_rule hd_rule_daemon_tls_auth = {
 		"\"tlsverify\": true, \"tlscacert\": \"/etc/docker/tls/ca.pem\", \"tlscert\": "
 		"\"/etc/docker/tls/server-cert.pem\", \"tlskey\": \"/etc/docker/tls/server-key.pem\" }",
 	.check = check_tls_auth,
+	.fix = tls_auth_fix,
 };
 
 static bool tls_in_use(const struct hd_daemon_spec *d)
 {
 	return hd_daemon_listens_tcp(d) && (hd_daemon_bool(d, HD_DOPT_TLS, false) ||
 					    hd_daemon_bool(d, HD_DOPT_TLSVERIFY, false));
+}
+
+/* Why a check of the daemon's certificates has nothing to judge. */
+static int tls_not_applicable(struct hd_check *out, const struct hd_daemon_spec *d)
+{
+	if (!hd_daemon_listens_tcp(d))
+		return hd_not_applicable(out, "dockerd does not listen on TCP");
+	if (!tls_in_use(d))
+		return hd_not_applicable(out, "TLS is off, so there are no certificates to judge (see "
+					 "daemon/tls-auth)");
+	return hd_not_applicable(out, "no certificate of the daemon could be read");
 }
 
 static int expiry(struct hd_check *out, const struct hd_rule *r, const struct hd_daemon_spec *d,
@@ -574,7 +630,7 @@ static int check_tls_expiry(const struct hd_model *m, const struct hd_rule *r, s
 	int rc;
 
 	if (!tls_in_use(d) || (!d->tls.ca.present && !d->tls.cert.present))
-		return HD_RULE_NOT_APPLICABLE;
+		return tls_not_applicable(out, d);
 	rc = expiry(out, r, d, HD_DOPT_TLSCACERT, "CA certificate", &d->tls.ca);
 	if (rc >= 0)
 		rc = expiry(out, r, d, HD_DOPT_TLSCERT, "server certificate", &d->tls.cert);
@@ -624,7 +680,7 @@ static int check_tls_key_strength(const struct hd_model *m, const struct hd_rule
 	int rc;
 
 	if (!tls_in_use(d) || (!t->ca.present && !t->cert.present && !t->key.present))
-		return HD_RULE_NOT_APPLICABLE;
+		return tls_not_applicable(out, d);
 	rc = weak_key(out, r, d, HD_DOPT_TLSCACERT, "the CA certificate", t->ca.key_type,
 		      t->ca.key_bits, t->ca.present ? t->ca.sig_alg : NULL);
 	if (rc >= 0)
@@ -702,7 +758,7 @@ static int check_tls_server_cert(const struct hd_model *m, const struct hd_rule 
 	int rc;
 
 	if (!tls_in_use(d) || !c->present)
-		return HD_RULE_NOT_APPLICABLE;
+		return tls_not_applicable(out, d);
 	if (!c->has_eku || !c->eku_server) {
 		rc = add_at(out, r, d, HD_DOPT_TLSCERT,
 			    "the server certificate '%s' %s serverAuth extended key usage",
@@ -777,7 +833,7 @@ static int check_tls_ca_key(const struct hd_model *m, const struct hd_rule *r, s
 	int rc;
 
 	if (!tls_in_use(d) || !d->tls.ca.present)
-		return HD_RULE_NOT_APPLICABLE;
+		return tls_not_applicable(out, d);
 	if (d->tls.key.present && !d->tls.key.encrypted &&
 	    !memcmp(d->tls.key.spki_sha256, d->tls.ca.spki_sha256, sizeof(d->tls.ca.spki_sha256))) {
 		rc = add_at(out, r, d, HD_DOPT_TLSKEY,
@@ -831,6 +887,13 @@ static int check_default_ulimits(const struct hd_model *m, const struct hd_rule 
 		      "LimitNOFILE=infinity in docker.service); set deliberate defaults");
 }
 
+static const struct hd_fix default_ulimits_fix[] = {
+	{ "default-ulimits", "{\"nofile\": {\"Name\": \"nofile\", \"Soft\": 65536, \"Hard\": 65536}}", HD_FIX_ADD,
+	  "containers get a deliberate open-files limit instead of dockerd's own",
+	  "containers needing more than 65536 open files: give them --ulimit nofile=N:N" },
+	{ NULL, NULL, 0, NULL, NULL },
+};
+
 const struct hd_rule hd_rule_daemon_default_ulimits = {
 	.id = "daemon/default-ulimits",
 	.title = "Configure default ulimits for containers",
@@ -849,6 +912,7 @@ const struct hd_rule hd_rule_daemon_default_ulimits = {
 	.good_example = "{ \"default-ulimits\": { \"nofile\": { \"Name\": \"nofile\", \"Soft\": 65536, "
 		"\"Hard\": 65536 } } }",
 	.check = check_default_ulimits,
+	.fix = default_ulimits_fix,
 };
 
 static int check_userns(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
@@ -862,6 +926,13 @@ static int check_userns(const struct hd_model *m, const struct hd_rule *r, struc
 		      "user namespace remapping is off: root in a container is root on the host "
 		      "once it escapes; set \"userns-remap\": \"default\"");
 }
+
+static const struct hd_fix userns_remap_fix[] = {
+	{ "userns-remap", "\"default\"", HD_FIX_ADD,
+	  "root in a container maps to an unprivileged host uid range (dockremap)",
+	  "existing images, containers and volumes are not visible (a new data-root subdirectory is used); bind mounts need matching ownership; --privileged, --pid=host and --network=host need --userns=host" },
+	{ NULL, NULL, 0, NULL, NULL },
+};
 
 const struct hd_rule hd_rule_daemon_userns_remap = {
 	.id = "daemon/userns-remap",
@@ -881,6 +952,7 @@ const struct hd_rule hd_rule_daemon_userns_remap = {
 	.bad_example = "{ }",
 	.good_example = "{ \"userns-remap\": \"default\" }",
 	.check = check_userns,
+	.fix = userns_remap_fix,
 };
 
 static int check_cgroup_parent(const struct hd_model *m, const struct hd_rule *r,
@@ -965,6 +1037,12 @@ static int check_authz(const struct hd_model *m, const struct hd_rule *r, struct
 		      "(hardock authz, opa-docker-authz)");
 }
 
+static const struct hd_fix authorization_plugin_fix[] = {
+	{ "authorization-plugins", NULL, HD_FIX_EXPLAIN,
+	  "not added: it needs an installed plugin and a policy; a plugin that is not installed makes every request fail", NULL },
+	{ NULL, NULL, 0, NULL, NULL },
+};
+
 const struct hd_rule hd_rule_daemon_authorization_plugin = {
 	.id = "daemon/authorization-plugin",
 	.title = "Enable authorization for Docker client commands",
@@ -983,6 +1061,7 @@ const struct hd_rule hd_rule_daemon_authorization_plugin = {
 	.bad_example = "{ }",
 	.good_example = "{ \"authorization-plugins\": [\"opa-docker-authz\"] }",
 	.check = check_authz,
+	.fix = authorization_plugin_fix,
 };
 
 static int check_remote_logging(const struct hd_model *m, const struct hd_rule *r,
@@ -1002,6 +1081,13 @@ static int check_remote_logging(const struct hd_model *m, const struct hd_rule *
 	return 0;
 }
 
+static const struct hd_fix remote_logging_fix[] = {
+	{ "log-driver", "\"journald\"", HD_FIX_LOGGING,
+	  "container logs go to the host's log system, from where they can be forwarded to a remote collector",
+	  "logs no longer rotate by json-file options; `docker logs` still works (dual logging, Docker 20.10+)" },
+	{ NULL, NULL, 0, NULL, NULL },
+};
+
 const struct hd_rule hd_rule_daemon_remote_logging = {
 	.id = "daemon/remote-logging",
 	.title = "Configure centralized and remote logging",
@@ -1018,6 +1104,7 @@ const struct hd_rule hd_rule_daemon_remote_logging = {
 	.bad_example = "{ \"log-driver\": \"json-file\" }",
 	.good_example = "{ \"log-driver\": \"journald\" }",
 	.check = check_remote_logging,
+	.fix = remote_logging_fix,
 };
 
 static int check_nnp(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
@@ -1032,6 +1119,13 @@ static int check_nnp(const struct hd_model *m, const struct hd_rule *r, struct h
 		      "privileges", hd_daemon_opt(d, HD_DOPT_NO_NEW_PRIVILEGES)->set ?
 		      where(d, HD_DOPT_NO_NEW_PRIVILEGES, w, sizeof(w)) : "not set");
 }
+
+static const struct hd_fix no_new_privileges_fix[] = {
+	{ "no-new-privileges", "true", HD_FIX_SET,
+	  "setuid binaries in containers cannot raise privileges",
+	  "images relying on sudo, su or setuid helpers; run them with --security-opt no-new-privileges=false" },
+	{ NULL, NULL, 0, NULL, NULL },
+};
 
 const struct hd_rule hd_rule_daemon_no_new_privileges = {
 	.id = "daemon/no-new-privileges",
@@ -1050,6 +1144,7 @@ const struct hd_rule hd_rule_daemon_no_new_privileges = {
 	.bad_example = "{ \"no-new-privileges\": false }",
 	.good_example = "{ \"no-new-privileges\": true }",
 	.check = check_nnp,
+	.fix = no_new_privileges_fix,
 };
 
 static int check_live_restore(const struct hd_model *m, const struct hd_rule *r,
@@ -1058,13 +1153,21 @@ static int check_live_restore(const struct hd_model *m, const struct hd_rule *r,
 	const struct hd_daemon_spec *d = m->daemon;
 
 	if (d->swarm_active)
-		return HD_RULE_NOT_APPLICABLE;
+		return hd_not_applicable(out, "this node is in a swarm (%s), where live-restore does not "
+					 "apply", d->swarm_evidence ? d->swarm_evidence : "swarm state");
 	if (hd_daemon_bool(d, HD_DOPT_LIVE_RESTORE, false))
 		return 0;
 	return add_at(out, r, d, HD_DOPT_LIVE_RESTORE,
 		      "\"live-restore\" is off: restarting or upgrading dockerd stops every "
 		      "container, which makes patching the daemon costly");
 }
+
+static const struct hd_fix live_restore_fix[] = {
+	{ "live-restore", "true", HD_FIX_SET,
+	  "containers keep running while dockerd restarts, so daemon updates need no downtime",
+	  "swarm mode: `docker swarm init` refuses to run with live-restore" },
+	{ NULL, NULL, 0, NULL, NULL },
+};
 
 const struct hd_rule hd_rule_daemon_live_restore = {
 	.id = "daemon/live-restore",
@@ -1082,6 +1185,7 @@ const struct hd_rule hd_rule_daemon_live_restore = {
 	.bad_example = "{ \"live-restore\": false }",
 	.good_example = "{ \"live-restore\": true }",
 	.check = check_live_restore,
+	.fix = live_restore_fix,
 };
 
 static int check_userland_proxy(const struct hd_model *m, const struct hd_rule *r,
@@ -1096,6 +1200,13 @@ static int check_userland_proxy(const struct hd_model *m, const struct hd_rule *
 		      "containers see the proxy's address instead of the client's; set "
 		      "\"userland-proxy\": false");
 }
+
+static const struct hd_fix userland_proxy_fix[] = {
+	{ "userland-proxy", "false", HD_FIX_SET,
+	  "no docker-proxy process per published port; containers see real client addresses",
+	  "reaching published ports from the host itself on kernels without hairpin NAT" },
+	{ NULL, NULL, 0, NULL, NULL },
+};
 
 const struct hd_rule hd_rule_daemon_userland_proxy = {
 	.id = "daemon/userland-proxy",
@@ -1114,6 +1225,7 @@ const struct hd_rule hd_rule_daemon_userland_proxy = {
 	.bad_example = "{ \"userland-proxy\": true }",
 	.good_example = "{ \"userland-proxy\": false }",
 	.check = check_userland_proxy,
+	.fix = userland_proxy_fix,
 };
 
 static int check_seccomp(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
@@ -1136,6 +1248,13 @@ static int check_seccomp(const struct hd_model *m, const struct hd_rule *r, stru
 		      "profile can narrow the allowed system calls further if the workloads allow");
 }
 
+static const struct hd_fix seccomp_profile_fix[] = {
+	{ "seccomp-profile", "\"unconfined\"", HD_FIX_REMOVE,
+	  "\"unconfined\" disabled seccomp for every container; Docker's default profile applies",
+	  "containers making system calls the default profile blocks: give them their own profile with --security-opt seccomp=FILE" },
+	{ NULL, NULL, 0, NULL, NULL },
+};
+
 const struct hd_rule hd_rule_daemon_seccomp_profile = {
 	.id = "daemon/seccomp-profile",
 	.title = "Apply a daemon-wide custom seccomp profile if appropriate",
@@ -1152,6 +1271,7 @@ const struct hd_rule hd_rule_daemon_seccomp_profile = {
 	.bad_example = "{ \"seccomp-profile\": \"unconfined\" }",
 	.good_example = "{ \"seccomp-profile\": \"/etc/docker/seccomp.json\" }",
 	.check = check_seccomp,
+	.fix = seccomp_profile_fix,
 };
 
 static int check_experimental(const struct hd_model *m, const struct hd_rule *r,
@@ -1167,6 +1287,11 @@ static int check_experimental(const struct hd_model *m, const struct hd_rule *r,
 		      "carry unreviewed bugs", where(d, HD_DOPT_EXPERIMENTAL, w, sizeof(w)));
 }
 
+static const struct hd_fix experimental_fix[] = {
+	{ "experimental", "false", HD_FIX_CORRECT, "experimental features are unsupported", "features that only exist in experimental mode" },
+	{ NULL, NULL, 0, NULL, NULL },
+};
+
 const struct hd_rule hd_rule_daemon_experimental = {
 	.id = "daemon/experimental",
 	.title = "Do not enable experimental features in production",
@@ -1181,6 +1306,7 @@ const struct hd_rule hd_rule_daemon_experimental = {
 	.bad_example = "{ \"experimental\": true }",
 	.good_example = "{ \"experimental\": false }",
 	.check = check_experimental,
+	.fix = experimental_fix,
 };
 
 /* ------------------------------------------------------------------ */
@@ -1456,7 +1582,7 @@ static int check_file(const struct hd_model *m, const struct hd_rule *r, struct 
 		}
 	}
 	if (!fc)
-		return HD_RULE_NOT_APPLICABLE;
+		return hd_not_applicable(out, "no file is known for this check");
 	l = &d->files[fc->file];
 	for (i = 0; i < l->n; i++) {
 		const struct hd_file_fact *f = &l->v[i];
@@ -1471,5 +1597,9 @@ static int check_file(const struct hd_model *m, const struct hd_rule *r, struct 
 		if (rc < 0)
 			return rc;
 	}
-	return any ? 0 : HD_RULE_NOT_APPLICABLE;
+	if (any)
+		return 0;
+	if (!l->n)
+		return hd_not_applicable(out, "the configuration names no such file (TLS is off)");
+	return hd_not_applicable_files(out, "no such file", l);
 }

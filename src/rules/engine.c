@@ -66,7 +66,7 @@ static int check_default_bridge(const struct hd_model *m, const struct hd_rule *
 	struct hd_loc loc;
 
 	if (!c->live)
-		return HD_RULE_NOT_APPLICABLE;
+		return hd_not_applicable(out, "only a container of a running engine has this state");
 	if (!c->live->on_default_bridge)
 		return 0;
 	ctr_loc(c, &c->live->bridge_at, NULL, &loc);
@@ -102,7 +102,7 @@ static int check_exec_privileged(const struct hd_model *m, const struct hd_rule 
 	int rc;
 
 	if (!c->live)
-		return HD_RULE_NOT_APPLICABLE;
+		return hd_not_applicable(out, "only a container of a running engine has this state");
 	for (i = 0; i < c->live->n_execs; i++) {
 		const struct hd_exec_session *e = &c->live->execs[i];
 		struct hd_loc loc;
@@ -145,7 +145,7 @@ static int check_exec_root(const struct hd_model *m, const struct hd_rule *r, st
 	int rc;
 
 	if (!c->live)
-		return HD_RULE_NOT_APPLICABLE;
+		return hd_not_applicable(out, "only a container of a running engine has this state");
 	for (i = 0; i < c->live->n_execs; i++) {
 		const struct hd_exec_session *e = &c->live->execs[i];
 		bool explicit_user = e->user && *e->user;
@@ -197,7 +197,7 @@ static int check_health_failing(const struct hd_model *m, const struct hd_rule *
 	char out_short[96] = "";
 
 	if (!l)
-		return HD_RULE_NOT_APPLICABLE;
+		return hd_not_applicable(out, "only a container of a running engine has this state");
 	if (!l->health || strcmp(l->health, "unhealthy") != 0)
 		return 0;
 	if (l->health_output) {
@@ -236,7 +236,7 @@ static int check_restart_loop(const struct hd_model *m, const struct hd_rule *r,
 	struct hd_loc loc;
 
 	if (!l)
-		return HD_RULE_NOT_APPLICABLE;
+		return hd_not_applicable(out, "only a container of a running engine has this state");
 	if (l->restart_count <= RESTART_LOOP && !(l->restarting && l->restart_count > 0))
 		return 0;
 	ctr_loc(c, NULL, "RestartCount", &loc);
@@ -305,7 +305,7 @@ static int check_swarm_mode(const struct hd_model *m, const struct hd_rule *r, s
 	struct hd_loc loc;
 
 	if (f->swarm == HD_SWARM_UNKNOWN)
-		return HD_RULE_NOT_APPLICABLE;
+		return hd_not_applicable(out, "the engine's /info could not be read");
 	if (f->swarm == HD_SWARM_INACTIVE)
 		return 0;
 	hd_engine_loc(f, "Swarm.LocalNodeState", &loc);
@@ -319,6 +319,24 @@ static int check_swarm_mode(const struct hd_model *m, const struct hd_rule *r, s
 static bool swarm_on(const struct hd_engine_facts *f)
 {
 	return f->swarm == HD_SWARM_ACTIVE || f->swarm == HD_SWARM_LOCKED;
+}
+
+/*
+ * Why a swarm check has nothing to judge on this engine: the first of its
+ * swarm state, its role, then `what` the check itself lacks.
+ */
+static int swarm_not_applicable(struct hd_check *out, const struct hd_engine_facts *f, const char *what)
+{
+	if (f->swarm == HD_SWARM_UNKNOWN)
+		return hd_not_applicable(out, "the engine's /info could not be read");
+	if (f->swarm == HD_SWARM_INACTIVE)
+		return hd_not_applicable(out, "swarm mode is off on this engine");
+	if (!swarm_on(f))
+		return hd_not_applicable(out, "this engine is not an active swarm member");
+	if (!f->swarm_manager)
+		return hd_not_applicable(out, "this node is a swarm worker: only managers see the "
+					 "cluster's settings");
+	return hd_not_applicable(out, "%s", what);
 }
 
 static hd_check_fn check_manager_count;
@@ -344,7 +362,7 @@ static int check_manager_count(const struct hd_model *m, const struct hd_rule *r
 	struct hd_loc loc;
 
 	if (!swarm_on(f) || f->swarm_managers <= 0)
-		return HD_RULE_NOT_APPLICABLE;
+		return swarm_not_applicable(out, f, "the number of managers is unknown");
 	if (f->swarm_managers % 2 == 1 && f->swarm_managers <= 7)
 		return 0;
 	hd_engine_loc(f, "Swarm.Managers", &loc);
@@ -378,7 +396,7 @@ static int check_listen_all(const struct hd_model *m, const struct hd_rule *r, s
 	struct hd_loc loc;
 
 	if (!swarm_on(f) || f->swarm_listen_all < 0)
-		return HD_RULE_NOT_APPLICABLE;
+		return swarm_not_applicable(out, f, f->same_host ? "the swarm port's listening sockets could not be read" : "the engine is not this machine: its listening sockets cannot be read");
 	if (f->swarm_listen_all == 0)
 		return 0;
 	hd_engine_loc(f, "Swarm.NodeAddr", &loc);
@@ -411,7 +429,7 @@ static int check_service_published(const struct hd_model *m, const struct hd_rul
 	int rc;
 
 	if (!swarm_on(f) || !f->swarm_details_known)
-		return HD_RULE_NOT_APPLICABLE;
+		return swarm_not_applicable(out, f, "the swarm lists could not be read");
 	for (i = 0; i < f->n_service_ports; i++) {
 		const struct hd_service_port *p = &f->service_ports[i];
 		struct hd_loc loc;
@@ -453,7 +471,7 @@ static int check_overlay_unencrypted(const struct hd_model *m, const struct hd_r
 	int rc;
 
 	if (!swarm_on(f) || !f->swarm_details_known)
-		return HD_RULE_NOT_APPLICABLE;
+		return swarm_not_applicable(out, f, "the swarm lists could not be read");
 	for (i = 0; i < f->n_networks; i++) {
 		const struct hd_net *n = &f->networks[i];
 		struct hd_loc loc;
@@ -492,7 +510,7 @@ static int check_no_secrets(const struct hd_model *m, const struct hd_rule *r, s
 	struct hd_loc loc;
 
 	if (!swarm_on(f) || !f->swarm_details_known)
-		return HD_RULE_NOT_APPLICABLE;
+		return swarm_not_applicable(out, f, "the swarm lists could not be read");
 	if (f->n_services == 0 || f->n_services_with_secrets > 0)
 		return 0;
 	hd_engine_loc(f, "Services", &loc);
@@ -524,7 +542,7 @@ static int check_autolock(const struct hd_model *m, const struct hd_rule *r, str
 	struct hd_loc loc;
 
 	if (!swarm_on(f) || !f->swarm_spec_known)
-		return HD_RULE_NOT_APPLICABLE;
+		return swarm_not_applicable(out, f, "the swarm's settings (/swarm) could not be read");
 	if (f->swarm_autolock)
 		return 0;
 	hd_engine_loc(f, "Swarm.Cluster.Spec.EncryptionConfig.AutoLockManagers", &loc);
@@ -555,7 +573,7 @@ static int check_node_cert_expiry(const struct hd_model *m, const struct hd_rule
 	struct hd_loc loc;
 
 	if (!swarm_on(f) || !f->swarm_spec_known || f->node_cert_expiry_ns <= 0)
-		return HD_RULE_NOT_APPLICABLE;
+		return swarm_not_applicable(out, f, "the swarm's certificate settings could not be read");
 	if (f->node_cert_expiry_ns <= NODE_CERT_MAX_NS)
 		return 0;
 	hd_engine_loc(f, "Swarm.Cluster.Spec.CAConfig.NodeCertExpiry", &loc);
@@ -587,7 +605,7 @@ static int check_ca_cert_expiry(const struct hd_model *m, const struct hd_rule *
 	struct hd_loc loc;
 
 	if (!swarm_on(f) || !f->ca_cert_not_after || !f->now)
-		return HD_RULE_NOT_APPLICABLE;
+		return swarm_not_applicable(out, f, "the swarm's CA certificate could not be read");
 	if (f->ca_cert_not_after - f->now > CA_EXPIRY_WARN_S)
 		return 0;
 	hd_engine_loc(f, "Swarm.Cluster.TLSInfo.TrustRoot", &loc);
@@ -620,7 +638,7 @@ static int check_data_plane(const struct hd_model *m, const struct hd_rule *r, s
 	struct hd_loc loc;
 
 	if (!swarm_on(f) || !f->data_path_known)
-		return HD_RULE_NOT_APPLICABLE;
+		return swarm_not_applicable(out, f, "the data path address is unknown");
 	if (f->data_path_separate)
 		return 0;
 	hd_engine_loc(f, "Nodes.self.Status.Addr", &loc);

@@ -20,7 +20,9 @@ static int check_partition(const struct hd_model *m, const struct hd_rule *r, st
 	size_t i, best_len = 0;
 
 	if (!h->have_mounts || !dr)
-		return HD_RULE_NOT_APPLICABLE;
+		return hd_not_applicable(out, "no mount table under %s (give a copy of "
+					 "/proc/self/mountinfo as %s/proc/self/mountinfo)", h->root,
+					 h->live ? "" : h->root);
 	for (i = 0; i < h->n_mounts; i++) {
 		const char *mp = h->mounts[i].mount_point;
 		size_t n = strlen(mp);
@@ -77,7 +79,7 @@ static int check_group(const struct hd_model *m, const struct hd_rule *r, struct
 	size_t i, len = 0;
 
 	if (!h->have_group_file)
-		return HD_RULE_NOT_APPLICABLE;
+		return hd_not_applicable(out, "no /etc/group under %s", h->root);
 	if (!h->socket_group_exists || !h->socket_group_members.n)
 		return 0;
 	list[0] = '\0';
@@ -267,7 +269,7 @@ static int check_audit(const struct hd_model *m, const struct hd_rule *r, struct
 			l = &h->apaths[audit_checks[i].path];
 	}
 	if (!l)
-		return HD_RULE_NOT_APPLICABLE;
+		return hd_not_applicable(out, "no path is known for this check");
 	for (i = 0; i < l->n; i++) {
 		if (l->v[i].type == HD_FT_MISSING)
 			continue;
@@ -276,7 +278,7 @@ static int check_audit(const struct hd_model *m, const struct hd_rule *r, struct
 		if (rc < 0)
 			return rc;
 	}
-	return any ? 0 : HD_RULE_NOT_APPLICABLE;
+	return any ? 0 : hd_not_applicable_files(out, "not present on this host", l);
 }
 
 /* ------------------------------------------------------------------ */
@@ -402,7 +404,8 @@ static int check_kernel(const struct hd_model *m, const struct hd_rule *r, struc
 	int rc;
 
 	if (!k->version)
-		return HD_RULE_NOT_APPLICABLE;
+		return hd_not_applicable(out, "the kernel version is unknown (no proc/sys/kernel/osrelease "
+					 "or proc/version)");
 	loc.file = k->source;
 	loc.field = "kernel";
 	if (hd_version_cmp(k->version, "3.10") < 0)
@@ -453,7 +456,10 @@ static int check_runtime_cves(const struct hd_model *m, const struct hd_rule *r,
 	int rc;
 
 	if (!h->engine.version && !h->containerd.version && !h->runc.version)
-		return HD_RULE_NOT_APPLICABLE;
+		return hd_not_applicable(out, "no engine, containerd or runc version is known: %s",
+					 h->live ? "their binaries record none in their Go build information "
+					 "and no installed package names one" : "no Go build information in the "
+					 "binaries under the root and no dpkg status names one");
 	for (i = 0; i < HD_ARRAY_SIZE(component_cves); i++) {
 		const struct ccve *c = &component_cves[i];
 		const struct hd_version_fact *f = v[c->component];

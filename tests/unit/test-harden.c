@@ -87,7 +87,8 @@ static void test_merge_keeps_and_fixes(void **state)
 	assert_string_equal(json_string_value(json_object_get(j, "userns-remap")), "build");
 	assert_string_equal(json_string_value(json_object_get(j, "log-driver")), "syslog");
 	assert_int_equal(json_object_size(json_object_get(j, "log-opts")), 1);
-	assert_int_equal(json_array_size(json_object_get(j, "insecure-registries")), 1);
+	/* Insecure registries are the site's to retire: kept, and said why (issue 11). */
+	assert_int_equal(json_array_size(json_object_get(j, "insecure-registries")), 2);
 	assert_true(json_is_false(json_object_get(j, "debug")));
 	assert_string_equal(json_string_value(json_object_get(j, "log-level")), "info");
 	assert_null(json_object_get(j, "seccomp-profile"));
@@ -96,7 +97,7 @@ static void test_merge_keeps_and_fixes(void **state)
 	assert_string_equal(find_change(&h, "icc")->action, "changed from true to false");
 	assert_string_equal(find_change(&h, "userns-remap")->action, "kept as you set it");
 	assert_non_null(strstr(find_change(&h, "log-driver")->breaks, "removed log-opts \"max-size\", \"max-file\""));
-	assert_string_equal(find_change(&h, "insecure-registries")->action, "removed \"r:5000\"");
+	assert_non_null(strstr(find_change(&h, "insecure-registries")->action, "kept: removing them stops pulls"));
 	/* The user's unknown key is kept, and the validation says dockerd refuses it. */
 	assert_int_equal(hd_harden_validate("/etc/docker/daemon.json", h.text, NULL, &problems), 0);
 	assert_int_equal(problems.n, 1);
@@ -219,12 +220,90 @@ static void test_write_with_backup(void **state)
 	assert_int_equal(system(link_path), 0);
 }
 
+/*
+ * Issue 11: a key written as dockerd's flag name ("default-ulimit", as people
+ * copy it from `dockerd --default-ulimit`) is ignored by dockerd; its value
+ * moves to the real key instead of harden adding its own beside it.
+ */
+static void test_flag_named_keys_moved(void **state)
+{
+	static const char *const in[] = {
+		"{\"default-ulimit\": {\"nofile\": {\"Name\": \"nofile\", \"Hard\": 64000, \"Soft\": 64000}}}",
+		"{\"default-ulimit\": [\"nofile=64000:64000\"]}",
+		"{\"default-ulimit\": \"nofile=64000\"}",
+	};
+	struct hd_harden_json h;
+	struct hd_strlist problems = { 0 };
+	size_t i;
+	json_t *j;
+
+	(void)state;
+	for (i = 0; i < HD_ARRAY_SIZE(in); i++) {
+		json_t *nofile;
+
+		j = merged(in[i], NULL, true, &h);
+		assert_null(json_object_get(j, "default-ulimit"));
+		nofile = json_object_get(json_object_get(j, "default-ulimits"), "nofile");
+		assert_non_null(nofile);
+		assert_int_equal(json_integer_value(json_object_get(nofile, "Soft")), 64000);
+		assert_int_equal(json_integer_value(json_object_get(nofile, "Hard")), 64000);
+		assert_non_null(strstr(find_change(&h, "default-ulimits")->action, "moved from \"default-ulimit\""));
+		assert_int_equal(hd_harden_validate("/etc/docker/daemon.json", h.text, NULL, &problems), 0);
+		assert_int_equal(problems.n, 0);
+		json_decref(j);
+		hd_harden_json_release(&h);
+	}
+	/* A list merges into the key the file has; a value in no usable form is kept and explained. */
+	j = merged("{\"insecure-registries\": [\"a:5000\"], \"insecure-registry\": \"b:5000\","
+		   " \"authorization-plugin\": {\"x\": 1}}", NULL, true, &h);
+	assert_null(json_object_get(j, "insecure-registry"));
+	assert_int_equal(json_array_size(json_object_get(j, "insecure-registries")), 2);
+	assert_string_equal(json_string_value(json_array_get(json_object_get(j, "insecure-registries"), 1)), "b:5000");
+	assert_non_null(json_object_get(j, "authorization-plugin"));
+	assert_non_null(strstr(find_change(&h, "authorization-plugin")->action, "kept: dockerd ignores"));
+	json_decref(j);
+	hd_harden_json_release(&h);
+	hd_strlist_release(&problems);
+}
+
+/* The fix data the daemon rules carry is usable: known keys, values that are JSON. */
+static void test_rule_fix_data(void **state)
+{
+	size_t i, k, n = 0;
+
+	(void)state;
+	for (i = 0; i < hd_rule_count; i++) {
+		const struct hd_rule *r = hd_rules[i];
+
+		if (!r->fix)
+			continue;
+		assert_int_equal(r->target, HD_TARGET_DAEMON);
+		for (k = 0; r->fix[k].option; k++, n++) {
+			const struct hd_fix *f = &r->fix[k];
+
+			if (hd_dopt_by_json(f->option) < 0)
+				fail_msg("%s: fix option '%s' is not a daemon.json key", r->id, f->option);
+			assert_non_null(f->protects);
+			if (f->mode != HD_FIX_EXPLAIN) {
+				json_t *v = json_loads(f->value, JSON_DECODE_ANY, NULL);
+
+				if (!v)
+					fail_msg("%s: fix value '%s' is not JSON", r->id, f->value);
+				json_decref(v);
+			}
+		}
+	}
+	assert_true(n >= 15);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_merge_empty),
 		cmocka_unit_test(test_merge_keeps_and_fixes),
 		cmocka_unit_test(test_command_line_and_swarm),
+		cmocka_unit_test(test_flag_named_keys_moved),
+		cmocka_unit_test(test_rule_fix_data),
 		cmocka_unit_test(test_merge_errors),
 		cmocka_unit_test(test_audit_rules_text),
 		cmocka_unit_test(test_write_with_backup),
