@@ -3,19 +3,17 @@
  * (or of a copy of a host's filesystem with --root), with one verdict per
  * check.  `host` is CIS section 1 (and DOCKER_CONTENT_TRUST), `daemon` the
  * effective dockerd configuration and its files (sections 2 and 3), `engine`
- * the running engine's containers, images and swarm (audit/engine.c).  A bare
- * `hardock audit` runs all three; with --root the engine part is skipped.
+ * the running engine's containers, images and swarm.  A bare `hardock audit`
+ * runs all three; with --root the engine part is skipped.  The audit itself
+ * is the library's (src/session/audit.h); this file keeps the options, the
+ * output and the exit code.
  */
 #include "core/common.h"
-#include "audit/audit.h"
-#include "audit/engine_entry.h"
-#include "audit/host_read.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "engine/endpoint.h"
 #include "model/daemon.h"
-#include "model/engine.h"
-#include "model/host.h"
+#include "session/audit.h"
 
 static const char usage[] =
 	"usage: hardock audit [host|daemon|engine] [--root DIR] [options]\n"
@@ -236,14 +234,6 @@ static int parse_args(int argc, char **argv, struct audit_args *a, struct hd_out
 	return 0;
 }
 
-static void print_notes(const struct hd_strlist *notes, bool quiet)
-{
-	size_t i;
-
-	for (i = 0; !quiet && i < notes->n; i++)
-		fprintf(stderr, "hardock: note: %s\n", notes->v[i]);
-}
-
 static const char *src_name(enum hd_dsrc s)
 {
 	return s == HD_DSRC_FILE ? "daemon.json" : s == HD_DSRC_ARGS ? "command line" : "default";
@@ -306,94 +296,39 @@ static void show_config(FILE *out, const struct hd_daemon_spec *d)
 		fprintf(out, "note: %s\n", d->notes.v[i]);
 }
 
-/*
- * Without -H, --context or DOCKER_HOST, the engine to ask is the audited
- * daemon's own socket when it is not the default one.
- */
-static void default_engine_host(struct audit_args *a, const struct hd_daemon_spec *d)
-{
-	const struct hd_dsetting *h = hd_daemon_opt(d, HD_DOPT_HOSTS);
-	size_t i;
-
-	if (a->eng_given || getenv("DOCKER_HOST") || getenv("DOCKER_CONTEXT") || !d->live)
-		return;
-	for (i = 0; h->set && i < h->n_items; i++) {
-		if (hd_starts_with(h->items[i].value, "unix:///")) {
-			a->eng.host = h->items[i].value;
-			return;
-		}
-	}
-}
-
-static void engine_opts_for(const struct audit_args *a, struct hd_audit_opts *ao,
-			    const struct hd_config *cfg)
-{
-	memset(ao, 0, sizeof(*ao));
-	ao->cfg = cfg;
-	ao->root = a->root;
-	ao->offline = a->root != NULL;
-	ao->engine = &a->eng;
-	ao->engine_host = a->eng.host;
-	ao->containers = a->containers.n ? &a->containers : NULL;
-	ao->images = a->images.n ? &a->images : NULL;
-	ao->parallel = a->parallel;
-	ao->processes_from_engine = a->engine_top;
-	ao->timeout_ms = a->timeout_ms;
-}
-
-/*
- * The engine audited is another machine: this machine's host and daemon
- * facts say nothing about it, so its checks are SKIP with the reason instead
- * of PASS or WARN attributed to the wrong machine (docker-bench reports the
- * local machine's checks as the remote engine's).
- */
-static int skip_target(struct hd_checks *checks, const struct hd_config *cfg, enum hd_target t,
-		       const char *subject, const char *note)
+static void print_msgs(const struct hd_audit_result *res, bool quiet)
 {
 	size_t i;
-	int r;
 
-	for (i = 0; i < hd_rule_count; i++) {
-		if (hd_rules[i]->target != t || !hd_config_rule_enabled(cfg, hd_rules[i]))
-			continue;
-		r = hd_checks_add(checks, hd_rules[i], subject, HD_CHECK_SKIP, note);
-		if (r < 0)
-			return r;
+	for (i = 0; i < res->n_msgs; i++) {
+		if (res->msgs[i].error)
+			hd_cli_error("%s", res->msgs[i].text);
+		else if (!quiet)
+			fprintf(stderr, "hardock: note: %s\n", res->msgs[i].text);
 	}
-	return 0;
 }
 
 int hd_cmd_audit(int argc, char **argv)
 {
 	struct audit_args a;
 	struct hd_out_opts o;
-	struct hd_read_opts ro;
-	struct hd_daemon_spec d;
-	struct hd_host_facts h;
-	struct hd_findings f;
-	struct hd_checks checks;
-	struct hd_engine_audit_status es;
-	struct hd_model m;
-	bool offline, engine_failed = false;
-	char *remote = NULL; /* why host/daemon checks do not apply, when the engine is remote */
+	struct hd_audit_session_opts so;
+	struct hd_audit_session *s = NULL;
+	struct hd_audit_result res;
+	struct hd_cli_report cr;
 	char command[64];
 	int r, code = HD_EXIT_ERROR;
 
 	memset(&a, 0, sizeof(a));
 	hd_engine_opts_init(&a.eng);
 	hd_out_opts_init(&o);
-	hd_daemon_spec_init(&d);
-	hd_host_facts_init(&h);
-	hd_findings_init(&f);
-	hd_checks_init(&checks);
-	hd_engine_audit_status_init(&es);
+	hd_audit_result_init(&res);
 	r = parse_args(argc, argv, &a, &o);
 	if (r != 0) {
 		code = r > 0 ? HD_EXIT_OK : HD_EXIT_ERROR;
 		goto out;
 	}
-	offline = a.root != NULL;
-	if (a.want == WANT_ENGINE && offline) {
+	if (a.want == WANT_ENGINE && a.root) {
 		hd_cli_error("'audit engine' talks to a running engine; it cannot use --root");
 		goto out;
 	}
@@ -403,138 +338,55 @@ int hd_cmd_audit(int argc, char **argv)
 	}
 	if (hd_out_opts_load_config(&o) != 0)
 		goto out;
-	memset(&ro, 0, sizeof(ro));
-	ro.root = a.root;
-
-	if (a.want & (WANT_HOST | WANT_DAEMON)) {
-		r = hd_daemon_read(&ro, &d);
-		if (r < 0) {
-			hd_cli_error("cannot audit '%s': %s", a.root ? a.root : "/", hd_strerror(r));
-			goto out;
-		}
-		if (a.want & WANT_HOST) {
-			r = hd_host_read(&ro, &d, &h);
-			if (r < 0) {
-				hd_cli_error("cannot read the host facts: %s", hd_strerror(r));
-				goto out;
-			}
-		}
-		if (!offline) {
-			/* The running engine's /info and /version, when it is this machine's. */
-			default_engine_host(&a, &d);
-			struct hd_audit_opts ao;
-			struct hd_engine_facts *ef = NULL;
-			char *err = NULL;
-
-			engine_opts_for(&a, &ao, &o.cfg);
-			if (hd_engine_facts_fetch(&ao, &ef, &err) == 0 && ef) {
-				if (ef->same_host)
-					r = hd_facts_apply_engine(&d, (a.want & WANT_HOST) ? &h : NULL, ef);
-				else if (!(remote = hd_asprintf("the engine at %s runs on '%s', not on this "
-								"machine: run hardock there for its host and "
-								"daemon checks", ef->endpoint,
-								ef->name ? ef->name : "another host")))
-					r = -HD_ENOMEM;
-				hd_engine_facts_free(ef);
-			} else {
-				char *n = hd_asprintf("engine /info not used: %s", err ? err : "unreachable");
-
-				r = n ? hd_strlist_add(&d.notes, n) : -HD_ENOMEM;
-				hd_free(n);
-			}
-			hd_free(err);
-			if (r < 0) {
-				hd_cli_error("cannot audit: %s", hd_strerror(r));
-				goto out;
-			}
-		}
-		if (a.show_config) {
-			show_config(stdout, &d);
-			code = HD_EXIT_OK;
-			goto out;
-		}
-		if ((a.want & WANT_HOST) && remote && a.want != WANT_HOST) {
-			r = skip_target(&checks, &o.cfg, HD_TARGET_HOST, "host", remote);
-			if (r < 0)
-				goto out;
-		} else if (a.want & WANT_HOST) {
-			memset(&m, 0, sizeof(m));
-			m.kind = HD_TARGET_HOST;
-			m.cfg = &o.cfg;
-			m.host = &h;
-			r = hd_audit_run(&m, "host", offline, &f, &checks);
-			if (r < 0) {
-				hd_cli_error("host audit failed: %s", hd_strerror(r));
-				goto out;
-			}
-			print_notes(&h.notes, o.quiet);
-		}
-		if ((a.want & WANT_DAEMON) && remote) {
-			r = skip_target(&checks, &o.cfg, HD_TARGET_DAEMON, "daemon", remote);
-			if (r < 0)
-				goto out;
-		} else if (a.want & WANT_DAEMON) {
-			memset(&m, 0, sizeof(m));
-			m.kind = HD_TARGET_DAEMON;
-			m.cfg = &o.cfg;
-			m.daemon = &d;
-			r = hd_audit_run(&m, "daemon", offline, &f, &checks);
-			if (r < 0) {
-				hd_cli_error("daemon audit failed: %s", hd_strerror(r));
-				goto out;
-			}
-		}
-		print_notes(&d.notes, o.quiet);
-		if (remote && !o.quiet)
-			fprintf(stderr, "hardock: note: %s\n", remote);
+	memset(&so, 0, sizeof(so));
+	so.parts = (a.want & WANT_HOST ? HD_AUDIT_HOST : 0) | (a.want & WANT_DAEMON ? HD_AUDIT_DAEMON : 0) |
+		   (a.want & WANT_ENGINE ? HD_AUDIT_ENGINE : 0);
+	so.cfg = &o.cfg;
+	so.root = a.root;
+	so.facts_only = a.show_config;
+	so.engine = &a.eng;
+	/* The docker CLI's own choice of engine counts as the user's. */
+	so.engine_explicit = a.eng_given || getenv("DOCKER_HOST") || getenv("DOCKER_CONTEXT");
+	so.containers = &a.containers;
+	so.images = &a.images;
+	so.parallel = a.parallel;
+	so.timeout_ms = a.timeout_ms;
+	so.processes_from_engine = a.engine_top;
+	r = hd_audit_session_new(&so, &s);
+	if (r >= 0)
+		r = hd_audit_session_run(s, &res);
+	if (a.show_config && r >= 0) {
+		show_config(stdout, &res.daemon);
+		code = HD_EXIT_OK;
+		goto out;
 	}
-	if (a.want & WANT_ENGINE) {
-		if (offline) {
-			if (!o.quiet)
-				fprintf(stderr, "hardock: note: engine audit skipped (offline audit of %s)\n",
-					a.root);
-		} else {
-			struct hd_audit_opts ao;
-			size_t i;
-
-			engine_opts_for(&a, &ao, &o.cfg);
-			ao.status = &es;
-			r = hd_audit_engine(&ao, &f, &checks);
-			for (i = 0; i < es.errors.n; i++)
-				hd_cli_error("%s", es.errors.v[i]);
-			print_notes(&es.notes, o.quiet);
-			if (r == -HD_EUNSUPPORTED) {
-				hd_cli_error("engine audit not built yet");
-				engine_failed = true;
-			} else if (r < 0) {
-				if (!es.errors.n)
-					hd_cli_error("engine audit failed: %s", hd_strerror(r));
-				engine_failed = true;
-			} else if (es.errors.n) {
-				engine_failed = true;
-			}
-			/*
-			 * A bare `audit` still reports the host and the daemon.  An
-			 * engine audit that ran but could not read everything (r == 0
-			 * with errors: the daemon went away, garbage for some objects)
-			 * reports what it did read, then exits 2.
-			 */
-			if (r < 0 && a.want == WANT_ENGINE)
-				goto out;
-		}
+	print_msgs(&res, o.quiet);
+	if (r < 0) {
+		if (r == -HD_ENOMEM)
+			hd_cli_error("cannot audit: %s", hd_strerror(r));
+		goto out;
 	}
+	/*
+	 * A bare `audit` still reports the host and the daemon.  An engine
+	 * audit that ran but could not read everything reports what it did
+	 * read, then exits 2.
+	 */
+	if (res.engine_unusable && a.want == WANT_ENGINE)
+		goto out;
 	snprintf(command, sizeof(command), "audit%s", a.want == WANT_HOST ? " host" :
 		 a.want == WANT_DAEMON ? " daemon" : a.want == WANT_ENGINE ? " engine" : "");
-	code = hd_cli_report(&o, command, &f, checks.v, checks.n, 0);
-	if (engine_failed && code != HD_EXIT_ERROR)
-		code = HD_EXIT_ERROR;
+	hd_findings_sort(&res.findings);
+	if (hd_cli_report_begin(&cr, &o, command, true) != 0)
+		goto out;
+	hd_cli_report_add(&cr, &res.findings);
+	hd_cli_report_checks(&cr, res.checks.v, res.checks.n, &res.findings);
+	if (hd_cli_report_end(&cr, 0) != 0)
+		goto out;
+	hd_run_status_count(&res.status, &res.findings);
+	code = hd_cli_exit_code(&res.status, o.cfg.fail_on);
 out:
-	hd_free(remote);
-	hd_engine_audit_status_release(&es);
-	hd_checks_release(&checks);
-	hd_findings_release(&f);
-	hd_host_facts_release(&h);
-	hd_daemon_spec_release(&d);
+	hd_audit_session_free(s);
+	hd_audit_result_release(&res);
 	hd_strlist_release(&a.containers);
 	hd_strlist_release(&a.images);
 	hd_out_opts_release(&o);
