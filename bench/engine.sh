@@ -1,11 +1,13 @@
 #!/bin/sh
-# bench/engine.sh [BUILD_DIR]: the full engine audit (`hardock audit engine`:
-# /version, /info, every container inspected, top of every running one,
-# images) against a private dockerd holding 10, 50 and 200 running
+# bench/engine.sh [BUILD_DIR]: the engine audit (`hardock audit engine`:
+# /info, every container inspected, processes of every running one, images)
+# and the full live audit (`hardock audit`: host, daemon and engine: this
+# machine's files, the kernel's audit rules, the binaries' versions, then the
+# same engine audit) against a private dockerd holding 10, 50 and 200 running
 # containers, beside the floor: one `docker inspect` CLI call of the same
-# containers.  Prints wall time (median of 5 runs) and peak RSS for both, and
-# their ratio, in one run.  For scale: docker-bench-security needs about 37 s
-# for 29 containers.
+# containers.  Prints wall time (median of 5 runs) and peak RSS of each, and
+# their ratios to the floor, in one run.  For scale: docker-bench-security
+# needs about 37 s for 29 containers.
 #
 # Starts its own dockerd as root on a private socket, data root and bridge
 # (never another daemon's) and stops it by its pid at the end.  Build
@@ -91,7 +93,7 @@ median() {
 	sort -n "$tmp/m" | awk -v k="$runs" 'NR == int((k + 1) / 2) { print }'
 }
 
-printf '%-10s %10s %8s %8s %16s %8s %8s %7s %s\n' containers hardock_s cpu_s rss_MiB docker_inspect_s cpu_s rss_MiB ratio ms/container
+printf '%-10s %10s %8s %8s %10s %8s %8s %16s %8s %8s %7s %7s\n' containers engine_s cpu_s rss_MiB full_s cpu_s rss_MiB docker_inspect_s cpu_s rss_MiB ratio_e ratio_f
 have=0
 for n in $sizes; do
 	# Start the missing containers, 8 at a time.
@@ -104,13 +106,17 @@ for n in $sizes; do
 	"$hardock" audit engine -H "unix://$sock" -f json >/dev/null 2>&1 || true
 	set -- $(median "$hardock" audit engine -H "unix://$sock" -f json)
 	h_s=$1 h_kib=$2 h_cpu=$3
+	set -- $(median "$hardock" audit -H "unix://$sock" -f json)
+	a_s=$1 a_kib=$2 a_cpu=$3
 	# The floor: the same containers inspected by the docker CLI in one call.
 	set -- $(median docker -H "unix://$sock" inspect $(cat "$tmp/ids"))
 	d_s=$1 d_kib=$2 d_cpu=$3
-	awk -v n="$n" -v hs="$h_s" -v hk="$h_kib" -v hc="$h_cpu" -v ds="$d_s" -v dk="$d_kib" -v dc="$d_cpu" 'BEGIN {
-		printf "%-10d %10.3f %8.2f %8.1f %16.3f %8.2f %8.1f %7.2f %.2f\n", n, hs, hc, hk / 1024, ds, dc,
-		       dk / 1024, hs / ds, hs * 1000 / n }'
+	awk -v n="$n" -v hs="$h_s" -v hk="$h_kib" -v hc="$h_cpu" -v as="$a_s" -v ak="$a_kib" -v ac="$a_cpu" \
+	    -v ds="$d_s" -v dk="$d_kib" -v dc="$d_cpu" 'BEGIN {
+		printf "%-10d %10.3f %8.2f %8.1f %10.3f %8.2f %8.1f %16.3f %8.2f %8.1f %7.2f %7.2f\n", n, hs, hc,
+		       hk / 1024, as, ac, ak / 1024, ds, dc, dk / 1024, hs / ds, as / ds }'
 done
-echo "hardock: full audit (info, lists, inspect of every container and image, processes, exec sessions, all rules, JSON report)"
+echo "engine: audit engine (info, lists, inspect of every container and image, processes, exec sessions, all rules, JSON report)"
+echo "full: audit (host and daemon of this machine, then the engine audit), JSON report"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs"
 echo "floor: one 'docker inspect' CLI call of the same running containers; ratio = hardock / floor"

@@ -504,13 +504,19 @@ static int read_command_line(struct dctx *c)
 	{
 		const char *exe = c->argv.v[0].s, *base = strrchr(exe, '/');
 		size_t first = 1;
-
 		base = base ? base + 1 : exe;
 		d->exec_path = hd_strdup(exe);
 		if (!d->exec_path)
 			return -HD_ENOMEM;
+		size_t k;
+
 		if (!strcmp(base, "docker") && c->argv.n > 1 && !strcmp(c->argv.v[1].s, "daemon"))
 			first = 2;
+		for (k = 0; k < c->argv.n; k++) {
+			r = hd_strlist_add(&d->argv, c->argv.v[k].s);
+			if (r < 0)
+				return r;
+		}
 		return hd_dockerd_args_read(d, &c->argv, first, &c->config_flag);
 	}
 }
@@ -694,6 +700,48 @@ out:
 	return r;
 }
 
+/* What docker.socket makes systemd create: its paths, mode and owner. */
+static int read_socket_unit(struct dctx *c)
+{
+	struct hd_socket_unit *su = &c->d->socket_unit;
+	const struct hd_unit *u = &c->socket_unit;
+	const struct hd_uword *owner = u->socket_group.s ? &u->socket_group : u->socket_user.s ? &u->socket_user : NULL;
+	size_t i;
+	int r = 0;
+
+	su->path = hd_strdup(c->socket_unit_path);
+	if (!su->path)
+		return -HD_ENOMEM;
+	for (i = 0; r >= 0 && i < u->listen_streams.n; i++) {
+		if (u->listen_streams.v[i].s[0] == '/')
+			r = hd_strlist_add(&su->listen, u->listen_streams.v[i].s);
+	}
+	su->mode = 0666;
+	if (r >= 0 && u->socket_mode.s) {
+		size_t n = strlen(u->socket_mode.s);
+
+		if (n && n <= 5 && strspn(u->socket_mode.s, "01234567") == n) {
+			/* Octal, as systemd reads it. */
+			su->mode = (uint32_t)strtoul(u->socket_mode.s, NULL, 8) & 07777;
+			su->mode_set = true;
+		}
+		su->mode_text = hd_strdup(u->socket_mode.s);
+		r = su->mode_text ? hd_dorigin_set(&su->mode_at, u->socket_mode.file, u->socket_mode.line,
+						   u->socket_mode.col, "SocketMode") : -HD_ENOMEM;
+	} else if (r >= 0) {
+		r = hd_dorigin_set(&su->mode_at, su->path, 0, 0, "SocketMode");
+	}
+	if (r >= 0 && u->socket_user.s && !(su->user = hd_strdup(u->socket_user.s)))
+		r = -HD_ENOMEM;
+	if (r >= 0 && u->socket_group.s && !(su->group = hd_strdup(u->socket_group.s)))
+		r = -HD_ENOMEM;
+	if (r >= 0)
+		r = hd_dorigin_set(&su->owner_at, owner ? owner->file : su->path, owner ? owner->line : 0,
+				   owner ? owner->col : 0, owner == &u->socket_group ? "SocketGroup" :
+				   owner ? "SocketUser" : NULL);
+	return r;
+}
+
 /* The unix sockets dockerd listens on. */
 static int add_sockets(struct dctx *c)
 {
@@ -769,8 +817,11 @@ int hd_daemon_read(const struct hd_read_opts *o, struct hd_daemon_spec *d)
 	}
 	if (r < 0)
 		goto out;
-	if (c.socket_unit_path)
+	if (c.socket_unit_path) {
 		r = hd_read_add_fact(&c.fs, &c.ids, &d->files[HD_DF_DOCKER_SOCKET], c.socket_unit_path);
+		if (r >= 0)
+			r = read_socket_unit(&c);
+	}
 	else
 		r = hd_read_add_fact(&c.fs, &c.ids, &d->files[HD_DF_DOCKER_SOCKET],
 			     "/lib/systemd/system/docker.socket");

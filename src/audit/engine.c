@@ -552,6 +552,7 @@ static int set_host_facts(struct engine_audit *a, struct hd_container_spec *c)
 	l->host_selinux = f->selinux;
 	l->host_userns = f->userns;
 	l->host_rootless = f->rootless;
+	l->host_cgroupns_private = f->cgroupns;
 	if (a->ep.socket_path && !(l->engine_socket = hd_strdup(a->ep.socket_path)))
 		return -HD_ENOMEM;
 	if (f->root_dir && !(l->data_root = hd_strdup(f->root_dir)))
@@ -975,10 +976,11 @@ static int link_images(struct engine_audit *a)
 	return 0;
 }
 
-static void count_states(struct engine_audit *a)
+static int count_states(struct engine_audit *a)
 {
 	struct hd_engine_facts *f = a->facts;
 	size_t i;
+	int r;
 
 	f->containers_total = a->n_ctrs;
 	for (i = 0; i < a->n_ctrs; i++) {
@@ -997,6 +999,14 @@ static void count_states(struct engine_audit *a)
 		else if (!strcmp(s, "dead"))
 			f->containers_dead++;
 	}
+	/* Containers in the host's cgroup namespace because that is this engine's default. */
+	for (i = 0; f->info_known && !f->cgroupns && i < a->n_ctrs; i++) {
+		const struct hd_container_spec *c = a->specs[i];
+
+		if (c && c->cgroupns.set && !c->cgroupns.unknown && c->cgroupns.mode == HD_NS_HOST &&
+		    (r = hd_items_add(&f->cgroupns_host, c->name, &c->cgroupns.at)) < 0)
+			return r;
+	}
 	f->images_total = a->n_imgs;
 	for (i = 0; i < a->n_imgs; i++) {
 		if (a->img_specs[i] && a->img_specs[i]->dangling)
@@ -1004,6 +1014,7 @@ static void count_states(struct engine_audit *a)
 		if (a->img_specs[i] && a->img_specs[i]->usage_known && !a->img_specs[i]->n_containers)
 			f->images_unused++;
 	}
+	return 0;
 }
 
 /* ---- judging ------------------------------------------------------------------------ */
@@ -1126,8 +1137,7 @@ int hd_audit_engine(const struct hd_audit_opts *o, struct hd_findings *f, struct
 	/* Round trip 3, when needed: top (engines elsewhere) and exec sessions. */
 	if ((r = local_processes(&a)) < 0 || (r = inspect_live(&a)) < 0 || (r = link_images(&a)) < 0)
 		goto out;
-	count_states(&a);
-	if ((r = judge(&a, f, c)) < 0 || (r = add_notes(&a)) < 0)
+	if ((r = count_states(&a)) < 0 || (r = judge(&a, f, c)) < 0 || (r = add_notes(&a)) < 0)
 		goto out;
 	if (a.st == o->status) {
 		a.st->facts = a.facts;

@@ -177,6 +177,7 @@ void hd_daemon_spec_release(struct hd_daemon_spec *d)
 	hd_free(d->config_file);
 	hd_free(d->exec_path);
 	hd_free(d->args_from);
+	hd_strlist_release(&d->argv);
 	hd_strlist_release(&d->unit_files);
 	hd_free(d->unit_user);
 	hd_free(d->swarm_evidence);
@@ -190,6 +191,13 @@ void hd_daemon_spec_release(struct hd_daemon_spec *d)
 	for (i = 0; i < HD_DF_MAX; i++)
 		hd_file_list_release(&d->files[i]);
 	tls_release(&d->tls);
+	hd_free(d->socket_unit.path);
+	hd_strlist_release(&d->socket_unit.listen);
+	hd_free(d->socket_unit.mode_text);
+	hd_free(d->socket_unit.user);
+	hd_free(d->socket_unit.group);
+	hd_dorigin_release(&d->socket_unit.mode_at);
+	hd_dorigin_release(&d->socket_unit.owner_at);
 	hd_strlist_release(&d->notes);
 	hd_daemon_spec_init(d);
 }

@@ -167,6 +167,23 @@ struct hd_tls_facts {
 	enum { HD_SIG_UNKNOWN, HD_SIG_OK, HD_SIG_BAD } cert_signed_by_ca; /* tlscert verified with tlscacert */
 };
 
+/*
+ * docker.socket, which systemd reads to create dockerd's sockets before
+ * dockerd starts (socket activation, `-H fd://`): with what mode and owner.
+ * An unset SocketMode= is systemd's default 0666; an unset SocketUser= or
+ * SocketGroup= is root.
+ */
+struct hd_socket_unit {
+	char *path;                /* the unit file in effect, or NULL when there is none */
+	struct hd_strlist listen;  /* its ListenStream= paths */
+	bool mode_set;             /* SocketMode= is given */
+	uint32_t mode;             /* the mode systemd gives the socket (0666 when unset) */
+	char *mode_text;           /* SocketMode= as written, or NULL */
+	char *user, *group;        /* SocketUser=, SocketGroup=, or NULL (root) */
+	struct hd_dorigin mode_at; /* SocketMode=, or the unit when unset */
+	struct hd_dorigin owner_at;/* SocketGroup= (else SocketUser=, else the unit) */
+};
+
 struct hd_daemon_spec {
 	struct hd_dsetting opt[HD_DOPT_MAX];
 
@@ -174,6 +191,7 @@ struct hd_daemon_spec {
 	bool config_present;      /* it exists (even if it could not be read) */
 	char *exec_path;          /* the dockerd binary on the command line, or NULL */
 	char *args_from;          /* where the command line came from, or NULL when none was found */
+	struct hd_strlist argv;   /* that command line word by word, the program first */
 	struct hd_strlist unit_files; /* the unit and its drop-ins, in the order applied */
 	char *unit_user;          /* User= of the service, or NULL */
 	bool live;                /* read from the running system (not --root) */
@@ -189,6 +207,7 @@ struct hd_daemon_spec {
 
 	struct hd_file_list files[HD_DF_MAX];
 	struct hd_tls_facts tls;
+	struct hd_socket_unit socket_unit;
 
 	struct hd_strlist notes;  /* what could not be gathered and why, for the report */
 };

@@ -64,6 +64,7 @@ void hd_engine_facts_free(struct hd_engine_facts *f)
 	items_free(&f->log_plugins);
 	items_free(&f->runtimes);
 	items_free(&f->warnings);
+	items_free(&f->cgroupns_host);
 	for (i = 0; i < f->n_networks; i++) {
 		hd_free(f->networks[i].name);
 		hd_free(f->networks[i].id);

@@ -129,6 +129,8 @@ struct hd_engine_facts {
 	size_t containers_total, containers_running, containers_paused, containers_created,
 	       containers_exited, containers_restarting, containers_dead;
 	size_t images_total, images_dangling, images_unused;
+	struct hd_items cgroupns_host; /* containers in the host's cgroup namespace by this engine's
+					  default (names, with where it shows) */
 };
 
 struct hd_engine_facts *hd_engine_facts_new(void);

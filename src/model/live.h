@@ -69,6 +69,9 @@ struct hd_live_state {
 	bool host_selinux;         /* the engine runs with SELinux support */
 	bool host_userns;          /* the daemon remaps users (userns-remap) */
 	bool host_rootless;        /* the daemon runs rootless */
+	bool host_cgroupns_private;/* the daemon gives containers a private cgroup namespace by
+				      default (/info SecurityOptions "name=cgroupns"); when false,
+				      cgroupns=host is its default, not the container's choice */
 	char *engine_socket;       /* the unix socket hardock reached the engine on, or NULL (TCP) */
 	char *data_root;           /* DockerRootDir, e.g. "/var/lib/docker" */
 };

@@ -779,6 +779,14 @@ const struct hd_rule hd_rule_container_host_userns = {
 
 static int check_host_cgroupns(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
+	const struct hd_container_spec *c = m->ctr;
+
+	/* The engine's default, not this container's choice: one daemon-level fact, judged once. */
+	if (c->live && c->live->host_known && !c->live->host_cgroupns_private && c->cgroupns.set &&
+	    !c->cgroupns.unknown && c->cgroupns.mode == HD_NS_HOST)
+		return hd_not_applicable(out, "the host's cgroup namespace is this engine's default for "
+					 "every container: judged once, for the engine, by "
+					 "engine/cgroupns-host-default");
 	return ns_host(m->ctr, &m->ctr->cgroupns, r, out, "cgroup",
 		       "it sees the host's whole cgroup tree, which helps the known cgroup escapes");
 }

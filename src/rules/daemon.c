@@ -1566,6 +1566,61 @@ static int check_one_file(const struct file_check *fc, const struct hd_daemon_sp
 			    f->path, f->mode, max);
 }
 
+/* True when docker.socket creates the socket at path ("/var/run" being "/run"). */
+static bool unit_creates(const struct hd_socket_unit *su, const char *path)
+{
+	const char *p = hd_starts_with(path, "/var/run/") ? path + 4 : path;
+	size_t i;
+
+	for (i = 0; su->path && i < su->listen.n; i++) {
+		const char *l = su->listen.v[i];
+
+		if (!strcmp(hd_starts_with(l, "/var/run/") ? l + 4 : l, p))
+			return true;
+	}
+	return false;
+}
+
+static bool is_root_name(const char *s)
+{
+	return !s || !strcmp(s, "root") || !strcmp(s, "0");
+}
+
+/*
+ * The Docker socket as docker.socket makes systemd create it: judged when
+ * the socket itself is not there to examine (an offline root, a stopped
+ * daemon), and, for the mode, when the unit would recreate it looser than it
+ * is now.  present is the socket's fact when it exists, else NULL.
+ */
+static int check_socket_unit(const struct file_check *fc, const struct hd_daemon_spec *d, const char *path,
+			     const struct hd_file_fact *present, struct hd_check *out)
+{
+	const struct hd_socket_unit *su = &d->socket_unit;
+	const char *sg = hd_daemon_str(d, HD_DOPT_GROUP) ? hd_daemon_str(d, HD_DOPT_GROUP) : "docker";
+	struct hd_loc loc;
+
+	if (!fc->owner) {
+		if (!(su->mode & ~fc->max_mode))
+			return 0;
+		hd_dorigin_loc(&su->mode_at, &loc);
+		if (present)
+			return (present->mode & ~fc->max_mode) ? 0 :
+			       hd_report(out, &loc, "'%s' has mode %04o now, but docker.socket creates it with "
+					 "%s%04o at the next start: every local user can then use it, which is "
+					 "root on the host", path, present->mode, su->mode_set ? "SocketMode=" :
+					 "systemd's default mode ", su->mode);
+		return hd_report(out, &loc, "docker.socket creates '%s' with %s%04o%s: every local user can "
+				 "use it, which is root on the host; set SocketMode=0660", path,
+				 su->mode_set ? "SocketMode=" : "systemd's default mode ", su->mode,
+				 su->mode_set ? "" : " (no SocketMode=)");
+	}
+	if (present || (is_root_name(su->user) && (is_root_name(su->group) || !strcmp(su->group, sg))))
+		return 0;
+	hd_dorigin_loc(&su->owner_at, &loc);
+	return hd_report(out, &loc, "docker.socket creates '%s' owned by %s:%s, not root:%s", path,
+			 su->user ? su->user : "root", su->group ? su->group : "root", sg);
+}
+
 static int check_file(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
 	const struct hd_daemon_spec *d = m->daemon;
@@ -1588,6 +1643,16 @@ static int check_file(const struct hd_model *m, const struct hd_rule *r, struct 
 		const struct hd_file_fact *f = &l->v[i];
 		bool in_tree = fc->file == HD_DF_CERTS_D || (fc->file == HD_DF_ETC_DOCKER && i > 0);
 
+		if (fc->file == HD_DF_DOCKER_SOCK && unit_creates(&d->socket_unit, f->path)) {
+			bool missing = f->type == HD_FT_MISSING && f->err == -HD_ENOENT;
+
+			any = true;
+			rc = check_socket_unit(fc, d, f->path, missing ? NULL : f, out);
+			if (rc < 0)
+				return rc;
+			if (missing)
+				continue;
+		}
 		if (f->type == HD_FT_MISSING && f->err == -HD_ENOENT)
 			continue;
 		if (fc->file == HD_DF_CERTS_D && f->type == HD_FT_DIR && fc->owner == false)

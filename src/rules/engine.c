@@ -279,6 +279,58 @@ static int check_container_sprawl(const struct hd_model *m, const struct hd_rule
 			       f->containers_created, f->containers_dead);
 }
 
+/* ---- engine/cgroupns-host-default ------------------------------------------------------ */
+
+static hd_check_fn check_cgroupns_default;
+const struct hd_rule hd_rule_engine_cgroupns_host_default = {
+	.id = "engine/cgroupns-host-default",
+	.title = "Containers share the host's cgroup namespace by default",
+	.severity = HD_SEV_MEDIUM,
+	.target = HD_TARGET_ENGINE,
+	.flags = HD_RULE_NEEDS_ENGINE | HD_RULE_LIVE_ONLY,
+	.owasp = "D05",
+	.rationale = "On a cgroup v1 host dockerd puts every container in the host's cgroup "
+		     "namespace unless told otherwise: each sees the host's whole cgroup tree in "
+		     "/sys/fs/cgroup, which the known cgroup escapes (release_agent) build on. It is "
+		     "one setting of the daemon, so it is reported once for the engine, with the "
+		     "containers it concerns, instead of once per container "
+		     "(container/host-cgroupns then judges only containers that chose it).",
+	.remediation = "Set \"default-cgroupns-mode\": \"private\" in /etc/docker/daemon.json and "
+		       "restart dockerd (new containers get a private cgroup namespace; recreate the "
+		       "others), or move the host to cgroup v2, where private is the default.",
+	.check = check_cgroupns_default,
+};
+
+static int check_cgroupns_default(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
+{
+	const struct hd_engine_facts *f = m->engine;
+	char names[512];
+	size_t i, len = 0;
+	struct hd_loc loc;
+
+	if (!f->info_known)
+		return hd_not_applicable(out, "the engine's /info could not be read");
+	if (f->cgroupns || !f->cgroupns_host.n)
+		return 0;
+	names[0] = '\0';
+	for (i = 0; i < f->cgroupns_host.n && len + 1 < sizeof(names); i++) {
+		int n = i < 8 ? snprintf(names + len, sizeof(names) - len, "%s%s", i ? ", " : "",
+					 f->cgroupns_host.v[i].value)
+			      : snprintf(names + len, sizeof(names) - len, ", ...");
+
+		if (n < 0)
+			break;
+		len += (size_t)n;
+		if (i >= 8)
+			break;
+	}
+	hd_engine_loc(f, "SecurityOptions", &loc);
+	return hd_report(out, &loc, "this engine gives containers the host's cgroup namespace by default "
+			 "(cgroup v%s, no \"name=cgroupns\" in its security options): %zu container%s "
+			 "share%s it: %s", f->cgroup_version ? f->cgroup_version : "?", f->cgroupns_host.n,
+			 f->cgroupns_host.n == 1 ? "" : "s", f->cgroupns_host.n == 1 ? "s" : "", names);
+}
+
 /* ---- engine/swarm-mode ---------------------------------------------------------------- */
 
 static hd_check_fn check_swarm_mode;

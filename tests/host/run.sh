@@ -224,6 +224,30 @@ ln -s . "$V/etc/docker/certs.d/loop"
 ln -s /etc/docker/certs.d/x "$V/etc/docker/certs.d/x"
 run certs-d-loops "0 1" '' -- audit daemon --root "$V" --fail-on low -q
 
+# Issue 11: the socket that docker.socket creates is judged by the unit when the
+# socket file is not there to examine (an offline copy of a host).
+variant nosock
+rm -f "$V/run/docker.sock"
+sed -i 's/^SocketMode=.*/SocketMode=0666/' "$V/lib/systemd/system/docker.socket"
+run socket-unit-mode "1" '' -- audit daemon --root "$V" --format json -o "$tmp/nosock.json"
+J="$tmp/nosock.json"
+has socket-unit-mode "daemon/file-docker-sock-mode\|/lib/systemd/system/docker.socket:6:[0-9]+\|critical\|docker.socket creates '/(var/)?run/docker.sock' with SocketMode=0666"
+verdicts "$tmp/nosock.json" | grep -q '^daemon/file-docker-sock-mode WARN$' && ok || bad "socket-unit-mode: verdict"
+variant nosockdefault
+rm -f "$V/run/docker.sock"
+sed -i '/^SocketMode=/d; s/^SocketGroup=.*/SocketGroup=staff/' "$V/lib/systemd/system/docker.socket"
+run socket-unit-default "1" '' -- audit daemon --root "$V" --format json -o "$tmp/nosockdef.json"
+J="$tmp/nosockdef.json"
+has socket-unit-default "daemon/file-docker-sock-mode\|/lib/systemd/system/docker.socket:0:0\|critical\|.*systemd's default mode 0666 \(no SocketMode=\)"
+has socket-unit-group "daemon/file-docker-sock-owner\|/lib/systemd/system/docker.socket:[0-9]+:[0-9]+\|high\|.*owned by root:staff, not root:docker"
+variant nosockgood
+rm -f "$V/run/docker.sock"
+run socket-unit-good "0" '' -- audit daemon --root "$V" --fail-on low --format json -o "$tmp/nosockgood.json"
+verdicts "$tmp/nosockgood.json" | grep -q '^daemon/file-docker-sock-mode PASS$' && ok || bad "socket-unit-good: 0660 in the unit is a PASS"
+variant sockrecreated
+sed -i 's/^SocketMode=.*/SocketMode=0666/' "$V/lib/systemd/system/docker.socket"
+run socket-unit-recreate "1" "has mode 0660 now, but docker.socket creates it with SocketMode=0666 at the next start" -- audit daemon --root "$V" --format gnu
+
 # 5. TLS checks on variants of the hardened root.
 variant tlsbad
 # A certificate for another name, from another CA, expiring in 10 days.
@@ -327,6 +351,22 @@ run tls-exists "2" 'server/ca.pem|ca/ca.pem.*File exists' -- tls init --host bui
 run tls-bad-ip "2" "'999.1.1.1' is not an IP address" -- tls init --host h --ip 999.1.1.1 --out "$tmp/tls4"
 run tls-no-host "2" 'needs --host' -- tls init --out "$tmp/tls5"
 [ ! -e "$tmp/tls4/ca/ca.pem" ] && ok || bad "tls-bad-ip left files behind"
+# Issue 11: the printed settings bind the addresses given, and the suggested
+# ExecStart= keeps every flag of the unit (Debian's: -H fd:// --containerd=...).
+snippet() { # FILE: the daemon.json snippet tls init printed
+	python3 -c 'import json,sys
+t=open(sys.argv[1]).read(); i=t.index("{", t.index("Daemon:"))
+print(json.dumps(json.JSONDecoder().raw_decode(t[i:])[0], sort_keys=True))' "$1"
+}
+mkdir -p "$tmp/tlsroot/lib/systemd/system" "$tmp/tlsroot2"
+printf '[Service]\nExecStart=/usr/sbin/dockerd -H fd:// --containerd=/run/containerd/containerd.sock\n' >"$tmp/tlsroot/lib/systemd/system/docker.service"
+run tls-keep-flags "0" '' -- tls init --host build.example --ip 192.0.2.10 --key p256 --out "$tmp/tls6" --root "$tmp/tlsroot"
+grep -qx '  ExecStart=/usr/sbin/dockerd -H fd:// --containerd=/run/containerd/containerd.sock -H tcp://192.0.2.10:2376' "$tmp/tls-keep-flags.out" && ok || bad "tls-keep-flags: ExecStart= with the unit's flags and the TCP socket"
+snippet "$tmp/tls-keep-flags.out" | grep -q '"hosts"' && bad "tls-keep-flags: \"hosts\" in daemon.json beside -H" || ok
+grep -q '0\.0\.0\.0' "$tmp/tls-keep-flags.out" && bad "tls-keep-flags: binds every interface" || ok
+run tls-bind "0" '' -- tls init --host 2001:db8::7 --ip 192.0.2.10 --key p256 --out "$tmp/tls7" --root "$tmp/tlsroot2"
+[ "$(snippet "$tmp/tls-bind.out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["hosts"])')" = "['unix:///var/run/docker.sock', 'tcp://192.0.2.10:2376', 'tcp://[2001:db8::7]:2376']" ] && ok || bad "tls-bind: hosts are the unix socket and the given addresses"
+run tls-any "0" 'No address given \(--ip\): dockerd listens on every interface' -- tls init --host build.example --key p256 --out "$tmp/tls8" --root "$tmp/tlsroot2"
 
 echo "$pass passed, $fail failed"
 [ $fail = 0 ]

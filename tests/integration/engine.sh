@@ -334,6 +334,20 @@ else
 	nok "swarm checks with swarm off" "$tmp/engine.txt"
 fi
 check "swarm mode off passes 5.1" grep -q '^engine/swarm-mode PASS' "$tmp/engine.txt"
+# Issue 11: a cgroup namespace shared by the daemon's default is one engine-level
+# finding naming the containers, not one finding per container.
+cgv=$(D info --format '{{.CgroupVersion}}' 2>/dev/null)
+if [ "$cgv" = 1 ]; then
+	check "cgroup v1: engine/cgroupns-host-default once" python3 -c "
+import json; d=json.load(open('$tmp/audit.json'))
+f=[x for x in d['findings'] if x['rule']=='engine/cgroupns-host-default']
+assert not [x for x in d['findings'] if x['rule']=='container/host-cgroupns'], 'per-container findings'
+n=[c for c in d['checks'] if c['rule']=='container/host-cgroupns' and c['status']=='NOTE']
+assert n and all('engine/cgroupns-host-default' in c['note'] for c in n)
+assert len(f) == 1 and ('%d containers share it' % len(n)) in f[0]['message'], (len(n), f)"
+else
+	check "cgroup v$cgv: engine/cgroupns-host-default passes" grep -q '^engine/cgroupns-host-default PASS' "$tmp/engine.txt"
+fi
 
 # The same verdicts when processes come from the engine's top endpoint instead of /proc.
 "$HARDOCK" audit engine -H "unix://$sock" --engine-top -f json >"$tmp/top.json" 2>/dev/null

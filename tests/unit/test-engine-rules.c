@@ -437,6 +437,100 @@ static void test_live_host_facts(void **state)
 	hd_container_spec_free(c);
 }
 
+/* The note a rule gave for its NOTE verdict. */
+static const char *note_of(const struct hd_checks *c, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++) {
+		if (!strcmp(c->v[i].rule->id, id))
+			return c->v[i].note ? c->v[i].note : "";
+	}
+	fail_msg("no verdict for %s", id);
+	return NULL;
+}
+
+/*
+ * Issue 11: on a cgroup v1 engine every container is in the host's cgroup
+ * namespace by the daemon's default; that is one fact of the engine,
+ * reported once, not once per container.
+ */
+static void test_cgroupns_default(void **state)
+{
+	struct hd_engine_facts *ef = facts("info-noswarm.json");
+	struct hd_container_spec *c = ctr("container-running.json");
+	struct hd_findings f;
+	struct hd_checks k;
+
+	(void)state;
+	/* The engine (no "name=cgroupns" in its security options) with two such containers. */
+	assert_false(ef->cgroupns);
+	run_engine(ef, &f, &k);
+	expect(&k, "engine/cgroupns-host-default", HD_CHECK_PASS);
+	hd_findings_release(&f);
+	hd_checks_release(&k);
+	assert_int_equal(hd_items_add(&ef->cgroupns_host, "web", NULL), 0);
+	assert_int_equal(hd_items_add(&ef->cgroupns_host, "db", NULL), 0);
+	run_engine(ef, &f, &k);
+	expect(&k, "engine/cgroupns-host-default", HD_CHECK_WARN);
+	assert_int_equal(f.n, 1);
+	assert_non_null(strstr(f.v[0].message, "cgroup v1"));
+	assert_non_null(strstr(f.v[0].message, "2 containers share it: web, db"));
+	hd_findings_release(&f);
+	hd_checks_release(&k);
+	/* An engine that gives private cgroup namespaces by default has nothing to report. */
+	ef->cgroupns = true;
+	run_engine(ef, &f, &k);
+	expect(&k, "engine/cgroupns-host-default", HD_CHECK_PASS);
+	hd_findings_release(&f);
+	hd_checks_release(&k);
+	/* The container: NOTE pointing at the engine's check while it is the default ... */
+	assert_int_equal(c->cgroupns.mode, HD_NS_HOST);
+	c->live->host_known = true;
+	run_ctr(c, &f, &k);
+	expect(&k, "container/host-cgroupns", HD_CHECK_NOTE);
+	assert_non_null(strstr(note_of(&k, "container/host-cgroupns"), "engine/cgroupns-host-default"));
+	/* (and the rules say themselves why AppArmor and SELinux checks do not apply) */
+	assert_string_equal(note_of(&k, "container/apparmor-unconfined"), "the engine's host does not use AppArmor");
+	assert_string_equal(note_of(&k, "container/selinux-disabled"), "the engine runs without SELinux support");
+	hd_findings_release(&f);
+	hd_checks_release(&k);
+	/* ... and WARN where private is the default, so host was the container's choice. */
+	c->live->host_cgroupns_private = true;
+	run_ctr(c, &f, &k);
+	expect(&k, "container/host-cgroupns", HD_CHECK_WARN);
+	hd_findings_release(&f);
+	hd_checks_release(&k);
+	hd_container_spec_free(c);
+	hd_engine_facts_free(ef);
+}
+
+/* Swarm checks say which swarm fact is missing. */
+static void test_swarm_notes(void **state)
+{
+	struct hd_engine_facts *ef = facts("info-noswarm.json");
+	struct hd_findings f;
+	struct hd_checks k;
+
+	(void)state;
+	run_engine(ef, &f, &k);
+	assert_string_equal(note_of(&k, "swarm/manager-count"), "swarm mode is off on this engine");
+	hd_findings_release(&f);
+	hd_checks_release(&k);
+	ef->swarm = HD_SWARM_ACTIVE;
+	ef->swarm_manager = false;
+	run_engine(ef, &f, &k);
+	assert_non_null(strstr(note_of(&k, "swarm/no-secrets"), "swarm worker"));
+	hd_findings_release(&f);
+	hd_checks_release(&k);
+	ef->swarm_manager = true;
+	run_engine(ef, &f, &k);
+	assert_string_equal(note_of(&k, "swarm/no-secrets"), "the swarm lists could not be read");
+	hd_findings_release(&f);
+	hd_checks_release(&k);
+	hd_engine_facts_free(ef);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -462,6 +556,8 @@ int main(void)
 		cmocka_unit_test(test_swarm_on),
 		cmocka_unit_test(test_live_container),
 		cmocka_unit_test(test_live_host_facts),
+		cmocka_unit_test(test_cgroupns_default),
+		cmocka_unit_test(test_swarm_notes),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
