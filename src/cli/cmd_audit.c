@@ -11,227 +11,120 @@
 #include "core/common.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "cli/options.h"
 #include "engine/endpoint.h"
 #include "model/daemon.h"
 #include "session/audit.h"
 
-static const char usage[] =
-	"usage: hardock audit [host|daemon|engine] [--root DIR] [options]\n"
-	"\n"
-	"Audits this machine against the CIS Docker Benchmark and prints every check\n"
-	"with PASS, WARN, INFO, NOTE (not applicable) or SKIP (needs the live system).\n"
-	"\n"
-	"  host     CIS 1: partition, docker group, auditd rules, kernel and runtime\n"
-	"           versions, DOCKER_CONTENT_TRUST\n"
-	"  daemon   CIS 2 and 3: the effective dockerd configuration (daemon.json,\n"
-	"           the systemd unit and drop-ins, the running process), TLS, and the\n"
-	"           owners and modes of the daemon's files\n"
-	"  engine   the running engine: containers, images, swarm\n"
-	"  (none)   all three\n"
-	"\n"
-	"options:\n"
-	"      --root DIR          audit a copy of a host's filesystem under DIR instead of\n"
-	"                          this machine (nothing live is read; engine is skipped)\n"
-	"      --no-exec           accepted for compatibility: hardock never runs a\n"
-	"                          program of the audited host\n"
-	"      --show-config       print the effective dockerd configuration with where\n"
-	"                          each setting comes from, then exit\n"
-	"\n"
-	"engine options (as the docker CLI):\n"
-	"  -H, --host HOST         unix:///path or tcp://host:port\n"
-	"      --context NAME      a docker CLI context\n"
-	"      --docker-config DIR the docker CLI's config directory\n"
-	"      --tls, --tlsverify[=BOOL], --tlscacert FILE, --tlscert FILE, --tlskey FILE\n"
-	"      --container ID      audit only this container (repeatable)\n"
-	"      --image REF         audit only this image (repeatable)\n"
-	"      --parallel N        concurrent engine requests (default 8)\n"
-	"      --engine-top        read processes with the engine's top endpoint even when the\n"
-	"                          engine is this machine (default: /proc, much faster)\n"
-	"      --timeout MS        per request (default 30000)\n"
-	"\n";
-
 enum { WANT_HOST = 1, WANT_DAEMON = 2, WANT_ENGINE = 4 };
 
 struct audit_args {
+	struct hd_out_opts out;
 	unsigned want;
 	const char *root;
 	bool no_exec;
 	bool show_config;
 	struct hd_engine_opts eng;
-	bool eng_given;
 	struct hd_strlist containers, images;
 	unsigned parallel;
 	bool engine_top;
 	long timeout_ms;
 };
 
-static int value_of(int argc, char **argv, int *i, const char *name, const char **val)
+static int set_tlsverify(void *args, const struct hd_option *opt, const char *v)
 {
-	const char *a = argv[*i];
-	size_t n = strlen(name);
+	struct audit_args *a = args;
 
-	if (strncmp(a, name, n) != 0)
-		return 0;
-	if (a[n] == '=') {
-		*val = a + n + 1;
-		return 1;
-	}
-	if (a[n] != '\0')
-		return 0;
-	if (*i + 1 >= argc) {
-		hd_cli_error("option '%s' needs a value", name);
+	(void)opt;
+	if (!v || !strcmp(v, "true") || !strcmp(v, "1")) {
+		a->eng.tlsverify = 1;
+	} else if (!strcmp(v, "false") || !strcmp(v, "0")) {
+		a->eng.tlsverify = 0;
+	} else {
+		hd_cli_error("--tlsverify takes true or false, not '%s'", v);
 		return -1;
 	}
-	*val = argv[++*i];
-	return 1;
+	return 0;
 }
 
-static int parse_args(int argc, char **argv, struct audit_args *a, struct hd_out_opts *o)
+#define A(field) HD_OFF(struct audit_args, field)
+static const struct hd_option audit_options[] = {
+	HD_OPT_STRING(0, "root", "DIR", A(root), "audit a copy of a host's filesystem under DIR instead "
+		"of this machine (nothing live is read; engine is skipped)"),
+	HD_OPT_FLAG(0, "show-config", A(show_config), "print the effective dockerd configuration with "
+		"where each setting comes from, then exit"),
+	HD_OPT_FLAG(0, "no-exec", A(no_exec), "accepted for compatibility: hardock never runs a program "
+		"of the audited host"),
+	HD_OPT_GROUP("engine options (as the docker CLI)"),
+	HD_OPT_STRING('H', "host", "HOST", A(eng.host), "unix:///path or tcp://host:port"),
+	HD_OPT_STRING(0, "context", "NAME", A(eng.context), "a docker CLI context"),
+	HD_OPT_STRING(0, "docker-config", "DIR", A(eng.config_dir), "the docker CLI's config directory"),
+	HD_OPT_SET_INT(0, "tls", A(eng.tls), 1, "use TLS"),
+	HD_OPT_CALLBACK_F(0, "tlsverify", "BOOL", set_tlsverify, HD_OPT_OPTARG,
+			  "use TLS and verify the engine's certificate (default true when given)"),
+	HD_OPT_STRING(0, "tlscacert", "FILE", A(eng.tlscacert), "trust certificates signed by this CA"),
+	HD_OPT_STRING(0, "tlscert", "FILE", A(eng.tlscert), "the client certificate"),
+	HD_OPT_STRING(0, "tlskey", "FILE", A(eng.tlskey), "the client key"),
+	HD_OPT_STRLIST(0, "container", "ID", A(containers), "audit only this container (repeatable)"),
+	HD_OPT_STRLIST(0, "image", "REF", A(images), "audit only this image (repeatable)"),
+	HD_OPT_UNSIGNED(0, "parallel", "N", A(parallel), 1, 256, "concurrent engine requests (default 8)"),
+	HD_OPT_FLAG(0, "engine-top", A(engine_top), "read processes with the engine's top endpoint even "
+		"when the engine is this machine (default: /proc, much faster)"),
+	HD_OPT_LONG(0, "timeout", "MS", A(timeout_ms), 1, 3600000, "per request, in milliseconds "
+		"(default 30000)"),
+	HD_OPT_INCLUDE(hd_out_options, A(out)),
+	HD_OPT_END(),
+};
+#undef A
+
+static const struct hd_operand audit_operands[] = {
+	{ "host", "CIS 1: partition, docker group, auditd rules (files and the kernel's loaded list), "
+		"kernel and runtime versions (read from the binaries, never run), DOCKER_CONTENT_TRUST" },
+	{ "daemon", "CIS 2 and 3: the effective dockerd configuration (daemon.json, the systemd unit "
+		"and drop-ins, the running process), TLS, and the owners and modes of the daemon's files" },
+	{ "engine", "the running engine: containers, images, swarm" },
+	{ NULL, NULL },
+};
+
+const struct hd_cmd_doc hd_audit_doc = {
+	.usage = "hardock audit [host|daemon|engine] [--root DIR] [options]",
+	.about = "Audits this machine against the CIS Docker Benchmark and prints every check\n"
+		 "with PASS, WARN, INFO, NOTE (not applicable, with the reason) or SKIP (needs the\n"
+		 "live system).  Without an operand, all three parts.  No program of the audited\n"
+		 "host is run.",
+	.operands = audit_operands,
+	.options = audit_options,
+};
+
+static int parse_args(int argc, char **argv, struct audit_args *a)
 {
-	int i, m;
+	int n, i, r = hd_parse_options("audit", &hd_audit_doc, argc, argv, a, &n);
 
-	for (i = 1; i < argc; i++) {
-		const char *arg = argv[i], *v = NULL;
+	if (r != 0)
+		return r;
+	for (i = 0; i < n; i++) {
+		unsigned w = !strcmp(argv[i], "host") ? WANT_HOST : !strcmp(argv[i], "daemon") ? WANT_DAEMON :
+			     !strcmp(argv[i], "engine") ? WANT_ENGINE : 0;
 
-		if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
-			fputs(usage, stdout);
-			fputs(hd_out_opts_help, stdout);
-			return 1;
-		}
-		if (arg[0] != '-') {
-			unsigned w = !strcmp(arg, "host") ? WANT_HOST : !strcmp(arg, "daemon") ? WANT_DAEMON :
-				     !strcmp(arg, "engine") ? WANT_ENGINE : 0;
-
-			if (!w || a->want) {
-				hd_cli_error(w ? "give one of host, daemon or engine" :
-					     "unknown audit '%s': expected host, daemon or engine", arg);
-				return -1;
-			}
-			a->want = w;
-			continue;
-		}
-		if (!strcmp(arg, "--no-exec")) {
-			a->no_exec = true;
-			continue;
-		}
-		if (!strcmp(arg, "--show-config")) {
-			a->show_config = true;
-			continue;
-		}
-		if (!strcmp(arg, "--tls")) {
-			a->eng.tls = 1;
-			a->eng_given = true;
-			continue;
-		}
-		if (!strcmp(arg, "--tlsverify") || hd_starts_with(arg, "--tlsverify=")) {
-			const char *b = arg[11] == '=' ? arg + 12 : "true";
-
-			a->eng.tlsverify = !strcmp(b, "true") || !strcmp(b, "1") ? 1 :
-					   !strcmp(b, "false") || !strcmp(b, "0") ? 0 : -2;
-			if (a->eng.tlsverify == -2) {
-				hd_cli_error("--tlsverify takes true or false, not '%s'", b);
-				return -1;
-			}
-			a->eng_given = true;
-			continue;
-		}
-		if ((m = value_of(argc, argv, &i, "--root", &v))) {
-			if (m < 0)
-				return -1;
-			a->root = v;
-			continue;
-		}
-		if ((m = value_of(argc, argv, &i, "--host", &v)) || (m = value_of(argc, argv, &i, "-H", &v))) {
-			if (m < 0)
-				return -1;
-			a->eng.host = v;
-			a->eng_given = true;
-			continue;
-		}
-		if ((m = value_of(argc, argv, &i, "--context", &v))) {
-			if (m < 0)
-				return -1;
-			a->eng.context = v;
-			a->eng_given = true;
-			continue;
-		}
-		if ((m = value_of(argc, argv, &i, "--docker-config", &v))) {
-			if (m < 0)
-				return -1;
-			a->eng.config_dir = v;
-			a->eng_given = true;
-			continue;
-		}
-		if ((m = value_of(argc, argv, &i, "--tlscacert", &v))) {
-			if (m < 0)
-				return -1;
-			a->eng.tlscacert = v;
-			a->eng_given = true;
-			continue;
-		}
-		if ((m = value_of(argc, argv, &i, "--tlscert", &v))) {
-			if (m < 0)
-				return -1;
-			a->eng.tlscert = v;
-			a->eng_given = true;
-			continue;
-		}
-		if ((m = value_of(argc, argv, &i, "--tlskey", &v))) {
-			if (m < 0)
-				return -1;
-			a->eng.tlskey = v;
-			a->eng_given = true;
-			continue;
-		}
-		if (!strcmp(argv[i], "--engine-top")) {
-			a->engine_top = true;
-			continue;
-		}
-		if ((m = value_of(argc, argv, &i, "--container", &v))) {
-			if (m < 0 || hd_strlist_add(&a->containers, v) < 0)
-				return -1;
-			continue;
-		}
-		if ((m = value_of(argc, argv, &i, "--image", &v))) {
-			if (m < 0 || hd_strlist_add(&a->images, v) < 0)
-				return -1;
-			continue;
-		}
-		if ((m = value_of(argc, argv, &i, "--parallel", &v))) {
-			int64_t n;
-
-			if (m < 0)
-				return -1;
-			if (hd_parse_i64(v, 1, 256, &n) < 0) {
-				hd_cli_error("--parallel expects 1 to 256, got '%s'", v);
-				return -1;
-			}
-			a->parallel = (unsigned)n;
-			continue;
-		}
-		if ((m = value_of(argc, argv, &i, "--timeout", &v))) {
-			int64_t n;
-
-			if (m < 0)
-				return -1;
-			if (hd_parse_i64(v, 1, 3600000, &n) < 0) {
-				hd_cli_error("--timeout expects milliseconds (1 to 3600000), got '%s'", v);
-				return -1;
-			}
-			a->timeout_ms = (long)n;
-			continue;
-		}
-		m = hd_out_opt_parse(o, argc, argv, &i);
-		if (m < 0)
-			return -1;
-		if (m == 0) {
-			hd_cli_error("unknown option '%s' for audit; see 'hardock audit --help'", arg);
+		if (!w || a->want) {
+			hd_cli_error(w ? "give one of host, daemon or engine" :
+				     "unknown audit '%s': expected host, daemon or engine", argv[i]);
 			return -1;
 		}
+		a->want = w;
 	}
 	if (!a->want)
 		a->want = WANT_HOST | WANT_DAEMON | WANT_ENGINE;
 	return 0;
+}
+
+/* The engine was chosen on the command line. */
+static bool engine_given(const struct audit_args *a)
+{
+	const struct hd_engine_opts *e = &a->eng;
+
+	return e->host || e->context || e->config_dir || e->tls != -1 || e->tlsverify != -1 ||
+	       e->tlscacert || e->tlscert || e->tlskey;
 }
 
 static const char *src_name(enum hd_dsrc s)
@@ -311,7 +204,7 @@ static void print_msgs(const struct hd_audit_result *res, bool quiet)
 int hd_cmd_audit(int argc, char **argv)
 {
 	struct audit_args a;
-	struct hd_out_opts o;
+	struct hd_out_opts *o = &a.out;
 	struct hd_audit_session_opts so;
 	struct hd_audit_session *s = NULL;
 	struct hd_audit_result res;
@@ -321,9 +214,9 @@ int hd_cmd_audit(int argc, char **argv)
 
 	memset(&a, 0, sizeof(a));
 	hd_engine_opts_init(&a.eng);
-	hd_out_opts_init(&o);
+	hd_out_opts_init(o);
 	hd_audit_result_init(&res);
-	r = parse_args(argc, argv, &a, &o);
+	r = parse_args(argc, argv, &a);
 	if (r != 0) {
 		code = r > 0 ? HD_EXIT_OK : HD_EXIT_ERROR;
 		goto out;
@@ -336,17 +229,17 @@ int hd_cmd_audit(int argc, char **argv)
 		hd_cli_error("--show-config goes with 'audit daemon'");
 		goto out;
 	}
-	if (hd_out_opts_load_config(&o) != 0)
+	if (hd_out_opts_load_config(o) != 0)
 		goto out;
 	memset(&so, 0, sizeof(so));
 	so.parts = (a.want & WANT_HOST ? HD_AUDIT_HOST : 0) | (a.want & WANT_DAEMON ? HD_AUDIT_DAEMON : 0) |
 		   (a.want & WANT_ENGINE ? HD_AUDIT_ENGINE : 0);
-	so.cfg = &o.cfg;
+	so.cfg = &o->cfg;
 	so.root = a.root;
 	so.facts_only = a.show_config;
 	so.engine = &a.eng;
 	/* The docker CLI's own choice of engine counts as the user's. */
-	so.engine_explicit = a.eng_given || getenv("DOCKER_HOST") || getenv("DOCKER_CONTEXT");
+	so.engine_explicit = engine_given(&a) || getenv("DOCKER_HOST") || getenv("DOCKER_CONTEXT");
 	so.containers = &a.containers;
 	so.images = &a.images;
 	so.parallel = a.parallel;
@@ -360,7 +253,7 @@ int hd_cmd_audit(int argc, char **argv)
 		code = HD_EXIT_OK;
 		goto out;
 	}
-	print_msgs(&res, o.quiet);
+	print_msgs(&res, o->quiet);
 	if (r < 0) {
 		if (r == -HD_ENOMEM)
 			hd_cli_error("cannot audit: %s", hd_strerror(r));
@@ -376,19 +269,19 @@ int hd_cmd_audit(int argc, char **argv)
 	snprintf(command, sizeof(command), "audit%s", a.want == WANT_HOST ? " host" :
 		 a.want == WANT_DAEMON ? " daemon" : a.want == WANT_ENGINE ? " engine" : "");
 	hd_findings_sort(&res.findings);
-	if (hd_cli_report_begin(&cr, &o, command, true) != 0)
+	if (hd_cli_report_begin(&cr, o, command, true) != 0)
 		goto out;
 	hd_cli_report_add(&cr, &res.findings);
 	hd_cli_report_checks(&cr, res.checks.v, res.checks.n, &res.findings);
 	if (hd_cli_report_end(&cr, 0) != 0)
 		goto out;
 	hd_run_status_count(&res.status, &res.findings);
-	code = hd_cli_exit_code(&res.status, o.cfg.fail_on);
+	code = hd_cli_exit_code(&res.status, o->cfg.fail_on);
 out:
 	hd_audit_session_free(s);
 	hd_audit_result_release(&res);
 	hd_strlist_release(&a.containers);
 	hd_strlist_release(&a.images);
-	hd_out_opts_release(&o);
+	hd_out_opts_release(o);
 	return code;
 }

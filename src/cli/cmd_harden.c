@@ -41,9 +41,9 @@ static const struct hd_option harden_options[] = {
 
 static const struct hd_operand harden_operands[] = {
 	{ "daemon-json", "prints daemon.json with hardock's recommendations merged into yours (your "
-		"keys are kept), and explains each change and what it may break.  Options already on "
-			"dockerd's command line are left there.  Input: --in FILE, else the host's "
-				"daemon.json." },
+		"keys are kept; a key written as dockerd's flag name, which dockerd ignores, moves to its "
+		"daemon.json key), and explains each change and what it may break.  Options already on "
+		"dockerd's command line are left there.  Input: --in FILE, else the host's daemon.json." },
 	{ "audit-rules", "prints the auditd rules watching Docker's files that exist on the host "
 		"(CIS 1.1.3-1.1.18)." },
 	{ NULL, NULL },

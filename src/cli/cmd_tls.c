@@ -72,10 +72,11 @@ const struct hd_cmd_doc hd_tls_doc = {
 		 "  DIR/server/  ca.pem, server-cert.pem (0444), server-key.pem (0400): for dockerd\n"
 		 "  DIR/client/  ca.pem, cert.pem (0444), key.pem (0400): DOCKER_CERT_PATH\n"
 		 "\n"
-		 "Then prints the daemon.json lines and the client's environment.  dockerd listens on\n"
-		 "each --ip (and on --host when it is an address); with neither, on every interface.\n"
-		 "When docker.service passes -H to dockerd, the TCP socket goes on its command line,\n"
-		 "in an ExecStart= that keeps the unit's own flags (-H fd://, --containerd=...).",
+		 "Then prints the daemon.json lines and the client's environment.  dockerd\n"
+		 "listens on each --ip (and on --host when it is an address); with neither, on\n"
+		 "every interface.  When docker.service passes -H to dockerd, the TCP socket goes\n"
+		 "on its command line, in an ExecStart= that keeps the unit's own flags\n"
+		 "(-H fd://, --containerd=...).",
 	.operands = tls_operands,
 	.options = tls_options,
 };

@@ -15,6 +15,7 @@ int hd_cmd_tls(int argc, char **argv);
 
 /* Their documentation and option tables (cli/options.h), beside each command. */
 struct hd_cmd_doc;
-extern const struct hd_cmd_doc hd_authz_doc, hd_harden_doc, hd_image_doc, hd_lint_doc, hd_rules_doc, hd_tls_doc;
+extern const struct hd_cmd_doc hd_audit_doc, hd_authz_doc, hd_harden_doc, hd_image_doc, hd_lint_doc,
+	hd_rules_doc, hd_tls_doc;
 
 #endif

@@ -38,7 +38,7 @@ static const struct hd_cmd_doc help_doc = {
 /* The command table: one line per command (git's cmd_struct). */
 const struct hd_cmd hd_commands[] = {
 	{ "audit", hd_cmd_audit, HD_CMD_NEED_CONFIG, "audit this host, its Docker daemon and engine (CIS)",
-	  NULL },
+	  &hd_audit_doc },
 	{ "authz", hd_cmd_authz, 0, "Docker authorization plugin: deny insecure container creates",
 	  &hd_authz_doc },
 	{ "harden", hd_cmd_harden, 0, "write hardened daemon.json or auditd rules for this host",
