@@ -323,6 +323,27 @@ pid=
 [ "$ms" -lt 1000 ] && ok "SIGTERM: stopped within 1 s" || nok "SIGTERM took $ms ms"
 [ ! -e "$sock" ] && ok "socket removed" || nok "socket left behind"
 
+# Without the sandbox the serving process ends through exit(), so a
+# sanitizer build checks it for leaks and errors after real traffic.
+if start_server "$tmp/ns.sock" "$tmp/ns.log" --no-sandbox; then
+	nspid=$started_pid
+	for f in "$req/create-privileged.json" "$req/exec-privileged.json" "$tmp/big" "$tmp/onemib" "$tmp/g1"; do
+		post "$tmp/ns.sock" /AuthZPlugin.AuthZReq "$f" >/dev/null
+	done
+	child=$(pgrep -P "$nspid" | head -1)
+	grep -q '^Seccomp:[[:space:]]*0' "/proc/$child/status" && ok "--no-sandbox: no seccomp filter" || nok "--no-sandbox still filtered"
+	kill -TERM "$nspid"
+	wait "$nspid"
+	rc=$?
+	if [ $rc = 0 ] && ! grep -qE 'LeakSanitizer|AddressSanitizer|runtime error' "$tmp/ns.log"; then
+		ok "serving process exits cleanly (no leak or sanitizer report)"
+	else
+		nok "serving process exit: $rc" "$tmp/ns.log"
+	fi
+else
+	nok "--no-sandbox server" "$tmp/ns.log"
+fi
+
 # A stale socket (its server killed outright) is replaced.
 if start_server "$sock" "$tmp/s3.log"; then
 	kill -9 "$started_pid"

@@ -9,7 +9,10 @@
  *   2: the router: "METHOD\nURI" (hd_authz_route), whose parts must be
  *      consistent (a routed request has a path starting with '/');
  *   3: "KEY\nQUERY\nVERSION" for the query reader and docker's version
- *      comparison (which must be antisymmetric).
+ *      comparison (which must be antisymmetric);
+ *   4-7: the body of a service spec, a volume create, a plugin's privileges
+ *      and a plugin's settings (parse/request_body.h), each judged by the
+ *      container rules.
  * Only success or a clean error is acceptable.
  */
 #include "core/common.h"
@@ -18,6 +21,7 @@
 #include "authz/authz.h"
 #include "model/container.h"
 #include "parse/inspect.h"
+#include "parse/request_body.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -88,6 +92,56 @@ static void fuzz_body(const uint8_t *data, size_t size)
 	hd_config_release(&cfg);
 }
 
+/* Judges a spec a reader gave (as the plugin would) and frees it. */
+static void judge(struct hd_container_spec *c)
+{
+	struct hd_config cfg;
+	struct hd_findings out;
+	struct hd_model m = { .kind = HD_TARGET_CONTAINER };
+
+	if (!c)
+		return;
+	hd_config_init(&cfg);
+	m.cfg = &cfg;
+	m.ctr = c;
+	hd_findings_init(&out);
+	hd_run_rules(&m, &out);
+	hd_findings_release(&out);
+	hd_config_release(&cfg);
+	hd_container_spec_free(c);
+}
+
+static void fuzz_request_body(int which, const uint8_t *data, size_t size)
+{
+	struct hd_container_spec *c = NULL, *plugin = NULL;
+	struct hd_diag diag = { 0 };
+	const char *s = (const char *)data;
+	int r;
+
+	switch (which) {
+	case 0:
+		r = hd_request_service(s, size, &c, &plugin, &diag);
+		break;
+	case 1:
+		r = hd_request_volume(s, size, &c, &diag);
+		break;
+	case 2:
+		r = hd_request_plugin_privileges(s, size, "p", &c, &diag);
+		break;
+	default:
+		r = hd_request_plugin_settings(s, size, "p", &c, &diag);
+		break;
+	}
+	/* A refused body says where; an accepted one gives a spec. */
+	if (r == -HD_EPROTO && !diag.msg)
+		abort();
+	if (r == 0 && !c)
+		abort();
+	judge(c);
+	judge(plugin);
+	hd_diag_release(&diag);
+}
+
 static void fuzz_route(const uint8_t *data, size_t size)
 {
 	const char *l[2];
@@ -127,7 +181,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size < 1)
 		return 0;
-	switch (data[0] % 4) {
+	switch (data[0] % 8) {
 	case 0:
 		fuzz_decide(data + 1, size - 1);
 		break;
@@ -137,8 +191,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case 2:
 		fuzz_route(data + 1, size - 1);
 		break;
-	default:
+	case 3:
 		fuzz_query(data + 1, size - 1);
+		break;
+	default:
+		fuzz_request_body(data[0] % 8 - 4, data + 1, size - 1);
 		break;
 	}
 	return 0;
