@@ -9,6 +9,7 @@
 #include "lint/lint.h"
 #include "lint/lint_compose.h"
 #include "lint/lint_scripts.h"
+#include "lint/mask.h"
 #include "lint/walk.h"
 
 #include <pthread.h>
@@ -147,6 +148,7 @@ static int lint_item(struct hd_walk_item *it, struct hd_buf *b, const struct hd_
 	const struct hd_lint_kind *k = it->kind;
 	struct hd_loc loc = { .file = name };
 	struct hd_lint_input in;
+	struct hd_strlist secrets = { 0 };
 	size_t before = out->n;
 	int r;
 
@@ -189,10 +191,15 @@ static int lint_item(struct hd_walk_item *it, struct hd_buf *b, const struct hd_
 	in.len = b->len;
 	in.root = it->root;
 	in.cfg = cfg;
+	in.secrets = &secrets;
 	r = k->lint(&in, out);
-	if (r < 0 || !snippets)
-		return r;
-	return attach_snippets(name, b->buf, b->len, it->root, out, before);
+	if (r >= 0 && snippets)
+		r = attach_snippets(name, b->buf, b->len, it->root, out, before);
+	/* Nothing leaves here with a secret value in it (lint/mask.h). */
+	if (r >= 0)
+		r = hd_mask_findings(out, before, &secrets);
+	hd_strlist_release(&secrets);
+	return r;
 }
 
 struct pool {

@@ -28,6 +28,12 @@ struct hd_lint_input {
 	 */
 	const char *root;
 	const struct hd_config *cfg; /* the configuration that applies to this file */
+	/*
+	 * Where a kind adds the values it saw set for secret variables (.env,
+	 * environment:, env files, -e NAME=...; lint/mask.h), which the driver
+	 * masks wherever they appear in the findings; may be NULL.
+	 */
+	struct hd_strlist *secrets;
 };
 
 struct hd_lint_kind {

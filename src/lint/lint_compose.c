@@ -8,6 +8,7 @@
 #include "core/confine.h"
 #include "lint/lint.h"
 #include "lint/lint_compose.h"
+#include "lint/mask.h"
 #include "parse/compose.h"
 
 #include <unistd.h>
@@ -142,8 +143,24 @@ static const struct hd_rule *issue_rule(enum hd_compose_issue_kind k)
 	}
 }
 
+/*
+ * The values of the secret variables interpolation could use (given, or
+ * from .env), for masking wherever they were interpolated (lint/mask.h).
+ * Values written where they are assigned (environment:, an env file's
+ * lines) are masked there by their name.
+ */
+static int note_secrets(const struct hd_project *p, struct hd_strlist *secrets)
+{
+	size_t i;
+	int r = 0;
+
+	for (i = 0; r >= 0 && i < p->variables.n; i++)
+		r = hd_mask_note(secrets, p->variables.v[i].key, p->variables.v[i].value);
+	return r;
+}
+
 static int lint_files(const struct hd_compose_file *files, size_t n, const char *root,
-		      const struct hd_config *cfg, struct hd_findings *out)
+		      const struct hd_config *cfg, struct hd_strlist *secrets, struct hd_findings *out)
 {
 	struct hd_compose_opts opts = { 0 };
 	struct hd_compose_issues issues;
@@ -162,6 +179,11 @@ static int lint_files(const struct hd_compose_file *files, size_t n, const char 
 	r = hd_compose_load(files, n, &opts, &p, &issues);
 	if (r < 0)
 		goto out;
+	if (secrets) {
+		r = note_secrets(p, secrets);
+		if (r < 0)
+			goto out;
+	}
 	for (i = 0; i < issues.n; i++) {
 		const struct hd_compose_issue *x = &issues.v[i];
 		const struct hd_rule *rule = issue_rule(x->kind);
@@ -198,7 +220,7 @@ int hd_lint_compose(const struct hd_lint_input *in, struct hd_findings *out)
 {
 	struct hd_compose_file file = { in->path, in->data, in->len };
 
-	return lint_files(&file, 1, in->root, in->cfg, out);
+	return lint_files(&file, 1, in->root, in->cfg, in->secrets, out);
 }
 
 int hd_lint_compose_files(const char *const *paths, size_t n, const char *root,
@@ -206,7 +228,8 @@ int hd_lint_compose_files(const char *const *paths, size_t n, const char *root,
 {
 	struct hd_compose_file *files;
 	struct hd_buf *bufs;
-	size_t i, n_read = 0;
+	struct hd_strlist secrets = { 0 };
+	size_t i, n_read = 0, before = out->n;
 	int r = 0;
 
 	if (!n)
@@ -237,7 +260,11 @@ int hd_lint_compose_files(const char *const *paths, size_t n, const char *root,
 		n_read++;
 	}
 	if (r >= 0 && n_read)
-		r = lint_files(files, n_read, root, cfg, out);
+		r = lint_files(files, n_read, root, cfg, &secrets, out);
+	/* Nothing leaves here with a secret value in it. */
+	if (r >= 0)
+		r = hd_mask_findings(out, before, &secrets);
+	hd_strlist_release(&secrets);
 	for (i = 0; i < n; i++)
 		hd_buf_release(&bufs[i]);
 	hd_free(bufs);

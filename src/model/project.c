@@ -35,6 +35,7 @@ void hd_project_free(struct hd_project *p)
 		hd_suppressions_release(&p->files[i].suppress);
 	}
 	hd_free(p->files);
+	hd_kvs_release(&p->variables);
 	hd_free(p->at.field);
 	hd_free(p->name);
 	hd_free(p->dir);

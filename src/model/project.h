@@ -61,6 +61,12 @@ struct hd_project {
 	size_t n_networks, alloc_networks;
 	struct hd_project_secret *secrets;   /* secrets and configs */
 	size_t n_secrets, alloc_secrets;
+	/*
+	 * The variables interpolation could use (given explicitly, then the
+	 * project's .env): for masking the values of secret ones in what is
+	 * reported.
+	 */
+	struct hd_kvs variables;
 };
 
 struct hd_project *hd_project_new(void);

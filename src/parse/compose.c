@@ -1161,6 +1161,18 @@ int hd_compose_load(const struct hd_compose_file *files, size_t n, const struct 
 		r = build_project(&ld, root, n ? ld.files[0].path : NULL);
 	else if (n && ld.n_files)
 		r = hd_origin_set(&ld.proj->at, ld.files[0].pfile, 1, 1, NULL);
+	/* The variables interpolation could use, for whoever masks secret values. */
+	for (i = 0; r >= 0 && ld.opts->env && ld.opts->env[i]; i++) {
+		const char *eq = strchr(ld.opts->env[i], '=');
+		char name[256];
+
+		if (!eq || (size_t)(eq - ld.opts->env[i]) >= sizeof(name))
+			continue;
+		snprintf(name, sizeof(name), "%.*s", (int)(eq - ld.opts->env[i]), ld.opts->env[i]);
+		r = hd_kvs_add(&ld.proj->variables, name, eq + 1, NULL);
+	}
+	for (i = 0; r >= 0 && i < ld.n_vars; i++)
+		r = hd_kvs_add(&ld.proj->variables, ld.vars[i].name, ld.vars[i].value, NULL);
 out:
 	hd_free(ld.vars);
 	hd_free(ld.files);

@@ -126,7 +126,7 @@ static int run_case(const char *dir, const struct hd_config *cfg, bool update)
 		qsort(in.v, in.n, sizeof(*in.v), cmp);
 	hd_findings_init(&f);
 	if (hd_buf_read_file(&data, in.v[0]) < 0 ||
-	    hd_lint_compose(&(struct hd_lint_input){ in.v[0], data.buf, data.len, dir, cfg }, &f) < 0) {
+	    hd_lint_compose(&(struct hd_lint_input){ .path = in.v[0], .data = data.buf, .len = data.len, .root = dir, .cfg = cfg }, &f) < 0) {
 		printf("FAIL %s: cannot lint\n", dir);
 		goto out;
 	}
@@ -255,7 +255,7 @@ int main(int argc, char **argv)
 		hd_buf_reset(&data);
 		r = hd_buf_read_file(&data, p.v[i]);
 		if (r == 0)
-			r = hd_lint_compose(&(struct hd_lint_input){ p.v[i], data.buf, data.len, argv[argc - 1], &cfg },
+			r = hd_lint_compose(&(struct hd_lint_input){ .path = p.v[i], .data = data.buf, .len = data.len, .root = argv[argc - 1], .cfg = &cfg },
 					    &f);
 		if (r < 0) {
 			printf("FAIL %s: %s\n", p.v[i], hd_strerror(r));

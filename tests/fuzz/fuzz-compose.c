@@ -44,7 +44,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	hd_config_init(&cfg);
 	hd_findings_init(&out);
-	hd_lint_compose(&(struct hd_lint_input){ "-", (const char *)data, size, NULL, &cfg }, &out);
+	hd_lint_compose(&(struct hd_lint_input){ .path = "-", .data = (const char *)data, .len = size, .root = NULL, .cfg = &cfg }, &out);
 	hd_findings_release(&out);
 	hd_config_release(&cfg);
 

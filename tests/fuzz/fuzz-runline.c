@@ -97,7 +97,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	text[size - 1] = '\0';
 	hd_config_init(&cfg);
 	hd_findings_init(&out);
-	(void)kinds[k - 1](&(struct hd_lint_input){ names[k - 1], text, size - 1, NULL, &cfg }, &out);
+	(void)kinds[k - 1](&(struct hd_lint_input){ .path = names[k - 1], .data = text, .len = size - 1, .root = NULL, .cfg = &cfg }, &out);
 	hd_findings_release(&out);
 	hd_config_release(&cfg);
 	hd_free(text);

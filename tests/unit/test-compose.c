@@ -1078,14 +1078,14 @@ static void test_lint(void **state)
 	(void)state;
 	hd_config_init(&cfg);
 	hd_findings_init(&f);
-	assert_int_equal(hd_lint_compose(&(struct hd_lint_input){ "-", yaml, sizeof(yaml) - 1, NULL, &cfg }, &f), 0);
+	assert_int_equal(hd_lint_compose(&(struct hd_lint_input){ .path = "-", .data = yaml, .len = sizeof(yaml) - 1, .root = NULL, .cfg = &cfg }, &f), 0);
 	assert_int_equal(count_rule(&f, "compose/invalid"), 1);
 	assert_int_equal(count_rule(&f, "compose/default-network-only"), 1);
 	hd_findings_release(&f);
 
 	/* Parse errors cannot be silenced. */
 	hd_findings_init(&f);
-	assert_int_equal(hd_lint_compose(&(struct hd_lint_input){ "-", "# hardock global ignore=all\nservices: [\n", 41, NULL, &cfg },
+	assert_int_equal(hd_lint_compose(&(struct hd_lint_input){ .path = "-", .data = "# hardock global ignore=all\nservices: [\n", .len = 41, .root = NULL, .cfg = &cfg },
 					 &f), 0);
 	assert_int_equal(count_rule(&f, "compose/parse-error"), 1);
 	assert_int_equal(f.v[0].severity, HD_SEV_ERROR);

@@ -44,7 +44,7 @@ static int teardown(void **state)
 static void lint(lint_fn *fn, const char *path, const char *text)
 {
 	hd_findings_release(&found);
-	assert_int_equal(fn(&(struct hd_lint_input){ path, text, strlen(text), NULL, &cfg }, &found), 0);
+	assert_int_equal(fn(&(struct hd_lint_input){ .path = path, .data = text, .len = strlen(text), .root = NULL, .cfg = &cfg }, &found), 0);
 }
 
 static const struct hd_finding *find(const char *id, uint32_t line)
@@ -327,7 +327,7 @@ static void test_oom(void **state)
 
 			hd_findings_init(&f);
 			hd_alloc_fail_at(k);
-			r = inputs[i].fn(&(struct hd_lint_input){ inputs[i].path, inputs[i].text, strlen(inputs[i].text), NULL, &cfg },
+			r = inputs[i].fn(&(struct hd_lint_input){ .path = inputs[i].path, .data = inputs[i].text, .len = strlen(inputs[i].text), .root = NULL, .cfg = &cfg },
 					 &f);
 			hd_alloc_fail_at(0);
 			assert_true(r == 0 || r == -HD_ENOMEM);
@@ -405,7 +405,7 @@ static bool run_case(const char *dir, struct hd_buf *b)
 			if (!kinds[k].detect(path, base, in.buf, in.len, true))
 				continue;
 			hd_findings_release(&found);
-			assert_int_equal(kinds[k].lint(&(struct hd_lint_input){ path, in.buf, in.len, dir, &cfg }, &found), 0);
+			assert_int_equal(kinds[k].lint(&(struct hd_lint_input){ .path = path, .data = in.buf, .len = in.len, .root = dir, .cfg = &cfg }, &found), 0);
 			done = true;
 			break;
 		}

@@ -1,0 +1,322 @@
+/*
+ * Masking secret values in lint findings (see mask.h): the spans to hide
+ * are collected (assignments by name, tokens by shape, known values), merged,
+ * and the text rebuilt with HD_MASK in their place.
+ */
+#include "core/common.h"
+#include "core/buf.h"
+#include "lint/mask.h"
+#include "rules/secrets.h"
+
+struct span {
+	size_t a, b; /* [a, b) */
+};
+
+struct spans {
+	struct span *v;
+	size_t n, alloc;
+};
+
+static int add_span(struct spans *s, size_t a, size_t b)
+{
+	if (b <= a)
+		return 0;
+	if (HD_GROW(s->v, s->alloc, s->n + 1) < 0)
+		return -HD_ENOMEM;
+	s->v[s->n].a = a;
+	s->v[s->n].b = b;
+	s->n++;
+	return 0;
+}
+
+/*
+ * The one judgement, from rules/secrets.h: a secret-named variable with a
+ * value that is not a reference, or a value of a credential's shape.
+ */
+static bool judged_secret(const char *name, const char *value)
+{
+	if (!value || !*value)
+		return false;
+	if (hd_secret_value_kind(value))
+		return true;
+	return name && hd_secret_name(name) && hd_secret_value_plausible(value);
+}
+
+int hd_mask_note(struct hd_strlist *known, const char *name, const char *value)
+{
+	if (!known || !value || strlen(value) < 4 || !judged_secret(name, value))
+		return 0;
+	if (hd_strlist_has(known, value))
+		return 0;
+	return hd_strlist_add(known, value);
+}
+
+static bool name_char(char c)
+{
+	return isalnum((unsigned char)c) || c == '_' || c == '.' || c == '-';
+}
+
+static bool word_char(char c)
+{
+	return isalnum((unsigned char)c) || c == '_';
+}
+
+/* Judges s[va, vb) as the value of name s[na, nb). */
+static int judge_pair(struct spans *sp, const char *s, size_t na, size_t nb, size_t va, size_t vb)
+{
+	char name[128], value[512];
+
+	if (nb - na >= sizeof(name) || vb <= va)
+		return 0;
+	memcpy(name, s + na, nb - na);
+	name[nb - na] = '\0';
+	if (!hd_secret_name(name))
+		return 0;
+	if (vb - va < sizeof(value)) {
+		memcpy(value, s + va, vb - va);
+		value[vb - va] = '\0';
+		if (!hd_secret_value_plausible(value))
+			return 0;
+	}
+	return add_span(sp, va, vb);
+}
+
+/* The end of an unquoted value starting at i that ends at a blank (or, with to_eol, at the line's end). */
+static size_t value_end(const char *s, size_t i, size_t len, bool to_eol)
+{
+	size_t e = i;
+
+	while (e < len && s[e] != '\n' &&
+	       (to_eol || (s[e] != ' ' && s[e] != '\t' && s[e] != '\'' && s[e] != '"' && s[e] != '`')) &&
+	       !(to_eol && s[e] == '#' && e > i && (s[e - 1] == ' ' || s[e - 1] == '\t')))
+		e++;
+	while (e > i && (s[e - 1] == ' ' || s[e - 1] == '\t' || s[e - 1] == '\r' ||
+			 (!to_eol && (s[e - 1] == ',' || s[e - 1] == ';'))))
+		e--;
+	return e;
+}
+
+/*
+ * Assignments: NAME=VALUE, NAME: VALUE, "NAME": "VALUE", ENV NAME VALUE,
+ * --password VALUE.  The value is masked when the name says secret.
+ */
+static int scan_assignments(struct spans *sp, const char *s, size_t len)
+{
+	size_t i = 0;
+	int r;
+
+	while (i < len) {
+		size_t na, nb, j, va, vb;
+		char q = 0, sep;
+		bool dashes, line_start, quoted;
+
+		if (!(isalpha((unsigned char)s[i]) || s[i] == '_') || (i > 0 && word_char(s[i - 1]))) {
+			i++;
+			continue;
+		}
+		na = i;
+		while (i < len && name_char(s[i]))
+			i++;
+		nb = i;
+		dashes = na >= 2 && s[na - 1] == '-' && s[na - 2] == '-';
+		line_start = true;
+		for (j = na; j > 0 && line_start; j--)
+			line_start = s[j - 1] == ' ' || s[j - 1] == '\t' || s[j - 1] == '"' || s[j - 1] == '\'' ||
+				     s[j - 1] == '-' || s[j - 1] == '\n';
+		j = i;
+		quoted = j < len && (s[j] == '"' || s[j] == '\'') && na > 0 && s[na - 1] == s[j];
+		if (quoted)
+			j++; /* "NAME": */
+		while (j < len && (s[j] == ' ' || s[j] == '\t'))
+			j++;
+		sep = j < len ? s[j] : '\0';
+		if (sep == '=' && !(j + 1 < len && s[j + 1] == '=')) {
+			j++;
+		} else if (sep == ':' && (line_start || quoted) &&
+			   (j + 1 >= len || s[j + 1] == ' ' || s[j + 1] == '\t' || s[j + 1] == '"' || s[j + 1] == '\'')) {
+			/* A YAML key (at the start of its line) or a JSON one (quoted), not a word in a sentence. */
+			j++;
+		} else if (dashes && j > i && j < len && s[j] != '-') {
+			/* --password VALUE */
+			sep = ' ';
+		} else if (j > i && j < len && na >= 4 && strncasecmp(s + na - 4, "ENV ", 4) == 0 &&
+			   (na == 4 || !word_char(s[na - 5]))) {
+			/* ENV NAME value (the legacy form: the rest of the line) */
+			sep = 'E';
+		} else {
+			continue;
+		}
+		while (j < len && (s[j] == ' ' || s[j] == '\t'))
+			j++;
+		if (j < len && (s[j] == '"' || s[j] == '\'')) {
+			q = s[j++];
+			va = j;
+			while (j < len && s[j] != q && s[j] != '\n')
+				j++;
+			vb = j;
+		} else {
+			va = j;
+			vb = value_end(s, j, len, sep == ':' || sep == 'E');
+		}
+		r = judge_pair(sp, s, na, nb, va, vb);
+		if (r < 0)
+			return r;
+		i = vb > i ? vb : i;
+	}
+	return 0;
+}
+
+static bool token_delim(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '"' || c == '\'' || c == '`' ||
+	       c == ',' || c == ';' || c == '=' || c == '(' || c == ')' || c == '[' || c == ']' || c == '{' ||
+	       c == '}' || c == '<' || c == '>' || c == '|';
+}
+
+/* Tokens of a credential's shape, whatever name they have. */
+static int scan_shapes(struct spans *sp, const char *s, size_t len)
+{
+	char tok[1024];
+	size_t i = 0;
+	int r;
+
+	while (i < len) {
+		size_t a, b;
+		const char *kind;
+
+		while (i < len && token_delim(s[i]))
+			i++;
+		a = i;
+		while (i < len && !token_delim(s[i]))
+			i++;
+		b = i;
+		if (b - a < 8 || b - a >= sizeof(tok))
+			continue;
+		memcpy(tok, s + a, b - a);
+		tok[b - a] = '\0';
+		kind = hd_secret_value_kind(tok);
+		if (!kind)
+			continue;
+		if (strstr(kind, "URL")) {
+			/* scheme://user:password@host: only the password. */
+			const char *p = strstr(tok, "://"), *at = p ? strchr(p + 3, '@') : NULL;
+			const char *colon = p ? strchr(p + 3, ':') : NULL;
+
+			if (p && at && colon && colon < at)
+				r = add_span(sp, a + (size_t)(colon + 1 - tok), a + (size_t)(at - tok));
+			else
+				r = add_span(sp, a, b);
+		} else {
+			r = add_span(sp, a, b);
+		}
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int scan_known(struct spans *sp, const char *s, size_t len, const struct hd_strlist *known)
+{
+	size_t k;
+	int r;
+
+	for (k = 0; known && k < known->n; k++) {
+		const char *v = known->v[k], *p = s;
+		size_t n = strlen(v);
+
+		while ((p = memmem(p, len - (size_t)(p - s), v, n))) {
+			r = add_span(sp, (size_t)(p - s), (size_t)(p - s) + n);
+			if (r < 0)
+				return r;
+			p += n;
+			if ((size_t)(p - s) >= len)
+				break;
+		}
+	}
+	return 0;
+}
+
+static int span_cmp(const void *pa, const void *pb)
+{
+	const struct span *a = pa, *b = pb;
+
+	return a->a < b->a ? -1 : a->a > b->a ? 1 : (a->b < b->b ? -1 : a->b > b->b);
+}
+
+char *hd_mask_text(const char *s, const struct hd_strlist *known, int *err)
+{
+	struct spans sp = { 0 };
+	struct hd_buf out = HD_BUF_INIT(HD_MAX_MESSAGE * 4 + strlen(s) * 2);
+	size_t len = strlen(s), i, at = 0;
+	char *ret = NULL;
+	int r;
+
+	*err = 0;
+	r = scan_assignments(&sp, s, len);
+	if (r >= 0)
+		r = scan_shapes(&sp, s, len);
+	if (r >= 0)
+		r = scan_known(&sp, s, len, known);
+	if (r < 0 || !sp.n)
+		goto out;
+	qsort(sp.v, sp.n, sizeof(*sp.v), span_cmp);
+	for (i = 0; i < sp.n && r >= 0; i++) {
+		size_t a = sp.v[i].a, b = sp.v[i].b;
+
+		if (b <= at)
+			continue; /* inside a span already masked */
+		if (a < at)
+			a = at;
+		r = hd_buf_add(&out, s + at, a - at);
+		if (r >= 0)
+			r = hd_buf_addstr(&out, HD_MASK);
+		/* Spans that overlap this one join it. */
+		while (r >= 0 && i + 1 < sp.n && sp.v[i + 1].a < b) {
+			if (sp.v[i + 1].b > b)
+				b = sp.v[i + 1].b;
+			i++;
+		}
+		at = b;
+	}
+	if (r >= 0)
+		r = hd_buf_add(&out, s + at, len - at);
+	if (r >= 0)
+		ret = hd_buf_detach(&out, NULL);
+	if (r >= 0 && !ret)
+		r = -HD_ENOMEM;
+out:
+	hd_free(sp.v);
+	hd_buf_release(&out);
+	if (r < 0)
+		*err = r == -HD_ETOOBIG ? 0 : r;
+	return r < 0 ? NULL : ret;
+}
+
+/* Replaces *field (a string of f's arena) by its masked form when it has a secret. */
+static int mask_field(struct hd_findings *f, char **field, const struct hd_strlist *known)
+{
+	char *m;
+	int err;
+
+	if (!*field)
+		return 0;
+	m = hd_mask_text(*field, known, &err);
+	if (!m)
+		return err;
+	*field = hd_findings_strndup(f, m, strlen(m));
+	hd_free(m);
+	return *field ? 0 : -HD_ENOMEM;
+}
+
+int hd_mask_findings(struct hd_findings *f, size_t from, const struct hd_strlist *known)
+{
+	size_t i;
+	int r = 0;
+
+	for (i = from; i < f->n && r >= 0; i++) {
+		r = mask_field(f, &f->v[i].message, known);
+		if (r >= 0)
+			r = mask_field(f, &f->v[i].snippet, known);
+	}
+	return r;
+}
