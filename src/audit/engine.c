@@ -335,10 +335,14 @@ static int load_facts(struct engine_audit *a)
 	size_t from, sfrom, sn;
 	int r;
 
-	if ((r = facts_prepare(a, &b, &from, true)) < 0 || (r = batch_run(a, &b)) < 0 ||
-	    (r = facts_consume(a, &b, from, true)) < 0)
+	bool version = !a->o->facts_without_version;
+
+	if ((r = facts_prepare(a, &b, &from, version)) < 0 || (r = batch_run(a, &b)) < 0 ||
+	    (r = facts_consume(a, &b, from, version)) < 0)
 		goto out;
 	batch_release(&b);
+	if (a->o->facts_without_swarm_lists)
+		goto out;
 	if ((r = swarm_prepare(a, &b, &sfrom, &sn)) < 0 || (r = batch_run(a, &b)) < 0)
 		goto out;
 	r = swarm_consume(a, &b, sfrom, sn);

@@ -36,6 +36,11 @@ struct hd_audit_opts {
 	bool processes_from_engine;          /* always ask the top endpoint, even when the
 						engine is this machine (else /proc is read) */
 	struct hd_engine_audit_status *status; /* out: errors, notes, facts; NULL to ignore */
+
+	/* hd_engine_facts_fetch only: what not to ask. */
+	bool facts_without_version;          /* no /version: dockerd runs runc, containerd and
+						docker-init to answer it */
+	bool facts_without_swarm_lists;      /* no /nodes, /networks, /services, /secrets */
 };
 
 /*

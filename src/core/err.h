@@ -13,7 +13,7 @@ enum hd_err {
 	HD_ENOMEM = 1,   /* allocation failed */
 	HD_ETOOBIG,      /* a size limit from core/limits.h was exceeded */
 	HD_EIO,          /* read or write failed; errno kept by the caller */
-	HD_ENOENT,       /* file or object not found */
+	HD_ENOENT,       /* file or object not found ("not found") */
 	HD_EACCES,       /* permission denied */
 	HD_EPARSE,       /* syntax error in input; see the hd_diag filled in */
 	HD_EINVAL,       /* invalid argument or value */

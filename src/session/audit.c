@@ -198,6 +198,16 @@ static int run_host_daemon(struct hd_audit_session *s, struct hd_audit_result *r
 		r = engine_options(s, &res->daemon, &eo, &ao, NULL, NULL);
 		if (r < 0)
 			return r;
+		/*
+		 * /info says what the daemon checks need (swarm state, storage
+		 * driver); /version only adds component versions, which dockerd
+		 * answers by running runc and containerd: asked only when the
+		 * binaries and the package database did not give them.
+		 */
+		ao.facts_without_version = !(o->parts & HD_AUDIT_HOST) ||
+					   (res->host.engine.version && res->host.containerd.version &&
+					    res->host.runc.version);
+		ao.facts_without_swarm_lists = true;
 		if (hd_engine_facts_fetch(&ao, &ef, &err) == 0 && ef) {
 			if (ef->same_host)
 				r = hd_facts_apply_engine(&res->daemon, (o->parts & HD_AUDIT_HOST) ? &res->host : NULL, ef);
