@@ -941,6 +941,62 @@ bool hd_inspect_reads_kind(enum hd_cset_kind k)
 	return k < HD_CK_MAX && json_kind[k] != NULL;
 }
 
+/*
+ * HostConfig.MaskedPaths and ReadonlyPaths.  The docker CLI sends
+ * `--security-opt systempaths=unconfined` as both set to [] (and drops the
+ * option), and dockerd uses a list that is given instead of its defaults:
+ * a list without one of the defaults unmasks it.  Either is read as the
+ * security option the rules judge.
+ */
+static int system_paths(struct cr *x)
+{
+	static const char *const masked[] = { "/proc/asound", "/proc/acpi", "/proc/kcore", "/proc/keys",
+					      "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats",
+					      "/proc/sched_debug", "/proc/scsi", "/sys/firmware", NULL };
+	static const char *const readonly[] = { "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys",
+						"/proc/sysrq-trigger", NULL };
+	static const struct { const char *name; const char *const *defaults; } lists[] = {
+		{ "MaskedPaths", masked }, { "ReadonlyPaths", readonly },
+	};
+	size_t k, i, j;
+
+	if (!x->host.n)
+		return 0;
+	for (k = 0; k < HD_ARRAY_SIZE(lists); k++) {
+		const struct hd_jnode *last;
+		struct hd_origin at;
+		struct hd_jv f;
+		int rc;
+
+		/* A slice takes the last array written; null leaves it nil (the defaults). */
+		if ((rc = hd_jv_field(x->r, &x->host, lists[k].name, HD_JF_NULLABLE, &f)) < 0)
+			return rc;
+		if (!f.n || (last = f.occ[f.n - 1])->type == HD_JNULL)
+			continue;
+		if (last->type != HD_JARR)
+			return hd_jr_bad(x->r, f.path, "an array of strings");
+		for (j = 0; j < last->n; j++) {
+			if (last->u.items[j]->type != HD_JSTR && last->u.items[j]->type != HD_JNULL)
+				return hd_jr_bad(x->r, f.path, "an array of strings");
+		}
+		for (i = 0; lists[k].defaults[i]; i++) {
+			for (j = 0; j < last->n; j++) {
+				const struct hd_jnode *it = last->u.items[j];
+
+				if (it->type == HD_JSTR && !strcmp(it->u.s.p, lists[k].defaults[i]))
+					break;
+			}
+			if (j == last->n)
+				break;
+		}
+		if (!lists[k].defaults[i] || hd_security_opt_find(x->c, "systempaths", "unconfined", NULL))
+			continue;
+		at = jat(f.paths[f.n - 1]);
+		return hd_items_add(&x->c->security_opt, "systempaths=unconfined", &at);
+	}
+	return 0;
+}
+
 static int read_settings(struct cr *x)
 {
 	size_t i;
@@ -956,7 +1012,7 @@ static int read_settings(struct cr *x)
 		if (rc < 0)
 			return rc;
 	}
-	return 0;
+	return system_paths(x);
 }
 
 /* ---- container inspect ------------------------------------------------------------------ */

@@ -172,6 +172,14 @@ refused "POST /v1.41/containers/%63reate" "$(api POST '/v1.41/containers/%63reat
 refused "POST /v1.41/containers%2Fcreate" "$(api POST '/v1.41/containers%2Fcreate?name=pe2' "$priv")"
 refused "POST /containers/create without a version" "$(api POST '/containers/create?name=pe3' "$priv")"
 
+# --security-opt systempaths=unconfined, which the CLI sends as empty MaskedPaths and ReadonlyPaths.
+if D create --name sysp --security-opt systempaths=unconfined hdauthz:1 sleep 60 >"$T/resp" 2>&1; then
+	nok "systempaths=unconfined was accepted" "$T/resp"
+else
+	grep -q 'container/systempaths-unconfined' "$T/resp" && ok "systempaths=unconfined refused (sent as empty MaskedPaths)" ||
+		nok "systempaths: unexpected error" "$T/resp"
+fi
+
 # Old-API start with a HostConfig body.
 plain=$(body plain '{"Image":"hdauthz:1","Cmd":["sleep","600"]}')
 code=$(api POST '/v1.41/containers/create?name=victim' "$plain")
@@ -221,7 +229,7 @@ refused "POST /plugins/pull asking for CAP_SYS_ADMIN" "$(api POST '/v1.41/plugin
 refused "POST /plugins/create (a config the plugin cannot see)" "$(api POST '/v1.41/plugins/create?name=p2' "$plain")"
 
 made=
-for n in lc lcp kel top pe1 pe2 pe3 vm; do
+for n in lc lcp kel top pe1 pe2 pe3 vm sysp; do
 	D inspect "$n" >/dev/null 2>&1 && made="$made $n"
 done
 [ -z "$made" ] && ok "no container was created by a refused request" || nok "containers created:$made"
@@ -298,6 +306,9 @@ code=$(api POST /v1.41/containers/victim/exec "$T/bigexec.json")
 id=$($PY -c 'import json,sys; print(json.load(open(sys.argv[1])).get("Id",""))' "$T/resp" 2>/dev/null)
 [ "$code" = 201 ] && api GET "/v1.41/exec/$id/json" >/dev/null && grep -q '"privileged":true' "$T/resp" &&
 	ok "control: a privileged exec with a 1.1 MiB body is created" || nok "control big exec: $code" "$T/resp"
+D create --name csysp --security-opt systempaths=unconfined hdauthz:1 sleep 60 >/dev/null 2>&1
+[ "$(hc csysp '{{len .HostConfig.MaskedPaths}} {{len .HostConfig.ReadonlyPaths}}')" = "0 0" ] &&
+	ok "control: systempaths=unconfined leaves nothing masked" || nok "control systempaths: $(hc csysp '{{.HostConfig.MaskedPaths}}')"
 code=$(api POST /v1.41/containers/create?name=cvm "$volmount")
 [ "$code" = 201 ] && [ "$(D volume inspect -f '{{.Options.device}} {{.Options.o}}' rootvol 2>/dev/null)" = "/ bind" ] &&
 	ok "control: the DriverConfig volume binds /" || nok "control volume mount: $code" "$T/resp"

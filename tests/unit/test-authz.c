@@ -343,6 +343,16 @@ static void test_privileged_create_denied(void **state)
 		    "container/privileged");
 	expect_deny("POST", "/v1.41/containers/create",
 		    "{\"Image\":\"x\",\"HostConfig\":{\"Binds\":[\"/:/host\"]}}", "container/sensitive-host-mount");
+	/* The CLI sends --security-opt systempaths=unconfined as empty masked and read-only paths. */
+	expect_deny("POST", "/v1.41/containers/create",
+		    "{\"Image\":\"x\",\"HostConfig\":{\"MaskedPaths\":[],\"ReadonlyPaths\":[]}}",
+		    "container/systempaths-unconfined");
+	expect_deny("POST", "/v1.41/containers/create",
+		    "{\"Image\":\"x\",\"HostConfig\":{\"maskedpaths\":[\"/proc/kcore\"]}}",
+		    "container/systempaths-unconfined");
+	expect_allow("POST", "/v1.41/containers/create",
+		     "{\"Image\":\"x\",\"HostConfig\":{\"MaskedPaths\":null,\"ReadonlyPaths\":[\"/proc/bus\","
+		     "\"/proc/fs\",\"/proc/irq\",\"/proc/sys\",\"/proc/sysrq-trigger\",\"/extra\"]}}");
 	/* Without a body the daemon was sent something the plugin did not see. */
 	expect_deny("POST", "/v1.41/containers/create", NULL, NULL);
 }
