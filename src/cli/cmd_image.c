@@ -141,7 +141,11 @@ const struct hd_cmd_doc hd_image_doc = {
 		 "                   from GET /images/{id}/get (never written to disk)\n"
 		 "  docker:REF, docker-archive:PATH, oci:PATH, oci-archive:PATH  say which",
 	.options = image_options,
-	.more = "SIZE takes a suffix k, M or G (powers of 1024). A target that cannot be read\n"
+	.more = "With --rootfs DIR, an unpacked root filesystem is catalogued instead: its\n"
+		"packages as an SBOM (--sbom cyclonedx|spdx) and their known vulnerabilities\n"
+		"(--vulns); see 'hardock image --rootfs DIR --help'.\n"
+		"\n"
+		"SIZE takes a suffix k, M or G (powers of 1024). A target that cannot be read\n"
 		"exits 2; an archive that is damaged, a missing blob or a digest mismatch is an\n"
 		"image/unreadable finding (severity error, exit 2), reported with what could be read.",
 };
@@ -218,6 +222,11 @@ int hd_cmd_image(int argc, char **argv)
 	bool began = false;
 	int i, n, r, code = HD_EXIT_ERROR;
 
+	/* An unpacked root filesystem is catalogued by cmd_db.c (SBOM, vulnerabilities). */
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--rootfs") || hd_starts_with(argv[i], "--rootfs="))
+			return hd_cmd_image_rootfs(argc, argv);
+	}
 	memset(&a, 0, sizeof(a));
 	hd_out_opts_init(&a.out);
 	hd_image_opts_init(&a.io);

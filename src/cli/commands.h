@@ -7,8 +7,11 @@
 
 int hd_cmd_audit(int argc, char **argv);
 int hd_cmd_authz(int argc, char **argv);
+int hd_cmd_db(int argc, char **argv);
 int hd_cmd_harden(int argc, char **argv);
 int hd_cmd_image(int argc, char **argv);
+/* `hardock image --rootfs DIR` (cmd_db.c): an unpacked root filesystem's packages. */
+int hd_cmd_image_rootfs(int argc, char **argv);
 int hd_cmd_lint(int argc, char **argv);
 int hd_cmd_rules(int argc, char **argv);
 int hd_cmd_tls(int argc, char **argv);

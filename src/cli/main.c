@@ -41,6 +41,7 @@ const struct hd_cmd hd_commands[] = {
 	  &hd_audit_doc },
 	{ "authz", hd_cmd_authz, 0, "Docker authorization plugin: deny insecure container creates",
 	  &hd_authz_doc },
+	{ "db", hd_cmd_db, 0, "update, import or show the local vulnerability database", NULL },
 	{ "harden", hd_cmd_harden, 0, "write hardened daemon.json or auditd rules for this host",
 	  &hd_harden_doc },
 	{ "image", hd_cmd_image, HD_CMD_NEED_CONFIG,

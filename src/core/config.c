@@ -10,6 +10,7 @@
 
 #include <limits.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 int hd_strlist_add(struct hd_strlist *l, const char *s)
@@ -76,6 +77,13 @@ void hd_config_release(struct hd_config *c)
 	for (i = 0; i < c->n_overrides; i++)
 		hd_free(c->overrides[i].id);
 	hd_free(c->overrides);
+	for (i = 0; i < c->n_vuln_ignores; i++) {
+		hd_free(c->vuln_ignores[i].id);
+		hd_free(c->vuln_ignores[i].package);
+		hd_free(c->vuln_ignores[i].reason);
+		hd_free(c->vuln_ignores[i].expires_text);
+	}
+	hd_free(c->vuln_ignores);
 	hd_free(c->loaded_from);
 	hd_free(c->rule_sev);
 	hd_config_init(c);
@@ -379,6 +387,54 @@ static int read_excludes(struct cfg_reader *rd, struct fy_node *n, const char *k
 	return r;
 }
 
+/* ignore-vulnerabilities: [{id, package, reason, expires: YYYY-MM-DD}] */
+static int read_vuln_ignores(struct cfg_reader *rd, struct fy_node *n, const char *key)
+{
+	struct fy_node *item;
+	void *it = NULL;
+
+	if (fy_node_get_type(n) != FYNT_SEQUENCE)
+		return cfg_err(rd, n, "'%s' expects a list of {id, package, reason, expires}", key);
+	while ((item = fy_node_sequence_iterate(n, &it))) {
+		const char *id = hd_yaml_scalar(hd_yaml_get(item, "id"));
+		const char *pkg = hd_yaml_scalar(hd_yaml_get(item, "package"));
+		const char *reason = hd_yaml_scalar(hd_yaml_get(item, "reason"));
+		const char *exp = hd_yaml_scalar(hd_yaml_get(item, "expires"));
+		struct hd_vuln_ignore *v;
+		uint32_t line, col;
+
+		if (fy_node_get_type(item) != FYNT_MAPPING || !id || !*id)
+			return cfg_err(rd, item, "each entry of '%s' needs an 'id'", key);
+		if (!reason || !*reason)
+			return cfg_err(rd, item, "the entry for '%s' in '%s' needs a 'reason'", id, key);
+		if (HD_GROW(rd->c->vuln_ignores, rd->c->alloc_vuln_ignores, rd->c->n_vuln_ignores + 1) < 0)
+			return -HD_ENOMEM;
+		v = &rd->c->vuln_ignores[rd->c->n_vuln_ignores];
+		memset(v, 0, sizeof(*v));
+		hd_yaml_pos(item, &line, &col);
+		v->line = line;
+		if (exp) {
+			struct tm tm;
+			const char *end;
+
+			memset(&tm, 0, sizeof(tm));
+			end = strptime(exp, "%Y-%m-%d", &tm);
+			if (!end || *end)
+				return cfg_err(rd, hd_yaml_get(item, "expires"), "expected a date YYYY-MM-DD for 'expires' "
+					       "of '%s', got '%s'", id, exp);
+			v->expires = (int64_t)timegm(&tm) + 86400;
+		}
+		v->id = hd_strdup(id);
+		v->package = pkg ? hd_strdup(pkg) : NULL;
+		v->reason = hd_strdup(reason);
+		v->expires_text = exp ? hd_strdup(exp) : NULL;
+		rd->c->n_vuln_ignores++;
+		if (!v->id || !v->reason || (pkg && !v->package) || (exp && !v->expires_text))
+			return -HD_ENOMEM;
+	}
+	return 0;
+}
+
 /* One top-level setting: 1 when it is a config setting (read), 0 when not, or an error. */
 static int read_setting(struct cfg_reader *rd, const char *key, struct fy_node *v)
 {
@@ -406,6 +462,8 @@ static int read_setting(struct cfg_reader *rd, const char *key, struct fy_node *
 		r = read_strlist(rd, v, key, &rd->c->engine_sockets);
 	else if (!strcmp(key, "required-labels") || !strcmp(key, "label-schema"))
 		r = read_label_schema(rd, v, key);
+	else if (!strcmp(key, "ignore-vulnerabilities"))
+		r = read_vuln_ignores(rd, v, key);
 	else if (!strcmp(key, "no-inline-ignore") || !strcmp(key, "disable-ignore-pragma"))
 		rd->c->no_inline_ignore = hd_yaml_is_true(v);
 	else if (!strcmp(key, "no-fail") || !strcmp(key, "no-color") || !strcmp(key, "format") ||
@@ -449,8 +507,8 @@ static int read_root(struct cfg_reader *rd, struct fy_node *root)
 			return cfg_err(rd, k,
 				       "unknown setting '%s': expected ignored, severity-overrides, fail-on, "
 				       "exclude, trusted-registries, allowed-base-images, allowed-images, "
-				       "allowed-mount-prefixes, engine-sockets, required-labels or "
-				       "no-inline-ignore", key);
+				       "allowed-mount-prefixes, engine-sockets, required-labels, "
+				       "ignore-vulnerabilities or no-inline-ignore", key);
 	}
 	return 0;
 }

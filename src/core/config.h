@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/err.h"
 #include "core/rule.h"
@@ -27,6 +28,20 @@ void hd_strlist_release(struct hd_strlist *l);
 struct hd_sev_override {
 	char *id; /* rule id or a hadolint id */
 	enum hd_severity sev;
+};
+
+/*
+ * One entry of `ignore-vulnerabilities:` in .hardock.yaml: a vulnerability
+ * id (or alias), optionally only for one package, with the reason and an
+ * expiry date after which it no longer applies (and is reported).
+ */
+struct hd_vuln_ignore {
+	char *id;
+	char *package;  /* NULL: every package */
+	char *reason;
+	int64_t expires;/* unix seconds of the day after the date; 0 never */
+	char *expires_text; /* "2025-06-30" as written, or NULL */
+	unsigned line;  /* in the config file */
 };
 
 struct hd_config {
@@ -55,6 +70,8 @@ struct hd_config {
 	 */
 	struct hd_strlist exclude_base, exclude_pat;
 	char *loaded_from;                     /* path of the .hardock.yaml read, or NULL */
+	struct hd_vuln_ignore *vuln_ignores;   /* ignore-vulnerabilities: */
+	size_t n_vuln_ignores, alloc_vuln_ignores;
 	/*
 	 * Per rule (index into hd_rules[]): its severity under this config, or
 	 * -1 when disabled.  Filled by hd_config_prepare() once the config is

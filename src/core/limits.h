@@ -29,6 +29,13 @@
 #define HD_MAX_JAR_ENTRIES      100000u             /* entries of one jar */
 #define HD_MAX_JAR_INFLATED     (512u * 1024 * 1024) /* bytes inflated from one jar and what it nests */
 #define HD_MAX_GO_BINARY        (2048ull * 1024 * 1024) /* a binary scanned for Go build info */
+#define HD_MAX_VULN_HITS        100000u             /* database records for one package */
+#define HD_MAX_FEED_ENTRY       (64u * 1024 * 1024) /* one zip entry or one JSON member of a feed */
+#define HD_MAX_FEED_TOTAL       (8ull * 1024 * 1024 * 1024) /* bytes inflated from one feed zip */
+#define HD_MAX_FEED_FILE        (1024ull * 1024 * 1024) /* a feed file read for import */
+#define HD_MAX_FEED_RECORDS     (5u * 1000 * 1000)  /* records of one import */
+#define HD_MAX_FEED_STRING      (1024u * 1024)      /* a summary or description */
+#define HD_MAX_FEED_ID          256u                /* an advisory id, alias or package name */
 #define HD_MAX_VERSION_LEN      256u                /* a package version (Maven compares longer ones bytewise) */
 #define HD_MAX_JSON_DEPTH       1000u               /* nested arrays and objects */
 #define HD_MAX_JSON_NODES       (16u * 1024 * 1024) /* values in one document */

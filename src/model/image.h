@@ -22,6 +22,8 @@
 
 #include "model/container.h"
 
+struct hd_vuln_result;
+
 /* One step of the image's history: what built a layer (or changed only the config). */
 struct hd_image_history {
 	char *created_by;           /* as recorded: "/bin/sh -c #(nop)  CMD [\"sh\"]", "RUN /bin/sh -c ... # buildkit" */
@@ -61,6 +63,8 @@ struct hd_image_spec {
 	int64_t size;               /* bytes; -1 unknown */
 	char *os, *arch;
 	char *docker_version;       /* DockerVersion that built it, or NULL */
+	/* Its packages matched against the vulnerability database (borrowed; NULL: not scanned). */
+	const struct hd_vuln_result *vulns;
 };
 
 struct hd_image_spec *hd_image_spec_new(void);
