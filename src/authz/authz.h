@@ -227,6 +227,8 @@ struct hd_authz_serve_opts {
 	int log_fd;          /* decision log (one JSON line per decision); -1: none */
 	unsigned request_ms; /* a request must arrive whole this long after its first byte; 0: 10 s */
 	unsigned idle_ms;    /* an idle kept-alive connection is closed after this; 0: 120 s */
+	size_t max_held_bytes; /* request bodies held at once (read or waiting for a decision);
+				  beyond, requests are denied as busy; 0: 256 MiB */
 	bool no_sandbox;     /* skip no_new_privs, capability dropping and seccomp */
 	/* Called once the socket is bound and listening (may be NULL). */
 	void (*on_listening)(void *ctx, const char *path);

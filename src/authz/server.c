@@ -17,7 +17,9 @@
  * 100-continue) and answers Activate and AuthZRes at once.  AuthZReq bodies
  * are kept up to HD_MAX_AUTHZ_BODY (what dockerd forwards, 1 MiB base64
  * encoded, plus headers); a larger one is read to its end without being
- * kept and denied.  AuthZRes bodies are never kept.
+ * kept and denied.  AuthZRes bodies are never kept.  The bodies held at
+ * once (being read or waiting for a worker) have a budget (256 MiB): a
+ * request that would pass it is denied as busy instead of held.
  *
  * Time limits.  A request must arrive whole within request_ms (10 s) of its
  * first byte (a client trickling bytes is closed), an idle kept-alive
@@ -54,6 +56,7 @@
 
 #define HEAD_MAX    (16u * 1024)       /* request line and headers */
 #define DISCARD_MAX (256ull << 20)     /* bodies read without keeping them */
+#define HELD_MAX_DEFAULT (256u << 20)  /* AuthZReq bodies held at once, read or waiting */
 #define REQUEST_MS_DEFAULT 10000
 #define IDLE_MS_DEFAULT    120000
 #define WRITE_MS    10000
@@ -105,6 +108,8 @@ struct conn {
 	bool keep_body;        /* keep the body (AuthZReq within the cap) */
 	bool too_big;          /* the body went over the cap: deny */
 	bool oom;              /* the body could not be kept: deny */
+	bool busy;             /* keeping it would pass the server's budget: deny */
+	size_t held;           /* bytes of body this connection holds (counted in server.held) */
 	bool reading_paused;
 	uint64_t left;         /* bytes of the body or chunk still to read */
 	uint64_t discarded;
@@ -120,12 +125,14 @@ struct job {
 	char *body;            /* owned; NULL with fixed_deny */
 	size_t len;
 	const char *fixed_deny; /* reason of a deny decided without the policy */
+	size_t held;           /* bytes of the server's budget this job holds */
 	char *out;             /* the answer */
 	size_t out_len;
 };
 
 struct server {
 	int64_t request_ms, idle_ms;
+	size_t held, held_max;  /* bytes of AuthZReq bodies held (I/O thread only), and the budget */
 	const struct hd_authz_policy *p;
 	const struct hd_authz_serve_opts *o;
 	volatile sig_atomic_t *stop;
@@ -314,17 +321,25 @@ static void *worker_main(void *arg)
 
 /* ---- connection lifecycle ----------------------------------------------------------------- */
 
-static void conn_reset_request(struct conn *c)
+/* Keeps server.held equal to what the connections' body buffers hold. */
+static void account(struct server *s, struct conn *c)
+{
+	s->held = s->held - c->held + c->body.alloc;
+	c->held = c->body.alloc;
+}
+
+static void conn_reset_request(struct server *s, struct conn *c)
 {
 	hd_buf_release(&c->head);
 	hd_buf_init(&c->head, HEAD_MAX);
 	hd_buf_release(&c->body);
 	hd_buf_init(&c->body, HD_MAX_AUTHZ_BODY);
+	account(s, c);
 	c->line_len = 0;
 	c->ep = EP_NONE;
 	c->keep_alive = true;
 	c->keep_body = false;
-	c->too_big = c->oom = false;
+	c->too_big = c->oom = c->busy = false;
 	c->left = 0;
 	c->discarded = 0;
 	if (!c->out_static)
@@ -345,7 +360,7 @@ static void conn_close(struct server *s, uint32_t slot)
 	close(c->fd);
 	c->fd = -1;
 	c->gen++;
-	conn_reset_request(c);
+	conn_reset_request(s, c);
 	hd_buf_release(&c->head);
 	hd_buf_release(&c->body);
 	hd_buf_release(&c->pending);
@@ -418,6 +433,9 @@ static void dispatch(struct server *s, uint32_t slot)
 	if (c->too_big)
 		jb->fixed_deny = "hardock: request denied: the authorization request is larger than "
 				 "the plugin accepts";
+	else if (c->busy)
+		jb->fixed_deny = "hardock: request denied: the plugin holds too many large requests at "
+				 "once; try again";
 	else if (c->oom)
 		jb->fixed_deny = "hardock: request denied: internal error (out of memory)";
 	else
@@ -427,6 +445,10 @@ static void dispatch(struct server *s, uint32_t slot)
 		send_fixed(s, slot, resp_deny_oom);
 		return;
 	}
+	/* The job holds the body's share of the budget until it is decided. */
+	jb->held = c->held;
+	c->held = 0;
+	account(s, c);
 	c->st = C_WAIT;
 	c->deadline = INT64_MAX;
 	conn_events(s, slot, 0);
@@ -633,9 +655,14 @@ static int parse_head(struct server *s, uint32_t slot)
 	}
 	if (have_cl && cl > DISCARD_MAX)
 		return bad_request(s, slot, 413, "Payload Too Large"), -1;
+	if (c->keep_body && have_cl && !c->too_big && s->held + (size_t)cl > s->held_max) {
+		c->busy = true;
+		c->keep_body = false;
+	}
 	/* Reserve the whole body once instead of growing it by doubling. */
 	if (c->keep_body && have_cl && !c->too_big && hd_buf_reserve_exact(&c->body, (size_t)cl) < 0)
 		c->oom = true;
+	account(s, c);
 	if (expect) {
 		ssize_t w = send(c->fd, resp_continue, sizeof(resp_continue) - 1, MSG_NOSIGNAL);
 
@@ -651,21 +678,20 @@ static int parse_head(struct server *s, uint32_t slot)
 	return 0;
 }
 
-/* Takes body bytes: kept for an AuthZReq within the cap, else counted and dropped. */
-static int take_body(struct conn *c, const char *p, size_t n)
+/* Takes body bytes: kept for an AuthZReq within the caps, else counted and dropped. */
+static int take_body(struct server *s, struct conn *c, const char *p, size_t n)
 {
-	if (c->keep_body && !c->too_big && !c->oom) {
-		int r = hd_buf_add(&c->body, p, n);
+	if (c->keep_body && !c->too_big && !c->oom && !c->busy) {
+		int r = s->held + n > s->held_max ? -HD_EBUSY : hd_buf_add(&c->body, p, n);
 
-		if (r == -HD_ETOOBIG) {
-			c->too_big = true;
-			hd_buf_release(&c->body);
-			hd_buf_init(&c->body, HD_MAX_AUTHZ_BODY);
-		} else if (r < 0) {
-			c->oom = true;
+		if (r < 0) {
+			c->too_big = r == -HD_ETOOBIG;
+			c->busy = r == -HD_EBUSY;
+			c->oom = !c->too_big && !c->busy;
 			hd_buf_release(&c->body);
 			hd_buf_init(&c->body, HD_MAX_AUTHZ_BODY);
 		}
+		account(s, c);
 		return 0;
 	}
 	c->discarded += n;
@@ -737,7 +763,7 @@ static size_t feed(struct server *s, uint32_t slot, const char *p, size_t n)
 		case C_CHUNK_DATA: {
 			size_t take = avail < c->left ? avail : (size_t)c->left;
 
-			if (take_body(c, q, take) < 0) {
+			if (take_body(s, c, q, take) < 0) {
 				bad_request(s, slot, 413, "Payload Too Large");
 				return n;
 			}
@@ -888,7 +914,7 @@ static void on_writable(struct server *s, uint32_t slot)
 		conn_close(s, slot);
 		return;
 	}
-	conn_reset_request(c);
+	conn_reset_request(s, c);
 	c->st = C_IDLE;
 	c->deadline = now_ms() + s->idle_ms;
 	conn_events(s, slot, EPOLLIN | EPOLLRDHUP);
@@ -938,7 +964,7 @@ static void on_accept(struct server *s)
 		hd_buf_init(&c->pending, HD_MAX_AUTHZ_BODY + HEAD_MAX);
 		c->out = NULL;
 		c->out_static = false;
-		conn_reset_request(c);
+		conn_reset_request(s, c);
 		c->st = C_IDLE;
 		c->deadline = now_ms() + s->request_ms;
 		ev.data.u32 = slot + 1;
@@ -969,6 +995,7 @@ static void collect(struct server *s)
 		struct conn *c = s->conns[list->slot];
 
 		next = list->next;
+		s->held -= list->held;
 		if (c && c->fd >= 0 && c->gen == list->gen && c->st == C_WAIT) {
 			if (list->out)
 				conn_send(s, list->slot, list->out, list->out_len, false);
@@ -1073,6 +1100,7 @@ static int child_main(const struct hd_authz_policy *p, const struct hd_authz_ser
 	s.max_conns = o->max_conns ? o->max_conns : MAX_CONNS_DEFAULT;
 	s.request_ms = o->request_ms ? o->request_ms : REQUEST_MS_DEFAULT;
 	s.idle_ms = o->idle_ms ? o->idle_ms : IDLE_MS_DEFAULT;
+	s.held_max = o->max_held_bytes ? o->max_held_bytes : HELD_MAX_DEFAULT;
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
 		rl.rlim_cur = rl.rlim_max;
 		setrlimit(RLIMIT_NOFILE, &rl);

@@ -28,6 +28,7 @@ struct authz_opts {
 	const char *sub, *sock, *policy, *log, *root, *file, *deny_at;
 	unsigned workers, request_ms;
 	unsigned request_s; /* --request-timeout, in seconds */
+	unsigned memory_mib; /* --memory-limit */
 	bool no_sandbox, no_host_facts;
 };
 
@@ -48,6 +49,9 @@ static const struct hd_option authz_options[] = {
 	HD_OPT_UNSIGNED(0, "request-timeout", "S", A(request_s), 1, 3600,
 			"seconds a request may take to arrive once begun (10); slower clients are "
 			"disconnected"),
+	HD_OPT_UNSIGNED(0, "memory-limit", "MIB", A(memory_mib), 4, 65536,
+			"request bodies held at once, read or waiting for a decision (256); a request "
+			"beyond is denied as busy"),
 	HD_OPT_STRING(0, "root", "DIR", A(root),
 		      "read the protected daemon's configuration (its -H sockets) from DIR as a copy of "
 		      "the host's files, not from this host"),
@@ -94,7 +98,7 @@ static int cmd_serve(const struct authz_opts *a, struct hd_authz_policy *p)
 {
 	struct hd_authz_serve_opts so = {
 		.socket = a->sock, .workers = a->workers, .log_fd = STDERR_FILENO,
-		.request_ms = a->request_ms,
+		.request_ms = a->request_ms, .max_held_bytes = (size_t)a->memory_mib << 20,
 		.no_sandbox = a->no_sandbox, .on_listening = on_listening, .ctx = p,
 	};
 	struct sigaction sa;

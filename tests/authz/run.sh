@@ -344,6 +344,39 @@ else
 	nok "--no-sandbox server" "$tmp/ns.log"
 fi
 
+# The budget of bodies held at once: with 4 MiB, a third 1.3 MiB body
+# arriving while two are still being read is denied as busy; the two held
+# ones are decided normally once complete.
+if start_server "$tmp/mb.sock" "$tmp/mb.log" --memory-limit 4; then
+	mbpid=$started_pid
+	$PY - "$tmp/mb.sock" "$tmp/onemib" >"$tmp/mb.out" 2>&1 <<'EOF2'
+import socket, sys
+path, body = sys.argv[1], open(sys.argv[2], "rb").read()
+head = b"POST /AuthZPlugin.AuthZReq HTTP/1.1\r\nContent-Length: %d\r\n\r\n" % len(body)
+conns = []
+for i in range(3):
+    s = socket.socket(socket.AF_UNIX); s.settimeout(20); s.connect(path)
+    s.sendall(head + body[:len(body) // 2]); conns.append(s)
+answers = []
+for s in conns:
+    s.sendall(body[len(body) // 2:])
+    data = b""
+    while b'"Err"' not in data and b'}' not in data[-2:]:
+        c = s.recv(65536)
+        if not c: break
+        data += c
+    answers.append(data)
+print([("busy" if b"too many large requests" in a else "privileged" if b"container/privileged" in a else a[-80:]) for a in answers])
+sys.exit(0 if b"container/privileged" in answers[0] and b"container/privileged" in answers[1] and b"too many large requests" in answers[2] else 1)
+EOF2
+	rc=$?
+	sed 's/^/#   /' "$tmp/mb.out"
+	[ $rc = 0 ] && ok "over the memory limit: denied as busy, the others decided" || nok "memory limit" "$tmp/mb.log"
+	kill "$mbpid"; wait "$mbpid"
+else
+	nok "--memory-limit server" "$tmp/mb.log"
+fi
+
 # A stale socket (its server killed outright) is replaced.
 if start_server "$sock" "$tmp/s3.log"; then
 	kill -9 "$started_pid"
