@@ -274,12 +274,15 @@ def bookworm(cache):
     root = os.path.join(cache, "bookworm-minbase")
     if not os.path.exists(tar):
         os.makedirs(cache, exist_ok=True)
-        r = subprocess.run(["mmdebstrap", "--variant=minbase", "--quiet", "bookworm", tar + ".part"],
+        # The name must end in .tar: mmdebstrap picks the output format from it
+        # (a ".part" suffix made it write a directory).
+        part = os.path.join(cache, "part.tar")
+        r = subprocess.run(["mmdebstrap", "--variant=minbase", "--quiet", "bookworm", part],
                            capture_output=True, text=True)
         if r.returncode != 0:
             check(False, "mmdebstrap builds a bookworm rootfs", r.stderr[-2000:])
             return None
-        os.rename(tar + ".part", tar)
+        os.rename(part, tar)
     if not os.path.isdir(os.path.join(root, "var")):
         shutil.rmtree(root, ignore_errors=True)
         os.makedirs(root)
