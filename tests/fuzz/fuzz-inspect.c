@@ -1,10 +1,11 @@
 /*
- * libFuzzer target for the Engine API readers (parse/inspect.c): the input
- * is read as every kind of answer the engine audit parses (container
- * inspect, then top and each exec session of that container, image
- * inspect, the lists, /version, /info and the swarm lists), and every
- * container and image read is judged by its rules, as a daemon answering
- * garbage would make hardock do.
+ * libFuzzer target for the Engine API readers (parse/inspect_*.c over
+ * parse/json.c): the input is read as every kind of answer the engine
+ * audit parses (container inspect, then top and each exec session of that
+ * container, image inspect, the lists, /version, /info and the swarm
+ * lists) and as a create and an exec request body (repeated and
+ * case-folded keys allowed there), and every container and image read is
+ * judged by its rules, as a daemon answering garbage would make hardock do.
  */
 #include "core/common.h"
 #include "core/config.h"
@@ -44,6 +45,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		hd_run_rules(&m, &out);
 	}
 	hd_diag_release(&d);
+	hd_container_spec_free(c);
+	c = NULL;
+	/* A create body: duplicate keys and case variants are read as dockerd reads them. */
+	if (hd_inspect_create_body(s, size, "fuzz", &c, &d) == 0) {
+		m.kind = HD_TARGET_CONTAINER;
+		m.ctr = c;
+		hd_run_rules(&m, &out);
+	}
+	hd_diag_release(&d);
+	{
+		struct hd_exec_body e;
+
+		if (hd_inspect_exec_body(s, size, &e, &d) == 0)
+			hd_exec_body_release(&e);
+		hd_diag_release(&d);
+	}
 	if (hd_inspect_image(s, size, 1735689600, &img, &d) == 0) {
 		img->usage_known = true;
 		m.kind = HD_TARGET_IMAGE;

@@ -293,6 +293,123 @@ static void test_image(void **state)
 }
 
 /* Fails each allocation in turn: every builder returns -HD_ENOMEM or succeeds, never leaks. */
+
+/* The settings table: its validation, the same for every source. */
+static void test_table(void **state)
+{
+	const struct hd_cset *oom = &hd_csets[HD_CS_OOM_SCORE_ADJ], *swap = &hd_csets[HD_CS_MEMORY_SWAP];
+	const struct hd_cset *mem = &hd_csets[HD_CS_MEMORY], *cpus = &hd_csets[HD_CS_NANO_CPUS];
+	const char *expect;
+	char buf[96];
+	int64_t v;
+	size_t i, j;
+
+	(void)state;
+	/* Names are the fields', unique; ranges are ordered. */
+	for (i = 0; i < HD_CS_MAX; i++) {
+		assert_true(hd_csets[i].min <= hd_csets[i].max);
+		for (j = i + 1; j < HD_CS_MAX; j++)
+			assert_string_not_equal(hd_csets[i].name, hd_csets[j].name);
+	}
+	assert_string_equal(oom->name, "oom_score_adj");
+	assert_int_equal(hd_cset_parse_int(oom, "-1000", &v, buf, sizeof(buf), &expect), 0);
+	assert_int_equal(v, -1000);
+	assert_int_equal(hd_cset_parse_int(oom, "1001", &v, buf, sizeof(buf), &expect), -HD_EINVAL);
+	assert_string_equal(expect, "an integer from -1000 to 1000");
+	assert_int_equal(hd_cset_parse_int(oom, "x", &v, buf, sizeof(buf), &expect), -HD_EINVAL);
+	assert_string_equal(expect, "an integer");
+	assert_int_equal(hd_cset_check_int(oom, 5000, buf, sizeof(buf), &expect), -HD_EINVAL);
+	/* -1 is unlimited where the range takes it, and a bad size elsewhere. */
+	assert_int_equal(hd_cset_parse_int(swap, "-1", &v, buf, sizeof(buf), &expect), 0);
+	assert_int_equal(v, -1);
+	assert_int_equal(hd_cset_parse_int(swap, "-2", &v, buf, sizeof(buf), &expect), -HD_EINVAL);
+	assert_int_equal(hd_cset_check_int(swap, -2, buf, sizeof(buf), &expect), -HD_EINVAL);
+	assert_string_equal(expect, "a size, or -1 for unlimited");
+	assert_int_equal(hd_cset_parse_int(mem, "-1", &v, buf, sizeof(buf), &expect), -HD_EINVAL);
+	assert_string_equal(expect, "a size such as 512m");
+	assert_int_equal(hd_cset_parse_int(mem, "0.5g", &v, buf, sizeof(buf), &expect), 0);
+	assert_int_equal(v, 536870912);
+	assert_int_equal(hd_cset_parse_int(cpus, "1.5", &v, buf, sizeof(buf), &expect), 0);
+	assert_int_equal(v, 1500000000);
+	assert_int_equal(hd_cset_check_int(cpus, -5, buf, sizeof(buf), &expect), -HD_EINVAL);
+	assert_string_equal(expect, "a number of CPUs of at least 0");
+	/* Items: security options need key=value; labels take a bare key, sysctls do not. */
+	assert_int_equal(hd_cset_check_item(&hd_csets[HD_CS_SECURITY_OPT], "bogus", &expect), -HD_EINVAL);
+	assert_int_equal(hd_cset_check_item(&hd_csets[HD_CS_SECURITY_OPT], "label=disable", &expect), 0);
+	assert_int_equal(hd_cset_check_item(&hd_csets[HD_CS_LABELS], "bare", &expect), 0);
+	assert_int_equal(hd_cset_check_item(&hd_csets[HD_CS_LABELS], "=v", &expect), -HD_EINVAL);
+	assert_int_equal(hd_cset_check_item(&hd_csets[HD_CS_SYSCTLS], "net.x", &expect), -HD_EINVAL);
+	assert_int_equal(hd_cset_check_item(&hd_csets[HD_CS_SYSCTLS], "net.x=1", &expect), 0);
+	/* The field of a setting is where the spec holds it. */
+	{
+		struct hd_container_spec *c = hd_container_spec_new(HD_SRC_RUN, "t", NULL);
+
+		assert_non_null(c);
+		assert_ptr_equal(hd_cset_field(c, oom), &c->oom_score_adj);
+		assert_ptr_equal(hd_cset_field(c, &hd_csets[HD_CS_MOUNTS]), &c->mounts);
+		hd_container_spec_free(c);
+	}
+}
+
+/* A local volume with bind options is a bind of its device; nothing else is. */
+static void test_resolve_volume(void **state)
+{
+	static const struct {
+		const char *driver, *type, *o, *device;
+		bool bind, ro;
+	} cases[] = {
+		{ "local", "none", "bind", "/", true, false },
+		{ NULL, "none", "rbind,ro", "/etc", true, true },
+		{ "", "ext4", "bind", "/srv", true, false },   /* bind makes it a bind whatever the type */
+		{ "local", "none", "bind", "relative", false, false },
+		{ "local", "nfs", "addr=10.0.0.1,rw", ":/export", false, false },
+		{ "local", "none", "binding", "/", false, false },
+		{ "local", "none", NULL, "/", false, false },
+		{ "nfs", "none", "bind", "/", false, false }, /* another driver's options are its own */
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < HD_ARRAY_SIZE(cases); i++) {
+		struct hd_mount m = { .type = HD_MOUNT_VOLUME };
+		struct hd_kvs kv = { 0 };
+
+		m.source = hd_strdup("vol");
+		assert_int_equal(hd_kvs_add(&kv, "type", cases[i].type, NULL), 0);
+		if (cases[i].o)
+			assert_int_equal(hd_kvs_add(&kv, "o", cases[i].o, NULL), 0);
+		assert_int_equal(hd_kvs_add(&kv, "device", cases[i].device, NULL), 0);
+		assert_int_equal(hd_mount_resolve_volume(&m, cases[i].driver, &kv), 0);
+		if (cases[i].bind) {
+			assert_int_equal(m.type, HD_MOUNT_BIND);
+			assert_string_equal(m.source, cases[i].device);
+			assert_string_equal(m.volume, "vol");
+		} else {
+			assert_int_equal(m.type, HD_MOUNT_VOLUME);
+			assert_string_equal(m.source, "vol");
+			assert_null(m.volume);
+		}
+		assert_int_equal(m.read_only, cases[i].ro);
+		hd_free(m.source);
+		hd_free(m.volume);
+		hd_kvs_release(&kv);
+	}
+	/* The last of a repeated option counts, as in a map. */
+	{
+		struct hd_mount m = { .type = HD_MOUNT_VOLUME };
+		struct hd_kvs kv = { 0 };
+
+		assert_int_equal(hd_kvs_add(&kv, "o", "bind", NULL), 0);
+		assert_int_equal(hd_kvs_add(&kv, "device", "/x", NULL), 0);
+		assert_int_equal(hd_kvs_add(&kv, "device", "/", NULL), 0);
+		assert_int_equal(hd_mount_resolve_volume(&m, NULL, &kv), 0);
+		assert_string_equal(m.source, "/");
+		assert_null(m.volume); /* anonymous */
+		hd_free(m.source);
+		hd_kvs_release(&kv);
+	}
+}
+
 static void test_oom(void **state)
 {
 	unsigned long n;
@@ -338,6 +455,8 @@ int main(void)
 		cmocka_unit_test(test_normalise),
 		cmocka_unit_test(test_security_opt_find),
 		cmocka_unit_test(test_image),
+		cmocka_unit_test(test_table),
+		cmocka_unit_test(test_resolve_volume),
 		cmocka_unit_test(test_oom),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
