@@ -6,7 +6,7 @@ ASAN   ?= build-asan
 FUZZ   ?= build-fuzz
 JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps test-deps build run test bench bench-engine bench-authz fuzz docs install clean
+.PHONY: all deps test-deps build run test bench bench-formats bench-engine bench-authz fuzz docs install clean
 
 all: build
 
@@ -37,6 +37,10 @@ test: test-deps $(ASAN)/build.ninja
 
 bench: build
 	@sh bench/run.sh $(BUILD)/hardock
+
+# Every output format on the Dockerfile corpus against gnu and cat (time, peak RSS).
+bench-formats: build
+	@sh bench/formats.sh $(BUILD)/hardock
 
 # The authorization plugin under load: throughput, latency, slow clients, memory.
 bench-authz: build

@@ -76,3 +76,6 @@ PY
 	echo "== Compose files: $n_c files, $b_c bytes =="
 	python3 "$here/bench.py" --spec "$out/c.json"
 fi
+
+echo
+sh "$here/formats.sh" "$hardock"

@@ -93,14 +93,17 @@ static int attach_lines(const char *file, const char *data, size_t len, struct h
 	if (HD_GROW(starts, alloc, 1) < 0)
 		return -HD_ENOMEM;
 	starts[n++] = 0;
-	for (i = 0; i < len && n < maxline; i++) {
-		if (data[i] == '\n') {
-			if (HD_GROW(starts, alloc, n + 1) < 0) {
-				hd_free(starts);
-				return -HD_ENOMEM;
-			}
-			starts[n++] = i + 1;
+	for (i = 0; i < len && n < maxline;) {
+		const char *nl = memchr(data + i, '\n', len - i);
+
+		if (!nl)
+			break;
+		if (HD_GROW(starts, alloc, n + 1) < 0) {
+			hd_free(starts);
+			return -HD_ENOMEM;
 		}
+		i = (size_t)(nl - data) + 1;
+		starts[n++] = i;
 	}
 	for (i = from; i < f->n; i++) {
 		if (!f->v[i].snippet && f->v[i].line && f->v[i].file && strcmp(f->v[i].file, file) == 0)

@@ -140,7 +140,8 @@ static int json_end(struct hd_output *r)
 	hd_jw_end(jw);
 	hd_jw_end(jw);
 	hd_jw_end(jw);
-	fputc('\n', r->out);
+	hd_jw_raw(jw, "\n", 1);
+	hd_jw_flush(jw);
 	return jw->err;
 }
 

@@ -2,28 +2,63 @@
  * The streaming JSON writer; see jsonw.h.  jansson's JSON_INDENT(2) layout:
  * a container's members each on their own line, indented two spaces per
  * level, "key": value, and empty containers as {} and [].
+ *
+ * A corpus-sized report is tens of megabytes of small pieces, so the writer
+ * collects them in a buffer of its own and hands the FILE whole blocks: one
+ * stdio call (and one stream lock) per block instead of per piece.  Strings
+ * are copied in runs of bytes that need no escape.
  */
 #include "core/common.h"
 #include "report/jsonw.h"
 
 void hd_jw_init(struct hd_jw *jw, FILE *out)
 {
-	memset(jw, 0, sizeof(*jw));
 	jw->out = out;
+	jw->depth = 0;
+	jw->after_key = false;
+	jw->err = 0;
+	jw->n = 0;
 }
 
+void hd_jw_flush(struct hd_jw *jw)
+{
+	if (jw->n)
+		fwrite(jw->buf, 1, jw->n, jw->out);
+	jw->n = 0;
+}
+
+static void put(struct hd_jw *jw, const char *s, size_t n)
+{
+	if (n > sizeof(jw->buf) - jw->n) {
+		hd_jw_flush(jw);
+		if (n > sizeof(jw->buf)) {
+			fwrite(s, 1, n, jw->out);
+			return;
+		}
+	}
+	memcpy(jw->buf + jw->n, s, n);
+	jw->n += n;
+}
+
+static void putch(struct hd_jw *jw, char c)
+{
+	if (jw->n == sizeof(jw->buf))
+		hd_jw_flush(jw);
+	jw->buf[jw->n++] = c;
+}
+
+static void puts_(struct hd_jw *jw, const char *s)
+{
+	put(jw, s, strlen(s));
+}
+
+/* A line break and two spaces per level: one copy (HD_JW_MAX_DEPTH levels fit). */
 static void indent(struct hd_jw *jw, unsigned level)
 {
-	static const char spaces[] = "                                                                ";
-	unsigned n = level * 2;
+	static const char nl_spaces[] = "\n                                                                ";
+	_Static_assert(1 + 2 * HD_JW_MAX_DEPTH <= sizeof(nl_spaces) - 1, "indentation for every level");
 
-	fputc('\n', jw->out);
-	while (n) {
-		unsigned k = n < sizeof(spaces) - 1 ? n : (unsigned)sizeof(spaces) - 1;
-
-		fwrite(spaces, 1, k, jw->out);
-		n -= k;
-	}
+	put(jw, nl_spaces, 1 + 2 * (size_t)level);
 }
 
 /* Starts a value: the separator and indentation its container wants. */
@@ -36,7 +71,7 @@ static void value_start(struct hd_jw *jw)
 	if (jw->depth == 0)
 		return;
 	if (jw->has_items[jw->depth - 1])
-		fputc(',', jw->out);
+		putch(jw, ',');
 	jw->has_items[jw->depth - 1] = true;
 	indent(jw, jw->depth);
 }
@@ -48,7 +83,7 @@ static void open_container(struct hd_jw *jw, char c)
 		jw->err = -HD_EINVAL;
 		return;
 	}
-	fputc(c, jw->out);
+	putch(jw, c);
 	jw->closer[jw->depth] = c == '{' ? '}' : ']';
 	jw->has_items[jw->depth++] = false;
 }
@@ -72,15 +107,7 @@ void hd_jw_end(struct hd_jw *jw)
 	jw->depth--;
 	if (jw->has_items[jw->depth])
 		indent(jw, jw->depth);
-	fputc(jw->closer[jw->depth], jw->out);
-}
-
-void hd_jw_key(struct hd_jw *jw, const char *key)
-{
-	value_start(jw);
-	hd_json_put_string(jw->out, key, strlen(key));
-	fputs(": ", jw->out);
-	jw->after_key = true;
+	putch(jw, jw->closer[jw->depth]);
 }
 
 /* Length of the valid UTF-8 sequence at s (at most n bytes), or 0. */
@@ -108,61 +135,101 @@ static size_t utf8_len(const unsigned char *s, size_t n)
 	return len;
 }
 
-void hd_json_put_string(FILE *out, const char *str, size_t n)
+/* Bytes written as they are: printable ASCII other than '"' and '\\'. */
+static const bool plain_byte[256] = {
+	[0x20 ... 0x21] = true, [0x23 ... 0x5b] = true, [0x5d ... 0x7f] = true, /* DEL too, as jansson; not '"' (0x22), '\\' (0x5c) */
+};
+
+/*
+ * Whether any of the 8 bytes of w needs a look: a control byte, '"', '\\'
+ * or a byte of a multi-byte character (the classic bit tricks on a word).
+ */
+static inline bool word_needs_look(uint64_t w)
+{
+	const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+	uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
+
+	return ((w - ones * 0x20) | (q - ones) | (b - ones) | w) & highs;
+}
+
+static void put_string(struct hd_jw *jw, const char *str, size_t n)
 {
 	const unsigned char *s = (const unsigned char *)str;
 	size_t i = 0, start = 0;
 
-	fputc('"', out);
+	putch(jw, '"');
 	while (i < n) {
-		unsigned c = s[i];
-		const char *esc = NULL;
-		char buf[8];
+		unsigned c;
+		char esc[8];
 		size_t len;
 
-		if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
-			i++;
-			continue;
+		/* Runs of plain bytes, a word at a time, then byte by byte. */
+		while (n - i >= 8) {
+			uint64_t w;
+
+			memcpy(&w, s + i, 8);
+			if (word_needs_look(w))
+				break;
+			i += 8;
 		}
+		while (i < n && plain_byte[s[i]])
+			i++;
+		if (i == n)
+			break;
+		c = s[i];
 		if (c >= 0x80) {
 			len = utf8_len(s + i, n - i);
 			if (len) {
 				i += len;
 				continue;
 			}
-			esc = "\xef\xbf\xbd"; /* U+FFFD for a byte that is not UTF-8 */
-		} else if (c == '"') {
-			esc = "\\\"";
-		} else if (c == '\\') {
-			esc = "\\\\";
-		} else if (c == '\b') {
-			esc = "\\b";
-		} else if (c == '\f') {
-			esc = "\\f";
-		} else if (c == '\n') {
-			esc = "\\n";
-		} else if (c == '\r') {
-			esc = "\\r";
-		} else if (c == '\t') {
-			esc = "\\t";
-		} else {
-			snprintf(buf, sizeof(buf), "\\u%04X", c);
-			esc = buf;
 		}
 		if (i > start)
-			fwrite(s + start, 1, i - start, out);
-		fputs(esc, out);
+			put(jw, (const char *)s + start, i - start);
+		switch (c) {
+		case '"': puts_(jw, "\\\""); break;
+		case '\\': puts_(jw, "\\\\"); break;
+		case '\b': puts_(jw, "\\b"); break;
+		case '\f': puts_(jw, "\\f"); break;
+		case '\n': puts_(jw, "\\n"); break;
+		case '\r': puts_(jw, "\\r"); break;
+		case '\t': puts_(jw, "\\t"); break;
+		default:
+			if (c >= 0x80) {
+				puts_(jw, "\xef\xbf\xbd"); /* U+FFFD for a byte that is not UTF-8 */
+			} else {
+				snprintf(esc, sizeof(esc), "\\u%04X", c);
+				puts_(jw, esc);
+			}
+		}
 		start = ++i;
 	}
 	if (i > start)
-		fwrite(s + start, 1, i - start, out);
-	fputc('"', out);
+		put(jw, (const char *)s + start, i - start);
+	putch(jw, '"');
+}
+
+void hd_json_put_string(FILE *out, const char *s, size_t n)
+{
+	struct hd_jw jw;
+
+	hd_jw_init(&jw, out);
+	put_string(&jw, s, n);
+	hd_jw_flush(&jw);
+}
+
+void hd_jw_key(struct hd_jw *jw, const char *key)
+{
+	value_start(jw);
+	put_string(jw, key, strlen(key));
+	put(jw, ": ", 2);
+	jw->after_key = true;
 }
 
 void hd_jw_strn(struct hd_jw *jw, const char *s, size_t n)
 {
 	value_start(jw);
-	hd_json_put_string(jw->out, s, n);
+	put_string(jw, s, n);
 }
 
 void hd_jw_str(struct hd_jw *jw, const char *s)
@@ -170,22 +237,36 @@ void hd_jw_str(struct hd_jw *jw, const char *s)
 	hd_jw_strn(jw, s, strlen(s));
 }
 
+void hd_jw_raw(struct hd_jw *jw, const char *s, size_t n)
+{
+	put(jw, s, n);
+}
+
 void hd_jw_int(struct hd_jw *jw, int64_t v)
 {
+	char digits[24], *p = digits + sizeof(digits);
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+
 	value_start(jw);
-	fprintf(jw->out, "%" PRId64, v);
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		*--p = '-';
+	put(jw, p, (size_t)(digits + sizeof(digits) - p));
 }
 
 void hd_jw_bool(struct hd_jw *jw, bool v)
 {
 	value_start(jw);
-	fputs(v ? "true" : "false", jw->out);
+	puts_(jw, v ? "true" : "false");
 }
 
 void hd_jw_null(struct hd_jw *jw)
 {
 	value_start(jw);
-	fputs("null", jw->out);
+	puts_(jw, "null");
 }
 
 void hd_jw_kstr(struct hd_jw *jw, const char *key, const char *s)

@@ -7,9 +7,11 @@
  * (jansson refuses such strings), so the output is always valid JSON.
  *
  * Usage: hd_jw_init(), then objects/arrays/values; inside an object every
- * value is preceded by hd_jw_key().  Errors (nesting deeper than
- * HD_JW_MAX_DEPTH, misuse) are recorded in jw->err; write errors show on the
- * FILE (ferror).
+ * value is preceded by hd_jw_key(); hd_jw_flush() at the end (and before
+ * writing to the FILE any other way): the writer collects what it writes in
+ * a buffer of its own and hands it to the FILE in blocks.  Errors (nesting
+ * deeper than HD_JW_MAX_DEPTH, misuse) are recorded in jw->err; write
+ * errors show on the FILE (ferror).
  */
 #ifndef HD_REPORT_JSONW_H
 #define HD_REPORT_JSONW_H
@@ -27,9 +29,13 @@ struct hd_jw {
 	char closer[HD_JW_MAX_DEPTH];     /* per open container: '}' or ']' */
 	bool after_key;                   /* a key was written; its value comes next */
 	int err;                          /* 0 or -HD_EINVAL on misuse */
+	size_t n;                         /* bytes waiting in buf */
+	char buf[8192];
 };
 
 void hd_jw_init(struct hd_jw *jw, FILE *out);
+/* Writes what is buffered to the FILE. */
+void hd_jw_flush(struct hd_jw *jw);
 void hd_jw_object(struct hd_jw *jw);
 void hd_jw_array(struct hd_jw *jw);
 /* Closes the innermost object or array. */
@@ -41,6 +47,8 @@ void hd_jw_strn(struct hd_jw *jw, const char *s, size_t n);
 void hd_jw_int(struct hd_jw *jw, int64_t v);
 void hd_jw_bool(struct hd_jw *jw, bool v);
 void hd_jw_null(struct hd_jw *jw);
+/* n bytes as they are, outside any value (a final newline). */
+void hd_jw_raw(struct hd_jw *jw, const char *s, size_t n);
 /* Shorthands for a member of the current object. */
 void hd_jw_kstr(struct hd_jw *jw, const char *key, const char *s);
 void hd_jw_kint(struct hd_jw *jw, const char *key, int64_t v);

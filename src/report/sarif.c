@@ -51,14 +51,22 @@ static void put_uri(struct sarif_state *s, const char *path)
 	const unsigned char *p;
 
 	hd_buf_reset(&s->tmp);
-	for (p = (const unsigned char *)path; *p; p++) {
-		if (isalnum(*p) || strchr("-._~/", *p)) {
-			hd_buf_addch(&s->tmp, (char)*p);
-		} else {
-			hd_buf_addch(&s->tmp, '%');
-			hd_buf_addch(&s->tmp, hex[*p >> 4]);
-			hd_buf_addch(&s->tmp, hex[*p & 15]);
+	for (p = (const unsigned char *)path; *p;) {
+		const unsigned char *q = p;
+		char esc[3];
+
+		while (*q && (isalnum(*q) || strchr("-._~/", *q)))
+			q++;
+		if (q > p) {
+			hd_buf_add(&s->tmp, p, (size_t)(q - p));
+			p = q;
+			continue;
 		}
+		esc[0] = '%';
+		esc[1] = hex[*p >> 4];
+		esc[2] = hex[*p & 15];
+		hd_buf_add(&s->tmp, esc, 3);
+		p++;
 	}
 	hd_jw_strn(&s->jw, s->tmp.buf, s->tmp.len);
 }
@@ -243,7 +251,8 @@ static int sarif_end(struct hd_output *r)
 	hd_jw_end(jw); /* the run */
 	hd_jw_end(jw); /* runs */
 	hd_jw_end(jw);
-	fputc('\n', r->out);
+	hd_jw_raw(jw, "\n", 1);
+	hd_jw_flush(jw);
 	return jw->err;
 }
 

@@ -125,6 +125,7 @@ static void test_jsonw_matches_jansson(void **state)
 		assert_non_null(fp);
 		hd_jw_init(&jw, fp);
 		v = rnd_value(&jw, 0);
+		hd_jw_flush(&jw);
 		assert_int_equal(jw.err, 0);
 		assert_int_equal(jw.depth, 0);
 		fclose(fp);
