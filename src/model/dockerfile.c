@@ -44,12 +44,8 @@ void hd_instr_offset_pos(const struct hd_instr *in, size_t off, uint32_t *line, 
 		*col = in->span.col;
 		return;
 	}
-	if (in->text) {
-		size_t len = strlen(in->text);
-
-		if (off > len)
-			off = len;
-	}
+	if (in->text && off > in->text_len)
+		off = in->text_len;
 	hi = in->n_segs;
 	while (hi - lo > 1) {
 		size_t mid = lo + (hi - lo) / 2;

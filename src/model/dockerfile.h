@@ -20,6 +20,8 @@
 #include "model/image_ref.h"
 #include "model/shell.h"
 
+struct hd_pm_call;
+
 /* A range in the file: 1-based lines and byte columns; end_col is one past the last byte. */
 struct hd_span {
 	uint32_t line, col, end_line, end_col;
@@ -138,10 +140,22 @@ struct hd_instr {
 	 */
 	struct hd_shell *shell;
 	char *text;               /* the joined command text that was split */
+	size_t text_len;          /* strlen(text) */
 	/* Maps text offsets to file positions: segment i starts at text offset seg_off[i] at seg_line[i]:seg_col[i]. */
 	size_t *seg_off;
 	uint32_t *seg_line, *seg_col;
 	size_t n_segs;
+
+	/*
+	 * Derived facts of the command (model/dockerfile_pm.h), computed once
+	 * when the shell model is built: the package manager calls in order,
+	 * a mask of the managers called (HD_PM_BIT()) and of the tools called
+	 * (HD_TOOL_BIT()).  Empty without a shell model.
+	 */
+	struct hd_pm_call *pms;
+	size_t n_pms;
+	uint32_t pm_mask;
+	uint64_t tools;
 
 	/*
 	 * ONBUILD's inner instruction, else NULL.  Its arguments are not
@@ -224,6 +238,16 @@ struct hd_dockerfile {
 
 	/* Number of lines in the file. */
 	uint32_t n_lines;
+
+	/*
+	 * The indexes in instrs of the RUNs with a shell model (ONBUILD RUN
+	 * included: the index is the ONBUILD's), in order, and the union of
+	 * their pm_mask and tools: rules on RUN commands visit only these.
+	 */
+	size_t *runs;
+	size_t n_runs;
+	uint32_t pm_mask;
+	uint64_t tools;
 
 	/* Where all of the above lives (private). */
 	struct hd_arena *arena;

@@ -49,6 +49,15 @@ struct hd_cmd {
 	size_t argc;
 	struct hd_redir *redirs;
 	size_t n_redirs;
+	/*
+	 * The real command behind wrapper commands (sudo, env, nice, gosu, ...;
+	 * model/wrappers.h): its argv index (argc when there is none, as in
+	 * `command -v x` or a bare assignment) and its name (the base name of
+	 * argv[a0], or what an alias such as xx-apt-get stands for; "" when
+	 * none).  argv[0] itself when no wrapper is involved.
+	 */
+	size_t a0;
+	const char *name;
 	enum hd_sep sep;         /* what follows this command */
 	unsigned depth;          /* 0 at top level; +1 inside ( ), { }, $( ), ` `, <( ) and a heredoc script */
 	bool in_subst;           /* inside a command or process substitution $( ), ` `, <( ) */

@@ -14,6 +14,7 @@
 #include "core/common.h"
 #include "core/arena.h"
 #include "model/dockerfile.h"
+#include "model/dockerfile_pm.h"
 
 #include <unistd.h>
 
@@ -719,46 +720,80 @@ static const struct flag_def hc_flags[] = {
 };
 static const struct flag_def no_flags[] = { { NULL, 0 } };
 
-static const struct {
+/*
+ * What an instruction's parse function gets: the instruction (keyword, kind,
+ * stage and flags already set), its logical line, where its arguments are
+ * and where their array is built.
+ */
+struct ictx {
+	struct dp *dp;
+	struct hd_instr *in;
+	const struct lmap *m;
+	size_t kb;            /* offset of the keyword */
+	size_t rest, end;     /* the arguments after the flags: m->s[rest..end) */
+	uint32_t l, c;        /* position of the keyword */
+	bool nested;          /* the instruction of an ONBUILD */
+	bool expand;          /* ARG/ENV are substituted in its arguments */
+	size_t instr_idx;     /* index of the (outer) instruction in df->instrs */
+	uint32_t *last_line;  /* the last line read (heredoc bodies move it) */
+	struct argv_b *args;  /* the arguments being built (in->args at the end) */
+};
+
+typedef void instr_parse_fn(struct ictx *x);
+static instr_parse_fn parse_unknown, parse_run, parse_exec_like, parse_shell_instr, parse_healthcheck,
+	parse_add_copy, parse_volume, parse_from, parse_expose, parse_line_arg, parse_kv_instr, parse_onbuild;
+
+/* The instructions: name, flags, whether BuildKit expands variables in them, and their parse function. */
+struct instr_def {
 	const char *name;
 	enum hd_instr_kind kind;
 	const struct flag_def *flags;
-} instr_table[] = {
-	{ "from", HD_I_FROM, from_flags },
-	{ "run", HD_I_RUN, run_flags },
-	{ "cmd", HD_I_CMD, no_flags },
-	{ "label", HD_I_LABEL, no_flags },
-	{ "maintainer", HD_I_MAINTAINER, no_flags },
-	{ "expose", HD_I_EXPOSE, no_flags },
-	{ "env", HD_I_ENV, no_flags },
-	{ "add", HD_I_ADD, add_flags },
-	{ "copy", HD_I_COPY, copy_flags },
-	{ "entrypoint", HD_I_ENTRYPOINT, no_flags },
-	{ "volume", HD_I_VOLUME, no_flags },
-	{ "user", HD_I_USER, no_flags },
-	{ "workdir", HD_I_WORKDIR, no_flags },
-	{ "arg", HD_I_ARG, no_flags },
-	{ "onbuild", HD_I_ONBUILD, no_flags },
-	{ "stopsignal", HD_I_STOPSIGNAL, no_flags },
-	{ "healthcheck", HD_I_HEALTHCHECK, hc_flags },
-	{ "shell", HD_I_SHELL, no_flags },
+	bool expands;
+	instr_parse_fn *parse;
 };
 
-static enum hd_instr_kind lookup_kind(const char *s, size_t n)
+static const struct instr_def instr_table[] = {
+	{ "from", HD_I_FROM, from_flags, true, parse_from },
+	{ "run", HD_I_RUN, run_flags, false, parse_run },
+	{ "cmd", HD_I_CMD, no_flags, false, parse_exec_like },
+	{ "label", HD_I_LABEL, no_flags, true, parse_kv_instr },
+	{ "maintainer", HD_I_MAINTAINER, no_flags, false, parse_line_arg },
+	{ "expose", HD_I_EXPOSE, no_flags, true, parse_expose },
+	{ "env", HD_I_ENV, no_flags, true, parse_kv_instr },
+	{ "add", HD_I_ADD, add_flags, true, parse_add_copy },
+	{ "copy", HD_I_COPY, copy_flags, true, parse_add_copy },
+	{ "entrypoint", HD_I_ENTRYPOINT, no_flags, false, parse_exec_like },
+	{ "volume", HD_I_VOLUME, no_flags, true, parse_volume },
+	{ "user", HD_I_USER, no_flags, true, parse_line_arg },
+	{ "workdir", HD_I_WORKDIR, no_flags, true, parse_line_arg },
+	{ "arg", HD_I_ARG, no_flags, true, parse_kv_instr },
+	{ "onbuild", HD_I_ONBUILD, no_flags, false, parse_onbuild },
+	{ "stopsignal", HD_I_STOPSIGNAL, no_flags, true, parse_line_arg },
+	{ "healthcheck", HD_I_HEALTHCHECK, hc_flags, false, parse_healthcheck },
+	{ "shell", HD_I_SHELL, no_flags, false, parse_shell_instr },
+};
+static const struct instr_def unknown_def = { "", HD_I_UNKNOWN, no_flags, false, parse_unknown };
+
+static const struct instr_def *lookup_def(const char *s, size_t n)
 {
 	char lc[12];
 	size_t i;
 
 	if (n < 2 || n > 11)
-		return HD_I_UNKNOWN;
+		return &unknown_def;
 	for (i = 0; i < n; i++)
 		lc[i] = (char)(s[i] | 0x20); /* ASCII letters to lower case; others never match */
 	lc[n] = '\0';
 	for (i = 0; i < HD_ARRAY_SIZE(instr_table); i++) {
 		if (instr_table[i].name[0] == lc[0] && strcmp(instr_table[i].name, lc) == 0)
-			return instr_table[i].kind;
+			return &instr_table[i];
 	}
-	return HD_I_UNKNOWN;
+	return &unknown_def;
+}
+
+static enum hd_instr_kind lookup_kind(const char *s, size_t n)
+{
+	return lookup_def(s, n)->kind;
 }
 
 static const struct flag_def *kind_flags(enum hd_instr_kind k)
@@ -770,19 +805,6 @@ static const struct flag_def *kind_flags(enum hd_instr_kind k)
 			return instr_table[i].flags;
 	}
 	return no_flags;
-}
-
-/* Instructions whose arguments BuildKit expands. */
-static bool kind_expands(enum hd_instr_kind k)
-{
-	switch (k) {
-	case HD_I_ADD: case HD_I_COPY: case HD_I_ENV: case HD_I_EXPOSE: case HD_I_FROM:
-	case HD_I_LABEL: case HD_I_STOPSIGNAL: case HD_I_USER: case HD_I_VOLUME:
-	case HD_I_WORKDIR: case HD_I_ARG:
-		return true;
-	default:
-		return false;
-	}
 }
 
 /* ---- argument forms ------------------------------------------------------------ */
@@ -1268,6 +1290,7 @@ static void set_text(struct dp *dp, struct hd_instr *in, const struct lmap *m, s
 	in->text = adup(dp, m->s + off, end - off);
 	if (!in->text)
 		return;
+	in->text_len = strlen(in->text); /* an embedded NUL ends it, as it always did */
 	/* Segments of m from the one holding off. */
 	for (i = 0; i < m->n; i++) {
 		if (m->off[i] <= off)
@@ -1323,12 +1346,14 @@ static void split_shell(struct dp *dp, struct hd_instr *in)
 		oom(dp);
 		return;
 	}
-	r = hd_shell_split_arena(in->text, strlen(in->text), sh, dp->a);
+	r = hd_shell_split_arena(in->text, in->text_len, sh, dp->a);
 	if (r < 0) {
 		oom(dp);
 		return;
 	}
 	in->shell = sh;
+	if (hd_run_analyse(in, dp->a) < 0)
+		oom(dp);
 }
 
 /* Parses the form of RUN/CMD/ENTRYPOINT/SHELL/HEALTHCHECK CMD at [off, end). */
@@ -1690,6 +1715,7 @@ static void heredoc_text(struct dp *dp, struct hd_instr *in, const struct lmap *
 		size_t blen = strlen(h->body);
 
 		in->text = h->body;
+		in->text_len = blen;
 		seg_alloc = 0;
 		in->n_segs = 0;
 		in->seg_off = NULL;
@@ -1836,6 +1862,7 @@ static void heredoc_text(struct dp *dp, struct hd_instr *in, const struct lmap *
 		}
 		t[total] = '\0';
 		in->text = t;
+		in->text_len = strlen(t);
 	}
 	split_shell(dp, in);
 }
@@ -1899,276 +1926,318 @@ static void lower(char *s)
 		*s = (char)tolower((unsigned char)*s);
 }
 
+/* A word that is not an instruction: an error, and its words kept. */
+static void parse_unknown(struct ictx *x)
+{
+	char b[80];
+	size_t ke = x->kb;
+
+	while (ke < x->end && !space_len(x->m->s + ke, x->m->s + x->end))
+		ke++;
+	add_error(x->dp, x->l, x->c, "unknown instruction '%s'", shorten(b, sizeof(b), x->m->s + x->kb, ke - x->kb));
+	split_ws(x->dp, x->m, x->rest, x->end, false, x->args);
+}
+
+/* Reads the heredocs RUN, COPY and ADD open on their line (not in ONBUILD); the number found. */
+static size_t heredocs_of(struct ictx *x)
+{
+	struct marker mk[16];
+	size_t n;
+
+	if (x->nested || !has_dless(x->m->s, x->kb, x->end))
+		return 0;
+	n = find_heredocs(x->dp, x->m->s, x->kb, x->end, mk, HD_ARRAY_SIZE(mk));
+	if (n)
+		read_heredocs(x->dp, x->in, mk, n, x->last_line);
+	return n;
+}
+
+static void parse_run(struct ictx *x)
+{
+	struct hd_instr *in = x->in;
+
+	parse_cmd_form(x->dp, in, x->m, x->rest, x->end, x->args);
+	if (x->rest >= x->end)
+		add_error(x->dp, x->l, x->c, "expected a command after RUN");
+	if (in->form == HD_FORM_SHELL && heredocs_of(x)) {
+		heredoc_text(x->dp, in, x->m, x->rest, x->end);
+		return;
+	}
+	if (in->form == HD_FORM_SHELL)
+		split_shell(x->dp, in);
+}
+
+/* CMD and ENTRYPOINT. */
+static void parse_exec_like(struct ictx *x)
+{
+	parse_cmd_form(x->dp, x->in, x->m, x->rest, x->end, x->args);
+	if (x->in->form == HD_FORM_SHELL)
+		split_shell(x->dp, x->in);
+}
+
+static void parse_shell_instr(struct ictx *x)
+{
+	parse_cmd_form(x->dp, x->in, x->m, x->rest, x->end, x->args);
+	if (x->in->form != HD_FORM_EXEC)
+		add_error(x->dp, x->l, x->c, "expected a JSON array after SHELL, like SHELL [\"/bin/sh\", \"-c\"]");
+	else if (x->args->n == 0)
+		add_error(x->dp, x->l, x->c, "expected at least one argument in SHELL");
+	x->in->text = NULL;
+	x->in->text_len = 0;
+}
+
+/* The option values of HEALTHCHECK: durations, and a count of retries. */
+static void check_healthcheck_flags(struct dp *dp, const struct hd_instr *in)
+{
+	size_t k;
+
+	for (k = 0; k < in->n_flags; k++) {
+		const struct hd_flag *f = &in->flags[k];
+
+		if (!f->value)
+			continue;
+		if (strcmp(f->name, "retries") == 0) {
+			int64_t v;
+
+			if (hd_parse_i64(f->value, 0, INT32_MAX, &v) < 0)
+				add_error(dp, f->span.line, f->span.col, "expected a number of retries, not '%s'", f->value);
+		} else if (!valid_duration(f->value)) {
+			add_error(dp, f->span.line, f->span.col, "expected a duration like 30s for '--%s', not '%s'",
+				  f->name, f->value);
+		}
+	}
+}
+
+static void parse_healthcheck(struct ictx *x)
+{
+	struct dp *dp = x->dp;
+	struct hd_instr *in = x->in;
+	const char *s = x->m->s;
+	size_t rest = x->rest, end = x->end, te = rest, nx;
+	char *typ, b[80];
+
+	while (te < end && !space_len(s + te, s + end))
+		te++;
+	nx = te;
+	while (nx < end && space_len(s + nx, s + end))
+		nx += space_len(s + nx, s + end);
+	if (te == rest) {
+		add_error(dp, x->l, x->c, "expected CMD or NONE after HEALTHCHECK");
+		return;
+	}
+	typ = adup(dp, s + rest, te - rest);
+	if (!typ || push_arg(dp, x->args, x->m, rest, te, typ, typ, false) < 0)
+		return;
+	if (strcasecmp(typ, "NONE") == 0) {
+		in->healthcheck_none = true;
+		if (nx < end)
+			add_error(dp, x->l, x->c, "expected nothing after HEALTHCHECK NONE");
+		else if (in->n_flags)
+			add_error(dp, x->l, x->c, "expected no options with HEALTHCHECK NONE");
+		return;
+	}
+	if (strcasecmp(typ, "CMD") != 0) {
+		add_error(dp, x->l, x->c, "expected CMD or NONE after HEALTHCHECK, found '%s'",
+			  shorten(b, sizeof(b), typ, strlen(typ)));
+		return;
+	}
+	if (nx >= end) {
+		add_error(dp, x->l, x->c, "expected a command after HEALTHCHECK CMD");
+		return;
+	}
+	parse_cmd_form(dp, in, x->m, nx, end, x->args);
+	if (in->form == HD_FORM_SHELL)
+		split_shell(dp, in);
+	check_healthcheck_flags(dp, in);
+}
+
+/*
+ * The JSON or whitespace-separated paths of ADD, COPY and VOLUME: 1 for
+ * JSON, 0 for words, -1 for a malformed JSON array (reported).
+ */
+static int parse_paths(struct ictx *x)
+{
+	int r = parse_json(x->dp, x->m, x->rest, x->end, true, x->args);
+	uint32_t l, c;
+
+	if (r == 1) {
+		x->in->form = HD_FORM_EXEC;
+	} else if (r < 0) {
+		if (x->dp->err)
+			return r;
+		lpos(x->m, x->rest, &l, &c);
+		add_error(x->dp, l, c, "expected a JSON array of strings only in %s", hd_instr_name(x->in->kind));
+		x->args->n = 0;
+	} else {
+		split_ws(x->dp, x->m, x->rest, x->end, true, x->args);
+	}
+	return r;
+}
+
+static void parse_add_copy(struct ictx *x)
+{
+	int r = parse_paths(x);
+
+	if (x->dp->err)
+		return;
+	if (r != 1)
+		heredocs_of(x);
+	if (x->args->n < 2 && r >= 0)
+		add_error(x->dp, x->l, x->c, "expected a source and a destination after %s", hd_instr_name(x->in->kind));
+}
+
+static void parse_volume(struct ictx *x)
+{
+	int r = parse_paths(x);
+	size_t k;
+
+	if (x->dp->err)
+		return;
+	if (x->args->n == 0 && r >= 0)
+		add_error(x->dp, x->l, x->c, "expected a path after VOLUME");
+	for (k = 0; k < x->args->n; k++) {
+		if (!x->args->v[k].value[0])
+			add_error(x->dp, x->args->v[k].span.line, x->args->v[k].span.col,
+				  "expected a non-empty path in VOLUME");
+	}
+}
+
+static void parse_expose(struct ictx *x)
+{
+	split_ws(x->dp, x->m, x->rest, x->end, x->expand, x->args);
+	if (x->args->n == 0)
+		add_error(x->dp, x->l, x->c, "expected a port after EXPOSE");
+}
+
+/* FROM image [AS name]: the name lowercased and checked. */
+static void parse_from(struct ictx *x)
+{
+	struct argv_b *args = x->args;
+	char b[80], *name;
+
+	split_ws(x->dp, x->m, x->rest, x->end, x->expand, args);
+	if (args->n == 0) {
+		add_error(x->dp, x->l, x->c, "expected an image after FROM");
+		return;
+	}
+	if (args->n == 2 || args->n > 3 || (args->n == 3 && strcasecmp(args->v[1].raw, "as") != 0)) {
+		add_error(x->dp, args->v[1].span.line, args->v[1].span.col,
+			  "expected 'AS name' or nothing after the image in FROM");
+		return;
+	}
+	if (args->n != 3)
+		return;
+	name = adup(x->dp, args->v[2].raw, strlen(args->v[2].raw));
+	if (!name)
+		return;
+	lower(name);
+	args->v[2].value = name;
+	if (!valid_stage_name(name))
+		add_error(x->dp, args->v[2].span.line, args->v[2].span.col,
+			  "expected a stage name of letters, digits, '-', '_' and '.' starting with a letter, not '%s'",
+			  shorten(b, sizeof(b), name, strlen(name)));
+}
+
+/* USER, WORKDIR, MAINTAINER and STOPSIGNAL: the rest of the line is one argument. */
+static void parse_line_arg(struct ictx *x)
+{
+	static const char *const what[HD_I_MAX] = {
+		[HD_I_USER] = "a user", [HD_I_WORKDIR] = "a path", [HD_I_MAINTAINER] = "a name",
+		[HD_I_STOPSIGNAL] = "a signal",
+	};
+	char *raw, *val;
+	bool u = false;
+
+	if (x->rest >= x->end) {
+		add_error(x->dp, x->l, x->c, "expected %s after %s", what[x->in->kind], hd_instr_name(x->in->kind));
+		return;
+	}
+	raw = adup(x->dp, x->m->s + x->rest, x->end - x->rest);
+	val = raw;
+	if (raw && x->expand)
+		val = process_word(x->dp, raw, x->end - x->rest, true, &u);
+	if (raw && val)
+		push_arg(x->dp, x->args, x->m, x->rest, x->end, raw, val, u);
+}
+
+/* ENV, LABEL and ARG pairs. */
+static void parse_kv_instr(struct ictx *x)
+{
+	parse_kvs(x->dp, x->in, x->m, x->rest, x->end, x->instr_idx, x->nested);
+}
+
+static void parse_onbuild(struct ictx *x)
+{
+	struct dp *dp = x->dp;
+	struct hd_instr *sub;
+	char *raw;
+
+	if (x->rest >= x->end) {
+		add_error(dp, x->l, x->c, "expected an instruction after ONBUILD");
+		return;
+	}
+	if (x->nested) {
+		add_error(dp, x->l, x->c, "expected an instruction other than ONBUILD after ONBUILD");
+		return;
+	}
+	sub = x->in->onbuild = hd_arena_zalloc(dp->a, sizeof(*x->in->onbuild));
+	if (!sub) {
+		oom(dp);
+		return;
+	}
+	sub->span = lspan(x->m, x->rest, x->end);
+	parse_instr(dp, sub, x->m, x->rest, true, x->instr_idx, x->last_line);
+	if (sub->kind == HD_I_FROM || sub->kind == HD_I_MAINTAINER)
+		add_error(dp, sub->span.line, sub->span.col, "expected an instruction other than %s after ONBUILD",
+			  hd_instr_name(sub->kind));
+	raw = adup(dp, x->m->s + x->rest, x->end - x->rest);
+	if (raw)
+		push_arg(dp, x->args, x->m, x->rest, x->end, raw, raw, false);
+}
+
 /*
  * Parses the instruction at m->s[off..m->len) into in (zeroed by the
- * caller, span set).  Heredoc bodies are read from the following lines when
- * !nested.
+ * caller, span set): the keyword and flags here, the arguments by the
+ * instruction's own parse function.  Heredoc bodies are read from the
+ * following lines when !nested.
  */
 static void parse_instr(struct dp *dp, struct hd_instr *in, const struct lmap *m, size_t off,
 			bool nested, size_t instr_idx, uint32_t *last_line)
 {
 	const char *s = m->s;
-	size_t end = m->len, kb, ke, rest;
+	const struct instr_def *def;
 	struct argv_b args = { NULL, 0, 0 };
-	uint32_t l, c;
-	bool expand;
+	struct ictx x = { .dp = dp, .in = in, .m = m, .nested = nested, .instr_idx = instr_idx,
+			  .last_line = last_line, .args = &args };
+	size_t end = m->len, ke;
 
 	while (end > off && space_len(s + end - 1, s + end))
 		end--;
 	while (off < end && space_len(s + off, s + end))
 		off += space_len(s + off, s + end);
-	kb = off;
-	ke = kb;
+	ke = off;
 	while (ke < end && !space_len(s + ke, s + end))
 		ke++;
-	in->keyword = adup(dp, s + kb, ke - kb);
+	in->keyword = adup(dp, s + off, ke - off);
 	if (!in->keyword)
 		return;
-	in->kind = lookup_kind(s + kb, ke - kb);
+	def = lookup_def(s + off, ke - off);
+	in->kind = def->kind;
 	in->stage = dp->cur_stage;
-	lpos(m, kb, &l, &c);
-	rest = ke;
-	parse_flags(dp, in, m, &rest, end);
+	x.kb = off;
+	x.end = end;
+	lpos(m, off, &x.l, &x.c);
+	x.rest = ke;
+	parse_flags(dp, in, m, &x.rest, end);
 	if (dp->err)
 		return;
-	while (rest < end && space_len(s + rest, s + end))
-		rest += space_len(s + rest, s + end);
-	expand = kind_expands(in->kind) && !nested;
-
+	while (x.rest < end && space_len(s + x.rest, s + end))
+		x.rest += space_len(s + x.rest, s + end);
+	x.expand = def->expands && !nested;
 	if (in->kind != HD_I_FROM && in->kind != HD_I_ARG && dp->cur_stage == NO_STAGE && !nested &&
 	    in->kind != HD_I_UNKNOWN)
-		add_error(dp, l, c, "expected FROM before %s", hd_instr_name(in->kind));
-
-	switch (in->kind) {
-	case HD_I_UNKNOWN: {
-		char b[80];
-
-		add_error(dp, l, c, "unknown instruction '%s'", shorten(b, sizeof(b), s + kb, ke - kb));
-		split_ws(dp, m, rest, end, false, &args);
-		break;
-	}
-	case HD_I_RUN:
-	case HD_I_CMD:
-	case HD_I_ENTRYPOINT:
-	case HD_I_SHELL:
-		parse_cmd_form(dp, in, m, rest, end, &args);
-		if (in->kind == HD_I_RUN && rest >= end)
-			add_error(dp, l, c, "expected a command after RUN");
-		if (in->kind == HD_I_SHELL) {
-			if (in->form != HD_FORM_EXEC)
-				add_error(dp, l, c, "expected a JSON array after SHELL, like SHELL [\"/bin/sh\", \"-c\"]");
-			else if (args.n == 0)
-				add_error(dp, l, c, "expected at least one argument in SHELL");
-			in->text = NULL;
-			break;
-		}
-		if (in->form == HD_FORM_SHELL && in->kind == HD_I_RUN && !nested) {
-			struct marker mk[16];
-			size_t n = has_dless(s, kb, end) ?
-				   find_heredocs(dp, s, kb, end, mk, HD_ARRAY_SIZE(mk)) : 0;
-
-			if (n) {
-				read_heredocs(dp, in, mk, n, last_line);
-				heredoc_text(dp, in, m, rest, end);
-				break;
-			}
-		}
-		if (in->form == HD_FORM_SHELL)
-			split_shell(dp, in);
-		break;
-	case HD_I_HEALTHCHECK: {
-		size_t te = rest, nx;
-
-		while (te < end && !space_len(s + te, s + end))
-			te++;
-		nx = te;
-		while (nx < end && space_len(s + nx, s + end))
-			nx += space_len(s + nx, s + end);
-		if (te == rest) {
-			add_error(dp, l, c, "expected CMD or NONE after HEALTHCHECK");
-			break;
-		}
-		{
-			char *typ = adup(dp, s + rest, te - rest);
-
-			if (!typ || push_arg(dp, &args, m, rest, te, typ, typ, false) < 0)
-				break;
-			if (strcasecmp(typ, "NONE") == 0) {
-				in->healthcheck_none = true;
-				if (nx < end)
-					add_error(dp, l, c, "expected nothing after HEALTHCHECK NONE");
-				else if (in->n_flags)
-					add_error(dp, l, c, "expected no options with HEALTHCHECK NONE");
-				break;
-			}
-			if (strcasecmp(typ, "CMD") != 0) {
-				char b[80];
-
-				add_error(dp, l, c, "expected CMD or NONE after HEALTHCHECK, found '%s'",
-					  shorten(b, sizeof(b), typ, strlen(typ)));
-				break;
-			}
-			if (nx >= end) {
-				add_error(dp, l, c, "expected a command after HEALTHCHECK CMD");
-				break;
-			}
-			parse_cmd_form(dp, in, m, nx, end, &args);
-			if (in->form == HD_FORM_SHELL)
-				split_shell(dp, in);
-		}
-		/* Validate the option values. */
-		{
-			size_t k;
-
-			for (k = 0; k < in->n_flags; k++) {
-				const struct hd_flag *f = &in->flags[k];
-
-				if (!f->value)
-					continue;
-				if (strcmp(f->name, "retries") == 0) {
-					int64_t v;
-
-					if (hd_parse_i64(f->value, 0, INT32_MAX, &v) < 0)
-						add_error(dp, f->span.line, f->span.col,
-							  "expected a number of retries, not '%s'", f->value);
-				} else {
-					if (!valid_duration(f->value))
-						add_error(dp, f->span.line, f->span.col,
-							  "expected a duration like 30s for '--%s', not '%s'", f->name,
-							  f->value);
-				}
-			}
-		}
-		break;
-	}
-	case HD_I_ADD:
-	case HD_I_COPY:
-	case HD_I_VOLUME: {
-		int r = parse_json(dp, m, rest, end, true, &args);
-
-		if (r == 1) {
-			in->form = HD_FORM_EXEC;
-		} else if (r < 0) {
-			if (dp->err)
-				return;
-			lpos(m, rest, &l, &c);
-			add_error(dp, l, c, "expected a JSON array of strings only in %s", hd_instr_name(in->kind));
-			args.n = 0;
-		} else {
-			split_ws(dp, m, rest, end, true, &args);
-		}
-		if (in->kind == HD_I_VOLUME) {
-			size_t k;
-
-			if (args.n == 0 && r >= 0)
-				add_error(dp, l, c, "expected a path after VOLUME");
-			for (k = 0; k < args.n; k++) {
-				if (!args.v[k].value[0])
-					add_error(dp, args.v[k].span.line, args.v[k].span.col,
-						  "expected a non-empty path in VOLUME");
-			}
-			break;
-		}
-		if (r != 1 && !nested) {
-			struct marker mk[16];
-			size_t n = has_dless(s, kb, end) ?
-				   find_heredocs(dp, s, kb, end, mk, HD_ARRAY_SIZE(mk)) : 0;
-
-			if (n)
-				read_heredocs(dp, in, mk, n, last_line);
-		}
-		if (args.n < 2 && r >= 0)
-			add_error(dp, l, c, "expected a source and a destination after %s", hd_instr_name(in->kind));
-		break;
-	}
-	case HD_I_FROM:
-	case HD_I_EXPOSE:
-		split_ws(dp, m, rest, end, expand, &args);
-		if (in->kind == HD_I_EXPOSE) {
-			if (args.n == 0)
-				add_error(dp, l, c, "expected a port after EXPOSE");
-			break;
-		}
-		if (args.n == 0) {
-			add_error(dp, l, c, "expected an image after FROM");
-		} else if (args.n == 2 || args.n > 3 || (args.n == 3 && strcasecmp(args.v[1].raw, "as") != 0)) {
-			add_error(dp, args.v[1].span.line, args.v[1].span.col,
-				  "expected 'AS name' or nothing after the image in FROM");
-		} else if (args.n == 3) {
-			char *name = adup(dp, args.v[2].raw, strlen(args.v[2].raw));
-
-			if (!name)
-				return;
-			lower(name);
-			args.v[2].value = name;
-			if (!valid_stage_name(name)) {
-				char b[80];
-
-				add_error(dp, args.v[2].span.line, args.v[2].span.col,
-					  "expected a stage name of letters, digits, '-', '_' and '.' starting with a letter, not '%s'",
-					  shorten(b, sizeof(b), name, strlen(name)));
-			}
-		}
-		break;
-	case HD_I_USER:
-	case HD_I_WORKDIR:
-	case HD_I_MAINTAINER:
-	case HD_I_STOPSIGNAL:
-		if (rest >= end) {
-			add_error(dp, l, c, "expected %s after %s",
-				  in->kind == HD_I_USER ? "a user" :
-				  in->kind == HD_I_WORKDIR ? "a path" :
-				  in->kind == HD_I_MAINTAINER ? "a name" : "a signal",
-				  hd_instr_name(in->kind));
-			break;
-		}
-		{
-			char *raw = adup(dp, s + rest, end - rest);
-			char *val = raw;
-			bool u = false;
-
-			if (raw && expand)
-				val = process_word(dp, raw, end - rest, true, &u);
-			if (raw && val)
-				push_arg(dp, &args, m, rest, end, raw, val, u);
-		}
-		break;
-	case HD_I_ENV:
-	case HD_I_LABEL:
-	case HD_I_ARG:
-		parse_kvs(dp, in, m, rest, end, instr_idx, nested);
-		break;
-	case HD_I_ONBUILD:
-		if (rest >= end) {
-			add_error(dp, l, c, "expected an instruction after ONBUILD");
-			break;
-		}
-		if (nested) {
-			add_error(dp, l, c, "expected an instruction other than ONBUILD after ONBUILD");
-			break;
-		}
-		in->onbuild = hd_arena_zalloc(dp->a, sizeof(*in->onbuild));
-		if (!in->onbuild) {
-			oom(dp);
-			return;
-		}
-		{
-			struct hd_instr *sub = in->onbuild;
-			char *raw;
-
-			sub->span = lspan(m, rest, end);
-			parse_instr(dp, sub, m, rest, true, instr_idx, last_line);
-			if (sub->kind == HD_I_FROM || sub->kind == HD_I_MAINTAINER)
-				add_error(dp, sub->span.line, sub->span.col, "expected an instruction other than %s after ONBUILD",
-					  hd_instr_name(sub->kind));
-			raw = adup(dp, s + rest, end - rest);
-			if (raw)
-				push_arg(dp, &args, m, rest, end, raw, raw, false);
-		}
-		break;
-	case HD_I_MAX:
-		break;
-	}
+		add_error(dp, x.l, x.c, "expected FROM before %s", hd_instr_name(in->kind));
+	def->parse(&x);
 	in->args = args.v;
 	in->n_args = args.n;
 }
@@ -2694,6 +2763,8 @@ int hd_dockerfile_parse(const char *path, const char *data, size_t len, struct h
 		if (df->n_stages == 0)
 			add_error(&dp, df->n_lines ? df->n_lines : 1, 1, "expected a FROM instruction in the file");
 	}
+	if (!dp.err && hd_dockerfile_index_runs(df) < 0)
+		oom(&dp);
 	r = dp.err;
 	hd_free(dp.L);
 	hd_free(dp.m_off);

@@ -9,6 +9,7 @@
 #include "core/common.h"
 #include "core/buf.h"
 #include "model/shell.h"
+#include "model/wrappers.h"
 #include "parse/runline.h"
 
 /* Which commands accept a flag (the bits of model/container.h). */
@@ -237,91 +238,6 @@ static const char *base_name(const char *s)
 	return p ? p + 1 : s;
 }
 
-/* Options of a wrapper command that take a value (short letters, long names). */
-struct wrapper {
-	const char *name;
-	const char *short_val;       /* letters whose option takes the next word */
-	const char *const *long_val; /* long options taking the next word (no '=') */
-	int positional;              /* leading non-option words to skip (timeout's duration) */
-	bool assigns;                /* env: NAME=value words follow */
-};
-
-static const char *const sudo_long[] = { "user", "group", "close-from", "chdir", "host", "prompt",
-					 "role", "type", "command-timeout", "other-user", NULL };
-static const char *const env_long[] = { "unset", "chdir", "split-string", NULL };
-static const char *const timeout_long[] = { "signal", "kill-after", NULL };
-static const char *const nice_long[] = { "adjustment", NULL };
-static const char *const none_long[] = { NULL };
-
-static const struct wrapper wrappers[] = {
-	{ "sudo", "ugCDhprtTUR", sudo_long, 0, false },
-	{ "doas", "uC", none_long, 0, false },
-	{ "env", "uCS", env_long, 0, true },
-	{ "command", "", none_long, 0, false },
-	{ "exec", "a", none_long, 0, false },
-	{ "nohup", "", none_long, 0, false },
-	{ "nice", "n", nice_long, 0, false },
-	{ "ionice", "cnpP", none_long, 0, false },
-	{ "time", "fo", none_long, 0, false },
-	{ "timeout", "sk", timeout_long, 1, false },
-	{ "stdbuf", "ioe", none_long, 0, false },
-	{ "setsid", "", none_long, 0, false },
-	{ "chronic", "", none_long, 0, false },
-	{ "unbuffer", "", none_long, 0, false },
-};
-
-/* Skips one wrapper and its options; returns the index after them. */
-static size_t skip_wrapper(const struct hd_run_word *w, size_t n, size_t i, const struct wrapper *wr)
-{
-	int pos = wr->positional;
-
-	i++;
-	while (i < n) {
-		const char *t = w[i].text;
-
-		if (strcmp(t, "--") == 0)
-			return i + 1;
-		if (t[0] == '-' && t[1] == '-' && t[2]) {
-			size_t k;
-			bool takes = false;
-
-			if (!strchr(t, '=')) {
-				for (k = 0; wr->long_val[k]; k++) {
-					if (strcmp(t + 2, wr->long_val[k]) == 0)
-						takes = true;
-				}
-			}
-			i += takes ? 2 : 1;
-			continue;
-		}
-		if (t[0] == '-' && t[1]) {
-			/* A bundle: the first letter taking a value takes the rest or the next word. */
-			const char *p;
-			bool next = false;
-
-			for (p = t + 1; *p; p++) {
-				if (strchr(wr->short_val, *p)) {
-					next = p[1] == '\0';
-					break;
-				}
-			}
-			i += next ? 2 : 1;
-			continue;
-		}
-		if (wr->assigns && hd_is_assignment(t)) {
-			i++;
-			continue;
-		}
-		if (pos > 0) {
-			pos--;
-			i++;
-			continue;
-		}
-		break;
-	}
-	return i;
-}
-
 /* True for a word that is only a variable reference naming docker or podman. */
 static bool is_tool_variable(const char *t, enum hd_run_tool *tool)
 {
@@ -372,24 +288,15 @@ bool hd_runline_match(const struct hd_run_word *w, size_t n, struct hd_run_match
 	const char *const *gval;
 	const char *gshort;
 
-	/* Wrappers, possibly nested: sudo env X=1 nice docker run. */
-	for (;;) {
-		bool found = false;
+	/* Wrappers, possibly nested: sudo env X=1 nice docker run (one table: model/wrappers.h). */
+	{
+		struct hd_unwrap u;
 
-		if (i >= n)
+		_Static_assert(offsetof(struct hd_run_word, text) == 0, "hd_unwrap() reads the text at the start of a word");
+		if (!hd_unwrap(w, sizeof(*w), n, 0, &u))
 			return false;
-		for (k = 0; k < HD_ARRAY_SIZE(wrappers); k++) {
-			if (strcmp(base_name(w[i].text), wrappers[k].name) == 0) {
-				i = skip_wrapper(w, n, i, &wrappers[k]);
-				found = true;
-				break;
-			}
-		}
-		if (!found)
-			break;
+		i = u.cmd;
 	}
-	if (i >= n)
-		return false;
 	if (strcmp(base_name(w[i].text), "docker") == 0 || strcmp(base_name(w[i].text), "docker.exe") == 0)
 		tool = HD_RUN_TOOL_DOCKER;
 	else if (strcmp(base_name(w[i].text), "podman") == 0 || strcmp(base_name(w[i].text), "podman-remote") == 0)

@@ -14,6 +14,7 @@
 #include "core/common.h"
 #include "core/arena.h"
 #include "model/shell.h"
+#include "model/wrappers.h"
 
 enum { TERM_EOF = 0, TERM_PAREN = ')', TERM_BACKTICK = '`' };
 
@@ -825,18 +826,366 @@ static enum rw reserved_kind(const char *t, size_t n)
 #undef RW_IS
 
 /*
+ * The state of one command list being parsed (parse_list()): what ends it,
+ * the compound commands open in it, the head being read (for/case/function)
+ * and the simple command being built.
+ */
+struct list {
+	unsigned depth;       /* nesting of the list itself */
+	bool in_subst;        /* inside a command or process substitution */
+	int term;             /* TERM_EOF, TERM_PAREN or TERM_BACKTICK */
+	size_t open;          /* where the substitution opened, for messages */
+	unsigned char ctx[HD_MAX_SHELL_DEPTH]; /* open ( { and case, innermost last */
+	size_t nctx;
+	unsigned extra;       /* open ( and {: added to depth for commands inside them */
+	enum mode mode;
+	ssize_t cur;          /* the simple command being built, -1 for none */
+	bool closed;          /* just after `)`, `}`, done, fi or esac */
+	bool was_closed;      /* closed, as it was before the current token */
+};
+
+/* What a step of parse_list() says: go on with the next token, or the list is over. */
+enum step { STEP_NEXT, STEP_END };
+
+/* True when a ( or { may open at the list's nesting; else marks the split incomplete. */
+static bool can_nest(struct sp *sp, struct list *l, size_t at)
+{
+	if (l->nctx >= HD_ARRAY_SIZE(l->ctx) || l->depth + l->extra + 1 >= HD_MAX_SHELL_DEPTH) {
+		set_incomplete(sp, at, "less nesting (too deep)");
+		sp->stop = true;
+		return false;
+	}
+	return true;
+}
+
+/* Operators inside [[ ]] are words of the test. */
+static enum step step_dbracket_op(struct sp *sp, struct list *l)
+{
+	const char *s = sp->s;
+	struct hd_word w;
+	size_t b = sp->pos;
+
+	while (sp->pos < sp->len && strchr("&|<>()", s[sp->pos]) && sp->pos - b < 2)
+		sp->pos++;
+	w.off = b;
+	w.end = sp->pos;
+	w.flags = 0;
+	w.text = hd_arena_strndup(sp->a, s + b, sp->pos - b);
+	if (!w.text) {
+		fail(sp, -HD_ENOMEM);
+		return STEP_END;
+	}
+	if (l->cur >= 0) {
+		struct hd_cmd *cm = cmd_at(sp, l->cur);
+
+		add_word(sp, &cm->argv, &cm->argc, &w);
+		cmd_at(sp, l->cur)->end = sp->pos;
+	}
+	return STEP_NEXT;
+}
+
+/* A closing ) or `: the end of a subshell, of a case pattern, or of the list. */
+static enum step step_close(struct sp *sp, struct list *l, char c)
+{
+	if (c == '`') {
+		if (l->term == TERM_BACKTICK) {
+			sp->pos++;
+			finish_cmd(sp, &l->cur, HD_SEP_END);
+			return STEP_END;
+		}
+		/* A backtick closing an outer substitution: stop here. */
+		finish_cmd(sp, &l->cur, HD_SEP_END);
+		if (l->term == TERM_PAREN)
+			set_incomplete(sp, l->open, "expected ')' to close '$('");
+		return STEP_END;
+	}
+	sp->pos++;
+	if (l->mode == M_CASE_PAT) {
+		l->mode = M_NONE;
+		return STEP_NEXT;
+	}
+	finish_cmd(sp, &l->cur, HD_SEP_END);
+	if (l->nctx && l->ctx[l->nctx - 1] == C_PAREN) {
+		l->nctx--;
+		l->extra--;
+		l->closed = true;
+		return STEP_NEXT;
+	}
+	return l->term == TERM_PAREN ? STEP_END : STEP_NEXT;
+}
+
+/* An opening (: a subshell, arithmetic, a function definition's (), or a case pattern's. */
+static enum step step_open_paren(struct sp *sp, struct list *l)
+{
+	const char *s = sp->s;
+	size_t p;
+
+	if (l->mode == M_CASE_PAT) {
+		sp->pos++;
+		return STEP_NEXT;
+	}
+	if (sp->pos + 1 < sp->len && s[sp->pos + 1] == '(' && l->cur < 0) {
+		skip_arith(sp, sp->pos);
+		if (l->mode == M_FOR_NAME)
+			l->mode = M_NONE;
+		return STEP_NEXT;
+	}
+	if (l->cur < 0) {
+		if (!can_nest(sp, l, sp->pos))
+			return STEP_END;
+		l->ctx[l->nctx++] = C_PAREN;
+		l->extra++;
+		sp->pos++;
+		return STEP_NEXT;
+	}
+	p = sp->pos + 1;
+	while (p < sp->len && is_blank(s[p]))
+		p++;
+	{
+		struct hd_cmd *cm = cmd_at(sp, l->cur);
+
+		if (cm->argc == 1 && !cm->n_assigns && !cm->n_redirs && p < sp->len && s[p] == ')' &&
+		    (size_t)l->cur + 1 == sp->sh->n_cmds) {
+			/* name() { ...: a function definition, not a command. */
+			cmd_drop(sp, l->cur);
+			l->cur = -1;
+			sp->pos = p + 1;
+			return STEP_NEXT;
+		}
+	}
+	sp->pos++;
+	return STEP_NEXT;
+}
+
+/* ; ;; ;& | || |& & &&: the end of a simple command. */
+static void step_separator(struct sp *sp, struct list *l, char c)
+{
+	const char *s = sp->s;
+
+	sp->pos++;
+	if (c == ';') {
+		if (sp->pos < sp->len && (s[sp->pos] == ';' || s[sp->pos] == '&')) {
+			sp->pos++;
+			if (sp->pos < sp->len && s[sp->pos] == '&')
+				sp->pos++;
+			finish_cmd(sp, &l->cur, HD_SEP_SEMI);
+			if (l->nctx && l->ctx[l->nctx - 1] == C_CASE)
+				l->mode = M_CASE_PAT;
+			return;
+		}
+		finish_cmd(sp, &l->cur, HD_SEP_SEMI);
+		if (l->mode == M_FOR_LIST || l->mode == M_FOR_IN)
+			l->mode = M_NONE;
+		return;
+	}
+	if (c == '|') {
+		if (l->mode == M_CASE_PAT)
+			return;
+		if (sp->pos < sp->len && s[sp->pos] == '|') {
+			sp->pos++;
+			finish_cmd(sp, &l->cur, HD_SEP_OR);
+			return;
+		}
+		if (sp->pos < sp->len && s[sp->pos] == '&')
+			sp->pos++;
+		finish_cmd(sp, &l->cur, HD_SEP_PIPE);
+		return;
+	}
+	/* & or && */
+	if (sp->pos < sp->len && s[sp->pos] == '&') {
+		sp->pos++;
+		finish_cmd(sp, &l->cur, HD_SEP_AND);
+	} else {
+		finish_cmd(sp, &l->cur, HD_SEP_BG);
+	}
+}
+
+/* A redirection: of the command being built, or of the compound command just closed. */
+static void step_redirection(struct sp *sp, struct list *l, size_t oplen)
+{
+	if (l->mode != M_NONE && l->mode != M_DBRACKET)
+		l->mode = M_NONE; /* a redirection in a head: not expected; resume as a command */
+	if (l->cur < 0 && l->was_closed) {
+		parse_redir(sp, &l->cur, oplen, l->depth + l->extra, l->in_subst);
+		sp->redir_only = l->cur;
+		l->closed = true;
+		return;
+	}
+	if (l->cur >= 0 && l->cur == sp->redir_only)
+		l->closed = true;
+	parse_redir(sp, &l->cur, oplen, l->depth + l->extra, l->in_subst);
+}
+
+/*
+ * A word in the head of a for, select, case or function: read and used to
+ * move the head on, never a command.  False when the word could not be
+ * read (the list is over).
+ */
+static bool head_word(struct sp *sp, struct list *l)
+{
+	const char *s = sp->s;
+	struct hd_word w;
+	size_t p;
+
+	if (!lex_word(sp, &w, l->depth + l->extra))
+		return false;
+	switch (l->mode) {
+	case M_FOR_NAME:
+		l->mode = M_FOR_IN;
+		break;
+	case M_FOR_IN:
+		l->mode = word_is(&w, "in") ? M_FOR_LIST : M_NONE;
+		break;
+	case M_CASE_WORD:
+		l->mode = M_CASE_IN;
+		break;
+	case M_CASE_IN:
+		if (word_is(&w, "in") && l->nctx < HD_ARRAY_SIZE(l->ctx)) {
+			l->ctx[l->nctx++] = C_CASE;
+			l->mode = M_CASE_PAT;
+		} else {
+			l->mode = M_NONE;
+		}
+		break;
+	case M_CASE_PAT:
+		if (word_is(&w, "esac")) {
+			if (l->nctx && l->ctx[l->nctx - 1] == C_CASE)
+				l->nctx--;
+			l->mode = M_NONE;
+			l->closed = true;
+		}
+		break;
+	case M_FUNC_NAME:
+		l->mode = M_NONE;
+		p = sp->pos;
+		while (p < sp->len && is_blank(s[p]))
+			p++;
+		if (p < sp->len && s[p] == '(') {
+			p++;
+			while (p < sp->len && is_blank(s[p]))
+				p++;
+			if (p < sp->len && s[p] == ')')
+				sp->pos = p + 1;
+		}
+		break;
+	default: /* M_FOR_LIST: the words are skipped */
+		break;
+	}
+	return true;
+}
+
+/*
+ * An unquoted reserved word at command position (if, then, {, }, for,
+ * case, esac, function, [[, ...): moves the compound-command state on.
+ * True when the word is not a command and was dropped.
+ */
+static bool reserved_word(struct sp *sp, struct list *l, const struct hd_word *w, enum rw rk)
+{
+	switch (rk) {
+	case RW_SIMPLE:
+		l->closed = word_is(w, "done") || word_is(w, "fi");
+		return true;
+	case RW_LBRACE:
+		if (!can_nest(sp, l, w->off))
+			return true;
+		l->ctx[l->nctx++] = C_BRACE;
+		l->extra++;
+		return true;
+	case RW_RBRACE:
+		if (l->nctx && l->ctx[l->nctx - 1] == C_BRACE) {
+			l->nctx--;
+			l->extra--;
+		}
+		l->closed = true;
+		return true;
+	case RW_FOR:
+		l->mode = M_FOR_NAME;
+		return true;
+	case RW_CASE:
+		l->mode = M_CASE_WORD;
+		return true;
+	case RW_ESAC:
+		if (l->nctx && l->ctx[l->nctx - 1] == C_CASE)
+			l->nctx--;
+		l->closed = true;
+		return true;
+	case RW_FUNCTION:
+		l->mode = M_FUNC_NAME;
+		return true;
+	case RW_DBRACKET:
+		l->mode = M_DBRACKET; /* `[[` is the command of the test */
+		return false;
+	default:
+		return false;
+	}
+}
+
+/* A word of a simple command: a reserved word, an assignment, or an argument. */
+static enum step step_word(struct sp *sp, struct list *l)
+{
+	const char *s = sp->s;
+	struct hd_word w;
+	struct hd_cmd *cm;
+	enum rw rk;
+
+	if (l->mode != M_NONE && l->mode != M_DBRACKET)
+		return head_word(sp, l) ? STEP_NEXT : STEP_END;
+	if (l->cur < 0) {
+		l->cur = cmd_new(sp, sp->pos, l->depth + l->extra, l->in_subst);
+		if (l->cur < 0)
+			return STEP_END;
+	}
+	if (!lex_word(sp, &w, l->depth + l->extra))
+		return STEP_END;
+	cm = cmd_at(sp, l->cur);
+	if (l->mode == M_DBRACKET) {
+		add_word(sp, &cm->argv, &cm->argc, &w);
+		cmd_at(sp, l->cur)->end = w.end;
+		if (word_is(&w, "]]"))
+			l->mode = M_NONE;
+		return STEP_NEXT;
+	}
+	if (cmd_empty(cm) && (w.flags & ~HD_WORD_GLOB) == 0 && (rk = reserved_kind(w.text, w.end - w.off)) != RW_NONE &&
+	    reserved_word(sp, l, &w, rk)) {
+		if (sp->stop)
+			return STEP_END;
+		cmd_drop(sp, l->cur);
+		l->cur = -1;
+		return STEP_NEXT;
+	}
+	cm = cmd_at(sp, l->cur);
+	if (cm->argc == 0 && is_assignment(sp, &w)) {
+		if (w.end > 0 && s[w.end - 1] == '=' && w.end < sp->len && s[w.end] == '(') {
+			/* NAME=(a b c): an array assignment. */
+			size_t b = w.off;
+
+			sp->pos++;
+			if (!skip_balanced(sp, '(', ')', 1))
+				set_incomplete(sp, w.end, "expected ')' to close an array");
+			w.end = sp->pos;
+			w.text = hd_arena_strndup(sp->a, s + b, sp->pos - b);
+			if (!w.text) {
+				fail(sp, -HD_ENOMEM);
+				return STEP_END;
+			}
+		}
+		add_word(sp, &cm->assigns, &cm->n_assigns, &w);
+	} else {
+		add_word(sp, &cm->argv, &cm->argc, &w);
+	}
+	cmd_at(sp, l->cur)->end = w.end;
+	return STEP_NEXT;
+}
+
+/*
  * Parses a command list up to term (EOF, the `)` of `$(`, or a closing
- * backtick), which it consumes.
+ * backtick), which it consumes: one token at a time, each handled by the
+ * step for its kind.
  */
 static void parse_list(struct sp *sp, unsigned depth, bool in_subst, int term, size_t open)
 {
+	struct list l = { .depth = depth, .in_subst = in_subst, .term = term, .open = open, .cur = -1 };
 	const char *s = sp->s;
-	unsigned char ctx[HD_MAX_SHELL_DEPTH];
-	size_t nctx = 0;
-	unsigned extra = 0; /* open ( and { */
-	enum mode mode = M_NONE;
-	ssize_t cur = -1;
-	bool closed = false;      /* just after `)`, `}`, done, fi or esac */
 
 	if (depth >= HD_MAX_SHELL_DEPTH) {
 		set_incomplete(sp, sp->pos, "less nesting (too deep)");
@@ -844,16 +1193,17 @@ static void parse_list(struct sp *sp, unsigned depth, bool in_subst, int term, s
 		return;
 	}
 	for (;;) {
-		char c;
+		enum step st;
 		size_t oplen;
-		bool was_closed = closed;
+		char c;
 
 		if (sp->stop)
 			return;
 		skip_blanks(sp);
-		closed = false;
+		l.was_closed = l.closed;
+		l.closed = false;
 		if (sp->pos >= sp->len) {
-			finish_cmd(sp, &cur, HD_SEP_END);
+			finish_cmd(sp, &l.cur, HD_SEP_END);
 			if (term == TERM_PAREN)
 				set_incomplete(sp, open, "expected ')' to close '$('");
 			else if (term == TERM_BACKTICK)
@@ -861,318 +1211,66 @@ static void parse_list(struct sp *sp, unsigned depth, bool in_subst, int term, s
 			return;
 		}
 		c = s[sp->pos];
-		if (mode == M_DBRACKET && strchr("&|<>()", c)) {
-			/* Operators inside [[ ]] are words of the test. */
-			struct hd_word w;
-			size_t b = sp->pos;
-
-			while (sp->pos < sp->len && strchr("&|<>()", s[sp->pos]) && sp->pos - b < 2)
-				sp->pos++;
-			w.off = b;
-			w.end = sp->pos;
-			w.flags = 0;
-			w.text = hd_arena_strndup(sp->a, s + b, sp->pos - b);
-			if (!w.text) {
-				fail(sp, -HD_ENOMEM);
-				return;
-			}
-			if (cur >= 0) {
-				struct hd_cmd *cm = cmd_at(sp, cur);
-				add_word(sp, &cm->argv, &cm->argc, &w);
-				cm->end = sp->pos;
-			}
-			continue;
-		}
-		if (c == '#') {
+		if (l.mode == M_DBRACKET && strchr("&|<>()", c)) {
+			st = step_dbracket_op(sp, &l);
+		} else if (c == '#') {
 			const char *nl = memchr(s + sp->pos, '\n', sp->len - sp->pos);
 
 			sp->pos = nl ? (size_t)(nl - s) : sp->len;
-			continue;
-		}
-		if (c == '\n') {
+			st = STEP_NEXT;
+		} else if (c == '\n') {
 			sp->pos++;
-			finish_cmd(sp, &cur, HD_SEP_SEMI);
-			if (mode == M_FOR_LIST || mode == M_FOR_IN)
-				mode = M_NONE;
+			finish_cmd(sp, &l.cur, HD_SEP_SEMI);
+			if (l.mode == M_FOR_LIST || l.mode == M_FOR_IN)
+				l.mode = M_NONE;
 			read_heredocs(sp);
-			continue;
+			st = STEP_NEXT;
+		} else if ((c == '`' && sp->bt) || c == ')') {
+			st = step_close(sp, &l, c);
+		} else if (c == '(') {
+			st = step_open_paren(sp, &l);
+		} else if (c == ';' || c == '|' || (c == '&' && !(sp->pos + 1 < sp->len && s[sp->pos + 1] == '>'))) {
+			step_separator(sp, &l, c);
+			st = STEP_NEXT;
+		} else if ((oplen = redir_op_len(sp))) {
+			step_redirection(sp, &l, oplen);
+			st = STEP_NEXT;
+		} else {
+			st = step_word(sp, &l);
 		}
-		if (c == '`' && sp->bt) {
-			if (term == TERM_BACKTICK) {
-				sp->pos++;
-				finish_cmd(sp, &cur, HD_SEP_END);
-				return;
-			}
-			/* A backtick closing an outer substitution: stop here. */
-			finish_cmd(sp, &cur, HD_SEP_END);
-			if (term == TERM_PAREN)
-				set_incomplete(sp, open, "expected ')' to close '$('");
+		if (st == STEP_END)
 			return;
-		}
-		if (c == ')') {
-			sp->pos++;
-			if (mode == M_CASE_PAT) {
-				mode = M_NONE;
-				continue;
-			}
-			finish_cmd(sp, &cur, HD_SEP_END);
-			if (nctx && ctx[nctx - 1] == C_PAREN) {
-				nctx--;
-				extra--;
-				closed = true;
-				continue;
-			}
-			if (term == TERM_PAREN)
-				return;
+	}
+}
+
+/* Finds the real command of every command behind its wrappers (hd_cmd.a0 and .name). */
+static void unwrap_all(struct hd_shell *sh)
+{
+	size_t k;
+
+	_Static_assert(offsetof(struct hd_word, text) == 0, "hd_unwrap() reads the text at the start of a word");
+	for (k = 0; k < sh->n_cmds; k++) {
+		struct hd_cmd *c = &sh->cmds[k];
+		const struct hd_wrapper *wr;
+		struct hd_unwrap u;
+		const char *t;
+
+		if (!c->argc) {
+			c->a0 = 0;
+			c->name = "";
 			continue;
 		}
-		if (c == '(') {
-			if (mode == M_CASE_PAT) {
-				sp->pos++;
-				continue;
-			}
-			if (sp->pos + 1 < sp->len && s[sp->pos + 1] == '(' && cur < 0) {
-				skip_arith(sp, sp->pos);
-				if (mode == M_FOR_NAME)
-					mode = M_NONE;
-				continue;
-			}
-			if (cur < 0) {
-				if (nctx >= HD_ARRAY_SIZE(ctx) || depth + extra + 1 >= HD_MAX_SHELL_DEPTH) {
-					set_incomplete(sp, sp->pos, "less nesting (too deep)");
-					sp->stop = true;
-					return;
-				}
-				ctx[nctx++] = C_PAREN;
-				extra++;
-				sp->pos++;
-				continue;
-			}
-			{
-				struct hd_cmd *cm = cmd_at(sp, cur);
-				size_t p = sp->pos + 1;
-
-				while (p < sp->len && is_blank(s[p]))
-					p++;
-				if (cm->argc == 1 && !cm->n_assigns && !cm->n_redirs && p < sp->len &&
-				    s[p] == ')' && (size_t)cur + 1 == sp->sh->n_cmds) {
-					/* name() { ...: a function definition, not a command. */
-					cmd_drop(sp, cur);
-					cur = -1;
-					sp->pos = p + 1;
-					continue;
-				}
-			}
-			sp->pos++;
+		t = c->argv[0].text;
+		wr = hd_wrapper_find(t);
+		if (!wr) {
+			/* The common case: the word is the command. */
+			c->a0 = 0;
+			c->name = t[0] == '/' || t[0] == '.' ? hd_word_base(t) : t;
 			continue;
 		}
-		if (c == ';') {
-			if (sp->pos + 1 < sp->len && (s[sp->pos + 1] == ';' || s[sp->pos + 1] == '&')) {
-				sp->pos += 2;
-				if (sp->pos < sp->len && s[sp->pos] == '&')
-					sp->pos++;
-				finish_cmd(sp, &cur, HD_SEP_SEMI);
-				if (nctx && ctx[nctx - 1] == C_CASE)
-					mode = M_CASE_PAT;
-				continue;
-			}
-			sp->pos++;
-			finish_cmd(sp, &cur, HD_SEP_SEMI);
-			if (mode == M_FOR_LIST || mode == M_FOR_IN)
-				mode = M_NONE;
-			continue;
-		}
-		if (c == '|') {
-			sp->pos++;
-			if (mode == M_CASE_PAT)
-				continue;
-			if (sp->pos < sp->len && s[sp->pos] == '|') {
-				sp->pos++;
-				finish_cmd(sp, &cur, HD_SEP_OR);
-			} else {
-				if (sp->pos < sp->len && s[sp->pos] == '&')
-					sp->pos++;
-				finish_cmd(sp, &cur, HD_SEP_PIPE);
-			}
-			continue;
-		}
-		if (c == '&' && !(sp->pos + 1 < sp->len && s[sp->pos + 1] == '>')) {
-			sp->pos++;
-			if (sp->pos < sp->len && s[sp->pos] == '&') {
-				sp->pos++;
-				finish_cmd(sp, &cur, HD_SEP_AND);
-			} else {
-				finish_cmd(sp, &cur, HD_SEP_BG);
-			}
-			continue;
-		}
-		oplen = redir_op_len(sp);
-		if (oplen) {
-			if (mode != M_NONE && mode != M_DBRACKET) {
-				/* A redirection in a head: not expected; resume as a command. */
-				mode = M_NONE;
-			}
-			if (cur < 0 && was_closed) {
-				parse_redir(sp, &cur, oplen, depth + extra, in_subst);
-				sp->redir_only = cur;
-				closed = true;
-				continue;
-			}
-			if (cur >= 0 && cur == sp->redir_only)
-				closed = true;
-			parse_redir(sp, &cur, oplen, depth + extra, in_subst);
-			continue;
-		}
-
-		/* A word. */
-		{
-			struct hd_word w;
-			struct hd_cmd *cm;
-			enum rw rk;
-
-			switch (mode) {
-			case M_NONE:
-			case M_DBRACKET:
-				break;
-			case M_FOR_NAME:
-				if (!lex_word(sp, &w, depth + extra))
-					return;
-				mode = M_FOR_IN;
-				continue;
-			case M_FOR_IN:
-				if (!lex_word(sp, &w, depth + extra))
-					return;
-				mode = word_is(&w, "in") ? M_FOR_LIST : M_NONE;
-				continue;
-			case M_FOR_LIST:
-				if (!lex_word(sp, &w, depth + extra))
-					return;
-				continue;
-			case M_CASE_WORD:
-				if (!lex_word(sp, &w, depth + extra))
-					return;
-				mode = M_CASE_IN;
-				continue;
-			case M_CASE_IN:
-				if (!lex_word(sp, &w, depth + extra))
-					return;
-				if (word_is(&w, "in") && nctx < HD_ARRAY_SIZE(ctx)) {
-					ctx[nctx++] = C_CASE;
-					mode = M_CASE_PAT;
-				} else {
-					mode = M_NONE;
-				}
-				continue;
-			case M_CASE_PAT:
-				if (!lex_word(sp, &w, depth + extra))
-					return;
-				if (word_is(&w, "esac")) {
-					if (nctx && ctx[nctx - 1] == C_CASE)
-						nctx--;
-					mode = M_NONE;
-					closed = true;
-				}
-				continue;
-			case M_FUNC_NAME: {
-				size_t p;
-
-				if (!lex_word(sp, &w, depth + extra))
-					return;
-				mode = M_NONE;
-				p = sp->pos;
-				while (p < sp->len && is_blank(s[p]))
-					p++;
-				if (p < sp->len && s[p] == '(') {
-					p++;
-					while (p < sp->len && is_blank(s[p]))
-						p++;
-					if (p < sp->len && s[p] == ')')
-						sp->pos = p + 1;
-				}
-				continue;
-			}
-			}
-
-			if (cur < 0) {
-				cur = cmd_new(sp, sp->pos, depth + extra, in_subst);
-				if (cur < 0)
-					return;
-			}
-			if (!lex_word(sp, &w, depth + extra))
-				return;
-			cm = cmd_at(sp, cur);
-			if (mode == M_DBRACKET) {
-				add_word(sp, &cm->argv, &cm->argc, &w);
-				cm = cmd_at(sp, cur);
-				cm->end = w.end;
-				if (word_is(&w, "]]"))
-					mode = M_NONE;
-				continue;
-			}
-			if (cmd_empty(cm) && (w.flags & ~HD_WORD_GLOB) == 0 &&
-			    (rk = reserved_kind(w.text, w.end - w.off)) != RW_NONE) {
-				bool reserved = true;
-
-				if (rk == RW_SIMPLE) {
-					/* Not a command. */
-					closed = word_is(&w, "done") || word_is(&w, "fi");
-				} else if (rk == RW_LBRACE) {
-					if (nctx >= HD_ARRAY_SIZE(ctx) || depth + extra + 1 >= HD_MAX_SHELL_DEPTH) {
-						set_incomplete(sp, w.off, "less nesting (too deep)");
-						sp->stop = true;
-						return;
-					}
-					ctx[nctx++] = C_BRACE;
-					extra++;
-				} else if (rk == RW_RBRACE) {
-					if (nctx && ctx[nctx - 1] == C_BRACE) {
-						nctx--;
-						extra--;
-					}
-					closed = true;
-				} else if (rk == RW_FOR) {
-					mode = M_FOR_NAME;
-				} else if (rk == RW_CASE) {
-					mode = M_CASE_WORD;
-				} else if (rk == RW_ESAC) {
-					if (nctx && ctx[nctx - 1] == C_CASE)
-						nctx--;
-					closed = true;
-				} else if (rk == RW_FUNCTION) {
-					mode = M_FUNC_NAME;
-				} else {
-					mode = M_DBRACKET;
-					reserved = false;
-				}
-				if (reserved) {
-					cmd_drop(sp, cur);
-					cur = -1;
-					continue;
-				}
-			}
-			cm = cmd_at(sp, cur);
-			if (cm->argc == 0 && is_assignment(sp, &w)) {
-				if (w.end > 0 && s[w.end - 1] == '=' && w.end < sp->len && s[w.end] == '(') {
-					/* NAME=(a b c): an array assignment. */
-					size_t b = w.off;
-
-					sp->pos++;
-					if (!skip_balanced(sp, '(', ')', 1))
-						set_incomplete(sp, w.end, "expected ')' to close an array");
-					w.end = sp->pos;
-					w.text = hd_arena_strndup(sp->a, s + b, sp->pos - b);
-					if (!w.text) {
-						fail(sp, -HD_ENOMEM);
-						return;
-					}
-				}
-				add_word(sp, &cm->assigns, &cm->n_assigns, &w);
-			} else {
-				add_word(sp, &cm->argv, &cm->argc, &w);
-			}
-			cm = cmd_at(sp, cur);
-			cm->end = w.end;
-		}
+		hd_unwrap(c->argv, sizeof(c->argv[0]), c->argc, 0, &u);
+		c->a0 = u.cmd;
+		c->name = u.name;
 	}
 }
 
@@ -1200,7 +1298,10 @@ int hd_shell_split_arena(const char *text, size_t len, struct hd_shell *sh, stru
 	parse_list(&sp, 0, false, TERM_EOF, 0);
 	/* Heredocs opened on the last line have no body. */
 	hd_free(sp.hd);
-	return sp.err;
+	if (sp.err)
+		return sp.err;
+	unwrap_all(sh);
+	return 0;
 }
 
 int hd_shell_split(const char *text, size_t len, struct hd_shell *sh)

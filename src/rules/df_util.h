@@ -1,10 +1,10 @@
 /*
  * Helpers shared by the Dockerfile rules on RUN commands and package managers
  * (dockerfile_run.c, dockerfile_pkg.c).  They read the shell model of a RUN
- * (model/shell.h) the way a shell would run it: wrapper commands such as
- * `sudo`, `env` or `xargs` are skipped to find the real command, options are
- * told from operands with each tool's list of options that take a value, and
- * the package manager and its subcommand are recognised once.
+ * (model/shell.h) and the facts the model derived from it once
+ * (model/dockerfile_pm.h): the real command behind wrappers such as `sudo`,
+ * `env` or `xargs`, the package manager calls with their subcommands and
+ * packages, and the tools each RUN calls.
  *
  * Everything here borrows from the hd_dockerfile being checked and allocates
  * nothing, except dfr_report*(), which appends a finding.  Names start with
@@ -22,6 +22,7 @@
 #include "core/rule.h"
 #include "model/dockerfile.h"
 #include "model/shell.h"
+#include "model/dockerfile_pm.h"
 
 /*
  * The RUN instruction held by df->instrs[i]: the instruction itself when it is
@@ -70,114 +71,35 @@ const char *dfr_base(const char *s);
 const char *dfr_word_var(const struct hd_dockerfile *df, size_t i, const struct hd_word *w);
 
 /*
- * A simple command with wrapper commands skipped: `sudo -E apt-get ...`,
- * `env -i A=1 apt-get ...`, `nice -n 5 make`, `xargs -r apt-get ...`,
- * `timeout 60 curl ...`, `eatmydata apt-get ...`.  `command -v x` is a look-up,
- * not a run of x, and yields no command.
+ * A simple command seen through its wrappers (the shell model already
+ * skipped them: hd_cmd.a0, hd_cmd.name).  `command -v x` is a look-up, not a
+ * run of x, and yields no command.
  */
 struct dfr_cmd {
 	const struct hd_cmd *c;
 	size_t a0;        /* argv index of the real command word */
-	const char *name; /* its basename */
+	const char *name; /* its name (base name, aliases resolved) */
 };
-/*
- * Bit c1-'a' of dfr_pm_pairs[c0-'a'] is set when a package manager name
- * starts with the letters c0 c1.  Every rule looks at every command, so this
- * two-letter test (and dfr_maybe_wrapper() below) keeps the common case
- * (echo, rm, make, ...) to a few instructions; only the rest take the full
- * look-up.
- */
-extern const uint32_t dfr_pm_pairs[26];
-
-static inline __attribute__((always_inline)) bool dfr_pair_in(const uint32_t *pairs, const char *t)
-{
-	unsigned c0 = (unsigned char)t[0] - 'a', c1 = (unsigned char)t[1] - 'a';
-
-	return c0 < 26 && c1 < 26 && ((pairs[c0] >> c1) & 1u);
-}
-
-/*
- * True when command word t may be a wrapper or a path (its real command is
- * elsewhere).  Three letters tell the wrappers from common commands that
- * share two (chmod/chroot, set/setsid, export/exec).
- */
-static inline __attribute__((always_inline)) bool dfr_maybe_wrapper(const char *t)
-{
-	switch (t[0]) {
-	case '/': case '.':
-		return true;
-	case 'c': /* chronic chroot command */
-		return (t[1] == 'h' && t[2] == 'r') || (t[1] == 'o' && t[2] == 'm' && t[3] == 'm');
-	case 'd': /* doas */
-		return t[1] == 'o' && t[2] == 'a';
-	case 'e': /* env eatmydata exec */
-		return (t[1] == 'n' && t[2] == 'v' && !t[3]) || (t[1] == 'a' && t[2] == 't') ||
-		       (t[1] == 'x' && t[2] == 'e' && t[3] == 'c' && !t[4]);
-	case 'f': /* fakeroot */
-		return t[1] == 'a' && t[2] == 'k';
-	case 'g': /* gosu */
-		return t[1] == 'o' && t[2] == 's';
-	case 'i': /* ionice */
-		return t[1] == 'o' && t[2] == 'n';
-	case 'n': /* nice nohup */
-		return (t[1] == 'i' && t[2] == 'c') || (t[1] == 'o' && t[2] == 'h');
-	case 's': /* sudo su-exec setsid stdbuf */
-		return (t[1] == 'u' && (t[2] == 'd' || t[2] == '-')) || (t[1] == 'e' && t[2] == 't' && t[3] == 's') ||
-		       (t[1] == 't' && t[2] == 'd');
-	case 't': /* time timeout */
-		return t[1] == 'i' && t[2] == 'm';
-	case 'x': /* xargs */
-		return t[1] == 'a' && t[2] == 'r';
-	default:
-		return false;
-	}
-}
-
-bool dfr_cmd_init_full(struct dfr_cmd *v, const struct hd_cmd *c);
 
 /* Fills v; false when the command has no real command word. */
 static inline __attribute__((always_inline)) bool dfr_cmd_init(struct dfr_cmd *v, const struct hd_cmd *c)
 {
-	if (!c->argc)
+	if (c->a0 >= c->argc)
 		return false;
-	if (!dfr_maybe_wrapper(c->argv[0].text)) {
-		v->c = c;
-		v->a0 = 0;
-		v->name = c->argv[0].text;
-		return true;
-	}
-	return dfr_cmd_init_full(v, c);
+	v->c = c;
+	v->a0 = c->a0;
+	v->name = c->name;
+	return true;
 }
 
 /* Compares a command name with a literal, the first letter first (most names differ there). */
 #define DFR_IS(name, lit) ((name)[0] == (lit)[0] && strcmp((name), (lit)) == 0)
 
-/*
- * Options of a tool that take their value in the next word (`-o X`, `--opt X`);
- * `--opt=X` and `-oX` need no entry.  With single_dash_long (Go), `-name`
- * words are long options too.
- */
-struct dfr_opts {
-	const char *short_val;        /* letters, e.g. "octa"; NULL for none */
-	const char *const *long_val;  /* names without dashes, NULL-terminated; NULL for none */
-	bool single_dash_long;
-};
-
-/*
- * Walks the operands (non-option words) of a command from argv index `from`,
- * skipping options and the values of those listed in `o` (which may be NULL);
- * every word after `--` is an operand.
- */
-struct dfr_operands {
-	const struct hd_cmd *c;
-	const struct dfr_opts *o;
-	size_t i;       /* next argv index to look at */
-	bool dashdash;  /* a `--` was passed */
-};
-void dfr_operands_init(struct dfr_operands *it, const struct hd_cmd *c, size_t from,
-		       const struct dfr_opts *o);
-/* The next operand and its argv index (*idx may be NULL), or NULL at the end. */
-const struct hd_word *dfr_operands_next(struct dfr_operands *it, size_t *idx);
+/* True when RUN `in` calls a tool of the given HD_TOOL_BIT()s. */
+static inline bool dfr_calls(const struct hd_instr *in, uint64_t tools)
+{
+	return (in->tools & tools) != 0;
+}
 
 /*
  * True when argv[from..] sets the short option letter `s` (alone or in a
@@ -196,77 +118,20 @@ const char *dfr_opt_value(const struct hd_cmd *c, size_t from, char s, const cha
 /* True when some argument in argv[from..] equals `arg`. */
 bool dfr_has_word(const struct hd_cmd *c, size_t from, const char *arg);
 
-enum dfr_pm_kind {
-	DFR_PM_NONE,
-	DFR_PM_APT_GET,  /* apt-get */
-	DFR_PM_APT,      /* apt */
-	DFR_PM_APK,
-	DFR_PM_YUM,
-	DFR_PM_DNF,      /* dnf, dnf5, tdnf */
-	DFR_PM_MICRODNF,
-	DFR_PM_ZYPPER,
-	DFR_PM_PIP,      /* pip, pip3, pip3.12, python -m pip */
-	DFR_PM_NPM,
-	DFR_PM_YARN,
-	DFR_PM_PNPM,
-	DFR_PM_GEM,
-	DFR_PM_GO,
-	DFR_PM_MAX
-};
-
-/* A package manager call: `apt-get -q install -y curl`. */
-struct dfr_pm {
-	enum dfr_pm_kind pm;
-	const struct hd_cmd *c;
-	size_t name;                 /* argv index of the manager's name (python for python -m pip) */
-	size_t args;                 /* argv index of its first argument (after `-m pip`) */
-	size_t sub;                  /* argv index of the subcommand; c->argc when none */
-	const char *subcmd;          /* the subcommand, "" when none */
-	const struct dfr_opts *opts; /* the manager's options that take a value */
-};
-/* Recognises a package manager call from a command view; false for any other command. */
-bool dfr_pm_from_cmd(const struct dfr_cmd *v, struct dfr_pm *pm);
-/* The same, limited to the managers in mask (DFR_BIT()s); cheap for the others. */
-bool dfr_pm_from_cmd_mask(const struct dfr_cmd *v, unsigned mask, struct dfr_pm *pm);
-
 /*
- * Recognises a call of one of the package managers in `mask` (DFR_BIT()s);
- * false for any other command.  Cheap for commands that are not one.
+ * The package manager call of command k of RUN `in` (its shell's cmds[k]),
+ * or NULL.  *cursor (start it at 0) makes a walk over the commands in order
+ * cost O(1) per command.
  */
-bool dfr_pm_parse_mask_full(const struct hd_cmd *c, unsigned mask, struct dfr_pm *pm);
-/* The first letters (bit c-'a') of the names of the managers in mask. */
-uint32_t dfr_pm_letters(unsigned mask);
-/*
- * dfr_pm_parse_mask() with the letters of dfr_pm_letters(mask) computed by
- * the caller once: a command named by another manager is rejected inline.
- */
-static inline __attribute__((always_inline)) bool dfr_pm_parse_fast(const struct hd_cmd *c, unsigned mask,
-								    uint32_t letters, struct dfr_pm *pm)
+static inline const struct hd_pm_call *dfr_pm_at(const struct hd_instr *in, size_t k, size_t *cursor)
 {
-	const char *t;
+	while (*cursor < in->n_pms && in->pms[*cursor].cmd < k)
+		(*cursor)++;
+	return *cursor < in->n_pms && in->pms[*cursor].cmd == k ? &in->pms[*cursor] : NULL;
+}
 
-	if (!c->argc)
-		return false;
-	t = c->argv[0].text;
-	if (!dfr_maybe_wrapper(t) &&
-	    (!dfr_pair_in(dfr_pm_pairs, t) || !((letters >> ((unsigned char)t[0] - 'a')) & 1u)))
-		return false; /* the common case, decided inline */
-	return dfr_pm_parse_mask_full(c, mask, pm);
-}
-static inline __attribute__((always_inline)) bool dfr_pm_parse_mask(const struct hd_cmd *c, unsigned mask,
-								    struct dfr_pm *pm)
-{
-	return dfr_pm_parse_fast(c, mask, ~0u, pm);
-}
-#define DFR_PM_ALL (~0u)
-
-/* Recognises a package manager call; false for any other command. */
-static inline bool dfr_pm_parse(const struct hd_cmd *c, struct dfr_pm *pm)
-{
-	return dfr_pm_parse_mask(c, DFR_PM_ALL, pm);
-}
-/* The manager's command name for messages ("apt-get", "pip", ...). */
-const char *dfr_pm_name(const struct dfr_pm *pm);
+/* The package manager call of command c of RUN `in` (by a look-up), or NULL. */
+const struct hd_pm_call *dfr_pm_of(const struct hd_instr *in, const struct hd_cmd *c);
 
 /*
  * One RUN being checked: the iterators below call a rule's callback with it.
@@ -283,16 +148,22 @@ struct dfr_ctx {
 /* dfr_stage_ships() of the RUN's stage. */
 bool dfr_ctx_ships(const struct dfr_ctx *x);
 typedef int dfr_run_fn(const struct dfr_ctx *x);
-typedef int dfr_pm_fn(const struct dfr_ctx *x, const struct dfr_pm *pm);
+typedef int dfr_pm_fn(const struct dfr_ctx *x, const struct hd_pm_call *pm);
 /* Calls fn for every shell-form RUN (ONBUILD RUN included); stops on a negative return. */
 int dfr_each_run(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out, dfr_run_fn *fn);
 /*
- * Calls fn for every call of a package manager whose bit (1u << DFR_PM_x) is
- * in `mask`, in every shell-form RUN.
+ * The same for the RUNs that call a package manager of `pms` (HD_PM_BIT()s)
+ * or a tool of `tools` (HD_TOOL_BIT()s): most RUNs are skipped without a look.
+ */
+int dfr_each_run_if(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out, unsigned pms,
+		    uint64_t tools, dfr_run_fn *fn);
+#define DFR_TOOL(t) HD_TOOL_BIT(HD_TOOL_##t)
+/*
+ * Calls fn for every call of a package manager whose bit (HD_PM_BIT()) is
+ * in `mask`, in every RUN with a shell model (ONBUILD RUN included).
  */
 int dfr_each_pm(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out, unsigned mask,
 		dfr_pm_fn *fn);
-#define DFR_BIT(pm) (1u << (pm))
 
 /*
  * Appends a finding of rule r for df at span sp, or at the word w of

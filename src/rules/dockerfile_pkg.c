@@ -17,8 +17,8 @@
 #include "model/dockerfile.h"
 #include "rules/df_util.h"
 
-#define PM_APT (DFR_BIT(DFR_PM_APT_GET) | DFR_BIT(DFR_PM_APT))
-#define PM_RPM (DFR_BIT(DFR_PM_YUM) | DFR_BIT(DFR_PM_DNF) | DFR_BIT(DFR_PM_MICRODNF))
+#define PM_APT (HD_PM_BIT(HD_PM_APT_GET) | HD_PM_BIT(HD_PM_APT))
+#define PM_RPM (HD_PM_BIT(HD_PM_YUM) | HD_PM_BIT(HD_PM_DNF) | HD_PM_BIT(HD_PM_MICRODNF))
 
 /* ---- small helpers --------------------------------------------------------- */
 
@@ -160,26 +160,24 @@ static bool go_pinned(const char *s, size_t *name_len)
 }
 
 /*
- * Judges the package operands of pm from argv index `from`: a word that is a
+ * Judges the package operands of an install (pm->pkgs): a word that is a
  * single ARG/ENV variable is judged by the value it has at this instruction
  * (each of its space-separated names); an unknown variable is not judged.
  */
-static int judge_packages(const struct dfr_ctx *x, const struct dfr_pm *pm, size_t from, pin_fn *pinned,
-			  const char *hint)
+static int judge_packages(const struct dfr_ctx *x, const struct hd_pm_call *pm, pin_fn *pinned, const char *hint)
 {
-	struct dfr_operands it;
-	const struct hd_word *w;
-	const char *name = dfr_pm_name(pm);
+	const char *name = hd_pm_name(pm);
+	size_t p;
 	int r;
 
-	dfr_operands_init(&it, pm->c, from, pm->opts);
-	while ((w = dfr_operands_next(&it, NULL))) {
+	for (p = 0; p < pm->n_pkgs; p++) {
+		const struct hd_word *w = &pm->c->argv[pm->pkgs[p]];
 		const char *val;
 		size_t nl;
 
 		if (!w->text[0])
 			continue;
-		val = dfr_word_var(x->df, x->i, w);
+		val = (w->flags & HD_WORD_EXPANSION) ? dfr_word_var(x->df, x->i, w) : NULL;
 		if (!val) {
 			if (pinned(w->text, &nl))
 				continue;
@@ -222,11 +220,11 @@ static int judge_packages(const struct dfr_ctx *x, const struct dfr_pm *pm, size
 
 /* ---- apt-get / apt --------------------------------------------------------- */
 
-static int pin_apt(const struct dfr_ctx *x, const struct dfr_pm *pm)
+static int pin_apt(const struct dfr_ctx *x, const struct hd_pm_call *pm)
 {
 	if (strcmp(pm->subcmd, "install") != 0)
 		return 0;
-	return judge_packages(x, pm, pm->sub + 1, apt_pinned, "=<version>");
+	return judge_packages(x, pm, apt_pinned, "=<version>");
 }
 
 static int check_apt_get_unpinned(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
@@ -280,7 +278,7 @@ static const struct hd_cmd *pipe_source(const struct dfr_ctx *x, const struct hd
 	return NULL;
 }
 
-static bool apt_assumes_yes(const struct dfr_ctx *x, const struct dfr_pm *pm)
+static bool apt_assumes_yes(const struct dfr_ctx *x, const struct hd_pm_call *pm)
 {
 	const struct hd_cmd *c = pm->c, *src;
 	size_t i;
@@ -308,13 +306,13 @@ static bool apt_assumes_yes(const struct dfr_ctx *x, const struct dfr_pm *pm)
 	return false;
 }
 
-static int yes_apt(const struct dfr_ctx *x, const struct dfr_pm *pm)
+static int yes_apt(const struct dfr_ctx *x, const struct hd_pm_call *pm)
 {
 	if (!pm->subcmd[0] || !in_set(pm->subcmd, apt_prompting) || apt_assumes_yes(x, pm))
 		return 0;
 	return dfr_report_word(x->out, x->r, x->df, x->in, &pm->c->argv[pm->sub],
 			       "%s %s without -y: the build aborts at the confirmation prompt; use %s %s -y",
-			       dfr_pm_name(pm), pm->subcmd, dfr_pm_name(pm), pm->subcmd);
+			       hd_pm_name(pm), pm->subcmd, hd_pm_name(pm), pm->subcmd);
 }
 
 static int check_apt_get_missing_yes(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
@@ -386,7 +384,7 @@ static bool norec_configured(const struct dfr_ctx *x)
 	return false;
 }
 
-static int recommends_apt(const struct dfr_ctx *x, const struct dfr_pm *pm)
+static int recommends_apt(const struct dfr_ctx *x, const struct hd_pm_call *pm)
 {
 	const struct hd_cmd *c = pm->c;
 	size_t i;
@@ -405,7 +403,7 @@ static int recommends_apt(const struct dfr_ctx *x, const struct dfr_pm *pm)
 	return dfr_report_word(x->out, x->r, x->df, x->in, &c->argv[pm->sub],
 			       "%s install without --no-install-recommends also installs recommended "
 			       "packages: add --no-install-recommends",
-			       dfr_pm_name(pm));
+			       hd_pm_name(pm));
 }
 
 static int check_apt_get_install_recommends(const struct hd_model *m, const struct hd_rule *r,
@@ -440,7 +438,7 @@ const struct hd_rule hd_rule_df_apt_get_install_recommends = {
 	.check = check_apt_get_install_recommends,
 };
 
-static int apt_used(const struct dfr_ctx *x, const struct dfr_pm *pm)
+static int apt_used(const struct dfr_ctx *x, const struct hd_pm_call *pm)
 {
 	const struct hd_cmd *c = pm->c;
 
@@ -455,7 +453,7 @@ static int apt_used(const struct dfr_ctx *x, const struct dfr_pm *pm)
 static int check_apt_instead_of_apt_get(const struct hd_model *m, const struct hd_rule *r,
 					struct hd_check *out)
 {
-	return dfr_each_pm(m, r, out, DFR_BIT(DFR_PM_APT), apt_used);
+	return dfr_each_pm(m, r, out, HD_PM_BIT(HD_PM_APT), apt_used);
 }
 
 const struct hd_rule hd_rule_df_apt_instead_of_apt_get = {
@@ -492,33 +490,23 @@ const struct hd_rule hd_rule_df_apt_instead_of_apt_get = {
 struct cache_rule {
 	unsigned mask;
 	const char *const *fill;
-	bool (*flag_ok)(const struct dfr_ctx *x, const struct dfr_pm *pm);
-	bool (*cleans)(const struct dfr_cmd *v);
+	bool (*flag_ok)(const struct dfr_ctx *x, const struct hd_pm_call *pm);
+	/* v is the command, pm its package manager call or NULL. */
+	bool (*cleans)(const struct dfr_cmd *v, const struct hd_pm_call *pm);
 	const char *const *mounts;
 	const char *fix;
 	bool fix_clean; /* the fix goes on with "<manager> clean all'" */
-	uint32_t letters; /* dfr_pm_letters(mask) */
 };
-
-/* First letters of manager names, for cache_rule.letters (dfr_pm_letters() as constants). */
-#define L_A (1u << ('a' - 'a'))
-#define L_D (1u << ('d' - 'a'))
-#define L_M (1u << ('m' - 'a'))
-#define L_N (1u << ('n' - 'a'))
-#define L_P (1u << ('p' - 'a'))
-#define L_T (1u << ('t' - 'a'))
-#define L_Y (1u << ('y' - 'a'))
-#define L_Z (1u << ('z' - 'a'))
 
 /* True when v is `rm` (or find ... -delete) of a path accepted by `match`. */
 static bool rm_matches(const struct dfr_cmd *v, bool (*match)(const char *path))
 {
-	struct dfr_operands it;
+	struct hd_operands it;
 	const struct hd_word *w;
 
 	if (DFR_IS(v->name, "rm")) {
-		dfr_operands_init(&it, v->c, v->a0 + 1, NULL);
-		while ((w = dfr_operands_next(&it, NULL))) {
+		hd_operands_init(&it, v->c, v->a0 + 1, NULL);
+		while ((w = hd_operands_next(&it, NULL))) {
 			if (match(w->text))
 				return true;
 		}
@@ -529,46 +517,44 @@ static bool rm_matches(const struct dfr_cmd *v, bool (*match)(const char *path))
 	return false;
 }
 
-/* True when the command is `<manager> <sub> [<arg>]`, e.g. `dnf clean all`. */
-static bool is_pm_call(const struct dfr_cmd *v, unsigned mask, const char *sub, const char *arg)
+/* True when pm is `<manager> <sub> [<arg>]` of a manager in mask, e.g. `dnf clean all`. */
+static bool is_pm_call(const struct hd_pm_call *pm, unsigned mask, const char *sub, const char *arg)
 {
-	struct dfr_pm pm;
-
-	if (!dfr_pm_from_cmd_mask(v, mask, &pm) || strcmp(pm.subcmd, sub) != 0)
+	if (!pm || !(HD_PM_BIT(pm->pm) & mask) || strcmp(pm->subcmd, sub) != 0)
 		return false;
-	return !arg || dfr_has_word(v->c, pm.sub + 1, arg);
+	return !arg || dfr_has_word(pm->c, pm->sub + 1, arg);
 }
 
 static int cache_check_run(const struct dfr_ctx *x, const struct cache_rule *cr)
 {
-	const struct hd_shell *sh = x->in->shell;
-	const struct hd_cmd *pending = NULL;
-	struct dfr_pm pend_pm;
-	size_t k;
+	const struct hd_instr *in = x->in;
+	const struct hd_shell *sh = in->shell;
+	const struct hd_pm_call *pending = NULL;
+	size_t k, cur = 0;
 
+	if (!(in->pm_mask & cr->mask))
+		return 0; /* most RUNs call none of these managers */
 	for (k = 0; k < sh->n_cmds; k++) {
 		const struct hd_cmd *c = &sh->cmds[k];
-		struct dfr_pm pm;
+		const struct hd_pm_call *pm = dfr_pm_at(in, k, &cur);
 		struct dfr_cmd v;
 
-		if (dfr_pm_parse_fast(c, cr->mask, cr->letters, &pm) && in_set(pm.subcmd, cr->fill)) {
-			if (!cr->flag_ok || !cr->flag_ok(x, &pm)) {
-				pending = c;
-				pend_pm = pm;
-			}
+		if (pm && (HD_PM_BIT(pm->pm) & cr->mask) && in_set(pm->subcmd, cr->fill)) {
+			if (!cr->flag_ok || !cr->flag_ok(x, pm))
+				pending = pm;
 			continue;
 		}
-		if (pending && dfr_cmd_init(&v, c) && cr->cleans(&v))
+		if (pending && dfr_cmd_init(&v, c) && cr->cleans(&v, pm))
 			pending = NULL;
 	}
 	/* Checked last: most RUNs fill no cache at all. */
-	if (!pending || !dfr_ctx_ships(x) || dfr_run_mounts(x->in, cr->mounts))
+	if (!pending || !dfr_ctx_ships(x) || dfr_run_mounts(in, cr->mounts))
 		return 0;
-	return dfr_report_word(x->out, x->r, x->df, x->in,
-			       &pending->argv[pend_pm.sub < pending->argc ? pend_pm.sub : pend_pm.name],
-			       "'%s%s%.*s' leaves its cache in the layer: %s%s%s", dfr_pm_name(&pend_pm),
-			       pend_pm.subcmd[0] ? " " : "", DFR_W(pend_pm.subcmd), cr->fix,
-			       cr->fix_clean ? dfr_pm_name(&pend_pm) : "", cr->fix_clean ? " clean all'" : "");
+	return dfr_report_word(x->out, x->r, x->df, in,
+			       &pending->c->argv[pending->sub < pending->c->argc ? pending->sub : pending->name],
+			       "'%s%s%.*s' leaves its cache in the layer: %s%s%s", hd_pm_name(pending),
+			       pending->subcmd[0] ? " " : "", DFR_W(pending->subcmd), cr->fix,
+			       cr->fix_clean ? hd_pm_name(pending) : "", cr->fix_clean ? " clean all'" : "");
 }
 
 /* apt: lists */
@@ -582,15 +568,14 @@ static bool apt_lists_path(const char *p)
 	       !strcmp(p, "/var/lib/apt/") || !strcmp(p, "/var/lib/apt/*");
 }
 
-static bool apt_lists_cleaned(const struct dfr_cmd *v)
+static bool apt_lists_cleaned(const struct dfr_cmd *v, const struct hd_pm_call *pm)
 {
-	return rm_matches(v, apt_lists_path) || is_pm_call(v, PM_APT, "distclean", NULL) ||
-	       is_pm_call(v, PM_APT, "dist-clean", NULL);
+	return rm_matches(v, apt_lists_path) || is_pm_call(pm, PM_APT, "distclean", NULL) ||
+	       is_pm_call(pm, PM_APT, "dist-clean", NULL);
 }
 
 static const struct cache_rule apt_lists_rule = {
 	.mask = PM_APT,
-	.letters = L_A,
 	.fill = apt_update,
 	.cleans = apt_lists_cleaned,
 	.mounts = apt_list_mounts,
@@ -604,7 +589,7 @@ static int apt_lists_run(const struct dfr_ctx *x)
 
 static int check_apt_lists_not_removed(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
-	return dfr_each_run(m, r, out, apt_lists_run);
+	return dfr_each_run_if(m, r, out, PM_APT, 0, apt_lists_run);
 }
 
 const struct hd_rule hd_rule_df_apt_lists_not_removed = {
@@ -640,7 +625,7 @@ const struct hd_rule hd_rule_df_apt_lists_not_removed = {
 static const char *const apk_fill[] = { "add", "update", "upgrade", NULL };
 static const char *const apk_mounts[] = { "/var/cache/apk", "/etc/apk/cache", NULL };
 
-static bool apk_no_cache(const struct dfr_ctx *x, const struct dfr_pm *pm)
+static bool apk_no_cache(const struct dfr_ctx *x, const struct hd_pm_call *pm)
 {
 	(void)x;
 	return dfr_has_opt(pm->c, pm->args, 0, "no-cache");
@@ -651,14 +636,14 @@ static bool apk_cache_path(const char *p)
 	return hd_starts_with(p, "/var/cache/apk") || hd_starts_with(p, "/etc/apk/cache");
 }
 
-static bool apk_cleaned(const struct dfr_cmd *v)
+static bool apk_cleaned(const struct dfr_cmd *v, const struct hd_pm_call *pm)
 {
+	(void)pm;
 	return rm_matches(v, apk_cache_path);
 }
 
 static const struct cache_rule apk_rule = {
-	.mask = DFR_BIT(DFR_PM_APK),
-	.letters = L_A,
+	.mask = HD_PM_BIT(HD_PM_APK),
 	.fill = apk_fill,
 	.flag_ok = apk_no_cache,
 	.cleans = apk_cleaned,
@@ -673,7 +658,7 @@ static int apk_cache_run(const struct dfr_ctx *x)
 
 static int check_apk_cache_not_cleaned(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
-	return dfr_each_run(m, r, out, apk_cache_run);
+	return dfr_each_run_if(m, r, out, HD_PM_BIT(HD_PM_APK), 0, apk_cache_run);
 }
 
 const struct hd_rule hd_rule_df_apk_cache_not_cleaned = {
@@ -716,19 +701,18 @@ static bool dnf_cache_path(const char *p)
 	       hd_starts_with(p, "/var/cache/libdnf5") || hd_starts_with(p, "/var/cache/tdnf");
 }
 
-static bool yum_cleaned(const struct dfr_cmd *v)
+static bool yum_cleaned(const struct dfr_cmd *v, const struct hd_pm_call *pm)
 {
-	return is_pm_call(v, PM_RPM, "clean", "all") || rm_matches(v, yum_cache_path);
+	return is_pm_call(pm, PM_RPM, "clean", "all") || rm_matches(v, yum_cache_path);
 }
 
-static bool dnf_cleaned(const struct dfr_cmd *v)
+static bool dnf_cleaned(const struct dfr_cmd *v, const struct hd_pm_call *pm)
 {
-	return is_pm_call(v, PM_RPM, "clean", "all") || rm_matches(v, dnf_cache_path);
+	return is_pm_call(pm, PM_RPM, "clean", "all") || rm_matches(v, dnf_cache_path);
 }
 
 static const struct cache_rule yum_rule = {
-	.mask = DFR_BIT(DFR_PM_YUM),
-	.letters = L_Y,
+	.mask = HD_PM_BIT(HD_PM_YUM),
 	.fill = yum_fill,
 	.cleans = yum_cleaned,
 	.mounts = yum_mounts,
@@ -736,8 +720,7 @@ static const struct cache_rule yum_rule = {
 };
 
 static const struct cache_rule dnf_rule = {
-	.mask = DFR_BIT(DFR_PM_DNF) | DFR_BIT(DFR_PM_MICRODNF),
-	.letters = L_D | L_T | L_M,
+	.mask = HD_PM_BIT(HD_PM_DNF) | HD_PM_BIT(HD_PM_MICRODNF),
 	.fill = dnf_fill,
 	.cleans = dnf_cleaned,
 	.mounts = dnf_mounts,
@@ -757,12 +740,12 @@ static int dnf_cache_run(const struct dfr_ctx *x)
 
 static int check_yum_cache_not_cleaned(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
-	return dfr_each_run(m, r, out, yum_cache_run);
+	return dfr_each_run_if(m, r, out, HD_PM_BIT(HD_PM_YUM), 0, yum_cache_run);
 }
 
 static int check_dnf_cache_not_cleaned(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
-	return dfr_each_run(m, r, out, dnf_cache_run);
+	return dfr_each_run_if(m, r, out, HD_PM_BIT(HD_PM_DNF) | HD_PM_BIT(HD_PM_MICRODNF), 0, dnf_cache_run);
 }
 
 const struct hd_rule hd_rule_df_yum_cache_not_cleaned = {
@@ -816,15 +799,14 @@ static bool zypper_cache_path(const char *p)
 	return hd_starts_with(p, "/var/cache/zypp");
 }
 
-static bool zypper_cleaned(const struct dfr_cmd *v)
+static bool zypper_cleaned(const struct dfr_cmd *v, const struct hd_pm_call *pm)
 {
-	return is_pm_call(v, DFR_BIT(DFR_PM_ZYPPER), "clean", NULL) ||
-	       is_pm_call(v, DFR_BIT(DFR_PM_ZYPPER), "cc", NULL) || rm_matches(v, zypper_cache_path);
+	return is_pm_call(pm, HD_PM_BIT(HD_PM_ZYPPER), "clean", NULL) ||
+	       is_pm_call(pm, HD_PM_BIT(HD_PM_ZYPPER), "cc", NULL) || rm_matches(v, zypper_cache_path);
 }
 
 static const struct cache_rule zypper_rule = {
-	.mask = DFR_BIT(DFR_PM_ZYPPER),
-	.letters = L_Z,
+	.mask = HD_PM_BIT(HD_PM_ZYPPER),
 	.fill = zypper_fill,
 	.cleans = zypper_cleaned,
 	.mounts = zypper_mounts,
@@ -839,7 +821,7 @@ static int zypper_cache_run(const struct dfr_ctx *x)
 static int check_zypper_cache_not_cleaned(const struct hd_model *m, const struct hd_rule *r,
 					  struct hd_check *out)
 {
-	return dfr_each_run(m, r, out, zypper_cache_run);
+	return dfr_each_run_if(m, r, out, HD_PM_BIT(HD_PM_ZYPPER), 0, zypper_cache_run);
 }
 
 const struct hd_rule hd_rule_df_zypper_cache_not_cleaned = {
@@ -896,7 +878,7 @@ static bool pip_env_no_cache(const struct dfr_ctx *x, const struct hd_cmd *c)
 	return false;
 }
 
-static bool pip_no_cache(const struct dfr_ctx *x, const struct dfr_pm *pm)
+static bool pip_no_cache(const struct dfr_ctx *x, const struct hd_pm_call *pm)
 {
 	return dfr_has_opt(pm->c, pm->args, 0, "no-cache-dir") || pip_env_no_cache(x, pm->c);
 }
@@ -908,14 +890,13 @@ static bool pip_cache_path(const char *p)
 	       !strcmp(p, "/root/.cache/*");
 }
 
-static bool pip_cleaned(const struct dfr_cmd *v)
+static bool pip_cleaned(const struct dfr_cmd *v, const struct hd_pm_call *pm)
 {
-	return rm_matches(v, pip_cache_path) || is_pm_call(v, DFR_BIT(DFR_PM_PIP), "cache", "purge");
+	return rm_matches(v, pip_cache_path) || is_pm_call(pm, HD_PM_BIT(HD_PM_PIP), "cache", "purge");
 }
 
 static const struct cache_rule pip_rule = {
-	.mask = DFR_BIT(DFR_PM_PIP),
-	.letters = L_P,
+	.mask = HD_PM_BIT(HD_PM_PIP),
 	.fill = pip_fill,
 	.flag_ok = pip_no_cache,
 	.cleans = pip_cleaned,
@@ -930,7 +911,7 @@ static int pip_cache_run(const struct dfr_ctx *x)
 
 static int check_pip_cache_not_cleaned(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
-	return dfr_each_run(m, r, out, pip_cache_run);
+	return dfr_each_run_if(m, r, out, HD_PM_BIT(HD_PM_PIP), 0, pip_cache_run);
 }
 
 const struct hd_rule hd_rule_df_pip_cache_not_cleaned = {
@@ -967,13 +948,13 @@ static bool yarn_cache_path(const char *p)
 	       strstr(p, "yarn-cache");
 }
 
-static bool yarn_cleaned(const struct dfr_cmd *v)
+static bool yarn_cleaned(const struct dfr_cmd *v, const struct hd_pm_call *pm)
 {
-	return is_pm_call(v, DFR_BIT(DFR_PM_YARN), "cache", "clean") || rm_matches(v, yarn_cache_path);
+	return is_pm_call(pm, HD_PM_BIT(HD_PM_YARN), "cache", "clean") || rm_matches(v, yarn_cache_path);
 }
 
 /* `yarn --version` and `yarn global list` install nothing. */
-static bool yarn_no_install(const struct dfr_ctx *x, const struct dfr_pm *pm)
+static bool yarn_no_install(const struct dfr_ctx *x, const struct hd_pm_call *pm)
 {
 	(void)x;
 	if (!strcmp(pm->subcmd, "global"))
@@ -983,8 +964,7 @@ static bool yarn_no_install(const struct dfr_ctx *x, const struct dfr_pm *pm)
 }
 
 static const struct cache_rule yarn_rule = {
-	.mask = DFR_BIT(DFR_PM_YARN),
-	.letters = L_Y,
+	.mask = HD_PM_BIT(HD_PM_YARN),
 	.fill = yarn_fill,
 	.flag_ok = yarn_no_install,
 	.cleans = yarn_cleaned,
@@ -1000,7 +980,7 @@ static int yarn_cache_run(const struct dfr_ctx *x)
 static int check_yarn_cache_not_cleaned(const struct hd_model *m, const struct hd_rule *r,
 					struct hd_check *out)
 {
-	return dfr_each_run(m, r, out, yarn_cache_run);
+	return dfr_each_run_if(m, r, out, HD_PM_BIT(HD_PM_YARN), 0, yarn_cache_run);
 }
 
 const struct hd_rule hd_rule_df_yarn_cache_not_cleaned = {
@@ -1036,12 +1016,12 @@ static bool npm_cache_path(const char *p)
 	return ends_with(p, "/.npm") || strstr(p, "/.npm/") || ends_with(p, "/_cacache");
 }
 
-static bool npm_cleaned(const struct dfr_cmd *v)
+static bool npm_cleaned(const struct dfr_cmd *v, const struct hd_pm_call *pm)
 {
-	return is_pm_call(v, DFR_BIT(DFR_PM_NPM), "cache", "clean") || rm_matches(v, npm_cache_path);
+	return is_pm_call(pm, HD_PM_BIT(HD_PM_NPM), "cache", "clean") || rm_matches(v, npm_cache_path);
 }
 
-static bool npm_no_cache(const struct dfr_ctx *x, const struct dfr_pm *pm)
+static bool npm_no_cache(const struct dfr_ctx *x, const struct hd_pm_call *pm)
 {
 	const char *c = dfr_opt_value(pm->c, pm->args, 0, "cache", NULL);
 
@@ -1051,8 +1031,7 @@ static bool npm_no_cache(const struct dfr_ctx *x, const struct dfr_pm *pm)
 }
 
 static const struct cache_rule npm_rule = {
-	.mask = DFR_BIT(DFR_PM_NPM),
-	.letters = L_N,
+	.mask = HD_PM_BIT(HD_PM_NPM),
 	.fill = npm_fill,
 	.flag_ok = npm_no_cache,
 	.cleans = npm_cleaned,
@@ -1067,7 +1046,7 @@ static int npm_cache_run(const struct dfr_ctx *x)
 
 static int check_npm_cache_not_cleaned(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
-	return dfr_each_run(m, r, out, npm_cache_run);
+	return dfr_each_run_if(m, r, out, HD_PM_BIT(HD_PM_NPM), 0, npm_cache_run);
 }
 
 const struct hd_rule hd_rule_df_npm_cache_not_cleaned = {
@@ -1091,16 +1070,16 @@ const struct hd_rule hd_rule_df_npm_cache_not_cleaned = {
 
 /* ---- apk, yum, dnf, zypper pins and prompts ---------------------------------- */
 
-static int pin_apk(const struct dfr_ctx *x, const struct dfr_pm *pm)
+static int pin_apk(const struct dfr_ctx *x, const struct hd_pm_call *pm)
 {
 	if (strcmp(pm->subcmd, "add") != 0)
 		return 0;
-	return judge_packages(x, pm, pm->sub + 1, apk_pinned, "=<version>");
+	return judge_packages(x, pm, apk_pinned, "=<version>");
 }
 
 static int check_apk_unpinned(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
-	return dfr_each_pm(m, r, out, DFR_BIT(DFR_PM_APK), pin_apk);
+	return dfr_each_pm(m, r, out, HD_PM_BIT(HD_PM_APK), pin_apk);
 }
 
 const struct hd_rule hd_rule_df_apk_unpinned = {
@@ -1123,21 +1102,21 @@ const struct hd_rule hd_rule_df_apk_unpinned = {
 static const char *const rpm_install_subs[] = { "install", "in", "install-n", "install-na", "install-nevra",
 						NULL };
 
-static int pin_rpm(const struct dfr_ctx *x, const struct dfr_pm *pm)
+static int pin_rpm(const struct dfr_ctx *x, const struct hd_pm_call *pm)
 {
 	if (!pm->subcmd[0] || !in_set(pm->subcmd, rpm_install_subs))
 		return 0;
-	return judge_packages(x, pm, pm->sub + 1, rpm_pinned, "-<version>");
+	return judge_packages(x, pm, rpm_pinned, "-<version>");
 }
 
 static int check_yum_unpinned(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
-	return dfr_each_pm(m, r, out, DFR_BIT(DFR_PM_YUM), pin_rpm);
+	return dfr_each_pm(m, r, out, HD_PM_BIT(HD_PM_YUM), pin_rpm);
 }
 
 static int check_dnf_unpinned(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
-	return dfr_each_pm(m, r, out, DFR_BIT(DFR_PM_DNF) | DFR_BIT(DFR_PM_MICRODNF), pin_rpm);
+	return dfr_each_pm(m, r, out, HD_PM_BIT(HD_PM_DNF) | HD_PM_BIT(HD_PM_MICRODNF), pin_rpm);
 }
 
 const struct hd_rule hd_rule_df_yum_unpinned = {
@@ -1183,7 +1162,7 @@ static const char *const rpm_prompting[] = { "install", "in", "groupinstall", "l
 					     "group", "autoremove", "distro-sync", "install-n", "install-na",
 					     "install-nevra", "module", NULL };
 
-static int yes_rpm(const struct dfr_ctx *x, const struct dfr_pm *pm)
+static int yes_rpm(const struct dfr_ctx *x, const struct hd_pm_call *pm)
 {
 	const struct hd_cmd *src;
 	struct dfr_cmd v;
@@ -1203,17 +1182,17 @@ static int yes_rpm(const struct dfr_ctx *x, const struct dfr_pm *pm)
 		return 0;
 	return dfr_report_word(x->out, x->r, x->df, x->in, &pm->c->argv[pm->sub],
 			       "%s %s without -y: the build aborts at the confirmation prompt; use %s %s -y",
-			       dfr_pm_name(pm), pm->subcmd, dfr_pm_name(pm), pm->subcmd);
+			       hd_pm_name(pm), pm->subcmd, hd_pm_name(pm), pm->subcmd);
 }
 
 static int check_yum_missing_yes(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
-	return dfr_each_pm(m, r, out, DFR_BIT(DFR_PM_YUM), yes_rpm);
+	return dfr_each_pm(m, r, out, HD_PM_BIT(HD_PM_YUM), yes_rpm);
 }
 
 static int check_dnf_missing_yes(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
-	return dfr_each_pm(m, r, out, DFR_BIT(DFR_PM_DNF), yes_rpm);
+	return dfr_each_pm(m, r, out, HD_PM_BIT(HD_PM_DNF), yes_rpm);
 }
 
 const struct hd_rule hd_rule_df_yum_missing_yes = {
@@ -1248,7 +1227,7 @@ const struct hd_rule hd_rule_df_dnf_missing_yes = {
 	.check = check_dnf_missing_yes,
 };
 
-static int pin_zypper(const struct dfr_ctx *x, const struct dfr_pm *pm)
+static int pin_zypper(const struct dfr_ctx *x, const struct hd_pm_call *pm)
 {
 	const char *type;
 
@@ -1257,12 +1236,12 @@ static int pin_zypper(const struct dfr_ctx *x, const struct dfr_pm *pm)
 	type = dfr_opt_value(pm->c, pm->sub + 1, 't', "type", NULL);
 	if (type && strcmp(type, "package") != 0)
 		return 0; /* patterns, patches and products have no versions to pin */
-	return judge_packages(x, pm, pm->sub + 1, zypper_pinned, "=<version>");
+	return judge_packages(x, pm, zypper_pinned, "=<version>");
 }
 
 static int check_zypper_unpinned(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
-	return dfr_each_pm(m, r, out, DFR_BIT(DFR_PM_ZYPPER), pin_zypper);
+	return dfr_each_pm(m, r, out, HD_PM_BIT(HD_PM_ZYPPER), pin_zypper);
 }
 
 const struct hd_rule hd_rule_df_zypper_unpinned = {
@@ -1287,7 +1266,7 @@ static const char *const zypper_prompting[] = { "install", "in", "remove", "rm",
 						"dist-upgrade", "dup", "source-install", "si",
 						"install-new-recommends", "inr", NULL };
 
-static int yes_zypper(const struct dfr_ctx *x, const struct dfr_pm *pm)
+static int yes_zypper(const struct dfr_ctx *x, const struct hd_pm_call *pm)
 {
 	const struct hd_cmd *c = pm->c;
 	size_t i;
@@ -1312,7 +1291,7 @@ static int yes_zypper(const struct dfr_ctx *x, const struct dfr_pm *pm)
 static int check_zypper_missing_non_interactive(const struct hd_model *m, const struct hd_rule *r,
 						struct hd_check *out)
 {
-	return dfr_each_pm(m, r, out, DFR_BIT(DFR_PM_ZYPPER), yes_zypper);
+	return dfr_each_pm(m, r, out, HD_PM_BIT(HD_PM_ZYPPER), yes_zypper);
 }
 
 const struct hd_rule hd_rule_df_zypper_missing_non_interactive = {
@@ -1332,7 +1311,7 @@ const struct hd_rule hd_rule_df_zypper_missing_non_interactive = {
 	.check = check_zypper_missing_non_interactive,
 };
 
-static int dup_zypper(const struct dfr_ctx *x, const struct dfr_pm *pm)
+static int dup_zypper(const struct dfr_ctx *x, const struct hd_pm_call *pm)
 {
 	if (strcmp(pm->subcmd, "dist-upgrade") != 0 && strcmp(pm->subcmd, "dup") != 0)
 		return 0;
@@ -1344,7 +1323,7 @@ static int dup_zypper(const struct dfr_ctx *x, const struct dfr_pm *pm)
 
 static int check_zypper_dist_upgrade(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
-	return dfr_each_pm(m, r, out, DFR_BIT(DFR_PM_ZYPPER), dup_zypper);
+	return dfr_each_pm(m, r, out, HD_PM_BIT(HD_PM_ZYPPER), dup_zypper);
 }
 
 const struct hd_rule hd_rule_df_zypper_dist_upgrade = {
@@ -1368,16 +1347,16 @@ const struct hd_rule hd_rule_df_zypper_dist_upgrade = {
 
 /* ---- pip, npm, gem, go -------------------------------------------------------- */
 
-static int pin_pip(const struct dfr_ctx *x, const struct dfr_pm *pm)
+static int pin_pip(const struct dfr_ctx *x, const struct hd_pm_call *pm)
 {
 	if (strcmp(pm->subcmd, "install") != 0)
 		return 0;
-	return judge_packages(x, pm, pm->sub + 1, pip_pinned, "==<version>");
+	return judge_packages(x, pm, pip_pinned, "==<version>");
 }
 
 static int check_pip_unpinned(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
-	return dfr_each_pm(m, r, out, DFR_BIT(DFR_PM_PIP), pin_pip);
+	return dfr_each_pm(m, r, out, HD_PM_BIT(HD_PM_PIP), pin_pip);
 }
 
 const struct hd_rule hd_rule_df_pip_unpinned = {
@@ -1400,22 +1379,22 @@ const struct hd_rule hd_rule_df_pip_unpinned = {
 	.check = check_pip_unpinned,
 };
 
-static int pin_node(const struct dfr_ctx *x, const struct dfr_pm *pm)
+static int pin_node(const struct dfr_ctx *x, const struct hd_pm_call *pm)
 {
 	size_t from = pm->sub + 1;
 
 	switch (pm->pm) {
-	case DFR_PM_NPM:
+	case HD_PM_NPM:
 		if (!pm->subcmd[0] || !in_set(pm->subcmd, npm_install_subs))
 			return 0;
 		break;
-	case DFR_PM_YARN:
+	case HD_PM_YARN:
 		if (!strcmp(pm->subcmd, "global") && from < pm->c->argc && !strcmp(pm->c->argv[from].text, "add"))
 			from++;
 		else if (strcmp(pm->subcmd, "add") != 0)
 			return 0;
 		break;
-	case DFR_PM_PNPM:
+	case HD_PM_PNPM:
 		if (strcmp(pm->subcmd, "add") != 0 && strcmp(pm->subcmd, "install") != 0 &&
 		    strcmp(pm->subcmd, "i") != 0)
 			return 0;
@@ -1423,12 +1402,12 @@ static int pin_node(const struct dfr_ctx *x, const struct dfr_pm *pm)
 	default:
 		return 0;
 	}
-	return judge_packages(x, pm, from, npm_pinned, "@<version>");
+	return judge_packages(x, pm, npm_pinned, "@<version>");
 }
 
 static int check_npm_unpinned(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
-	return dfr_each_pm(m, r, out, DFR_BIT(DFR_PM_NPM) | DFR_BIT(DFR_PM_YARN) | DFR_BIT(DFR_PM_PNPM), pin_node);
+	return dfr_each_pm(m, r, out, HD_PM_BIT(HD_PM_NPM) | HD_PM_BIT(HD_PM_YARN) | HD_PM_BIT(HD_PM_PNPM), pin_node);
 }
 
 const struct hd_rule hd_rule_df_npm_unpinned = {
@@ -1451,18 +1430,18 @@ const struct hd_rule hd_rule_df_npm_unpinned = {
 	.check = check_npm_unpinned,
 };
 
-static int pin_gem(const struct dfr_ctx *x, const struct dfr_pm *pm)
+static int pin_gem(const struct dfr_ctx *x, const struct hd_pm_call *pm)
 {
 	if (strcmp(pm->subcmd, "install") != 0 && strcmp(pm->subcmd, "i") != 0)
 		return 0;
 	if (dfr_has_opt(pm->c, pm->sub + 1, 'v', "version") || dfr_has_opt(pm->c, pm->sub + 1, 'g', "file"))
 		return 0;
-	return judge_packages(x, pm, pm->sub + 1, gem_pinned, ":<version>");
+	return judge_packages(x, pm, gem_pinned, ":<version>");
 }
 
 static int check_gem_unpinned(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
-	return dfr_each_pm(m, r, out, DFR_BIT(DFR_PM_GEM), pin_gem);
+	return dfr_each_pm(m, r, out, HD_PM_BIT(HD_PM_GEM), pin_gem);
 }
 
 const struct hd_rule hd_rule_df_gem_unpinned = {
@@ -1482,16 +1461,16 @@ const struct hd_rule hd_rule_df_gem_unpinned = {
 	.check = check_gem_unpinned,
 };
 
-static int pin_go(const struct dfr_ctx *x, const struct dfr_pm *pm)
+static int pin_go(const struct dfr_ctx *x, const struct hd_pm_call *pm)
 {
 	if (strcmp(pm->subcmd, "install") != 0)
 		return 0;
-	return judge_packages(x, pm, pm->sub + 1, go_pinned, "@<version>");
+	return judge_packages(x, pm, go_pinned, "@<version>");
 }
 
 static int check_go_install_unpinned(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
-	return dfr_each_pm(m, r, out, DFR_BIT(DFR_PM_GO), pin_go);
+	return dfr_each_pm(m, r, out, HD_PM_BIT(HD_PM_GO), pin_go);
 }
 
 const struct hd_rule hd_rule_df_go_install_unpinned = {
@@ -1525,42 +1504,38 @@ static const char *const apk_installing[] = { "add", "upgrade", "fix", NULL };
 
 static int update_alone_run(const struct dfr_ctx *x)
 {
-	const struct hd_shell *sh = x->in->shell;
-	const struct hd_cmd *update = NULL;
-	struct dfr_pm up;
+	const struct hd_instr *in = x->in;
+	const struct hd_pm_call *up = NULL;
 	unsigned update_mask = 0;
 	size_t k;
 
-	for (k = 0; k < sh->n_cmds; k++) {
-		struct dfr_pm pm;
+	if (!(in->pm_mask & (PM_APT | HD_PM_BIT(HD_PM_APK))))
+		return 0;
+	for (k = 0; k < in->n_pms; k++) {
+		const struct hd_pm_call *pm = &in->pms[k];
+		unsigned fam = pm->pm == HD_PM_APK ? HD_PM_BIT(HD_PM_APK) : PM_APT;
 
-		if (!dfr_pm_parse_fast(&sh->cmds[k], PM_APT | DFR_BIT(DFR_PM_APK), L_A, &pm))
+		if (!(HD_PM_BIT(pm->pm) & (PM_APT | HD_PM_BIT(HD_PM_APK))))
 			continue;
-		{
-			unsigned fam = pm.pm == DFR_PM_APK ? DFR_BIT(DFR_PM_APK) : PM_APT;
-
-			if (!strcmp(pm.subcmd, "update")) {
-				if (!update) {
-					update = pm.c;
-					up = pm;
-				}
-				update_mask |= fam;
-			} else if (in_set(pm.subcmd, pm.pm == DFR_PM_APK ? apk_installing : apt_installing)) {
-				update_mask &= ~fam;
-			}
+		if (!strcmp(pm->subcmd, "update")) {
+			if (!up)
+				up = pm;
+			update_mask |= fam;
+		} else if (in_set(pm->subcmd, pm->pm == HD_PM_APK ? apk_installing : apt_installing)) {
+			update_mask &= ~fam;
 		}
 	}
-	if (!update || !update_mask)
+	if (!up || !update_mask)
 		return 0;
-	return dfr_report_word(x->out, x->r, x->df, x->in, &update->argv[up.sub],
+	return dfr_report_word(x->out, x->r, x->df, in, &up->c->argv[up->sub],
 			       "'%s update' without an install in the same RUN: the cached layer keeps stale "
 			       "package lists; run '%s update && %s install ...' in one RUN",
-			       dfr_pm_name(&up), dfr_pm_name(&up), up.pm == DFR_PM_APK ? "apk" : "apt-get");
+			       hd_pm_name(up), hd_pm_name(up), up->pm == HD_PM_APK ? "apk" : "apt-get");
 }
 
 static int check_apt_get_update_alone(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
-	return dfr_each_run(m, r, out, update_alone_run);
+	return dfr_each_run_if(m, r, out, PM_APT | HD_PM_BIT(HD_PM_APK), 0, update_alone_run);
 }
 
 const struct hd_rule hd_rule_df_apt_get_update_alone = {
@@ -1645,7 +1620,7 @@ const struct hd_rule hd_rule_df_debian_frontend_env = {
 
 /* ---- signature checks off --------------------------------------------------- */
 
-static int verify_pm(const struct dfr_ctx *x, const struct dfr_pm *pm)
+static int verify_pm(const struct dfr_ctx *x, const struct hd_pm_call *pm)
 {
 	const struct hd_cmd *c = pm->c;
 	size_t i;
@@ -1657,26 +1632,26 @@ static int verify_pm(const struct dfr_ctx *x, const struct dfr_pm *pm)
 		if (a[0] != '-')
 			goto value;
 		switch (pm->pm) {
-		case DFR_PM_APT_GET:
-		case DFR_PM_APT:
+		case HD_PM_APT_GET:
+		case HD_PM_APT:
 			if (!strcmp(a, "--allow-unauthenticated") || !strcmp(a, "--allow-insecure-repositories") ||
 			    !strcmp(a, "--force-yes"))
 				what = a;
 			break;
-		case DFR_PM_APK:
+		case HD_PM_APK:
 			if (!strcmp(a, "--allow-untrusted"))
 				what = a;
 			break;
-		case DFR_PM_YUM:
-		case DFR_PM_DNF:
-		case DFR_PM_MICRODNF:
+		case HD_PM_YUM:
+		case HD_PM_DNF:
+		case HD_PM_MICRODNF:
 			if (!strcmp(a, "--nogpgcheck") || !strcmp(a, "--no-gpgchecks"))
 				what = a;
 			else if (hd_starts_with(a, "--setopt=") &&
 				 (dfr_setting_off(a, "gpgcheck") || dfr_setting_off(a, "repo_gpgcheck")))
 				what = a;
 			break;
-		case DFR_PM_ZYPPER:
+		case HD_PM_ZYPPER:
 			if (!strcmp(a, "--no-gpg-checks") || !strcmp(a, "--no-gpg-check"))
 				what = a;
 			break;
@@ -1686,7 +1661,7 @@ static int verify_pm(const struct dfr_ctx *x, const struct dfr_pm *pm)
 		goto report;
 value:
 		/* apt-get -o APT::Get::AllowUnauthenticated=true, -o Acquire::AllowInsecureRepositories=1 */
-		if ((pm->pm == DFR_PM_APT_GET || pm->pm == DFR_PM_APT) && i > pm->args &&
+		if ((pm->pm == HD_PM_APT_GET || pm->pm == HD_PM_APT) && i > pm->args &&
 		    !strcmp(c->argv[i - 1].text, "-o") &&
 		    (hd_strcasestr(a, "AllowUnauthenticated=") || hd_strcasestr(a, "AllowInsecureRepositories=") ||
 		     hd_strcasestr(a, "AllowDowngradeToInsecureRepositories=")) &&
@@ -1697,7 +1672,7 @@ report:
 			int r = dfr_report_word(x->out, x->r, x->df, x->in, w,
 						"%s %.*s installs packages whose signatures are not checked: "
 						"import the repository key instead",
-						dfr_pm_name(pm), DFR_W(what));
+						hd_pm_name(pm), DFR_W(what));
 			if (r < 0)
 				return r;
 		}
@@ -1709,18 +1684,21 @@ report:
 static int verify_other(const struct dfr_ctx *x)
 {
 	const struct hd_shell *sh = x->in->shell;
-	size_t k, i;
+	size_t k, i, cur = 0;
 	int r;
+
+	if (!x->in->n_pms && !dfr_calls(x->in, HD_TOOL_BIT(HD_TOOL_RPM) | HD_TOOL_BIT(HD_TOOL_ECHO)))
+		return 0;
 
 	for (k = 0; k < sh->n_cmds; k++) {
 		const struct hd_cmd *c = &sh->cmds[k];
-		struct dfr_pm pm;
+		const struct hd_pm_call *pm;
 		struct dfr_cmd v;
 
 		if (!dfr_cmd_init(&v, c))
 			continue;
-		if (dfr_pair_in(dfr_pm_pairs, v.name) && dfr_pm_from_cmd(&v, &pm)) {
-			r = verify_pm(x, &pm);
+		if ((pm = dfr_pm_at(x->in, k, &cur))) {
+			r = verify_pm(x, pm);
 			if (r < 0)
 				return r;
 			continue;
@@ -1761,7 +1739,7 @@ static int verify_other(const struct dfr_ctx *x)
 static int check_package_verification_disabled(const struct hd_model *m, const struct hd_rule *r,
 					       struct hd_check *out)
 {
-	return dfr_each_run(m, r, out, verify_other);
+	return dfr_each_run_if(m, r, out, ~0u, DFR_TOOL(RPM) | DFR_TOOL(ECHO), verify_other);
 }
 
 const struct hd_rule hd_rule_df_package_verification_disabled = {
@@ -1790,11 +1768,11 @@ const struct hd_rule hd_rule_df_package_verification_disabled = {
 /* ---- SSH server installed ------------------------------------------------------- */
 
 /* The package name of an install argument: "openssh-server=1:9.2" -> 9 bytes of "openssh-server". */
-static size_t pkg_name_len(const struct dfr_pm *pm, const char *s)
+static size_t pkg_name_len(const struct hd_pm_call *pm, const char *s)
 {
 	const char *v;
 
-	if (pm->pm == DFR_PM_YUM || pm->pm == DFR_PM_DNF || pm->pm == DFR_PM_MICRODNF || pm->pm == DFR_PM_ZYPPER) {
+	if (pm->pm == HD_PM_YUM || pm->pm == HD_PM_DNF || pm->pm == HD_PM_MICRODNF || pm->pm == HD_PM_ZYPPER) {
 		v = rpm_version_at(s);
 		if (v)
 			return (size_t)(v - s);
@@ -1802,7 +1780,7 @@ static size_t pkg_name_len(const struct dfr_pm *pm, const char *s)
 	return strcspn(s, "=<>~");
 }
 
-static bool is_ssh_server(const struct dfr_pm *pm, const char *s)
+static bool is_ssh_server(const struct hd_pm_call *pm, const char *s)
 {
 	static const char *const servers[] = { "openssh-server", "openssh-server-pam", "dropbear", "dropbear-run",
 					       "tinysshd", "tinyssh", NULL };
@@ -1814,28 +1792,28 @@ static bool is_ssh_server(const struct dfr_pm *pm, const char *s)
 			return true;
 	}
 	/* Alpine's openssh and Debian's ssh are meta-packages that include the server. */
-	if (pm->pm == DFR_PM_APK && n == 7 && !memcmp(s, "openssh", 7))
+	if (pm->pm == HD_PM_APK && n == 7 && !memcmp(s, "openssh", 7))
 		return true;
-	return (pm->pm == DFR_PM_APT_GET || pm->pm == DFR_PM_APT) && n == 3 && !memcmp(s, "ssh", 3);
+	return (pm->pm == HD_PM_APT_GET || pm->pm == HD_PM_APT) && n == 3 && !memcmp(s, "ssh", 3);
 }
 
-static int ssh_pm(const struct dfr_ctx *x, const struct dfr_pm *pm)
+static int ssh_pm(const struct dfr_ctx *x, const struct hd_pm_call *pm)
 {
-	struct dfr_operands it;
+	struct hd_operands it;
 	const struct hd_word *w;
 	int r;
 
-	if (pm->pm == DFR_PM_APK ? strcmp(pm->subcmd, "add") != 0
+	if (pm->pm == HD_PM_APK ? strcmp(pm->subcmd, "add") != 0
 				 : (strcmp(pm->subcmd, "install") != 0 && strcmp(pm->subcmd, "in") != 0))
 		return 0;
-	dfr_operands_init(&it, pm->c, pm->sub + 1, pm->opts);
-	while ((w = dfr_operands_next(&it, NULL))) {
+	hd_operands_init(&it, pm->c, pm->sub + 1, pm->opts);
+	while ((w = hd_operands_next(&it, NULL))) {
 		if (!is_ssh_server(pm, w->text))
 			continue;
 		r = dfr_report_word(x->out, x->r, x->df, x->in, w,
 				    "%s installs the SSH server '%.*s': containers are entered with 'docker "
 				    "exec', not sshd",
-				    dfr_pm_name(pm), DFR_W(w->text));
+				    hd_pm_name(pm), DFR_W(w->text));
 		if (r < 0)
 			return r;
 	}
@@ -1844,7 +1822,7 @@ static int ssh_pm(const struct dfr_ctx *x, const struct dfr_pm *pm)
 
 static int check_ssh_server_installed(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
-	return dfr_each_pm(m, r, out, PM_APT | PM_RPM | DFR_BIT(DFR_PM_APK) | DFR_BIT(DFR_PM_ZYPPER), ssh_pm);
+	return dfr_each_pm(m, r, out, PM_APT | PM_RPM | HD_PM_BIT(HD_PM_APK) | HD_PM_BIT(HD_PM_ZYPPER), ssh_pm);
 }
 
 const struct hd_rule hd_rule_df_ssh_server_installed = {

@@ -27,10 +27,10 @@ static bool in_set(const char *s, const char *const *set)
 /* The first operand of the real command of v (options skipped), or NULL. */
 static const struct hd_word *first_operand(const struct dfr_cmd *v, size_t *idx)
 {
-	struct dfr_operands it;
+	struct hd_operands it;
 
-	dfr_operands_init(&it, v->c, v->a0 + 1, NULL);
-	return dfr_operands_next(&it, idx);
+	hd_operands_init(&it, v->c, v->a0 + 1, NULL);
+	return hd_operands_next(&it, idx);
 }
 
 /* True when a later command of the RUN removes dir (rm -rf dir, or a parent of it). */
@@ -42,13 +42,13 @@ static bool removed_later(const struct hd_shell *sh, size_t k, const char *dir)
 		dl--;
 	for (k++; k < sh->n_cmds; k++) {
 		struct dfr_cmd v;
-		struct dfr_operands it;
+		struct hd_operands it;
 		const struct hd_word *w;
 
 		if (!dfr_cmd_init(&v, &sh->cmds[k]) || !DFR_IS(v.name, "rm"))
 			continue;
-		dfr_operands_init(&it, v.c, v.a0 + 1, NULL);
-		while ((w = dfr_operands_next(&it, NULL))) {
+		hd_operands_init(&it, v.c, v.a0 + 1, NULL);
+		while ((w = hd_operands_next(&it, NULL))) {
 			size_t n = strlen(w->text);
 
 			while (n > 1 && w->text[n - 1] == '/')
@@ -217,7 +217,7 @@ static int pipe_shell_run(const struct dfr_ctx *x)
 
 static int check_curl_pipe_shell(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
-	return dfr_each_run(m, r, out, pipe_shell_run);
+	return dfr_each_run_if(m, r, out, 0, DFR_TOOL(FETCH), pipe_shell_run);
 }
 
 const struct hd_rule hd_rule_df_curl_pipe_shell = {
@@ -353,10 +353,9 @@ static int tls_rc_file(const struct dfr_ctx *x, const struct dfr_cmd *v)
 	return 0;
 }
 
-static int tls_cmd(const struct dfr_ctx *x, const struct hd_cmd *c)
+static int tls_cmd(const struct dfr_ctx *x, const struct hd_cmd *c, const struct hd_pm_call *pm)
 {
 	struct dfr_cmd v;
-	struct dfr_pm pm;
 	size_t i;
 	int r;
 
@@ -390,31 +389,31 @@ static int tls_cmd(const struct dfr_ctx *x, const struct hd_cmd *c)
 	}
 	if (!dfr_cmd_init(&v, c))
 		return 0;
-	if (dfr_pair_in(dfr_pm_pairs, v.name) && dfr_pm_from_cmd(&v, &pm)) {
-		for (i = pm.args; i < c->argc; i++) {
+	if (pm) {
+		for (i = pm->args; i < c->argc; i++) {
 			const char *a = c->argv[i].text;
 			bool off = false;
 
-			switch (pm.pm) {
-			case DFR_PM_PIP:
+			switch (pm->pm) {
+			case HD_PM_PIP:
 				off = hd_starts_with(a, "--trusted-host") || hd_strcasestr(a, "trusted-host") != NULL;
 				break;
-			case DFR_PM_NPM:
-			case DFR_PM_YARN:
-			case DFR_PM_PNPM:
+			case HD_PM_NPM:
+			case HD_PM_YARN:
+			case HD_PM_PNPM:
 				off = !strcmp(a, "--no-strict-ssl") || setting_false(c, i, "strict-ssl") ||
 				      setting_false(c, i, "enableStrictSsl");
 				break;
-			case DFR_PM_YUM:
-			case DFR_PM_DNF:
-			case DFR_PM_MICRODNF:
+			case HD_PM_YUM:
+			case HD_PM_DNF:
+			case HD_PM_MICRODNF:
 				off = hd_starts_with(a, "--setopt") && dfr_setting_off(a, "sslverify");
 				break;
 			default:
 				break;
 			}
 			if (off)
-				return tls_report(x, c, i, dfr_pm_name(&pm));
+				return tls_report(x, c, i, hd_pm_name(pm));
 		}
 		return 0;
 	}
@@ -467,13 +466,24 @@ static int tls_cmd(const struct dfr_ctx *x, const struct hd_cmd *c)
 	return 0;
 }
 
+/* The tools and managers tls_cmd() looks at. */
+#define TLS_TOOLS                                                                                          \
+	(HD_TOOL_BIT(HD_TOOL_ASSIGN) | HD_TOOL_BIT(HD_TOOL_EXPORT) | HD_TOOL_BIT(HD_TOOL_CURL) |            \
+	 HD_TOOL_BIT(HD_TOOL_WGET) | HD_TOOL_BIT(HD_TOOL_CONDA) | HD_TOOL_BIT(HD_TOOL_GIT) |                 \
+	 HD_TOOL_BIT(HD_TOOL_ECHO))
+#define TLS_PMS                                                                                            \
+	(HD_PM_BIT(HD_PM_PIP) | HD_PM_BIT(HD_PM_NPM) | HD_PM_BIT(HD_PM_YARN) | HD_PM_BIT(HD_PM_PNPM) |      \
+	 HD_PM_BIT(HD_PM_YUM) | HD_PM_BIT(HD_PM_DNF) | HD_PM_BIT(HD_PM_MICRODNF))
+
 static int tls_run(const struct dfr_ctx *x)
 {
-	size_t k;
+	size_t k, cur = 0;
 	int r;
 
+	if (!dfr_calls(x->in, TLS_TOOLS) && !(x->in->pm_mask & TLS_PMS))
+		return 0;
 	for (k = 0; k < x->in->shell->n_cmds; k++) {
-		r = tls_cmd(x, &x->in->shell->cmds[k]);
+		r = tls_cmd(x, &x->in->shell->cmds[k], dfr_pm_at(x->in, k, &cur));
 		if (r < 0)
 			return r;
 	}
@@ -506,7 +516,7 @@ static int check_tls_verify_disabled(const struct hd_model *m, const struct hd_r
 				return ret;
 		}
 	}
-	return dfr_each_run(m, r, out, tls_run);
+	return dfr_each_run_if(m, r, out, TLS_PMS, TLS_TOOLS, tls_run);
 }
 
 const struct hd_rule hd_rule_df_tls_verify_disabled = {
@@ -658,14 +668,14 @@ static int each_mode(const struct hd_model *m, const struct hd_rule *r, struct h
 			continue;
 		}
 		run = dfr_run_at(df, i);
-		if (!run || !run->shell)
+		if (!run || !run->shell || !dfr_calls(run, DFR_TOOL(MODE)))
 			continue;
 		x.in = run;
 		for (k = 0; k < run->shell->n_cmds; k++) {
 			const struct hd_cmd *c = &run->shell->cmds[k];
 			struct mode_use u = { .in = run };
 			struct dfr_cmd v;
-			struct dfr_operands it;
+			struct hd_operands it;
 			const struct hd_word *w;
 			const char *val;
 			size_t idx;
@@ -675,19 +685,19 @@ static int each_mode(const struct hd_model *m, const struct hd_rule *r, struct h
 			if (DFR_IS(v.name, "chmod")) {
 				if (dfr_has_opt(c, v.a0 + 1, 0, "reference"))
 					continue;
-				dfr_operands_init(&it, c, v.a0 + 1, NULL);
-				u.w = dfr_operands_next(&it, NULL);
+				hd_operands_init(&it, c, v.a0 + 1, NULL);
+				u.w = hd_operands_next(&it, NULL);
 				if (!u.w)
 					continue;
 				val = u.w->text;
-				w = dfr_operands_next(&it, NULL);
+				w = hd_operands_next(&it, NULL);
 				u.tool = "chmod";
 				u.dir = w && w->text[0] && w->text[strlen(w->text) - 1] == '/';
 				u.recursive = dfr_has_opt(c, v.a0 + 1, 'R', "recursive");
 			} else if (DFR_IS(v.name, "mkdir") || DFR_IS(v.name, "install")) {
 				static const char *const mkdir_long[] = { "mode", "group", "owner", "target-directory",
 									  "suffix", NULL };
-				static const struct dfr_opts mkdir_opts = { "mgotS", mkdir_long, false };
+				static const struct hd_optspec mkdir_opts = { "mgotS", mkdir_long, false };
 
 				val = dfr_opt_value(c, v.a0 + 1, 'm', "mode", &idx);
 				if (!val)
@@ -695,8 +705,8 @@ static int each_mode(const struct hd_model *m, const struct hd_rule *r, struct h
 				u.w = &c->argv[idx];
 				u.tool = v.name[0] == 'm' ? "mkdir -m" : "install -m";
 				u.dir = v.name[0] == 'm' || dfr_has_opt(c, v.a0 + 1, 'd', "directory");
-				dfr_operands_init(&it, c, v.a0 + 1, &mkdir_opts);
-				w = dfr_operands_next(&it, NULL);
+				hd_operands_init(&it, c, v.a0 + 1, &mkdir_opts);
+				w = hd_operands_next(&it, NULL);
 			} else {
 				continue;
 			}
@@ -829,7 +839,7 @@ static int sudo_run(const struct dfr_ctx *x)
 
 static int check_sudo(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
-	return dfr_each_run(m, r, out, sudo_run);
+	return dfr_each_run_if(m, r, out, 0, DFR_TOOL(SUDO), sudo_run);
 }
 
 const struct hd_rule hd_rule_df_sudo = {
@@ -888,7 +898,7 @@ static int cd_run(const struct dfr_ctx *x)
 
 static int check_cd_instead_of_workdir(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
-	return dfr_each_run(m, r, out, cd_run);
+	return dfr_each_run_if(m, r, out, 0, DFR_TOOL(CD), cd_run);
 }
 
 const struct hd_rule hd_rule_df_cd_instead_of_workdir = {
@@ -982,7 +992,7 @@ static int pointless_run(const struct dfr_ctx *x)
 
 static int check_pointless_command(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
-	return dfr_each_run(m, r, out, pointless_run);
+	return dfr_each_run_if(m, r, out, 0, DFR_TOOL(POINTLESS), pointless_run);
 }
 
 const struct hd_rule hd_rule_df_pointless_command = {
@@ -1143,16 +1153,16 @@ static int ln_sh_run(const struct dfr_ctx *x)
 
 	for (k = 0; k < sh->n_cmds; k++) {
 		struct dfr_cmd v;
-		struct dfr_operands it;
+		struct hd_operands it;
 		const struct hd_word *w, *last = NULL;
 		static const char *const ln_long[] = { "target-directory", "suffix", NULL };
-		static const struct dfr_opts ln_opts = { "tS", ln_long, false };
+		static const struct hd_optspec ln_opts = { "tS", ln_long, false };
 		unsigned n = 0;
 
 		if (!dfr_cmd_init(&v, &sh->cmds[k]) || !DFR_IS(v.name, "ln"))
 			continue;
-		dfr_operands_init(&it, v.c, v.a0 + 1, &ln_opts);
-		while ((w = dfr_operands_next(&it, NULL))) {
+		hd_operands_init(&it, v.c, v.a0 + 1, &ln_opts);
+		while ((w = hd_operands_next(&it, NULL))) {
 			last = w;
 			n++;
 		}
@@ -1169,7 +1179,7 @@ static int ln_sh_run(const struct dfr_ctx *x)
 
 static int check_ln_bin_sh(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
-	return dfr_each_run(m, r, out, ln_sh_run);
+	return dfr_each_run_if(m, r, out, 0, DFR_TOOL(LN), ln_sh_run);
 }
 
 const struct hd_rule hd_rule_df_ln_bin_sh = {
@@ -1232,7 +1242,7 @@ static int wget_progress_run(const struct dfr_ctx *x)
 
 static int check_wget_without_progress(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
-	return dfr_each_run(m, r, out, wget_progress_run);
+	return dfr_each_run_if(m, r, out, 0, DFR_TOOL(WGET), wget_progress_run);
 }
 
 const struct hd_rule hd_rule_df_wget_without_progress = {
@@ -1271,7 +1281,7 @@ static int check_wget_and_curl(const struct hd_model *m, const struct hd_rule *r
 			first = NULL;
 			done = !dfr_stage_ships(df, stage);
 		}
-		if (done || !in || !in->shell)
+		if (done || !in || !in->shell || !dfr_calls(in, DFR_TOOL(FETCH)))
 			continue;
 		for (k = 0; k < in->shell->n_cmds && !done; k++) {
 			struct dfr_cmd v;
@@ -1372,7 +1382,7 @@ static int useradd_run(const struct dfr_ctx *x)
 
 static int check_useradd_high_uid(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
-	return dfr_each_run(m, r, out, useradd_run);
+	return dfr_each_run_if(m, r, out, 0, DFR_TOOL(USERADD), useradd_run);
 }
 
 const struct hd_rule hd_rule_df_useradd_high_uid = {
@@ -1468,7 +1478,7 @@ static int check_archive_copied_then_extracted(const struct hd_model *m, const s
 			continue;
 		}
 		run = dfr_run_at(df, i);
-		if (!n || !run || !run->shell)
+		if (!n || !run || !run->shell || !dfr_calls(run, DFR_TOOL(TAR)))
 			continue;
 		for (k = 0; k < run->shell->n_cmds; k++) {
 			const struct hd_cmd *c = &run->shell->cmds[k];
