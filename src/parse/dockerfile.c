@@ -752,41 +752,61 @@ struct instr_def {
 	instr_parse_fn *parse;
 };
 
-static const struct instr_def instr_table[] = {
-	{ "from", HD_I_FROM, from_flags, true, parse_from },
-	{ "run", HD_I_RUN, run_flags, false, parse_run },
-	{ "cmd", HD_I_CMD, no_flags, false, parse_exec_like },
-	{ "label", HD_I_LABEL, no_flags, true, parse_kv_instr },
-	{ "maintainer", HD_I_MAINTAINER, no_flags, false, parse_line_arg },
-	{ "expose", HD_I_EXPOSE, no_flags, true, parse_expose },
-	{ "env", HD_I_ENV, no_flags, true, parse_kv_instr },
-	{ "add", HD_I_ADD, add_flags, true, parse_add_copy },
-	{ "copy", HD_I_COPY, copy_flags, true, parse_add_copy },
-	{ "entrypoint", HD_I_ENTRYPOINT, no_flags, false, parse_exec_like },
-	{ "volume", HD_I_VOLUME, no_flags, true, parse_volume },
-	{ "user", HD_I_USER, no_flags, true, parse_line_arg },
-	{ "workdir", HD_I_WORKDIR, no_flags, true, parse_line_arg },
-	{ "arg", HD_I_ARG, no_flags, true, parse_kv_instr },
-	{ "onbuild", HD_I_ONBUILD, no_flags, false, parse_onbuild },
-	{ "stopsignal", HD_I_STOPSIGNAL, no_flags, true, parse_line_arg },
-	{ "healthcheck", HD_I_HEALTHCHECK, hc_flags, false, parse_healthcheck },
-	{ "shell", HD_I_SHELL, no_flags, false, parse_shell_instr },
+static const struct instr_def instr_table[HD_I_UNKNOWN] = {
+	[HD_I_FROM] = { "from", HD_I_FROM, from_flags, true, parse_from },
+	[HD_I_RUN] = { "run", HD_I_RUN, run_flags, false, parse_run },
+	[HD_I_CMD] = { "cmd", HD_I_CMD, no_flags, false, parse_exec_like },
+	[HD_I_LABEL] = { "label", HD_I_LABEL, no_flags, true, parse_kv_instr },
+	[HD_I_MAINTAINER] = { "maintainer", HD_I_MAINTAINER, no_flags, false, parse_line_arg },
+	[HD_I_EXPOSE] = { "expose", HD_I_EXPOSE, no_flags, true, parse_expose },
+	[HD_I_ENV] = { "env", HD_I_ENV, no_flags, true, parse_kv_instr },
+	[HD_I_ADD] = { "add", HD_I_ADD, add_flags, true, parse_add_copy },
+	[HD_I_COPY] = { "copy", HD_I_COPY, copy_flags, true, parse_add_copy },
+	[HD_I_ENTRYPOINT] = { "entrypoint", HD_I_ENTRYPOINT, no_flags, false, parse_exec_like },
+	[HD_I_VOLUME] = { "volume", HD_I_VOLUME, no_flags, true, parse_volume },
+	[HD_I_USER] = { "user", HD_I_USER, no_flags, true, parse_line_arg },
+	[HD_I_WORKDIR] = { "workdir", HD_I_WORKDIR, no_flags, true, parse_line_arg },
+	[HD_I_ARG] = { "arg", HD_I_ARG, no_flags, true, parse_kv_instr },
+	[HD_I_ONBUILD] = { "onbuild", HD_I_ONBUILD, no_flags, false, parse_onbuild },
+	[HD_I_STOPSIGNAL] = { "stopsignal", HD_I_STOPSIGNAL, no_flags, true, parse_line_arg },
+	[HD_I_HEALTHCHECK] = { "healthcheck", HD_I_HEALTHCHECK, hc_flags, false, parse_healthcheck },
+	[HD_I_SHELL] = { "shell", HD_I_SHELL, no_flags, false, parse_shell_instr },
 };
 static const struct instr_def unknown_def = { "", HD_I_UNKNOWN, no_flags, false, parse_unknown };
 
 static const struct instr_def *lookup_def(const char *s, size_t n)
 {
-	char lc[12];
+	const struct instr_def *d = NULL, *e = NULL;
 	size_t i;
 
 	if (n < 2 || n > 11)
 		return &unknown_def;
-	for (i = 0; i < n; i++)
-		lc[i] = (char)(s[i] | 0x20); /* ASCII letters to lower case; others never match */
-	lc[n] = '\0';
-	for (i = 0; i < HD_ARRAY_SIZE(instr_table); i++) {
-		if (instr_table[i].name[0] == lc[0] && strcmp(instr_table[i].name, lc) == 0)
-			return &instr_table[i];
+	/* The candidates by first letter (ASCII letters to lower case; other bytes never match). */
+	switch (s[0] | 0x20) {
+	case 'a': d = &instr_table[HD_I_ADD]; e = &instr_table[HD_I_ARG]; break;
+	case 'c': d = &instr_table[HD_I_CMD]; e = &instr_table[HD_I_COPY]; break;
+	case 'e': d = &instr_table[HD_I_EXPOSE]; e = &instr_table[HD_I_ENV]; break; /* entrypoint below */
+	case 'f': d = &instr_table[HD_I_FROM]; break;
+	case 'h': d = &instr_table[HD_I_HEALTHCHECK]; break;
+	case 'l': d = &instr_table[HD_I_LABEL]; break;
+	case 'm': d = &instr_table[HD_I_MAINTAINER]; break;
+	case 'o': d = &instr_table[HD_I_ONBUILD]; break;
+	case 'r': d = &instr_table[HD_I_RUN]; break;
+	case 's': d = &instr_table[HD_I_STOPSIGNAL]; e = &instr_table[HD_I_SHELL]; break;
+	case 'u': d = &instr_table[HD_I_USER]; break;
+	case 'v': d = &instr_table[HD_I_VOLUME]; break;
+	case 'w': d = &instr_table[HD_I_WORKDIR]; break;
+	default: return &unknown_def;
+	}
+	if ((s[0] | 0x20) == 'e' && n == 10)
+		d = &instr_table[HD_I_ENTRYPOINT];
+	for (; d; d = e, e = NULL) {
+		if (strlen(d->name) != n)
+			continue;
+		for (i = 1; i < n && (char)(s[i] | 0x20) == d->name[i]; i++)
+			;
+		if (i == n)
+			return d;
 	}
 	return &unknown_def;
 }
@@ -798,13 +818,7 @@ static enum hd_instr_kind lookup_kind(const char *s, size_t n)
 
 static const struct flag_def *kind_flags(enum hd_instr_kind k)
 {
-	size_t i;
-
-	for (i = 0; i < HD_ARRAY_SIZE(instr_table); i++) {
-		if (instr_table[i].kind == k)
-			return instr_table[i].flags;
-	}
-	return no_flags;
+	return (unsigned)k < HD_I_UNKNOWN ? instr_table[k].flags : no_flags;
 }
 
 /* ---- argument forms ------------------------------------------------------------ */

@@ -8,6 +8,7 @@
  * stay unresolved are left alone.
  */
 #include "core/common.h"
+#include "model/dockerfile_pm.h"
 #include "rules/dockerfile_build.h"
 
 /* True if the base image of st is an external image this rule can judge. */
@@ -482,8 +483,14 @@ static int check_content_trust(const struct hd_model *m, const struct hd_rule *r
 		const struct hd_instr *in = &df->instrs[i];
 
 		if (in->kind == HD_I_RUN && in->shell) {
-			/* Most RUNs never mention it: one search before looking at words. */
-			if (!in->text || (!strstr(in->text, "CONTENT_TRUST") && !strstr(in->text, "content-trust")))
+			/*
+			 * Only assignments, export/env/declare and docker can turn it
+			 * off, and most RUNs never mention it: one search before
+			 * looking at words.
+			 */
+			if (!(in->tools & (HD_TOOL_BIT(HD_TOOL_ASSIGN) | HD_TOOL_BIT(HD_TOOL_EXPORT) |
+					   HD_TOOL_BIT(HD_TOOL_DOCKER))) ||
+			    !in->text || (!strstr(in->text, "CONTENT_TRUST") && !strstr(in->text, "content-trust")))
 				continue;
 			ret = dct_check_shell(m, r, out, in);
 			if (ret < 0)
