@@ -6,6 +6,7 @@
 #include "core/common.h"
 #include "core/buf.h"
 #include "core/confine.h"
+#include "lint/context.h"
 #include "lint/lint.h"
 #include "lint/lint_compose.h"
 #include "lint/lint_scripts.h"
@@ -277,10 +278,14 @@ int hd_lint_run_each(struct hd_walk *w, const struct hd_config *cfg, unsigned jo
 	struct pool p = { .w = w, .cfg = cfg, .snippets = snippets, .fn = fn, .ctx = ctx };
 	pthread_t tids[64];
 	unsigned i, started = 0;
+	struct hd_build_contexts *contexts;
 	size_t k;
 
 	if (!w->n)
 		return 0;
+	/* Build contexts for .dockerignore, from the run's compose files and build lines (lint/context.h). */
+	contexts = hd_build_contexts_scan(w);
+	hd_build_contexts_set_current(contexts);
 	atomic_init(&p.next, 0);
 	atomic_init(&p.err, 0);
 	p.per_file = hd_calloc(w->n, sizeof(*p.per_file));
@@ -288,6 +293,8 @@ int hd_lint_run_each(struct hd_walk *w, const struct hd_config *cfg, unsigned jo
 	if (!p.per_file || !p.done) {
 		hd_free(p.per_file);
 		hd_free(p.done);
+		hd_build_contexts_set_current(NULL);
+		hd_build_contexts_free(contexts);
 		return -HD_ENOMEM;
 	}
 	for (k = 0; k < w->n; k++)
@@ -315,5 +322,7 @@ int hd_lint_run_each(struct hd_walk *w, const struct hd_config *cfg, unsigned jo
 		hd_findings_release(&p.per_file[k]);
 	hd_free(p.per_file);
 	hd_free(p.done);
+	hd_build_contexts_set_current(NULL);
+	hd_build_contexts_free(contexts);
 	return atomic_load(&p.err);
 }

@@ -4,8 +4,12 @@
  * inline suppressions).
  */
 #include "core/common.h"
+#include "core/arena.h"
+#include "lint/context.h"
 #include "lint/lint.h"
 #include "model/dockerfile.h"
+
+#include <unistd.h>
 
 static bool has_suffix_nocase(const char *s, const char *suffix)
 {
@@ -135,6 +139,20 @@ bool hd_lint_detect_dockerfile(const char *path, const char *base, const char *h
 	return is_explicit && !is_stdin && only_comments(head, head_len);
 }
 
+/* An absolute directory shown relative to the working directory when below it ("svc", "."). */
+static const char *relative_to_cwd(const char *dir)
+{
+	char cwd[4096];
+	size_t n;
+
+	if (!getcwd(cwd, sizeof(cwd)))
+		return dir;
+	n = strlen(cwd);
+	if (n > 1 && !strncmp(dir, cwd, n) && (dir[n] == '/' || !dir[n]))
+		return dir[n] ? dir + n + 1 : ".";
+	return dir;
+}
+
 int hd_lint_dockerfile(const struct hd_lint_input *in, struct hd_findings *out)
 {
 	const char *path = in->path, *data = in->data;
@@ -155,6 +173,22 @@ int hd_lint_dockerfile(const struct hd_lint_input *in, struct hd_findings *out)
 		r = hd_report_rule(out, &hd_rule_df_parse_error, cfg, &loc, "%s", d->msg ? d->msg : "syntax error");
 		if (r < 0)
 			goto out;
+	}
+	/*
+	 * No .dockerignore beside the Dockerfile: look where its build context
+	 * is (compose build.context, docker build lines, ancestors up to the
+	 * repository root, inside the linted tree; lint/context.h).
+	 */
+	if (df->dockerignore_known && !df->has_dockerignore && in->root) {
+		char ctx[4096];
+		bool named = false;
+
+		df->has_dockerignore = hd_build_context_dockerignore(hd_build_contexts_current(), in->root, path, true,
+								     ctx, sizeof(ctx), &named) == HD_CTX_HAS_IGNORE;
+		if (!df->has_dockerignore && ctx[0]) {
+			df->build_context = hd_arena_strdup(df->arena, relative_to_cwd(ctx));
+			df->build_context_named = named;
+		}
 	}
 	m.df = df;
 	r = hd_run_rules(&m, out);

@@ -128,9 +128,13 @@ struct hd_instr {
 	 * The command of RUN (shell form, including heredoc bodies run as scripts),
 	 * CMD/ENTRYPOINT in shell form and HEALTHCHECK CMD: split into shell
 	 * commands.  Word offsets are into `text`; hd_instr_offset_pos() maps them
-	 * back to the file.  NULL for exec form, when there is no command, when
-	 * the SHELL in effect is not a POSIX shell (powershell, cmd), or when a
-	 * heredoc script starts with a non-shell #! line.
+	 * back to the file.  Exec-form RUN has one too, which no SHELL affects:
+	 * RUN ["sh", "-c", "script"] is the script split as shell; any other
+	 * array is one command of its elements as they are ("|" is an argument),
+	 * and `text` is the elements joined by spaces.  NULL for exec-form
+	 * CMD/ENTRYPOINT, when there is no command, when the SHELL in effect is
+	 * not a POSIX shell (powershell, cmd), or when a heredoc script starts
+	 * with a non-shell #! line.
 	 *
 	 * `text` is what BuildKit hands to the shell: the command after the
 	 * flags with continuations joined; for `RUN <<EOF` alone, the heredoc
@@ -221,12 +225,18 @@ struct hd_dockerfile {
 	char escape;              /* '\\' or '`' */
 	char *syntax;             /* # syntax= value or NULL */
 	char *check;              /* # check= value or NULL */
+	char *shell_pragma;       /* `# hadolint shell=NAME`: the shell RUN is meant for, or NULL */
 
 	struct hd_suppressions suppress;
 
-	/* Context: the directory of the Dockerfile has a .dockerignore (or <name>.dockerignore). */
+	/*
+	 * Context: a .dockerignore applies (beside the Dockerfile, <name>.dockerignore,
+	 * or, as the lint driver finds it, at the root of the build context).
+	 */
 	bool has_dockerignore;
 	bool dockerignore_known;  /* false when read from stdin */
+	char *build_context;      /* the build context judged by the lint driver, or NULL */
+	bool build_context_named; /* a compose file or a `docker build` line named it */
 
 	/* Parse errors (the file may still be partly modelled). */
 	struct hd_diag *errors;

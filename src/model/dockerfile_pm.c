@@ -182,7 +182,7 @@ static const struct sub_action pip_subs[] = {
 	{ "install", INST }, { "uninstall", REMV }, { NULL, 0 },
 };
 static const struct sub_action pipx_subs[] = {
-	{ "install", INST }, { "uninstall", REMV }, { "upgrade", UPGR }, { NULL, 0 },
+	{ "install", INST }, { "inject", INST }, { "uninstall", REMV }, { "upgrade", UPGR }, { NULL, 0 },
 };
 /* npm's install and its abbreviations and typo aliases. */
 static const struct sub_action npm_subs[] = {
@@ -532,6 +532,7 @@ static int list_pkgs(struct hd_pm_call *pm, struct hd_arena *a)
 	const struct hd_cmd *c = pm->c;
 	struct hd_operands it;
 	size_t from = pm->sub + 1, idx, n = 0;
+	bool skip_first;
 	uint32_t *v;
 
 	if (pm->pm == HD_PM_YARN || pm->pm == HD_PM_COMPOSER) {
@@ -548,7 +549,23 @@ static int list_pkgs(struct hd_pm_call *pm, struct hd_arena *a)
 	if (!v)
 		return -HD_ENOMEM;
 	hd_operands_init(&it, c, from, pm->opts);
+	/* pipx inject VENV PKG...: the first operand is the environment. */
+	skip_first = pm->pm == HD_PM_PIPX && !strcmp(pm->subcmd, "inject");
 	while (hd_operands_next(&it, &idx)) {
+		/*
+		 * After `--`, gem passes build flags to the extension and npm,
+		 * yarn and pnpm pass arguments to the package's scripts: no
+		 * packages there.
+		 */
+		if (it.dashdash && (pm->pm == HD_PM_GEM || pm->pm == HD_PM_NPM || pm->pm == HD_PM_YARN ||
+				    pm->pm == HD_PM_PNPM || pm->pm == HD_PM_COMPOSER))
+			break;
+		if (c->argv[idx].text[0] == '-' && c->argv[idx].text[1])
+			continue; /* an option after `--` is not a package */
+		if (skip_first) {
+			skip_first = false;
+			continue;
+		}
 		v[n++] = (uint32_t)idx;
 		if (pm->pm == HD_PM_GO && !strcmp(pm->subcmd, "run"))
 			break; /* go run PKG args: the rest are the program's arguments */

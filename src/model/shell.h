@@ -95,6 +95,16 @@ int hd_shell_split(const char *text, size_t len, struct hd_shell *sh);
  * frees it; hd_shell_release() then frees nothing).
  */
 int hd_shell_split_arena(const char *text, size_t len, struct hd_shell *sh, struct hd_arena *a);
+/*
+ * The model of one simple command whose words are given rather than parsed
+ * (an exec-form RUN: no shell reads them, so "|" or "&&" are arguments and
+ * nothing is expanded).  Word i is texts[i], at offsets [offs[i], offs[i] +
+ * strlen(texts[i])) of the text the caller maps to positions.  Allocates
+ * from arena a (owned by the caller).  0, -HD_ENOMEM, or -HD_ETOOBIG beyond
+ * HD_MAX_SHELL_WORDS words.
+ */
+int hd_shell_from_argv(const char *const *texts, const size_t *offs, size_t n, struct hd_shell *sh,
+		       struct hd_arena *a);
 /* Frees what hd_shell_split() allocated; accepts NULL and a zeroed hd_shell. */
 void hd_shell_release(struct hd_shell *sh);
 

@@ -55,6 +55,8 @@ struct pending_sup {
 	const char *ids;
 	size_t len;
 	bool global;
+	bool next_line_only; /* hadolint's pragma: only for an instruction on the very next line */
+	bool stage;          /* `stage ignore=`: the stage a FROM right after it starts */
 };
 
 struct dp {
@@ -1348,12 +1350,13 @@ static bool is_posix_shell_name(const char *p)
 	return false;
 }
 
-static void split_shell(struct dp *dp, struct hd_instr *in)
+/* Splits in->text into the shell model, whatever SHELL is in effect, and derives its facts. */
+static void split_text(struct dp *dp, struct hd_instr *in)
 {
 	struct hd_shell *sh;
 	int r;
 
-	if (!in->text || dp->non_posix_shell)
+	if (!in->text)
 		return;
 	sh = hd_arena_zalloc(dp->a, sizeof(*sh));
 	if (!sh) {
@@ -1368,6 +1371,96 @@ static void split_shell(struct dp *dp, struct hd_instr *in)
 	in->shell = sh;
 	if (hd_run_analyse(in, dp->a) < 0)
 		oom(dp);
+}
+
+/* The shell model of a shell-form command: none when the SHELL in effect is not sh-like. */
+static void split_shell(struct dp *dp, struct hd_instr *in)
+{
+	if (!dp->non_posix_shell)
+		split_text(dp, in);
+}
+
+/* True for an option word of sh that ends with c: -c, -ec, -xec (the script is the next word). */
+static bool is_dash_c(const char *a)
+{
+	size_t n = strlen(a);
+
+	return n >= 2 && a[0] == '-' && a[1] != '-' && a[n - 1] == 'c' && strspn(a + 1, "abefhkmnptuvxCc") == n - 1;
+}
+
+/*
+ * The shell model of an exec-form RUN, which no SHELL touches.  RUN ["sh",
+ * "-c", "script"] runs the script with that shell: it is split like shell
+ * form.  Any other array is one command whose words are its elements as
+ * they are ("|" is an argument, $X is not expanded).  in->text is the
+ * elements joined by spaces, each element mapped to its place in the file.
+ */
+static void exec_shell(struct dp *dp, struct hd_instr *in, const struct argv_b *args)
+{
+	const char **texts;
+	size_t *offs, k, total = 0, pos = 0, n = args->n;
+	char *t;
+	int r;
+
+	if (!n)
+		return;
+	if (n >= 3 && is_posix_shell_name(args->v[0].value) && is_dash_c(args->v[1].value)) {
+		const struct hd_arg *sc = &args->v[2];
+
+		in->text = sc->value;
+		in->text_len = strlen(sc->value);
+		in->n_segs = 1;
+		in->seg_off = hd_arena_alloc(dp->a, sizeof(size_t));
+		in->seg_line = hd_arena_alloc(dp->a, sizeof(uint32_t));
+		in->seg_col = hd_arena_alloc(dp->a, sizeof(uint32_t));
+		if (!in->seg_off || !in->seg_line || !in->seg_col) {
+			oom(dp);
+			return;
+		}
+		in->seg_off[0] = 0;
+		in->seg_line[0] = sc->span.line;
+		in->seg_col[0] = sc->span.col + 1; /* after the opening quote */
+		split_text(dp, in);
+		return;
+	}
+	for (k = 0; k < n; k++)
+		total += strlen(args->v[k].value) + 1;
+	t = hd_arena_alloc(dp->a, total);
+	texts = hd_arena_alloc(dp->a, n * sizeof(*texts));
+	offs = hd_arena_alloc(dp->a, n * sizeof(*offs));
+	in->seg_off = hd_arena_alloc(dp->a, n * sizeof(size_t));
+	in->seg_line = hd_arena_alloc(dp->a, n * sizeof(uint32_t));
+	in->seg_col = hd_arena_alloc(dp->a, n * sizeof(uint32_t));
+	if (!t || !texts || !offs || !in->seg_off || !in->seg_line || !in->seg_col) {
+		oom(dp);
+		return;
+	}
+	for (k = 0; k < n; k++) {
+		size_t len = strlen(args->v[k].value);
+
+		memcpy(t + pos, args->v[k].value, len);
+		t[pos + len] = k + 1 < n ? ' ' : '\0';
+		texts[k] = args->v[k].value;
+		offs[k] = pos;
+		in->seg_off[k] = pos;
+		in->seg_line[k] = args->v[k].span.line;
+		in->seg_col[k] = args->v[k].span.col + 1;
+		pos += len + 1;
+	}
+	in->text = t;
+	in->text_len = total - 1;
+	in->n_segs = n;
+	in->shell = hd_arena_zalloc(dp->a, sizeof(*in->shell));
+	if (!in->shell) {
+		oom(dp);
+		return;
+	}
+	r = hd_shell_from_argv(texts, offs, n, in->shell, dp->a);
+	if (r < 0 || hd_run_analyse(in, dp->a) < 0) {
+		in->shell = NULL;
+		if (r == -HD_ENOMEM || r == 0)
+			oom(dp);
+	}
 }
 
 /* Parses the form of RUN/CMD/ENTRYPOINT/SHELL/HEALTHCHECK CMD at [off, end). */
@@ -1973,6 +2066,10 @@ static void parse_run(struct ictx *x)
 	parse_cmd_form(x->dp, in, x->m, x->rest, x->end, x->args);
 	if (x->rest >= x->end)
 		add_error(x->dp, x->l, x->c, "expected a command after RUN");
+	if (in->form == HD_FORM_EXEC) {
+		exec_shell(x->dp, in, x->args);
+		return;
+	}
 	if (in->form == HD_FORM_SHELL && heredocs_of(x)) {
 		heredoc_text(x->dp, in, x->m, x->rest, x->end);
 		return;
@@ -2528,10 +2625,126 @@ static bool parse_directive(struct dp *dp, size_t ls, size_t le, uint32_t lineno
 	}
 }
 
+/* hadolint's pragma grammar (Hadolint.Pragma): the kinds of pragma. */
+enum pragma { PRAGMA_NONE, PRAGMA_IGNORE, PRAGMA_GLOBAL, PRAGMA_STAGE, PRAGMA_SHELL };
+
+static size_t blanks(const char *p, const char *e)
+{
+	const char *q = p;
+
+	while (q < e && (*q == ' ' || *q == '\t'))
+		q++;
+	return (size_t)(q - p);
+}
+
+static bool take(const char **p, const char *e, const char *w)
+{
+	size_t n = strlen(w);
+
+	if ((size_t)(e - *p) < n || memcmp(*p, w, n) != 0)
+		return false;
+	*p += n;
+	return true;
+}
+
+/* After a value: blanks, then optionally `# comment` to the end of the line. */
+static bool pragma_tail(const char *p, const char *e)
+{
+	p += blanks(p, e);
+	return p == e || *p == '#';
+}
+
+/*
+ * Parses a comment body (after '#') as hadolint does: `hadolint [global |
+ * stage ]ignore=ID[, ID]...` where every id is made of D, L, S, C and
+ * digits, or `hadolint shell=NAME`; a trailing `# comment` is allowed.
+ * Anything else, an unknown id among them, makes it no pragma at all.  The
+ * ids are written to out (comma-separated, blanks removed) or the shell's
+ * name returned in [*v, *v + *vlen).
+ */
+static enum pragma parse_hadolint_pragma(const char *p, const char *e, char *out, size_t out_size,
+					 const char **v, size_t *vlen)
+{
+	enum pragma kind = PRAGMA_IGNORE;
+	size_t n, o = 0;
+
+	p += blanks(p, e);
+	if (!take(&p, e, "hadolint") || !(n = blanks(p, e)))
+		return PRAGMA_NONE;
+	p += n;
+	if (take(&p, e, "shell")) {
+		p += blanks(p, e);
+		if (!take(&p, e, "="))
+			return PRAGMA_NONE;
+		p += blanks(p, e);
+		*v = p;
+		while (p < e && *p != ' ' && *p != '\t' && *p != '\n')
+			p++;
+		*vlen = (size_t)(p - *v);
+		return *vlen && pragma_tail(p, e) ? PRAGMA_SHELL : PRAGMA_NONE;
+	}
+	if (take(&p, e, "global"))
+		kind = PRAGMA_GLOBAL;
+	else if (take(&p, e, "stage"))
+		kind = PRAGMA_STAGE;
+	if (kind != PRAGMA_IGNORE) {
+		if (!(n = blanks(p, e)))
+			return PRAGMA_NONE;
+		p += n;
+	}
+	if (!take(&p, e, "ignore"))
+		return PRAGMA_NONE;
+	p += blanks(p, e);
+	if (!take(&p, e, "="))
+		return PRAGMA_NONE;
+	for (;;) {
+		const char *id;
+
+		p += blanks(p, e);
+		id = p;
+		while (p < e && strchr("DLSC0123456789", *p) && *p)
+			p++;
+		if (p == id || o + (size_t)(p - id) + 2 > out_size)
+			return PRAGMA_NONE;
+		if (o)
+			out[o++] = ',';
+		memcpy(out + o, id, (size_t)(p - id));
+		o += (size_t)(p - id);
+		p += blanks(p, e);
+		if (p < e && *p == ',') {
+			p++;
+			continue;
+		}
+		break;
+	}
+	out[o] = '\0';
+	*v = out;
+	*vlen = o;
+	return pragma_tail(p, e) ? kind : PRAGMA_NONE;
+}
+
+/* Queues a suppression for the next instruction (or the stage it starts). */
+static void pend_sup(struct dp *dp, uint32_t lineno, const char *ids, size_t len, bool strict, bool stage)
+{
+	if (HD_GROW(dp->sup, dp->alloc_sup, dp->n_sup + 1) < 0) {
+		oom(dp);
+		return;
+	}
+	dp->sup[dp->n_sup].line = lineno;
+	dp->sup[dp->n_sup].ids = ids;
+	dp->sup[dp->n_sup].len = len;
+	dp->sup[dp->n_sup].global = false;
+	dp->sup[dp->n_sup].next_line_only = strict;
+	dp->sup[dp->n_sup].stage = stage;
+	dp->n_sup++;
+}
+
 static void comment_line(struct dp *dp, size_t p, size_t le, uint32_t lineno)
 {
-	const char *ids;
-	size_t ids_len;
+	const char *ids, *v;
+	char buf[512];
+	size_t ids_len, vlen;
+	enum pragma kind;
 	int global;
 
 	/* Cheap pre-check: pragmas start with "hardock" or "hadolint" after the hash. */
@@ -2540,6 +2753,64 @@ static void comment_line(struct dp *dp, size_t p, size_t le, uint32_t lineno)
 		p++;
 	if (p >= le || (dp->d[p] != 'h' && dp->d[p] != 'H'))
 		return;
+	if (dp->d[p] == 'h' && le - p > 8 && !memcmp(dp->d + p, "hadolint", 8)) {
+		/* hadolint's own grammar, so that its pragmas mean what they mean to hadolint. */
+		kind = parse_hadolint_pragma(dp->d + p, dp->d + le, buf, sizeof(buf), &v, &vlen);
+		switch (kind) {
+		case PRAGMA_SHELL:
+			dp->df->shell_pragma = adup(dp, v, vlen);
+			if (dp->df->shell_pragma && !is_posix_shell_name(dp->df->shell_pragma))
+				dp->non_posix_shell = true;
+			return;
+		case PRAGMA_GLOBAL:
+			if (hd_suppressions_add(&dp->df->suppress, 0, 0, lineno, v, vlen) < 0)
+				oom(dp);
+			return;
+		case PRAGMA_IGNORE:
+		case PRAGMA_STAGE:
+			v = adup(dp, v, vlen);
+			if (v)
+				pend_sup(dp, lineno, v, vlen, true, kind == PRAGMA_STAGE);
+			return;
+		default:
+			/* Only `hadolint stage ignore=` goes on (as hardock's stage pragma). */
+			if (le - p < 14 || (dp->d[p + 8] != ' ' && dp->d[p + 8] != '\t') ||
+			    strncasecmp(dp->d + p + 9, "stage", 5) != 0)
+				return; /* not a pragma hadolint would take */
+			break;
+		}
+	}
+	/* hardock's pragmas (and `hardock stage ignore=`); the comment holds le - p bytes, not a string. */
+	{
+		bool hadolint = le - p >= 8 && !memcmp(dp->d + p, "hadolint", 8);
+		const char *q, *e = dp->d + le;
+		bool stage = false;
+
+		if (!hadolint && (le - p < 7 || strncasecmp(dp->d + p, "hardock", 7) != 0))
+			return; /* neither pragma */
+		q = dp->d + p + (hadolint ? 8 : 7);
+		q += blanks(q, e);
+		if ((size_t)(dp->d + le - q) > 6 && !strncasecmp(q, "stage", 5) && (q[5] == ' ' || q[5] == '\t')) {
+			/* `hardock stage ignore=...` is `hardock ignore=...` for a whole stage. */
+			size_t n = (size_t)(q - (dp->d + p));
+			char tmp[512];
+
+			q += 5;
+			if (n + (size_t)(dp->d + le - q) + 1 > sizeof(tmp))
+				return;
+			memcpy(tmp, dp->d + p, n);
+			memcpy(tmp + n, q, (size_t)(dp->d + le - q));
+			tmp[n + (size_t)(dp->d + le - q)] = '\0';
+			if (!hd_suppress_parse_comment(tmp, strlen(tmp), &ids, &ids_len, &global) || global)
+				return;
+			ids = adup(dp, ids, ids_len);
+			if (ids)
+				pend_sup(dp, lineno, ids, ids_len, false, true);
+			stage = true;
+		}
+		if (stage)
+			return;
+	}
 	if (!hd_suppress_parse_comment(dp->d + p, le - p, &ids, &ids_len, &global))
 		return;
 	if (global) {
@@ -2547,14 +2818,7 @@ static void comment_line(struct dp *dp, size_t p, size_t le, uint32_t lineno)
 			oom(dp);
 		return;
 	}
-	if (HD_GROW(dp->sup, dp->alloc_sup, dp->n_sup + 1) < 0) {
-		oom(dp);
-		return;
-	}
-	dp->sup[dp->n_sup].line = lineno;
-	dp->sup[dp->n_sup].ids = ids;
-	dp->sup[dp->n_sup].len = ids_len;
-	dp->n_sup++;
+	pend_sup(dp, lineno, ids, ids_len, false, false);
 }
 
 static void detect_dockerignore(struct hd_dockerfile *df, const char *path)
@@ -2705,15 +2969,48 @@ parse:
 	if (in->onbuild)
 		in->onbuild->stage = in->stage;
 
-	/* Pending suppressions cover this instruction. */
+	/*
+	 * Pending suppressions cover this instruction; hadolint's only when it
+	 * starts on the line right after the comment.  A stage pragma covers
+	 * the stage this FROM starts (its extent is known at the end: the
+	 * range is widened then), and nothing when this is no FROM.
+	 */
 	for (i = 0; i < dp->n_sup; i++) {
-		if (hd_suppressions_add(&df->suppress, in->span.line, in->span.end_line, dp->sup[i].line,
-					dp->sup[i].ids, dp->sup[i].len) < 0) {
+		const struct pending_sup *ps = &dp->sup[i];
+
+		if (ps->next_line_only && in->span.line != ps->line + 1)
+			continue;
+		if (ps->stage && (in->kind != HD_I_FROM || !df->n_stages))
+			continue;
+		if (hd_suppressions_add(&df->suppress, in->span.line, ps->stage ? UINT32_MAX : in->span.end_line,
+					ps->line, ps->ids, ps->len) < 0) {
 			oom(dp);
 			return;
 		}
 	}
 	dp->n_sup = 0;
+}
+
+/* Stage pragmas were recorded up to UINT32_MAX: end them with their stage (before the next FROM). */
+static void stage_suppressions(struct hd_dockerfile *df)
+{
+	size_t i, k;
+
+	for (i = 0; i < df->suppress.n; i++) {
+		struct hd_suppression *x = &df->suppress.v[i];
+
+		if (x->to_line != UINT32_MAX)
+			continue;
+		x->to_line = df->n_lines;
+		for (k = 0; k < df->n_stages; k++) {
+			const struct hd_instr *from = &df->instrs[df->stages[k].from];
+
+			if (from->span.line > x->from_line) {
+				x->to_line = from->span.line - 1;
+				break;
+			}
+		}
+	}
 }
 
 int hd_dockerfile_parse(const char *path, const char *data, size_t len, struct hd_dockerfile **ret)
@@ -2779,6 +3076,7 @@ int hd_dockerfile_parse(const char *path, const char *data, size_t len, struct h
 	}
 	if (!dp.err && hd_dockerfile_index_runs(df) < 0)
 		oom(&dp);
+	stage_suppressions(df);
 	r = dp.err;
 	hd_free(dp.L);
 	hd_free(dp.m_off);

@@ -1304,6 +1304,44 @@ int hd_shell_split_arena(const char *text, size_t len, struct hd_shell *sh, stru
 	return 0;
 }
 
+int hd_shell_from_argv(const char *const *texts, const size_t *offs, size_t n, struct hd_shell *sh,
+		       struct hd_arena *a)
+{
+	struct hd_cmd *c;
+	size_t i;
+
+	memset(sh, 0, sizeof(*sh));
+	sh->arena = a;
+	if (!n)
+		return 0;
+	if (n > HD_MAX_SHELL_WORDS)
+		return -HD_ETOOBIG;
+	sh->cmds = hd_arena_zalloc(a, sizeof(*sh->cmds));
+	if (!sh->cmds)
+		return -HD_ENOMEM;
+	sh->alloc_cmds = sh->n_cmds = 1;
+	c = &sh->cmds[0];
+	c->argv = hd_arena_alloc(a, n * sizeof(*c->argv));
+	if (!c->argv)
+		return -HD_ENOMEM;
+	for (i = 0; i < n; i++) {
+		size_t len = strlen(texts[i]);
+
+		c->argv[i].text = hd_arena_strndup(a, texts[i], len);
+		if (!c->argv[i].text)
+			return -HD_ENOMEM;
+		c->argv[i].off = offs[i];
+		c->argv[i].end = offs[i] + len;
+		c->argv[i].flags = 0;
+	}
+	c->argc = n;
+	c->off = offs[0];
+	c->end = c->argv[n - 1].end;
+	c->sep = HD_SEP_END;
+	unwrap_all(sh);
+	return 0;
+}
+
 int hd_shell_split(const char *text, size_t len, struct hd_shell *sh)
 {
 	struct hd_arena *a = hd_malloc(sizeof(*a));

@@ -56,9 +56,15 @@ static const char *doubt(const struct hd_container_spec *c, char *buf, size_t n)
 	return buf;
 }
 
-static const char *image_name(const struct hd_container_spec *c)
+/* "image 'nginx:1.27'", or "its image" when the container names none: for messages. */
+static const char *image_said(const struct hd_container_spec *c, char *buf, size_t n)
 {
-	return c->image.value ? c->image.value : "(no image)";
+	int k;
+
+	if (!c->image.value)
+		return "its image";
+	k = snprintf(buf, n, "image '%s'", c->image.value);
+	return k < 0 || (size_t)k >= n ? "its image" : buf;
 }
 
 /* "image 'nginx:1.27'", "the image (the variable '$IMAGE')", "the image (not named here)". */
@@ -164,7 +170,7 @@ static const struct {
 	enum hd_severity sev;
 	const char *why;
 } dangerous_caps[] = {
-	{ "ALL", HD_SEV_CRITICAL, "every capability, as good as --privileged" },
+	{ "ALL", HD_SEV_CRITICAL, "gets every capability, as good as --privileged" },
 	{ "AUDIT_CONTROL", HD_SEV_MEDIUM, "changes the host's audit rules" },
 	{ "BPF", HD_SEV_HIGH, "loads eBPF programs into the host kernel" },
 	{ "CHECKPOINT_RESTORE", HD_SEV_MEDIUM, "checkpoints and restores other processes" },
@@ -458,8 +464,8 @@ static int check_runs_as_root(const struct hd_model *m, const struct hd_rule *r,
 		if (!user_is_root(f->user))
 			return 0;
 		return emit(out, r, c, NULL, HD_SEV_NONE,
-			    "container '%s' sets no user and image '%s' runs as root by default (%s)%s",
-			    c->name, image_name(c), f->source ? f->source : "image config",
+			    "container '%s' sets no user and %s runs as root by default (%s)%s",
+			    c->name, image_said(c, img, sizeof(img)), f->source ? f->source : "image config",
 			    doubt(c, buf, sizeof(buf)));
 	}
 	return emit(out, r, c, NULL, HD_SEV_MEDIUM,
@@ -1287,10 +1293,12 @@ static int check_port_all_interfaces(const struct hd_model *m, const struct hd_r
 		if (!p->published || p->unknown || !is_host_ip_all(p->host_ip))
 			continue;
 		ret = emit(out, r, c, &p->at, HD_SEV_NONE,
-			   "container '%s' publishes port %s/%s on all host interfaces (as host port %s): "
+			   "container '%s' publishes port %s/%s on all host interfaces (%s%s): "
 			   "Docker's own iptables rules accept it before ufw or firewalld see it",
 			   c->name, port_text(p->ctr_port_lo, p->ctr_port_hi, a, sizeof(a)),
-			   proto_name(p->proto), port_text(p->host_port_lo, p->host_port_hi, b, sizeof(b)));
+			   proto_name(p->proto), p->host_port_lo ? "as host port " : "on ",
+			   p->host_port_lo ? port_text(p->host_port_lo, p->host_port_hi, b, sizeof(b))
+					   : "a random host port");
 		if (ret < 0)
 			return ret;
 	}
@@ -1526,9 +1534,10 @@ static int check_no_healthcheck(const struct hd_model *m, const struct hd_rule *
 		if (f->has_healthcheck)
 			return 0;
 		return emit(out, r, c, NULL, HD_SEV_NONE,
-			    "neither container '%s' nor its image '%s' (%s) defines a healthcheck: "
+			    "neither container '%s' nor %s (%s) defines a healthcheck: "
 			    "Docker cannot tell a hung service from a healthy one%s", c->name,
-			    image_name(c), f->source ? f->source : "image config", doubt(c, buf, sizeof(buf)));
+			    image_said(c, img, sizeof(img)), f->source ? f->source : "image config",
+			    doubt(c, buf, sizeof(buf)));
 	}
 	return emit(out, r, c, NULL, HD_SEV_NONE,
 		    "container '%s' defines no healthcheck, and whether %s has a HEALTHCHECK could "
@@ -1860,30 +1869,36 @@ static int check_secret_env(const struct hd_model *m, const struct hd_rule *r, s
 
 	for (i = 0; i < c->n_env; i++) {
 		const struct hd_env *e = &c->env[i];
-		const char *kind = hd_secret_value_kind(e->value);
-		bool by_name = hd_secret_name(e->name);
+		struct hd_secret_verdict sv;
 		bool literal = e->value && *e->value && !strchr(e->value, '$');
 
 		if (e->value && (hd_starts_with(e->value, "/run/secrets/") || hd_starts_with(e->value, "/var/run/secrets/")))
 			continue;
-		if (kind) {
+		/* One classifier, by name and value (rules/secrets.h). */
+		switch (hd_secret_classify(e->name, e->value, &sv)) {
+		case HD_SECRET_SHAPED:
 			ret = emit(out, r, c, &e->at, literal ? HD_SEV_HIGH : HD_SEV_NONE,
 				   "environment variable %s of container '%s' holds what looks like %s: "
 				   "anyone who can inspect the container or read its /proc reads it; use "
 				   "compose secrets (or docker secrets) mounted under /run/secrets",
-				   e->name, c->name, kind);
-		} else if (by_name) {
-			if (e->value && !*e->value)
-				continue;
-			ret = emit(out, r, c, &e->at, literal ? HD_SEV_HIGH : HD_SEV_NONE,
+				   e->name, c->name, sv.kind);
+			break;
+		case HD_SECRET_LITERAL:
+		case HD_SECRET_REFERENCE:
+		case HD_SECRET_PASSTHROUGH:
+			ret = emit(out, r, c, &e->at,
+				   sv.cls == HD_SECRET_LITERAL ? HD_SEV_HIGH :
+				   sv.cls == HD_SECRET_PASSTHROUGH ? HD_SEV_INFO : HD_SEV_NONE,
 				   "environment variable %s of container '%s' %s a secret: `docker inspect`, "
 				   "/proc/<pid>/environ and crash dumps expose it; use compose `secrets:` "
 				   "(or docker secrets) and read it from /run/secrets/%s",
 				   e->name, c->name,
-				   literal ? "holds" : e->value ? "is set from a variable holding" :
-							     "passes the host's value of",
+				   sv.cls == HD_SECRET_LITERAL ? "holds" :
+				   sv.cls == HD_SECRET_REFERENCE ? "is set from a variable holding" :
+								   "passes the host's value of",
 				   e->name);
-		} else {
+			break;
+		default:
 			continue;
 		}
 		if (ret < 0)

@@ -171,12 +171,14 @@ bool dfr_has_opt(const struct hd_cmd *c, size_t from, char s, const char *lng)
 	return false;
 }
 
-const char *dfr_opt_value(const struct hd_cmd *c, size_t from, char s, const char *lng, size_t *idx)
+/* dfr_opt_value and dfr_opt_value_bundled: the letter only first, or anywhere in a bundle. */
+static const char *opt_value(const struct hd_cmd *c, size_t from, char s, const char *lng, size_t *idx,
+			     bool bundled)
 {
 	size_t i, ln = lng ? strlen(lng) : 0;
 
 	for (i = from; i < c->argc; i++) {
-		const char *a = c->argv[i].text;
+		const char *a = c->argv[i].text, *p;
 
 		if (a[0] != '-' || !a[1])
 			continue;
@@ -197,20 +199,35 @@ const char *dfr_opt_value(const struct hd_cmd *c, size_t from, char s, const cha
 			}
 			continue;
 		}
-		if (s && a[1] == s) {
-			if (a[2]) {
-				if (idx)
-					*idx = i;
-				return a + 2;
+		for (p = a + 1; s && *p; p++) {
+			if (*p == s) {
+				if (p[1]) {
+					if (idx)
+						*idx = i;
+					return p + 1;
+				}
+				if (i + 1 < c->argc) {
+					if (idx)
+						*idx = i + 1;
+					return c->argv[i + 1].text;
+				}
+				break;
 			}
-			if (i + 1 < c->argc) {
-				if (idx)
-					*idx = i + 1;
-				return c->argv[i + 1].text;
-			}
+			if (!bundled || !isalpha((unsigned char)*p))
+				break;
 		}
 	}
 	return NULL;
+}
+
+const char *dfr_opt_value(const struct hd_cmd *c, size_t from, char s, const char *lng, size_t *idx)
+{
+	return opt_value(c, from, s, lng, idx, false);
+}
+
+const char *dfr_opt_value_bundled(const struct hd_cmd *c, size_t from, char s, const char *lng)
+{
+	return opt_value(c, from, s, lng, NULL, true);
 }
 
 bool dfr_has_word(const struct hd_cmd *c, size_t from, const char *arg)
@@ -279,7 +296,19 @@ int dfr_each_run_if(const struct hd_model *m, const struct hd_rule *r, struct hd
 
 int dfr_each_run(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out, dfr_run_fn *fn)
 {
-	return dfr_each_run_if(m, r, out, ~0u, ~UINT64_C(0), fn);
+	const struct hd_dockerfile *df = m->df;
+	struct dfr_ctx x = { .df = df, .r = r, .out = out };
+	size_t k;
+	int ret;
+
+	for (k = 0; k < df->n_runs; k++) {
+		x.i = df->runs[k];
+		x.in = dfr_run_at(df, x.i);
+		ret = fn(&x);
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
 }
 
 int dfr_each_pm(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out, unsigned mask,

@@ -17,12 +17,28 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/finding.h"
 #include "core/rule.h"
 #include "model/dockerfile.h"
 #include "model/shell.h"
 #include "model/dockerfile_pm.h"
+
+/* True if s[0..n) equals one of the NULL-terminated list, ignoring case. */
+static inline bool dfr_in_list_n(const char *s, size_t n, const char *const *list)
+{
+	int c0 = n ? (s[0] | 0x20) : 0;
+
+	for (; *list; list++) {
+		/* First letters first: most words fail there, without a call. */
+		if (((*list)[0] | 0x20) == c0 && strncasecmp(s, *list, n) == 0 && (*list)[n] == '\0')
+			return true;
+		if (!n && !(*list)[0])
+			return true;
+	}
+	return false;
+}
 
 /*
  * The RUN instruction held by df->instrs[i]: the instruction itself when it is
@@ -38,6 +54,17 @@ static inline const struct hd_instr *dfr_run_at(const struct hd_dockerfile *df, 
 	if (in->kind == HD_I_ONBUILD && in->onbuild && in->onbuild->kind == HD_I_RUN)
 		return in->onbuild;
 	return NULL;
+}
+
+/*
+ * The instruction rules judge at index i: the instruction itself, or the one
+ * an ONBUILD wraps (linted like it, reported on the ONBUILD line).
+ */
+static inline const struct hd_instr *dfr_instr(const struct hd_dockerfile *df, size_t i)
+{
+	const struct hd_instr *in = &df->instrs[i];
+
+	return in->kind == HD_I_ONBUILD && in->onbuild ? in->onbuild : in;
 }
 
 /*
@@ -114,6 +141,8 @@ bool dfr_has_opt(const struct hd_cmd *c, size_t from, char s, const char *lng);
  * *idx receives the argv index of the word holding the value.
  */
 const char *dfr_opt_value(const struct hd_cmd *c, size_t from, char s, const char *lng, size_t *idx);
+/* Same, the letter also found inside a bundle (curl -fsSLo FILE, wget -qO-, tar -xzf F). */
+const char *dfr_opt_value_bundled(const struct hd_cmd *c, size_t from, char s, const char *lng);
 
 /* True when some argument in argv[from..] equals `arg`. */
 bool dfr_has_word(const struct hd_cmd *c, size_t from, const char *arg);

@@ -7,6 +7,7 @@
  * nothing but its findings.
  */
 #include "core/common.h"
+#include "model/user.h"
 #include "rules/dockerfile_build.h"
 
 /* ---- shared helpers --------------------------------------------------- */
@@ -152,30 +153,45 @@ bool dfb_is_falsy(const char *v)
 {
 	static const char *const falsy[] = { "0", "false", "no", "off", NULL };
 
-	return !*v || dfb_in_list_n(v, strlen(v), falsy);
+	return !*v || dfr_in_list_n(v, strlen(v), falsy);
 }
 
-/* True if instruction i of df is preceded by a WORKDIR in its stage or the stages it builds on. */
+/*
+ * True if instruction i of df is preceded by a WORKDIR in its stage or the
+ * stages it builds on.  For an ONBUILD, an earlier ONBUILD WORKDIR counts
+ * too: the triggers run in order in the child build, after this image's
+ * own WORKDIR.
+ */
 static bool has_workdir_before(const struct hd_dockerfile *df, size_t i)
 {
 	uint32_t s = df->instrs[i].stage;
+	bool onbuild = df->instrs[i].kind == HD_I_ONBUILD;
 	size_t hops = 0;
 	size_t k = i;
 
-	if (s == DFB_NO_STAGE || s >= df->n_stages)
+	if (s == DFB_NO_STAGE || s >= df->n_stages) {
+		while (k > 0) {
+			const struct hd_instr *p = &df->instrs[--k];
+
+			if (p->kind == HD_I_WORKDIR || (onbuild && dfb_instr(df, k)->kind == HD_I_WORKDIR))
+				return true;
+		}
 		return false;
+	}
 	for (;;) {
 		const struct hd_stage *st = &df->stages[s];
 
 		while (k > st->first) {
 			k--;
-			if (df->instrs[k].kind == HD_I_WORKDIR)
+			if (df->instrs[k].kind == HD_I_WORKDIR ||
+			    (onbuild && dfb_instr(df, k)->kind == HD_I_WORKDIR))
 				return true;
 		}
 		if (st->base_stage < 0 || (uint32_t)st->base_stage >= s || ++hops > df->n_stages)
 			return false;
 		s = (uint32_t)st->base_stage;
 		k = df->stages[s].last + 1;
+		onbuild = false; /* a base stage's ONBUILD runs in its children, not in this build */
 	}
 }
 
@@ -209,7 +225,11 @@ const struct hd_rule hd_rule_df_inline_ignore = {
 	.flags = HD_RULE_DEFAULT_OFF,
 	.hadolint = "DL1001",
 	.rationale = "A `# hardock ignore=` or `# hadolint ignore=` comment silences a finding where "
-		     "the reviewer of a policy cannot see it. Organisations that want every exception "
+		     "the reviewer of a policy cannot see it. hadolint's pragmas are read with hadolint's "
+		     "grammar: `# hadolint ignore=DL3008, DL3015 # reason` for the instruction on the "
+		     "next line, `global ignore=` for the file, `stage ignore=` for the stage a FROM right "
+		     "after it starts, `shell=pwsh`; a list holding an id that is no rule code "
+		     "(`ignore=crazy,DL3002`) is no pragma at all. Organisations that want every exception "
 		     "recorded in one reviewed place (the config's ignore list) enable this rule; it is "
 		     "off by default, like hadolint's DL1001. Findings of this rule point at the comment, "
 		     "which a suppression never covers, so it cannot silence itself.",
@@ -235,14 +255,15 @@ static int check_workdir_relative(const struct hd_model *m, const struct hd_rule
 	int ret;
 
 	for (i = 0; i < df->n_instrs; i++) {
-		const struct hd_instr *in = &df->instrs[i];
+		const struct hd_instr *in = dfb_instr(df, i);
 		const struct hd_arg *a;
 		bool prev;
 
 		if (in->kind != HD_I_WORKDIR || in->n_args == 0)
 			continue;
 		a = &in->args[0];
-		if (a->unresolved || !*a->value || dfb_path_is_absolute(a->value))
+		if (a->unresolved || !*a->value || dfb_path_is_absolute(a->value) ||
+		    dfb_path_is_absolute(a->raw))
 			continue;
 		prev = has_workdir_before(df, i);
 		ret = dfb_report(m, r, out, &a->span, prev ? HD_SEV_INFO : HD_SEV_NONE,
@@ -268,7 +289,8 @@ const struct hd_rule hd_rule_df_workdir_relative = {
 		     "the process runs from. Paths given through a variable that cannot be resolved are "
 		     "left alone (hadolint exempts every `$`; hardock expands ARG/ENV first and judges "
 		     "the result). After an earlier absolute WORKDIR the result is known, so that case "
-		     "is reported at info only.",
+		     "is reported at info only. ONBUILD WORKDIR is judged like WORKDIR, and Windows paths "
+		     "(`C:\\`, `C:/`) are absolute.",
 	.remediation = "Give the absolute path: `WORKDIR /app` instead of `WORKDIR app`.",
 	.bad_example = DFB_GOOD_FROM "WORKDIR app\n" DFB_GOOD_TAIL,
 	.good_example = DFB_GOOD_FROM "WORKDIR /app\n" DFB_GOOD_TAIL,
@@ -321,7 +343,7 @@ static const char *parse_expose(const char *s, struct port_spec *ps)
 	}
 	if (*p == '/') {
 		p++;
-		if (!dfb_in_list_n(p, strlen(p), protos))
+		if (!dfr_in_list_n(p, strlen(p), protos))
 			return "has an unknown protocol (tcp, udp or sctp)";
 		ps->tcp = strcasecmp(p, "tcp") == 0;
 	} else if (*p) {
@@ -343,7 +365,7 @@ static int check_expose_invalid(const struct hd_model *m, const struct hd_rule *
 	int ret;
 
 	for (i = 0; i < df->n_instrs; i++) {
-		const struct hd_instr *in = &df->instrs[i];
+		const struct hd_instr *in = dfb_instr(df, i);
 
 		if (in->kind != HD_I_EXPOSE)
 			continue;
@@ -392,7 +414,7 @@ static int check_expose_ssh(const struct hd_model *m, const struct hd_rule *r,
 	int ret;
 
 	for (i = 0; i < df->n_instrs; i++) {
-		const struct hd_instr *in = &df->instrs[i];
+		const struct hd_instr *in = dfb_instr(df, i);
 
 		if (in->kind != HD_I_EXPOSE)
 			continue;
@@ -548,19 +570,25 @@ const struct hd_rule hd_rule_df_multiple_healthcheck = {
 
 /* ---- ADD (DL3020, CIS 4.9) -------------------------------------------- */
 
-/* True if ADD would extract a local file of this name (a tar archive, possibly compressed). */
+/*
+ * True if ADD may extract a local file of this name: a tar archive,
+ * possibly compressed, or a compressed file that may hold one (ADD looks at
+ * the content, so file.gz or file.xz may well be a tar: hadolint's list).
+ */
 static bool is_tar_archive(const char *p)
 {
 	static const char *const exts[] = {
-		".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz", ".tbz2", ".tar.xz", ".txz",
-		".tar.zst", ".tzst", ".tar.lz", ".tar.lzma", ".tlz", ".tar.Z", ".taz",
+		".tar", ".tgz", ".tbz", ".tbz2", ".tb2", ".txz", ".tzst", ".tlz", ".tpz", ".tZ", ".taz",
+		".gz", ".bz2", ".xz", ".zst", ".lz", ".lzma", ".Z",
 	};
 	size_t i, n = strlen(p);
 
+	while (n && (p[n - 1] == '"' || p[n - 1] == '\''))
+		n--;
 	for (i = 0; i < HD_ARRAY_SIZE(exts); i++) {
 		size_t m = strlen(exts[i]);
 
-		if (n >= m && strcasecmp(p + n - m, exts[i]) == 0)
+		if (n >= m && strncasecmp(p + n - m, exts[i], m) == 0)
 			return true;
 	}
 	return false;
@@ -581,24 +609,23 @@ static int check_add_instead_of_copy(const struct hd_model *m, const struct hd_r
 	int ret;
 
 	for (i = 0; i < df->n_instrs; i++) {
-		const struct hd_instr *in = &df->instrs[i];
+		const struct hd_instr *in = dfb_instr(df, i);
 
 		if (in->kind != HD_I_ADD || in->n_args < 2)
 			continue;
 		for (k = 0; k + 1 < in->n_args; k++) {
 			const struct hd_arg *a = &in->args[k];
+			/* A source from an unknown variable is judged as written, like a literal one. */
+			const char *v = a->unresolved || strchr(a->value, '$') ? a->raw : a->value;
 
-			if (a->unresolved || dfb_is_url(a->value))
+			if (dfb_is_url(v) || is_tar_archive(v))
 				continue;
-			if (hd_starts_with(a->raw, "<<")) {
+			if (hd_starts_with(a->raw, "<<"))
 				ret = dfb_report(m, r, out, &a->span, HD_SEV_NONE,
 						 "ADD of a heredoc where COPY would do");
-			} else if (is_tar_archive(a->value)) {
-				continue;
-			} else {
+			else
 				ret = dfb_report(m, r, out, &a->span, HD_SEV_NONE,
-						 "ADD of local '%s' where COPY would do", a->value);
-			}
+						 "ADD of local '%s' where COPY would do", v);
 			if (ret < 0)
 				return ret;
 			break;
@@ -618,9 +645,12 @@ const struct hd_rule hd_rule_df_add_instead_of_copy = {
 	.other = "checkov:CKV_DOCKER_4 trivy:DS005",
 	.rationale = "ADD has magic COPY lacks: it fetches URLs and unpacks local archives. Used for a "
 		     "plain file it does what COPY does, but a reader (and a later edit that renames "
-		     "the file to .tar.gz) gets behaviour nobody asked for. Local tar archives, which ADD "
-		     "deliberately extracts, are not reported, nor are URLs: those have their own rule "
-		     "(dockerfile/add-remote-without-checksum). hadolint reports archives too.",
+		     "the file to .tar.gz) gets behaviour nobody asked for. As in hadolint, sources that "
+		     "ADD may unpack (tar archives and compressed files: .tar, .tgz, .gz, .bz2, .xz, ...; "
+		     ".zip is not unpacked) and URLs are not reported; URLs have their own rule "
+		     "(dockerfile/add-remote-without-checksum). A source given by a variable without a "
+		     "known value is judged as written (`ADD ${JAR_FILE} app.jar` is reported). ONBUILD "
+		     "ADD is judged too.",
 	.remediation = "Use COPY for local files and directories: `COPY app.py /app/`.",
 	.bad_example = DFB_GOOD_FROM "ADD app.conf /etc/app/\n" DFB_GOOD_TAIL,
 	.good_example = DFB_GOOD_FROM "COPY app.conf /etc/app/\n" DFB_GOOD_TAIL,
@@ -648,7 +678,7 @@ static int check_add_remote(const struct hd_model *m, const struct hd_rule *r,
 	int ret;
 
 	for (i = 0; i < df->n_instrs; i++) {
-		const struct hd_instr *in = &df->instrs[i];
+		const struct hd_instr *in = dfb_instr(df, i);
 
 		if (in->kind != HD_I_ADD || in->n_args < 2 || hd_instr_flag(in, "checksum"))
 			continue;
@@ -684,7 +714,7 @@ const struct hd_rule hd_rule_df_add_remote_without_checksum = {
 	.title = "ADD of a remote URL without --checksum",
 	.severity = HD_SEV_MEDIUM,
 	.target = HD_TARGET_DOCKERFILE,
-	.cis = "4.9",
+	.cis = "4.9,4.12",
 	.owasp = "D08,D09",
 	.other = "checkov:CKV_DOCKER_4 trivy:DS005",
 	.rationale = "ADD downloads the URL at every uncached build and puts whatever the server "
@@ -715,7 +745,7 @@ static int check_copy_dest_dir(const struct hd_model *m, const struct hd_rule *r
 	int ret;
 
 	for (i = 0; i < df->n_instrs; i++) {
-		const struct hd_instr *in = &df->instrs[i];
+		const struct hd_instr *in = dfb_instr(df, i);
 		const struct hd_arg *dest;
 		size_t n;
 
@@ -759,14 +789,14 @@ static int check_copy_relative_dest(const struct hd_model *m, const struct hd_ru
 	int ret;
 
 	for (i = 0; i < df->n_instrs; i++) {
-		const struct hd_instr *in = &df->instrs[i];
+		const struct hd_instr *in = dfb_instr(df, i);
 		const struct hd_arg *dest;
 
-		if ((in->kind != HD_I_COPY && in->kind != HD_I_ADD) || in->n_args < 2 ||
-		    in->stage == DFB_NO_STAGE)
+		if ((in->kind != HD_I_COPY && in->kind != HD_I_ADD) || in->n_args < 2)
 			continue;
 		dest = &in->args[in->n_args - 1];
-		if (dest->unresolved || !*dest->value || dfb_path_is_absolute(dest->value))
+		if (dest->unresolved || !*dest->value || dfb_path_is_absolute(dest->value) ||
+		    dfb_path_is_absolute(dest->raw) || strchr(dest->value, '$'))
 			continue;
 		if (has_workdir_before(df, i))
 			continue;
@@ -789,7 +819,10 @@ const struct hd_rule hd_rule_df_copy_relative_dest = {
 	.rationale = "A relative destination resolves against the working directory, which without a "
 		     "WORKDIR in this stage (or a stage it builds on) is whatever the base image set, "
 		     "often `/`: a base image update moves the files. WORKDIR inherited from an "
-		     "earlier stage used as base counts; ADD is checked too.",
+		     "earlier stage used as base counts, and for ONBUILD COPY an earlier ONBUILD WORKDIR "
+		     "too; Windows paths (`c:\\app`, `c:/app`) and variables are absolute or unknown and "
+		     "not reported; a COPY before any FROM is judged as well. ADD is checked too "
+		     "(hadolint checks COPY only).",
 	.remediation = "Set `WORKDIR /app` before the COPY, or give an absolute destination: "
 		       "`COPY app.py /app/`.",
 	.bad_example = DFB_GOOD_FROM "COPY app.py .\n" DFB_GOOD_TAIL,
@@ -816,36 +849,43 @@ static int check_copy_from_unknown(const struct hd_model *m, const struct hd_rul
 	for (i = 0; i < df->n_instrs; i++) {
 		const struct hd_instr *in = &df->instrs[i];
 		const struct hd_flag *f;
-		const struct hd_stage *cur;
+		const struct hd_stage *cur = NULL;
+		size_t before;
 		const char *v;
 
-		if (in->kind != HD_I_COPY || in->stage == DFB_NO_STAGE || in->stage >= df->n_stages)
+		if (in->kind != HD_I_COPY)
 			continue;
 		f = hd_instr_flag(in, "from");
 		if (!f || !f->expanded || f->unresolved || !*f->expanded)
 			continue;
 		v = f->expanded;
-		cur = &df->stages[in->stage];
+		if (in->stage < df->n_stages)
+			cur = &df->stages[in->stage];
+		before = cur ? cur->index : 0;
 		if (dfb_is_digits(v)) {
 			int64_t idx;
 
-			if (hd_parse_i64(v, 0, INT32_MAX, &idx) == 0 && idx == cur->index)
-				continue; /* dockerfile/copy-from-own-stage */
-			if (hd_parse_i64(v, 0, INT32_MAX, &idx) == 0 && idx < cur->index)
-				continue;
+			if (hd_parse_i64(v, 0, INT32_MAX, &idx) == 0 && (size_t)idx <= before && cur)
+				continue; /* an earlier stage, or its own (dockerfile/copy-from-own-stage) */
 			ret = dfb_report(m, r, out, &f->span, HD_SEV_NONE,
 					 "COPY --from=%s: there is no earlier stage with that index", v);
-		} else if (dfb_stage_by_name(df, v, cur->index) ||
-			   (cur->name && strcasecmp(cur->name, v) == 0) || looks_like_image(v)) {
+		} else if (dfb_stage_by_name(df, v, before) || (cur && cur->name && strcasecmp(cur->name, v) == 0) ||
+			   looks_like_image(v)) {
 			continue;
 		} else if (dfb_stage_by_name(df, v, df->n_stages)) {
 			ret = dfb_report(m, r, out, &f->span, HD_SEV_NONE,
 					 "COPY --from=%s names a stage defined later in the file", v);
 		} else {
-			ret = dfb_report(m, r, out, &f->span, HD_SEV_NONE,
-					 "COPY --from=%s: no stage has that name, so BuildKit pulls the "
-					 "image '%s' (untagged: latest) from Docker Hub",
-					 v, v);
+			/*
+			 * No stage has the name: a build that passes it as a named
+			 * context (--build-context NAME=..., bake's contexts) copies
+			 * from there; any other pulls the image NAME from Docker Hub.
+			 */
+			ret = dfb_report(m, r, out, &f->span, HD_SEV_LOW,
+					 "COPY --from=%s names no stage: unless the build passes '%s' as a named "
+					 "context (--build-context %s=..., bake contexts), BuildKit pulls the image "
+					 "'%s' (untagged: latest) from Docker Hub",
+					 v, v, v, v);
 		}
 		if (ret < 0)
 			return ret;
@@ -860,11 +900,14 @@ const struct hd_rule hd_rule_df_copy_from_unknown_stage = {
 	.target = HD_TARGET_DOCKERFILE,
 	.owasp = "D08",
 	.hadolint = "DL3022",
-	.rationale = "When `--from` names no stage defined earlier, BuildKit treats the word as an image "
-		     "and pulls it from Docker Hub, untagged: a typo in a stage name quietly copies "
-		     "files out of a stranger's `latest` image. Numeric indexes of earlier stages and "
-		     "explicit image references (`--from=nginx:1.25`, `--from=ghcr.io/org/tool`) are "
-		     "valid and not reported; a stage defined later in the file is.",
+	.rationale = "When `--from` names no stage defined earlier, BuildKit treats the word as a named "
+		     "build context when the build defines one (`docker buildx build --build-context "
+		     "NAME=...`, bake's `contexts`), and otherwise as an image it pulls from Docker Hub, "
+		     "untagged: a typo in a stage name quietly copies files out of a stranger's `latest` "
+		     "image. A name that is no stage is reported at low, since the build command may "
+		     "supply it; a stage defined later in the file and an index of no earlier stage are "
+		     "reported at medium. Numeric indexes of earlier stages and explicit image references "
+		     "(`--from=nginx:1.25`, `--from=ghcr.io/org/tool`) are valid and not reported.",
 	.remediation = "Name the stage with `AS` before it is used: `FROM golang:1.22 AS build` ... "
 		       "`COPY --from=build /out/app /app`; for an image give a tag or digest: "
 		       "`COPY --from=busybox:1.36 /bin/busybox /bin/`.",
@@ -935,7 +978,7 @@ static int check_copy_whole_stage(const struct hd_model *m, const struct hd_rule
 	int ret;
 
 	for (i = 0; i < df->n_instrs; i++) {
-		const struct hd_instr *in = &df->instrs[i];
+		const struct hd_instr *in = dfb_instr(df, i);
 		const struct hd_flag *f;
 
 		if (in->kind != HD_I_COPY || in->n_args < 2)
@@ -1034,7 +1077,7 @@ static int check_reserved_stage_name(const struct hd_model *m, const struct hd_r
 	for (i = 0; i < df->n_stages; i++) {
 		const struct hd_stage *st = &df->stages[i];
 
-		if (!st->name || !dfb_in_list_n(st->name, strlen(st->name), reserved))
+		if (!st->name || !dfr_in_list_n(st->name, strlen(st->name), reserved))
 			continue;
 		ret = dfb_report(m, r, out, st->name_span.line ? &st->name_span : &df->instrs[st->from].span,
 				 HD_SEV_NONE, "stage name '%s' is reserved", st->name);
@@ -1071,7 +1114,7 @@ static int check_shell_form(const struct hd_model *m, const struct hd_rule *r,
 	int ret;
 
 	for (i = 0; i < df->n_instrs; i++) {
-		const struct hd_instr *in = &df->instrs[i];
+		const struct hd_instr *in = dfb_instr(df, i);
 		struct hd_span at;
 
 		if ((in->kind != HD_I_CMD && in->kind != HD_I_ENTRYPOINT) || in->form != HD_FORM_SHELL)
@@ -1177,7 +1220,7 @@ static int check_env_self_reference(const struct hd_model *m, const struct hd_ru
 	int ret;
 
 	for (i = 0; i < df->n_instrs; i++) {
-		const struct hd_instr *in = &df->instrs[i];
+		const struct hd_instr *in = dfb_instr(df, i);
 
 		if (in->kind != HD_I_ENV || in->n_kvs < 2)
 			continue;
@@ -1315,87 +1358,171 @@ const struct hd_rule hd_rule_df_maintainer = {
 
 /* ---- the user of the final stage (CIS 4.1, DL3002, DL3066) ------------ */
 
-/* True if a USER value (user[:group]) names root. */
-static bool user_is_root(const char *u)
+/* True if the stage (or a stage it builds on) sets CMD or ENTRYPOINT: a container would run something. */
+static bool stage_runs_something(const struct hd_dockerfile *df, const struct hd_stage *st)
 {
-	size_t n = strcspn(u, ":");
+	size_t hops = 0, i;
 
-	return (n == 4 && strncmp(u, "root", 4) == 0) || (n == 1 && u[0] == '0') ||
-	       (n == 22 && strncasecmp(u, "ContainerAdministrator", 22) == 0) ||
-	       (n > 1 && u[0] == '0' && strspn(u, "0") == n);
+	for (;;) {
+		for (i = st->first; i <= st->last && i < df->n_instrs; i++) {
+			if (df->instrs[i].kind == HD_I_CMD || df->instrs[i].kind == HD_I_ENTRYPOINT)
+				return true;
+		}
+		if (st->base_stage < 0 || (uint32_t)st->base_stage >= st->index || hops++ > df->n_stages)
+			return false;
+		st = &df->stages[st->base_stage];
+	}
 }
 
-/* True if the base image is known to default to a non-root user. */
-static bool base_defaults_nonroot(const struct hd_image_ref *b)
-{
-	if (b->tag && strstr(b->tag, "nonroot"))
-		return true;
-	return b->registry && b->repository && strcmp(b->registry, "mcr.microsoft.com") == 0 &&
-	       strstr(b->repository, "nanoserver");
-}
-
+/*
+ * DL3002: the last USER of a stage names root.  Every stage is judged, as in
+ * hadolint; a stage that does not end up in the image (only copied from) is
+ * reported at info, since nothing runs as that user.
+ */
 static hd_check_fn check_root_user;
 static int check_root_user(const struct hd_model *m, const struct hd_rule *r,
 			   struct hd_check *out)
 {
 	const struct hd_dockerfile *df = m->df;
-	const struct hd_stage *st = dfb_final_stage(df), *base;
-	struct hd_span at;
-	char desc[160];
+	size_t s;
+	int ret;
 
-	if (!st)
-		return 0;
-	dfb_stage_desc(df, st, desc, sizeof(desc));
-	if (st->last_user >= 0 && (size_t)st->last_user < df->n_instrs) {
-		const struct hd_instr *in = &df->instrs[st->last_user];
-		const struct hd_arg *a = in->n_args ? &in->args[0] : NULL;
+	for (s = 0; s < df->n_stages; s++) {
+		const struct hd_stage *st = &df->stages[s];
+		const struct hd_instr *in;
+		const struct hd_arg *a;
+		char desc[160];
+		bool ships;
 
-		if (!a || a->unresolved || !*a->value || !user_is_root(a->value))
-			return 0;
-		return dfb_report(m, r, out, &a->span, HD_SEV_NONE,
-				  "%s runs as root: its last USER is '%s'", desc, a->value);
+		if (st->last_user < 0 || (size_t)st->last_user >= df->n_instrs)
+			continue;
+		in = &df->instrs[st->last_user];
+		a = in->n_args ? &in->args[0] : NULL;
+		if (!a || a->unresolved || hd_user_kind(a->value) != HD_USER_ROOT)
+			continue;
+		ships = dfb_stage_feeds_final(df, st);
+		dfb_stage_desc(df, st, desc, sizeof(desc));
+		if (ships)
+			ret = dfb_report(m, r, out, &a->span, HD_SEV_NONE,
+					 "%s runs as root: its last USER is '%s'", desc, a->value);
+		else
+			ret = dfb_report(m, r, out, &a->span, HD_SEV_INFO,
+					 "%s ends as root with USER '%s' (it is not part of the image, but "
+					 "switch back to an unprivileged user at the end of each stage)",
+					 desc, a->value);
+		if (ret < 0)
+			return ret;
 	}
-	at = dfb_stage_image_span(df, st);
-	if (st->user) {
-		if (strchr(st->user, '$') || !user_is_root(st->user))
-			return 0;
-		return dfb_report(m, r, out, &at, HD_SEV_NONE,
-				  "%s runs as root: it inherits USER '%s' from the stage it builds on",
-				  desc, st->user);
-	}
-	base = dfb_root_stage(df, st);
-	if (base->base.has_unresolved_var || base_defaults_nonroot(&base->base))
-		return 0;
-	return dfb_report(m, r, out, &at, HD_SEV_NONE,
-			  "%s sets no USER, so the container runs as root (the default of base "
-			  "image '%s')",
-			  desc, base->base.raw ? base->base.raw : "?");
+	return 0;
 }
 
 const struct hd_rule hd_rule_df_root_user = {
 	.id = "dockerfile/root-user",
-	.title = "Final stage runs as root",
+	.title = "Last USER of a stage is root",
 	.severity = HD_SEV_HIGH,
 	.target = HD_TARGET_DOCKERFILE,
 	.cis = "4.1",
 	.owasp = "D01",
 	.hadolint = "DL3002",
-	.other = "dockle:CIS-DI-0001 checkov:CKV_DOCKER_3,CKV_DOCKER_8 trivy:DS002",
+	.other = "dockle:CIS-DI-0001 checkov:CKV_DOCKER_8 trivy:DS002",
 	.rationale = "A process running as root in the container is root on the host's kernel: one "
-		     "escape bug, writable mount or added capability away from the host. Base images "
-		     "default to root, so a Dockerfile without USER runs as root too - hadolint only "
-		     "reports an explicit `USER root`, and in every stage. hardock judges the final stage "
-		     "only (build stages legitimately install as root), follows USER inherited from a "
-		     "stage used as base, expands ARG/ENV (`USER $UID` with `ARG UID=0` is root), and "
-		     "reports a missing USER, an explicit root (`root`, `0`, `0:0`) and a switch back to "
-		     "root at the end. Base images known to default to a non-root user (distroless "
-		     "`:nonroot` tags, Windows nanoserver) are not reported.",
+		     "escape bug, writable mount or added capability away from the host. As hadolint's "
+		     "DL3002, every stage whose last USER names root is reported, at that USER; unlike "
+		     "hadolint, the value is judged the way dockerd resolves it (ARG/ENV expanded, "
+		     "`root`, `0`, `00`, and signed numbers such as `-0` or `+0:wheel`, which Go's "
+		     "integer parser reads as uid 0) and the severity says whether the stage ships: the "
+		     "final stage and the stages it is built on at high, a build stage that is only "
+		     "copied from at info (nothing runs as it). A final stage that sets no USER at all "
+		     "is dockerfile/no-user's business.",
+	.remediation = "Create an unprivileged user and switch to it after the steps that need root: "
+		       "`RUN adduser -D -u 10001 app` then `USER 10001` before CMD.",
+	.bad_example = DFB_GOOD_FROM "USER root\nHEALTHCHECK CMD [\"/app\", \"--health\"]\nCMD [\"/app\"]\n",
+	.good_example = DFB_GOOD_FROM DFB_GOOD_TAIL,
+	.check = check_root_user,
+};
+
+/* CIS 4.1: the final stage sets no USER, so its base image's default user runs it. */
+static hd_check_fn check_no_user;
+static int check_no_user(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
+{
+	const struct hd_dockerfile *df = m->df;
+	const struct hd_stage *st = dfb_final_stage(df), *base;
+	const char *what = NULL, *img;
+	struct hd_span at;
+	char desc[160];
+
+	if (!st)
+		return hd_not_applicable(out, "the file has no stage");
+	if (st->last_user >= 0 || st->user)
+		return 0; /* a USER is set (root is dockerfile/root-user's) */
+	base = dfb_root_stage(df, st);
+	img = base->base.raw ? base->base.raw : "?";
+	dfb_stage_desc(df, st, desc, sizeof(desc));
+	at = dfb_stage_image_span(df, st);
+	if (base->base.is_scratch) {
+		if (!stage_runs_something(df, st))
+			return hd_not_applicable(out, "%s is FROM scratch with no CMD or ENTRYPOINT: it holds "
+						 "artifacts and runs nothing", desc);
+		return dfb_report(m, r, out, &at, HD_SEV_NONE,
+				  "%s sets no USER: built FROM scratch, its process runs as uid 0 (root)", desc);
+	}
+	switch (hd_image_default_user(&base->base, &what)) {
+	case HD_USER_NOT_ROOT:
+		return 0;
+	case HD_USER_ROOT:
+		return dfb_report(m, r, out, &at, HD_SEV_NONE,
+				  "%s sets no USER, so the container runs as root (the default of base "
+				  "image '%s'%s%s)", desc, img, what ? ": " : "", what ? what : "");
+	default:
+		return dfb_report(m, r, out, &at, HD_SEV_LOW,
+				  "%s sets no USER and the default user of base image '%s' is not known "
+				  "here: the container runs as root unless that image sets a non-root USER",
+				  desc, img);
+	}
+}
+
+const struct hd_rule hd_rule_df_no_user = {
+	.id = "dockerfile/no-user",
+	.title = "Final stage sets no USER",
+	.severity = HD_SEV_HIGH,
+	.target = HD_TARGET_DOCKERFILE,
+	.cis = "4.1",
+	.owasp = "D01",
+	.other = "dockle:CIS-DI-0001 checkov:CKV_DOCKER_3 trivy:DS002",
+	.rationale = "Without a USER in the final stage (or a stage it is built on), the container runs "
+		     "as whatever user the base image sets, and the official base and language images "
+		     "(debian, alpine, ubuntu, python, node, nginx, postgres, ...) run as root: one escape "
+		     "bug, writable mount or added capability away from the host. Images built to run "
+		     "unprivileged (bitnami/*, nginxinc/nginx-unprivileged, selenium/*, Chainguard, "
+		     "distroless `:nonroot`, Red Hat's language images, Windows nanoserver) are not "
+		     "reported; an image whose default user is not known here is reported at low, saying "
+		     "so; a final stage FROM scratch that runs nothing (no CMD or ENTRYPOINT: an artifact "
+		     "stage for `docker build --output`) is not judged. hadolint has no such rule (its "
+		     "DL3002 needs an explicit USER root, see dockerfile/root-user).",
 	.remediation = "Create an unprivileged user and switch to it after the steps that need root: "
 		       "`RUN adduser -D -u 10001 app` then `USER 10001` before CMD.",
 	.bad_example = DFB_GOOD_FROM "HEALTHCHECK CMD [\"/app\", \"--health\"]\nCMD [\"/app\"]\n",
 	.good_example = DFB_GOOD_FROM DFB_GOOD_TAIL,
-	.check = check_root_user,
+	.check = check_no_user,
 };
+
+/*
+ * The USER instruction DL3066 judges: the last USER of the final stage, or
+ * the file's last USER when there is no stage at all.
+ */
+static const struct hd_instr *final_user_instr(const struct hd_dockerfile *df)
+{
+	const struct hd_stage *st = dfb_final_stage(df);
+	size_t i;
+
+	if (st)
+		return st->last_user >= 0 && (size_t)st->last_user < df->n_instrs ? &df->instrs[st->last_user] : NULL;
+	for (i = df->n_instrs; i > 0; i--) {
+		if (df->instrs[i - 1].kind == HD_I_USER)
+			return &df->instrs[i - 1];
+	}
+	return NULL;
+}
 
 static hd_check_fn check_user_not_numeric;
 static int check_user_not_numeric(const struct hd_model *m, const struct hd_rule *r,
@@ -1403,22 +1530,20 @@ static int check_user_not_numeric(const struct hd_model *m, const struct hd_rule
 {
 	const struct hd_dockerfile *df = m->df;
 	const struct hd_stage *st = dfb_final_stage(df);
-	const struct hd_instr *in;
+	const struct hd_instr *in = final_user_instr(df);
 	const struct hd_arg *a;
 	const char *colon;
 	char user[128];
+	int64_t id;
 	size_t n;
 
-	if (!st || st->last_user < 0 || (size_t)st->last_user >= df->n_instrs)
-		return 0;
-	in = &df->instrs[st->last_user];
-	if (!in->n_args)
+	if (!in || !in->n_args)
 		return 0;
 	a = &in->args[0];
-	if (a->unresolved || !*a->value || user_is_root(a->value))
+	if (a->unresolved || !*a->value || hd_user_kind(a->value) != HD_USER_NOT_ROOT)
 		return 0;
 	/* Windows containers have no numeric UIDs (ContainerUser, ContainerAdministrator). */
-	if (hd_istarts_with(a->value, "Container") || dfb_stage_is_windows(df, st))
+	if (hd_istarts_with(a->value, "Container") || (st && dfb_stage_is_windows(df, st)))
 		return 0;
 	colon = strchr(a->value, ':');
 	n = colon ? (size_t)(colon - a->value) : strlen(a->value);
@@ -1426,12 +1551,12 @@ static int check_user_not_numeric(const struct hd_model *m, const struct hd_rule
 		n = sizeof(user) - 1;
 	memcpy(user, a->value, n);
 	user[n] = '\0';
-	if (!dfb_is_digits(user))
+	if (!hd_user_numeric(user, &id))
 		return dfb_report(m, r, out, &a->span, HD_SEV_NONE,
 				  "USER '%s' is a name: give the numeric UID so that runAsNonRoot "
 				  "policies can verify it",
 				  user);
-	if (colon && colon[1] && !dfb_is_digits(colon + 1))
+	if (colon && colon[1] && !hd_user_numeric(colon + 1, &id))
 		return dfb_report(m, r, out, &a->span, HD_SEV_NONE,
 				  "USER '%s' names the group '%s': give the numeric GID", a->value, colon + 1);
 	return 0;
@@ -1470,6 +1595,13 @@ static int check_no_healthcheck(const struct hd_model *m, const struct hd_rule *
 	if (!st)
 		return 0;
 	dfb_stage_desc(df, st, desc, sizeof(desc));
+	if (st->healthcheck < 0 && dfb_root_stage(df, st)->base.is_scratch && !stage_runs_something(df, st)) {
+		at = dfb_stage_image_span(df, st);
+		return dfb_report(m, r, out, &at, HD_SEV_INFO,
+				  "%s has no HEALTHCHECK; built FROM scratch with no CMD or ENTRYPOINT it runs "
+				  "nothing, so this matters only if a container is started from it",
+				  desc);
+	}
 	if (st->healthcheck >= 0 && (size_t)st->healthcheck < df->n_instrs) {
 		const struct hd_instr *in = &df->instrs[st->healthcheck];
 

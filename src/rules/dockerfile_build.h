@@ -17,6 +17,7 @@
 #include "core/rule.h"
 #include "core/severity.h"
 #include "model/dockerfile.h"
+#include "rules/df_util.h"
 
 /*
  * Pieces of the catalogue examples.  Good examples are fully hardened images
@@ -59,6 +60,18 @@ static inline const struct hd_loc *dfb_loc(struct hd_loc *loc, const struct hd_m
 #define dfb_report(m, r, out, at, sev, ...) \
 	((void)(r), hd_report_sev((out), (sev), dfb_loc(&(struct hd_loc){ 0 }, (m), (at)), __VA_ARGS__))
 
+/*
+ * The instruction rules judge at index i of df->instrs: the instruction
+ * itself, or the one an ONBUILD wraps (linted like it; its spans are on the
+ * ONBUILD line, so that is where findings point).
+ */
+static inline const struct hd_instr *dfb_instr(const struct hd_dockerfile *df, size_t i)
+{
+	const struct hd_instr *in = &df->instrs[i];
+
+	return in->kind == HD_I_ONBUILD && in->onbuild ? in->onbuild : in;
+}
+
 /* The final stage (what `docker build` produces without --target), or NULL. */
 const struct hd_stage *dfb_final_stage(const struct hd_dockerfile *df);
 
@@ -99,20 +112,6 @@ const struct hd_stage *dfb_stage_by_name(const struct hd_dockerfile *df, const c
 /* True if s is a non-empty string of decimal digits. */
 bool dfb_is_digits(const char *s);
 
-/* True if s[0..n) equals one of the NULL-terminated list, ignoring case. */
-static inline bool dfb_in_list_n(const char *s, size_t n, const char *const *list)
-{
-	int c0 = n ? (s[0] | 0x20) : 0;
-
-	for (; *list; list++) {
-		/* First letters first: most words fail there, without a call. */
-		if (((*list)[0] | 0x20) == c0 && strncasecmp(s, *list, n) == 0 && (*list)[n] == '\0')
-			return true;
-		if (!n && !(*list)[0])
-			return true;
-	}
-	return false;
-}
 
 /* True if a path is absolute for a Linux or Windows container ("/x", "C:\x", "c:/x"). */
 bool dfb_path_is_absolute(const char *p);

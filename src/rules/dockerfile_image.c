@@ -480,7 +480,7 @@ static int check_content_trust(const struct hd_model *m, const struct hd_rule *r
 	int ret;
 
 	for (i = 0; i < df->n_instrs; i++) {
-		const struct hd_instr *in = &df->instrs[i];
+		const struct hd_instr *in = dfb_instr(df, i);
 
 		if (in->kind == HD_I_RUN && in->shell) {
 			/*

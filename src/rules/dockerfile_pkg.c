@@ -31,6 +31,18 @@ static bool in_set(const char *s, const char *const *set)
 	return false;
 }
 
+/* True when some word of argv[from..] is one of set (hadolint's "command has argument"). */
+static bool has_word_in(const struct hd_cmd *c, size_t from, const char *const *set)
+{
+	size_t i;
+
+	for (i = from; i < c->argc; i++) {
+		if (in_set(c->argv[i].text, set))
+			return true;
+	}
+	return false;
+}
+
 static bool ends_with(const char *s, const char *suffix)
 {
 	size_t n = strlen(s), m = strlen(suffix);
@@ -109,11 +121,30 @@ static bool zypper_pinned(const char *s, size_t *name_len)
 	return rpm_pinned(s, name_len);
 }
 
+/* A VCS requirement (git+https://..., hg+ssh://..., svn://...). */
+static bool is_vcs_url(const char *s)
+{
+	static const char *const schemes[] = { "git+", "hg+", "svn+", "bzr+", "git://", "svn://", NULL };
+
+	for (const char *const *p = schemes; *p; p++) {
+		if (hd_starts_with(s, *p))
+			return true;
+	}
+	return false;
+}
+
 static bool pip_pinned(const char *s, size_t *name_len)
 {
+	const char *slash;
+
 	*name_len = strlen(s);
+	if (is_vcs_url(s)) {
+		/* git+https://github.com/org/repo@v1.2: the ref follows the path. */
+		slash = strrchr(s, '/');
+		return slash && strchr(slash, '@');
+	}
 	if (s[0] == '.' || s[0] == '/' || s[0] == '~' || strstr(s, "://") || strchr(s, '/'))
-		return true; /* local paths, URLs, VCS */
+		return true; /* local paths, archive URLs */
 	if (ends_with(s, ".whl") || ends_with(s, ".tar.gz") || ends_with(s, ".zip") || ends_with(s, ".tgz"))
 		return true;
 	/* Every PEP 440 specifier (== ~= >= <= != < > ===) or a direct reference (@). */
@@ -122,41 +153,51 @@ static bool pip_pinned(const char *s, size_t *name_len)
 
 static bool npm_pinned(const char *s, size_t *name_len)
 {
+	static const char *const paths[] = { "/", "./", "../", "~/", NULL };
 	const char *at;
 
 	*name_len = strlen(s);
-	if (s[0] == '.' || s[0] == '/' || s[0] == '~' || strchr(s, ':') || ends_with(s, ".tgz") ||
-	    ends_with(s, ".tar.gz"))
-		return true; /* paths, URLs, git:, github:, file:, npm: aliases, tarballs */
+	if (hd_starts_with(s, "git://") || hd_starts_with(s, "git+"))
+		return strchr(s, '#') != NULL; /* a commit, tag or #semver: range */
+	for (const char *const *p = paths; *p; p++) {
+		if (hd_starts_with(s, *p))
+			return true;
+	}
+	if (ends_with(s, ".tgz") || ends_with(s, ".tar.gz") || ends_with(s, ".tar"))
+		return true; /* tarballs */
+	if (strchr(s, ':'))
+		return hd_starts_with(s, "file:") || strchr(s, '#') || strchr(s, '@'); /* npm:x@1, github:u/r#ref */
 	at = strchr(s + (s[0] == '@'), '@');
 	if (at) {
 		*name_len = (size_t)(at - s);
 		/* Dist-tags move: latest and next are not versions. */
 		return at[1] && strcmp(at + 1, "latest") != 0 && strcmp(at + 1, "next") != 0;
 	}
-	return s[0] != '@' && strchr(s, '/') != NULL; /* user/repo on GitHub */
+	/* user/repo on GitHub: its default branch unless a #ref names a commit or tag. */
+	return s[0] != '@' && strchr(s, '/') != NULL && strchr(s, '#') != NULL;
 }
 
 static bool gem_pinned(const char *s, size_t *name_len)
 {
 	*name_len = strlen(s);
-	return strpbrk(s, ":/") || ends_with(s, ".gem");
+	/* name:version, paths and .gem files; true/false are values of build flags, not gems. */
+	return strpbrk(s, ":/") || ends_with(s, ".gem") || !strcmp(s, "true") || !strcmp(s, "false");
 }
 
 static bool go_pinned(const char *s, size_t *name_len)
 {
-	const char *at = strrchr(s, '@'), *slash;
+	const char *at = strrchr(s, '@');
 
 	*name_len = strlen(s);
 	if (at) {
 		*name_len = (size_t)(at - s);
-		return strcmp(at + 1, "latest") != 0 && at[1] != '\0';
+		return strcmp(at + 1, "latest") != 0 && strcmp(at + 1, "none") != 0 && at[1] != '\0';
 	}
+	/* Local directories, a variable, and go's own patterns (the tool meta-package, std, cmd/...). */
 	if (s[0] == '.' || s[0] == '/' || s[0] == '$')
 		return true;
-	/* A module path starts with a domain; "std", "cmd/go" and local module names do not. */
-	slash = strchr(s, '/');
-	return !memchr(s, '.', slash ? (size_t)(slash - s) : strlen(s));
+	return !strcmp(s, "tool") || !strcmp(s, "std") || !strcmp(s, "all") || hd_starts_with(s, "cmd/") ||
+	       ends_with(s, ".go"); /* go run main.go: source files of the build context */
 }
 
 /*
@@ -278,6 +319,44 @@ static const struct hd_cmd *pipe_source(const struct dfr_ctx *x, const struct hd
 	return NULL;
 }
 
+/*
+ * apt's quiet level from argv[from..]: each -q (alone or in a bundle such as
+ * -qq or -yq) and each --quiet adds one; -q=N, -qN and --quiet=N set it.
+ */
+static int apt_quiet_level(const struct hd_cmd *c, size_t from)
+{
+	int level = 0;
+	size_t i;
+
+	for (i = from; i < c->argc; i++) {
+		const char *a = c->argv[i].text, *p;
+
+		if (a[0] != '-' || !a[1])
+			continue;
+		if (a[1] == '-') {
+			if (!a[2])
+				break;
+			if (!strcmp(a + 2, "quiet"))
+				level++;
+			else if (hd_starts_with(a + 2, "quiet="))
+				level = (int)strtol(a + 8, NULL, 10);
+			continue;
+		}
+		for (p = a + 1; *p; p++) {
+			if (*p == 'q') {
+				if (p[1] == '=' || isdigit((unsigned char)p[1])) {
+					level = (int)strtol(p + 1 + (p[1] == '='), NULL, 10);
+					break;
+				}
+				level++;
+			} else if (!isalpha((unsigned char)*p) || strchr("octaPF", *p)) {
+				break; /* an option with a value ends the bundle */
+			}
+		}
+	}
+	return level;
+}
+
 static bool apt_assumes_yes(const struct dfr_ctx *x, const struct hd_pm_call *pm)
 {
 	const struct hd_cmd *c = pm->c, *src;
@@ -286,13 +365,11 @@ static bool apt_assumes_yes(const struct dfr_ctx *x, const struct hd_pm_call *pm
 	if (dfr_has_opt(c, pm->args, 'y', "yes") || dfr_has_opt(c, pm->args, 0, "assume-yes") ||
 	    dfr_has_opt(c, pm->args, 0, "force-yes"))
 		return true;
+	if (apt_quiet_level(c, pm->args) >= 2)
+		return true; /* quiet level 2 implies -y */
 	for (i = pm->args; i < c->argc; i++) {
 		const char *a = c->argv[i].text;
 
-		/* Quiet level 2 implies -y: -qq, -q=2, --quiet=2. */
-		if (!strcmp(a, "-qq") || !strcmp(a, "-q=2") || !strcmp(a, "--quiet=2") ||
-		    (a[0] == '-' && a[1] != '-' && strchr(a, 'q') && strchr(a, 'q') != strrchr(a, 'q')))
-			return true;
 		if (hd_strcasestr(a, "Assume-Yes=") && (hd_strcasestr(a, "=true") || strstr(a, "=1")))
 			return true;
 	}
@@ -331,7 +408,8 @@ const struct hd_rule hd_rule_df_apt_get_missing_yes = {
 	.rationale = "A build has no terminal: apt-get asks 'Do you want to continue?', reads end of input "
 		     "and aborts, so the build fails whenever a package pulls in a dependency. Beyond "
 		     "hadolint, this covers upgrade, remove, purge, autoremove and build-dep too, and "
-		     "accepts the equivalents of -y: --yes, --assume-yes, -qq (quiet level 2 implies -y), "
+		     "accepts the equivalents of -y: --yes, --assume-yes, quiet level 2 (which implies -y) "
+		     "in every spelling (-qq, -q -q, --quiet --quiet, -q=2, --quiet=2), "
 		     "-o APT::Get::Assume-Yes=true and a `yes |` pipe.",
 	.remediation = "Add -y: `apt-get install -y --no-install-recommends curl=7.88.1-10+deb12u5`.",
 	.bad_example = DFR_EX_DEBIAN_FROM
@@ -496,6 +574,7 @@ struct cache_rule {
 	const char *const *mounts;
 	const char *fix;
 	bool fix_clean; /* the fix goes on with "<manager> clean all'" */
+	bool fill_word; /* fill: any argument among them (hadolint's reading), not the subcommand */
 };
 
 /* True when v is `rm` (or find ... -delete) of a path accepted by `match`. */
@@ -539,7 +618,8 @@ static int cache_check_run(const struct dfr_ctx *x, const struct cache_rule *cr)
 		const struct hd_pm_call *pm = dfr_pm_at(in, k, &cur);
 		struct dfr_cmd v;
 
-		if (pm && (HD_PM_BIT(pm->pm) & cr->mask) && in_set(pm->subcmd, cr->fill)) {
+		if (pm && (HD_PM_BIT(pm->pm) & cr->mask) &&
+		    (cr->fill_word ? pm->sub < c->argc && has_word_in(c, pm->sub, cr->fill) : in_set(pm->subcmd, cr->fill))) {
 			if (!cr->flag_ok || !cr->flag_ok(x, pm))
 				pending = pm;
 			continue;
@@ -681,11 +761,8 @@ const struct hd_rule hd_rule_df_apk_cache_not_cleaned = {
 
 /* yum and dnf */
 
-static const char *const yum_fill[] = { "install", "groupinstall", "localinstall", "reinstall", "update",
-					"upgrade", "makecache", "downgrade", "distro-sync", "group", NULL };
-static const char *const dnf_fill[] = { "install", "in", "groupinstall", "localinstall", "reinstall", "update",
-					"upgrade", "up", "makecache", "downgrade", "distro-sync", "group",
-					"module", NULL };
+/* hadolint's DL3032/DL3040: a command with an `install` argument fills the cache. */
+static const char *const rpm_fill[] = { "install", NULL };
 static const char *const yum_mounts[] = { "/var/cache/yum", NULL };
 static const char *const dnf_mounts[] = { "/var/cache/dnf", "/var/cache/yum", "/var/cache/libdnf5",
 					  "/var/cache/tdnf", NULL };
@@ -713,7 +790,8 @@ static bool dnf_cleaned(const struct dfr_cmd *v, const struct hd_pm_call *pm)
 
 static const struct cache_rule yum_rule = {
 	.mask = HD_PM_BIT(HD_PM_YUM),
-	.fill = yum_fill,
+	.fill = rpm_fill,
+	.fill_word = true,
 	.cleans = yum_cleaned,
 	.mounts = yum_mounts,
 	.fix = "end the same RUN with 'yum clean all && rm -rf /var/cache/yum'",
@@ -721,7 +799,8 @@ static const struct cache_rule yum_rule = {
 
 static const struct cache_rule dnf_rule = {
 	.mask = HD_PM_BIT(HD_PM_DNF) | HD_PM_BIT(HD_PM_MICRODNF),
-	.fill = dnf_fill,
+	.fill = rpm_fill,
+	.fill_word = true,
 	.cleans = dnf_cleaned,
 	.mounts = dnf_mounts,
 	.fix = "end the same RUN with '",
@@ -789,9 +868,8 @@ const struct hd_rule hd_rule_df_dnf_cache_not_cleaned = {
 
 /* zypper */
 
-static const char *const zypper_fill[] = { "install", "in", "update", "up", "patch", "dist-upgrade", "dup",
-					   "source-install", "si", "refresh", "ref", "install-new-recommends",
-					   "inr", NULL };
+/* hadolint's DL3036: a command with an install (in) argument fills the cache. */
+static const char *const zypper_fill[] = { "install", "in", NULL };
 static const char *const zypper_mounts[] = { "/var/cache/zypp", NULL };
 
 static bool zypper_cache_path(const char *p)
@@ -808,6 +886,7 @@ static bool zypper_cleaned(const struct dfr_cmd *v, const struct hd_pm_call *pm)
 static const struct cache_rule zypper_rule = {
 	.mask = HD_PM_BIT(HD_PM_ZYPPER),
 	.fill = zypper_fill,
+	.fill_word = true,
 	.cleans = zypper_cleaned,
 	.mounts = zypper_mounts,
 	.fix = "end the same RUN with 'zypper clean --all'",
@@ -924,7 +1003,9 @@ const struct hd_rule hd_rule_df_pip_cache_not_cleaned = {
 	.rationale = "pip keeps every downloaded wheel under ~/.cache/pip: in an image that is dead weight, "
 		     "often hundreds of megabytes for scientific stacks. Quiet with --no-cache-dir, with "
 		     "PIP_NO_CACHE_DIR set by ENV/ARG, as a NAME=value prefix or exported earlier in the "
-		     "RUN (pip treats any value as 'off'), when `pip cache purge` or removing ~/.cache/pip "
+		     "RUN (pip treats any value as 'off': its --no-cache-dir handler ignores the value, so "
+		     "unlike hadolint a false value such as PIP_NO_CACHE_DIR=0 is not reported), when "
+		     "`pip cache purge` or removing ~/.cache/pip "
 		     "follows, under a cache mount, and in builder stages that do not end up in the image "
 		     "(hadolint reports those too).",
 	.remediation = "Add --no-cache-dir: `RUN pip install --no-cache-dir -r requirements.txt`, or set "
@@ -1099,12 +1180,41 @@ const struct hd_rule hd_rule_df_apk_unpinned = {
 	.check = check_apk_unpinned,
 };
 
-static const char *const rpm_install_subs[] = { "install", "in", "install-n", "install-na", "install-nevra",
-						NULL };
+/*
+ * `module install NAME`: a module is pinned by its stream (NAME:STREAM), as
+ * hadolint's DL3033/DL3041 read it.
+ */
+static int pin_rpm_module(const struct dfr_ctx *x, const struct hd_pm_call *pm)
+{
+	const struct hd_cmd *c = pm->c;
+	size_t i = pm->sub + 1;
+	int r;
 
+	while (i < c->argc && c->argv[i].text[0] == '-')
+		i++;
+	if (i >= c->argc || strcmp(c->argv[i].text, "install") != 0)
+		return 0;
+	for (i++; i < c->argc; i++) {
+		const struct hd_word *w = &c->argv[i];
+
+		if (w->text[0] == '-' || !w->text[0] || strchr(w->text, ':') || w->text[0] == '$' ||
+		    w->text[0] == '@' || strchr(w->text, '/'))
+			continue;
+		r = dfr_report_word(x->out, x->r, x->df, x->in, w,
+				    "%s module install '%.*s' without a stream: use %.*s:<stream>", hd_pm_name(pm),
+				    DFR_W(w->text), DFR_W(w->text));
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* `install` only: hadolint does not judge dnf's aliases (in, install-n, ...) either. */
 static int pin_rpm(const struct dfr_ctx *x, const struct hd_pm_call *pm)
 {
-	if (!pm->subcmd[0] || !in_set(pm->subcmd, rpm_install_subs))
+	if (!strcmp(pm->subcmd, "module"))
+		return pin_rpm_module(x, pm);
+	if (strcmp(pm->subcmd, "install") != 0)
 		return 0;
 	return judge_packages(x, pm, rpm_pinned, "-<version>");
 }
@@ -1129,7 +1239,9 @@ const struct hd_rule hd_rule_df_yum_unpinned = {
 	.rationale = "Without a pin the installed version depends on the day of the build. hadolint takes "
 		     "any '-' in a name for a version, so `python3-devel` passes; here a pin is a '-' "
 		     "followed by a version with a dot or an epoch (`httpd-2.4.6`, `nginx-1:1.20.1`) or by "
-		     "a variable (`foo-$VERSION`). Groups (@x), provides, paths and .rpm files are exempt.",
+		     "a variable (`foo-$VERSION`). Groups (@x), provides, paths and .rpm files are exempt. "
+		     "`yum install` is judged (not its aliases, as in hadolint), and `yum module install "
+		     "NAME` needs a stream (NAME:STREAM).",
 	.remediation = "Pin the version: `yum install -y httpd-2.4.6-99.el7`; list them with `yum --showduplicates "
 		       "list httpd`.",
 	.bad_example = DFR_EX_CENTOS_FROM "RUN yum install -y httpd \\\n && yum clean all\n" DFR_EX_TAIL,
@@ -1148,8 +1260,10 @@ const struct hd_rule hd_rule_df_dnf_unpinned = {
 	.rationale = "Without a pin the installed version depends on the day of the build. A pin is a '-' "
 		     "followed by a version (`httpd-2.4.57`), a comparison, or a version from an ARG/ENV "
 		     "variable (`httpd-$HTTPD_VERSION`, or a variable whose value holds pinned names); names "
-		     "such as java-17-openjdk are not mistaken for pins. Groups, modules (@x), paths and "
-		     ".rpm files are exempt.",
+		     "such as java-17-openjdk are not mistaken for pins (hadolint's DL3041 takes a "
+		     "digit-led part after a '-' for a version). Groups, modules (@x), paths and .rpm files "
+		     "are exempt. `install` is judged (not dnf's aliases such as `in`, as in hadolint), and "
+		     "`module install NAME` needs a stream (NAME:STREAM).",
 	.remediation = "Pin the version: `dnf install -y httpd-2.4.57`; list them with `dnf --showduplicates "
 		       "list httpd`.",
 	.bad_example = DFR_EX_UBI_FROM "RUN dnf install -y httpd \\\n && dnf clean all\n" DFR_EX_TAIL,
@@ -1157,32 +1271,31 @@ const struct hd_rule hd_rule_df_dnf_unpinned = {
 	.check = check_dnf_unpinned,
 };
 
-static const char *const rpm_prompting[] = { "install", "in", "groupinstall", "localinstall", "reinstall",
-					     "update", "up", "upgrade", "remove", "rm", "erase", "downgrade",
-					     "group", "autoremove", "distro-sync", "install-n", "install-na",
-					     "install-nevra", "module", NULL };
+/*
+ * The installing commands, as hadolint's DL3030/DL3038 name them: an
+ * argument install, groupinstall or localinstall (so `group install` and
+ * `module install` too); dnf's aliases (in, up-min, ...) and the other
+ * subcommands are not judged.
+ */
+static const char *const rpm_prompting[] = { "install", "groupinstall", "localinstall", NULL };
 
 static int yes_rpm(const struct dfr_ctx *x, const struct hd_pm_call *pm)
 {
 	const struct hd_cmd *src;
 	struct dfr_cmd v;
+	size_t i;
 
-	if (!pm->subcmd[0] || !in_set(pm->subcmd, rpm_prompting) || dfr_has_opt(pm->c, pm->args, 'y', "assumeyes"))
+	if (pm->sub >= pm->c->argc || !has_word_in(pm->c, pm->sub, rpm_prompting) ||
+	    dfr_has_opt(pm->c, pm->args, 'y', "assumeyes"))
 		return 0;
-	if (!strcmp(pm->subcmd, "group") || !strcmp(pm->subcmd, "module")) {
-		/* Only the changing forms prompt: group install, module enable, ... */
-		const char *next = pm->sub + 1 < pm->c->argc ? pm->c->argv[pm->sub + 1].text : "";
-
-		if (!strcmp(next, "list") || !strcmp(next, "info") || !strcmp(next, "summary") ||
-		    !strcmp(next, "provides"))
-			return 0;
-	}
 	src = pipe_source(x, pm->c);
 	if (src && dfr_cmd_init(&v, src) && DFR_IS(v.name, "yes"))
 		return 0;
+	for (i = pm->sub; i + 1 < pm->c->argc && !in_set(pm->c->argv[i].text, rpm_prompting); i++)
+		;
 	return dfr_report_word(x->out, x->r, x->df, x->in, &pm->c->argv[pm->sub],
-			       "%s %s without -y: the build aborts at the confirmation prompt; use %s %s -y",
-			       hd_pm_name(pm), pm->subcmd, hd_pm_name(pm), pm->subcmd);
+			       "%s %s without -y: the build aborts at the confirmation prompt; use %s -y %s",
+			       hd_pm_name(pm), pm->subcmd, hd_pm_name(pm), pm->c->argv[i].text);
 }
 
 static int check_yum_missing_yes(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
@@ -1192,7 +1305,7 @@ static int check_yum_missing_yes(const struct hd_model *m, const struct hd_rule 
 
 static int check_dnf_missing_yes(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
-	return dfr_each_pm(m, r, out, HD_PM_BIT(HD_PM_DNF), yes_rpm);
+	return dfr_each_pm(m, r, out, HD_PM_BIT(HD_PM_DNF) | HD_PM_BIT(HD_PM_MICRODNF), yes_rpm);
 }
 
 const struct hd_rule hd_rule_df_yum_missing_yes = {
@@ -1203,8 +1316,10 @@ const struct hd_rule hd_rule_df_yum_missing_yes = {
 	.owasp = "D04",
 	.hadolint = "DL3030",
 	.rationale = "A build has no terminal: yum asks 'Is this ok [y/N]', reads end of input and aborts "
-		     "the build. Covers install, update, remove, groupinstall and the other changing "
-		     "subcommands; -y, --assumeyes and a `yes |` pipe are accepted.",
+		     "the build. As hadolint's DL3030 reads it: a yum command with an install, groupinstall "
+		     "or localinstall argument (so `group install` too) needs -y or --assumeyes; a `yes |` "
+		     "pipe is accepted as well. Other subcommands fail the build just as visibly and are "
+		     "not judged.",
 	.remediation = "Add -y: `yum install -y httpd-2.4.6 && yum clean all`.",
 	.bad_example = DFR_EX_CENTOS_FROM "RUN yum install httpd-2.4.6 \\\n && yum clean all\n" DFR_EX_TAIL,
 	.good_example = DFR_EX_CENTOS_FROM "RUN yum install -y httpd-2.4.6 \\\n && yum clean all\n" DFR_EX_TAIL,
@@ -1219,8 +1334,11 @@ const struct hd_rule hd_rule_df_dnf_missing_yes = {
 	.owasp = "D04",
 	.hadolint = "DL3038",
 	.rationale = "A build has no terminal: dnf asks 'Is this ok [y/N]', reads end of input and aborts "
-		     "the build. Covers install, upgrade, remove, group and module changes; -y, --assumeyes "
-		     "and a `yes |` pipe are accepted. microdnf does not prompt and is not judged.",
+		     "the build. As hadolint's DL3038 reads it: a dnf or microdnf command with an install, "
+		     "groupinstall or localinstall argument (so `group install` and `module install` too) "
+		     "needs -y or --assumeyes; a `yes |` pipe is accepted as well. dnf's aliases (in, "
+		     "up-min, ...) and the other subcommands are not judged, as in hadolint: they fail the "
+		     "build just as visibly.",
 	.remediation = "Add -y: `dnf install -y httpd-2.4.57 && dnf clean all`.",
 	.bad_example = DFR_EX_UBI_FROM "RUN dnf install httpd-2.4.57 \\\n && dnf clean all\n" DFR_EX_TAIL,
 	.good_example = DFR_EX_UBI_FROM "RUN dnf install -y httpd-2.4.57 \\\n && dnf clean all\n" DFR_EX_TAIL,
@@ -1262,25 +1380,18 @@ const struct hd_rule hd_rule_df_zypper_unpinned = {
 	.check = check_zypper_unpinned,
 };
 
-static const char *const zypper_prompting[] = { "install", "in", "remove", "rm", "update", "up", "patch",
-						"dist-upgrade", "dup", "source-install", "si",
-						"install-new-recommends", "inr", NULL };
+/* The subcommands hadolint's DL3034 judges (an argument among them). */
+static const char *const zypper_prompting[] = { "install", "in", "remove", "rm", "source-install", "si", "patch",
+						NULL };
 
 static int yes_zypper(const struct dfr_ctx *x, const struct hd_pm_call *pm)
 {
 	const struct hd_cmd *c = pm->c;
-	size_t i;
 
-	if (!pm->subcmd[0] || !in_set(pm->subcmd, zypper_prompting))
+	if (pm->sub >= c->argc || !has_word_in(c, pm->sub, zypper_prompting))
 		return 0;
-	/* -n/--non-interactive is a global option (before the subcommand); -y/--no-confirm follows it. */
-	for (i = pm->args; i < pm->sub; i++) {
-		const char *a = c->argv[i].text;
-
-		if (!strcmp(a, "--non-interactive") || (a[0] == '-' && a[1] != '-' && strchr(a, 'n')))
-			return 0;
-	}
-	if (dfr_has_opt(c, pm->sub + 1, 'y', "no-confirm") || dfr_has_opt(c, pm->sub + 1, 0, "non-interactive"))
+	/* -n/--non-interactive (global) or -y/--no-confirm, anywhere on the line as hadolint reads it. */
+	if (dfr_has_opt(c, pm->args, 'n', "non-interactive") || dfr_has_opt(c, pm->args, 'y', "no-confirm"))
 		return 0;
 	return dfr_report_word(x->out, x->r, x->df, x->in, &c->argv[pm->sub],
 			       "zypper %s without --non-interactive: the build aborts at the first prompt; "
@@ -1302,8 +1413,11 @@ const struct hd_rule hd_rule_df_zypper_missing_non_interactive = {
 	.owasp = "D04",
 	.hadolint = "DL3034",
 	.rationale = "A build has no terminal: zypper prompts to confirm changes, licences and keys, and "
-		     "the build aborts. The global -n/--non-interactive (before the subcommand) or the "
-		     "subcommand's -y/--no-confirm answer for it; `zypper in -n` is not the global switch.",
+		     "the build aborts. As hadolint's DL3034 reads it: install/in, remove/rm, "
+		     "source-install/si and patch are judged, and -n/--non-interactive or -y/--no-confirm "
+		     "anywhere on the command line answer for it (after the subcommand -n is zypper's "
+		     "--name, which hadolint takes for the switch too; the global form before the "
+		     "subcommand is the one that works).",
 	.remediation = "Add the global switch: `zypper --non-interactive install curl=8.6.0`.",
 	.bad_example = DFR_EX_SUSE_FROM "RUN zypper install curl=8.6.0 \\\n && zypper clean --all\n" DFR_EX_TAIL,
 	.good_example = DFR_EX_SUSE_FROM "RUN zypper --non-interactive install curl=8.6.0 \\\n"
@@ -1349,14 +1463,17 @@ const struct hd_rule hd_rule_df_zypper_dist_upgrade = {
 
 static int pin_pip(const struct dfr_ctx *x, const struct hd_pm_call *pm)
 {
-	if (strcmp(pm->subcmd, "install") != 0)
+	if (pm->action != HD_PMA_INSTALL)
+		return 0;
+	/* A constraints file pins what it names (as hadolint has it). */
+	if (dfr_has_opt(pm->c, pm->args, 'c', "constraint"))
 		return 0;
 	return judge_packages(x, pm, pip_pinned, "==<version>");
 }
 
 static int check_pip_unpinned(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
-	return dfr_each_pm(m, r, out, HD_PM_BIT(HD_PM_PIP), pin_pip);
+	return dfr_each_pm(m, r, out, HD_PM_BIT(HD_PM_PIP) | HD_PM_BIT(HD_PM_PIPX), pin_pip);
 }
 
 const struct hd_rule hd_rule_df_pip_unpinned = {
@@ -1369,9 +1486,13 @@ const struct hd_rule hd_rule_df_pip_unpinned = {
 	.other = "kics:02d9c71f-3ee8-4986-9c27-1a20d0d19bfc",
 	.rationale = "PyPI packages change under the same name daily, and a typo-squatted or hijacked "
 		     "release installs whatever its setup code does. Any PEP 440 specifier or direct "
-		     "reference counts as a pin, as do requirement files (-r), constraints (-c), local "
-		     "paths, wheels and URLs; packages named next to -r are still judged. `==` with "
-		     "--require-hashes in a requirements file is the strong form.",
+		     "reference counts as a pin, as do requirement files (-r), local paths, wheels and "
+		     "archive URLs; a VCS requirement needs a ref (`git+https://host/org/repo@v1.2`); a "
+		     "constraints file (-c) pins what it names, so the command is not judged (as in "
+		     "hadolint). Covers pip, pip3, `python -m pip` and pipx (install, inject), seen "
+		     "through wrappers and in exec-form RUN. Unlike hadolint, packages named next to -r "
+		     "are still judged. `==` with --require-hashes in a requirements file is the strong "
+		     "form.",
 	.remediation = "Pin the version: `pip install --no-cache-dir requests==2.32.3`, or install from a "
 		       "hashed lock file: `pip install --no-cache-dir --require-hashes -r requirements.txt`.",
 	.bad_example = DFR_EX_PY_FROM "RUN pip install --no-cache-dir requests\n" DFR_EX_TAIL,
@@ -1379,49 +1500,91 @@ const struct hd_rule hd_rule_df_pip_unpinned = {
 	.check = check_pip_unpinned,
 };
 
-static int pin_node(const struct dfr_ctx *x, const struct hd_pm_call *pm)
+/*
+ * npm's `install` is hadolint's DL3016 (dockerfile/npm-unpinned); its
+ * aliases (i, add, ...), yarn and pnpm are dockerfile/js-package-unpinned,
+ * judged the same way.
+ */
+static bool node_adds(const struct hd_pm_call *pm, bool dl3016)
 {
 	size_t from = pm->sub + 1;
 
 	switch (pm->pm) {
 	case HD_PM_NPM:
-		if (!pm->subcmd[0] || !in_set(pm->subcmd, npm_install_subs))
-			return 0;
-		break;
+		if (!strcmp(pm->subcmd, "install"))
+			return dl3016;
+		return !dl3016 && pm->subcmd[0] && in_set(pm->subcmd, npm_install_subs);
 	case HD_PM_YARN:
-		if (!strcmp(pm->subcmd, "global") && from < pm->c->argc && !strcmp(pm->c->argv[from].text, "add"))
-			from++;
-		else if (strcmp(pm->subcmd, "add") != 0)
-			return 0;
-		break;
+		if (dl3016)
+			return false;
+		return !strcmp(pm->subcmd, "add") ||
+		       (!strcmp(pm->subcmd, "global") && from < pm->c->argc && !strcmp(pm->c->argv[from].text, "add"));
 	case HD_PM_PNPM:
-		if (strcmp(pm->subcmd, "add") != 0 && strcmp(pm->subcmd, "install") != 0 &&
-		    strcmp(pm->subcmd, "i") != 0)
-			return 0;
-		break;
+		return !dl3016 && (!strcmp(pm->subcmd, "add") || !strcmp(pm->subcmd, "install") ||
+				   !strcmp(pm->subcmd, "i"));
 	default:
-		return 0;
+		return false;
 	}
-	return judge_packages(x, pm, npm_pinned, "@<version>");
+}
+
+static int pin_npm_install(const struct dfr_ctx *x, const struct hd_pm_call *pm)
+{
+	return node_adds(pm, true) ? judge_packages(x, pm, npm_pinned, "@<version>") : 0;
+}
+
+static int pin_node_other(const struct dfr_ctx *x, const struct hd_pm_call *pm)
+{
+	return node_adds(pm, false) ? judge_packages(x, pm, npm_pinned, "@<version>") : 0;
 }
 
 static int check_npm_unpinned(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
-	return dfr_each_pm(m, r, out, HD_PM_BIT(HD_PM_NPM) | HD_PM_BIT(HD_PM_YARN) | HD_PM_BIT(HD_PM_PNPM), pin_node);
+	return dfr_each_pm(m, r, out, HD_PM_BIT(HD_PM_NPM), pin_npm_install);
 }
+
+static int check_js_package_unpinned(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
+{
+	return dfr_each_pm(m, r, out, HD_PM_BIT(HD_PM_NPM) | HD_PM_BIT(HD_PM_YARN) | HD_PM_BIT(HD_PM_PNPM),
+			   pin_node_other);
+}
+
+const struct hd_rule hd_rule_df_js_package_unpinned = {
+	.id = "dockerfile/js-package-unpinned",
+	.title = "yarn/pnpm (or an npm alias) adds a package without a version pin",
+	.severity = HD_SEV_LOW,
+	.target = HD_TARGET_DOCKERFILE,
+	.owasp = "D08",
+	.rationale = "The same risk as dockerfile/npm-unpinned for the commands hadolint's DL3016 does not "
+		     "look at: `npm i`, `npm add` and npm's other install aliases, `yarn add`, `yarn global "
+		     "add` and `pnpm add`/`pnpm install NAME`. A package added by name gets whatever the "
+		     "registry tags latest at build time, with install scripts that run as the build user. "
+		     "Judged as npm-unpinned judges: local paths and tarballs are exempt, a git URL needs a "
+		     "`#ref`, arguments after `--` are not packages, and @latest/@next are not pins. Kept "
+		     "apart from npm-unpinned so that rule means exactly what hadolint's DL3016 means.",
+	.remediation = "Pin the version: `yarn add typescript@5.5.3`, `pnpm add typescript@5.5.3`, or add it "
+		       "to package.json and install from the lock file (`yarn install --frozen-lockfile`, "
+		       "`pnpm install --frozen-lockfile`).",
+	.bad_example = DFR_EX_NODE_FROM "RUN yarn global add typescript \\\n && yarn cache clean\n" DFR_EX_TAIL,
+	.good_example = DFR_EX_NODE_FROM "RUN yarn global add typescript@5.5.3 \\\n && yarn cache clean\n" DFR_EX_TAIL,
+	.check = check_js_package_unpinned,
+};
 
 const struct hd_rule hd_rule_df_npm_unpinned = {
 	.id = "dockerfile/npm-unpinned",
-	.title = "npm/yarn/pnpm package added without a version pin",
+	.title = "npm install without a version pin",
 	.severity = HD_SEV_LOW,
 	.target = HD_TARGET_DOCKERFILE,
 	.owasp = "D08",
 	.hadolint = "DL3016",
 	.rationale = "A package added by name gets whatever the registry tags latest at build time, with "
-		     "install scripts that run as the build user. Beyond hadolint (npm only), `yarn add`, "
-		     "`yarn global add` and `pnpm add` are judged, and the moving dist-tags @latest and "
-		     "@next are not taken for pins. `npm install`/`npm ci` without names install the "
-		     "lock file and are fine; paths, tarballs, git and github: specs are exempt.",
+		     "install scripts that run as the build user. As in hadolint's DL3016, `npm install` "
+		     "without names installs the lock file and is fine, local paths (/, ./, ../, ~/) and "
+		     "tarballs (.tgz, .tar.gz, .tar) are exempt, and a git URL (git://, git+https://, "
+		     "git+ssh://) counts as pinned only with a `#commit`, `#tag` or `#semver:` ref; "
+		     "arguments after `--` go to the package's scripts and are not packages. The moving "
+		     "dist-tags @latest and @next are not taken for pins (hadolint accepts any @: a "
+		     "dist-tag is no version). npm's aliases (i, add), yarn and pnpm are "
+		     "dockerfile/js-package-unpinned.",
 	.remediation = "Pin the version: `npm install -g typescript@5.5.3`, or add it to package.json "
 		       "and install from the lock file with `npm ci`.",
 	.bad_example = DFR_EX_NODE_FROM "RUN npm install -g typescript \\\n && npm cache clean --force\n" DFR_EX_TAIL,
@@ -1454,7 +1617,10 @@ const struct hd_rule hd_rule_df_gem_unpinned = {
 	.other = "kics:22cd11f7-9c6c-4f6e-84c0-02058120b341",
 	.rationale = "Without a version, gem installs the newest release at build time, with native "
 		     "extensions built from whatever it contains. -v/--version, `name:version`, a Gemfile "
-		     "(-g) and local .gem files count as pinned.",
+		     "(-g) and local .gem files count as pinned; build flags after `--` (`gem install "
+		     "nokogiri:1.16 -- --use-system-libraries`) are not gems, nor are the values true and "
+		     "false. Unlike hadolint, an option without a value (`--no-document`) does not hide "
+		     "the gem after it.",
 	.remediation = "Pin the version: `gem install bundler -v 2.5.16` or `gem install bundler:2.5.16`.",
 	.bad_example = DFR_EX_RUBY_FROM "RUN gem install --no-document bundler\n" DFR_EX_TAIL,
 	.good_example = DFR_EX_RUBY_FROM "RUN gem install --no-document bundler:2.5.16\n" DFR_EX_TAIL,
@@ -1463,7 +1629,7 @@ const struct hd_rule hd_rule_df_gem_unpinned = {
 
 static int pin_go(const struct dfr_ctx *x, const struct hd_pm_call *pm)
 {
-	if (strcmp(pm->subcmd, "install") != 0)
+	if (pm->action != HD_PMA_INSTALL) /* go install, go get, go run */
 		return 0;
 	return judge_packages(x, pm, go_pinned, "@<version>");
 }
@@ -1481,9 +1647,12 @@ const struct hd_rule hd_rule_df_go_install_unpinned = {
 	.owasp = "D08",
 	.hadolint = "DL3062",
 	.rationale = "`go install module/cmd` without @version builds whatever the module's default "
-		     "branch or go.mod resolves to today. @latest moves as well and is reported (hadolint "
-		     "accepts it). Local packages (./cmd/x) and standard-library commands are exempt: "
-		     "go.mod pins them.",
+		     "branch or go.mod resolves to today. As in hadolint, `go install`, `go get` and "
+		     "`go run` (its package only, not the program's arguments) are judged, and @latest "
+		     "and @none are not versions. Local packages (./cmd/x, /go/src/app), std, cmd/... "
+		     "the `tool` meta-package and .go source files (`go run main.go`, which hadolint "
+		     "reports) are exempt; any other name without @version is judged, as hadolint "
+		     "judges it, domain or not.",
 	.remediation = "Give a version: `go install golang.org/x/tools/gopls@v0.16.1`.",
 	.bad_example = DFR_EX_GO_FROM "RUN go install golang.org/x/tools/gopls@latest\n"
 			      "FROM gcr.io/distroless/static-debian12:nonroot@sha256:"
@@ -1498,44 +1667,96 @@ const struct hd_rule hd_rule_df_go_install_unpinned = {
 
 /* ---- apt-get update alone --------------------------------------------------- */
 
-static const char *const apt_installing[] = { "install", "upgrade", "dist-upgrade", "full-upgrade", "build-dep",
-					      "satisfy", "reinstall", "source", NULL };
-static const char *const apk_installing[] = { "add", "upgrade", "fix", NULL };
+/* The families of managers that share a package index. */
+#define PM_UPD_APT (PM_APT | HD_PM_BIT(HD_PM_APTITUDE))
+#define PM_UPD_APK HD_PM_BIT(HD_PM_APK)
+#define PM_UPD_RPM PM_RPM
+#define PM_UPD_ZYPPER HD_PM_BIT(HD_PM_ZYPPER)
+#define PM_UPD_ALL (PM_UPD_APT | PM_UPD_APK | PM_UPD_RPM | PM_UPD_ZYPPER)
 
+static const unsigned update_families[] = { PM_UPD_APT, PM_UPD_APK, PM_UPD_RPM, PM_UPD_ZYPPER };
+#define N_UPDATE_FAMILIES HD_ARRAY_SIZE(update_families)
+
+/* The index in update_families of pm's family, or N_UPDATE_FAMILIES. */
+static size_t update_family(enum hd_pm pm)
+{
+	size_t i;
+
+	for (i = 0; i < N_UPDATE_FAMILIES; i++) {
+		if (update_families[i] & HD_PM_BIT(pm))
+			break;
+	}
+	return i;
+}
+
+/* Subcommands that install from the index besides install and upgrade actions. */
+static const char *const also_installing[] = { "build-dep", "satisfy", "reinstall", "source", "fix",
+					       "groupinstall", "localinstall", "downgrade", "group", "module",
+					       "source-install", "si", "install-new-recommends", "inr", NULL };
+
+/* What the package index refresh is called in the advice. */
+static const char *install_advice(enum hd_pm pm)
+{
+	switch (pm) {
+	case HD_PM_APK:
+		return "apk add";
+	case HD_PM_ZYPPER:
+		return "zypper --non-interactive install";
+	case HD_PM_YUM:
+	case HD_PM_DNF:
+	case HD_PM_MICRODNF:
+		return "install -y";
+	default:
+		return "apt-get install";
+	}
+}
+
+/*
+ * Index refreshes (apt-get/apt update, apk update, dnf/yum/microdnf
+ * makecache, zypper refresh) with no install or upgrade of the same family
+ * after them in the RUN.
+ */
 static int update_alone_run(const struct dfr_ctx *x)
 {
 	const struct hd_instr *in = x->in;
-	const struct hd_pm_call *up = NULL;
-	unsigned update_mask = 0;
-	size_t k;
+	const struct hd_pm_call *pending[N_UPDATE_FAMILIES] = { NULL }, *up = NULL;
+	size_t k, f;
 
-	if (!(in->pm_mask & (PM_APT | HD_PM_BIT(HD_PM_APK))))
-		return 0;
 	for (k = 0; k < in->n_pms; k++) {
 		const struct hd_pm_call *pm = &in->pms[k];
-		unsigned fam = pm->pm == HD_PM_APK ? HD_PM_BIT(HD_PM_APK) : PM_APT;
 
-		if (!(HD_PM_BIT(pm->pm) & (PM_APT | HD_PM_BIT(HD_PM_APK))))
+		f = update_family(pm->pm);
+		if (f == N_UPDATE_FAMILIES)
 			continue;
-		if (!strcmp(pm->subcmd, "update")) {
-			if (!up)
-				up = pm;
-			update_mask |= fam;
-		} else if (in_set(pm->subcmd, pm->pm == HD_PM_APK ? apk_installing : apt_installing)) {
-			update_mask &= ~fam;
+		if (pm->action == HD_PMA_REFRESH) {
+			if (!pending[f])
+				pending[f] = pm;
+		} else if (pm->action == HD_PMA_INSTALL || pm->action == HD_PMA_UPGRADE ||
+			   in_set(pm->subcmd, also_installing)) {
+			pending[f] = NULL;
 		}
 	}
-	if (!up || !update_mask)
+	for (f = 0; f < N_UPDATE_FAMILIES; f++) {
+		if (pending[f] && (!up || pending[f]->cmd < up->cmd))
+			up = pending[f];
+	}
+	if (!up)
 		return 0;
+	if (up->pm == HD_PM_YUM || up->pm == HD_PM_DNF || up->pm == HD_PM_MICRODNF)
+		return dfr_report_word(x->out, x->r, x->df, in, &up->c->argv[up->sub],
+				       "'%s %s' without an install in the same RUN: the cached layer keeps "
+				       "stale metadata; run '%s %s && %s %s ...' in one RUN, or drop it",
+				       hd_pm_name(up), up->subcmd, hd_pm_name(up), up->subcmd, hd_pm_name(up),
+				       install_advice(up->pm));
 	return dfr_report_word(x->out, x->r, x->df, in, &up->c->argv[up->sub],
-			       "'%s update' without an install in the same RUN: the cached layer keeps stale "
-			       "package lists; run '%s update && %s install ...' in one RUN",
-			       hd_pm_name(up), hd_pm_name(up), up->pm == HD_PM_APK ? "apk" : "apt-get");
+			       "'%s %s' without an install in the same RUN: the cached layer keeps stale "
+			       "package lists; run '%s %s && %s ...' in one RUN",
+			       hd_pm_name(up), up->subcmd, hd_pm_name(up), up->subcmd, install_advice(up->pm));
 }
 
 static int check_apt_get_update_alone(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
-	return dfr_each_run_if(m, r, out, PM_APT | HD_PM_BIT(HD_PM_APK), 0, update_alone_run);
+	return dfr_each_run_if(m, r, out, PM_UPD_ALL, 0, update_alone_run);
 }
 
 const struct hd_rule hd_rule_df_apt_get_update_alone = {
@@ -1549,8 +1770,11 @@ const struct hd_rule hd_rule_df_apt_get_update_alone = {
 	.rationale = "The build cache keys a RUN on its text: a lone `RUN apt-get update` layer is reused "
 		     "for months, and a later `RUN apt-get install` installs from those stale lists, "
 		     "missing security updates or failing when the old versions are gone (CIS 4.7). The "
-		     "update must sit in the same RUN as the install. Also covers `apt update` and "
-		     "`apk update`. hadolint has no such rule.",
+		     "update must sit in the same RUN as the install. Covers every package index refresh: "
+		     "`apt-get update`, `apt update`, `aptitude update`, `apk update`, `dnf`/`yum`/"
+		     "`microdnf makecache` and `zypper refresh`, seen through wrappers such as sudo, "
+		     "eatmydata and the cross-compilation helpers (`xx-apt-get update`). hadolint has no "
+		     "such rule.",
 	.remediation = "Update and install in one RUN: `RUN apt-get update && apt-get install -y "
 		       "--no-install-recommends curl=7.88.1-10+deb12u5 && rm -rf /var/lib/apt/lists/*`.",
 	.bad_example = DFR_EX_DEBIAN_FROM_AS_BUILD
@@ -1574,7 +1798,7 @@ static int check_debian_frontend_env(const struct hd_model *m, const struct hd_r
 	int ret;
 
 	for (i = 0; i < df->n_instrs; i++) {
-		const struct hd_instr *in = &df->instrs[i];
+		const struct hd_instr *in = dfr_instr(df, i);
 
 		if (in->kind != HD_I_ENV || !dfr_stage_ships(df, in->stage))
 			continue;
@@ -1830,10 +2054,10 @@ const struct hd_rule hd_rule_df_ssh_server_installed = {
 	.title = "SSH server installed in the image",
 	.severity = HD_SEV_MEDIUM,
 	.target = HD_TARGET_DOCKERFILE,
-	.cis = "5.6",
+	.cis = "5.7",
 	.owasp = "D04",
 	.rationale = "An SSH daemon in a container is one more network service with its own keys, "
-		     "passwords and CVEs, outside the engine's access control and audit (CIS 5.6). `docker "
+		     "passwords and CVEs, outside the engine's access control and audit (CIS 5.7). `docker "
 		     "exec` (or `kubectl exec`) gives the same access through the daemon's authorization. "
 		     "Detects openssh-server, dropbear and tinysshd, Alpine's openssh and Debian's ssh "
 		     "meta-packages, through apt-get, apt, apk, yum, dnf, microdnf and zypper.",

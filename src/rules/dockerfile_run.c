@@ -13,7 +13,10 @@
 #include "core/finding.h"
 #include "core/rule.h"
 #include "model/dockerfile.h"
+#include "model/wrappers.h"
 #include "rules/df_util.h"
+#include "rules/dockerfile_build.h"
+#include "rules/secrets.h"
 
 static bool in_set(const char *s, const char *const *set)
 {
@@ -256,45 +259,19 @@ static bool false_value(const char *s)
 	return !strcmp(s, "0") || !strcasecmp(s, "false") || !strcasecmp(s, "no") || !strcasecmp(s, "off");
 }
 
-/* Environment variables that turn TLS verification off, and which values do. */
-enum tls_off { TLS_ANY, TLS_ZERO, TLS_FALSE };
-static const struct {
-	const char *name;
-	enum tls_off off;
-} tls_vars[] = {
-	{ "NODE_TLS_REJECT_UNAUTHORIZED", TLS_ZERO },
-	{ "PYTHONHTTPSVERIFY", TLS_ZERO },
-	{ "GIT_SSL_NO_VERIFY", TLS_ANY },  /* git only checks that it is set */
-	{ "PIP_TRUSTED_HOST", TLS_ANY },
-	{ "NPM_CONFIG_STRICT_SSL", TLS_FALSE }, /* npm reads npm_config_* case-insensitively */
-	{ "YARN_ENABLE_STRICT_SSL", TLS_FALSE },
-};
-
-/* True when variable name[0..n) set to value turns TLS verification off. */
-static bool tls_var_off(const char *name, size_t n, const char *value)
-{
-	size_t i;
-
-	for (i = 0; i < HD_ARRAY_SIZE(tls_vars); i++) {
-		if (strlen(tls_vars[i].name) != n || strncasecmp(tls_vars[i].name, name, n) != 0)
-			continue;
-		switch (tls_vars[i].off) {
-		case TLS_ANY:
-			return true;
-		case TLS_ZERO:
-			return !strcmp(value, "0");
-		case TLS_FALSE:
-			return false_value(value);
-		}
-	}
-	return false;
-}
-
+/* True when NAME=value word a turns TLS verification off (the shared classifier, rules/secrets.h). */
 static bool tls_assign_off(const char *a)
 {
 	const char *eq = strchr(a, '=');
+	char name[128];
+	size_t n;
 
-	return eq && eq != a && tls_var_off(a, (size_t)(eq - a), eq + 1);
+	if (!eq || eq == a || (size_t)(eq - a) >= sizeof(name))
+		return false;
+	n = (size_t)(eq - a);
+	memcpy(name, a, n);
+	name[n] = '\0';
+	return hd_env_disables_tls(name, eq + 1, NULL);
 }
 
 /* A word naming setting key with a false value, inline (key=false) or in the next word. */
@@ -492,30 +469,6 @@ static int tls_run(const struct dfr_ctx *x)
 
 static int check_tls_verify_disabled(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
-	const struct hd_dockerfile *df = m->df;
-	size_t i, k;
-	int ret;
-
-	for (i = 0; i < df->n_instrs; i++) {
-		const struct hd_instr *in = &df->instrs[i];
-
-		if (in->kind != HD_I_ENV && in->kind != HD_I_ARG)
-			continue;
-		for (k = 0; k < in->n_kvs; k++) {
-			const struct hd_kv *kv = &in->kvs[k];
-			const char *v = kv->expanded ? kv->expanded : kv->value;
-
-			if (!v || !tls_var_off(kv->key, strlen(kv->key), v))
-				continue;
-			ret = dfr_report(out, r, df, kv->span,
-					 "%s %s=%.*s turns off TLS certificate verification for every later "
-					 "command%s",
-					 in->kind == HD_I_ENV ? "ENV" : "ARG", kv->key, DFR_W(v),
-					 in->kind == HD_I_ENV ? " and in the running container" : " of the build");
-			if (ret < 0)
-				return ret;
-		}
-	}
 	return dfr_each_run_if(m, r, out, TLS_PMS, TLS_TOOLS, tls_run);
 }
 
@@ -532,10 +485,11 @@ const struct hd_rule hd_rule_df_tls_verify_disabled = {
 		     "mirror, a coffee-shop Wi-Fi in CI) can replace what the build downloads, and the "
 		     "image ships it. Covers curl -k/--insecure, wget --no-check-certificate, pip "
 		     "--trusted-host, npm/yarn strict-ssl false, git http.sslVerify false, dnf/yum "
-		     "sslverify=0, conda ssl_verify false, .curlrc/.wgetrc edits, and NODE_TLS_REJECT_"
-		     "UNAUTHORIZED=0, PYTHONHTTPSVERIFY=0, GIT_SSL_NO_VERIFY, PIP_TRUSTED_HOST and "
-		     "NPM_CONFIG_STRICT_SSL=false set on a command, exported, or set with ENV/ARG (ENV "
-		     "also weakens the running container). hadolint has no such rule.",
+		     "sslverify=0, conda ssl_verify false, .curlrc/.wgetrc edits, and the variables of "
+		     "the shared classifier (NODE_TLS_REJECT_UNAUTHORIZED=0, PYTHONHTTPSVERIFY=0, "
+		     "GIT_SSL_NO_VERIFY, *_SSL_VERIFY=false, ...) set on one command or exported in a "
+		     "RUN. Set with ENV or ARG they are dockerfile/tls-verify-disabled-env's. hadolint "
+		     "has no such rule.",
 	.remediation = "Keep verification on and trust the certificate you need instead: `COPY corp-ca.crt "
 		       "/usr/local/share/ca-certificates/ && update-ca-certificates`, then `curl -fsSL "
 		       "https://...` without -k.",
@@ -548,6 +502,67 @@ const struct hd_rule hd_rule_df_tls_verify_disabled = {
 			" && tar -xzf /tmp/app.tgz -C /opt \\\n"
 			" && rm /tmp/app.tgz\n" DFR_EX_TAIL,
 	.check = check_tls_verify_disabled,
+};
+
+/* ---- TLS verification off by environment ------------------------------------------------- */
+
+static int check_tls_verify_disabled_env(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
+{
+	const struct hd_dockerfile *df = m->df;
+	size_t i, k;
+	int ret;
+
+	for (i = 0; i < df->n_instrs; i++) {
+		const struct hd_instr *in = dfr_instr(df, i);
+
+		if (in->kind != HD_I_ENV && in->kind != HD_I_ARG)
+			continue;
+		for (k = 0; k < in->n_kvs; k++) {
+			const struct hd_kv *kv = &in->kvs[k];
+			const char *v = kv->expanded ? kv->expanded : kv->value, *what = NULL;
+
+			if (!v || kv->unresolved || !hd_env_disables_tls(kv->key, v, &what))
+				continue;
+			if (in->kind == HD_I_ENV)
+				ret = dfr_report(out, r, df, kv->span,
+						 "ENV %s=%.*s: %s, for every later command of the build and in "
+						 "every container of the image",
+						 kv->key, DFR_W(v), what);
+			else
+				ret = hd_report_sev(out, HD_SEV_MEDIUM, &(struct hd_loc){ .file = df->path,
+						    .line = kv->span.line, .col = kv->span.col,
+						    .end_line = kv->span.end_line, .end_col = kv->span.end_col },
+						    "ARG %s=%.*s: %s for every later command of the build",
+						    kv->key, DFR_W(v), what);
+			if (ret < 0)
+				return ret;
+		}
+	}
+	return 0;
+}
+
+const struct hd_rule hd_rule_df_tls_verify_disabled_env = {
+	.id = "dockerfile/tls-verify-disabled-env",
+	.title = "TLS verification turned off by environment",
+	.severity = HD_SEV_HIGH,
+	.target = HD_TARGET_DOCKERFILE,
+	.owasp = "D08",
+	.other = "checkov:CKV2_DOCKER_2 checkov:CKV2_DOCKER_3 checkov:CKV2_DOCKER_4",
+	.rationale = "Some variables turn certificate checks off for every program that reads them: "
+		     "NODE_TLS_REJECT_UNAUTHORIZED=0 (Node.js), PYTHONHTTPSVERIFY=0 (Python), "
+		     "GIT_SSL_NO_VERIFY (git, any value), NPM_CONFIG_STRICT_SSL=false, "
+		     "PIP_TRUSTED_HOST, GOINSECURE, VAULT_SKIP_VERIFY=true, and the family of "
+		     "*_SSL_VERIFY=false, *_TLS_VERIFY=false, *_DISABLE_HOSTNAME_VERIFICATION=true, "
+		     "*_INSECURE_SKIP_VERIFY=true. Set with ENV they stay in the image config, so every "
+		     "container talks TLS to whoever answers (high); set with ARG they weaken the build "
+		     "only (medium). The same classifier (rules/secrets.h) serves compose and run-line "
+		     "environments.",
+	.remediation = "Remove the variable and trust the certificate you need instead: `COPY corp-ca.crt "
+		       "/usr/local/share/ca-certificates/ && RUN update-ca-certificates` (Node.js: "
+		       "`ENV NODE_EXTRA_CA_CERTS=/usr/local/share/ca-certificates/corp-ca.crt`).",
+	.bad_example = DFR_EX_NODE_FROM "ENV NODE_TLS_REJECT_UNAUTHORIZED=0\n" DFR_EX_TAIL,
+	.good_example = DFR_EX_NODE_FROM "ENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/corp-ca.pem\n" DFR_EX_TAIL,
+	.check = check_tls_verify_disabled_env,
 };
 
 /* ---- file modes --------------------------------------------------------------- */
@@ -648,7 +663,7 @@ static int each_mode(const struct hd_model *m, const struct hd_rule *r, struct h
 	int ret;
 
 	for (i = 0; i < df->n_instrs; i++) {
-		const struct hd_instr *in = &df->instrs[i];
+		const struct hd_instr *in = dfr_instr(df, i);
 		const struct hd_instr *run;
 
 		x.i = i;
@@ -820,17 +835,27 @@ static int sudo_run(const struct dfr_ctx *x)
 
 	for (k = 0; k < x->in->shell->n_cmds; k++) {
 		const struct hd_cmd *c = &x->in->shell->cmds[k];
+		struct hd_unwrap u;
 		const char *n;
 
 		if (!c->argc || !strchr("sd/", c->argv[0].text[0]))
 			continue;
-		n = dfr_base(c->argv[0].text);
+		n = hd_word_base(c->argv[0].text);
 		if (!DFR_IS(n, "sudo") && !DFR_IS(n, "doas"))
 			continue;
-		r = dfr_report_word(x->out, x->r, x->df, x->in, &c->argv[0],
-				    "%s in RUN: RUN already runs as the USER in effect; switch with 'USER root' "
-				    "before and 'USER 10001' after instead",
-				    n);
+		hd_unwrap(c->argv, sizeof(c->argv[0]), c->argc, 0, &u);
+		if (u.user && !u.as_root)
+			/* sudo -u app cmd: drops to app, the opposite of gaining root. */
+			r = dfr_report_word(x->out, x->r, x->df, x->in, &c->argv[0],
+					    "%s -u %.*s in RUN runs the command as '%.*s': switch with "
+					    "'USER %.*s' before the RUN instead, and do not ship %s",
+					    n, (int)strcspn(u.user, ":"), u.user, (int)strcspn(u.user, ":"), u.user,
+					    (int)strcspn(u.user, ":"), u.user, n);
+		else
+			r = dfr_report_word(x->out, x->r, x->df, x->in, &c->argv[0],
+					    "%s in RUN: RUN already runs as the USER in effect; switch with "
+					    "'USER root' before and 'USER 10001' after instead",
+					    n);
 		if (r < 0)
 			return r;
 	}
@@ -853,7 +878,9 @@ const struct hd_rule hd_rule_df_sudo = {
 	.rationale = "sudo in a build means the image carries sudo and a sudoers rule that lets its user "
 		     "become root: a container compromise is then a root compromise. It also behaves "
 		     "unpredictably without a terminal (requiretty, password prompts). The USER "
-		     "instruction switches users for the build without either. Also covers doas.",
+		     "instruction switches users for the build without either. Also covers doas. "
+		     "`sudo -u app cmd` goes the other way (it drops from root to app): the advice "
+		     "then is `USER app` before the RUN, not a switch to root.",
 	.remediation = "Switch user with USER: `USER root` / `RUN apk add --no-cache curl=8.9.1-r0` / `USER "
 		       "10001`, and do not install sudo.",
 	.bad_example = DFR_EX_ALPINE_FROM "USER 10001\nRUN sudo apk add --no-cache curl=8.9.1-r0\n" DFR_EX_TAIL,
@@ -1024,17 +1051,40 @@ static bool ends_with_o_opt(const char *a)
 	return n >= 2 && a[0] == '-' && a[1] != '-' && a[n - 1] == 'o';
 }
 
-/* True when SHELL instruction sh (exec form) is not a POSIX shell or sets -o pipefail. */
-static bool shell_handles_pipes(const struct hd_instr *sh)
+/* True for a shell that is not POSIX (PowerShell, cmd), by its path with / or \\ separators, any case. */
+static bool non_posix_shell(const char *path)
 {
 	static const char *const non_posix[] = { "pwsh", "pwsh.exe", "powershell", "powershell.exe", "cmd",
 						 "cmd.exe", NULL };
+	const char *b = path, *p;
+
+	for (p = path; *p; p++) {
+		if (*p == '/' || *p == '\\')
+			b = p + 1;
+	}
+	for (const char *const *n = non_posix; *n; n++) {
+		if (!strcasecmp(b, *n))
+			return true;
+	}
+	return false;
+}
+
+/* True when SHELL instruction sh (exec form) is not a POSIX shell or sets -o pipefail. */
+static bool shell_handles_pipes(const struct hd_instr *sh)
+{
 	size_t i;
 
 	if (!sh->n_args || !sh->args[0].value)
 		return false;
-	if (in_set(dfr_base(sh->args[0].value), non_posix))
+	if (non_posix_shell(sh->args[0].value))
 		return true;
+	/* Only shells that have the option: sh may be dash, which fails on `-o pipefail` (hadolint agrees). */
+	{
+		static const char *const capable[] = { "bash", "zsh", "ash", "ksh", "mksh", NULL };
+
+		if (!in_set(dfr_base(sh->args[0].value), capable))
+			return false;
+	}
 	for (i = 1; i < sh->n_args; i++) {
 		const char *a = sh->args[i].value;
 
@@ -1088,8 +1138,11 @@ static int check_pipe_without_pipefail(const struct hd_model *m, const struct hd
 			continue;
 		sh = in->shell;
 		shi = dfr_shell_at(df, i);
-		if (shi && shell_handles_pipes(shi))
-			continue;
+		if (shi ? shell_handles_pipes(shi) : (df->shell_pragma && non_posix_shell(df->shell_pragma)))
+			continue; /* PowerShell and cmd have no pipefail to set */
+		if (!shi && in->form != HD_FORM_EXEC && in->stage < df->n_stages &&
+		    dfb_stage_is_windows(df, &df->stages[in->stage]))
+			continue; /* a Windows image's default shell is cmd */
 		for (k = 0; k + 1 < sh->n_cmds; k++) {
 			const struct hd_cmd *c = &sh->cmds[k], *dst = NULL;
 			struct dfr_cmd v, dv;
@@ -1107,10 +1160,17 @@ static int check_pipe_without_pipefail(const struct hd_model *m, const struct hd
 			}
 			if (!dst || set_pipefail_before(sh, k))
 				continue;
-			ret = dfr_report_word(out, r, df, in, &c->argv[v.a0],
-					      "'%s' is piped into '%s' without pipefail: a failure of %s is "
-					      "ignored; use SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]",
-					      v.name, dfr_cmd_init(&dv, dst) ? dv.name : "?", v.name);
+			if (in->form == HD_FORM_EXEC)
+				ret = dfr_report_word(out, r, df, in, &c->argv[v.a0],
+						      "'%s' is piped into '%s' without pipefail: a failure of %s is "
+						      "ignored; start the script with 'set -o pipefail;' (SHELL does "
+						      "not apply to the exec form)",
+						      v.name, dfr_cmd_init(&dv, dst) ? dv.name : "?", v.name);
+			else
+				ret = dfr_report_word(out, r, df, in, &c->argv[v.a0],
+						      "'%s' is piped into '%s' without pipefail: a failure of %s is "
+						      "ignored; use SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]",
+						      v.name, dfr_cmd_init(&dv, dst) ? dv.name : "?", v.name);
 			if (ret < 0)
 				return ret;
 			break; /* one finding per RUN: the fix is the same */
@@ -1129,11 +1189,15 @@ const struct hd_rule hd_rule_df_pipe_without_pipefail = {
 	.other = "trivy:DS032",
 	.rationale = "A pipeline's status is that of its last command: `curl URL | tar -xz` succeeds when "
 		     "the download fails half-way, and the image is built with a truncated or empty "
-		     "install. pipefail makes the step fail instead. Quiet when the SHELL in effect sets "
-		     "-o pipefail (matched by basename, inherited through FROM <stage>) or is not a POSIX "
-		     "shell (pwsh, cmd), when the RUN runs `set -o pipefail` first, and for pipes fed by "
-		     "echo, printf or yes, which cannot fail in a way that matters (`echo \"$SUM  f\" | "
-		     "sha256sum -c -`, where hadolint reports).",
+		     "install. pipefail makes the step fail instead. Quiet when the SHELL in effect is a "
+		     "shell that has the option (bash, zsh, ash, ksh; matched by basename, inherited "
+		     "through FROM <stage>) and sets -o pipefail, or is not a POSIX shell (PowerShell as "
+		     "pwsh or powershell, cmd, by any path; a Windows base image without SHELL runs cmd; "
+		     "`# hadolint shell=pwsh`), when the RUN runs `set -o pipefail` first, and for pipes "
+		     "fed by echo, printf or yes, which cannot fail in a way that matters (`echo \"$SUM  "
+		     "f\" | sha256sum -c -`). hadolint differs in two places, deliberately: it reports the "
+		     "RUN that sets pipefail itself, and pipes fed by echo. An exec-form `RUN [\"sh\", \"-c\", \"a | b\"]` gets "
+		     "advice to set pipefail in the script, since SHELL does not apply to it.",
 	.remediation = "Set the shell once per stage: `SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]` "
 		       "(on Alpine `[\"/bin/ash\", \"-eo\", \"pipefail\", \"-c\"]`), or start the RUN with "
 		       "`set -o pipefail &&`.",

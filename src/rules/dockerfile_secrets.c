@@ -13,186 +13,7 @@
  */
 #include "core/common.h"
 #include "rules/dockerfile_build.h"
-
-/* ---- names ------------------------------------------------------------ */
-
-struct name_tok {
-	const char *p;
-	size_t n;
-};
-
-/*
- * Splits a variable name into words at '_', '-', '.' and lower-to-upper case
- * changes ("dbPassword" -> db, Password).  Returns the number of words (at
- * most max; the rest is ignored).
- */
-static size_t split_name(const char *s, struct name_tok *tok, size_t max)
-{
-	size_t n = 0;
-	const char *p = s;
-
-	while (*p && n < max) {
-		const char *start;
-
-		while (*p == '_' || *p == '-' || *p == '.')
-			p++;
-		if (!*p)
-			break;
-		start = p++;
-		while (*p && *p != '_' && *p != '-' && *p != '.' &&
-		       !(islower((unsigned char)p[-1]) && isupper((unsigned char)*p)))
-			p++;
-		tok[n].p = start;
-		tok[n].n = (size_t)(p - start);
-		n++;
-	}
-	return n;
-}
-
-/* Words that make a name a secret on their own. */
-static const char *const secret_words[] = {
-	"password", "passwd", "pass", "passphrase", "secret", "secrets", "token", "apikey",
-	"accesskey", "secretkey", "privatekey", "credential", "credentials", "creds", "authtoken",
-	"bearer", NULL,
-};
-
-/* Words that, followed by KEY, name a secret key ("API_KEY", "PRIVATE_KEY"). */
-static const char *const key_qualifiers[] = {
-	"api", "private", "access", "secret", "client", "encryption", "signing", "master",
-	"auth", "ssh", "license", "account", "storage", "shared", "service", "app", NULL,
-};
-
-/* Last words that make the name about a secret rather than the secret itself. */
-static const char *const not_secret_suffixes[] = {
-	"file", "files", "path", "dir", "directory", "url", "uri", "endpoint", "host", "port",
-	"name", "names", "user", "username", "id", "type", "enabled", "enable", "disabled",
-	"required", "length", "len", "size", "min", "max", "algorithm", "alg", "header", "field",
-	"param", "var", "env", "location", "mode", "version", "ttl", "expiry", "expires",
-	"expiration", "timeout", "lifetime", "policy", "provider", "source", "kind", "command",
-	"cmd", "helper", "method", "issuer", "audience", "scope", "scopes", "prefix", "suffix",
-	"format", "ref", "arn", "store", "manager", "backend", "mount", "hash_algorithm",
-	"rotation", "count", "retries", "interval", "reset", "hint", "regex", "pattern", NULL,
-};
-
-/*
- * A quick test before splitting: every secret word and qualifier pair holds
- * one of "pass", "secret", "token", "key", "cred" or "bearer".  Most names
- * (PATH, NODE_VERSION, ...) hold none and cost one pass.
- */
-static bool may_be_secret_name(const char *k)
-{
-	for (; *k; k++) {
-		switch (*k | 0x20) {
-		case 'p':
-			if (!strncasecmp(k, "pass", 4))
-				return true;
-			break;
-		case 's':
-			if (!strncasecmp(k, "secret", 6))
-				return true;
-			break;
-		case 't':
-			if (!strncasecmp(k, "token", 5))
-				return true;
-			break;
-		case 'k':
-			if ((k[1] | 0x20) == 'e' && (k[2] | 0x20) == 'y')
-				return true;
-			break;
-		case 'c':
-			if (!strncasecmp(k, "cred", 4))
-				return true;
-			break;
-		case 'b':
-			if (!strncasecmp(k, "bearer", 6))
-				return true;
-			break;
-		default:
-			break;
-		}
-	}
-	return false;
-}
-
-/*
- * Whether a variable name says it holds a secret; *word is set to the word
- * that matched.
- */
-static bool secret_name(const char *key, struct name_tok *word)
-{
-	struct name_tok tok[16];
-	size_t n, i;
-	bool hit = false;
-
-	if (!may_be_secret_name(key))
-		return false;
-	n = split_name(key, tok, HD_ARRAY_SIZE(tok));
-	if (n == 0)
-		return false;
-	if (dfb_in_list_n(tok[n - 1].p, tok[n - 1].n, not_secret_suffixes))
-		return false;
-	for (i = 0; i < n && !hit; i++) {
-		if (dfb_in_list_n(tok[i].p, tok[i].n, secret_words)) {
-			*word = tok[i];
-			hit = true;
-		} else if (i + 1 < n && tok[i + 1].n == 3 && strncasecmp(tok[i + 1].p, "key", 3) == 0 &&
-			   dfb_in_list_n(tok[i].p, tok[i].n, key_qualifiers)) {
-			word->p = tok[i].p;
-			word->n = (size_t)(tok[i + 1].p + 3 - tok[i].p);
-			hit = true;
-		}
-	}
-	return hit;
-}
-
-/* True if v is a single file name with a script or config extension ("reset.sh"). */
-static bool names_a_file(const char *v)
-{
-	static const char *const exts[] = {
-		"sh", "bash", "py", "rb", "pl", "js", "ps1", "bat", "cmd", "txt", "conf", "cfg", "ini",
-		"json", "yaml", "yml", "xml", "properties", "rsp", "sql", "env", "pem", "key", "crt",
-		"p12", "jks", NULL,
-	};
-	const char *dot = strrchr(v, '.'), *p;
-
-	if (!dot || dot == v)
-		return false;
-	for (p = v; p < dot; p++) {
-		if (!isalnum((unsigned char)*p) && *p != '_' && *p != '-' && *p != '.')
-			return false;
-	}
-	return dfb_in_list_n(dot + 1, strlen(dot + 1), exts);
-}
-
-/* True if a value is not a secret whatever its name says: a switch, a path, a reference. */
-static bool harmless_value(const char *v)
-{
-	static const char *const words[] = {
-		"true", "false", "yes", "no", "on", "off", "0", "1", "none", "null", "nil", "disabled",
-		"enabled", NULL,
-	};
-	size_t n = strlen(v);
-
-	if (n == 0 || dfb_in_list_n(v, n, words))
-		return true;
-	if (v[0] == '/' || hd_starts_with(v, "./") || hd_starts_with(v, "~/"))
-		return true;
-	if (v[0] == '<' && v[n - 1] == '>')
-		return true;
-	if (names_a_file(v))
-		return true;
-	/* A reference to another variable: $X, ${X}, ${X:-default}. */
-	if (v[0] == '$') {
-		const char *p = v + 1;
-
-		if (*p == '{')
-			return strchr(p, '}') == v + n - 1;
-		while (isalnum((unsigned char)*p) || *p == '_')
-			p++;
-		return *p == '\0';
-	}
-	return false;
-}
+#include "rules/secrets.h"
 
 /* ---- value shapes ----------------------------------------------------- */
 
@@ -605,21 +426,23 @@ static int check_secret_variable(const struct hd_model *m, const struct hd_rule 
 	int ret;
 
 	for (i = 0; i < df->n_instrs; i++) {
-		const struct hd_instr *in = &df->instrs[i];
+		const struct hd_instr *in = dfb_instr(df, i);
 
 		if (in->kind != HD_I_ENV && in->kind != HD_I_ARG && in->kind != HD_I_LABEL)
 			continue;
 		for (k = 0; k < in->n_kvs; k++) {
 			const struct hd_kv *kv = &in->kvs[k];
-			struct name_tok word;
+			const char *word;
+			size_t word_len;
 			struct cred_hit h;
 			struct hd_span at;
 			bool declared_only;
 
-			if (!secret_name(kv->key, &word))
+			/* The shared classifier (rules/secrets.h): the name says secret, the value can be one. */
+			if (!hd_secret_name_word(kv->key, &word, &word_len))
 				continue;
 			declared_only = in->kind == HD_I_ARG && (!kv->value || !*kv->value);
-			if (!declared_only && (harmless_value(kv->value ? kv->value : "") ||
+			if (!declared_only && (hd_secret_value_harmless(kv->value ? kv->value : "") ||
 					       kv_credential(kv, &h)))
 				continue;
 			at = key_span(kv);
@@ -627,7 +450,7 @@ static int check_secret_variable(const struct hd_model *m, const struct hd_rule 
 				ret = dfb_report(m, r, out, &at, HD_SEV_MEDIUM,
 						 "ARG '%s' looks like a secret ('%.*s'): build arguments are "
 						 "recorded in the image history; use RUN --mount=type=secret",
-						 kv->key, (int)word.n, word.p);
+						 kv->key, (int)word_len, word);
 			else if (in->kind == HD_I_ARG)
 				ret = dfb_report(m, r, out, &at, HD_SEV_NONE,
 						 "ARG '%s' holds a secret default: it is recorded in the image "
@@ -657,11 +480,13 @@ const struct hd_rule hd_rule_df_secret_variable = {
 	.rationale = "ENV values and LABELs are part of the image config, readable by anyone who can "
 		     "pull the image (`docker inspect`); ARG values are recorded in `docker history` "
 		     "and in provenance attestations. A password set there is published with the "
-		     "image. Names are split into words (`DB_PASSWORD`, `dbPassword`, `GITHUB_TOKEN`, "
-		     "`API_KEY`, `AWS_SECRET_ACCESS_KEY`); names about a secret rather than holding "
-		     "one are not reported (`PASSWORD_FILE`, `TOKEN_URL`, `SECRET_PATH`, `*_USER`, "
-		     "`*_ID`), nor are values that are empty, switches (`MYSQL_ALLOW_EMPTY_PASSWORD=yes`), "
-		     "paths or a reference to another variable (`ENV DB_PASSWORD=$DB_PASSWORD` is "
+		     "image. The one classifier shared with container/secret-in-env and the image rules "
+		     "(rules/secrets.h) judges name and value: names are split into words (`DB_PASSWORD`, "
+		     "`dbPassword`, `GITHUB_TOKEN`, `API_KEY`, `AWS_SECRET_ACCESS_KEY`); names about a "
+		     "secret rather than holding one are not reported (`PASSWORD_FILE`, `TOKEN_AUTH_URL`, "
+		     "`JWT_TOKEN_AUTH_MODULE`, `SECRET_PATH`, `SE_VNC_NO_PASSWORD`, `*_USER`, `*_ID`), nor "
+		     "are values that are empty, booleans (`MYSQL_ALLOW_EMPTY_PASSWORD=yes`), URLs without "
+		     "credentials, paths, placeholders or a reference to another variable (`ENV DB_PASSWORD=$DB_PASSWORD` is "
 		     "reported at the ARG it comes from). A secret-looking ARG without a default is "
 		     "reported at medium: the value comes from `--build-arg`, which lands in the "
 		     "history too. Values with a known credential shape are reported by "
@@ -886,7 +711,7 @@ static const char *secret_file_kind(const char *path)
 		if (strcasecmp(b, ".env") == 0)
 			return "a dotenv file";
 		if (strncasecmp(b, ".env.", 5) == 0)
-			return dfb_in_list_n(b + 5, strlen(b + 5), env_templates) ? NULL : "a dotenv file";
+			return dfr_in_list_n(b + 5, strlen(b + 5), env_templates) ? NULL : "a dotenv file";
 		if (strcmp(b, ".ssh") == 0)
 			return "an SSH directory";
 		for (i = 0; i < HD_ARRAY_SIZE(dotfiles); i++) {
@@ -895,7 +720,7 @@ static const char *secret_file_kind(const char *path)
 		}
 		break;
 	case 'i':
-		if (b[1] == 'd' && b[2] == '_' && dfb_in_list_n(b, strlen(b), ssh_keys))
+		if (b[1] == 'd' && b[2] == '_' && dfr_in_list_n(b, strlen(b), ssh_keys))
 			return "an SSH private key";
 		break;
 	case '_':
@@ -980,7 +805,7 @@ static int check_secret_file(const struct hd_model *m, const struct hd_rule *r,
 	int ret;
 
 	for (i = 0; i < df->n_instrs; i++) {
-		const struct hd_instr *in = &df->instrs[i];
+		const struct hd_instr *in = dfb_instr(df, i);
 		const struct hd_arg *dest;
 		const char *what = NULL;
 		bool reported = false;
@@ -1050,6 +875,15 @@ static bool whole_context(const char *v)
 	       !strcmp(v, "/") || !strcmp(v, ".*");
 }
 
+/* Where the .dockerignore was looked for, for messages (the context directory follows when known). */
+static const char *where_ctx(const struct hd_dockerfile *df)
+{
+	if (!df->build_context)
+		return "beside the Dockerfile";
+	return df->build_context_named ? "in its build context '" : "beside the Dockerfile nor above it up to the "
+								    "repository root, in '";
+}
+
 static hd_check_fn check_no_dockerignore;
 static int check_no_dockerignore(const struct hd_model *m, const struct hd_rule *r,
 				 struct hd_check *out)
@@ -1077,9 +911,11 @@ static int check_no_dockerignore(const struct hd_model *m, const struct hd_rule 
 			if (whole_context(a->value))
 				return dfb_report(m, r, out, &a->span, HD_SEV_NONE,
 						  "%s '%s' sends the whole build context into the image, "
-						  "and there is no .dockerignore beside the Dockerfile "
-						  "to keep .git, .env and keys out",
-						  hd_instr_name(in->kind), a->value);
+						  "and there is no .dockerignore %s%s%s to keep .git, .env "
+						  "and keys out",
+						  hd_instr_name(in->kind), a->value, where_ctx(df),
+						  df->build_context ? df->build_context : "",
+						  df->build_context ? "'" : "");
 			if (!first) {
 				first = a;
 				first_in = in;
@@ -1089,8 +925,9 @@ static int check_no_dockerignore(const struct hd_model *m, const struct hd_rule 
 	if (!first)
 		return 0;
 	return dfb_report(m, r, out, &first->span, HD_SEV_LOW,
-			  "no .dockerignore beside the Dockerfile: %s '%s' and later copies read from "
-			  "an unfiltered build context",
+			  "no .dockerignore %s%s%s: %s '%s' and later copies read from an unfiltered "
+			  "build context",
+			  where_ctx(df), df->build_context ? df->build_context : "", df->build_context ? "'" : "",
 			  hd_instr_name(first_in->kind), first->value);
 }
 
@@ -1101,13 +938,18 @@ const struct hd_rule hd_rule_df_no_dockerignore = {
 	.target = HD_TARGET_DOCKERFILE,
 	.owasp = "D06",
 	.other = "dockle:CIS-DI-0010",
-	.rationale = "Without .dockerignore, `COPY . .` copies whatever sits in the directory: the "
-		     ".git history, .env files, local keys and credentials, editor backups. Reported "
-		     "only when the Dockerfile copies from the build context (a Dockerfile without "
-		     "COPY/ADD of local files needs none), at medium when it copies the whole context "
-		     "and at low otherwise. Also `<name>.Dockerfile.dockerignore` counts. Not "
-		     "reported for standard input, where the context is unknown.",
-	.remediation = "Add a .dockerignore beside the Dockerfile that excludes by default: "
+	.rationale = "Without .dockerignore, `COPY . .` copies whatever sits in the build context: the "
+		     ".git history, .env files, local keys and credentials, editor backups. The "
+		     ".dockerignore that counts is the one at the root of the build context (or "
+		     "`<name>.Dockerfile.dockerignore` beside the Dockerfile), so the context is looked "
+		     "for: a compose file's `build.context` and `docker build`/`buildx build` lines (`-f` "
+		     "and the context operand) in the scripts, Makefiles and CI files of the same lint "
+		     "run decide; otherwise the Dockerfile's directory and each directory above it up to "
+		     "the repository root are taken as possible contexts. Reported only when the "
+		     "Dockerfile copies from the build context (a Dockerfile without COPY/ADD of local "
+		     "files needs none), at medium when it copies the whole context and at low otherwise. "
+		     "Not reported for standard input, where the context is unknown.",
+	.remediation = "Add a .dockerignore at the root of the build context that excludes by default: "
 		       "`*` then `!src/` `!package.json`, or at least `.git`, `.env*`, `*.pem`, "
 		       "`*.key`, `.ssh`, `node_modules`.",
 	.bad_example = "# Fires when no .dockerignore is beside this Dockerfile\n"

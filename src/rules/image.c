@@ -134,14 +134,16 @@ static int check_secret_env(const struct hd_model *m, const struct hd_rule *r, s
 
 	for (i = 0; i < img->n_env; i++) {
 		const struct hd_env *e = &img->env[i];
-		const char *kind = hd_secret_value_kind(e->value);
+		struct hd_secret_verdict sv;
 		struct hd_loc loc;
 
 		hd_image_loc(img, &e->at, &loc);
-		if (kind)
+		/* One classifier, by name and value (rules/secrets.h). */
+		hd_secret_classify(e->name, e->value, &sv);
+		if (sv.cls == HD_SECRET_SHAPED)
 			rc = hd_report(out, &loc, "image '%s' sets %s to what looks like %s",
-					     img->name, e->name, kind);
-		else if (hd_secret_name(e->name) && hd_secret_value_plausible(e->value))
+					     img->name, e->name, sv.kind);
+		else if (sv.cls == HD_SECRET_LITERAL)
 			rc = hd_report(out, &loc, "image '%s' stores a value in %s, which names a "
 					     "secret", img->name, e->name);
 		else

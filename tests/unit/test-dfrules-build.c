@@ -312,41 +312,79 @@ static void test_maintainer(void **state)
 
 static void test_root_user(void **state)
 {
+	struct df_opts o = { .allow_errors = true };
 	struct hd_findings f;
 
 	(void)state;
-	/* No USER at all: base images default to root (hadolint is silent). */
-	df_fires(FROM_OK "CMD [\"/app\"]\n", "dockerfile/root-user", 1, 6);
+	/* DL3002: the last USER of a stage names root (dockerd's reading: signed numbers too). */
 	df_fires(FROM_OK "USER root\n", "dockerfile/root-user", 2, 6);
 	df_fires(FROM_OK "USER 0\n", "dockerfile/root-user", 2, 6);
 	df_fires(FROM_OK "USER 0:0\n", "dockerfile/root-user", 2, 6);
 	df_fires(FROM_OK "USER root:app\n", "dockerfile/root-user", 2, 6);
+	df_fires(FROM_OK "USER -0\n", "dockerfile/root-user", 2, 6);
+	df_fires(FROM_OK "USER +0:wheel\n", "dockerfile/root-user", 2, 6);
+	df_fires(FROM_OK "USER 000\n", "dockerfile/root-user", 2, 6);
 	/* Switched back to root at the end. */
 	df_fires(FROM_OK "USER 10001\nRUN true\nUSER root\n", "dockerfile/root-user", 4, 6);
 	/* ARG expanded: USER $UID with UID=0 is root. */
 	df_fires(FROM_OK "ARG UID=0\nUSER $UID\n", "dockerfile/root-user", 3, 6);
-	/* Inherited from a stage used as base. */
-	df_fires("FROM " PINNED " AS base\nUSER root\nFROM base\nCMD [\"x\"]\n", "dockerfile/root-user", 3, 6);
-	/* A root USER in a build stage is fine: only the final stage runs. */
-	df_quiet("FROM " PINNED " AS build\nUSER root\nRUN make\n" FROM_OK "USER 10001\n",
-		 "dockerfile/root-user");
+	/* Inherited from a stage used as base: reported at the base's USER, at the rule's severity. */
+	df_fires("FROM " PINNED " AS base\nUSER root\nFROM base\nCMD [\"x\"]\n", "dockerfile/root-user", 2, 6);
+	df_lint("FROM " PINNED " AS base\nUSER root\nFROM base\nCMD [\"x\"]\n", &f);
+	assert_int_equal(df_find(&f, "dockerfile/root-user", 0)->severity, HD_SEV_HIGH);
+	hd_findings_release(&f);
+	/* A build stage that ends as root and does not ship: reported (as hadolint does) at info. */
+	df_lint("FROM " PINNED " AS build\nUSER root\nRUN make\n" FROM_OK "USER 10001\n", &f);
+	assert_int_equal(df_count(&f, "dockerfile/root-user"), 1);
+	assert_int_equal(df_find(&f, "dockerfile/root-user", 0)->severity, HD_SEV_INFO);
+	hd_findings_release(&f);
+	df_quiet("FROM " PINNED " AS build\nUSER root\nUSER app\n" FROM_OK "USER 10001\n", "dockerfile/root-user");
 	df_quiet(FROM_OK "USER 10001\n", "dockerfile/root-user");
 	df_quiet(FROM_OK "USER app:app\n", "dockerfile/root-user");
 	df_quiet(FROM_OK "USER 01000\n", "dockerfile/root-user");
+	df_quiet(FROM_OK "USER -1\n", "dockerfile/root-user");
+	/* No USER at all is dockerfile/no-user's. */
+	df_quiet(FROM_OK "CMD [\"/app\"]\n", "dockerfile/root-user");
 	/* User set in the base stage and kept. */
 	df_quiet("FROM " PINNED " AS base\nUSER 10001\nFROM base\nCMD [\"x\"]\n", "dockerfile/root-user");
 	/* Unknown value: left alone. */
 	df_quiet(FROM_OK "USER $APP_UID\n", "dockerfile/root-user");
-	/* Base images that default to a non-root user. */
-	df_quiet("FROM gcr.io/distroless/static-debian12:nonroot\nCMD [\"/app\"]\n", "dockerfile/root-user");
-	df_quiet("FROM mcr.microsoft.com/windows/nanoserver:ltsc2022\nCMD [\"app.exe\"]\n",
-		 "dockerfile/root-user");
+	/* No FROM: hadolint has no stage to judge either. */
+	df_quiet_opts("USER root\n", &o, "dockerfile/root-user");
 	df_fires("FROM mcr.microsoft.com/windows/servercore:ltsc2022\nUSER ContainerAdministrator\n",
 		 "dockerfile/root-user", 2, 6);
 	/* The message names what was found. */
 	df_lint(FROM_OK "USER root\n", &f);
 	assert_non_null(strstr(df_find(&f, "dockerfile/root-user", 0)->message, "'root'"));
 	hd_findings_release(&f);
+}
+
+static void test_no_user(void **state)
+{
+	struct hd_findings f;
+
+	(void)state;
+	/* No USER: the official images run as root (high). */
+	df_fires(FROM_OK "CMD [\"/app\"]\n", "dockerfile/no-user", 1, 6);
+	df_fires("FROM python:3.12\nCMD [\"python\"]\n", "dockerfile/no-user", 1, 6);
+	/* Images built to run unprivileged. */
+	df_quiet("FROM gcr.io/distroless/static-debian12:nonroot\nCMD [\"/app\"]\n", "dockerfile/no-user");
+	df_quiet("FROM mcr.microsoft.com/windows/nanoserver:ltsc2022\nCMD [\"app.exe\"]\n", "dockerfile/no-user");
+	df_quiet("FROM nginxinc/nginx-unprivileged:1.27\n", "dockerfile/no-user");
+	df_quiet("FROM bitnami/redis:7.2\n", "dockerfile/no-user");
+	df_quiet("FROM selenium/standalone-chrome:4.21\n", "dockerfile/no-user");
+	/* An image whose default user is not known: said so, at low. */
+	df_lint("FROM myorg/base:1\nCMD [\"/app\"]\n", &f);
+	assert_int_equal(df_find(&f, "dockerfile/no-user", 0)->severity, HD_SEV_LOW);
+	assert_non_null(strstr(df_find(&f, "dockerfile/no-user", 0)->message, "not known"));
+	hd_findings_release(&f);
+	/* scratch: an artifact stage runs nothing; with an entrypoint it runs as uid 0. */
+	df_quiet("FROM " PINNED " AS b\nRUN make\nFROM scratch\nCOPY --from=b /out /\n", "dockerfile/no-user");
+	df_fires("FROM scratch\nCOPY app /app\nENTRYPOINT [\"/app\"]\n", "dockerfile/no-user", 1, 6);
+	/* A USER anywhere in the chain: root-user's business, or fine. */
+	df_quiet(FROM_OK "USER 10001\n", "dockerfile/no-user");
+	df_quiet(FROM_OK "USER root\n", "dockerfile/no-user");
+	df_quiet("FROM " PINNED " AS base\nUSER 10001\nFROM base\n", "dockerfile/no-user");
 }
 
 /* ---- DL3066 user-not-numeric ------------------------------------------- */
@@ -840,6 +878,7 @@ int main(void)
 		cmocka_unit_test(test_instruction_before_from),
 		cmocka_unit_test(test_maintainer),
 		cmocka_unit_test(test_root_user),
+		cmocka_unit_test(test_no_user),
 		cmocka_unit_test(test_user_not_numeric),
 		cmocka_unit_test(test_no_healthcheck),
 		cmocka_unit_test(test_base_tags),

@@ -266,8 +266,8 @@ static void test_yum_dnf_missing_yes(void **state)
 {
 	(void)state;
 	F(FROM "RUN yum install httpd-2.4.6\n", "yum-missing-yes", 2, 9);
-	F(FROM "RUN yum -q update\n", "yum-missing-yes", 2, 12);
-	F(FROM "RUN dnf upgrade\n", "dnf-missing-yes", 2, 9);
+	F(FROM "RUN yum groupinstall 'Development Tools'\n", "yum-missing-yes", 2, 9);
+	F(FROM "RUN yum -q localinstall /tmp/x.rpm\n", "yum-missing-yes", 2, 12);
 	F(FROM "RUN dnf group install 'Development Tools'\n", "dnf-missing-yes", 2, 9);
 
 	Q(FROM "RUN yum install -y httpd-2.4.6\n", "yum-missing-yes");
@@ -277,8 +277,17 @@ static void test_yum_dnf_missing_yes(void **state)
 	Q(FROM "RUN yum clean all\n", "yum-missing-yes");
 	Q(FROM "RUN dnf makecache\n", "dnf-missing-yes");
 	Q(FROM "RUN dnf group list\n", "dnf-missing-yes");
-	/* microdnf does not prompt. */
-	Q(FROM "RUN microdnf install httpd-2.4.57\n", "dnf-missing-yes");
+	/* microdnf is covered too; as hadolint's DL3030/DL3038 read them, only install, groupinstall
+	 * and localinstall (also as `group install`, `module install`) are judged, not the aliases. */
+	F(FROM "RUN microdnf install httpd-2.4.57\n", "dnf-missing-yes", 2, 14);
+	F(FROM "RUN dnf module install nodejs:18\n", "dnf-missing-yes", 2, 9);
+	Q(FROM "RUN microdnf install -y httpd-2.4.57\n", "dnf-missing-yes");
+	Q(FROM "RUN dnf in httpd-2.4.57\n", "dnf-missing-yes");
+	Q(FROM "RUN dnf up-min\n", "dnf-missing-yes");
+	Q(FROM "RUN dnf upgrade-minimal --security\n", "dnf-missing-yes");
+	Q(FROM "RUN dnf upgrade\n", "dnf-missing-yes");
+	Q(FROM "RUN yum -q update\n", "yum-missing-yes");
+	Q(FROM "RUN dnf makecache\n", "dnf-missing-yes");
 }
 
 static void test_yum_dnf_cache(void **state)
@@ -309,8 +318,10 @@ static void test_zypper(void **state)
 {
 	(void)state;
 	F(FROM "RUN zypper install curl=8\n", "zypper-missing-non-interactive", 2, 12);
-	/* -n after the subcommand is `--name`, not the global switch. */
-	F(FROM "RUN zypper in -n curl=8\n", "zypper-missing-non-interactive", 2, 12);
+	/* hadolint's DL3034 takes -n anywhere for the switch (after `in` it is zypper's --name). */
+	Q(FROM "RUN zypper in -n curl=8\n", "zypper-missing-non-interactive");
+	F(FROM "RUN zypper rm curl\n", "zypper-missing-non-interactive", 2, 12);
+	Q(FROM "RUN zypper update\n", "zypper-missing-non-interactive");
 	Q(FROM "RUN zypper -n in curl=8\n", "zypper-missing-non-interactive");
 	Q(FROM "RUN zypper --non-interactive install curl=8\n", "zypper-missing-non-interactive");
 	Q(FROM "RUN zypper install -y curl=8\n", "zypper-missing-non-interactive");
@@ -388,22 +399,40 @@ static void test_npm_unpinned(void **state)
 	(void)state;
 	F(FROM "RUN npm install -g typescript\n", "npm-unpinned", 2, 20);
 	/* A dist-tag moves: @latest is not a pin (hadolint accepts it). */
-	F(FROM "RUN npm i express@latest\n", "npm-unpinned", 2, 11);
+	F(FROM "RUN npm install express@latest\n", "npm-unpinned", 2, 17);
 	F(FROM "RUN npm install @types/node\n", "npm-unpinned", 2, 17);
-	F(FROM "RUN yarn add lodash\n", "npm-unpinned", 2, 14);
-	F(FROM "RUN yarn global add pm2\n", "npm-unpinned", 2, 21);
-	F(FROM "RUN pnpm add zod\n", "npm-unpinned", 2, 14);
-	message_has(FROM "RUN npm i express@latest\n", "npm-unpinned", "use express@<version>");
+	/* GitHub shorthand: the default branch, unless a #ref pins it. */
+	F(FROM "RUN npm install user/repo\n", "npm-unpinned", 2, 17);
+	message_has(FROM "RUN npm install express@latest\n", "npm-unpinned", "use express@<version>");
 
 	Q(FROM "RUN npm install\n", "npm-unpinned");
 	Q(FROM "RUN npm ci --omit=dev\n", "npm-unpinned");
 	Q(FROM "RUN npm install typescript@5.5.3 @types/node@20.14.10\n", "npm-unpinned");
 	Q(FROM "RUN npm install ./local-pkg /tmp/x.tgz\n", "npm-unpinned");
 	Q(FROM "RUN npm install git+https://github.com/x/y.git#v1\n", "npm-unpinned");
-	Q(FROM "RUN npm install user/repo\n", "npm-unpinned");
+	Q(FROM "RUN npm install user/repo#v1.2.0\n", "npm-unpinned");
 	Q(FROM "RUN npm install --prefix /app\n", "npm-unpinned");
-	Q(FROM "RUN yarn install --frozen-lockfile\n", "npm-unpinned");
-	Q(FROM "RUN yarn add lodash@4.17.21\n", "npm-unpinned");
+	/* hadolint's DL3016 is `npm install` only: the aliases, yarn and pnpm are js-package-unpinned. */
+	Q(FROM "RUN npm i express\n", "npm-unpinned");
+	Q(FROM "RUN yarn add lodash\n", "npm-unpinned");
+	Q(FROM "RUN pnpm add zod\n", "npm-unpinned");
+}
+
+static void test_js_package_unpinned(void **state)
+{
+	(void)state;
+	F(FROM "RUN npm i express@latest\n", "js-package-unpinned", 2, 11);
+	F(FROM "RUN npm add sax\n", "js-package-unpinned", 2, 13);
+	F(FROM "RUN yarn add lodash\n", "js-package-unpinned", 2, 14);
+	F(FROM "RUN yarn global add pm2\n", "js-package-unpinned", 2, 21);
+	F(FROM "RUN pnpm add zod\n", "js-package-unpinned", 2, 14);
+	message_has(FROM "RUN yarn add lodash\n", "js-package-unpinned", "use lodash@<version>");
+
+	Q(FROM "RUN npm install express\n", "js-package-unpinned");
+	Q(FROM "RUN yarn install --frozen-lockfile\n", "js-package-unpinned");
+	Q(FROM "RUN yarn add lodash@4.17.21\n", "js-package-unpinned");
+	Q(FROM "RUN pnpm install --frozen-lockfile\n", "js-package-unpinned");
+	Q(FROM "RUN yarn add left-pad@1.3.0 -- --frozen\n", "js-package-unpinned");
 }
 
 static void test_node_cache(void **state)
@@ -449,6 +478,13 @@ static void test_gem_go(void **state)
 	Q(FROM "RUN go install\n", "go-install-unpinned");
 	Q(FROM "RUN go install -ldflags '-s -w' ./...\n", "go-install-unpinned");
 	Q(FROM "RUN go build ./...\n", "go-install-unpinned");
+	/* hadolint's DL3062: any name without @version, domain or not; go get and go run too. */
+	F(FROM "RUN go install tool foobar\n", "go-install-unpinned", 2, 21);
+	F(FROM "RUN go get -tool foobar\n", "go-install-unpinned", 2, 18);
+	F(FROM "RUN go run example.com/pkg\n", "go-install-unpinned", 2, 12);
+	Q(FROM "RUN go run example.com/pkg@v1.2.3 foobar --foo bar\n", "go-install-unpinned");
+	Q(FROM "RUN go run main.go\n", "go-install-unpinned");
+	Q(FROM "RUN go install std cmd/vet\n", "go-install-unpinned");
 }
 
 /* ---- signatures and SSH --------------------------------------------------------- */
@@ -540,16 +576,22 @@ static void test_tls_verify_disabled(void **state)
 	F(FROM "RUN export NODE_TLS_REJECT_UNAUTHORIZED=0 && node x.js\n", id, 2, 12);
 	F(FROM "RUN dnf --setopt=sslverify=false install -y x-1.0\n", id, 2, 9);
 	F(FROM "RUN echo insecure >> ~/.curlrc\n", id, 2, 10);
-	F(FROM "ENV PYTHONHTTPSVERIFY=0\n", id, 2, 5);
-	F(FROM "ARG GIT_SSL_NO_VERIFY=true\n", id, 2, 5);
-	F(FROM "ENV npm_config_strict_ssl=false\n", id, 2, 5);
+	/* Set with ENV or ARG: tls-verify-disabled-env's, with the same classifier. */
+	Q(FROM "ENV PYTHONHTTPSVERIFY=0\n", id);
+	F(FROM "ENV PYTHONHTTPSVERIFY=0\n", "tls-verify-disabled-env", 2, 5);
+	F(FROM "ARG GIT_SSL_NO_VERIFY=true\n", "tls-verify-disabled-env", 2, 5);
+	F(FROM "ENV npm_config_strict_ssl=false\n", "tls-verify-disabled-env", 2, 5);
+	F(FROM "ENV KAFKA_DISABLE_HOSTNAME_VERIFICATION=true\n", "tls-verify-disabled-env", 2, 5);
+	F(FROM "ONBUILD ENV NODE_TLS_REJECT_UNAUTHORIZED=0\n", "tls-verify-disabled-env", 2, 13);
+	Q(FROM "ENV KAFKA_DISABLE_HOSTNAME_VERIFICATION=false\n", "tls-verify-disabled-env");
+	F(FROM "RUN CURL_INSECURE=1 curl https://x.example\n", id, 2, 5);
 
 	Q(FROM "RUN curl -fsSL https://x.example\n", id);
 	Q(FROM "RUN curl -K /etc/curl.conf https://x.example\n", id);
 	Q(FROM "RUN curl -o /tmp/k https://x.example\n", id);
 	Q(FROM "RUN git config --global http.sslVerify true\n", id);
 	Q(FROM "RUN NODE_TLS_REJECT_UNAUTHORIZED=1 node x.js\n", id);
-	Q(FROM "ENV PYTHONHTTPSVERIFY=1\n", id);
+	Q(FROM "ENV PYTHONHTTPSVERIFY=1\n", "tls-verify-disabled-env");
 	Q(FROM "RUN npm config set registry https://r.example\n", id);
 	Q(FROM "RUN pip install --index-url https://pypi.example/simple flask==3\n", id);
 }
@@ -767,7 +809,8 @@ static void test_consecutive_run(void **state)
 	Q(FROM "RUN a\nENV X=1\nRUN b\n", id);
 	Q(FROM "RUN a && b && c\nRUN d\n", id);
 	Q(FROM "RUN a\nRUN --mount=type=cache,target=/root/.cache b\n", id);
-	Q(FROM "RUN a\nRUN [\"b\"]\n", id);
+	/* Exec form counts like shell form (as in hadolint). */
+	F(FROM "RUN a\nRUN [\"b\"]\n", id, 3, 1);
 	/* Layers of a builder stage are thrown away (hadolint reports them). */
 	Q("FROM debian:12 AS build\nRUN a\nRUN b\nFROM debian:12\nCOPY --from=build /x /x\n", id);
 }
@@ -814,6 +857,7 @@ int main(void)
 		cmocka_unit_test(test_pip_unpinned),
 		cmocka_unit_test(test_pip_cache),
 		cmocka_unit_test(test_npm_unpinned),
+		cmocka_unit_test(test_js_package_unpinned),
 		cmocka_unit_test(test_node_cache),
 		cmocka_unit_test(test_gem_go),
 		cmocka_unit_test(test_package_verification),
