@@ -501,7 +501,12 @@ int hd_archive_read_fd(struct hd_archive *ar, int fd)
 	archive_read_support_filter_xz(a);
 	archive_read_support_filter_bzip2(a);
 	if (archive_read_open_fd(a, fd, 1u << 20) != ARCHIVE_OK) {
-		r = ar_error(ar, -HD_EPARSE, "cannot read '%s': %s", ar->display, archive_error_string(a));
+		const char *m = archive_error_string(a);
+
+		if (m && strstr(m, "Unrecognized"))
+			r = ar_error(ar, -HD_EPARSE, "'%s' is not a tar archive (nor a compressed one)", ar->display);
+		else
+			r = ar_error(ar, -HD_EPARSE, "cannot read '%s': %s", ar->display, m ? m : "read error");
 		goto out;
 	}
 	for (;;) {

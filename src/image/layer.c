@@ -535,7 +535,8 @@ static int file_end(struct fctx *f, int name_only)
 			if (r < 0)
 				return r;
 		}
-		qsort(o->files, o->n_files, sizeof(*o->files), cmp_owned);
+		if (o->n_files)
+			qsort(o->files, o->n_files, sizeof(*o->files), cmp_owned);
 	}
 	for (i = 0; i < s->n_hits; i++) {
 		const struct hd_secret_pattern *sp = hd_secret_pattern(s->hits[i].pattern);

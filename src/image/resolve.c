@@ -1073,8 +1073,10 @@ static int build_tree(struct hd_image_files *f, const struct stack *st, const st
 		}
 		f->anomalies_dropped += ix->anoms_dropped;
 	}
-	qsort(own, n_own, sizeof(*own), cmp_owned);
-	qsort(links, n_links, sizeof(*links), cmp_link);
+	if (n_own)
+		qsort(own, n_own, sizeof(*own), cmp_owned);
+	if (n_links)
+		qsort(links, n_links, sizeof(*links), cmp_link);
 	buf = hd_malloc(cap_len);
 	tmp = hd_malloc(cap_len);
 	if (!buf || !tmp)

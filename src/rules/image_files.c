@@ -384,7 +384,8 @@ const struct hd_rule hd_rule_image_duplicate_id = {
 	.other = "dockle:DKL-LI-0002",
 	.rationale = "The kernel knows users and groups by number only: two accounts with one uid are one "
 		     "user with two names, so files, processes and audit records of one are the other's. "
-		     "It usually comes from editing /etc/passwd by hand in a Dockerfile.",
+		     "It usually comes from editing /etc/passwd by hand in a Dockerfile. A second account "
+		     "with uid 0 is reported by image/uid0-account instead.",
 	.remediation = "Create users and groups with useradd/groupadd (or adduser -D on Alpine), which "
 		       "refuse duplicates, and give each its own id.",
 	.bad_example = BASE_LAYER "layer: RUN /bin/sh -c echo 'web:x:10001:10001::/web:/sbin/nologin' >> /etc/passwd\n"
@@ -407,7 +408,8 @@ static int check_dup_ids(const struct hd_model *m, const struct hd_rule *r, stru
 		for (j = 0; j < i; j++) {
 			struct hd_loc loc;
 
-			if (f->accounts[j].uid != f->accounts[i].uid)
+			/* A second uid 0 is image/uid0-account's finding. */
+			if (f->accounts[j].uid != f->accounts[i].uid || f->accounts[i].uid == 0)
 				continue;
 			acct_loc(f, &f->passwd, &loc);
 			rc = hd_report(ck, &loc, "image '%s': accounts '%s' and '%s' share uid %" PRId64 " (/etc/passwd "

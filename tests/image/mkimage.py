@@ -37,6 +37,17 @@ Mutations, for the bad-input tests (N is a 1-based layer of the current image):
   manifest-last            in a docker save, write manifest.json and configs first
                            (default: last, as docker does) -- with this, first
 
+The rule examples of the catalogue use a listing form of the same spec:
+
+  layer: CREATED_BY                         starts a gzip layer
+  -rwsr-xr-x 0 0 /usr/bin/tool: CONTENT     a file: ls -l mode, uid, gid, path,
+                                            then ": " and its content (\\n escapes)
+  drwxr-xr-x 0 0 /data                      a folder
+  lrwxrwxrwx 0 0 /bin -> usr/bin            a symlink
+  h--------- 0 0 /a -> b                    a hard link
+  brw-rw---- 0 6 /dev/sda 8,0               a device
+  -rwxr-xr-x 0 0 /bin/ping [caps=cap_net_raw+ep]: ELF   file capabilities
+
 Everything is written deterministically (fixed mtimes, sorted entries).
 """
 
@@ -118,12 +129,92 @@ def tarinfo(name, kind=tarfile.REGTYPE, mode=0o644, uid=0, gid=0, size=0):
     return ti
 
 
+CAPS = ["chown", "dac_override", "dac_read_search", "fowner", "fsetid", "kill", "setgid", "setuid",
+        "setpcap", "linux_immutable", "net_bind_service", "net_broadcast", "net_admin", "net_raw",
+        "ipc_lock", "ipc_owner", "sys_module", "sys_rawio", "sys_chroot", "sys_ptrace", "sys_pacct",
+        "sys_admin", "sys_boot", "sys_nice", "sys_resource", "sys_time", "sys_tty_config", "mknod"]
+
+
+def caps_xattr(text):
+    """'cap_net_raw,cap_net_admin+ep' as a version 2 vfs_cap_data."""
+    names, flags = text.rsplit("+", 1) if "+" in text else (text.rsplit("=", 1) + [""])[:2]
+    bits = 0
+    for n in names.split(","):
+        bits |= 1 << CAPS.index(n.strip()[4:] if n.strip().startswith("cap_") else n.strip())
+    perm = bits if "p" in flags else 0
+    inh = bits if "i" in flags else 0
+    magic = 0x02000000 | (1 if "e" in flags else 0)
+    import struct
+    return struct.pack("<IIIII", magic, perm & 0xffffffff, inh & 0xffffffff, perm >> 32, inh >> 32)
+
+
+def mode_bits(m):
+    """'-rwsr-xr-x' -> (type letter, permission bits)."""
+    bits = 0
+    for i, (c, want) in enumerate(zip(m[1:10], "rwxrwxrwx")):
+        if c == want or c in "sStT" and i in (2, 5, 8):
+            if c in "rwxst":
+                bits |= 1 << (8 - i)
+        if c in "sS" and i == 2:
+            bits |= 0o4000
+        if c in "sS" and i == 5:
+            bits |= 0o2000
+        if c in "tT" and i == 8:
+            bits |= 0o1000
+    return m[0], bits
+
+
+def listing_line(layer, text):
+    """One ls -l-like line of a rule example."""
+    import re
+    m = re.match(r"^([-dlhcbp][-rwxsStT]{9})\s+(\d+)\s+(\d+)\s+(\S+)(.*)$", text)
+    if not m:
+        return False
+    kind, bits = mode_bits(m.group(1))
+    uid, gid, path, rest = int(m.group(2)), int(m.group(3)), m.group(4).lstrip("/"), m.group(5)
+    if path.endswith(":"):
+        path, rest = path[:-1], ":" + rest
+    caps = None
+    cm = re.match(r"^\s*\[caps=([^\]]+)\](.*)$", rest)
+    if cm:
+        caps, rest = caps_xattr(cm.group(1)), cm.group(2)
+    rest = rest.strip()
+    if kind == "-":
+        data = rest[1:].strip() if rest.startswith(":") else ""
+        data = data.encode().decode("unicode_escape").encode("latin-1")
+        ti = tarinfo(path, mode=bits, uid=uid, gid=gid, size=len(data))
+        if caps:
+            ti.pax_headers["SCHILY.xattr.security.capability"] = caps.decode("latin-1")
+        layer.entries.append((ti, data))
+    elif kind == "d":
+        layer.entries.append((tarinfo(path, tarfile.DIRTYPE, bits, uid, gid), None))
+    elif kind in "lh":
+        ti = tarinfo(path, tarfile.SYMTYPE if kind == "l" else tarfile.LNKTYPE, bits, uid, gid)
+        ti.linkname = rest[2:].strip() if rest.startswith("->") else ""
+        layer.entries.append((ti, None))
+    elif kind in "cb":
+        ti = tarinfo(path, tarfile.CHRTYPE if kind == "c" else tarfile.BLKTYPE, bits, uid, gid)
+        ti.devmajor, ti.devminor = (int(x) for x in rest.split(","))
+        layer.entries.append((ti, None))
+    elif kind == "p":
+        layer.entries.append((tarinfo(path, tarfile.FIFOTYPE, bits, uid, gid), None))
+    return True
+
+
 def parse(path):
     layout = "docker-save"
     images = [Image()]
     opts = set()
     mut_archive = {}
     for lineno, text in enumerate(open(path, encoding="utf-8"), 1):
+        text = text.rstrip("\n")
+        if text.startswith("layer: "):
+            created = text[7:]
+            images[-1].layers.append(Layer("gzip", created))
+            images[-1].history.append((created, False))
+            continue
+        if images[-1].layers and listing_line(images[-1].layers[-1], text):
+            continue
         words = shlex.split(text, comments=True)
         if not words:
             continue
@@ -346,7 +437,7 @@ def oci_blobs(images, blobs):
             desc["platform"] = {"os": p[0], "architecture": p[1]}
             if len(p) > 2:
                 desc["platform"]["variant"] = p[2]
-        groups.setdefault(img.ref, []).append((desc, img, cfg, layers))
+        groups.setdefault(img.ref or (img.tags[0] if img.tags else None), []).append((desc, img, cfg, layers))
     for ref, members in groups.items():
         if len(members) == 1 and not members[0][1].platform:
             desc = dict(members[0][0])
