@@ -382,6 +382,29 @@ static int fetch_doc(struct hd_archive *ar, const struct hd_desc *d, struct hd_o
 	return hd_meta_oci(b->json, b->json_len, what, doc, err, n);
 }
 
+/*
+ * The name of an image an OCI index annotates: a full reference as it is
+ * ("docker.io/library/busybox:1.36"); a bare tag, as skopeo and umoci write
+ * org.opencontainers.image.ref.name ("1.0"), after the layout's own name
+ * ("app:1.0" for app/ or app.tar).
+ */
+static char *ref_name(const char *display, const char *ref)
+{
+	size_t end = strlen(display), n;
+	const char *b;
+
+	if (strchr(ref, ':') || strchr(ref, '/') || strchr(ref, '@'))
+		return hd_strdup(ref);
+	while (end > 1 && display[end - 1] == '/')
+		end--;
+	for (b = display + end; b > display && b[-1] != '/'; b--)
+		;
+	n = (size_t)(display + end - b);
+	if (n > 4 && !strncmp(b + n - 4, ".tar", 4))
+		n -= 4;
+	return hd_asprintf("%.*s:%s", (int)n, b, ref);
+}
+
 static int plan_from_manifest(struct hd_archive *ar, const struct hd_desc *d, const char *ref,
 			      const char *platform, struct plans *out)
 {
@@ -393,12 +416,12 @@ static int plan_from_manifest(struct hd_archive *ar, const struct hd_desc *d, co
 
 	if (!p)
 		return -HD_ENOMEM;
-	p->name = ref ? hd_strdup(ref) : NULL;
+	p->name = ref ? ref_name(ar->display, ref) : NULL;
 	p->platform = platform ? hd_strdup(platform) : NULL;
-	if (ref && !(p->tags = hd_calloc(2, sizeof(char *))))
+	if (ref && (!p->name || !(p->tags = hd_calloc(2, sizeof(char *)))))
 		return -HD_ENOMEM;
 	if (ref) {
-		p->tags[0] = hd_strdup(ref);
+		p->tags[0] = hd_strdup(p->name);
 		p->n_tags = p->tags[0] ? 1 : 0;
 	}
 	r = fetch_doc(ar, d, &doc, err, sizeof(err));
@@ -719,6 +742,46 @@ static const struct link *link_of(const struct link *v, size_t n, uint64_t h)
 			hi = mid;
 	}
 	return lo < n && v[lo].hash == h ? &v[lo] : NULL;
+}
+
+static size_t clamp_norm(const char *in, size_t n, char *out, size_t cap);
+
+/*
+ * The OS package that owns path (relative to the root), also under the
+ * names the final tree's symlinks give it (merged /usr: dpkg lists /bin/su,
+ * the file is usr/bin/su); NULL if none.  buf and tmp hold cap bytes each.
+ */
+static const char *pkg_owner(const struct owned *own, size_t n_own, const struct link *links, size_t n_links,
+			     const char *p, char *buf, char *tmp, size_t cap)
+{
+	const char *o = n_own ? owner_of(own, n_own, hd_path_hash(p, strlen(p))) : NULL;
+	size_t j;
+
+	for (j = 0; !o && n_own && j < n_links; j++) {
+		const char *t = links[j].target;
+		size_t tl, dl;
+
+		/* The link's target as a path from the root. */
+		if (t[0] != '/') {
+			const char *sl = strrchr(links[j].path, '/');
+
+			dl = sl ? (size_t)(sl - links[j].path) : 0;
+			if (dl + strlen(t) + 2 >= cap)
+				continue;
+			memcpy(tmp, links[j].path, dl);
+			tmp[dl] = '/';
+			memcpy(tmp + dl + 1, t, strlen(t) + 1);
+			tl = clamp_norm(tmp, strlen(tmp), buf, cap);
+		} else
+			tl = clamp_norm(t, strlen(t), buf, cap);
+		if (!tl || strncmp(p, buf, tl) != 0 || p[tl] != '/')
+			continue;
+		if (strlen(links[j].path) + strlen(p + tl) + 1 >= cap)
+			continue;
+		snprintf(tmp, cap, "%s%s", links[j].path, p + tl);
+		o = owner_of(own, n_own, hd_path_hash(tmp, strlen(tmp)));
+	}
+	return o;
 }
 
 /* Normalises in[0..n) into out as the kernel does inside a root: ".." at the root stays there. */
@@ -1081,41 +1144,28 @@ static int build_tree(struct hd_image_files *f, const struct stack *st, const st
 	tmp = hd_malloc(cap_len);
 	if (!buf || !tmp)
 		goto oom;
-	/* Owners of setuid/setgid files, also under the names merged-/usr symlinks give them. */
+	/* Owners of setuid/setgid files and files with capabilities. */
 	for (i = 0; i < f->n_files; i++) {
 		struct hd_image_file *x = &f->files[i];
-		const char *p = x->path + 1;
 
-		if (!(x->flags & HD_IFILE_SETID) || !x->visible)
+		if (!(x->flags & (HD_IFILE_SETID | HD_IFILE_CAPS)) || !x->visible)
 			continue;
-		x->owner = owner_of(own, n_own, hd_path_hash(p, strlen(p)));
-		for (j = 0; !x->owner && j < n_links; j++) {
-			const char *t = links[j].target;
-			size_t tl, dl = 0;
-
-			/* The link's target as a path from the root. */
-			if (t[0] != '/') {
-				const char *sl = strrchr(links[j].path, '/');
-
-				dl = sl ? (size_t)(sl - links[j].path) : 0;
-				if (dl + strlen(t) + 2 >= cap_len)
-					continue;
-				memcpy(tmp, links[j].path, dl);
-				tmp[dl] = '/';
-				memcpy(tmp + dl + 1, t, strlen(t) + 1);
-				tl = clamp_norm(tmp, strlen(tmp), buf, cap_len);
-			} else
-				tl = clamp_norm(t, strlen(t), buf, cap_len);
-			if (!tl || strncmp(p, buf, tl) != 0 || p[tl] != '/')
-				continue;
-			if (strlen(links[j].path) + strlen(p + tl) + 1 >= cap_len)
-				continue;
-			snprintf(tmp, cap_len, "%s%s", links[j].path, p + tl);
-			x->owner = owner_of(own, n_own, hd_path_hash(tmp, strlen(tmp)));
-		}
+		x->owner = pkg_owner(own, n_own, links, n_links, x->path + 1, buf, tmp, cap_len);
 		if (x->owner && !(x->owner = hd_arena_strdup(&f->arena, x->owner)))
 			goto oom;
 	}
+	/*
+	 * Secrets in files an OS package installed are the package's test keys
+	 * and examples (libgnutls carries a PEM key for its self-tests): not
+	 * the image author's secrets.  Generated ones (ssl-cert's snakeoil key,
+	 * SSH host keys) belong to no package and stay.
+	 */
+	for (i = j = 0; i < f->n_secrets; i++) {
+		if (f->secrets[i].by_name || !pkg_owner(own, n_own, links, n_links, f->secrets[i].path + 1, buf, tmp,
+							 cap_len))
+			f->secrets[j++] = f->secrets[i];
+	}
+	f->n_secrets = j;
 	/* Symlink loops in the final tree. */
 	for (i = 0; i < n_links; i++) {
 		if (!resolve_links(links, n_links, links[i].path, buf, tmp, cap_len)) {

@@ -608,7 +608,8 @@ const struct hd_rule hd_rule_image_private_key = {
 		     "Found by content (PEM, OpenSSH and PuTTY private key blocks followed by key data, so "
 		     "a CA bundle or a program that merely names the marker does not match) and by the "
 		     "usual file names (id_rsa, id_ed25519, ...). OS-package documentation and test data "
-		     "are not scanned." SECRET_WHY,
+		     "are not scanned, and keys inside files an OS package installed (libgnutls carries "
+		     "one for its self-tests) are not reported." SECRET_WHY,
 	.remediation = "Do not copy keys into the build context's image: mount them at run time "
 		       "(`--mount type=secret` or a volume), or use `RUN --mount=type=secret,id=key` during "
 		       "the build; then rotate the key, since every copy of the image holds it.",
@@ -706,7 +707,8 @@ const struct hd_rule hd_rule_image_token_in_file = {
 		     "(ghp_..., github_pat_...), GitLab (glpat-...), Slack (xox...-), Stripe live keys, "
 		     "Google API keys, npm, PyPI, Docker Hub, SendGrid, Azure storage, Vault and OpenAI keys. "
 		     "Every regular file below the size limit is scanned once for all of them (vectorscan), "
-		     "binaries included, except OS-package documentation and test data; AWS's documented "
+		     "binaries included, except OS-package documentation, test data and the files OS packages "
+		     "installed; AWS's documented "
 		     "example key is not reported." SECRET_WHY,
 	.remediation = "Remove the token from the source that was copied in, rotate it (it has been "
 		       "published), and pass it at run time (an environment variable from a secret store, "
@@ -782,6 +784,29 @@ static int check_unneeded(const struct hd_model *m, const struct hd_rule *r, str
 
 /* ---- the layers as archives ----------------------------------------------------------------------------- */
 
+/*
+ * The nodes every /dev has (null, zero, full, random, urandom, tty, console,
+ * ptmx): root file systems made by debootstrap and mmdebstrap carry them,
+ * and the runtime mounts its own /dev over them.
+ */
+static bool standard_node(const struct hd_image_file *x)
+{
+	static const struct {
+		const char *path;
+		uint32_t major, minor;
+	} std[] = {
+		{ "/dev/null", 1, 3 },   { "/dev/zero", 1, 5 },   { "/dev/full", 1, 7 }, { "/dev/random", 1, 8 },
+		{ "/dev/urandom", 1, 9 }, { "/dev/tty", 5, 0 },   { "/dev/console", 5, 1 }, { "/dev/ptmx", 5, 2 },
+	};
+
+	for (size_t i = 0; i < HD_ARRAY_SIZE(std); i++) {
+		if (S_ISCHR(x->mode) && x->dev_major == std[i].major && x->dev_minor == std[i].minor &&
+		    !strcmp(x->path, std[i].path))
+			return true;
+	}
+	return false;
+}
+
 static hd_check_fn check_device;
 const struct hd_rule hd_rule_image_device_file = {
 	.id = "image/device-file",
@@ -792,7 +817,10 @@ const struct hd_rule hd_rule_image_device_file = {
 	.rationale = "The engine gives a container its own /dev; a character or block device node inside "
 		     "an image serves no build purpose. Where the device cgroup allows it (a privileged "
 		     "container, `--device-cgroup-rule`), such a node opens the host's disk or memory "
-		     "directly; in a layer it is a sign of a crafted or carelessly exported image.",
+		     "directly; in a layer it is a sign of a crafted or carelessly exported image. The "
+		     "nodes every /dev has (null, zero, full, random, urandom, tty, console, ptmx with "
+		     "their usual numbers), which debootstrap-made root file systems carry, are not "
+		     "reported.",
 	.remediation = "Rebuild the image from a Dockerfile instead of exporting a machine's file system, or "
 		       "delete the nodes: `RUN find / -xdev \\( -type b -o -type c \\) -delete`.",
 	.bad_example = BASE_LAYER "layer: /bin/sh -c #(nop) ADD rootfs.tar in /\n"
@@ -814,7 +842,7 @@ static int check_device(const struct hd_model *m, const struct hd_rule *r, struc
 		const struct hd_image_file *x = &f->files[i];
 		struct hd_loc loc;
 
-		if (!(x->flags & HD_IFILE_DEVICE) || !x->visible)
+		if (!(x->flags & HD_IFILE_DEVICE) || !x->visible || standard_node(x))
 			continue;
 		floc(f, x->layer, x->path, &loc);
 		rc = hd_report(ck, &loc, "image '%s': %s is a %s device (%u:%u) in %s", f->image, x->path,
