@@ -9,7 +9,7 @@
 # (image-dump: one fact a line) and what hardock reports; no case may crash,
 # hang, print a secret or write a file.
 set -u
-: "${HARDOCK:?}" "${IMAGE_DUMP:?}" "${SRCDIR:?}"
+: "${HARDOCK:?}" "${IMAGE_DUMP:?}" "${SRCDIR:?}" "${SHARED:?}"
 export NO_COLOR=1
 PY=/usr/bin/python3
 MK="$PY $SRCDIR/tests/image/mkimage.py"
@@ -345,6 +345,29 @@ has cfg "image/latest-tag.*referenced as 'shop/web:latest'"
 has cfg 'image/secret-in-env.*API_TOKEN'
 has cfg 'image/admin-port-exposed.*port 22'
 hasnt cfg 's3cr3tvalue'
+
+# Every dockle checkpoint has a row in docs/image.md naming rules that exist, or a reason.
+"$HARDOCK" rules --format json >rules.json
+$PY - "$SHARED/reference/dockle-checkpoints.tsv" "$SRCDIR/docs/image.md" rules.json >dockle.out <<'PYEOF'
+import json, re, sys
+ids = [l.split("\t")[0] for l in open(sys.argv[1]).read().splitlines()[1:] if l.strip()]
+doc = open(sys.argv[2]).read()
+rules = {r["id"] for r in json.load(open(sys.argv[3]))}
+bad = 0
+for i in ids:
+    row = [l for l in doc.splitlines() if l.startswith("| %s |" % i)]
+    if not row:
+        print("no row for", i); bad += 1; continue
+    cells = row[0].split("|")
+    named = re.findall(r"(?:image|dockerfile)/[a-z0-9-]+", cells[2])
+    if not named and "not a rule" not in cells[2]:
+        print("no rule and no reason for", i); bad += 1
+    for n in named:
+        if n not in rules:
+            print(i, "names unknown rule", n); bad += 1
+print("checked", len(ids), "bad", bad)
+PYEOF
+if grep -q "checked 16 bad 0" dockle.out; then ok; else bad "dockle mapping"; cat dockle.out; fi
 
 # Nothing was written anywhere: the working folder and TMPDIR stay empty.
 if [ -z "$(ls -A work)$(ls -A quiet)" ]; then ok; else bad "files were written: $(ls -A work quiet)"; fi
