@@ -5,6 +5,11 @@
  * processes and exec sessions of running containers, then judge each
  * container with the container rules (plus the live-only ones), each image
  * with the image rules and the engine with the engine and swarm rules.
+ * With image_layers, each image audited is also streamed from the engine
+ * (GET /images/{id}/get, through the one-pass reader of image/image.h;
+ * nothing is written to disk) and its files are judged by the image-files
+ * rules: setuid files (CIS 4.8), capabilities, permissions, accounts,
+ * secrets, left-over files.
  *
  * Requests go out in batches (hd_engine_run): facts, lists, inspects,
  * top + exec, image inspects.  A request that fails does not stop the audit:
@@ -18,8 +23,10 @@
 #include "audit/engine_entry.h"
 #include "engine/client.h"
 #include "engine/endpoint.h"
+#include "image/image.h"
 #include "model/engine.h"
 #include "model/image.h"
+#include "model/image_files.h"
 #include "model/live.h"
 #include "parse/inspect.h"
 
@@ -1023,6 +1030,96 @@ static int count_states(struct engine_audit *a)
 
 /* ---- judging ------------------------------------------------------------------------ */
 
+extern const struct hd_rule hd_rule_image_unreadable;
+
+/* The image-files rules SKIP for an image whose layers could not be read at all. */
+static int skip_files(struct engine_audit *a, const char *subject, struct hd_checks *checks)
+{
+	size_t i;
+	int r;
+
+	for (i = 0; i < hd_rule_count; i++) {
+		if (hd_rules[i]->target != HD_TARGET_IMAGE_FILES || !hd_config_rule_enabled(a->o->cfg, hd_rules[i]))
+			continue;
+		r = hd_checks_add(checks, hd_rules[i], subject, HD_CHECK_SKIP, "the image's layers could not be read");
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* What kept (parts of) an image's layers unread: image/unreadable findings. */
+static int unreadable(struct engine_audit *a, const struct hd_image_spec *img, char *const *errors, size_t n,
+		      struct hd_findings *out)
+{
+	struct hd_loc loc = { .object = img->name };
+	size_t i;
+	int r;
+
+	for (i = 0; i < n; i++) {
+		r = hd_report_rule(out, &hd_rule_image_unreadable, a->o->cfg, &loc, "image '%s': %s", img->name,
+				   errors[i]);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/*
+ * --image-layers: the image streamed from the engine through the image
+ * reader, its files judged under the image's subject.  The stream is one
+ * pass over a socket pair; the reader keeps a compact index per layer, so
+ * memory stays bounded whatever the image's size.
+ */
+static int judge_layers(struct engine_audit *a, const struct hd_image_spec *img, const char *subject,
+			struct hd_findings *out, struct hd_checks *checks)
+{
+	struct hd_model m = { .cfg = a->o->cfg, .kind = HD_TARGET_IMAGE_FILES };
+	struct hd_image_opts io;
+	struct hd_image_set set;
+	char *msg = NULL;
+	bool judged = false;
+	size_t i, n_errors;
+	int r;
+
+	hd_image_opts_init(&io);
+	io.now = a->now;
+	r = hd_image_analyze_engine(a->e, img->id, &io, &set, &msg);
+	if (r < 0) {
+		if (r != -HD_ENOMEM)
+			r = addf(&a->st->errors, "cannot read the layers of image %s: %s", img->name,
+				 msg ? msg : hd_strerror(r));
+		hd_free(msg);
+		if (r >= 0)
+			r = skip_files(a, subject, checks);
+		return r;
+	}
+	n_errors = set.n_errors;
+	r = unreadable(a, img, set.errors, set.n_errors, out);
+	for (i = 0; r >= 0 && i < set.n; i++) {
+		struct hd_image_files *f = set.v[i].files;
+
+		n_errors += set.v[i].n_errors;
+		r = unreadable(a, img, set.v[i].errors, set.v[i].n_errors, out);
+		if (r < 0 || !f)
+			continue;
+		/* The audit's name for the image (its first tag or short id), not the stream's. */
+		if (!(f->image = hd_arena_strdup(&f->arena, img->name))) {
+			r = -HD_ENOMEM;
+			break;
+		}
+		m.files = f;
+		r = hd_audit_run(&m, subject, false, out, checks);
+		judged = true;
+	}
+	if (r >= 0 && !judged)
+		r = skip_files(a, subject, checks);
+	if (r >= 0 && n_errors)
+		r = hd_checks_add(checks, &hd_rule_image_unreadable, subject, HD_CHECK_WARN, NULL);
+	hd_image_set_release(&set);
+	return r;
+}
+
 static int judge(struct engine_audit *a, struct hd_findings *out, struct hd_checks *checks)
 {
 	struct hd_model m = { .cfg = a->o->cfg };
@@ -1060,6 +1157,8 @@ static int judge(struct engine_audit *a, struct hd_findings *out, struct hd_chec
 		m.kind = HD_TARGET_IMAGE;
 		m.img = img;
 		r = hd_audit_run(&m, subject, false, out, checks);
+		if (r >= 0 && a->o->image_layers)
+			r = judge_layers(a, img, subject, out, checks);
 		if (r < 0)
 			return r;
 		ni++;

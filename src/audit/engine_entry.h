@@ -35,6 +35,8 @@ struct hd_audit_opts {
 	long timeout_ms;                     /* per request; 0 = 30000 */
 	bool processes_from_engine;          /* always ask the top endpoint, even when the
 						engine is this machine (else /proc is read) */
+	bool image_layers;                   /* also stream each audited image from the engine
+						and judge its files (image-files rules) */
 	struct hd_engine_audit_status *status; /* out: errors, notes, facts; NULL to ignore */
 
 	/* hd_engine_facts_fetch only: what not to ask. */

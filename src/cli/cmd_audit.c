@@ -28,6 +28,7 @@ struct audit_args {
 	struct hd_strlist containers, images;
 	unsigned parallel;
 	bool engine_top;
+	bool image_layers;
 	long timeout_ms;
 };
 
@@ -67,6 +68,9 @@ static const struct hd_option audit_options[] = {
 	HD_OPT_STRING(0, "tlskey", "FILE", A(eng.tlskey), "the client key"),
 	HD_OPT_STRLIST(0, "container", "ID", A(containers), "audit only this container (repeatable)"),
 	HD_OPT_STRLIST(0, "image", "REF", A(images), "audit only this image (repeatable)"),
+	HD_OPT_FLAG(0, "image-layers", A(image_layers), "also stream each audited image from the engine "
+		"(never written to disk) and judge its files as 'hardock image' does: setuid files (CIS 4.8), "
+		"capabilities, permissions, accounts, secrets"),
 	HD_OPT_UNSIGNED(0, "parallel", "N", A(parallel), 1, 256, "concurrent engine requests (default 8)"),
 	HD_OPT_FLAG(0, "engine-top", A(engine_top), "read processes with the engine's top endpoint even "
 		"when the engine is this machine (default: /proc, much faster)"),
@@ -225,6 +229,10 @@ int hd_cmd_audit(int argc, char **argv)
 		hd_cli_error("'audit engine' talks to a running engine; it cannot use --root");
 		goto out;
 	}
+	if (a.image_layers && !(a.want & WANT_ENGINE)) {
+		hd_cli_error("--image-layers goes with 'audit engine' or a bare 'audit'");
+		goto out;
+	}
 	if (a.show_config && !(a.want & WANT_DAEMON)) {
 		hd_cli_error("--show-config goes with 'audit daemon'");
 		goto out;
@@ -245,6 +253,7 @@ int hd_cmd_audit(int argc, char **argv)
 	so.parallel = a.parallel;
 	so.timeout_ms = a.timeout_ms;
 	so.processes_from_engine = a.engine_top;
+	so.image_layers = a.image_layers;
 	r = hd_audit_session_new(&so, &s);
 	if (r >= 0)
 		r = hd_audit_session_run(s, &res);

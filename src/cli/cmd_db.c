@@ -467,7 +467,7 @@ int hd_cmd_image_rootfs(int argc, char **argv)
 	struct hd_out_opts o;
 	struct hd_catalog *c = NULL;
 	struct hd_packages pk;
-	const char *v;
+	const char *v = NULL;
 	FILE *out = stdout;
 	int i, m, r, fmt = -1, code = HD_EXIT_ERROR;
 	size_t k;

@@ -568,8 +568,8 @@ static int read_file(struct lrd *s, struct archive *a, const char *path, uint64_
 	size_t n = strlen(path);
 	struct fctx f = { .s = s, .path = path, .hash = h };
 	int ck = capture_kind(path), name_only = size > 0 ? hd_scan_name_only(path, n) : -1;
-	const char *pkg;
-	size_t pn;
+	const char *pkg = NULL;
+	size_t pn = 0;
 	int r;
 
 	f.scan = size > 0 && (uint64_t)size <= lim->max_secret_file && s->lr->scanner &&

@@ -203,6 +203,14 @@ static int add_location(struct hd_buf *b, const struct hd_finding *f)
 		if (e >= 0)
 			e = hd_buf_addstr(b, "</code>");
 	}
+	/* Images: the layer that holds it, whole (the message shortens it). */
+	if (e >= 0 && f->layer) {
+		e = hd_buf_addstr(b, " layer <code>");
+		if (e >= 0)
+			e = esc(b, f->layer);
+		if (e >= 0)
+			e = hd_buf_addstr(b, "</code>");
+	}
 	return e;
 }
 

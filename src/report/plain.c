@@ -189,6 +189,21 @@ static int junit_finding(struct hd_output *r, const struct hd_finding *f)
 	return 0;
 }
 
+/*
+ * Whether a check's subject is the object a finding names: the same text, or
+ * the object after the subject's kind ("image app:1", "container web
+ * (running)").
+ */
+static bool subject_of(const char *subject, const char *object)
+{
+	const char *p = strchr(subject, ' ');
+	size_t n = strlen(object);
+
+	if (!strcmp(subject, object))
+		return true;
+	return p && !strncmp(p + 1, object, n) && (p[1 + n] == '\0' || p[1 + n] == ' ');
+}
+
 static int junit_checks(struct hd_output *r, const struct hd_check_result *checks, size_t n,
 			const struct hd_findings *fs)
 {
@@ -223,7 +238,7 @@ static int junit_checks(struct hd_output *r, const struct hd_check_result *check
 
 				if (f->rule != c->rule)
 					continue;
-				if (c->subject && f->object && strcmp(c->subject, f->object) != 0)
+				if (c->subject && f->object && !subject_of(c->subject, f->object))
 					continue;
 				hd_xml_put(out, f->message);
 				fputc('\n', out);

@@ -134,6 +134,7 @@ static int engine_options(struct hd_audit_session *s, const struct hd_daemon_spe
 	ao->images = images && images->n ? images : NULL;
 	ao->parallel = s->o.parallel;
 	ao->processes_from_engine = s->o.processes_from_engine;
+	ao->image_layers = s->o.image_layers;
 	ao->timeout_ms = s->o.timeout_ms;
 	return 0;
 }

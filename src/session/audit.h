@@ -70,6 +70,9 @@ struct hd_audit_session_opts {
 	unsigned parallel;                   /* concurrent requests; 0 = 8 */
 	long timeout_ms;                     /* per request; 0 = 30000 */
 	bool processes_from_engine;          /* ask top even when the engine is this machine */
+	bool image_layers;                   /* stream each audited image from the engine and
+						judge its files too (CIS 4.8 and the other
+						image-files rules) */
 };
 
 /* A message of a run, for the user: a note, or an error that made the run incomplete. */

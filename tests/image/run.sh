@@ -138,6 +138,9 @@ hasnt all-docker-save 'hunter2secret|dXNlcjpwYXNzd29yZA|AKIAZ2345ZZ234567AB2|\$6
 # Text and every other format: no secret value either, and the layer digest is carried.
 for fmt in text sarif junit github gnu html; do
 	hd "all-$fmt" 1 --format "$fmt" "$tmp/all.docker-save.tar"
+	has "all-$fmt" "shop/api:1.0"
+	has "all-$fmt" "/usr/bin/su"
+	has "all-$fmt" "sha256:[0-9a-f]{12}"
 	hasnt "all-$fmt" 'hunter2secret|dXNlcjpwYXNzd29yZA|AKIAZ2345ZZ234567AB2|\$6\$salt|MIIEowIBAAKCAQEA'
 done
 has all-docker-save '"layer": "sha256:[0-9a-f]{64}"'
@@ -368,6 +371,44 @@ for i in ids:
 print("checked", len(ids), "bad", bad)
 PYEOF
 if grep -q "checked 16 bad 0" dockle.out; then ok; else bad "dockle mapping"; cat dockle.out; fi
+
+# Nothing is written, proved by the system calls: under strace, no open for writing or
+# creating, and no mkdir, rename, unlink, link, symlink or truncate, for an archive of every
+# layout, an OCI directory, standard input, a damaged archive and a decompression bomb.
+# (LeakSanitizer cannot run under ptrace; the other runs check leaks.)
+traced() { # NAME ARGS...
+	name=$1
+	shift
+	(cd work && ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" timeout 300 strace -f -qq -o "$tmp/$name.strace" \
+		-e trace=open,openat,openat2,creat,mkdir,mkdirat,rename,renameat,renameat2,unlink,unlinkat,link,linkat,symlink,symlinkat,truncate,ftruncate,mknod,mknodat \
+		"$HARDOCK" image --format json "$@") >"$name.out" 2>"$name.err" </dev/null
+	if [ ! -s "$tmp/$name.strace" ] || ! grep -q 'O_RDONLY' "$tmp/$name.strace"; then
+		bad "$name: strace recorded nothing"; return; fi
+	if grep -E 'O_WRONLY|O_RDWR|O_CREAT|O_TRUNC|^[0-9]+ +(creat|mkdir|mkdirat|rename|renameat2?|unlink|unlinkat|link|linkat|symlink|symlinkat|truncate|ftruncate|mknod|mknodat)\(' "$tmp/$name.strace" |
+		grep -vE '= -1 E' >"$tmp/$name.writes"; then
+		bad "$name: wrote to the file system"; head -5 "$tmp/$name.writes"
+	else
+		ok
+	fi
+}
+traced write-docker-save "$tmp/all.docker-save.tar"
+traced write-docker25 "$tmp/all.docker25.tar"
+traced write-oci-dir "$tmp/all.oci"
+traced write-oci-tar "$tmp/all.oci-tar.tar"
+traced write-corrupt "$tmp/corrupt-gzip.tar"
+traced write-bomb --max-ratio 50 "$tmp/bomb.tar"
+traced write-tamper "$tmp/tamper"
+# Standard input: a pipe, not a file.
+(cd work && ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" strace -f -qq -o "$tmp/write-stdin.strace" \
+	-e trace=open,openat,openat2,creat,mkdir,mkdirat,rename,renameat,renameat2,unlink,unlinkat,link,linkat,symlink,symlinkat,truncate,ftruncate \
+	"$HARDOCK" image --format json - <"$tmp/all.docker-save.tar") >write-stdin.out 2>write-stdin.err
+if grep -E 'O_WRONLY|O_RDWR|O_CREAT|^[0-9]+ +(creat|mkdir|rename|unlink|link|symlink|truncate|ftruncate)' "$tmp/write-stdin.strace" | grep -vE '= -1 E' | grep -q .; then
+	bad "write-stdin: wrote to the file system"; else ok; fi
+has write-stdin '"rule": "image/private-key"'
+has write-docker-save '"rule": "image/setuid-file"'
+has write-bomb 'decompression bomb'
+# HTML names the whole layer digest beside the path.
+has all-html '<code>/usr/bin/su</code> layer <code>sha256:[0-9a-f]{64}</code>'
 
 # Nothing was written anywhere: the working folder and TMPDIR stay empty.
 if [ -z "$(ls -A work)$(ls -A quiet)" ]; then ok; else bad "files were written: $(ls -A work quiet)"; fi

@@ -191,6 +191,91 @@ hd engine-down 2 -H "unix://$tmp/nothing.sock" hd/bb-bad:1
 # Nothing written while streaming: the daemon's tmp and our folder hold no export.
 if find "$tmp" -maxdepth 1 -name '*.tar' -newer "$tmp/bb-json.out" | grep -q .; then nok "a tar was written"; else ok; fi
 
+# ---- hardock audit --image-layers: the engine's images judged with the file checks -----------
+# au NAME EXITS ARGS...: hardock audit engine on the private daemon, TMPDIR an empty folder
+mkdir -p "$tmp/audit-tmp"
+au() {
+	name=$1 exits=$2
+	shift 2
+	TMPDIR="$tmp/audit-tmp" timeout 900 "$HARDOCK" audit engine -H "unix://$sock" "$@" >"$tmp/$name.out" 2>"$tmp/$name.err"
+	code=$?
+	case " $exits " in *" $code "*) ok ;; *) nok "$name: exit $code, wanted $exits" "$tmp/$name.err"; head -c 1500 "$tmp/$name.out"; return 1 ;; esac
+	if grep -q "Sanitizer\|runtime error:" "$tmp/$name.err"; then nok "$name: sanitizer" "$tmp/$name.err"; fi
+}
+"$HARDOCK" rules --format json | $PY -c '
+import json, sys
+for r in json.load(sys.stdin):
+    if r["target"] == "image-files":
+        print(r["id"])' >"$tmp/files-rules"
+[ -s "$tmp/files-rules" ] && ok || nok "no image-files rules listed"
+# filesof FILE.json: "rule object field layer" of the image-files findings, sorted
+filesof() { $PY - "$1" "$tmp/files-rules" <<'PYEOF'
+import json, sys
+rules = set(open(sys.argv[2]).read().split())
+for f in json.load(open(sys.argv[1]))["findings"]:
+    if f["rule"] in rules:
+        print(f["rule"], f.get("object", ""), f.get("field", ""), f.get("layer", ""))
+PYEOF
+}
+au audit-plain 1 --image hd/bb-bad:1 --format json
+if grep -q '"rule": "image/setuid-file"' "$tmp/audit-plain.out"; then nok "audit without --image-layers read the layers"; else ok; fi
+au audit-layers 1 --image hd/bb-bad:1 --image-layers --format json
+filesof "$tmp/audit-layers.out" | sort >"$tmp/audit-layers.files"
+filesof "$tmp/engine-bb.out" | sort >"$tmp/image-bb.files"
+# The same file findings as `hardock image`, at the same layers, named after the image.
+if [ -s "$tmp/audit-layers.files" ] && cmp -s "$tmp/image-bb.files" "$tmp/audit-layers.files"; then ok; else
+	nok "audit --image-layers finds other files than hardock image"; diff "$tmp/image-bb.files" "$tmp/audit-layers.files" | head; fi
+if grep -qE '^image/setuid-file hd/bb-bad:1 /bin/suidbox sha256:[0-9a-f]{64}$' "$tmp/audit-layers.files"; then ok; else
+	nok "no setuid finding with image, path and layer" "$tmp/audit-layers.files"; fi
+if grep -qE '^image/token-in-file hd/bb-bad:1 /app/token.txt sha256:[0-9a-f]{64}$' "$tmp/audit-layers.files"; then ok; else
+	nok "no token finding in a deleted file" "$tmp/audit-layers.files"; fi
+# One verdict per image-files rule for the image: WARN for what fired, PASS for the rest.
+$PY - "$tmp/audit-layers.out" "$tmp/files-rules" >"$tmp/audit-checks.out" <<'PYEOF'
+import json, sys
+rules = set(open(sys.argv[2]).read().split())
+seen = {}
+for c in json.load(open(sys.argv[1]))["checks"]:
+    if c["rule"] in rules and c.get("subject") == "image hd/bb-bad:1":
+        seen[c["rule"]] = c["status"]
+print("missing", sorted(rules - set(seen)))
+for k in sorted(seen):
+    print(k, seen[k])
+PYEOF
+has audit-checks '^missing \[\]$'
+has audit-checks '^image/setuid-file WARN$'
+has audit-checks '^image/world-writable-dir WARN$'
+has audit-checks '^image/private-key PASS$'
+hasnt audit-layers 'ghp_R8fQ2wLp0ZsX4vT6yB1nM3kJ7hD9cE5aG2uI|npm_0123456789abcdefghijABCDEFGHIJ0123'
+# Every format carries the image, the path and the layer; none prints the token.
+for fmt in text sarif junit github gnu html; do
+	au "audit-layers-$fmt" 1 --image hd/bb-bad:1 --image-layers --format "$fmt"
+	has "audit-layers-$fmt" 'hd/bb-bad:1'
+	has "audit-layers-$fmt" '/bin/suidbox'
+	has "audit-layers-$fmt" 'sha256:[0-9a-f]{12}'
+	hasnt "audit-layers-$fmt" 'ghp_R8fQ2wLp0ZsX4vT6yB1nM3kJ7hD9cE5aG2uI'
+done
+has audit-layers-text '/bin/suidbox is setuid.*(no OS package owns it|no package database)'
+has audit-layers-junit '<testcase classname="image hd/bb-bad:1" name="4.8 image/setuid-file">'
+# Debian: the packages' setuid files are low and named, CIS 4.8 automated in the audit.
+au audit-debian 1 --image hd/debian-app:1 --image-layers
+has audit-debian '/usr/bin/passwd is setuid.*installed by package .passwd.'
+# Every image of the engine when none is named: a verdict of setuid-file for each.
+au audit-all 1 --image-layers --format json
+$PY -c '
+import json, sys
+for c in json.load(open(sys.argv[1]))["checks"]:
+    if c["rule"] == "image/setuid-file":
+        print(c.get("subject", ""), c["status"])' "$tmp/audit-all.out" | sort -u >"$tmp/audit-all.images"
+for im in "hd/bb-bad:1 WARN" "hd/debian-app:1 WARN" "hd/busybox:1 PASS" "hd/bb-good:1 PASS"; do
+	if grep -qx "image $im" "$tmp/audit-all.images"; then ok; else nok "audit --image-layers: no 'image $im' setuid verdict" "$tmp/audit-all.images"; fi
+done
+# Streamed, never written: the audit's TMPDIR stays empty, no tar appeared.
+if [ -z "$(ls -A "$tmp/audit-tmp")" ]; then ok; else nok "the audit wrote into TMPDIR: $(ls -A "$tmp/audit-tmp")"; fi
+if find "$tmp" -maxdepth 1 -name '*.tar' -newer "$tmp/audit-plain.out" | grep -q .; then nok "a tar was written"; else ok; fi
+# --image-layers needs the engine part.
+"$HARDOCK" audit host --image-layers >/dev/null 2>"$tmp/au-host.err"
+if [ $? -eq 2 ] && grep -q -- "--image-layers goes with" "$tmp/au-host.err"; then ok; else nok "audit host --image-layers accepted" "$tmp/au-host.err"; fi
+
 # ---- OCI layouts written by skopeo, and one changed by umoci -------------------------------
 skopeo copy "docker-archive:$tmp/hd_bb-bad_1.tar" "oci:$tmp/oci-bb:1" >"$tmp/skopeo.log" 2>&1 ||
 	nok "skopeo copy to an OCI layout" "$tmp/skopeo.log"

@@ -402,6 +402,50 @@ static void test_checks(void **state)
 }
 
 /*
+ * JUnit audits: a check's failure text holds the findings of its subject,
+ * whose object is named after the subject's kind ("container web
+ * (running)", "image web") or is the subject itself; not another object's
+ * whose name starts the same.
+ */
+static void test_junit_check_subjects(void **state)
+{
+	struct hd_findings f;
+	struct hd_loc web = { .object = "web", .field = "/usr/bin/su" };
+	struct hd_loc webby = { .object = "webby", .field = "/usr/bin/su" };
+	struct hd_check_result c[3] = {
+		{ &rule_b, "container web (running)", HD_CHECK_WARN, NULL },
+		{ &rule_b, "image webby", HD_CHECK_WARN, NULL },
+		{ &rule_b, "web", HD_CHECK_WARN, NULL },
+	};
+	struct hd_output_opts o = { .command = "audit", .checks = true };
+	struct hd_output *r;
+	char *buf = NULL, *p;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+
+	(void)state;
+	hd_findings_init(&f);
+	assert_int_equal(hd_report_rule(&f, &rule_b, NULL, &web, "of web"), 0);
+	assert_int_equal(hd_report_rule(&f, &rule_b, NULL, &webby, "of webby"), 0);
+	assert_int_equal(hd_output_begin(hd_reporter_find("junit"), fp, &o, &r), 0);
+	assert_int_equal(hd_output_add(r, &f), 0);
+	assert_int_equal(hd_output_checks(r, c, 3, &f), 0);
+	assert_int_equal(hd_output_end(r, 0), 0);
+	fclose(fp);
+	p = strstr(buf, "classname=\"container web (running)\"");
+	assert_non_null(p);
+	assert_non_null(strstr(p, "\">of web\n</failure>"));
+	p = strstr(buf, "classname=\"image webby\"");
+	assert_non_null(p);
+	assert_non_null(strstr(p, "\">of webby\n</failure>"));
+	p = strstr(buf, "classname=\"web\"");
+	assert_non_null(p);
+	assert_non_null(strstr(p, "\">of web\n</failure>"));
+	free(buf);
+	hd_findings_release(&f);
+}
+
+/*
  * The streaming promise: writing a finding allocates nothing (SARIF only
  * records a rule's first use), so a report's memory does not grow with the
  * number of findings.
@@ -479,6 +523,7 @@ int main(void)
 		cmocka_unit_test(test_junit_report),
 		cmocka_unit_test(test_line_formats),
 		cmocka_unit_test(test_checks),
+		cmocka_unit_test(test_junit_check_subjects),
 		cmocka_unit_test(test_no_allocation_per_finding),
 		cmocka_unit_test(test_alloc_failures),
 	};
