@@ -6,7 +6,7 @@ ASAN   ?= build-asan
 FUZZ   ?= build-fuzz
 JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps test-deps build run test bench bench-formats bench-engine bench-authz fuzz docs install clean
+.PHONY: all deps test-deps build run test bench bench-formats bench-engine bench-authz bench-image fuzz docs install clean
 
 all: build
 
@@ -45,6 +45,10 @@ bench-formats: build
 # The authorization plugin under load: throughput, latency, slow clients, memory.
 bench-authz: build
 	@sh bench/authz.sh $(BUILD)
+
+# hardock image against gzip -dc on a 2 GiB gzip layer, many entries, a Debian image.
+bench-image: build
+	@sh bench/image.sh $(BUILD)
 
 # Full audits of a private dockerd with 10, 50 and 200 containers (root).
 bench-engine: build test-deps

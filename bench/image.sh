@@ -70,7 +70,8 @@ best() { # COMMAND...: the best wall time of three runs, in seconds
 
 rss() { # COMMAND...: peak RSS in MiB
 	/usr/bin/time -f '%M' -o "$work/rss" "$@" >/dev/null 2>&1 || true
-	echo "$(( $(cat "$work/rss") / 1024 ))"
+	# time(1) puts "Command exited with non-zero status 1" first when findings make hardock exit 1.
+	echo "$(( $(tail -n 1 "$work/rss") / 1024 ))"
 }
 
 # ---- 1. about 2 GB in one gzip layer ---------------------------------------------------
