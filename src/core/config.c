@@ -343,6 +343,25 @@ static int read_overrides(struct cfg_reader *rd, struct fy_node *n, const char *
 	return 0;
 }
 
+/*
+ * hadolint's `strict-labels: true` turns DL3050 (dockerfile/label-not-in-schema,
+ * off by default) on at its default severity, unless an override already
+ * gives it one.
+ */
+static int read_strict_labels(struct hd_config *c, struct fy_node *v)
+{
+	size_t i;
+
+	if (!hd_yaml_is_true(v))
+		return 0;
+	for (i = 0; i < c->n_overrides; i++) {
+		if (!strcmp(c->overrides[i].id, "DL3050") ||
+		    !strcmp(c->overrides[i].id, "dockerfile/label-not-in-schema"))
+			return 0;
+	}
+	return hd_config_set_override(c, "DL3050", HD_SEV_INFO);
+}
+
 static int read_label_schema(struct cfg_reader *rd, struct fy_node *n, const char *key)
 {
 	struct fy_node_pair *p;
@@ -466,8 +485,10 @@ static int read_setting(struct cfg_reader *rd, const char *key, struct fy_node *
 		r = read_vuln_ignores(rd, v, key);
 	else if (!strcmp(key, "no-inline-ignore") || !strcmp(key, "disable-ignore-pragma"))
 		rd->c->no_inline_ignore = hd_yaml_is_true(v);
+	else if (!strcmp(key, "strict-labels"))
+		r = read_strict_labels(rd->c, v);
 	else if (!strcmp(key, "no-fail") || !strcmp(key, "no-color") || !strcmp(key, "format") ||
-		 !strcmp(key, "output-format") || !strcmp(key, "strict-labels"))
+		 !strcmp(key, "output-format"))
 		; /* hadolint CLI settings with no meaning for hardock's config file */
 	else
 		return 0;

@@ -439,15 +439,26 @@ static int add_ports(struct sctx *s, const struct hd_cn *svc, const char *key, b
 		if (e->kind == HD_CN_MAP) {
 			const char *tg = text(hd_cn_get(e, "target")), *pb = text(hd_cn_get(e, "published"));
 			const char *ip = text(hd_cn_get(e, "host_ip")), *pr = text(hd_cn_get(e, "protocol"));
+			const char *bad = NULL, *expect = "a port or range such as 80";
 
-			if (!tg || parse_range(tg, strlen(tg), &pt->ctr_port_lo, &pt->ctr_port_hi) < 0 ||
-			    (pb && parse_range(pb, strlen(pb), &pt->host_port_lo, &pt->host_port_hi) < 0) ||
-			    parse_proto(pr, &pt->proto) < 0) {
-				if (unset_in(e)) {
-					pt->unknown = true;
+			if (!tg || parse_range(tg, strlen(tg), &pt->ctr_port_lo, &pt->ctr_port_hi) < 0) {
+				bad = "target";
+			} else if (pb && parse_range(pb, strlen(pb), &pt->host_port_lo, &pt->host_port_hi) < 0) {
+				bad = "published";
+				expect = "a port or range such as 8080 or 8000-8010 (an address goes in host_ip)";
+			} else if (parse_proto(pr, &pt->proto) < 0) {
+				bad = "protocol";
+				expect = "tcp, udp or sctp";
+			}
+			if (bad) {
+				/* Not understood, so not judged: never asserted as published anywhere. */
+				const char *val = text(hd_cn_get(e, bad));
+
+				pt->unknown = true;
+				if (unset_in(e))
 					continue;
-				}
-				r = invalid(s, e, "cannot understand this port mapping");
+				r = invalid(s, e, "cannot understand this port mapping: %s '%s', expected %s", bad,
+					    val ? val : "(missing)", expect);
 				if (r < 0)
 					return r;
 				continue;
@@ -473,6 +484,7 @@ static int add_ports(struct sctx *s, const struct hd_cn *svc, const char *key, b
 		if (r < 0 && (e->flags & HD_CN_UNSET)) {
 			pt->unknown = true;
 		} else if (r < 0) {
+			pt->unknown = true; /* not understood: not judged as published */
 			r = invalid(s, e, "cannot understand port '%s'", t);
 			if (r < 0)
 				return r;

@@ -17,28 +17,38 @@
 #include "core/rule.h"
 #include "model/container.h"
 #include "model/live.h"
+#include "model/user.h"
+#include "rules/container_int.h"
 #include "rules/secrets.h"
 
 /* ---- helpers ------------------------------------------------------------------ */
 
-/* Appends a finding at origin o (NULL: the container) with severity sev (NONE: the rule's). */
-__attribute__((format(printf, 6, 7)))
-static int emit(struct hd_check *out, const struct hd_rule *r, const struct hd_container_spec *c,
-		const struct hd_origin *o, enum hd_severity sev, const char *fmt, ...)
+int hd_ctr_vemit(struct hd_check *out, const struct hd_container_spec *c, const struct hd_origin *o,
+		 enum hd_severity sev, const char *fmt, va_list ap)
 {
 	char msg[HD_MAX_MESSAGE];
 	struct hd_loc loc;
-	va_list ap;
-	int n;
 
-	va_start(ap, fmt);
-	n = vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (n < 0)
+	if (vsnprintf(msg, sizeof(msg), fmt, ap) < 0)
 		msg[0] = '\0';
 	hd_origin_loc(c, o, &loc);
 	return hd_report_sev(out, sev, &loc, "%s", msg);
 }
+
+int hd_ctr_emit(struct hd_check *out, const struct hd_container_spec *c, const struct hd_origin *o,
+		enum hd_severity sev, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = hd_ctr_vemit(out, c, o, sev, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+/* hd_ctr_emit() for the checks of this file, which all have their rule at hand. */
+#define emit(out, r, ...) ((void)(r), hd_ctr_emit((out), __VA_ARGS__))
 
 /*
  * The doubt to add to a "not set" message when variables in option position
@@ -81,15 +91,16 @@ static const char *image_phrase(const struct hd_container_spec *c, char *buf, si
 	return k < 0 ? "the image" : buf;
 }
 
-/* True when user names root: "root", "0", "root:x", "0:0"; "" and NULL are root too. */
+/*
+ * True when user names root as dockerd reads it (model/user.h: "root", "0",
+ * "-0", "+0:wheel", "root:x"); "", ":grp" and NULL leave the user part empty,
+ * which is root too.
+ */
 static bool user_is_root(const char *u)
 {
-	size_t n;
-
-	if (!u)
+	if (!u || !u[strspn(u, " \t")] || u[strspn(u, " \t")] == ':')
 		return true;
-	n = strcspn(u, ":");
-	return n == 0 || (n == 4 && strncmp(u, "root", 4) == 0) || (n == 1 && u[0] == '0');
+	return hd_user_kind(u) == HD_USER_ROOT;
 }
 
 static bool is_host_ip_all(const char *ip)
@@ -122,13 +133,7 @@ static const char *port_text(uint32_t lo, uint32_t hi, char *buf, size_t n)
 	return k < 0 ? "?" : buf;
 }
 
-/* The same fully hardened run line serves as every rule's good example unless one needs more. */
-#define GOOD_RUN(extra) \
-	"docker run --read-only --cap-drop ALL --security-opt no-new-privileges " \
-	"--user 1000:1000 --memory 256m --cpus 0.5 --pids-limit 100 " \
-	"--restart on-failure:5 --health-cmd 'wget -q -O- http://localhost:8080/' " \
-	"-p 127.0.0.1:8080:8080 " extra "registry.example.com/app:1.2@sha256:" \
-	"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+#define GOOD_RUN(extra) HD_CTR_GOOD_RUN(extra)
 
 /* ---- privileges ------------------------------------------------------------------ */
 
@@ -351,14 +356,21 @@ static int check_apparmor_unconfined(const struct hd_model *m, const struct hd_r
 	const char *v = NULL;
 	const struct hd_item *x = hd_security_opt_find(c, "apparmor", NULL, &v);
 
-	/* A live container on an engine whose host has no AppArmor: nothing to judge. */
-	if (c->live && c->live->host_known && !c->live->host_apparmor)
+	bool no_host = c->live && c->live->host_known && !c->live->host_apparmor;
+
+	/*
+	 * An explicit apparmor=unconfined is what the user asked for: reported
+	 * whatever the host.  Only the absence of a profile depends on the host.
+	 */
+	if (x && strcasecmp(v, "unconfined") == 0)
+		return emit(out, r, c, &x->at, HD_SEV_NONE,
+			    "container '%s' asks to run without AppArmor (apparmor=unconfined): the "
+			    "docker-default profile's limits on mount, /proc and /sys writes are gone%s",
+			    c->name, no_host ? " (this engine's host does not use AppArmor today; the "
+					       "setting takes effect on any host that does)" : "");
+	if (no_host)
 		return hd_not_applicable(out, "the engine's host does not use AppArmor");
-	if (!x || strcasecmp(v, "unconfined") != 0)
-		return 0;
-	return emit(out, r, c, &x->at, HD_SEV_NONE,
-		    "container '%s' runs without AppArmor (apparmor=unconfined): the docker-default "
-		    "profile's limits on mount, /proc and /sys writes are gone", c->name);
+	return 0;
 }
 
 const struct hd_rule hd_rule_container_apparmor_unconfined = {
@@ -383,6 +395,12 @@ static int check_selinux_disabled(const struct hd_model *m, const struct hd_rule
 	const struct hd_container_spec *c = m->ctr;
 	const struct hd_item *x = hd_security_opt_find(c, "label", "disable", NULL);
 
+	/*
+	 * Unlike apparmor=unconfined, label=disable is in a live container's
+	 * options whenever dockerd adds it itself (--privileged, --pid host,
+	 * --ipc host), so on a host without SELinux it says nothing the user
+	 * asked for: not judged there.
+	 */
 	/* A live container on an engine without SELinux support: nothing to judge. */
 	if (c->live && c->live->host_known && !c->live->host_selinux)
 		return hd_not_applicable(out, "the engine runs without SELinux support");
@@ -446,6 +464,7 @@ static int check_runs_as_root(const struct hd_model *m, const struct hd_rule *r,
 {
 	const struct hd_container_spec *c = m->ctr;
 	const struct hd_image_facts *f = &c->image_facts;
+	const char *what = NULL;
 	char buf[160], img[512];
 
 	if (c->user.set && c->user.value && *c->user.value) {
@@ -468,7 +487,20 @@ static int check_runs_as_root(const struct hd_model *m, const struct hd_rule *r,
 			    c->name, image_said(c, img, sizeof(img)), f->source ? f->source : "image config",
 			    doubt(c, buf, sizeof(buf)));
 	}
-	return emit(out, r, c, NULL, HD_SEV_MEDIUM,
+	/* Not inspected: a well-known image's default user (model/user.h), else the doubt, lower. */
+	switch (c->image.value && !c->image.unknown ? hd_image_default_user(&c->image_ref, &what)
+						    : HD_USER_UNKNOWN) {
+	case HD_USER_NOT_ROOT:
+		return 0;
+	case HD_USER_ROOT:
+		return emit(out, r, c, NULL, HD_SEV_NONE,
+			    "container '%s' sets no user and %s runs as root by default (%s)%s", c->name,
+			    image_said(c, img, sizeof(img)), what ? what : "a well-known image that starts as root",
+			    doubt(c, buf, sizeof(buf)));
+	default:
+		break;
+	}
+	return emit(out, r, c, NULL, HD_SEV_LOW,
 		    "container '%s' sets no user, and the default user of %s could not be known "
 		    "(the image was not inspected): unless its USER is non-root, it runs as root%s",
 		    c->name, image_phrase(c, img, sizeof(img)), doubt(c, buf, sizeof(buf)));
@@ -501,9 +533,15 @@ static int check_read_only(const struct hd_model *m, const struct hd_rule *r, st
 
 	if (c->read_only.unknown || (c->read_only.set && c->read_only.value))
 		return 0;
+	/* Only a compose file or a run line can say so explicitly; the engine always has a value. */
+	if (c->read_only.set && (c->source == HD_SRC_COMPOSE || c->source == HD_SRC_RUN))
+		return emit(out, r, c, &c->read_only.at, HD_SEV_NONE,
+			    "container '%s' sets a writable root filesystem (read_only: false): an "
+			    "attacker can change its binaries and drop tools in it", c->name);
 	if (c->read_only.set)
 		return emit(out, r, c, &c->read_only.at, HD_SEV_NONE,
-			    "container '%s' explicitly has a writable root filesystem", c->name);
+			    "container '%s' has a writable root filesystem (the default): an attacker "
+			    "can change its binaries and drop tools in it", c->name);
 	return emit(out, r, c, NULL, HD_SEV_NONE,
 		    "container '%s' has a writable root filesystem: an attacker can change its "
 		    "binaries and drop tools in it%s", c->name, doubt(c, buf, sizeof(buf)));
@@ -906,72 +944,106 @@ static bool path_has_component(const char *path, const char *comp)
 
 enum { MATCH_UNDER, MATCH_EXACT, MATCH_COMPONENT };
 
+/*
+ * Sensitive host paths.  A mount is judged by the most specific entry that
+ * covers it (a component such as .ssh, else the longest path: /dev/shm
+ * before /dev, /etc/ssl/private before /etc/ssl), in its mode; an entry
+ * whose severity in that mode is NONE says the mount is harmless that way
+ * (/dev/null, /etc/ssl read-only).  A mount of a parent of an entry exposes
+ * it too (/var holds /var/lib/docker) and counts when that is more severe.
+ */
 static const struct sensitive {
 	const char *path;
 	uint8_t how;
 	enum hd_severity ro, rw; /* HD_SEV_NONE: not reported in that mode */
-	const char *what;
+	const char *what;        /* what a read-only mount (or any mount) exposes */
+	const char *what_rw;     /* what a writable one gives, when it says more; else NULL */
 } sensitive[] = {
-	{ "/", MATCH_EXACT, HD_SEV_HIGH, HD_SEV_CRITICAL, "the host's whole filesystem" },
-	{ "/boot", MATCH_UNDER, HD_SEV_MEDIUM, HD_SEV_CRITICAL, "the host's kernels and boot loader" },
-	{ "/dev", MATCH_UNDER, HD_SEV_MEDIUM, HD_SEV_CRITICAL, "the host's device nodes" },
-	{ "/etc", MATCH_EXACT, HD_SEV_HIGH, HD_SEV_CRITICAL, "the host's configuration, /etc/shadow included" },
-	{ "/etc/cron.d", MATCH_UNDER, HD_SEV_NONE, HD_SEV_CRITICAL, "host cron jobs (code run as root)" },
-	{ "/etc/crontab", MATCH_UNDER, HD_SEV_NONE, HD_SEV_CRITICAL, "the host's crontab (code run as root)" },
-	{ "/etc/docker", MATCH_UNDER, HD_SEV_MEDIUM, HD_SEV_CRITICAL, "the Docker daemon's configuration and TLS keys" },
-	{ "/etc/group", MATCH_UNDER, HD_SEV_NONE, HD_SEV_CRITICAL, "the host's groups" },
-	{ "/etc/gshadow", MATCH_UNDER, HD_SEV_HIGH, HD_SEV_CRITICAL, "the host's group password hashes" },
-	{ "/etc/init.d", MATCH_UNDER, HD_SEV_NONE, HD_SEV_CRITICAL, "host init scripts (code run as root)" },
-	{ "/etc/kubernetes", MATCH_UNDER, HD_SEV_HIGH, HD_SEV_CRITICAL, "Kubernetes credentials and manifests" },
-	{ "/etc/ld.so.preload", MATCH_UNDER, HD_SEV_NONE, HD_SEV_CRITICAL, "the host's preloaded libraries" },
-	{ "/etc/pam.d", MATCH_UNDER, HD_SEV_NONE, HD_SEV_CRITICAL, "the host's login configuration" },
-	{ "/etc/passwd", MATCH_UNDER, HD_SEV_NONE, HD_SEV_CRITICAL, "the host's users" },
-	{ "/etc/profile.d", MATCH_UNDER, HD_SEV_NONE, HD_SEV_CRITICAL, "host login scripts" },
-	{ "/etc/security", MATCH_UNDER, HD_SEV_NONE, HD_SEV_CRITICAL, "the host's PAM security settings" },
-	{ "/etc/shadow", MATCH_UNDER, HD_SEV_HIGH, HD_SEV_CRITICAL, "the host's password hashes" },
-	{ "/etc/ssh", MATCH_UNDER, HD_SEV_HIGH, HD_SEV_CRITICAL, "the host's SSH keys and server configuration" },
-	{ "/etc/sudoers", MATCH_UNDER, HD_SEV_MEDIUM, HD_SEV_CRITICAL, "the host's sudo rules" },
-	{ "/etc/sudoers.d", MATCH_UNDER, HD_SEV_MEDIUM, HD_SEV_CRITICAL, "the host's sudo rules" },
-	{ "/etc/systemd", MATCH_UNDER, HD_SEV_NONE, HD_SEV_CRITICAL, "host systemd units (code run as root)" },
-	{ "/bin", MATCH_UNDER, HD_SEV_MEDIUM, HD_SEV_CRITICAL, "host binaries" },
-	{ "/home", MATCH_EXACT, HD_SEV_HIGH, HD_SEV_CRITICAL, "every user's home directory" },
-	{ "/lib", MATCH_UNDER, HD_SEV_NONE, HD_SEV_CRITICAL, "host libraries and kernel modules" },
-	{ "/lib32", MATCH_UNDER, HD_SEV_NONE, HD_SEV_CRITICAL, "host libraries" },
-	{ "/lib64", MATCH_UNDER, HD_SEV_NONE, HD_SEV_CRITICAL, "host libraries" },
-	{ "/proc", MATCH_UNDER, HD_SEV_MEDIUM, HD_SEV_CRITICAL, "the host's /proc (kernel settings, every process)" },
-	{ "/root", MATCH_UNDER, HD_SEV_HIGH, HD_SEV_CRITICAL, "root's home directory" },
-	{ "/sbin", MATCH_UNDER, HD_SEV_MEDIUM, HD_SEV_CRITICAL, "host system binaries" },
-	{ "/sys", MATCH_UNDER, HD_SEV_MEDIUM, HD_SEV_CRITICAL, "the host's /sys (cgroups, devices, firmware)" },
-	{ "/usr", MATCH_EXACT, HD_SEV_MEDIUM, HD_SEV_CRITICAL, "host programs and libraries" },
-	{ "/usr/bin", MATCH_UNDER, HD_SEV_NONE, HD_SEV_CRITICAL, "host programs" },
-	{ "/usr/lib", MATCH_UNDER, HD_SEV_NONE, HD_SEV_CRITICAL, "host libraries" },
-	{ "/usr/local", MATCH_UNDER, HD_SEV_NONE, HD_SEV_HIGH, "locally installed host programs" },
-	{ "/usr/sbin", MATCH_UNDER, HD_SEV_NONE, HD_SEV_CRITICAL, "host system programs" },
-	{ "/var", MATCH_EXACT, HD_SEV_MEDIUM, HD_SEV_CRITICAL, "the host's /var, Docker's data included" },
-	{ "/var/lib", MATCH_EXACT, HD_SEV_HIGH, HD_SEV_CRITICAL, "the host's service data, Docker's included" },
-	{ "/var/lib/containerd", MATCH_UNDER, HD_SEV_HIGH, HD_SEV_CRITICAL, "containerd's data (every image and container)" },
-	{ "/var/lib/docker", MATCH_UNDER, HD_SEV_HIGH, HD_SEV_CRITICAL, "Docker's data (every image, container and volume)" },
-	{ "/var/lib/kubelet", MATCH_UNDER, HD_SEV_HIGH, HD_SEV_CRITICAL, "the kubelet's data and pod secrets" },
-	{ "/var/log", MATCH_UNDER, HD_SEV_NONE, HD_SEV_MEDIUM, "the host's logs (an intruder can erase traces)" },
-	{ "~", MATCH_EXACT, HD_SEV_HIGH, HD_SEV_HIGH, "a whole home directory with its keys and credentials" },
-	{ ".aws", MATCH_COMPONENT, HD_SEV_HIGH, HD_SEV_HIGH, "AWS credentials" },
-	{ ".azure", MATCH_COMPONENT, HD_SEV_HIGH, HD_SEV_HIGH, "Azure credentials" },
-	{ ".docker", MATCH_COMPONENT, HD_SEV_HIGH, HD_SEV_HIGH, "Docker registry credentials" },
-	{ ".gnupg", MATCH_COMPONENT, HD_SEV_HIGH, HD_SEV_HIGH, "GnuPG private keys" },
-	{ ".kube", MATCH_COMPONENT, HD_SEV_HIGH, HD_SEV_HIGH, "Kubernetes credentials" },
-	{ ".ssh", MATCH_COMPONENT, HD_SEV_HIGH, HD_SEV_CRITICAL, "SSH keys (and authorized_keys: a way in)" },
-	{ "gcloud", MATCH_COMPONENT, HD_SEV_HIGH, HD_SEV_HIGH, "Google Cloud credentials" },
+	{ "/", MATCH_EXACT, HD_SEV_HIGH, HD_SEV_CRITICAL, "the host's whole filesystem", NULL },
+	{ "/boot", MATCH_UNDER, HD_SEV_MEDIUM, HD_SEV_CRITICAL, "the host's kernels and boot loader", NULL },
+	{ "/dev", MATCH_UNDER, HD_SEV_MEDIUM, HD_SEV_CRITICAL, "the host's device nodes", NULL },
+	{ "/dev/full", MATCH_EXACT, HD_SEV_NONE, HD_SEV_NONE, NULL, NULL },
+	{ "/dev/log", MATCH_EXACT, HD_SEV_NONE, HD_SEV_LOW, "the host's syslog socket (forged log lines)", NULL },
+	{ "/dev/null", MATCH_EXACT, HD_SEV_NONE, HD_SEV_NONE, NULL, NULL },
+	{ "/dev/random", MATCH_EXACT, HD_SEV_NONE, HD_SEV_NONE, NULL, NULL },
+	{ "/dev/shm", MATCH_UNDER, HD_SEV_LOW, HD_SEV_MEDIUM,
+	  "the host's shared memory: POSIX shared-memory segments and semaphores of host processes",
+	  "the host's shared memory: it can read and change the POSIX shared-memory segments of host "
+	  "processes and fill the host's /dev/shm" },
+	{ "/dev/urandom", MATCH_EXACT, HD_SEV_NONE, HD_SEV_NONE, NULL, NULL },
+	{ "/dev/zero", MATCH_EXACT, HD_SEV_NONE, HD_SEV_NONE, NULL, NULL },
+	{ "/etc", MATCH_EXACT, HD_SEV_HIGH, HD_SEV_CRITICAL,
+	  "the host's configuration, readable: password hashes (/etc/shadow), TLS and SSH host keys",
+	  "the host's configuration, writable: it can add users, sudo rules, cron jobs and systemd "
+	  "units, which is root on the host" },
+	{ "/etc/cron.d", MATCH_UNDER, HD_SEV_NONE, HD_SEV_CRITICAL, "host cron jobs (code run as root)", NULL },
+	{ "/etc/crontab", MATCH_UNDER, HD_SEV_NONE, HD_SEV_CRITICAL, "the host's crontab (code run as root)", NULL },
+	{ "/etc/docker", MATCH_UNDER, HD_SEV_MEDIUM, HD_SEV_CRITICAL, "the Docker daemon's configuration and TLS keys", NULL },
+	{ "/etc/group", MATCH_UNDER, HD_SEV_NONE, HD_SEV_CRITICAL, "the host's groups", NULL },
+	{ "/etc/gshadow", MATCH_UNDER, HD_SEV_HIGH, HD_SEV_CRITICAL, "the host's group password hashes", NULL },
+	{ "/etc/init.d", MATCH_UNDER, HD_SEV_NONE, HD_SEV_CRITICAL, "host init scripts (code run as root)", NULL },
+	{ "/etc/kubernetes", MATCH_UNDER, HD_SEV_HIGH, HD_SEV_CRITICAL, "Kubernetes credentials and manifests", NULL },
+	{ "/etc/ld.so.preload", MATCH_UNDER, HD_SEV_NONE, HD_SEV_CRITICAL, "the host's preloaded libraries", NULL },
+	{ "/etc/letsencrypt", MATCH_UNDER, HD_SEV_HIGH, HD_SEV_CRITICAL, "the host's Let's Encrypt certificates and private keys", NULL },
+	{ "/etc/pam.d", MATCH_UNDER, HD_SEV_NONE, HD_SEV_CRITICAL, "the host's login configuration", NULL },
+	{ "/etc/passwd", MATCH_UNDER, HD_SEV_NONE, HD_SEV_CRITICAL, "the host's users", NULL },
+	{ "/etc/pki", MATCH_UNDER, HD_SEV_NONE, HD_SEV_HIGH, "the host's trusted certificates (a CA added here is trusted)", NULL },
+	{ "/etc/pki/tls/private", MATCH_UNDER, HD_SEV_HIGH, HD_SEV_CRITICAL, "the host's TLS private keys", NULL },
+	{ "/etc/profile.d", MATCH_UNDER, HD_SEV_NONE, HD_SEV_CRITICAL, "host login scripts", NULL },
+	{ "/etc/security", MATCH_UNDER, HD_SEV_NONE, HD_SEV_CRITICAL, "the host's PAM security settings", NULL },
+	{ "/etc/shadow", MATCH_UNDER, HD_SEV_HIGH, HD_SEV_CRITICAL, "the host's password hashes", NULL },
+	{ "/etc/ssh", MATCH_UNDER, HD_SEV_HIGH, HD_SEV_CRITICAL, "the host's SSH keys and server configuration", NULL },
+	{ "/etc/ssl", MATCH_UNDER, HD_SEV_NONE, HD_SEV_HIGH, "the host's trusted certificates (a CA added here is trusted)", NULL },
+	{ "/etc/ssl/private", MATCH_UNDER, HD_SEV_HIGH, HD_SEV_CRITICAL, "the host's TLS private keys", NULL },
+	{ "/etc/sudoers", MATCH_UNDER, HD_SEV_MEDIUM, HD_SEV_CRITICAL, "the host's sudo rules", NULL },
+	{ "/etc/sudoers.d", MATCH_UNDER, HD_SEV_MEDIUM, HD_SEV_CRITICAL, "the host's sudo rules", NULL },
+	{ "/etc/systemd", MATCH_UNDER, HD_SEV_NONE, HD_SEV_CRITICAL, "host systemd units (code run as root)", NULL },
+	{ "/bin", MATCH_UNDER, HD_SEV_MEDIUM, HD_SEV_CRITICAL, "host binaries", NULL },
+	{ "/home", MATCH_EXACT, HD_SEV_HIGH, HD_SEV_CRITICAL, "every user's home directory", NULL },
+	{ "/lib", MATCH_UNDER, HD_SEV_NONE, HD_SEV_CRITICAL, "host libraries and kernel modules", NULL },
+	{ "/lib32", MATCH_UNDER, HD_SEV_NONE, HD_SEV_CRITICAL, "host libraries", NULL },
+	{ "/lib64", MATCH_UNDER, HD_SEV_NONE, HD_SEV_CRITICAL, "host libraries", NULL },
+	{ "/proc", MATCH_UNDER, HD_SEV_MEDIUM, HD_SEV_CRITICAL, "the host's /proc (kernel settings, every process)", NULL },
+	{ "/root", MATCH_UNDER, HD_SEV_HIGH, HD_SEV_CRITICAL, "root's home directory", NULL },
+	{ "/sbin", MATCH_UNDER, HD_SEV_MEDIUM, HD_SEV_CRITICAL, "host system binaries", NULL },
+	{ "/sys", MATCH_UNDER, HD_SEV_MEDIUM, HD_SEV_CRITICAL, "the host's /sys (cgroups, devices, firmware)", NULL },
+	{ "/usr", MATCH_EXACT, HD_SEV_MEDIUM, HD_SEV_CRITICAL, "host programs and libraries", NULL },
+	{ "/usr/bin", MATCH_UNDER, HD_SEV_NONE, HD_SEV_CRITICAL, "host programs", NULL },
+	{ "/usr/lib", MATCH_UNDER, HD_SEV_NONE, HD_SEV_CRITICAL, "host libraries", NULL },
+	{ "/usr/local", MATCH_UNDER, HD_SEV_NONE, HD_SEV_HIGH, "locally installed host programs", NULL },
+	{ "/usr/sbin", MATCH_UNDER, HD_SEV_NONE, HD_SEV_CRITICAL, "host system programs", NULL },
+	{ "/var", MATCH_EXACT, HD_SEV_MEDIUM, HD_SEV_CRITICAL, "the host's /var, Docker's data included", NULL },
+	{ "/var/lib", MATCH_EXACT, HD_SEV_HIGH, HD_SEV_CRITICAL, "the host's service data, Docker's included", NULL },
+	{ "/var/lib/containerd", MATCH_UNDER, HD_SEV_HIGH, HD_SEV_CRITICAL, "containerd's data (every image and container)", NULL },
+	{ "/var/lib/docker", MATCH_UNDER, HD_SEV_HIGH, HD_SEV_CRITICAL, "Docker's data (every image, container and volume)", NULL },
+	{ "/var/lib/kubelet", MATCH_UNDER, HD_SEV_HIGH, HD_SEV_CRITICAL, "the kubelet's data and pod secrets", NULL },
+	{ "/var/log", MATCH_UNDER, HD_SEV_NONE, HD_SEV_MEDIUM, "the host's logs (an intruder can erase traces)", NULL },
+	{ "~", MATCH_EXACT, HD_SEV_HIGH, HD_SEV_HIGH, "a whole home directory with its keys and credentials", NULL },
+	{ ".aws", MATCH_COMPONENT, HD_SEV_HIGH, HD_SEV_HIGH, "AWS credentials", NULL },
+	{ ".azure", MATCH_COMPONENT, HD_SEV_HIGH, HD_SEV_HIGH, "Azure credentials", NULL },
+	{ ".docker", MATCH_COMPONENT, HD_SEV_HIGH, HD_SEV_HIGH, "Docker registry credentials", NULL },
+	{ ".gnupg", MATCH_COMPONENT, HD_SEV_HIGH, HD_SEV_HIGH, "GnuPG private keys", NULL },
+	{ ".kube", MATCH_COMPONENT, HD_SEV_HIGH, HD_SEV_HIGH, "Kubernetes credentials", NULL },
+	{ ".ssh", MATCH_COMPONENT, HD_SEV_HIGH, HD_SEV_CRITICAL, "SSH keys (and authorized_keys: a way in)", NULL },
+	{ "gcloud", MATCH_COMPONENT, HD_SEV_HIGH, HD_SEV_HIGH, "Google Cloud credentials", NULL },
 };
 
-/*
- * The most severe sensitive entry exposed by a mount of `path` in the given
- * mode: the path itself, a path below an UNDER entry, or a parent of any
- * entry (mounting /var exposes /var/lib/docker).  NULL when none.
- */
-static const struct sensitive *sensitive_match(const char *path, bool ro, enum hd_severity *sev)
+/* How specific a direct hit of entry s is: components first, then the longer path. */
+static size_t specificity(const struct sensitive *s)
 {
-	const struct sensitive *best = NULL;
-	enum hd_severity bs = HD_SEV_NONE;
+	return s->how == MATCH_COMPONENT ? SIZE_MAX : strlen(s->path);
+}
+
+/*
+ * The entry that judges a mount of `path` in the given mode, with its
+ * severity in *sev (see the table), and in *parent whether the mount only
+ * holds it (a parent of the entry).  NULL when the mount is not sensitive.
+ */
+static const struct sensitive *sensitive_match(const char *path, bool ro, enum hd_severity *sev,
+					       bool *parent)
+{
+	const struct sensitive *direct = NULL, *held = NULL;
+	enum hd_severity ds = HD_SEV_NONE, hs = HD_SEV_NONE;
 	size_t i;
 
 	for (i = 0; i < HD_ARRAY_SIZE(sensitive); i++) {
@@ -979,8 +1051,6 @@ static const struct sensitive *sensitive_match(const char *path, bool ro, enum h
 		enum hd_severity v = ro ? s->ro : s->rw;
 		bool hit;
 
-		if (v == HD_SEV_NONE)
-			continue;
 		switch (s->how) {
 		case MATCH_COMPONENT:
 			hit = path_has_component(path, s->path);
@@ -992,16 +1062,29 @@ static const struct sensitive *sensitive_match(const char *path, bool ro, enum h
 			hit = path_under(path, s->path);
 			break;
 		}
+		if (hit) {
+			if (!direct || specificity(s) > specificity(direct) ||
+			    (specificity(s) == specificity(direct) && v > ds)) {
+				direct = s;
+				ds = v;
+			}
+			continue;
+		}
 		/* A parent of the entry exposes it too ("/" is its own entry). */
-		if (!hit && s->path[0] == '/' && strcmp(path, "/") != 0 && path_under(s->path, path))
-			hit = true;
-		if (hit && (v > bs || (v == bs && best && strlen(s->path) > strlen(best->path)))) {
-			best = s;
-			bs = v;
+		if (v != HD_SEV_NONE && s->path[0] == '/' && strcmp(path, "/") != 0 &&
+		    path_under(s->path, path) && v > hs) {
+			held = s;
+			hs = v;
 		}
 	}
-	*sev = bs;
-	return best;
+	*parent = false;
+	*sev = ds;
+	if (held && hs > ds) {
+		*parent = true;
+		*sev = hs;
+		return held;
+	}
+	return ds == HD_SEV_NONE ? NULL : direct;
 }
 
 static bool is_bind(const struct hd_mount *mt)
@@ -1019,11 +1102,12 @@ static int check_sensitive_mount(const struct hd_model *m, const struct hd_rule 
 		const struct hd_mount *mt = &c->mounts[i];
 		const struct sensitive *s;
 		enum hd_severity sev;
+		bool parent;
 		char path[4096];
 
 		if (!is_bind(mt) || !norm_path(mt->source, path, sizeof(path)))
 			continue;
-		s = sensitive_match(path, mt->read_only, &sev);
+		s = sensitive_match(path, mt->read_only, &sev, &parent);
 		/* The data root this engine really uses, wherever it is (live containers). */
 		if (!s && c->live && c->live->data_root && path[0] == '/' &&
 		    (path_under(path, c->live->data_root) || path_under(c->live->data_root, path))) {
@@ -1038,9 +1122,11 @@ static int check_sensitive_mount(const struct hd_model *m, const struct hd_rule 
 		}
 		if (!s)
 			continue;
-		ret = emit(out, r, c, &mt->at, sev, "container '%s' mounts host path '%s' %s at '%s': %s",
+		ret = emit(out, r, c, &mt->at, sev, "container '%s' mounts host path '%s' %s at '%s': %s%s%s%s",
 			   c->name, mt->source, mt->read_only ? "read-only" : "writable",
-			   mt->target ? mt->target : "?", s->what);
+			   mt->target ? mt->target : "?", parent ? "it holds " : "",
+			   !mt->read_only && s->what_rw ? s->what_rw : s->what, parent ? " in " : "",
+			   parent ? s->path : "");
 		if (ret < 0)
 			return ret;
 	}
@@ -1058,9 +1144,14 @@ const struct hd_rule hd_rule_container_sensitive_mount = {
 	.rationale = "A bind mount of /, /etc, /root, /proc, /sys, /dev, /boot, /usr, /var/lib/docker "
 		     "or a home's .ssh hands the container the host's secrets, or, when writable, a way "
 		     "to run code as root on the host (cron, systemd units, authorized_keys, binaries). "
-		     "Each mount is judged on its own, so the result does not depend on their order; "
-		     "writable mounts are critical, read-only ones high or medium, and a parent "
-		     "directory counts as what it contains.",
+		     "Each mount is judged on its own, so the result does not depend on their order, "
+		     "by the most specific sensitive path that covers it (/etc/ssl/private, "
+		     "/etc/letsencrypt, /root/.ssh, /var/lib/docker, a home's .aws: a subtree counts "
+		     "like its root, in short and long syntax alike); writable mounts are mostly "
+		     "critical, read-only ones high or medium, and a parent directory counts as what "
+		     "it contains. Harmless device nodes (/dev/null, /dev/urandom) are not reported; "
+		     "the host's /dev/shm is shared memory, not device nodes, and is rated medium "
+		     "writable, low read-only.",
 	.remediation = "Mount only the directory the application needs, read-only: "
 		       "`-v /srv/app/config:/config:ro`; compose: `- /srv/app/config:/config:ro`; for "
 		       "credentials use secrets instead of ~/.aws or ~/.docker.",
@@ -1482,27 +1573,38 @@ const struct hd_rule hd_rule_container_admin_port = {
 
 /* ---- lifecycle and logging ------------------------------------------------------------ */
 
+/* CIS 5.15: on-failure with at most this many retries. */
+#define RESTART_MAX_RETRIES 5
+
 static int check_restart_policy(const struct hd_model *m, const struct hd_rule *r,
 				struct hd_check *out)
 {
 	const struct hd_container_spec *c = m->ctr;
+	const struct hd_int_setting *n = &c->restart_max_retries;
 	const char *v = c->restart.value;
+	bool bounded = n->set && !n->unknown && n->value > 0;
 
 	if (!c->restart.set || !v || c->restart.unknown)
 		return 0;
-	if (strcmp(v, "always") == 0 || strcmp(v, "unless-stopped") == 0) {
-		if (c->restart_max_retries.set && c->restart_max_retries.value > 0)
-			return 0; /* swarm: --restart-max-attempts bounds "any" */
+	if (strcmp(v, "always") && strcmp(v, "unless-stopped") && strcmp(v, "on-failure"))
+		return 0; /* "no" */
+	if (n->unknown)
+		return 0; /* on-failure:${RETRIES}: the count is not known */
+	/* A count above CIS's 5, in any form (on-failure:10, deploy max_attempts, MaximumRetryCount). */
+	if (bounded && n->value > RESTART_MAX_RETRIES)
+		return emit(out, r, c, &n->at, HD_SEV_NONE,
+			    "container '%s' restarts '%s' up to %" PRId64 " times: a crashing or "
+			    "compromised container keeps coming back; CIS 5.15 asks for at most %d "
+			    "(on-failure:%d)", c->name, v, n->value, RESTART_MAX_RETRIES, RESTART_MAX_RETRIES);
+	if (bounded)
+		return 0; /* on-failure:N, or swarm's --restart-max-attempts bounding "any" */
+	if (strcmp(v, "on-failure") == 0)
 		return emit(out, r, c, &c->restart.at, HD_SEV_NONE,
-			    "container '%s' restarts '%s' without a limit: a crashing or compromised "
-			    "container is restarted forever; use on-failure:5", c->name, v);
-	}
-	if (strcmp(v, "on-failure") == 0 &&
-	    (!c->restart_max_retries.set || (c->restart_max_retries.value <= 0 && !c->restart_max_retries.unknown)))
-		return emit(out, r, c, &c->restart.at, HD_SEV_NONE,
-			    "container '%s' restarts on failure without a retry limit; use on-failure:5",
-			    c->name);
-	return 0;
+			    "container '%s' restarts on failure without a retry limit; use on-failure:%d",
+			    c->name, RESTART_MAX_RETRIES);
+	return emit(out, r, c, &c->restart.at, HD_SEV_NONE,
+		    "container '%s' restarts '%s' without a limit: a crashing or compromised "
+		    "container is restarted forever; use on-failure:%d", c->name, v, RESTART_MAX_RETRIES);
 }
 
 const struct hd_rule hd_rule_container_restart_policy = {
@@ -1514,7 +1616,10 @@ const struct hd_rule hd_rule_container_restart_policy = {
 	.owasp = "D07",
 	.rationale = "A container that keeps crashing (or is kept crashing by an attacker) and is "
 		     "restarted without a limit burns resources and hides the problem; CIS asks for "
-		     "on-failure with at most 5 retries so a real failure stops and is noticed.",
+		     "on-failure with at most 5 retries so a real failure stops and is noticed. A "
+		     "count above 5 is reported in every form: `on-failure:10` on a run line or in "
+		     "compose, `deploy.restart_policy.max_attempts`, swarm's `--restart-max-attempts` "
+		     "and a live container's MaximumRetryCount.",
 	.remediation = "`docker run --restart on-failure:5 ...`; compose: `restart: on-failure:5` "
 		       "(or `deploy.restart_policy: {condition: on-failure, max_attempts: 5}`).",
 	.bad_example = "docker run --restart always nginx",

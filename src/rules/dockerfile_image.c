@@ -1075,8 +1075,9 @@ const struct hd_rule hd_rule_df_label_not_in_schema = {
 	.flags = HD_RULE_DEFAULT_OFF,
 	.hadolint = "DL3050",
 	.rationale = "Strict label schemas keep image metadata uniform across teams. This is "
-		     "hadolint's `strict-labels`: off by default, enabled by giving it a severity in "
-		     "the config, and active only when `required-labels` lists the schema.",
+		     "hadolint's `strict-labels`: off by default, enabled by `strict-labels: true` in "
+		     "the config (as in .hadolint.yaml) or by giving it a severity, and active only "
+		     "when `required-labels` (or `label-schema`) lists the schema.",
 	.remediation = "Remove the label or add it to `required-labels`.",
 	.bad_example = "# Fires with this in .hardock.yaml: required-labels: [org.opencontainers.image.source]\n"
 		       "# and severity-overrides: {DL3050: info}\n"
@@ -1173,8 +1174,14 @@ const struct hd_rule hd_rule_df_label_invalid_value = {
 		     "written `key:type` (url, rfc3339, spdx, hash, semver, email, text; hadolint's "
 		     "label-schema types) and, without config, from the OCI image spec "
 		     "(org.opencontainers.image.url/source/documentation: url, created: rfc3339, "
-		     "licenses: spdx) and label-schema.org. SPDX is checked as expression syntax, "
-		     "not against the licence list; values from unresolved variables are skipped.",
+		     "licenses: spdx) and label-schema.org. Values from unresolved variables are "
+		     "skipped. Where hadolint differs, on purpose: SPDX is checked as expression "
+		     "syntax, not against the licence list (DL3054 rejects an identifier missing from "
+		     "the list its build carries, so every licence SPDX adds later is an error until "
+		     "hadolint is rebuilt; use LicenseRef-* for your own); a git hash is 7 to 40 hex "
+		     "digits, or 64 (DL3055 takes exactly 7 or 40 lower-case digits, but `git "
+		     "rev-parse --short` prints 8 to 12 in large repositories, git reads either case, "
+		     "and SHA-256 repositories have 64-digit hashes).",
 	.remediation = "Write the value in its format, e.g. "
 		       "`LABEL org.opencontainers.image.created=\"2024-05-01T12:00:00Z\" "
 		       "org.opencontainers.image.source=\"https://github.com/acme/app\" "

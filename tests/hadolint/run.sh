@@ -18,12 +18,21 @@ for n, line in enumerate(open(cases, encoding="utf-8"), 1):
     line = line.rstrip("\n")
     if not line or line.startswith("#"):
         continue
-    dl, expect, text = line.split("\t", 2)
+    fields = line.split("\t")
+    dl, expect, text = fields[:3]
     rule = dl.split(":")[-1]
+    unescape = lambda t: t.replace("\\\\", "\x00").replace("\\n", "\n").replace("\x00", "\\")
     path = os.path.join(tmp, "case%d.Dockerfile" % n)
     with open(path, "w", encoding="utf-8") as f:
-        f.write(text.replace("\\\\", "\x00").replace("\\n", "\n").replace("\x00", "\\") + "\n")
-    p = subprocess.run([hd, "lint", "--format", "json", path], capture_output=True, text=True)
+        f.write(unescape(text) + "\n")
+    cmd = [hd, "lint", "--format", "json"]
+    if len(fields) > 3:
+        # A fourth field is the hadolint configuration the case runs with (.hadolint.yaml keys).
+        cfg = os.path.join(tmp, "case%d.hadolint.yaml" % n)
+        with open(cfg, "w", encoding="utf-8") as f:
+            f.write(unescape(fields[3]) + "\n")
+        cmd += ["-c", cfg]
+    p = subprocess.run(cmd + [path], capture_output=True, text=True)
     if p.returncode > 2 or "Sanitizer" in p.stderr or "runtime error:" in p.stderr:
         print("FAIL line %d: hardock crashed (exit %d)" % (n, p.returncode))
         failed += 1

@@ -196,6 +196,9 @@ run port-all --network hdnet -p 80 hd/root:1
 run port-local --network hdnet -p 127.0.0.1::80 hd/root:1
 run restart-always --network hdnet --restart always hd/root:1
 run restart-limited --network hdnet --restart on-failure:5 hd/root:1
+run restart-many --network hdnet --restart on-failure:10 hd/root:1
+run auth-off --network hdnet -e POSTGRES_HOST_AUTH_METHOD=trust -p 127.0.0.1::5432 hd/root:1
+run cmdline-secret --network hdnet hd/root:1 sh -c 'sleep 600' x --password s3cr3t-Passw0rd
 run ulimits --network hdnet --ulimit nofile=1024:2048 hd/root:1
 run pids --network hdnet --pids-limit 100 hd/root:1
 run sshd --network hdnet hd/sshd:1
@@ -282,8 +285,14 @@ is "a directory holding the engine's socket is a socket mount" daemon-dir contai
 is "a directory holding the engine's data root is a sensitive mount" daemon-dir container/sensitive-host-mount WARN
 is "created containers are audited" privileged container/privileged WARN
 is "stopped containers are audited" exited container/runs-as-root WARN
-is "label=disable is no pass on SELinux hosts, and no warning where there is no SELinux" unconfined container/selinux-disabled NOTE
-is "no AppArmor warning on a host without AppArmor" unconfined container/apparmor-unconfined NOTE
+is "label=disable (which dockerd adds itself for --privileged, --pid host, --ipc host) is no warning where there is no SELinux" unconfined container/selinux-disabled NOTE
+is "an explicit apparmor=unconfined is a warning even on a host without AppArmor" unconfined container/apparmor-unconfined WARN
+is "no AppArmor option on a host without AppArmor is a note" defaults container/apparmor-unconfined NOTE
+is "on-failure:10 is more than CIS 5.15's 5 retries" restart-many container/restart-policy WARN
+is "authentication turned off by environment" auth-off container/auth-disabled WARN
+is "no authentication switch, no warning" defaults container/auth-disabled PASS
+is "a password on the container's command line" cmdline-secret container/secret-on-command-line WARN
+is "no secret on the command line" defaults container/secret-on-command-line PASS
 is "seccomp=unconfined is a warning" unconfined container/seccomp-unconfined WARN
 is "sshd found through top in an image without ps" sshd container/sshd-running WARN
 is "no sshd, no warning" defaults container/sshd-running PASS

@@ -245,6 +245,13 @@ static void test_user(void **state)
 	assert_int_equal(hd_str_setting_set(&c->user, "0:0", &o), 0);
 	run(c);
 	only("container/runs-as-root", 1);
+	/* Signed and zero-padded uids are uid 0 as dockerd parses them (Go's Atoi). */
+	assert_int_equal(hd_str_setting_set(&c->user, "-0", &o), 0);
+	run(c);
+	only("container/runs-as-root", 1);
+	assert_int_equal(hd_str_setting_set(&c->user, "+00:wheel", &o), 0);
+	run(c);
+	only("container/runs-as-root", 1);
 	assert_int_equal(hd_str_setting_set(&c->user, "www-data", &o), 0);
 	run(c);
 	assert_int_equal(found.n, 0);
@@ -257,8 +264,23 @@ static void test_user(void **state)
 	assert_int_equal(hd_str_setting_set(&c->user, NULL, NULL), 0);
 	run(c);
 	only("container/runs-as-root", 1);
-	assert_int_equal(found.v[0].severity, HD_SEV_MEDIUM);
+	assert_int_equal(found.v[0].severity, HD_SEV_LOW);
 	assert_non_null(strstr(found.v[0].message, "could not be known"));
+	/* Not inspected, but well known: an official image starts as root, Bitnami's do not. */
+	{
+		char *img = c->image.value ? hd_strdup(c->image.value) : NULL;
+
+		assert_int_equal(hd_container_set_image(c, "nginx:1.27@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", &o), 0);
+		run(c);
+		only("container/runs-as-root", 1);
+		assert_int_equal(found.v[0].severity, HD_SEV_MEDIUM);
+		assert_non_null(strstr(found.v[0].message, "runs as root by default"));
+		assert_int_equal(hd_container_set_image(c, "bitnami/postgresql:16@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", &o), 0);
+		run(c);
+		assert_int_equal(found.n, 0);
+		assert_int_equal(hd_container_set_image(c, img, &o), 0);
+		hd_free(img);
+	}
 	c->image_facts.known = true;
 	c->image_facts.user_known = true;
 	c->image_facts.source = hd_strdup("Dockerfile:1");

@@ -398,9 +398,28 @@ static void test_live_host_facts(void **state)
 	size_t i;
 
 	(void)state;
-	/* Host without AppArmor or SELinux (this one): both checks are NOTE, not WARN. */
+	/*
+	 * Host without AppArmor or SELinux (this one): an explicit
+	 * apparmor=unconfined is still what the user asked for, so a WARN that
+	 * says the host part; without the option, NOTE.  label=disable is added
+	 * by dockerd itself (--privileged, --pid host), so it stays a NOTE there.
+	 */
 	c->live->host_known = true;
 	run_ctr(c, &f, &k);
+	expect(&k, "container/apparmor-unconfined", HD_CHECK_WARN);
+	expect(&k, "container/selinux-disabled", HD_CHECK_NOTE);
+	for (i = 0; i < f.n; i++)
+		if (!strcmp(f.v[i].rule->id, "container/apparmor-unconfined"))
+			assert_non_null(strstr(f.v[i].message, "does not use AppArmor today"));
+	hd_findings_release(&f);
+	hd_checks_release(&k);
+	{
+		size_t n = c->security_opt.n;
+
+		c->security_opt.n = 0;
+		run_ctr(c, &f, &k);
+		c->security_opt.n = n;
+	}
 	expect(&k, "container/apparmor-unconfined", HD_CHECK_NOTE);
 	expect(&k, "container/selinux-disabled", HD_CHECK_NOTE);
 	hd_findings_release(&f);

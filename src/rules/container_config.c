@@ -1,0 +1,298 @@
+/*
+ * Container rules on what the container's own configuration gives away,
+ * whatever the source (compose service, `docker run` line, live container,
+ * create request): authentication that an environment variable turns off
+ * (POSTGRES_HOST_AUTH_METHOD=trust, MYSQL_ALLOW_EMPTY_PASSWORD, the
+ * *_NO_PASSWORD switches), and secrets written on the container's command
+ * line (compose `command:`/`entrypoint:`, the words after the image of a run
+ * line, the engine's Path and Args).
+ *
+ * Kept apart from container.c, which holds the CIS section 5 settings.  The
+ * command-line judgement is the one of rules/secrets.h, shared with the
+ * Dockerfile rule dockerfile/secret-on-command-line; secrets are never
+ * echoed into messages.
+ */
+#include "core/common.h"
+#include "core/finding.h"
+#include "core/rule.h"
+#include "model/container.h"
+#include "model/shell.h"
+#include "model/wrappers.h"
+#include "rules/container_int.h"
+#include "rules/secrets.h"
+
+#define GOOD_RUN(extra) HD_CTR_GOOD_RUN(extra)
+
+/* ---- authentication turned off by configuration ------------------------------------ */
+
+static bool ieq(const char *a, const char *b)
+{
+	return strcasecmp(a, b) == 0;
+}
+
+/* A switch value that turns something on: true, yes, 1, on (any case). */
+static bool truthy(const char *v)
+{
+	return ieq(v, "true") || ieq(v, "yes") || ieq(v, "y") || !strcmp(v, "1") || ieq(v, "on");
+}
+
+/* True when name ends with suffix, case-insensitively, as a whole _-separated part (or is it). */
+static bool ends_with_part(const char *name, const char *suffix)
+{
+	size_t n = strlen(name), k = strlen(suffix);
+
+	return n >= k && strcasecmp(name + n - k, suffix) == 0 && (n == k || name[n - k - 1] == '_');
+}
+
+/*
+ * What setting name=value turns off, or NULL.  *any_value is set when the
+ * program reads any non-empty value as "on" (the official mysql and mariadb
+ * entrypoints test -n, so even "no" or "false" allow the empty password).
+ */
+static const char *auth_off(const char *name, const char *value, bool *any_value)
+{
+	*any_value = false;
+	if (ieq(name, "POSTGRES_HOST_AUTH_METHOD"))
+		return ieq(value, "trust") ? "PostgreSQL accepts every connection without a password" : NULL;
+	if (ieq(name, "MYSQL_ALLOW_EMPTY_PASSWORD") || ieq(name, "MARIADB_ALLOW_EMPTY_ROOT_PASSWORD") ||
+	    ieq(name, "MARIADB_ALLOW_EMPTY_PASSWORD")) {
+		*any_value = true;
+		return "the database's root account has an empty password";
+	}
+	if (!truthy(value))
+		return NULL;
+	if (ieq(name, "ALLOW_EMPTY_PASSWORD") || ends_with_part(name, "ALLOW_EMPTY_PASSWORD"))
+		return "the service accepts an empty password";
+	if (ends_with_part(name, "NO_PASSWORD"))
+		return "the service runs without a password";
+	if (ieq(name, "ALLOW_ANONYMOUS_LOGIN"))
+		return "the service accepts anonymous logins";
+	if (ieq(name, "GF_AUTH_ANONYMOUS_ENABLED"))
+		return "Grafana lets anonymous visitors in";
+	if (ends_with_part(name, "DISABLE_AUTH") || ends_with_part(name, "AUTH_DISABLED") ||
+	    ends_with_part(name, "DISABLE_AUTHENTICATION") || ends_with_part(name, "AUTHENTICATION_DISABLED"))
+		return "authentication is turned off";
+	return NULL;
+}
+
+/* Elasticsearch settings given as variables: xpack.security.enabled=false. */
+static const char *auth_off_false(const char *name, const char *value)
+{
+	if ((ieq(name, "xpack.security.enabled") || ieq(name, "XPACK_SECURITY_ENABLED")) &&
+	    (ieq(value, "false") || ieq(value, "no") || !strcmp(value, "0")))
+		return "Elasticsearch runs without authentication";
+	if (ieq(name, "ME_CONFIG_BASICAUTH") && ieq(value, "false"))
+		return "mongo-express asks for no login";
+	return NULL;
+}
+
+static bool loopback(const char *ip)
+{
+	return ip && (hd_starts_with(ip, "127.") || !strcmp(ip, "::1") || !strcmp(ip, "[::1]") ||
+		      !strcmp(ip, "localhost"));
+}
+
+/*
+ * Where the container's ports can be reached from: "on all host interfaces
+ * (port 5432)", "on the host's network", NULL when no port is published
+ * beyond loopback.
+ */
+static const char *reachable(const struct hd_container_spec *c, char *buf, size_t n)
+{
+	size_t i;
+
+	if (c->network.mode == HD_NS_HOST && !c->network.unknown)
+		return "on the host's network (network mode host)";
+	if (c->publish_all.set && c->publish_all.value && !c->publish_all.unknown)
+		return "on every port its image exposes (publish-all)";
+	for (i = 0; i < c->n_ports; i++) {
+		const struct hd_port *p = &c->ports[i];
+
+		if (!p->published || p->unknown || loopback(p->host_ip))
+			continue;
+		if (p->host_port_lo)
+			snprintf(buf, n, "on host port %" PRIu32 "%s%s", p->host_port_lo,
+				 p->host_ip && *p->host_ip ? " of " : "", p->host_ip ? p->host_ip : "");
+		else
+			snprintf(buf, n, "on a random host port%s%s", p->host_ip && *p->host_ip ? " of " : "",
+				 p->host_ip ? p->host_ip : "");
+		return buf;
+	}
+	return NULL;
+}
+
+static int check_auth_disabled(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
+{
+	const struct hd_container_spec *c = m->ctr;
+	char where[128];
+	const char *pub = reachable(c, where, sizeof(where));
+	size_t i;
+	int ret;
+
+	for (i = 0; i < c->n_env; i++) {
+		const struct hd_env *e = &c->env[i];
+		const char *what;
+		bool any;
+
+		if (!e->value || !*e->value || strchr(e->value, '$'))
+			continue; /* passed through or from a variable: its value is not known here */
+		what = auth_off(e->name, e->value, &any);
+		if (!what)
+			what = auth_off_false(e->name, e->value);
+		if (!what)
+			continue;
+		ret = hd_ctr_emit(out, c, &e->at, pub ? HD_SEV_HIGH : HD_SEV_NONE,
+			   "%s=%s turns authentication off in container '%s': %s%s%s%s", e->name, e->value,
+			   c->name, what, any && !truthy(e->value) ? " (any non-empty value does, even this one)" : "",
+			   pub ? ", and it is published " : "", pub ? pub : "");
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
+}
+
+const struct hd_rule hd_rule_container_auth_disabled = {
+	.id = "container/auth-disabled",
+	.title = "Do not turn authentication off by configuration",
+	.severity = HD_SEV_MEDIUM,
+	.target = HD_TARGET_CONTAINER,
+	.owasp = "D04,D03",
+	.rationale = "Database and service images let one environment variable switch their login "
+		     "off: POSTGRES_HOST_AUTH_METHOD=trust, MYSQL_ALLOW_EMPTY_PASSWORD (the official "
+		     "entrypoint takes any non-empty value, even 'no'), MARIADB_ALLOW_EMPTY_ROOT_PASSWORD, "
+		     "Bitnami's ALLOW_EMPTY_PASSWORD=yes and ALLOW_ANONYMOUS_LOGIN=yes, *_NO_PASSWORD=true "
+		     "(Selenium's VNC), *_DISABLE_AUTH=true, GF_AUTH_ANONYMOUS_ENABLED=true, "
+		     "xpack.security.enabled=false. Anyone who reaches the port then owns the data; "
+		     "other containers on the same network always can. The finding is high when the "
+		     "container's ports are published beyond loopback (or it uses the host's network).",
+	.remediation = "Set a password from a secret instead: `POSTGRES_PASSWORD_FILE="
+		       "/run/secrets/db_password` with compose `secrets:`, or "
+		       "`MYSQL_RANDOM_ROOT_PASSWORD=yes`; publish database ports on 127.0.0.1 only, or "
+		       "not at all.",
+	.bad_example = "docker run -e POSTGRES_HOST_AUTH_METHOD=trust -p 5432:5432 postgres:16",
+	.good_example = GOOD_RUN("-e POSTGRES_PASSWORD_FILE=/run/secrets/db_password "),
+	.check = check_auth_disabled,
+};
+
+/* ---- secrets on the container's command line ---------------------------------------- */
+
+static bool item_is_expansion(const void *words, size_t i)
+{
+	return strchr(((const struct hd_item *)words)[i].value, '$') != NULL;
+}
+
+static bool shell_word_is_expansion(const void *words, size_t i)
+{
+	return (((const struct hd_word *)words)[i].flags & HD_WORD_EXPANSION) != 0;
+}
+
+/* True for a shell that runs its -c operand: sh, bash, dash, ash, zsh, ksh, busybox sh. */
+static bool is_shell(const char *name)
+{
+	static const char *const shells[] = { "sh", "bash", "dash", "ash", "zsh", "ksh", "mksh" };
+	size_t i;
+
+	for (i = 0; i < HD_ARRAY_SIZE(shells); i++)
+		if (!strcmp(name, shells[i]))
+			return true;
+	return false;
+}
+
+/* The index of the script of `sh [-opts] -c SCRIPT` in words[a0..n), or n. */
+static size_t shell_script(const struct hd_item *w, size_t n, size_t a0)
+{
+	size_t i;
+
+	for (i = a0 + 1; i < n; i++) {
+		const char *a = w[i].value;
+
+		if (a[0] != '-' || !a[1])
+			return n;
+		if (a[1] != '-' && strchr(a + 1, 'c'))
+			return i + 1 < n ? i + 1 : n;
+	}
+	return n;
+}
+
+#define CMDLINE_MSG \
+	"'%s' in the command of container '%s' gets a secret on its command line (%s): `docker " \
+	"inspect`, `docker ps --no-trunc` and every process listing on the host show it"
+
+/*
+ * Reports a secret in the shell script held by item `at` (the operand of
+ * `sh -c`).  Returns 1 when one was reported, 0 when none, or a negative
+ * HD_E* value.
+ */
+static int script_secret(struct hd_check *out, const struct hd_container_spec *c, const struct hd_item *at)
+{
+	struct hd_shell sh;
+	size_t k;
+	int ret;
+
+	memset(&sh, 0, sizeof(sh));
+	ret = hd_shell_split(at->value, strlen(at->value), &sh);
+	if (ret < 0) {
+		hd_shell_release(&sh);
+		return ret == -HD_ENOMEM ? ret : 0; /* too big to split: not judged */
+	}
+	for (k = 0; k < sh.n_cmds; k++) {
+		const struct hd_cmd *cm = &sh.cmds[k];
+		struct hd_cmdline_secret hit;
+
+		if (cm->a0 >= cm->argc ||
+		    !hd_cmdline_secret(cm->argv, sizeof(cm->argv[0]), cm->argc, cm->a0, shell_word_is_expansion, &hit))
+			continue;
+		ret = hd_ctr_emit(out, c, &at->at, HD_SEV_NONE, CMDLINE_MSG, cm->name, c->name, hit.what);
+		ret = ret < 0 ? ret : 1;
+		break;
+	}
+	hd_shell_release(&sh);
+	return ret;
+}
+
+static int check_cmdline_secret(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
+{
+	const struct hd_container_spec *c = m->ctr;
+	const struct hd_item *w = c->command.v;
+	size_t n = c->command.n, from, script;
+	struct hd_cmdline_secret hit;
+	struct hd_unwrap u;
+	int ret;
+
+	(void)r;
+	if (!n || !hd_unwrap(w, sizeof(w[0]), n, 0, &u))
+		return 0;
+	from = u.cmd;
+	if (is_shell(u.name) && (script = shell_script(w, n, u.cmd)) < n) {
+		ret = script_secret(out, c, &w[script]);
+		if (ret != 0)
+			return ret < 0 ? ret : 0;
+		/* The words after the script are its $0, $1, ...: on the command line too. */
+		from = script + 1;
+	}
+	if (from >= n || !hd_cmdline_secret(w, sizeof(w[0]), n, from, item_is_expansion, &hit))
+		return 0;
+	return hd_ctr_emit(out, c, &w[hit.at].at, HD_SEV_NONE, CMDLINE_MSG, u.name, c->name, hit.what);
+}
+
+const struct hd_rule hd_rule_container_secret_on_command_line = {
+	.id = "container/secret-on-command-line",
+	.title = "Secret passed on the container's command line",
+	.severity = HD_SEV_HIGH,
+	.target = HD_TARGET_CONTAINER,
+	.owasp = "D06",
+	.rationale = "The command a container runs is stored in its configuration and shown by "
+		     "`docker inspect`, `docker ps --no-trunc` and the engine API to anyone who may "
+		     "query it, and while it runs every user of the host sees it in `ps`. The "
+		     "command is judged as dockerfile/secret-on-command-line judges RUN: "
+		     "`redis-server --requirepass X`, `mysql -pX`, `curl -u user:pass`, `--password X`, "
+		     "`-Dsome.password=X`, URLs with a password, also inside `sh -c '...'`; values "
+		     "taken from a variable or a file are not reported.",
+	.remediation = "Read the secret from a file the program is given: compose `secrets:` mounted "
+		       "under /run/secrets, then `command: [\"sh\", \"-c\", \"exec redis-server "
+		       "--requirepass \\\"$$(cat /run/secrets/redis_pw)\\\"\"]`, or the program's own "
+		       "*_FILE setting.",
+	.bad_example = "docker run redis:7 redis-server --requirepass s3cr3t-Passw0rd",
+	.good_example = GOOD_RUN(""),
+	.check = check_cmdline_secret,
+};
