@@ -22,6 +22,7 @@
 #define HD_MAX_EXTENDS_DEPTH    32u
 #define HD_MAX_PACKAGES         (1u * 1000 * 1000) /* in one catalogue */
 #define HD_MAX_CATALOG_FILE     (64u * 1024 * 1024) /* a file the catalogue reads whole (rpmdb.sqlite) */
+#define HD_MAX_IMAGE_RPMDB      (32u * 1024 * 1024) /* rpmdb.sqlite read whole by the image pass (owners of files) */
 #define HD_MAX_CATALOG_NOTES    1000u
 #define HD_MAX_OWNED_FILES      (10u * 1000 * 1000) /* files listed by OS package databases */
 #define HD_MAX_JAR_SIZE         (256u * 1024 * 1024) /* a jar read for its Maven metadata */

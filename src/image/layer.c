@@ -7,6 +7,7 @@
 #include "image/hash.h"
 #include "image/layer.h"
 #include "image/scan.h"
+#include "vuln/catalog.h"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -123,6 +124,8 @@ struct lrd {
 	char *apk_dir;         /* the folder of the apk record being read (F:) */
 	char *apk_full;        /* folder + file (R:) */
 	char *line;            /* the current line of a package database */
+	unsigned char *rpmdb;  /* rpmdb.sqlite read whole (sqlite needs all of it), while it is read */
+	size_t rpmdb_len, rpmdb_cap;
 	/* The current file. */
 	struct hit hits[MAX_HITS_PER_FILE];
 	size_t n_hits;
@@ -345,6 +348,12 @@ static bool apk_db(const char *p)
 	return !strcmp(p, "lib/apk/db/installed") || !strcmp(p, "usr/lib/apk/db/installed");
 }
 
+/* The rpm database in its sqlite form (rpm 4.16 and later: Fedora 33+, RHEL 9, UBI 9). */
+static bool rpm_db(const char *p)
+{
+	return !strcmp(p, "var/lib/rpm/rpmdb.sqlite") || !strcmp(p, "usr/lib/sysimage/rpm/rpmdb.sqlite");
+}
+
 /* ---- file content consumers ---------------------------------------------------------- */
 
 struct fctx {
@@ -504,12 +513,55 @@ static int feed(struct fctx *f, const void *p, size_t n)
 			f->cap->truncated = true;
 	} else if (f->cap && n)
 		f->cap->truncated = true;
-	if (f->own) {
+	if (f->own && f->own->kind == HD_OWNER_RPM) {
+		struct lrd *s = f->s;
+		size_t k = n < s->rpmdb_cap - s->rpmdb_len ? n : s->rpmdb_cap - s->rpmdb_len;
+
+		memcpy(s->rpmdb + s->rpmdb_len, p, k);
+		s->rpmdb_len += k;
+	} else if (f->own) {
 		r = owner_feed(f, p, n);
 		if (r < 0)
 			return r;
 	}
 	return 0;
+}
+
+static int rpm_owned(void *ctx, const char *pkg, const char *path)
+{
+	struct fctx *f = ctx;
+	struct hd_iowner *o = f->own;
+
+	if (!o->n_pkgs || strcmp(o->pkgs[o->n_pkgs - 1], pkg) != 0) {
+		int r = owner_pkg(f->s, o, pkg, strlen(pkg));
+
+		if (r < 0)
+			return r;
+	}
+	return owner_add(f->s, o, path, strlen(path));
+}
+
+/*
+ * rpmdb.sqlite, read whole: its packages and their files through the
+ * package catalogue's rpm reader (vuln/catalog.h).  A database it cannot
+ * read owns nothing; the buffer is given back at once.
+ */
+static int rpm_end(struct fctx *f)
+{
+	struct lrd *s = f->s;
+	struct hd_catalog *c = hd_catalog_new();
+	int r;
+
+	if (!c)
+		return -HD_ENOMEM;
+	r = hd_catalog_file(c, f->path, s->rpmdb, s->rpmdb_len, NULL);
+	if (r >= 0)
+		r = hd_catalog_each_owned(c, rpm_owned, f);
+	hd_catalog_free(c);
+	hd_free(s->rpmdb);
+	s->rpmdb = NULL;
+	s->rpmdb_len = s->rpmdb_cap = 0;
+	return r == -HD_ENOMEM ? r : 0;
 }
 
 static int file_end(struct fctx *f, int name_only)
@@ -527,6 +579,11 @@ static int file_end(struct fctx *f, int name_only)
 	}
 	if (f->cap)
 		f->cap->data[f->cap->len] = '\0';
+	if (f->own && f->own->kind == HD_OWNER_RPM) {
+		r = rpm_end(f);
+		if (r < 0)
+			return r;
+	}
 	if (f->own) {
 		struct hd_iowner *o = f->own;
 
@@ -595,14 +652,26 @@ static int read_file(struct lrd *s, struct archive *a, const char *path, uint64_
 		f.cap = c;
 		f.cap_room = room;
 	}
-	if (dpkg_list(path, n, &pkg, &pn) || apk_db(path)) {
+	/* rpmdb.sqlite is read whole (sqlite needs it all): one beyond the limit owns nothing. */
+	if (dpkg_list(path, n, &pkg, &pn) || apk_db(path) ||
+	    (rpm_db(path) && size > 0 && (uint64_t)size <= HD_MAX_IMAGE_RPMDB)) {
 		struct hd_iowner *o;
 
 		if (HD_GROW(ix->owners, ix->alloc_owners, ix->n_owners + 1) < 0)
 			return -HD_ENOMEM;
 		o = &ix->owners[ix->n_owners];
 		memset(o, 0, sizeof(*o));
-		o->kind = apk_db(path) ? HD_OWNER_APK : HD_OWNER_DPKG;
+		o->kind = apk_db(path) ? HD_OWNER_APK : rpm_db(path) ? HD_OWNER_RPM : HD_OWNER_DPKG;
+		if (o->kind == HD_OWNER_RPM) {
+			if ((size_t)size > s->rpmdb_cap) {
+				hd_free(s->rpmdb);
+				s->rpmdb_cap = 0;
+				if (!(s->rpmdb = hd_malloc((size_t)size)))
+					return -HD_ENOMEM;
+				s->rpmdb_cap = (size_t)size;
+			}
+			s->rpmdb_len = 0;
+		}
 		o->path = hd_arena_strdup(&ix->arena, path);
 		if (!o->path)
 			return -HD_ENOMEM;
@@ -906,5 +975,6 @@ out:
 	hd_u64set_release(&s.unneeded);
 	hd_sha256_free(s.sha);
 	hd_free(s.path);
+	hd_free(s.rpmdb);
 	return r == -HD_ENOMEM ? r : 0;
 }

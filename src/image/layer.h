@@ -88,7 +88,7 @@ struct hd_icapture {
 	bool truncated;     /* larger than max_capture: data holds the beginning */
 };
 
-enum hd_owner_kind { HD_OWNER_DPKG, HD_OWNER_APK };
+enum hd_owner_kind { HD_OWNER_DPKG, HD_OWNER_APK, HD_OWNER_RPM };
 
 struct hd_owned {
 	uint64_t hash;      /* hd_path_hash of the owned path */
@@ -98,7 +98,7 @@ struct hd_owned {
 /* Files owned by OS packages, from one package-database file. */
 struct hd_iowner {
 	enum hd_owner_kind kind;
-	const char *path;   /* the .list file or the apk database */
+	const char *path;   /* the .list file, the apk database or rpmdb.sqlite */
 	uint64_t hash;
 	const char **pkgs;  /* package names (arena) */
 	size_t n_pkgs, alloc_pkgs;

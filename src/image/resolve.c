@@ -1115,7 +1115,8 @@ static int build_tree(struct hd_image_files *f, const struct stack *st, const st
 
 			if (removed_by(st, i, o->path, o->hash, false) >= 0)
 				continue;
-			f->pkgdb = o->kind == HD_OWNER_APK ? HD_PKGDB_APK : HD_PKGDB_DPKG;
+			f->pkgdb = o->kind == HD_OWNER_APK ? HD_PKGDB_APK :
+				   o->kind == HD_OWNER_RPM ? HD_PKGDB_RPM : HD_PKGDB_DPKG;
 			for (k = 0; k < o->n_files; k++) {
 				if (HD_GROW(own, a_own, n_own + 1) < 0)
 					goto oom;

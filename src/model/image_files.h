@@ -129,7 +129,7 @@ struct hd_image_anomaly {
 	unsigned layer;
 };
 
-enum hd_pkgdb { HD_PKGDB_NONE, HD_PKGDB_DPKG, HD_PKGDB_APK };
+enum hd_pkgdb { HD_PKGDB_NONE, HD_PKGDB_DPKG, HD_PKGDB_APK, HD_PKGDB_RPM };
 
 struct hd_image_files {
 	const char *image;      /* the image's name for messages */

@@ -94,7 +94,7 @@ const struct hd_rule hd_rule_image_setuid_file = {
 	.rationale = "A setuid or setgid program runs with its owner's or group's rights whatever user "
 		     "starts it: in a container running as a non-root user it is the way back to root, "
 		     "through any bug in the program. Most containers need none of them. Files an OS "
-		     "package installed (dpkg, apk) are reported as low: known programs, patched by "
+		     "package installed (dpkg, apk, rpm) are reported as low: known programs, patched by "
 		     "updates; a setuid file no package owns was added by the image's author and is "
 		     "reported at the rule's severity. CIS 4.8 leaves this check manual; it is automated "
 		     "here, on the final tree of the layers (a file deleted by a later layer does not count).",

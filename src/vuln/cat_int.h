@@ -37,6 +37,7 @@ struct cat_pkg {
 struct cat_owned {
 	const char *path; /* relative, no leading '/' */
 	uint32_t file, gen;
+	uint32_t pkg;     /* the package of the same file that owns it (rpm, apk), or UINT32_MAX */
 };
 
 struct cat_file {

@@ -158,7 +158,26 @@ int cat_add_owned(struct hd_catalog *c, const char *path, size_t n)
 		return -HD_ENOMEM;
 	o->file = c->cur;
 	o->gen = c->files[c->cur].gen;
+	o->pkg = c->n_pkgs && c->pkgs[c->n_pkgs - 1].file == c->cur && c->pkgs[c->n_pkgs - 1].gen == o->gen
+			 ? (uint32_t)(c->n_pkgs - 1) : UINT32_MAX;
 	c->n_owned++;
+	return 0;
+}
+
+int hd_catalog_each_owned(const struct hd_catalog *c, hd_catalog_owned_fn *fn, void *ctx)
+{
+	size_t i;
+	int r;
+
+	for (i = 0; i < c->n_owned; i++) {
+		const struct cat_owned *o = &c->owned[i];
+
+		if (o->pkg == UINT32_MAX || c->files[o->file].removed || c->files[o->file].gen != o->gen)
+			continue;
+		r = fn(ctx, c->pkgs[o->pkg].p.name, o->path);
+		if (r < 0)
+			return r;
+	}
 	return 0;
 }
 

@@ -63,6 +63,16 @@ int hd_catalog_chunk(struct hd_catalog_stream *s, const void *data, size_t n);
 int hd_catalog_end(struct hd_catalog_stream *s);
 void hd_catalog_abort(struct hd_catalog_stream *s);
 
+/*
+ * Each file owned by a package read from the same database (rpmdb.sqlite,
+ * the apk database): fn(ctx, package name, path relative to the root), in
+ * the order read, until fn returns a negative value, which is returned.
+ * For the image reader, which asks who installed a setuid file; call it
+ * before hd_catalog_finish().
+ */
+typedef int hd_catalog_owned_fn(void *ctx, const char *pkg, const char *path);
+int hd_catalog_each_owned(const struct hd_catalog *c, hd_catalog_owned_fn *fn, void *ctx);
+
 /* Forgets what a path gave (a whiteout in a later layer). */
 int hd_catalog_remove(struct hd_catalog *c, const char *path);
 

@@ -15,6 +15,7 @@ SPEC is a text file, one directive a line (shell-like quoting, # comments):
   history "CREATED_BY" [empty]              a history step without a layer
   layer [tar|gzip|zstd] [CREATED_BY]        starts a layer (and its history step)
   file PATH [mode=0644] [uid=] [gid=] [content=TEXT] [size=N] [xattr.NAME=HEX]
+                                            [from=HOSTFILE: the content of a file]
   dir PATH [mode=0755]
   symlink PATH TARGET
   hardlink PATH TARGET
@@ -263,6 +264,9 @@ def parse(path):
                         data = b"\0" * int(kv["size"])
                     if "hex" in kv:
                         data = bytes.fromhex(kv["hex"])
+                    if "from" in kv:
+                        with open(kv["from"], "rb") as hf:
+                            data = hf.read()
                     ti = tarinfo(p, mode=int(kv.get("mode", "644"), 8), uid=int(kv.get("uid", 0)),
                                  gid=int(kv.get("gid", 0)), size=len(data))
                     for k, v in kv.items():

@@ -227,6 +227,59 @@ has multi-none 'no image for platform linux/s390x.*it has: linux/amd64, linux/ar
 hd multi-badplat 2 --platform linux "$tmp/multi.oci-tar.tar"
 has multi-badplat '--platform expects os/arch'
 
+# ---- setuid files owned by rpm packages (rpmdb.sqlite, written by Debian's rpm) ---------------
+mkdir -p rpm/db
+cat >rpm/hdsu.spec <<'EOF'
+Name: hdsu
+Version: 1.0
+Release: 1
+Summary: a setuid helper for the image tests
+License: MIT
+BuildArch: noarch
+%description
+A setuid helper for the image tests.
+%install
+mkdir -p %{buildroot}/usr/bin
+printf 'ELF' > %{buildroot}/usr/bin/hdsu
+%files
+%attr(4755,root,root) /usr/bin/hdsu
+EOF
+if rpmbuild -bb --quiet --define "_topdir $tmp/rpm/top" --define "_build_id_links none" rpm/hdsu.spec >rpm/build.log 2>&1 &&
+	rpm --dbpath "$tmp/rpm/empty" --initdb && rpm --dbpath "$tmp/rpm/db" --initdb &&
+	rpm -i --justdb --nodeps --nosignature --dbpath "$tmp/rpm/db" "$tmp/rpm/top/RPMS/noarch/hdsu-1.0-1.noarch.rpm" >>rpm/build.log 2>&1 &&
+	[ -s rpm/db/rpmdb.sqlite ]; then ok; else bad "rpmbuild and rpm --justdb"; cat rpm/build.log; fi
+# rpm keeps the database in WAL mode: the header says so, and the reader must cope.
+if [ "$(od -An -tu1 -j18 -N2 rpm/db/rpmdb.sqlite | tr -s ' ')" = " 2 2" ]; then ok; else bad "rpmdb.sqlite is not in WAL mode"; fi
+head -c 300000 /dev/urandom >rpm/garbage.sqlite
+for v in owned replaced garbage; do
+	{
+		echo "tag rpm:1"
+		echo "config user=1000 healthcheck=x"
+		echo "layer"
+		echo "file /usr/bin/hdsu mode=4755 content=ELF"
+		echo "file /usr/bin/mine mode=4755 content=ELF"
+		case $v in
+		garbage) echo "file /usr/lib/sysimage/rpm/rpmdb.sqlite from=$tmp/rpm/garbage.sqlite" ;;
+		*) echo "file /var/lib/rpm/rpmdb.sqlite from=$tmp/rpm/db/rpmdb.sqlite" ;;
+		esac
+		if [ $v = replaced ]; then
+			echo "layer"
+			echo "file /var/lib/rpm/rpmdb.sqlite from=$tmp/rpm/empty/rpmdb.sqlite"
+		fi
+	} >"rpm-$v.spec"
+	mk "rpm-$v"
+	hd "rpm-$v" 1 --ignore image/stale "$tmp/rpm-$v.tar"
+	has "rpm-$v" "medium \[image/setuid-file\].*/usr/bin/mine is setuid.*no OS package owns it"
+done
+has rpm-owned "low \[image/setuid-file\].*/usr/bin/hdsu is setuid.*installed by package 'hdsu'"
+has rpm-replaced "medium \[image/setuid-file\].*/usr/bin/hdsu is setuid.*no OS package owns it"
+has rpm-garbage "medium \[image/setuid-file\].*/usr/bin/hdsu is setuid.*no OS package owns it"
+# The package catalogue reads the same database from an unpacked root.
+mkdir -p rpm/root/var/lib/rpm && cp rpm/db/rpmdb.sqlite rpm/root/var/lib/rpm/
+(cd work && "$HARDOCK" image --rootfs "$tmp/rpm/root" --sbom spdx) >rpm-rootfs.out 2>rpm-rootfs.err
+has rpm-rootfs '"name": "hdsu"'
+hasnt rpm-rootfs 'unable to open database file'
+
 # ---- bad input ---------------------------------------------------------------------------------
 spec base <<'EOF'
 tag base:1
