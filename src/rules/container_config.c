@@ -250,6 +250,38 @@ static int script_secret(struct hd_check *out, const struct hd_container_spec *c
 	return ret;
 }
 
+static bool ptr_is_expansion(const void *words, size_t i)
+{
+	return strchr(((const char *const *)words)[i], '$') != NULL;
+}
+
+/*
+ * A command that starts with an option (`command: ["--requirepass", "x"]`) is
+ * the arguments of the image's entrypoint: judged as the operands of an
+ * unnamed command.  Returns 1 with *at set to the word holding the secret, 0
+ * when there is none, -HD_ENOMEM.
+ */
+static int args_secret(const struct hd_item *w, size_t n, size_t *at, const char **what)
+{
+	const char **v = hd_calloc(n + 1, sizeof(*v));
+	struct hd_cmdline_secret hit;
+	size_t i;
+	bool found;
+
+	if (!v)
+		return -HD_ENOMEM;
+	v[0] = "";
+	for (i = 0; i < n; i++)
+		v[i + 1] = w[i].value;
+	found = hd_cmdline_secret(v, sizeof(*v), n + 1, 0, ptr_is_expansion, &hit);
+	hd_free(v);
+	if (!found)
+		return 0;
+	*at = hit.at - 1;
+	*what = hit.what;
+	return 1;
+}
+
 static int check_cmdline_secret(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
 {
 	const struct hd_container_spec *c = m->ctr;
@@ -260,6 +292,18 @@ static int check_cmdline_secret(const struct hd_model *m, const struct hd_rule *
 	int ret;
 
 	(void)r;
+	if (n && w[0].value[0] == '-') {
+		size_t at;
+		const char *what;
+
+		ret = args_secret(w, n, &at, &what);
+		if (ret <= 0)
+			return ret;
+		return hd_ctr_emit(out, c, &w[at].at, HD_SEV_NONE,
+				   "the command of container '%s' gives the image's entrypoint a secret on its "
+				   "command line (%s): `docker inspect`, `docker ps --no-trunc` and every "
+				   "process listing on the host show it", c->name, what);
+	}
 	if (!n || !hd_unwrap(w, sizeof(w[0]), n, 0, &u))
 		return 0;
 	from = u.cmd;
@@ -286,7 +330,9 @@ const struct hd_rule hd_rule_container_secret_on_command_line = {
 		     "query it, and while it runs every user of the host sees it in `ps`. The "
 		     "command is judged as dockerfile/secret-on-command-line judges RUN: "
 		     "`redis-server --requirepass X`, `mysql -pX`, `curl -u user:pass`, `--password X`, "
-		     "`-Dsome.password=X`, URLs with a password, also inside `sh -c '...'`; values "
+		     "`-Dsome.password=X`, URLs with a password, also inside `sh -c '...'` and in a "
+		     "command that only passes options to the image's entrypoint "
+		     "(`command: [\"--requirepass\", \"X\"]`); values "
 		     "taken from a variable or a file are not reported.",
 	.remediation = "Read the secret from a file the program is given: compose `secrets:` mounted "
 		       "under /run/secrets, then `command: [\"sh\", \"-c\", \"exec redis-server "
