@@ -213,7 +213,7 @@ int hd_cmd_audit(int argc, char **argv)
 	struct hd_audit_session *s = NULL;
 	struct hd_audit_result res;
 	struct hd_cli_report cr;
-	char command[64];
+	char command[64], *what[1];
 	int r, code = HD_EXIT_ERROR;
 
 	memset(&a, 0, sizeof(a));
@@ -278,6 +278,10 @@ int hd_cmd_audit(int argc, char **argv)
 	snprintf(command, sizeof(command), "audit%s", a.want == WANT_HOST ? " host" :
 		 a.want == WANT_DAEMON ? " daemon" : a.want == WANT_ENGINE ? " engine" : "");
 	hd_findings_sort(&res.findings);
+	/* What was audited, for the formats that say it (html). */
+	what[0] = (char *)(a.root ? a.root : "this host");
+	o->inputs = what;
+	o->n_inputs = 1;
 	if (hd_cli_report_begin(&cr, o, command, true) != 0)
 		goto out;
 	hd_cli_report_add(&cr, &res.findings);

@@ -363,12 +363,13 @@ static const char style_css[] =
 	"table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid var(--line);"
 	"padding:.35rem .5rem;text-align:left;vertical-align:top}"
 	"th{background:var(--card);position:sticky;top:0}th.sort{cursor:pointer}"
-	"td.loc{overflow-wrap:anywhere;max-width:22rem}td.num{text-align:right}"
+	"td.loc{overflow-wrap:anywhere;max-width:22rem}td.num,th.num{text-align:right}"
 	".badge{display:inline-block;border-radius:4px;padding:0 .4rem;font-size:.8rem;font-weight:700;"
 	"color:#fff;text-transform:uppercase}"
 	".critical{background:var(--critical)}.high{background:var(--high)}.medium{background:var(--medium)}"
 	".low{background:var(--low)}.info{background:var(--info)}.error{background:var(--critical)}"
-	".st-PASS{background:var(--pass)}.st-WARN{background:var(--warn)}.st-INFO,.st-NOTE,.st-SKIP{background:var(--info)}"
+	".badge.st-PASS{background:var(--pass)}.badge.st-WARN{background:var(--warn)}"
+	".badge.st-INFO,.badge.st-NOTE,.badge.st-SKIP{background:var(--info)}"
 	"p.msg{margin:0}pre.snip{margin:.35rem 0 0;padding:.35rem .5rem;background:var(--card);"
 	"border-radius:4px;overflow-x:auto;white-space:pre-wrap}"
 	"pre.snip .ln{color:var(--mute);padding-right:.8rem;user-select:none}"
@@ -378,6 +379,8 @@ static const char style_css[] =
 	"#controls{display:none;gap:.8rem;align-items:center;flex-wrap:wrap;margin:.6rem 0}"
 	".js #controls{display:flex}#controls input[type=search]{padding:.25rem .4rem;min-width:16rem}"
 	"tr.hidden{display:none}"
+	/* Dark text on the lighter badge colours of the dark scheme. */
+	"@media (prefers-color-scheme:dark){.badge{color:#0d1117}}"
 	"@media print{#controls{display:none!important}details{display:block}details>summary{display:none}"
 	"body{max-width:none;padding:0;font-size:11px}th{position:static}a{color:inherit;text-decoration:none}}";
 
@@ -530,7 +533,7 @@ static void write_rules_table(struct hd_output *r)
 		return;
 	qsort(s->rules, s->n_rules, sizeof(*s->rules), rule_cmp);
 	fputs("<h3>By rule</h3>\n<table id=\"by-rule\"><thead><tr><th class=\"sort\">Rule</th>"
-	      "<th class=\"sort\">Severity</th><th class=\"sort\">Findings</th><th>Title</th>"
+	      "<th class=\"sort\">Severity</th><th class=\"sort num\">Findings</th><th>Title</th>"
 	      "<th>References</th></tr></thead>\n<tbody>\n", o);
 	for (i = 0; i < s->n_rules; i++) {
 		const struct hd_rule *ru = s->rules[i].rule;
@@ -633,10 +636,11 @@ static void write_groups(struct hd_output *r)
 	if (!s->n_groups)
 		return;
 	fputs("<h3>By file, container or image</h3>\n<table id=\"by-group\"><thead><tr>"
-	      "<th class=\"sort\">Where</th><th class=\"sort\">Findings</th>", o);
+	      "<th class=\"sort\">Where</th><th class=\"sort num\">Findings</th>", o);
+	/* An error column only when there are errors (a file that does not parse). */
 	for (k = HD_SEV_MAX; k-- > HD_SEV_INFO;) {
-		if (k != HD_SEV_ERROR)
-			fprintf(o, "<th class=\"sort\">%s</th>", hd_severity_name((enum hd_severity)k));
+		if (k != HD_SEV_ERROR || r->counts[k])
+			fprintf(o, "<th class=\"sort num\">%s</th>", hd_severity_name((enum hd_severity)k));
 	}
 	fputs("</tr></thead>\n<tbody>\n", o);
 	for (i = 0; i < s->n_groups; i++) {
@@ -644,9 +648,8 @@ static void write_groups(struct hd_output *r)
 		put_esc(o, s->groups[i].name[0] ? s->groups[i].name : "(no file)");
 		fprintf(o, "</td><td class=\"num\">%zu</td>", s->groups[i].n);
 		for (k = HD_SEV_MAX; k-- > HD_SEV_INFO;) {
-			if (k != HD_SEV_ERROR)
-				fprintf(o, "<td class=\"num\">%zu</td>",
-					s->groups[i].by_sev[k] + (k == HD_SEV_CRITICAL ? s->groups[i].by_sev[HD_SEV_ERROR] : 0));
+			if (k != HD_SEV_ERROR || r->counts[k])
+				fprintf(o, "<td class=\"num\">%zu</td>", s->groups[i].by_sev[k]);
 		}
 		fputs("</tr>\n", o);
 	}
@@ -738,6 +741,7 @@ static void html_release(struct hd_output *r)
 const struct hd_reporter hd_reporter_html = {
 	.name = "html",
 	.help = "one self-contained HTML page: summary, CIS chart, findings with fixes",
+	.snippets = HD_SNIPPETS_YES,
 	.state_size = sizeof(struct html_state),
 	.begin = html_begin,
 	.file = html_file,

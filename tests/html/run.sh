@@ -4,7 +4,8 @@
 # (compared with the JSON report of the same run) and every audit verdict,
 # the console stays empty (a CSP violation, a script error or a blocked load
 # would show there), the page is self-contained and reproducible, escapes
-# what it shows, and 1,000 findings stay under 1.5 MB.
+# what it shows, and 1,000 findings stay under 1.5 MB; an image report the
+# same way; secret values never reach the page's bytes.
 set -u
 : "${HARDOCK:?}" "${SRCDIR:?}"
 py=/usr/bin/python3
@@ -157,6 +158,81 @@ check test "$size" -le 1572864
 check chromium_dom "$tmp/many.html"
 check test ! -s "$tmp/many.console"
 check compare "$tmp/many.json" "$tmp/many.dom"
+
+# 5. an image report: a crafted docker save archive (tests/image/mkimage.py)
+# with findings of the config, the history and the files.
+cat >"$tmp/img.spec" <<'EOF'
+tag shop/api:1.4.2
+config user=root
+config env=AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYzQ8mKeyImg
+config expose=22/tcp
+layer gzip "/bin/sh -c apt-get update && apt-get install -y curl"
+dir /bin
+file /bin/su mode=04755 content=ELF
+file /tmp/x mode=0777 content=hello
+file /app/.env content="DB_PASSWORD=Img-Db-Pass-7f3k2q9z\nGITHUB_TOKEN=ghp_Q7mZ4kL9xW2rT8vB3nY6pC1dF5gH0jKs2aE4\n"
+EOF
+"$py" "$SRCDIR/tests/image/mkimage.py" "$tmp/img.spec" "$tmp/img.tar"
+check test $? -eq 0
+"$HARDOCK" image --format html "$tmp/img.tar" >"$tmp/image.html" 2>/dev/null
+rc_html=$?
+"$HARDOCK" image --format json "$tmp/img.tar" >"$tmp/image.json" 2>/dev/null
+rc_json=$?
+check test $rc_html -eq 1
+check test $rc_html -eq $rc_json
+check grep -q '<dt>Command</dt><dd>image</dd>' "$tmp/image.html"
+check chromium_dom "$tmp/image.html"
+check test ! -s "$tmp/image.console"
+check compare "$tmp/image.json" "$tmp/image.dom"
+"$HARDOCK" image --format html "$tmp/img.tar" 2>/dev/null | cmp -s - "$tmp/image.html"
+check test $? -eq 0
+
+# 6. secrets are masked: the findings about them are in the page, their
+# values are not, anywhere in its bytes (lint: Dockerfile, compose with an
+# .env it interpolates; image: the config's environment and a file).
+mkdir -p "$tmp/sec"
+cat >"$tmp/sec/Dockerfile" <<'EOF'
+FROM debian:12.5
+ENV AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYzQ8mKeyLint
+ARG DB_PASSWORD=Lint-Db-Pass-4r8t1w6y
+RUN curl -H "Authorization: Bearer ghp_Z9xY8wV7uT6sR5qP4oN3mL2kJ1iH0gF9eD8c" https://example.com/x
+USER 1000
+EOF
+printf 'API_TOKEN=Env-Api-Token-k3j5h7g9f1\n' >"$tmp/sec/.env"
+cat >"$tmp/sec/compose.yaml" <<'EOF'
+services:
+  db:
+    image: postgres:16.4
+    environment:
+      POSTGRES_PASSWORD: Compose-Pg-Pass-2b4n6m8q
+      API_TOKEN: ${API_TOKEN}
+EOF
+"$HARDOCK" lint --format html "$tmp/sec" >"$tmp/sec.html" 2>/dev/null
+check test $? -eq 1
+"$HARDOCK" lint --format json "$tmp/sec" >"$tmp/sec.json" 2>/dev/null
+for rule in dockerfile/secret-variable container/secret-in-env; do
+	check grep -q "\"rule\": *\"$rule\"" "$tmp/sec.json"
+	check grep -q ">$rule</a>" "$tmp/sec.html"
+done
+check grep -q '\*\*\*\*' "$tmp/sec.html"
+no_secret() { # FILE VALUE...: none of the values is anywhere in FILE
+	f=$1
+	shift
+	for v in "$@"; do
+		if grep -qF -- "$v" "$f"; then
+			fail=$((fail + 1)); echo "FAIL: secret value '$v' in $f"
+		else
+			pass=$((pass + 1))
+		fi
+	done
+}
+no_secret "$tmp/sec.html" wJalrXUtnFEMI/K7MDENG/bPxRfiCYzQ8mKeyLint Lint-Db-Pass-4r8t1w6y \
+	ghp_Z9xY8wV7uT6sR5qP4oN3mL2kJ1iH0gF9eD8c Env-Api-Token-k3j5h7g9f1 Compose-Pg-Pass-2b4n6m8q \
+	bPxRfiCYzQ8mKey 4r8t1w6y uT6sR5qP4oN3 k3j5h7g9f1 2b4n6m8q
+check grep -q 'image/secret-in-env' "$tmp/image.html"
+check grep -q 'image/token-in-file' "$tmp/image.html"
+no_secret "$tmp/image.html" wJalrXUtnFEMI/K7MDENG/bPxRfiCYzQ8mKeyImg Img-Db-Pass-7f3k2q9z \
+	ghp_Q7mZ4kL9xW2rT8vB3nY6pC1dF5gH0jKs2aE4 bPxRfiCYzQ8mKey 7f3k2q9z W2rT8vB3nY6p
 
 echo "$pass passed, $fail failed"
 [ $fail = 0 ]
