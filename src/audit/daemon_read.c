@@ -8,6 +8,7 @@
 #include "core/common.h"
 #include "core/buf.h"
 #include "audit/read_int.h"
+#include "audit/procs.h"
 #include "audit/tls_read.h"
 #include "parse/daemon_json.h"
 #include "parse/dockerd_args.h"
@@ -256,36 +257,33 @@ static int copy_env(struct hd_uenv *dst, const struct hd_uenv *src)
 /* The running dockerd's command line, from /proc (live only). */
 static int read_live_process(struct dctx *c, bool *found)
 {
-	DIR *dh = opendir("/proc");
-	struct dirent *e;
+	struct hd_procs own;
+	const struct hd_procs *ps = c->o->procs;
 	int best_pid = 0, count = 0, r = 0;
 	bool best_default = false;
+	size_t i;
 
 	*found = false;
-	if (!dh)
+	hd_procs_init(&own);
+	if (!ps) {
+		r = hd_procs_scan(&own, false);
+		if (r < 0)
+			return r;
+		ps = &own;
+	}
+	if (!ps->read) {
+		hd_procs_release(&own);
 		return hd_read_note(&c->d->notes, "cannot list /proc: the running dockerd was not examined");
-	while ((e = readdir(dh))) {
-		char path[64], comm[64];
-		int64_t pid;
-		FILE *fp;
+	}
+	for (i = 0; i < ps->n; i++) {
 		struct hd_buf b = HD_BUF_INIT(HD_READ_SMALL_MAX);
+		char path[64];
 		bool is_default;
 
-		if (hd_parse_i64(e->d_name, 1, INT32_MAX, &pid) < 0)
-			continue;
-		snprintf(path, sizeof(path), "/proc/%" PRId64 "/comm", pid);
-		fp = fopen(path, "re");
-		if (!fp)
-			continue;
-		if (!fgets(comm, sizeof(comm), fp)) {
-			fclose(fp);
-			continue;
-		}
-		fclose(fp);
-		if (strcmp(comm, "dockerd\n") != 0)
+		if (strcmp(ps->v[i].comm, "dockerd") != 0)
 			continue;
 		count++;
-		snprintf(path, sizeof(path), "/proc/%" PRId64 "/cmdline", pid);
+		snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)ps->v[i].pid);
 		if (hd_buf_read_file(&b, path) < 0) {
 			hd_buf_release(&b);
 			continue;
@@ -293,12 +291,12 @@ static int read_live_process(struct dctx *c, bool *found)
 		/* A daemon with its own pidfile or data-root is a second one (tests, CI). */
 		is_default = !memmem(b.buf, b.len, "--pidfile", 9) && !memmem(b.buf, b.len, "--data-root", 11);
 		if (!best_pid || (is_default && !best_default)) {
-			best_pid = (int)pid;
+			best_pid = (int)ps->v[i].pid;
 			best_default = is_default;
 		}
 		hd_buf_release(&b);
 	}
-	closedir(dh);
+	hd_procs_release(&own);
 	if (!best_pid)
 		return hd_read_note(&c->d->notes, "no running dockerd: the configuration is the one it would "
 			    "start with");

@@ -21,6 +21,7 @@
 #include "core/config.h"
 #include "audit/audit.h"
 #include "audit/engine_entry.h"
+#include "audit/procs.h"
 #include "engine/client.h"
 #include "engine/endpoint.h"
 #include "image/image.h"
@@ -37,11 +38,22 @@
 /* Names listed in one error line before "and N more". */
 #define MAX_NAMES_LISTED 8
 
+/*
+ * A connection to one engine: the endpoint chosen (the client points into
+ * it, so a link never moves), the client with its API version negotiated,
+ * and the facts its /info gave until an audit takes them.
+ */
+struct hd_engine_link {
+	struct hd_engine_endpoint ep;
+	struct hd_engine *e;
+	struct hd_engine_facts *facts;
+};
+
 struct engine_audit {
 	const struct hd_audit_opts *o;
 	struct hd_engine_audit_status *st;
-	struct hd_engine_endpoint ep;
-	struct hd_engine *e;
+	struct hd_engine_link *ln;  /* &own, or the caller's link (o->link) */
+	struct hd_engine_link own;
 	struct hd_engine_facts *facts;
 	int64_t now;
 	struct hd_ctr_summary *ctrs;
@@ -182,7 +194,7 @@ static void batch_release(struct batch *b)
 
 static int batch_run(struct engine_audit *a, struct batch *b)
 {
-	int r = hd_engine_run(a->e, b->q, b->n);
+	int r = hd_engine_run(a->ln->e, b->q, b->n);
 
 	return r == -HD_ENOMEM ? r : 0;
 }
@@ -231,13 +243,13 @@ static int set_where(struct engine_audit *a)
 	char host[256] = "";
 
 	f->now = a->now;
-	f->local = a->ep.local;
-	f->tls = a->ep.tls;
-	f->endpoint = hd_strdup(a->ep.host);
-	f->endpoint_source = hd_strdup(a->ep.source ? a->ep.source : "default");
-	f->socket_path = a->ep.socket_path ? hd_strdup(a->ep.socket_path) : NULL;
-	f->api_version = hd_strdup(hd_engine_api_version(a->e));
-	if (!f->endpoint || !f->endpoint_source || (a->ep.socket_path && !f->socket_path) ||
+	f->local = a->ln->ep.local;
+	f->tls = a->ln->ep.tls;
+	f->endpoint = hd_strdup(a->ln->ep.host);
+	f->endpoint_source = hd_strdup(a->ln->ep.source ? a->ln->ep.source : "default");
+	f->socket_path = a->ln->ep.socket_path ? hd_strdup(a->ln->ep.socket_path) : NULL;
+	f->api_version = hd_strdup(hd_engine_api_version(a->ln->e));
+	if (!f->endpoint || !f->endpoint_source || (a->ln->ep.socket_path && !f->socket_path) ||
 	    !f->api_version)
 		return -HD_ENOMEM;
 	if (gethostname(host, sizeof(host) - 1) < 0)
@@ -373,7 +385,7 @@ static int connect_engine(struct engine_audit *a)
 		def.host = a->o->engine_host;
 		eo = &def;
 	}
-	r = hd_engine_endpoint_resolve(eo, &a->ep, &d);
+	r = hd_engine_endpoint_resolve(eo, &a->ln->ep, &d);
 	if (r < 0) {
 		if (r != -HD_ENOMEM)
 			r = addf(&a->st->errors, "%s", d.msg ? d.msg : "cannot choose the engine endpoint") < 0
@@ -383,14 +395,14 @@ static int connect_engine(struct engine_audit *a)
 	}
 	co.parallel = a->o->parallel;
 	co.timeout_ms = a->o->timeout_ms;
-	r = hd_engine_open(&a->ep, &co, &a->e);
+	r = hd_engine_open(&a->ln->ep, &co, &a->ln->e);
 	if (r < 0) {
 		if (r == -HD_EUNSUPPORTED)
 			r = addf(&a->st->errors, "this libcurl cannot reach %s (no unix socket or TLS support)",
-				 a->ep.host) < 0 ? -HD_ENOMEM : r;
+				 a->ln->ep.host) < 0 ? -HD_ENOMEM : r;
 		return r;
 	}
-	r = hd_engine_negotiate(a->e, &msg);
+	r = hd_engine_negotiate(a->ln->e, &msg);
 	if (r < 0 && r != -HD_ENOMEM) {
 		int rc = addf(&a->st->errors, "%s", msg ? msg : hd_strerror(r));
 
@@ -415,19 +427,40 @@ static void audit_release(struct engine_audit *a)
 	hd_free(a->want_img);
 	hd_ctr_summaries_free(a->ctrs, a->n_ctrs);
 	hd_img_summaries_free(a->imgs, a->n_imgs);
-	hd_engine_close(a->e);
-	hd_engine_endpoint_release(&a->ep);
 	hd_engine_facts_free(a->facts);
+	/* A caller's link is the caller's to free. */
+	hd_engine_close(a->own.e);
+	hd_engine_endpoint_release(&a->own.ep);
 }
 
-int hd_engine_facts_fetch(const struct hd_audit_opts *o, struct hd_engine_facts **ret, char **errmsg)
+void hd_engine_link_free(struct hd_engine_link *l)
+{
+	if (!l)
+		return;
+	hd_engine_close(l->e);
+	hd_engine_endpoint_release(&l->ep);
+	hd_engine_facts_free(l->facts);
+	hd_free(l);
+}
+
+const struct hd_engine_facts *hd_engine_link_facts(const struct hd_engine_link *l)
+{
+	return l ? l->facts : NULL;
+}
+
+int hd_engine_link_open(const struct hd_audit_opts *o, struct hd_engine_link **ret, char **errmsg)
 {
 	struct hd_engine_audit_status st;
 	struct engine_audit a = { .o = o, .st = &st };
+	struct hd_engine_link *l;
 	int r;
 
 	*ret = NULL;
 	*errmsg = NULL;
+	l = hd_calloc(1, sizeof(*l));
+	if (!l)
+		return -HD_ENOMEM;
+	a.ln = l;
 	hd_engine_audit_status_init(&st);
 	a.now = (int64_t)time(NULL);
 	r = connect_engine(&a);
@@ -436,14 +469,32 @@ int hd_engine_facts_fetch(const struct hd_audit_opts *o, struct hd_engine_facts 
 	if (r >= 0 && !a.facts->info_known)
 		r = -HD_EPROTO;
 	if (r >= 0) {
-		*ret = a.facts;
+		l->facts = a.facts;
 		a.facts = NULL;
+		*ret = l;
+		l = NULL;
 	} else if (r != -HD_ENOMEM && st.errors.n) {
 		*errmsg = hd_strdup(st.errors.v[0]);
 	}
 	audit_release(&a);
+	hd_engine_link_free(l);
 	hd_engine_audit_status_release(&st);
 	return r;
+}
+
+int hd_engine_facts_fetch(const struct hd_audit_opts *o, struct hd_engine_facts **ret, char **errmsg)
+{
+	struct hd_engine_link *l;
+	int r;
+
+	*ret = NULL;
+	r = hd_engine_link_open(o, &l, errmsg);
+	if (r < 0)
+		return r;
+	*ret = l->facts;
+	l->facts = NULL;
+	hd_engine_link_free(l);
+	return 0;
 }
 
 /* ---- lists and filters ----------------------------------------------------------- */
@@ -564,7 +615,7 @@ static int set_host_facts(struct engine_audit *a, struct hd_container_spec *c)
 	l->host_userns = f->userns;
 	l->host_rootless = f->rootless;
 	l->host_cgroupns_private = f->cgroupns;
-	if (a->ep.socket_path && !(l->engine_socket = hd_strdup(a->ep.socket_path)))
+	if (a->ln->ep.socket_path && !(l->engine_socket = hd_strdup(a->ln->ep.socket_path)))
 		return -HD_ENOMEM;
 	if (f->root_dir && !(l->data_root = hd_strdup(f->root_dir)))
 		return -HD_ENOMEM;
@@ -636,42 +687,12 @@ static int owner_cmp(const void *a, const void *b)
 	return strcmp(((const struct proc_owner *)a)->id, ((const struct proc_owner *)b)->id);
 }
 
-/* Reads a small /proc file into buf (NUL-terminated); its length or -1. */
-static ssize_t read_small(const char *path, char *buf, size_t n)
+/* The owner named by an id of a process's cgroup file, or NULL. */
+static struct proc_owner *id_owner(const char *id, struct proc_owner *v, size_t n)
 {
-	FILE *fp = fopen(path, "re");
-	size_t len;
+	struct proc_owner key = { .id = id };
 
-	if (!fp)
-		return -1;
-	len = fread(buf, 1, n - 1, fp);
-	fclose(fp);
-	buf[len] = '\0';
-	return (ssize_t)len;
-}
-
-/* The owner whose id appears in a cgroup file's text, or NULL. */
-static struct proc_owner *cgroup_owner(const char *text, struct proc_owner *v, size_t n)
-{
-	const char *p = text;
-
-	while (*p) {
-		size_t k = strspn(p, "0123456789abcdef");
-
-		if (k == 64) {
-			struct proc_owner key = { .id = NULL }, *o;
-			char id[65];
-
-			memcpy(id, p, 64);
-			id[64] = '\0';
-			key.id = id;
-			o = bsearch(&key, v, n, sizeof(*v), owner_cmp);
-			if (o)
-				return o;
-		}
-		p += k ? k : 1;
-	}
-	return NULL;
+	return bsearch(&key, v, n, sizeof(*v), owner_cmp);
 }
 
 static int add_local_process(struct proc_owner *o, int64_t pid)
@@ -684,7 +705,7 @@ static int add_local_process(struct proc_owner *o, int64_t pid)
 	int r;
 
 	snprintf(path, sizeof(path), "/proc/%" PRId64 "/cmdline", pid);
-	n = read_small(path, args, sizeof(args));
+	n = hd_proc_read_small(path, args, sizeof(args));
 	if (n <= 0)
 		return 0; /* gone, or a kernel thread */
 	while (n > 0 && args[n - 1] == '\0')
@@ -699,7 +720,7 @@ static int add_local_process(struct proc_owner *o, int64_t pid)
 		return -HD_ENOMEM;
 	p->pid = pid;
 	snprintf(path, sizeof(path), "/proc/%" PRId64 "/status", pid);
-	if (read_small(path, buf, sizeof(buf)) > 0 && (u = strstr(buf, "\nUid:"))) {
+	if (hd_proc_read_small(path, buf, sizeof(buf)) > 0 && (u = strstr(buf, "\nUid:"))) {
 		int64_t uid;
 		char num[24];
 
@@ -722,14 +743,16 @@ static int add_local_process(struct proc_owner *o, int64_t pid)
 
 static int local_processes(struct engine_audit *a)
 {
+	const struct hd_procs *ps;
+	struct hd_procs own;
 	struct proc_owner *v;
-	struct dirent *de;
 	size_t n = 0, i;
-	DIR *d;
+	int32_t given = 0; /* the process last given to a container */
 	int r = 0;
 
 	if (!a->facts->same_host || a->o->processes_from_engine)
 		return 0;
+	hd_procs_init(&own);
 	v = hd_calloc(a->n_ctrs ? a->n_ctrs : 1, sizeof(*v));
 	if (!v)
 		return -HD_ENOMEM;
@@ -742,23 +765,24 @@ static int local_processes(struct engine_audit *a)
 			v[n++].c = c;
 		}
 	}
-	d = n ? opendir("/proc") : NULL;
-	if (!d)
+	if (!n)
 		goto out;
-	qsort(v, n, sizeof(*v), owner_cmp);
-	while ((de = readdir(d)) && r >= 0) {
-		char path[300], cg[8192];
-		struct proc_owner *o;
-		int64_t pid;
-
-		if (!isdigit((unsigned char)de->d_name[0]) || hd_parse_i64(de->d_name, 1, INT32_MAX, &pid) < 0)
-			continue;
-		snprintf(path, sizeof(path), "/proc/%s/cgroup", de->d_name);
-		if (read_small(path, cg, sizeof(cg)) <= 0 || !(o = cgroup_owner(cg, v, n)))
-			continue;
-		r = add_local_process(o, pid);
+	/* This run's pass over /proc, or one of our own (audit engine alone). */
+	ps = a->o->procs;
+	if (!ps || !ps->cgroups) {
+		r = hd_procs_scan(&own, true);
+		ps = &own;
 	}
-	closedir(d);
+	qsort(v, n, sizeof(*v), owner_cmp);
+	/* A process belongs to the first container its cgroup file names (its ids are adjacent). */
+	for (i = 0; r >= 0 && i < ps->n_ids; i++) {
+		struct proc_owner *o;
+
+		if (ps->ids[i].pid == given || !(o = id_owner(ps->ids[i].id, v, n)))
+			continue;
+		given = ps->ids[i].pid;
+		r = add_local_process(o, given);
+	}
 	/* Only containers whose first process was found are known; the others go to top. */
 	for (i = 0; i < n && r >= 0; i++) {
 		struct hd_live_state *l = v[i].c->live;
@@ -779,6 +803,7 @@ static int local_processes(struct engine_audit *a)
 		}
 	}
 out:
+	hd_procs_release(&own);
 	hd_free(v);
 	return r;
 }
@@ -843,7 +868,7 @@ static int inspect_live(struct engine_audit *a)
 		}
 		c->live->execs_known = true;
 	}
-	r = hd_engine_run(a->e, q, n);
+	r = hd_engine_run(a->ln->e, q, n);
 	if (r == -HD_ENOMEM)
 		goto out;
 	r = 0;
@@ -1198,7 +1223,10 @@ int hd_audit_engine(const struct hd_audit_opts *o, struct hd_findings *f, struct
 {
 	struct hd_engine_audit_status local;
 	struct engine_audit a = { .o = o };
+	bool have_facts = false;
 	int r;
+
+	a.ln = &a.own;
 
 	if (o->status)
 		a.st = o->status;
@@ -1211,16 +1239,23 @@ int hd_audit_engine(const struct hd_audit_opts *o, struct hd_findings *f, struct
 		goto out;
 	}
 	a.now = (int64_t)time(NULL);
-	r = connect_engine(&a);
-	if (r < 0)
+	if (o->link && o->link->e && o->link->facts) {
+		/* The caller's connection, and the /info it read (taken: one audit per link). */
+		a.ln = o->link;
+		a.facts = o->link->facts;
+		o->link->facts = NULL;
+		have_facts = true;
+	} else if ((r = connect_engine(&a)) < 0) {
 		goto out;
+	}
 	/* Round trip 1: facts and lists.  2: inspects (containers, images, swarm lists). */
 	{
 		struct batch b = { 0 };
-		size_t ffrom, lfrom, cfrom, ifrom, sfrom, sn;
+		size_t ffrom = 0, lfrom, cfrom, ifrom, sfrom, sn;
 
-		if ((r = facts_prepare(&a, &b, &ffrom, false)) < 0 || (r = lists_prepare(&a, &b, &lfrom)) < 0 ||
-		    (r = batch_run(&a, &b)) < 0 || (r = facts_consume(&a, &b, ffrom, false)) < 0 ||
+		if ((!have_facts && (r = facts_prepare(&a, &b, &ffrom, false)) < 0) ||
+		    (r = lists_prepare(&a, &b, &lfrom)) < 0 || (r = batch_run(&a, &b)) < 0 ||
+		    (!have_facts && (r = facts_consume(&a, &b, ffrom, false)) < 0) ||
 		    (r = lists_consume(&a, &b, lfrom)) < 0) {
 			batch_release(&b);
 			goto out;

@@ -19,6 +19,8 @@
 struct hd_engine_opts;         /* engine/endpoint.h */
 struct hd_engine_facts;        /* model/engine.h */
 struct hd_engine_audit_status;
+struct hd_engine_link;          /* an open connection (hd_engine_link_open) */
+struct hd_procs;                /* audit/procs.h */
 
 struct hd_audit_opts {
 	const struct hd_config *cfg; /* never NULL */
@@ -38,6 +40,11 @@ struct hd_audit_opts {
 	bool image_layers;                   /* also stream each audited image from the engine
 						and judge its files (image-files rules) */
 	struct hd_engine_audit_status *status; /* out: errors, notes, facts; NULL to ignore */
+	const struct hd_procs *procs;        /* this run's pass over /proc with cgroups
+						(audit/procs.h), or NULL to walk it here */
+	struct hd_engine_link *link;         /* hd_audit_engine only: audit through this open
+						connection and the /info it read (the facts
+						are taken); NULL: connect */
 
 	/* hd_engine_facts_fetch only: what not to ask. */
 	bool facts_without_version;          /* no /version: dockerd runs runc, containerd and
@@ -71,6 +78,17 @@ void hd_engine_audit_status_release(struct hd_engine_audit_status *s);
  * (root-equivalent access), not a Docker engine, ...
  */
 int hd_engine_facts_fetch(const struct hd_audit_opts *o, struct hd_engine_facts **ret, char **errmsg);
+
+/*
+ * The same, keeping the connection: a full audit reads /info once and
+ * audits the engine through the same client (o->link of hd_audit_engine).
+ * Same returns; *ret is freed with hd_engine_link_free().
+ * hd_engine_link_facts() gives the facts read, or NULL once an audit took
+ * them.
+ */
+int hd_engine_link_open(const struct hd_audit_opts *o, struct hd_engine_link **ret, char **errmsg);
+const struct hd_engine_facts *hd_engine_link_facts(const struct hd_engine_link *l);
+void hd_engine_link_free(struct hd_engine_link *l);
 
 /*
  * Audits the engine reachable through o->engine (or o->engine_host):

@@ -21,11 +21,15 @@
 #include "model/daemon.h"
 #include "model/host.h"
 
+struct hd_procs;
+
 struct hd_read_opts {
 	const char *root;  /* NULL or "/" for the live system */
 	int64_t now;       /* 0: the current time */
 	bool files_only;   /* configuration files only: no binaries, no kernel audit
 			      list (for `harden`, which needs neither) */
+	const struct hd_procs *procs; /* live: this run's pass over /proc (audit/procs.h),
+					 or NULL to walk /proc for dockerd */
 };
 
 /*

@@ -86,10 +86,38 @@ static int read_changelog(struct hd_host_ctx *c, struct hd_version_fact *v)
 	return r;
 }
 
+struct pkg_want {
+	const char *pkg;
+	int which; /* 0 engine, 1 containerd, 2 runc */
+};
+
+/*
+ * Whether the record at p (n bytes) may be one the audit reads: its first
+ * line names one of pkgs or the running kernel's image package.  A record
+ * that does not start with Package: is read in full, as before.
+ */
+static bool pkgdb_wanted(const struct hd_host_ctx *c, const char *p, size_t n, const struct pkg_want *pkgs,
+			 size_t n_pkgs)
+{
+	const char *nl, *name;
+	size_t len, i;
+
+	if (n < 9 || memcmp(p, "Package: ", 9) != 0)
+		return true;
+	name = p + 9;
+	nl = memchr(name, '\n', n - 9);
+	len = nl ? (size_t)(nl - name) : n - 9;
+	for (i = 0; i < n_pkgs; i++) {
+		if (strlen(pkgs[i].pkg) == len && memcmp(pkgs[i].pkg, name, len) == 0)
+			return true;
+	}
+	return c->h->kernel.raw && len > 12 && memcmp(name, "linux-image-", 12) == 0;
+}
+
 /* Versions from dpkg's database (offline and live). */
 int hd_pkgdb_read(struct hd_host_ctx *c)
 {
-	static const struct { const char *pkg; int which; } pkgs[] = {
+	static const struct pkg_want pkgs[] = {
 		{ "docker-ce", 0 }, { "docker.io", 0 }, { "docker-engine", 0 }, { "moby-engine", 0 },
 		{ "containerd.io", 1 }, { "containerd", 1 }, { "runc", 2 },
 	};
@@ -106,7 +134,7 @@ int hd_pkgdb_read(struct hd_host_ctx *c)
 	p = b.buf;
 	end = b.buf + b.len;
 	while (p < end) {
-		const char *para_end = strstr(p, "\n\n");
+		const char *para_end = memmem(p, (size_t)(end - p), "\n\n", 2);
 		char pkg[128] = "", ver[128] = "";
 		bool installed = false;
 		const char *l = p;
@@ -114,6 +142,15 @@ int hd_pkgdb_read(struct hd_host_ctx *c)
 
 		if (!para_end)
 			para_end = end;
+		/*
+		 * dpkg writes Package: first in every record: only the records
+		 * of the packages looked for are read line by line (a host has
+		 * thousands of others).
+		 */
+		if (!pkgdb_wanted(c, p, (size_t)(para_end - p), pkgs, HD_ARRAY_SIZE(pkgs))) {
+			p = para_end + 2;
+			continue;
+		}
 		while (l < para_end) {
 			const char *nl = memchr(l, '\n', (size_t)(para_end - l));
 			size_t ll = nl ? (size_t)(nl - l) : (size_t)(para_end - l);

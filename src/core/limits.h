@@ -40,5 +40,6 @@
 #define HD_MAX_VERSION_LEN      256u                /* a package version (Maven compares longer ones bytewise) */
 #define HD_MAX_JSON_DEPTH       1000u               /* nested arrays and objects */
 #define HD_MAX_JSON_NODES       (16u * 1024 * 1024) /* values in one document */
+#define HD_MAX_PROCS            (4u * 1024 * 1024)  /* processes one /proc pass records (pid_max at most) */
 
 #endif

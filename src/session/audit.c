@@ -6,6 +6,7 @@
  */
 #include "core/common.h"
 #include "audit/engine_entry.h"
+#include "audit/procs.h"
 #include "audit/host_read.h"
 #include "engine/endpoint.h"
 #include "model/engine.h"
@@ -16,6 +17,16 @@
 struct hd_audit_session {
 	struct hd_audit_session_opts o;
 	char *daemon_socket; /* the audited daemon's own unix socket, once a run found it */
+	/*
+	 * The engine connection the host and daemon part opened for /info,
+	 * kept for the engine part of the same run (one connection, one
+	 * /info), with the host it was opened for.
+	 */
+	struct hd_engine_link *link;
+	char *link_host;
+	/* This run's one pass over /proc (live): dockerd for the daemon part, the
+	 * processes of containers for the engine part. */
+	struct hd_procs procs;
 };
 
 void hd_audit_result_init(struct hd_audit_result *res)
@@ -96,6 +107,9 @@ void hd_audit_session_free(struct hd_audit_session *s)
 	if (!s)
 		return;
 	hd_free(s->daemon_socket);
+	hd_engine_link_free(s->link);
+	hd_free(s->link_host);
+	hd_procs_release(&s->procs);
 	hd_free(s);
 }
 
@@ -174,6 +188,14 @@ static int run_host_daemon(struct hd_audit_session *s, struct hd_audit_result *r
 	memset(&ro, 0, sizeof(ro));
 	ro.root = o->root;
 	ro.now = o->now;
+	if (!offline) {
+		/* One /proc pass serves the daemon reader and the engine's processes. */
+		r = hd_procs_scan(&s->procs, (o->parts & HD_AUDIT_ENGINE) && !o->facts_only &&
+					     !o->processes_from_engine);
+		if (r < 0)
+			return r;
+		ro.procs = &s->procs;
+	}
 	r = hd_daemon_read(&ro, &res->daemon);
 	if (r < 0) {
 		if (r != -HD_ENOMEM && msg(res, true, "cannot audit '%s': %s", o->root ? o->root : "/",
@@ -193,7 +215,8 @@ static int run_host_daemon(struct hd_audit_session *s, struct hd_audit_result *r
 		/* The running engine's /info and /version, when it is this machine's. */
 		struct hd_engine_opts eo;
 		struct hd_audit_opts ao;
-		struct hd_engine_facts *ef = NULL;
+		const struct hd_engine_facts *ef = NULL;
+		struct hd_engine_link *link = NULL;
 		char *err = NULL;
 
 		r = engine_options(s, &res->daemon, &eo, &ao, NULL, NULL);
@@ -209,14 +232,24 @@ static int run_host_daemon(struct hd_audit_session *s, struct hd_audit_result *r
 					   (res->host.engine.version && res->host.containerd.version &&
 					    res->host.runc.version);
 		ao.facts_without_swarm_lists = true;
-		if (hd_engine_facts_fetch(&ao, &ef, &err) == 0 && ef) {
+		if (hd_engine_link_open(&ao, &link, &err) == 0 && (ef = hd_engine_link_facts(link))) {
 			if (ef->same_host)
 				r = hd_facts_apply_engine(&res->daemon, (o->parts & HD_AUDIT_HOST) ? &res->host : NULL, ef);
 			else if (!(remote = hd_asprintf("the engine at %s runs on '%s', not on this machine: run "
 							"hardock there for its host and daemon checks",
 							ef->endpoint, ef->name ? ef->name : "another host")))
 				r = -HD_ENOMEM;
-			hd_engine_facts_free(ef);
+			/* The engine part of this run goes on through the same connection. */
+			if (r >= 0 && (o->parts & HD_AUDIT_ENGINE) && !o->facts_only) {
+				hd_engine_link_free(s->link);
+				hd_free(s->link_host);
+				s->link_host = NULL;
+				s->link = link;
+				link = NULL;
+				if (eo.host && !(s->link_host = hd_strdup(eo.host)))
+					r = -HD_ENOMEM;
+			}
+			hd_engine_link_free(link);
 		} else {
 			char *n = hd_asprintf("engine /info not used: %s", err ? err : "unreachable");
 
@@ -276,6 +309,11 @@ static int run_engine(struct hd_audit_session *s, struct hd_audit_result *res,
 		return r;
 	hd_engine_audit_status_init(&es);
 	ao.status = &es;
+	/* The connection this run's daemon part opened, when it is to the same engine. */
+	if (s->link && (s->link_host ? eo.host && strcmp(eo.host, s->link_host) == 0 : !eo.host))
+		ao.link = s->link;
+	if (s->procs.read)
+		ao.procs = &s->procs;
 	r = hd_audit_engine(&ao, &res->findings, &res->checks);
 	for (i = 0; rc >= 0 && i < es.errors.n; i++)
 		rc = msg(res, true, "%s", es.errors.v[i]);
@@ -306,13 +344,16 @@ int hd_audit_session_run(struct hd_audit_session *s, struct hd_audit_result *res
 		r = msg(res, true, "'audit engine' talks to a running engine; it cannot use --root");
 		return r < 0 ? r : -HD_EINVAL;
 	}
-	if (s->o.parts & (HD_AUDIT_HOST | HD_AUDIT_DAEMON)) {
+	if (s->o.parts & (HD_AUDIT_HOST | HD_AUDIT_DAEMON))
 		r = run_host_daemon(s, res);
-		if (r < 0)
-			return r;
-	}
-	if ((s->o.parts & HD_AUDIT_ENGINE) && !s->o.facts_only)
+	if (r >= 0 && (s->o.parts & HD_AUDIT_ENGINE) && !s->o.facts_only)
 		r = run_engine(s, res, s->o.containers, s->o.images);
+	/* What this run read of the live system is not kept for the next one. */
+	hd_engine_link_free(s->link);
+	s->link = NULL;
+	hd_free(s->link_host);
+	s->link_host = NULL;
+	hd_procs_release(&s->procs);
 	return r;
 }
 

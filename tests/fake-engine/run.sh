@@ -162,6 +162,7 @@ expect_rc remote 1
 expect_err remote "runs on 'build-server-7', not on this machine"
 json_check "remote: engine audit only has engine, container and image subjects" \
 	"all(c['subject']=='engine' or c['subject'].startswith(('container ','image ')) for c in d['checks'])"
+: >"$tmp/requests"
 "$HARDOCK" audit -H "unix://$tmp/s.sock" -f json >"$tmp/out" 2>"$tmp/err"
 rc=$?
 json_check "remote: a bare audit reports no host or daemon check as the remote engine's" \
@@ -169,6 +170,16 @@ json_check "remote: a bare audit reports no host or daemon check as the remote e
 json_check "remote: host and daemon checks are SKIP, saying why" \
 	"[c for c in d['checks'] if c['subject'] in ('host','daemon')] and \
 	 all(c['status']=='SKIP' and 'build-server-7' in c['note'] for c in d['checks'] if c['subject'] in ('host','daemon'))"
+json_check "remote: a bare audit still judges the engine's containers" \
+	"any(c['rule']=='container/privileged' and c['subject']=='container priv1 (created)' and c['status']=='WARN' for c in d['checks'])"
+# The daemon part's connection and /info serve the engine part too.
+n_ping=$(grep -c '^GET /_ping ' "$tmp/requests")
+n_info=$(grep -c '^GET /v1\.41/info ' "$tmp/requests")
+if [ "$n_ping" -eq 1 ] && [ "$n_info" -eq 1 ]; then
+	ok "remote: a bare audit asks /_ping and /info once"
+else
+	nok "remote: a bare audit asks /_ping and /info once (asked $n_ping and $n_info times)" "$tmp/requests"
+fi
 stop_fake
 
 # 9. A socket we may not open (as nobody): permission denied, root-equivalence said.

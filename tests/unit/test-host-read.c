@@ -11,6 +11,7 @@
 #include "core/common.h"
 #include "core/buf.h"
 #include "audit/host_read.h"
+#include "audit/procs.h"
 #include "audit/rootfs.h"
 
 #include <fcntl.h>
@@ -126,7 +127,7 @@ static bool has_problem(const struct hd_daemon_spec *d, enum hd_dproblem_kind k,
 
 static void test_unit_search(void **state)
 {
-	struct hd_read_opts o = { root, 1000000000, true };
+	struct hd_read_opts o = { .root = root, .now = 1000000000, .files_only = true };
 	struct hd_daemon_spec d;
 
 	(void)state;
@@ -155,7 +156,7 @@ static void test_unit_search(void **state)
 
 static void test_masked_and_sysv(void **state)
 {
-	struct hd_read_opts o = { root, 1000000000, true };
+	struct hd_read_opts o = { .root = root, .now = 1000000000, .files_only = true };
 	struct hd_daemon_spec d;
 	char p[512];
 
@@ -178,7 +179,7 @@ static void test_masked_and_sysv(void **state)
 
 static void test_config_file_flag(void **state)
 {
-	struct hd_read_opts o = { root, 1000000000, true };
+	struct hd_read_opts o = { .root = root, .now = 1000000000, .files_only = true };
 	struct hd_daemon_spec d;
 
 	(void)state;
@@ -199,7 +200,7 @@ static void test_config_file_flag(void **state)
 
 static void test_host_facts(void **state)
 {
-	struct hd_read_opts o = { root, 1000000000, true };
+	struct hd_read_opts o = { .root = root, .now = 1000000000, .files_only = true };
 	struct hd_daemon_spec d;
 	struct hd_host_facts h;
 	char *v;
@@ -243,6 +244,48 @@ static void test_host_facts(void **state)
 	hd_free(v);
 }
 
+/* The /proc pass: this process with its command name; cgroup ids only when asked, 64 hex digits each. */
+static void test_procs_scan(void **state)
+{
+	struct hd_procs p;
+	char comm[32];
+	long n;
+	size_t i;
+	bool self = false;
+
+	(void)state;
+	n = hd_proc_read_small("/proc/self/comm", comm, sizeof(comm));
+	assert_true(n > 1);
+	comm[n - 1] = '\0';
+	hd_procs_init(&p);
+	assert_int_equal(hd_procs_scan(&p, false), 0);
+	assert_true(p.read);
+	assert_false(p.cgroups);
+	assert_int_equal(p.n_ids, 0);
+	for (i = 0; i < p.n; i++) {
+		if (p.v[i].pid == (int32_t)getpid()) {
+			assert_string_equal(p.v[i].comm, comm);
+			self = true;
+		}
+	}
+	assert_true(self);
+	assert_int_equal(hd_procs_scan(&p, true), 0);
+	assert_true(p.cgroups);
+	for (i = 0; i < p.n_ids; i++) {
+		assert_int_equal(strlen(p.ids[i].id), 64);
+		assert_int_equal(strspn(p.ids[i].id, "0123456789abcdef"), 64);
+		/* Ids of one process are adjacent and distinct. */
+		if (i > 0 && p.ids[i - 1].pid == p.ids[i].pid)
+			assert_string_not_equal(p.ids[i - 1].id, p.ids[i].id);
+	}
+	hd_procs_release(&p);
+	assert_null(p.v);
+	/* A short buffer keeps its NUL; a missing file is -1. */
+	assert_int_equal(hd_proc_read_small("/proc/self/comm", comm, 3), 2);
+	assert_int_equal(strlen(comm), 2);
+	assert_int_equal(hd_proc_read_small("/proc/self/no-such-file", comm, sizeof(comm)), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -251,6 +294,7 @@ int main(void)
 		cmocka_unit_test(test_masked_and_sysv),
 		cmocka_unit_test(test_config_file_flag),
 		cmocka_unit_test(test_host_facts),
+		cmocka_unit_test(test_procs_scan),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
