@@ -482,6 +482,36 @@ int hd_engine_link_open(const struct hd_audit_opts *o, struct hd_engine_link **r
 	return r;
 }
 
+int hd_engine_link_version(struct hd_engine_link *l, struct hd_engine_facts **ret)
+{
+	struct hd_engine_facts *f;
+	struct hd_engine_req q;
+	struct hd_diag d = { 0 };
+	int r;
+
+	*ret = NULL;
+	if (!l || !l->e)
+		return -HD_EINVAL;
+	f = hd_engine_facts_new();
+	if (!f)
+		return -HD_ENOMEM;
+	r = hd_engine_req_init(&q, HD_API_VERSION, NULL);
+	if (r >= 0)
+		r = hd_engine_run(l->e, &q, 1);
+	if (r >= 0 && q.err)
+		r = q.err == -HD_ENOMEM ? -HD_ENOMEM : -HD_EPROTO;
+	if (r >= 0)
+		r = hd_inspect_version(q.body.buf, q.body.len, f, &d);
+	hd_engine_req_release(&q);
+	hd_diag_release(&d);
+	if (r < 0) {
+		hd_engine_facts_free(f);
+		return r;
+	}
+	*ret = f;
+	return 0;
+}
+
 int hd_engine_facts_fetch(const struct hd_audit_opts *o, struct hd_engine_facts **ret, char **errmsg)
 {
 	struct hd_engine_link *l;

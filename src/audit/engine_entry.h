@@ -88,6 +88,13 @@ int hd_engine_facts_fetch(const struct hd_audit_opts *o, struct hd_engine_facts 
  */
 int hd_engine_link_open(const struct hd_audit_opts *o, struct hd_engine_link **ret, char **errmsg);
 const struct hd_engine_facts *hd_engine_link_facts(const struct hd_engine_link *l);
+/*
+ * Asks the engine of l for /version (the component versions, which dockerd
+ * finds by running runc and containerd) into new facts *ret (free with
+ * hd_engine_facts_free()).  Returns 0, -HD_ENOMEM, or another negative
+ * HD_E* when the engine did not answer it.
+ */
+int hd_engine_link_version(struct hd_engine_link *l, struct hd_engine_facts **ret);
 void hd_engine_link_free(struct hd_engine_link *l);
 
 /*

@@ -91,22 +91,27 @@ struct pkg_want {
 	int which; /* 0 engine, 1 containerd, 2 runc */
 };
 
+/* The next "Package: " at the start of a line of [buf, end), from p on, or NULL. */
+static const char *next_package_field(const char *buf, const char *p, const char *end)
+{
+	while (p < end && (p = memmem(p, (size_t)(end - p), "Package: ", 9))) {
+		if (p == buf || p[-1] == '\n')
+			return p;
+		p += 9;
+	}
+	return NULL;
+}
+
 /*
- * Whether the record at p (n bytes) may be one the audit reads: its first
- * line names one of pkgs or the running kernel's image package.  A record
- * that does not start with Package: is read in full, as before.
+ * Whether the Package: line at p (n bytes, without its newline) names one
+ * of pkgs or a kernel image package (the running kernel's is looked for).
  */
 static bool pkgdb_wanted(const struct hd_host_ctx *c, const char *p, size_t n, const struct pkg_want *pkgs,
 			 size_t n_pkgs)
 {
-	const char *nl, *name;
-	size_t len, i;
+	const char *name = p + 9;
+	size_t len = n - 9, i;
 
-	if (n < 9 || memcmp(p, "Package: ", 9) != 0)
-		return true;
-	name = p + 9;
-	nl = memchr(name, '\n', n - 9);
-	len = nl ? (size_t)(nl - name) : n - 9;
 	for (i = 0; i < n_pkgs; i++) {
 		if (strlen(pkgs[i].pkg) == len && memcmp(pkgs[i].pkg, name, len) == 0)
 			return true;
@@ -123,7 +128,7 @@ int hd_pkgdb_read(struct hd_host_ctx *c)
 	};
 	struct hd_version_fact *slot[3] = { &c->h->engine, &c->h->containerd, &c->h->runc };
 	struct hd_buf b = HD_BUF_INIT(HD_READ_DPKG_MAX);
-	const char *p, *end;
+	const char *p, *end, *next;
 	int r;
 
 	r = hd_rootfs_read(&c->fs, "/var/lib/dpkg/status", HD_READ_DPKG_MAX, &b);
@@ -131,26 +136,33 @@ int hd_pkgdb_read(struct hd_host_ctx *c)
 		hd_buf_release(&b);
 		return r == -HD_ENOMEM ? r : 0;
 	}
-	p = b.buf;
 	end = b.buf + b.len;
-	while (p < end) {
-		const char *para_end = memmem(p, (size_t)(end - p), "\n\n", 2);
+	/*
+	 * Only the records of the packages looked for are read line by line (a
+	 * host has thousands of others): each Package: field at the start of a
+	 * line is looked at, and a wanted one's record (from the blank line
+	 * before it to the next) is read whole, whatever the order of its fields.
+	 */
+	for (p = b.buf; p < end; p = next) {
+		const char *field = next_package_field(b.buf, p, end), *para, *para_end, *eol;
 		char pkg[128] = "", ver[128] = "";
 		bool installed = false;
-		const char *l = p;
+		const char *l;
 		size_t i;
 
+		if (!field)
+			break;
+		eol = memchr(field, '\n', (size_t)(end - field));
+		next = eol ? eol : end;
+		if (!pkgdb_wanted(c, field, (size_t)(next - field), pkgs, HD_ARRAY_SIZE(pkgs)))
+			continue;
+		for (para = field; para > b.buf && !(para - b.buf >= 2 && para[-1] == '\n' && para[-2] == '\n');)
+			para--;
+		para_end = memmem(field, (size_t)(end - field), "\n\n", 2);
 		if (!para_end)
 			para_end = end;
-		/*
-		 * dpkg writes Package: first in every record: only the records
-		 * of the packages looked for are read line by line (a host has
-		 * thousands of others).
-		 */
-		if (!pkgdb_wanted(c, p, (size_t)(para_end - p), pkgs, HD_ARRAY_SIZE(pkgs))) {
-			p = para_end + 2;
-			continue;
-		}
+		next = para_end;
+		l = para;
 		while (l < para_end) {
 			const char *nl = memchr(l, '\n', (size_t)(para_end - l));
 			size_t ll = nl ? (size_t)(nl - l) : (size_t)(para_end - l);
@@ -214,7 +226,6 @@ int hd_pkgdb_read(struct hd_host_ctx *c)
 			if (r < 0)
 				goto out;
 		}
-		p = para_end + 2;
 	}
 	r = 0;
 out:

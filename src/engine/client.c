@@ -49,6 +49,12 @@ static void curl_init(void)
 	curl_init_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
 }
 
+int hd_engine_global_init(void)
+{
+	pthread_once(&curl_once, curl_init);
+	return curl_init_rc == CURLE_OK ? 0 : -HD_EUNSUPPORTED;
+}
+
 int hd_engine_req_init(struct hd_engine_req *q, enum hd_api api, const char *arg)
 {
 	memset(q, 0, sizeof(*q));
@@ -114,8 +120,7 @@ int hd_engine_open(const struct hd_engine_endpoint *ep, const struct hd_engine_c
 	curl_version_info_data *vi;
 	char *ua;
 
-	pthread_once(&curl_once, curl_init);
-	if (curl_init_rc != CURLE_OK)
+	if (hd_engine_global_init() < 0)
 		return -HD_EUNSUPPORTED;
 	vi = curl_version_info(CURLVERSION_NOW);
 	if (ep->transport == HD_TRANSPORT_UNIX && !(vi->features & CURL_VERSION_UNIX_SOCKETS))

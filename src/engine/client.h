@@ -70,6 +70,14 @@ int hd_engine_req_init(struct hd_engine_req *q, enum hd_api api, const char *arg
 void hd_engine_req_release(struct hd_engine_req *q);
 
 /*
+ * Initialises libcurl once for the process (hd_engine_open() does it too).
+ * A program that starts threads before its first client calls it first:
+ * libcurl's global set-up must not run beside other threads' work.
+ * Returns 0 or -HD_EUNSUPPORTED.
+ */
+int hd_engine_global_init(void);
+
+/*
  * Creates a client for ep (nothing is connected yet).  Returns 0 or
  * -HD_ENOMEM / -HD_EUNSUPPORTED (libcurl without unix socket or TLS support).
  */

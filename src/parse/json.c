@@ -609,9 +609,27 @@ static void view_finish(struct hd_jv *v, unsigned flags)
 	}
 }
 
+/*
+ * Whether a key may match name, judged on its length and first byte alone:
+ * folding never makes a key shorter than the name (only U+212A and U+017F,
+ * longer than the letters they fold to, match non-ASCII), and an ASCII first
+ * byte must equal the name's, up to the case of a letter.  Most keys of an
+ * object fail here, before hd_json_key_matches().
+ */
+static inline bool key_may_match(const struct hd_jmember *m, const char *name, size_t name_len)
+{
+	unsigned char t = (unsigned char)m->key[0], c = (unsigned char)name[0];
+
+	if (m->key_len < name_len)
+		return false;
+	if (t >= 0x80 || t == c)
+		return true;
+	return (t | 0x20u) == (c | 0x20u) && (c | 0x20u) >= 'a' && (c | 0x20u) <= 'z';
+}
+
 int hd_jv_field(struct hd_jr *r, const struct hd_jv *obj, const char *name, unsigned flags, struct hd_jv *ret)
 {
-	size_t k, i, matches = 0;
+	size_t k, i, matches = 0, first_k = 0, first_i = 0, name_len = strlen(name);
 	int rc;
 
 	for (k = 0; k < obj->n; k++) {
@@ -620,22 +638,28 @@ int hd_jv_field(struct hd_jr *r, const struct hd_jv *obj, const char *name, unsi
 		if (o->type != HD_JOBJ)
 			return hd_jr_bad(r, obj->paths[k], "an object");
 		for (i = 0; i < o->n; i++) {
-			if (hd_json_key_matches(o->u.members[i].key, o->u.members[i].key_len, name))
-				matches++;
+			const struct hd_jmember *m = &o->u.members[i];
+
+			if (key_may_match(m, name, name_len) && hd_json_key_matches(m->key, m->key_len, name) &&
+			    matches++ == 0) {
+				first_k = k;
+				first_i = i;
+			}
 		}
 	}
 	rc = view_alloc(r, ret, matches);
 	if (rc < 0)
 		return rc;
 	ret->path = NULL;
-	for (k = 0; k < obj->n; k++) {
+	/* The matches again, from the first one (none: nothing to walk). */
+	for (k = first_k; matches && k < obj->n; k++) {
 		const struct hd_jnode *o = obj->occ[k];
 
-		for (i = 0; i < o->n; i++) {
+		for (i = k == first_k ? first_i : 0; i < o->n; i++) {
 			const struct hd_jmember *m = &o->u.members[i];
 			const char *at;
 
-			if (!hd_json_key_matches(m->key, m->key_len, name))
+			if (!key_may_match(m, name, name_len) || !hd_json_key_matches(m->key, m->key_len, name))
 				continue;
 			at = join_path(r, obj->paths[k], m->key, m->key_len);
 			if (!at)

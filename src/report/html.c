@@ -11,9 +11,11 @@
  *
  * The summary (findings by severity and by rule, CIS sections pass against
  * warn, groups per file, container or image) comes before the findings in
- * the page, but is only known at the end: findings are rendered into a
- * bounded buffer as they arrive (about 1 KiB each) and the page is written at
- * hd_output_end.  Output is deterministic: the same input gives the same
+ * the page, but is only known at the end: findings are rendered as they
+ * arrive (about 1 KiB each) into a small buffer that is spooled to an
+ * unnamed temporary file whenever it fills, and the page is written at
+ * hd_output_end, so memory does not grow with the number of findings (with
+ * no temporary file to be had, the rows stay in memory, bounded as before).  Output is deterministic: the same input gives the same
  * bytes; the only time shown is the caller's (SOURCE_DATE_EPOCH when set).
  * Messages and snippets are escaped here and were masked by the rules and
  * the lint driver, so no secret value reaches the page.
@@ -27,6 +29,8 @@
 
 /* The page's findings section may not grow beyond this (about 64,000 findings). */
 #define HTML_MAX_BODY (64u << 20)
+/* Rows are spooled to the temporary file in pieces of about this size. */
+#define HTML_SPOOL_AT (256u << 10)
 #define HTML_MAX_GROUPS 4096u
 
 struct rule_count {
@@ -46,7 +50,10 @@ struct cis_section {
 };
 
 struct html_state {
-	struct hd_buf body;       /* the rows of the findings table */
+	struct hd_buf body;       /* the rows of the findings table not spooled yet */
+	FILE *spool;              /* the rows written so far (tmpfile()), or NULL */
+	size_t spooled;           /* bytes in spool */
+	bool no_spool;            /* no temporary file could be made: rows stay in body */
 	struct rule_count *rules; /* one per rule seen, in order of first appearance */
 	size_t n_rules, alloc_rules;
 	struct group *groups;
@@ -214,6 +221,42 @@ static int add_location(struct hd_buf *b, const struct hd_finding *f)
 	return e;
 }
 
+/* Moves the rows rendered so far to the temporary file once they fill a piece. */
+static int spool_rows(struct html_state *s)
+{
+	if (s->body.len < HTML_SPOOL_AT || s->no_spool)
+		return 0;
+	if (s->spooled + s->body.len > HTML_MAX_BODY)
+		return -HD_ETOOBIG;
+	if (!s->spool && !(s->spool = tmpfile())) {
+		s->no_spool = true;
+		return 0;
+	}
+	if (fwrite(s->body.buf, 1, s->body.len, s->spool) != s->body.len)
+		return -HD_EIO;
+	s->spooled += s->body.len;
+	hd_buf_reset(&s->body);
+	return 0;
+}
+
+/* Writes the spooled rows, then the rest, to o. */
+static int write_rows(struct html_state *s, FILE *o)
+{
+	char chunk[16384];
+	size_t n;
+
+	if (s->spool) {
+		if (fflush(s->spool) != 0 || fseek(s->spool, 0, SEEK_SET) != 0)
+			return -HD_EIO;
+		while ((n = fread(chunk, 1, sizeof(chunk), s->spool)) > 0)
+			fwrite(chunk, 1, n, o);
+		if (ferror(s->spool))
+			return -HD_EIO;
+	}
+	fwrite(s->body.buf, 1, s->body.len, o);
+	return 0;
+}
+
 static int html_finding(struct hd_output *r, const struct hd_finding *f)
 {
 	struct html_state *s = r->state;
@@ -266,6 +309,8 @@ static int html_finding(struct hd_output *r, const struct hd_finding *f)
 	}
 	if (e >= 0)
 		e = hd_buf_addstr(b, "</td></tr>\n");
+	if (e >= 0)
+		e = spool_rows(s);
 	return e;
 }
 
@@ -715,7 +760,8 @@ static int html_end(struct hd_output *r)
 		fprintf(o, "<span><span id=\"shown\">%zu</span> shown</span></div>\n", r->n_findings);
 		fputs("<table><thead><tr><th class=\"sort\">Severity</th><th class=\"sort\">Rule</th>"
 		      "<th class=\"sort\">Where</th><th>Finding</th></tr></thead>\n<tbody>\n", o);
-		fwrite(s->body.buf, 1, s->body.len, o);
+		if (write_rows(s, o) < 0)
+			return -HD_EIO;
 		fputs("</tbody></table>\n", o);
 	}
 	fputs("</section>\n<footer><p>Rules and remediations: <a href=\"", o);
@@ -731,6 +777,8 @@ static void html_release(struct hd_output *r)
 	size_t i;
 
 	hd_buf_release(&s->body);
+	if (s->spool)
+		fclose(s->spool);
 	hd_buf_release(&s->checks);
 	for (i = 0; i < s->n_groups; i++)
 		hd_free(s->groups[i].name);

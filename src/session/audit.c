@@ -8,10 +8,12 @@
 #include "audit/engine_entry.h"
 #include "audit/procs.h"
 #include "audit/host_read.h"
+#include "engine/client.h"
 #include "engine/endpoint.h"
 #include "model/engine.h"
 #include "session/audit.h"
 
+#include <pthread.h>
 #include <time.h>
 
 struct hd_audit_session {
@@ -175,16 +177,59 @@ static int skip_target(struct hd_audit_result *res, const struct hd_config *cfg,
 	return 0;
 }
 
-/* Host and daemon: read, complete with a local engine's facts, judge. */
-static int run_host_daemon(struct hd_audit_session *s, struct hd_audit_result *res)
+/*
+ * The host facts of a live full audit are read in a second thread while the
+ * engine is asked (its answers are mostly waiting): hd_host_read() only
+ * reads the daemon spec (paths, pid, data root), which the main thread does
+ * not change meanwhile (it sets only the swarm and storage driver facts).
+ */
+struct host_job {
+	const struct hd_read_opts *ro;
+	const struct hd_daemon_spec *d;
+	struct hd_host_facts *h;
+	int r;
+};
+
+static void *host_job_run(void *arg)
+{
+	struct host_job *j = arg;
+
+	j->r = hd_host_read(j->ro, j->d, j->h);
+	return NULL;
+}
+
+static int host_read_failed(struct hd_audit_result *res, int r)
+{
+	if (r != -HD_ENOMEM && msg(res, true, "cannot read the host facts: %s", hd_strerror(r)) < 0)
+		return -HD_ENOMEM;
+	return r;
+}
+
+static int run_engine(struct hd_audit_session *s, struct hd_audit_result *res, const struct hd_daemon_spec *d,
+		      const struct hd_strlist *containers, const struct hd_strlist *images);
+static int append_result(struct hd_audit_result *res, struct hd_audit_result *from);
+
+/*
+ * Host and daemon: read, complete with a local engine's facts, judge.  In a
+ * live audit of host and engine, the engine part runs here too, while the
+ * host facts are read, into *eng (appended after the host and daemon
+ * results by the caller); *engine_done says it ran.
+ */
+static int run_host_daemon(struct hd_audit_session *s, struct hd_audit_result *res,
+			   struct hd_audit_result *eng, bool *engine_done)
 {
 	const struct hd_audit_session_opts *o = &s->o;
 	bool offline = o->root != NULL;
+	bool overlap = !offline && (o->parts & HD_AUDIT_HOST) && (o->parts & HD_AUDIT_ENGINE) && !o->facts_only;
+	bool same_host = false, joined = true;
+	struct host_job job = { 0 };
+	pthread_t thread;
 	struct hd_read_opts ro;
 	struct hd_model m;
 	char *remote = NULL; /* why host and daemon checks do not apply, when the engine is remote */
 	int r;
 
+	*engine_done = false;
 	memset(&ro, 0, sizeof(ro));
 	ro.root = o->root;
 	ro.now = o->now;
@@ -204,11 +249,18 @@ static int run_host_daemon(struct hd_audit_session *s, struct hd_audit_result *r
 		return r;
 	}
 	if (o->parts & HD_AUDIT_HOST) {
-		r = hd_host_read(&ro, &res->daemon, &res->host);
-		if (r < 0) {
-			if (r != -HD_ENOMEM && msg(res, true, "cannot read the host facts: %s", hd_strerror(r)) < 0)
-				return -HD_ENOMEM;
-			return r;
+		job.ro = &ro;
+		job.d = &res->daemon;
+		job.h = &res->host;
+		/* libcurl's global set-up before the second thread starts. */
+		if (overlap && hd_engine_global_init() == 0 &&
+		    pthread_create(&thread, NULL, host_job_run, &job) == 0) {
+			joined = false;
+		} else {
+			overlap = false;
+			host_job_run(&job);
+			if (job.r < 0)
+				return host_read_failed(res, job.r);
 		}
 	}
 	if (!offline) {
@@ -221,20 +273,24 @@ static int run_host_daemon(struct hd_audit_session *s, struct hd_audit_result *r
 
 		r = engine_options(s, &res->daemon, &eo, &ao, NULL, NULL);
 		if (r < 0)
-			return r;
+			goto out;
 		/*
 		 * /info says what the daemon checks need (swarm state, storage
 		 * driver); /version only adds component versions, which dockerd
 		 * answers by running runc and containerd: asked only when the
-		 * binaries and the package database did not give them.
+		 * binaries and the package database did not give them (known
+		 * after the host facts are read, so asked afterwards when they
+		 * are read beside the engine).
 		 */
-		ao.facts_without_version = !(o->parts & HD_AUDIT_HOST) ||
+		ao.facts_without_version = overlap || !(o->parts & HD_AUDIT_HOST) ||
 					   (res->host.engine.version && res->host.containerd.version &&
 					    res->host.runc.version);
 		ao.facts_without_swarm_lists = true;
 		if (hd_engine_link_open(&ao, &link, &err) == 0 && (ef = hd_engine_link_facts(link))) {
+			same_host = ef->same_host;
 			if (ef->same_host)
-				r = hd_facts_apply_engine(&res->daemon, (o->parts & HD_AUDIT_HOST) ? &res->host : NULL, ef);
+				r = hd_facts_apply_engine(&res->daemon, (o->parts & HD_AUDIT_HOST) && !overlap ?
+							  &res->host : NULL, ef);
 			else if (!(remote = hd_asprintf("the engine at %s runs on '%s', not on this machine: run "
 							"hardock there for its host and daemon checks",
 							ef->endpoint, ef->name ? ef->name : "another host")))
@@ -259,6 +315,31 @@ static int run_host_daemon(struct hd_audit_session *s, struct hd_audit_result *r
 		hd_free(err);
 		if (r < 0)
 			goto out;
+	}
+	if (overlap) {
+		r = run_engine(s, eng, &res->daemon, o->containers, o->images);
+		*engine_done = true;
+		pthread_join(thread, NULL);
+		joined = true;
+		if (r < 0)
+			goto out;
+		if (job.r < 0) {
+			r = host_read_failed(res, job.r);
+			goto out;
+		}
+		/* Versions the binaries and the package database did not give: the engine's /version. */
+		if (same_host && s->link && !(res->host.engine.version && res->host.containerd.version &&
+					      res->host.runc.version)) {
+			struct hd_engine_facts *vf = NULL;
+
+			r = hd_engine_link_version(s->link, &vf);
+			if (r >= 0)
+				r = hd_facts_apply_engine(NULL, &res->host, vf);
+			hd_engine_facts_free(vf);
+			if (r == -HD_ENOMEM)
+				goto out;
+			r = 0;
+		}
 	}
 	if (o->facts_only)
 		goto out;
@@ -287,12 +368,17 @@ static int run_host_daemon(struct hd_audit_session *s, struct hd_audit_result *r
 	if (r >= 0 && remote)
 		r = msg(res, false, "%s", remote);
 out:
+	if (!joined)
+		pthread_join(thread, NULL);
 	hd_free(remote);
 	return r;
 }
 
-/* The engine: containers, images, swarm; what could not be read makes the run incomplete. */
-static int run_engine(struct hd_audit_session *s, struct hd_audit_result *res,
+/*
+ * The engine: containers, images, swarm; what could not be read makes the
+ * run incomplete.  d: this run's daemon facts (its own socket), or NULL.
+ */
+static int run_engine(struct hd_audit_session *s, struct hd_audit_result *res, const struct hd_daemon_spec *d,
 		      const struct hd_strlist *containers, const struct hd_strlist *images)
 {
 	struct hd_engine_audit_status es;
@@ -303,8 +389,7 @@ static int run_engine(struct hd_audit_session *s, struct hd_audit_result *res,
 
 	if (s->o.root)
 		return msg(res, false, "engine audit skipped (offline audit of %s)", s->o.root);
-	r = engine_options(s, (s->o.parts & (HD_AUDIT_HOST | HD_AUDIT_DAEMON)) ? &res->daemon : NULL, &eo,
-			   &ao, containers, images);
+	r = engine_options(s, d, &eo, &ao, containers, images);
 	if (r < 0)
 		return r;
 	hd_engine_audit_status_init(&es);
@@ -336,18 +421,56 @@ static int run_engine(struct hd_audit_session *s, struct hd_audit_result *res,
 	return 0;
 }
 
+/* Moves everything of from to the end of res; from is left empty. */
+static int append_result(struct hd_audit_result *res, struct hd_audit_result *from)
+{
+	size_t i;
+	int r;
+
+	r = hd_findings_move(&res->findings, &from->findings);
+	if (r < 0)
+		return r;
+	if (HD_GROW(res->checks.v, res->checks.alloc, res->checks.n + from->checks.n) < 0 ||
+	    HD_GROW(res->msgs, res->alloc_msgs, res->n_msgs + from->n_msgs) < 0)
+		return -HD_ENOMEM;
+	for (i = 0; i < from->checks.n; i++)
+		res->checks.v[res->checks.n++] = from->checks.v[i];
+	from->checks.n = 0;
+	for (i = 0; i < from->n_msgs; i++)
+		res->msgs[res->n_msgs++] = from->msgs[i];
+	from->n_msgs = 0;
+	res->status.failed |= from->status.failed;
+	res->engine_unusable |= from->engine_unusable;
+	res->containers += from->containers;
+	res->images += from->images;
+	if (from->engine) {
+		hd_engine_facts_free(res->engine);
+		res->engine = from->engine;
+		from->engine = NULL;
+	}
+	return 0;
+}
+
 int hd_audit_session_run(struct hd_audit_session *s, struct hd_audit_result *res)
 {
+	struct hd_audit_result eng;
+	bool engine_done = false;
 	int r = 0;
 
 	if ((s->o.parts & HD_AUDIT_ENGINE) && !(s->o.parts & ~HD_AUDIT_ENGINE) && s->o.root) {
 		r = msg(res, true, "'audit engine' talks to a running engine; it cannot use --root");
 		return r < 0 ? r : -HD_EINVAL;
 	}
+	hd_audit_result_init(&eng);
 	if (s->o.parts & (HD_AUDIT_HOST | HD_AUDIT_DAEMON))
-		r = run_host_daemon(s, res);
-	if (r >= 0 && (s->o.parts & HD_AUDIT_ENGINE) && !s->o.facts_only)
-		r = run_engine(s, res, s->o.containers, s->o.images);
+		r = run_host_daemon(s, res, &eng, &engine_done);
+	/* The engine's results after the host's and the daemon's, as when run in turn. */
+	if (r >= 0 && engine_done)
+		r = append_result(res, &eng);
+	else if (r >= 0 && (s->o.parts & HD_AUDIT_ENGINE) && !s->o.facts_only)
+		r = run_engine(s, res, (s->o.parts & (HD_AUDIT_HOST | HD_AUDIT_DAEMON)) ? &res->daemon : NULL,
+			       s->o.containers, s->o.images);
+	hd_audit_result_release(&eng);
 	/* What this run read of the live system is not kept for the next one. */
 	hd_engine_link_free(s->link);
 	s->link = NULL;
@@ -370,7 +493,7 @@ static int run_one(struct hd_audit_session *s, const char *what, bool container,
 	}
 	r = hd_strlist_add(&one, what);
 	if (r >= 0)
-		r = run_engine(s, res, container ? &one : &none, container ? &none : &one);
+		r = run_engine(s, res, NULL, container ? &one : &none, container ? &none : &one);
 	hd_strlist_release(&one);
 	return r;
 }
