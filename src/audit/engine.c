@@ -1139,7 +1139,7 @@ static int judge_layers(struct engine_audit *a, const struct hd_image_spec *img,
 
 	hd_image_opts_init(&io);
 	io.now = a->now;
-	r = hd_image_analyze_engine(a->e, img->id, &io, &set, &msg);
+	r = hd_image_analyze_engine(a->ln->e, img->id, &io, &set, &msg);
 	if (r < 0) {
 		if (r != -HD_ENOMEM)
 			r = addf(&a->st->errors, "cannot read the layers of image %s: %s", img->name,
