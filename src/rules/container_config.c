@@ -3,7 +3,8 @@
  * whatever the source (compose service, `docker run` line, live container,
  * create request): authentication that an environment variable turns off
  * (POSTGRES_HOST_AUTH_METHOD=trust, MYSQL_ALLOW_EMPTY_PASSWORD, the
- * *_NO_PASSWORD switches), and secrets written on the container's command
+ * *_NO_PASSWORD switches; rules/secrets.h judges the variable), and secrets
+ * written on the container's command
  * line (compose `command:`/`entrypoint:`, the words after the image of a run
  * line, the engine's Path and Args).
  *
@@ -24,67 +25,6 @@
 #define GOOD_RUN(extra) HD_CTR_GOOD_RUN(extra)
 
 /* ---- authentication turned off by configuration ------------------------------------ */
-
-static bool ieq(const char *a, const char *b)
-{
-	return strcasecmp(a, b) == 0;
-}
-
-/* A switch value that turns something on: true, yes, 1, on (any case). */
-static bool truthy(const char *v)
-{
-	return ieq(v, "true") || ieq(v, "yes") || ieq(v, "y") || !strcmp(v, "1") || ieq(v, "on");
-}
-
-/* True when name ends with suffix, case-insensitively, as a whole _-separated part (or is it). */
-static bool ends_with_part(const char *name, const char *suffix)
-{
-	size_t n = strlen(name), k = strlen(suffix);
-
-	return n >= k && strcasecmp(name + n - k, suffix) == 0 && (n == k || name[n - k - 1] == '_');
-}
-
-/*
- * What setting name=value turns off, or NULL.  *any_value is set when the
- * program reads any non-empty value as "on" (the official mysql and mariadb
- * entrypoints test -n, so even "no" or "false" allow the empty password).
- */
-static const char *auth_off(const char *name, const char *value, bool *any_value)
-{
-	*any_value = false;
-	if (ieq(name, "POSTGRES_HOST_AUTH_METHOD"))
-		return ieq(value, "trust") ? "PostgreSQL accepts every connection without a password" : NULL;
-	if (ieq(name, "MYSQL_ALLOW_EMPTY_PASSWORD") || ieq(name, "MARIADB_ALLOW_EMPTY_ROOT_PASSWORD") ||
-	    ieq(name, "MARIADB_ALLOW_EMPTY_PASSWORD")) {
-		*any_value = true;
-		return "the database's root account has an empty password";
-	}
-	if (!truthy(value))
-		return NULL;
-	if (ieq(name, "ALLOW_EMPTY_PASSWORD") || ends_with_part(name, "ALLOW_EMPTY_PASSWORD"))
-		return "the service accepts an empty password";
-	if (ends_with_part(name, "NO_PASSWORD"))
-		return "the service runs without a password";
-	if (ieq(name, "ALLOW_ANONYMOUS_LOGIN"))
-		return "the service accepts anonymous logins";
-	if (ieq(name, "GF_AUTH_ANONYMOUS_ENABLED"))
-		return "Grafana lets anonymous visitors in";
-	if (ends_with_part(name, "DISABLE_AUTH") || ends_with_part(name, "AUTH_DISABLED") ||
-	    ends_with_part(name, "DISABLE_AUTHENTICATION") || ends_with_part(name, "AUTHENTICATION_DISABLED"))
-		return "authentication is turned off";
-	return NULL;
-}
-
-/* Elasticsearch settings given as variables: xpack.security.enabled=false. */
-static const char *auth_off_false(const char *name, const char *value)
-{
-	if ((ieq(name, "xpack.security.enabled") || ieq(name, "XPACK_SECURITY_ENABLED")) &&
-	    (ieq(value, "false") || ieq(value, "no") || !strcmp(value, "0")))
-		return "Elasticsearch runs without authentication";
-	if (ieq(name, "ME_CONFIG_BASICAUTH") && ieq(value, "false"))
-		return "mongo-express asks for no login";
-	return NULL;
-}
 
 static bool loopback(const char *ip)
 {
@@ -136,14 +76,11 @@ static int check_auth_disabled(const struct hd_model *m, const struct hd_rule *r
 
 		if (!e->value || !*e->value || strchr(e->value, '$'))
 			continue; /* passed through or from a variable: its value is not known here */
-		what = auth_off(e->name, e->value, &any);
-		if (!what)
-			what = auth_off_false(e->name, e->value);
-		if (!what)
+		if (!hd_env_disables_auth(e->name, e->value, &what, &any))
 			continue;
 		ret = hd_ctr_emit(out, c, &e->at, pub ? HD_SEV_HIGH : HD_SEV_NONE,
 			   "%s=%s turns authentication off in container '%s': %s%s%s%s", e->name, e->value,
-			   c->name, what, any && !truthy(e->value) ? " (any non-empty value does, even this one)" : "",
+			   c->name, what, any ? " (any non-empty value does, even this one)" : "",
 			   pub ? ", and it is published " : "", pub ? pub : "");
 		if (ret < 0)
 			return ret;

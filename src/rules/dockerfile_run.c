@@ -506,7 +506,14 @@ const struct hd_rule hd_rule_df_tls_verify_disabled = {
 
 /* ---- TLS verification off by environment ------------------------------------------------- */
 
-static int check_tls_verify_disabled_env(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
+/*
+ * Calls fn for every variable an ENV (and, with args, an ARG) instruction
+ * sets to a known value (v: expanded when it could be), stopping at the
+ * first negative return.
+ */
+static int each_env_value(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out, bool args,
+			  int (*fn)(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out,
+				    const struct hd_instr *in, const struct hd_kv *kv, const char *v))
 {
 	const struct hd_dockerfile *df = m->df;
 	size_t i, k;
@@ -515,30 +522,45 @@ static int check_tls_verify_disabled_env(const struct hd_model *m, const struct 
 	for (i = 0; i < df->n_instrs; i++) {
 		const struct hd_instr *in = dfr_instr(df, i);
 
-		if (in->kind != HD_I_ENV && in->kind != HD_I_ARG)
+		if (in->kind != HD_I_ENV && (!args || in->kind != HD_I_ARG))
 			continue;
 		for (k = 0; k < in->n_kvs; k++) {
 			const struct hd_kv *kv = &in->kvs[k];
-			const char *v = kv->expanded ? kv->expanded : kv->value, *what = NULL;
+			const char *v = kv->expanded ? kv->expanded : kv->value;
 
-			if (!v || kv->unresolved || !hd_env_disables_tls(kv->key, v, &what))
+			if (!v || kv->unresolved)
 				continue;
-			if (in->kind == HD_I_ENV)
-				ret = dfr_report(out, r, df, kv->span,
-						 "ENV %s=%.*s: %s, for every later command of the build and in "
-						 "every container of the image",
-						 kv->key, DFR_W(v), what);
-			else
-				ret = hd_report_sev(out, HD_SEV_MEDIUM, &(struct hd_loc){ .file = df->path,
-						    .line = kv->span.line, .col = kv->span.col,
-						    .end_line = kv->span.end_line, .end_col = kv->span.end_col },
-						    "ARG %s=%.*s: %s for every later command of the build",
-						    kv->key, DFR_W(v), what);
+			ret = fn(m, r, out, in, kv, v);
 			if (ret < 0)
 				return ret;
 		}
 	}
 	return 0;
+}
+
+static int tls_env(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out,
+		   const struct hd_instr *in, const struct hd_kv *kv, const char *v)
+{
+	const struct hd_dockerfile *df = m->df;
+	const char *what = NULL;
+
+	if (!hd_env_disables_tls(kv->key, v, &what))
+		return 0;
+	if (in->kind == HD_I_ENV)
+		return dfr_report(out, r, df, kv->span,
+				  "ENV %s=%.*s: %s, for every later command of the build and in "
+				  "every container of the image",
+				  kv->key, DFR_W(v), what);
+	return hd_report_sev(out, HD_SEV_MEDIUM, &(struct hd_loc){ .file = df->path,
+			     .line = kv->span.line, .col = kv->span.col,
+			     .end_line = kv->span.end_line, .end_col = kv->span.end_col },
+			     "ARG %s=%.*s: %s for every later command of the build",
+			     kv->key, DFR_W(v), what);
+}
+
+static int check_tls_verify_disabled_env(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
+{
+	return each_env_value(m, r, out, true, tls_env);
 }
 
 const struct hd_rule hd_rule_df_tls_verify_disabled_env = {
@@ -563,6 +585,50 @@ const struct hd_rule hd_rule_df_tls_verify_disabled_env = {
 	.bad_example = DFR_EX_NODE_FROM "ENV NODE_TLS_REJECT_UNAUTHORIZED=0\n" DFR_EX_TAIL,
 	.good_example = DFR_EX_NODE_FROM "ENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/corp-ca.pem\n" DFR_EX_TAIL,
 	.check = check_tls_verify_disabled_env,
+};
+
+/* ---- authentication turned off by environment -------------------------------------------- */
+
+static int auth_env(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out,
+		    const struct hd_instr *in, const struct hd_kv *kv, const char *v)
+{
+	const char *what = NULL;
+	bool odd = false;
+
+	(void)in;
+	if (!hd_env_disables_auth(kv->key, v, &what, &odd))
+		return 0;
+	return dfr_report(out, r, m->df, kv->span,
+			  "ENV %s=%.*s: %s%s, in every container of the image unless its run "
+			  "overrides the variable", kv->key, DFR_W(v), what,
+			  odd ? " (any non-empty value does, even this one)" : "");
+}
+
+/* ENV only: an ARG does not reach the containers of the image. */
+static int check_auth_disabled_env(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
+{
+	return each_env_value(m, r, out, false, auth_env);
+}
+
+const struct hd_rule hd_rule_df_auth_disabled_env = {
+	.id = "dockerfile/auth-disabled-env",
+	.title = "Authentication turned off by environment in the image",
+	.severity = HD_SEV_MEDIUM,
+	.target = HD_TARGET_DOCKERFILE,
+	.owasp = "D04",
+	.rationale = "ENV is part of the image config: POSTGRES_HOST_AUTH_METHOD=trust, "
+		     "MYSQL_ALLOW_EMPTY_PASSWORD (any non-empty value), *_ALLOW_EMPTY_PASSWORD=yes, "
+		     "*_NO_PASSWORD=true, ALLOW_ANONYMOUS_LOGIN=yes, *_DISABLE_AUTH=true or "
+		     "xpack.security.enabled=false baked in with ENV switch the service's login off in "
+		     "every container made from the image, wherever it is run and whoever reaches its "
+		     "port. The same classifier (rules/secrets.h) serves container/auth-disabled for "
+		     "compose, run lines and live containers.",
+	.remediation = "Remove the variable from the image and have the service read a password "
+		       "from a secret at run time: `POSTGRES_PASSWORD_FILE=/run/secrets/db_password` "
+		       "with compose `secrets:`.",
+	.bad_example = DFR_EX_DEBIAN_FROM "ENV POSTGRES_HOST_AUTH_METHOD=trust\n" DFR_EX_TAIL,
+	.good_example = DFR_EX_DEBIAN_FROM "ENV POSTGRES_PASSWORD_FILE=/run/secrets/db_password\n" DFR_EX_TAIL,
+	.check = check_auth_disabled_env,
 };
 
 /* ---- file modes --------------------------------------------------------------- */

@@ -611,3 +611,57 @@ bool hd_env_disables_tls(const char *name, const char *value, const char **what)
 	}
 	return false;
 }
+
+/* ---- authentication turned off by the environment ----------------------------------------- */
+
+/* True when name ends with suffix (any case) as a whole _-separated part, or is it. */
+static bool ends_with_part(const char *name, const char *suffix)
+{
+	size_t n = strlen(name), k = strlen(suffix);
+
+	return n >= k && strcasecmp(name + n - k, suffix) == 0 && (n == k || name[n - k - 1] == '_');
+}
+
+bool hd_env_disables_auth(const char *name, const char *value, const char **what, bool *odd_value)
+{
+	const char *w = NULL;
+	bool odd = false;
+
+	if (!name || !value || !*value)
+		return false;
+	if (!strcasecmp(name, "POSTGRES_HOST_AUTH_METHOD")) {
+		if (!strcasecmp(value, "trust"))
+			w = "PostgreSQL accepts every connection without a password";
+	} else if (!strcasecmp(name, "MYSQL_ALLOW_EMPTY_PASSWORD") ||
+		   !strcasecmp(name, "MARIADB_ALLOW_EMPTY_ROOT_PASSWORD") ||
+		   !strcasecmp(name, "MARIADB_ALLOW_EMPTY_PASSWORD")) {
+		/* The official entrypoints test -n: any non-empty value allows it. */
+		w = "the database's root account has an empty password";
+		odd = !value_true(value);
+	} else if ((!strcasecmp(name, "xpack.security.enabled") || !strcasecmp(name, "XPACK_SECURITY_ENABLED")) &&
+		   value_false(value)) {
+		w = "Elasticsearch runs without authentication";
+	} else if (!strcasecmp(name, "ME_CONFIG_BASICAUTH") && value_false(value)) {
+		w = "mongo-express asks for no login";
+	} else if (value_true(value)) {
+		if (ends_with_part(name, "ALLOW_EMPTY_PASSWORD"))
+			w = "the service accepts an empty password";
+		else if (ends_with_part(name, "NO_PASSWORD"))
+			w = "the service runs without a password";
+		else if (!strcasecmp(name, "ALLOW_ANONYMOUS_LOGIN"))
+			w = "the service accepts anonymous logins";
+		else if (!strcasecmp(name, "GF_AUTH_ANONYMOUS_ENABLED"))
+			w = "Grafana lets anonymous visitors in";
+		else if (ends_with_part(name, "DISABLE_AUTH") || ends_with_part(name, "AUTH_DISABLED") ||
+			 ends_with_part(name, "DISABLE_AUTHENTICATION") ||
+			 ends_with_part(name, "AUTHENTICATION_DISABLED"))
+			w = "authentication is turned off";
+	}
+	if (!w)
+		return false;
+	if (what)
+		*what = w;
+	if (odd_value)
+		*odd_value = odd;
+	return true;
+}

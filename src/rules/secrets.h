@@ -17,7 +17,8 @@
  * `curl -u user:pass`, `redis-server --requirepass X`) and environment
  * variables that turn TLS certificate verification off
  * (NODE_TLS_REJECT_UNAUTHORIZED=0, PYTHONHTTPSVERIFY=0, GIT_SSL_NO_VERIFY,
- * *_DISABLE_HOSTNAME_VERIFICATION=true, *_SKIP_VERIFY=true).
+ * *_DISABLE_HOSTNAME_VERIFICATION=true, *_SKIP_VERIFY=true), and variables
+ * that turn a service's authentication off (POSTGRES_HOST_AUTH_METHOD=trust).
  *
  * Pure string tests; nothing is allocated; results borrow from the input
  * or are static text.
@@ -97,5 +98,18 @@ bool hd_cmdline_secret(const void *words, size_t stride, size_t n, size_t a0,
  * short description ("Node.js accepts any certificate").
  */
 bool hd_env_disables_tls(const char *name, const char *value, const char **what);
+
+/*
+ * True when setting variable `name` to `value` turns a service's
+ * authentication off (POSTGRES_HOST_AUTH_METHOD=trust,
+ * MYSQL_ALLOW_EMPTY_PASSWORD, *_ALLOW_EMPTY_PASSWORD=yes, *_NO_PASSWORD=true,
+ * ALLOW_ANONYMOUS_LOGIN=yes, *_DISABLE_AUTH=true, GF_AUTH_ANONYMOUS_ENABLED=true,
+ * xpack.security.enabled=false, ...).  *what gets a short description ("PostgreSQL
+ * accepts every connection without a password"); *odd_value (may be NULL) is set
+ * when the value does not look like "on" but the program still reads it so
+ * (the official MySQL and MariaDB entrypoints take any non-empty value, "no"
+ * included).
+ */
+bool hd_env_disables_auth(const char *name, const char *value, const char **what, bool *odd_value);
 
 #endif
