@@ -51,14 +51,47 @@ int hd_mask_note(struct hd_strlist *known, const char *name, const char *value)
 	return hd_strlist_add(known, value);
 }
 
+/*
+ * Character classes of the scanners, one load per byte instead of ctype
+ * calls and chains of comparisons (ASCII only: bytes >= 0x80 are in no class,
+ * as isalnum() says of them in the C locale).
+ */
+enum { C_ALNUM = 1, C_ALPHA = 2, C_UNDER = 4, C_DOTDASH = 8, C_DELIM = 16 };
+static const unsigned char cls[256] = {
+	['\t'] = C_DELIM, ['\n'] = C_DELIM, ['\r'] = C_DELIM, [' '] = C_DELIM, ['"'] = C_DELIM,
+	['\''] = C_DELIM, ['('] = C_DELIM, [')'] = C_DELIM, [','] = C_DELIM, ['-'] = C_DOTDASH,
+	['.'] = C_DOTDASH, ['0'] = C_ALNUM, ['1'] = C_ALNUM, ['2'] = C_ALNUM, ['3'] = C_ALNUM,
+	['4'] = C_ALNUM, ['5'] = C_ALNUM, ['6'] = C_ALNUM, ['7'] = C_ALNUM, ['8'] = C_ALNUM,
+	['9'] = C_ALNUM, [';'] = C_DELIM, ['<'] = C_DELIM, ['='] = C_DELIM, ['>'] = C_DELIM,
+	['A'] = C_ALNUM | C_ALPHA, ['B'] = C_ALNUM | C_ALPHA, ['C'] = C_ALNUM | C_ALPHA,
+	['D'] = C_ALNUM | C_ALPHA, ['E'] = C_ALNUM | C_ALPHA, ['F'] = C_ALNUM | C_ALPHA,
+	['G'] = C_ALNUM | C_ALPHA, ['H'] = C_ALNUM | C_ALPHA, ['I'] = C_ALNUM | C_ALPHA,
+	['J'] = C_ALNUM | C_ALPHA, ['K'] = C_ALNUM | C_ALPHA, ['L'] = C_ALNUM | C_ALPHA,
+	['M'] = C_ALNUM | C_ALPHA, ['N'] = C_ALNUM | C_ALPHA, ['O'] = C_ALNUM | C_ALPHA,
+	['P'] = C_ALNUM | C_ALPHA, ['Q'] = C_ALNUM | C_ALPHA, ['R'] = C_ALNUM | C_ALPHA,
+	['S'] = C_ALNUM | C_ALPHA, ['T'] = C_ALNUM | C_ALPHA, ['U'] = C_ALNUM | C_ALPHA,
+	['V'] = C_ALNUM | C_ALPHA, ['W'] = C_ALNUM | C_ALPHA, ['X'] = C_ALNUM | C_ALPHA,
+	['Y'] = C_ALNUM | C_ALPHA, ['Z'] = C_ALNUM | C_ALPHA, ['['] = C_DELIM, [']'] = C_DELIM,
+	['_'] = C_UNDER, ['`'] = C_DELIM, ['a'] = C_ALNUM | C_ALPHA, ['b'] = C_ALNUM | C_ALPHA,
+	['c'] = C_ALNUM | C_ALPHA, ['d'] = C_ALNUM | C_ALPHA, ['e'] = C_ALNUM | C_ALPHA,
+	['f'] = C_ALNUM | C_ALPHA, ['g'] = C_ALNUM | C_ALPHA, ['h'] = C_ALNUM | C_ALPHA,
+	['i'] = C_ALNUM | C_ALPHA, ['j'] = C_ALNUM | C_ALPHA, ['k'] = C_ALNUM | C_ALPHA,
+	['l'] = C_ALNUM | C_ALPHA, ['m'] = C_ALNUM | C_ALPHA, ['n'] = C_ALNUM | C_ALPHA,
+	['o'] = C_ALNUM | C_ALPHA, ['p'] = C_ALNUM | C_ALPHA, ['q'] = C_ALNUM | C_ALPHA,
+	['r'] = C_ALNUM | C_ALPHA, ['s'] = C_ALNUM | C_ALPHA, ['t'] = C_ALNUM | C_ALPHA,
+	['u'] = C_ALNUM | C_ALPHA, ['v'] = C_ALNUM | C_ALPHA, ['w'] = C_ALNUM | C_ALPHA,
+	['x'] = C_ALNUM | C_ALPHA, ['y'] = C_ALNUM | C_ALPHA, ['z'] = C_ALNUM | C_ALPHA, ['{'] = C_DELIM,
+	['|'] = C_DELIM, ['}'] = C_DELIM,
+};
+
 static bool name_char(char c)
 {
-	return isalnum((unsigned char)c) || c == '_' || c == '.' || c == '-';
+	return cls[(unsigned char)c] & (C_ALNUM | C_UNDER | C_DOTDASH);
 }
 
 static bool word_char(char c)
 {
-	return isalnum((unsigned char)c) || c == '_';
+	return cls[(unsigned char)c] & (C_ALNUM | C_UNDER);
 }
 
 /* Judges s[va, vb) as the value of name s[na, nb). */
@@ -110,7 +143,7 @@ static int scan_assignments(struct spans *sp, const char *s, size_t len)
 		char q = 0, sep;
 		bool dashes, line_start, quoted;
 
-		if (!(isalpha((unsigned char)s[i]) || s[i] == '_') || (i > 0 && word_char(s[i - 1]))) {
+		if (!(cls[(unsigned char)s[i]] & (C_ALPHA | C_UNDER)) || (i > 0 && word_char(s[i - 1]))) {
 			i++;
 			continue;
 		}
@@ -139,7 +172,8 @@ static int scan_assignments(struct spans *sp, const char *s, size_t len)
 		} else if (dashes && j > i && j < len && s[j] != '-') {
 			/* --password VALUE */
 			sep = ' ';
-		} else if (j > i && j < len && na >= 4 && strncasecmp(s + na - 4, "ENV ", 4) == 0 &&
+		} else if (j > i && j < len && na >= 4 && s[na - 1] == ' ' && (s[na - 4] | 0x20) == 'e' &&
+			   (s[na - 3] | 0x20) == 'n' && (s[na - 2] | 0x20) == 'v' &&
 			   (na == 4 || !word_char(s[na - 5]))) {
 			/* ENV NAME value (the legacy form: the rest of the line) */
 			sep = 'E';
@@ -168,9 +202,7 @@ static int scan_assignments(struct spans *sp, const char *s, size_t len)
 
 static bool token_delim(char c)
 {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '"' || c == '\'' || c == '`' ||
-	       c == ',' || c == ';' || c == '=' || c == '(' || c == ')' || c == '[' || c == ']' || c == '{' ||
-	       c == '}' || c == '<' || c == '>' || c == '|';
+	return cls[(unsigned char)c] & C_DELIM;
 }
 
 /* Tokens of a credential's shape, whatever name they have. */
@@ -308,15 +340,31 @@ static int mask_field(struct hd_findings *f, char **field, const struct hd_strli
 	return *field ? 0 : -HD_ENOMEM;
 }
 
+/*
+ * Findings of one line share its source line: a snippet equal to the one
+ * before is given that one's result instead of being scanned again (the raw
+ * strings stay valid in f's arena).
+ */
 int hd_mask_findings(struct hd_findings *f, size_t from, const struct hd_strlist *known)
 {
+	const char *prev_raw = NULL;
+	char *prev_masked = NULL;
 	size_t i;
 	int r = 0;
 
 	for (i = from; i < f->n && r >= 0; i++) {
+		char *raw = f->v[i].snippet;
+
 		r = mask_field(f, &f->v[i].message, known);
-		if (r >= 0)
-			r = mask_field(f, &f->v[i].snippet, known);
+		if (r < 0 || !raw)
+			continue;
+		if (prev_raw && (raw == prev_raw || strcmp(raw, prev_raw) == 0)) {
+			f->v[i].snippet = prev_masked;
+			continue;
+		}
+		r = mask_field(f, &f->v[i].snippet, known);
+		prev_raw = raw;
+		prev_masked = f->v[i].snippet;
 	}
 	return r;
 }
