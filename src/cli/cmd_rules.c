@@ -102,6 +102,8 @@ static void explain(FILE *out, const struct hd_rule *r)
 		fprintf(out, "  other tools: %s\n", r->other);
 	if (r->flags & HD_RULE_DEFAULT_OFF)
 		fputs("  enabled:     no (turn on with --severity-override ID=LEVEL)\n", out);
+	if (r->flags & HD_RULE_SERVICE)
+		fputs("  judges:      long-running services only, not one-shot `docker run` lines\n", out);
 	if (r->rationale)
 		fprintf(out, "\nwhy:\n  %s\n", r->rationale);
 	if (r->remediation)
@@ -137,6 +139,10 @@ static void write_page(FILE *out, const struct hd_rule *r)
 		fputs("| Enabled by default | no |\n", out);
 	if (r->flags & HD_RULE_NEEDS_ENGINE)
 		fputs("| Needs | a live engine |\n", out);
+	if (r->flags & HD_RULE_SERVICE)
+		fputs("| Judges | long-running services only: not one-shot containers (a `docker run --rm` "
+		      "without `-d`, or a `docker run` in a CI step, a Makefile recipe or a Markdown example "
+		      "that starts no service) |\n", out);
 	if (r->rationale)
 		fprintf(out, "\n## Why\n\n%s\n", r->rationale);
 	if (r->remediation)
@@ -211,6 +217,18 @@ static int write_docs(const char *dir)
 			hd_severity_name(r->severity), r->cis ? r->cis : "", r->owasp ? r->owasp : "",
 			r->hadolint ? r->hadolint : "", r->title ? r->title : "");
 	}
+	/* Which rules judge long-running services only, from their flag. */
+	fputs("\n## Rules for long-running services\n\n"
+	      "These rules judge a service: a compose service, a `docker run -d`, a `docker create`, a systemd "
+	      "unit's `docker run`. They are not applied to one-shot containers, which run a command and are "
+	      "gone: a `docker run --rm` without `-d`/`--detach`, and a `docker run` without `-d` (and without "
+	      "a restart policy) in a CI step, a Makefile recipe or a Markdown example. The security rules "
+	      "(privileged, sockets, mounts, capabilities, namespaces, secrets, images) judge every container.\n\n",
+	      idx);
+	for (i = 0; i < hd_rule_count; i++) {
+		if (v[i]->flags & HD_RULE_SERVICE)
+			fprintf(idx, "- [%s](%s.md)\n", v[i]->id, v[i]->id);
+	}
 	code = HD_EXIT_OK;
 out:
 	if (idx)
@@ -229,6 +247,7 @@ static json_t *rule_json(const struct hd_rule *r)
 	json_object_set_new(o, "severity", json_string(hd_severity_name(r->severity)));
 	json_object_set_new(o, "target", json_string(hd_target_name(r->target)));
 	json_object_set_new(o, "enabled_by_default", json_boolean(!(r->flags & HD_RULE_DEFAULT_OFF)));
+	json_object_set_new(o, "services_only", json_boolean(r->flags & HD_RULE_SERVICE));
 	json_object_set_new(o, "cis", r->cis ? json_string(r->cis) : json_null());
 	json_object_set_new(o, "owasp", r->owasp ? json_string(r->owasp) : json_null());
 	json_object_set_new(o, "hadolint", r->hadolint ? json_string(r->hadolint) : json_null());

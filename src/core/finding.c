@@ -382,3 +382,115 @@ int hd_run_rules(const struct hd_model *m, struct hd_findings *out)
 	}
 	return 0;
 }
+
+int hd_findings_add_copy(struct hd_findings *dst, const struct hd_finding *x)
+{
+	struct hd_finding *y;
+
+	if (dst->n >= HD_MAX_FINDINGS)
+		return -HD_ETOOBIG;
+	if (HD_GROW(dst->v, dst->alloc, dst->n + 1) < 0)
+		return -HD_ENOMEM;
+	y = &dst->v[dst->n];
+	*y = *x;
+	y->message = arena_strdup(dst, x->message);
+	y->file = arena_strdup(dst, x->file);
+	y->object = arena_strdup(dst, x->object);
+	y->field = arena_strdup(dst, x->field);
+	y->snippet = arena_strdup(dst, x->snippet);
+	if ((x->message && !y->message) || (x->file && !y->file) || (x->object && !y->object) ||
+	    (x->field && !y->field) || (x->snippet && !y->snippet))
+		return -HD_ENOMEM;
+	dst->n++;
+	return 0;
+}
+
+/* Order of findings (indices into list) by place and rule, for grouping; ties by position. */
+static int place_cmp(const void *pa, const void *pb, void *list)
+{
+	const struct hd_findings *f = list;
+	const struct hd_finding *a = &f->v[*(const size_t *)pa], *b = &f->v[*(const size_t *)pb];
+	int c;
+
+	if ((c = strcmp_null(a->file, b->file)))
+		return c;
+	if (a->line != b->line)
+		return a->line < b->line ? -1 : 1;
+	if (a->col != b->col)
+		return a->col < b->col ? -1 : 1;
+	if ((c = strcmp(a->rule->id, b->rule->id)))
+		return c;
+	return *(const size_t *)pa < *(const size_t *)pb ? -1 : 1;
+}
+
+static bool same_place(const struct hd_finding *a, const struct hd_finding *b)
+{
+	return a->rule == b->rule && a->line == b->line && a->col == b->col && a->line &&
+	       strcmp_null(a->file, b->file) == 0 && a->file;
+}
+
+static int drop_marked(const struct hd_finding *x, void *ctx)
+{
+	(void)ctx;
+	return x->rule == NULL;
+}
+
+int hd_findings_merge_same_place(struct hd_findings *f)
+{
+	size_t *idx, i, j;
+	int r = 0;
+
+	if (f->n < 2)
+		return 0;
+	idx = hd_calloc(f->n, sizeof(*idx));
+	if (!idx)
+		return -HD_ENOMEM;
+	for (i = 0; i < f->n; i++)
+		idx[i] = i;
+	qsort_r(idx, f->n, sizeof(*idx), place_cmp, f);
+	for (i = 0; i < f->n && r >= 0; i = j) {
+		struct hd_finding *first = &f->v[idx[i]];
+		char objs[HD_MAX_MESSAGE], others[HD_MAX_MESSAGE];
+		size_t no = 0, nt = 0, count = 1;
+
+		for (j = i + 1; j < f->n && same_place(first, &f->v[idx[j]]); j++)
+			;
+		if (j - i == 1)
+			continue;
+		objs[0] = others[0] = '\0';
+		if (first->object)
+			no = (size_t)snprintf(objs, sizeof(objs), "%s", first->object);
+		for (size_t k = i + 1; k < j; k++) {
+			struct hd_finding *x = &f->v[idx[k]];
+			bool seen = !x->object || (first->object && strcmp(x->object, first->object) == 0);
+
+			/* The same object twice is one report of it. */
+			for (size_t l = i + 1; l < k && !seen; l++)
+				seen = f->v[idx[l]].object && strcmp(f->v[idx[l]].object, x->object) == 0;
+			if (x->severity > first->severity)
+				first->severity = x->severity;
+			x->rule = NULL; /* merged into first */
+			if (seen)
+				continue;
+			count++;
+			if (no < sizeof(objs))
+				no += (size_t)snprintf(objs + no, sizeof(objs) - no, "%s%s", no ? ", " : "", x->object);
+			if (nt < sizeof(others))
+				nt += (size_t)snprintf(others + nt, sizeof(others) - nt, "%s'%s'", nt ? ", " : "",
+						       x->object);
+		}
+		if (count > 1) {
+			char msg[HD_MAX_MESSAGE * 2];
+
+			snprintf(msg, sizeof(msg), "%s (the same for %s)", first->message ? first->message : "", others);
+			first->message = arena_strdup(f, msg);
+			first->object = arena_strdup(f, objs);
+			if (!first->message || !first->object)
+				r = -HD_ENOMEM;
+		}
+	}
+	hd_free(idx);
+	if (r >= 0)
+		hd_findings_remove_if(f, drop_marked, NULL);
+	return r;
+}

@@ -80,6 +80,17 @@ int hd_report_rule(struct hd_findings *out, const struct hd_rule *r, const struc
 int hd_findings_move(struct hd_findings *dst, struct hd_findings *src);
 /* Sorts by file, line, col, object, rule id, message (deterministic output). */
 void hd_findings_sort(struct hd_findings *f);
+/* Appends a copy of finding x (its strings copied into dst's arena); 0 or -HD_ENOMEM. */
+int hd_findings_add_copy(struct hd_findings *dst, const struct hd_finding *x);
+/*
+ * Merges findings of one rule at one place (file, line, column): the same
+ * problem seen through several objects (one env_file line for every service
+ * and project that includes it, one CI variable for every container of a
+ * job).  The first stays, its object becomes the list of every object, and
+ * its message says which others it applies to; the highest severity wins.
+ * Order of the rest kept.  0 or -HD_ENOMEM.
+ */
+int hd_findings_merge_same_place(struct hd_findings *f);
 /* Removes the findings pred accepts (order of the rest kept). */
 void hd_findings_remove_if(struct hd_findings *f, int (*pred)(const struct hd_finding *, void *), void *ctx);
 

@@ -110,6 +110,12 @@ enum hd_rule_flags {
 	HD_RULE_EXPERIMENTAL = 1u << 2,
 	HD_RULE_NO_IGNORE    = 1u << 3, /* cannot be suppressed inline (parse errors) */
 	HD_RULE_LIVE_ONLY    = 1u << 4, /* needs a live system, not --root files */
+	/*
+	 * Judges a long-running service (resource limits, healthcheck, restart
+	 * policy, read-only root): not applied to a one-shot container, a
+	 * `docker run` that runs a command and is gone (see lint_scripts.c).
+	 */
+	HD_RULE_SERVICE      = 1u << 5,
 };
 
 /*

@@ -405,14 +405,101 @@ static const char *word_text(const struct stext *t, const struct hd_word *w, cha
 	return *tmp ? *tmp : w->text;
 }
 
+/*
+ * A one-shot container runs a command and is gone: `docker run --rm`
+ * without -d, and in a CI step, a Makefile recipe or a Markdown example any
+ * `docker run` without -d (those run a tool, a test, a demo).  What starts
+ * a service is not one: -d, a restart policy, `docker create`, `docker
+ * service create`, a systemd unit's ExecStart.
+ */
+static bool one_shot(const struct lctx *x, const struct hd_run_match *m, const struct hd_container_spec *c)
+{
+	if (m->verb != HD_RUN_VERB_RUN || x->kind == K_SYSTEMD)
+		return false;
+	if (c->detach.set && (c->detach.value || c->detach.unknown))
+		return false;
+	if (c->restart.set && c->restart.value && strcmp(c->restart.value, "no") != 0)
+		return false;
+	if (c->auto_remove.set && c->auto_remove.value)
+		return true;
+	return x->kind == K_MAKE || x->kind == K_MARKDOWN || x->kind == K_YAML;
+}
+
+/*
+ * Lints one container-creating invocation, words[0..n) (positions already
+ * mapped to the file), whose last word is on line end_line.  `label`, when
+ * not NULL, names the container instead of the verb ("service 'db'", for
+ * containers a CI file declares); `ephemeral` says it lives only as long as
+ * a CI job (judged as a one-shot container).
+ */
+static int lint_words(struct lctx *x, const struct hd_run_word *words, size_t n, uint32_t end_line,
+		      const char *label, bool ephemeral)
+{
+	struct hd_run_match m;
+	struct hd_container_spec *c = NULL;
+	uint32_t line, col;
+	char *name = NULL;
+	size_t i;
+	int r = 0;
+
+	if (!n || !hd_runline_match(words, n, &m))
+		return 0;
+	line = words[m.tool_at].line;
+	col = words[m.tool_at].col;
+	name = hd_asprintf("%s (%s:%" PRIu32 ")", label ? label : hd_run_verb_name(&m), x->base, line);
+	if (!name)
+		return -HD_ENOMEM;
+	c = hd_container_spec_new(HD_SRC_RUN, name, x->path);
+	if (!c) {
+		r = -HD_ENOMEM;
+		goto out;
+	}
+	r = hd_origin_set(&c->at, c->file, line, col, label ? label : hd_run_verb_name(&m));
+	if (r < 0)
+		goto out;
+	r = hd_runline_parse(words, n, &m, c);
+	if (r < 0)
+		goto out;
+	if (x->each) {
+		r = x->each(c, x->each_ctx);
+		goto out;
+	}
+	{
+		struct hd_model md = { .kind = HD_TARGET_CONTAINER };
+		bool once = ephemeral || one_shot(x, &m, c);
+		struct hd_check ck;
+
+		md.cfg = x->cfg;
+		md.ctr = c;
+		/* A one-shot container is judged by the security rules, not by the service ones. */
+		for (i = 0; i < hd_rule_count && r >= 0; i++) {
+			if (!hd_rule_runs_on(&md, i) || (once && (hd_rules[i]->flags & HD_RULE_SERVICE)))
+				continue;
+			r = hd_run_rule(&md, i, &x->found, &ck);
+		}
+		if (r < 0)
+			goto out;
+		r = 0;
+	}
+	if (end_line < line)
+		end_line = line;
+	for (i = 0; i < n; i++) {
+		if (words[i].line > end_line)
+			end_line = words[i].line;
+	}
+	/* The invocation's last line bounds what a pragma above it covers. */
+	r = add_pragmas(x, line, end_line);
+out:
+	hd_container_spec_free(c);
+	hd_free(name);
+	return r;
+}
+
 static int lint_invocation(struct lctx *x, const struct stext *t, const struct hd_cmd *cmd)
 {
 	struct hd_run_word *words = NULL;
 	char **tmps = NULL;
-	struct hd_run_match m;
-	struct hd_container_spec *c = NULL;
-	uint32_t line, col, end_line, end_col;
-	char *name = NULL;
+	uint32_t end_line, end_col;
 	size_t i;
 	int r = 0;
 
@@ -429,51 +516,9 @@ static int lint_invocation(struct lctx *x, const struct stext *t, const struct h
 		st_pos(t, cmd->argv[i].off, &words[i].line, &words[i].col);
 		words[i].flags = cmd->argv[i].flags;
 	}
-	if (!hd_runline_match(words, cmd->argc, &m))
-		goto out;
-	line = words[m.tool_at].line;
-	col = words[m.tool_at].col;
-	name = hd_asprintf("%s (%s:%" PRIu32 ")", hd_run_verb_name(&m), x->base, line);
-	if (!name) {
-		r = -HD_ENOMEM;
-		goto out;
-	}
-	c = hd_container_spec_new(HD_SRC_RUN, name, x->path);
-	if (!c) {
-		r = -HD_ENOMEM;
-		goto out;
-	}
-	r = hd_origin_set(&c->at, c->file, line, col, hd_run_verb_name(&m));
-	if (r < 0)
-		goto out;
-	r = hd_runline_parse(words, cmd->argc, &m, c);
-	if (r < 0)
-		goto out;
-	if (x->each) {
-		r = x->each(c, x->each_ctx);
-		goto out;
-	}
-	{
-		struct hd_model md = { .kind = HD_TARGET_CONTAINER };
-
-		md.cfg = x->cfg;
-		md.ctr = c;
-		r = hd_run_rules(&md, &x->found);
-		if (r < 0)
-			goto out;
-	}
-	/* The invocation's last line bounds what a pragma above it covers. */
 	st_pos(t, cmd->end > 0 ? cmd->end - 1 : cmd->end, &end_line, &end_col);
-	if (end_line < line)
-		end_line = line;
-	for (i = 0; i < cmd->argc; i++) {
-		if (words[i].line > end_line)
-			end_line = words[i].line;
-	}
-	r = add_pragmas(x, line, end_line);
+	r = lint_words(x, words, cmd->argc, end_line, NULL, false);
 out:
-	hd_container_spec_free(c);
-	hd_free(name);
 	if (tmps) {
 		for (i = 0; i < cmd->argc; i++)
 			hd_free(tmps[i]);
@@ -949,6 +994,416 @@ static void mask_expressions(char *s, size_t n)
 	}
 }
 
+/* ---- containers a CI file declares ------------------------------------------------------ */
+
+/*
+ * GitHub Actions (jobs.<id>.container, jobs.<id>.services.<name>, steps
+ * with `uses: docker://image`) and GitLab CI (image:, services:, with the
+ * variables: of the file, the job and the service) declare containers
+ * rather than run them.  Each becomes the words of the `docker run` that
+ * would start it, every word at the YAML node it comes from, and is linted
+ * like a run line.  They live as long as the job does: one-shot containers.
+ */
+struct cwords {
+	struct hd_run_word *v;
+	size_t n, alloc;
+	char **owned;
+	size_t n_owned, alloc_owned;
+	uint32_t end_line;
+};
+
+static void cw_release(struct cwords *w)
+{
+	size_t i;
+
+	for (i = 0; i < w->n_owned; i++)
+		hd_free(w->owned[i]);
+	hd_free(w->owned);
+	hd_free(w->v);
+	memset(w, 0, sizeof(*w));
+}
+
+/* Adds a word at the position of node n (text is copied). */
+static int cw_add(struct cwords *w, const char *text, struct fy_node *n)
+{
+	char *t;
+	uint32_t line = 1, col = 1;
+
+	if (n)
+		hd_yaml_pos(n, &line, &col);
+	if (HD_GROW(w->v, w->alloc, w->n + 1) < 0 || HD_GROW(w->owned, w->alloc_owned, w->n_owned + 1) < 0)
+		return -HD_ENOMEM;
+	t = hd_strdup(text);
+	if (!t)
+		return -HD_ENOMEM;
+	w->owned[w->n_owned++] = t;
+	w->v[w->n].text = t;
+	w->v[w->n].line = line;
+	w->v[w->n].col = col;
+	w->v[w->n].flags = strchr(t, '$') ? HD_WORD_EXPANSION : 0;
+	w->n++;
+	if (line > w->end_line)
+		w->end_line = line;
+	return 0;
+}
+
+static int cw_flag(struct cwords *w, const char *flag, const char *value, struct fy_node *n)
+{
+	int r = cw_add(w, flag, n);
+
+	return r < 0 ? r : cw_add(w, value, n);
+}
+
+/* Adds the shell words of an options string (`options: --cpus 1 --health-cmd "x y"`), positioned. */
+static int cw_options(struct lctx *x, struct cwords *w, struct fy_node *n)
+{
+	struct stext t;
+	struct hd_shell sh;
+	size_t i, j;
+	int r;
+
+	n = deref(n);
+	if (!n || fy_node_get_type(n) != FYNT_SCALAR)
+		return 0;
+	st_init(&t);
+	memset(&sh, 0, sizeof(sh));
+	r = add_yaml_scalar(x, &t, n);
+	if (r >= 0 && t.b.len)
+		r = hd_shell_split(t.b.buf, t.b.len, &sh);
+	for (i = 0; r >= 0 && i < sh.n_cmds; i++) {
+		for (j = 0; r >= 0 && j < sh.cmds[i].argc; j++) {
+			const struct hd_word *wd = &sh.cmds[i].argv[j];
+			uint32_t line, col;
+
+			if (HD_GROW(w->v, w->alloc, w->n + 1) < 0 ||
+			    HD_GROW(w->owned, w->alloc_owned, w->n_owned + 1) < 0) {
+				r = -HD_ENOMEM;
+				break;
+			}
+			st_pos(&t, wd->off, &line, &col);
+			w->owned[w->n_owned] = hd_strdup(wd->text);
+			if (!w->owned[w->n_owned]) {
+				r = -HD_ENOMEM;
+				break;
+			}
+			w->v[w->n].text = w->owned[w->n_owned++];
+			w->v[w->n].line = line;
+			w->v[w->n].col = col;
+			w->v[w->n].flags = wd->flags;
+			w->n++;
+			if (line > w->end_line)
+				w->end_line = line;
+		}
+	}
+	hd_shell_release(&sh);
+	st_release(&t);
+	/* Options too big or malformed to split are the input's problem: they set nothing. */
+	return r == -HD_ENOMEM ? r : 0;
+}
+
+/* Adds "-e NAME=VALUE" for each entry of a mapping of variables. */
+static int cw_env(struct cwords *w, struct fy_node *vars)
+{
+	struct fy_node_pair *p;
+	void *it = NULL;
+	int r = 0;
+
+	vars = deref(vars);
+	if (!vars || fy_node_get_type(vars) != FYNT_MAPPING)
+		return 0;
+	while (r >= 0 && (p = fy_node_mapping_iterate(vars, &it))) {
+		const char *k = hd_yaml_scalar(fy_node_pair_key(p));
+		struct fy_node *v = deref(fy_node_pair_value(p));
+		const char *val = v ? hd_yaml_scalar(v) : NULL;
+		char *kv;
+
+		/* GitLab's long form: NAME: {value: ..., description: ...}. */
+		if (v && !val && fy_node_get_type(v) == FYNT_MAPPING)
+			val = hd_yaml_scalar(hd_yaml_get(v, "value"));
+		if (!k)
+			continue;
+		kv = hd_asprintf("%s=%s", k, val ? val : "");
+		if (!kv)
+			return -HD_ENOMEM;
+		r = cw_flag(w, "-e", kv, fy_node_pair_key(p));
+		hd_free(kv);
+	}
+	return r;
+}
+
+/* Adds FLAG item for each scalar of a sequence (volumes, ports). */
+static int cw_list(struct cwords *w, const char *flag, struct fy_node *seq)
+{
+	struct fy_node *item;
+	void *it = NULL;
+	int r = 0;
+
+	seq = deref(seq);
+	if (!seq)
+		return 0;
+	if (fy_node_get_type(seq) == FYNT_SCALAR)
+		return hd_yaml_scalar(seq) ? cw_flag(w, flag, hd_yaml_scalar(seq), seq) : 0;
+	if (fy_node_get_type(seq) != FYNT_SEQUENCE)
+		return 0;
+	while (r >= 0 && (item = fy_node_sequence_iterate(seq, &it))) {
+		const char *v = hd_yaml_scalar(deref(item));
+
+		if (v)
+			r = cw_flag(w, flag, v, item);
+	}
+	return r;
+}
+
+/* Lints the container the words describe, once they end with its image. */
+static int cw_lint(struct lctx *x, struct cwords *w, const char *label)
+{
+	return lint_words(x, w->v, w->n, w->end_line, label, true);
+}
+
+/*
+ * A GitHub job container or service: `image` (a string, or a mapping with
+ * image, options, env, ports, volumes).  at is the key naming it.
+ */
+static int gh_container(struct lctx *x, struct fy_node *at, struct fy_node *v, const char *label)
+{
+	struct cwords w = { 0 };
+	struct fy_node *img;
+	int r;
+
+	v = deref(v);
+	if (!v)
+		return 0;
+	img = fy_node_get_type(v) == FYNT_SCALAR ? v : deref(hd_yaml_get(v, "image"));
+	if (!img || !hd_yaml_scalar(img) || !*hd_yaml_scalar(img))
+		return 0;
+	r = cw_add(&w, "docker", at);
+	if (r >= 0)
+		r = cw_add(&w, "run", at);
+	if (r >= 0 && fy_node_get_type(v) == FYNT_MAPPING) {
+		r = cw_options(x, &w, hd_yaml_get(v, "options"));
+		if (r >= 0)
+			r = cw_env(&w, hd_yaml_get(v, "env"));
+		if (r >= 0)
+			r = cw_list(&w, "-p", hd_yaml_get(v, "ports"));
+		if (r >= 0)
+			r = cw_list(&w, "-v", hd_yaml_get(v, "volumes"));
+	}
+	if (r >= 0)
+		r = cw_add(&w, "--", img);
+	if (r >= 0)
+		r = cw_add(&w, hd_yaml_scalar(img), img);
+	if (r >= 0)
+		r = cw_lint(x, &w, label);
+	cw_release(&w);
+	return r;
+}
+
+/* A step `uses: docker://image` with `with: {entrypoint, args}`. */
+static int gh_docker_step(struct lctx *x, struct fy_node *step)
+{
+	struct fy_node *uses = deref(hd_yaml_get(step, "uses")), *with = deref(hd_yaml_get(step, "with"));
+	const char *u = uses ? hd_yaml_scalar(uses) : NULL;
+	struct cwords w = { 0 };
+	int r;
+
+	if (!u || !hd_starts_with(u, "docker://") || !u[9])
+		return 0;
+	r = cw_add(&w, "docker", uses);
+	if (r >= 0)
+		r = cw_add(&w, "run", uses);
+	if (r >= 0)
+		r = cw_env(&w, hd_yaml_get(step, "env"));
+	if (r >= 0 && with && hd_yaml_scalar(deref(hd_yaml_get(with, "entrypoint"))))
+		r = cw_flag(&w, "--entrypoint", hd_yaml_scalar(deref(hd_yaml_get(with, "entrypoint"))),
+			    hd_yaml_get(with, "entrypoint"));
+	if (r >= 0)
+		r = cw_add(&w, u + 9, uses);
+	if (r >= 0)
+		r = cw_lint(x, &w, "docker:// step");
+	cw_release(&w);
+	return r;
+}
+
+static int github_containers(struct lctx *x, struct fy_node *root)
+{
+	struct fy_node *jobs = deref(hd_yaml_get(root, "jobs"));
+	struct fy_node_pair *jp;
+	void *jit = NULL;
+	int r = 0;
+
+	if (!jobs || fy_node_get_type(jobs) != FYNT_MAPPING)
+		return 0;
+	while (r >= 0 && (jp = fy_node_mapping_iterate(jobs, &jit))) {
+		struct fy_node *job = deref(fy_node_pair_value(jp)), *svcs, *steps;
+		const struct fy_node_pair *cp;
+		const char *jname = hd_yaml_scalar(fy_node_pair_key(jp));
+		char label[256];
+
+		if (!job || fy_node_get_type(job) != FYNT_MAPPING)
+			continue;
+		cp = fy_node_mapping_lookup_pair_by_string(job, "container", FY_NT);
+		if (cp) {
+			snprintf(label, sizeof(label), "container of job %s", jname ? jname : "?");
+			r = gh_container(x, fy_node_pair_key((struct fy_node_pair *)cp),
+					 fy_node_pair_value((struct fy_node_pair *)cp), label);
+		}
+		svcs = deref(hd_yaml_get(job, "services"));
+		if (r >= 0 && svcs && fy_node_get_type(svcs) == FYNT_MAPPING) {
+			struct fy_node_pair *sp;
+			void *sit = NULL;
+
+			while (r >= 0 && (sp = fy_node_mapping_iterate(svcs, &sit))) {
+				const char *sname = hd_yaml_scalar(fy_node_pair_key(sp));
+
+				snprintf(label, sizeof(label), "service %s", sname ? sname : "?");
+				r = gh_container(x, fy_node_pair_key(sp), fy_node_pair_value(sp), label);
+			}
+		}
+		steps = deref(hd_yaml_get(job, "steps"));
+		if (r >= 0 && steps && fy_node_get_type(steps) == FYNT_SEQUENCE) {
+			struct fy_node *step;
+			void *tit = NULL;
+
+			while (r >= 0 && (step = fy_node_sequence_iterate(steps, &tit))) {
+				step = deref(step);
+				if (step && fy_node_get_type(step) == FYNT_MAPPING)
+					r = gh_docker_step(x, step);
+			}
+		}
+	}
+	return r;
+}
+
+/* GitLab's top-level keywords: everything else at the top level is a job. */
+static bool gitlab_keyword(const char *k)
+{
+	static const char *const kw[] = { "default", "include", "stages", "variables", "workflow", "image",
+					  "services", "cache", "before_script", "after_script", "spec" };
+	size_t i;
+
+	for (i = 0; i < HD_ARRAY_SIZE(kw); i++) {
+		if (strcmp(k, kw[i]) == 0)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * One GitLab container: an image (a string, or {name, entrypoint,
+ * command, variables, alias}), with the variables of the file and the job
+ * (which GitLab passes to services too) under its own.
+ */
+static int gitlab_container(struct lctx *x, struct fy_node *spec, struct fy_node *global_vars,
+			    struct fy_node *job_vars, const char *what)
+{
+	struct cwords w = { 0 };
+	struct fy_node *name, *ep, *cmd;
+	char label[300];
+	int r;
+
+	spec = deref(spec);
+	if (!spec)
+		return 0;
+	name = fy_node_get_type(spec) == FYNT_SCALAR ? spec : deref(hd_yaml_get(spec, "name"));
+	if (!name || !hd_yaml_scalar(name) || !*hd_yaml_scalar(name))
+		return 0;
+	snprintf(label, sizeof(label), "%s %s", what, hd_yaml_scalar(name));
+	r = cw_add(&w, "docker", name);
+	if (r >= 0)
+		r = cw_add(&w, "run", name);
+	if (r >= 0)
+		r = cw_env(&w, global_vars);
+	if (r >= 0)
+		r = cw_env(&w, job_vars);
+	if (r >= 0 && fy_node_get_type(spec) == FYNT_MAPPING)
+		r = cw_env(&w, hd_yaml_get(spec, "variables"));
+	ep = fy_node_get_type(spec) == FYNT_MAPPING ? deref(hd_yaml_get(spec, "entrypoint")) : NULL;
+	if (r >= 0 && ep) {
+		struct fy_node *first = fy_node_get_type(ep) == FYNT_SEQUENCE ? deref(fy_node_sequence_get_by_index(ep, 0)) : ep;
+
+		if (first && hd_yaml_scalar(first))
+			r = cw_flag(&w, "--entrypoint", hd_yaml_scalar(first), first);
+	}
+	if (r >= 0)
+		r = cw_add(&w, "--", name);
+	if (r >= 0)
+		r = cw_add(&w, hd_yaml_scalar(name), name);
+	cmd = fy_node_get_type(spec) == FYNT_MAPPING ? deref(hd_yaml_get(spec, "command")) : NULL;
+	if (r >= 0 && cmd && fy_node_get_type(cmd) == FYNT_SEQUENCE) {
+		struct fy_node *item;
+		void *it = NULL;
+
+		while (r >= 0 && (item = fy_node_sequence_iterate(cmd, &it))) {
+			const char *a = hd_yaml_scalar(deref(item));
+
+			if (a)
+				r = cw_add(&w, a, item);
+		}
+	}
+	if (r >= 0)
+		r = cw_lint(x, &w, label);
+	cw_release(&w);
+	return r;
+}
+
+static int gitlab_services(struct lctx *x, struct fy_node *svcs, struct fy_node *gvars, struct fy_node *jvars)
+{
+	struct fy_node *item;
+	void *it = NULL;
+	int r = 0;
+
+	svcs = deref(svcs);
+	if (!svcs || fy_node_get_type(svcs) != FYNT_SEQUENCE)
+		return 0;
+	while (r >= 0 && (item = fy_node_sequence_iterate(svcs, &it)))
+		r = gitlab_container(x, item, gvars, jvars, "service");
+	return r;
+}
+
+static int gitlab_containers(struct lctx *x, struct fy_node *root)
+{
+	struct fy_node *gvars = deref(hd_yaml_get(root, "variables")), *def = deref(hd_yaml_get(root, "default"));
+	struct fy_node *gimage = deref(hd_yaml_get(root, "image")), *gsvcs = deref(hd_yaml_get(root, "services"));
+	struct fy_node_pair *jp;
+	void *jit = NULL;
+	bool any_job = false;
+	int r = 0;
+
+	if (!root || fy_node_get_type(root) != FYNT_MAPPING)
+		return 0;
+	if (def && fy_node_get_type(def) == FYNT_MAPPING) {
+		if (!gimage)
+			gimage = deref(hd_yaml_get(def, "image"));
+		if (!gsvcs)
+			gsvcs = deref(hd_yaml_get(def, "services"));
+	}
+	while (r >= 0 && (jp = fy_node_mapping_iterate(root, &jit))) {
+		const char *k = hd_yaml_scalar(fy_node_pair_key(jp));
+		struct fy_node *job = deref(fy_node_pair_value(jp)), *jvars, *img, *svcs;
+
+		if (!k || gitlab_keyword(k) || !job || fy_node_get_type(job) != FYNT_MAPPING)
+			continue;
+		any_job = true;
+		/*
+		 * A job's own image and services replace the default ones; the
+		 * job's variables reach both.  Default ones used by several jobs
+		 * give the same findings, merged into one by the driver.
+		 */
+		jvars = deref(hd_yaml_get(job, "variables"));
+		img = deref(hd_yaml_get(job, "image"));
+		svcs = deref(hd_yaml_get(job, "services"));
+		r = gitlab_container(x, img ? img : gimage, gvars, jvars, "image");
+		if (r >= 0)
+			r = gitlab_services(x, svcs ? svcs : gsvcs, gvars, jvars);
+	}
+	if (!any_job && r >= 0) {
+		r = gitlab_container(x, gimage, gvars, NULL, "image");
+		if (r >= 0)
+			r = gitlab_services(x, gsvcs, gvars, NULL);
+	}
+	return r;
+}
+
 static int extract_yaml(struct lctx *x, bool github)
 {
 	struct fy_document *doc = NULL;
@@ -976,6 +1431,8 @@ static int extract_yaml(struct lctx *x, bool github)
 	if (!doc)
 		goto out;
 	r = walk_yaml(&yw, fy_document_root(doc), 0);
+	if (r >= 0)
+		r = github ? github_containers(x, fy_document_root(doc)) : gitlab_containers(x, fy_document_root(doc));
 out:
 	fy_document_destroy(doc);
 	hd_free(yw.seen);
@@ -990,7 +1447,7 @@ static bool md_lang_ok(const char *s, size_t n, bool *console)
 {
 	static const char *const shell[] = { "sh", "bash", "shell", "zsh", "ksh", "dash", "ash" };
 	static const char *const cons[] = { "console", "shell-session", "shellsession", "terminal",
-					    "sh-session", "bash-session" };
+					    "sh-session", "bash-session", "powershell", "pwsh", "ps1" };
 	size_t i;
 
 	while (n && (*s == '{' || *s == '.')) {
@@ -1010,6 +1467,65 @@ static bool md_lang_ok(const char *s, size_t n, bool *console)
 		}
 	}
 	return false;
+}
+
+/* True when p[0..e) starts with a command word worth a root prompt's "# " (not a comment). */
+static bool command_after_hash(const char *p, const char *e)
+{
+	static const char *const cmds[] = { "docker ", "podman ", "sudo ", "doas " };
+	size_t i;
+
+	for (i = 0; i < HD_ARRAY_SIZE(cmds); i++) {
+		if ((size_t)(e - p) > strlen(cmds[i]) && memcmp(p, cmds[i], strlen(cmds[i])) == 0)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The length of the shell prompt p[0..e) starts with (with the blank after
+ * it), or 0: "$ ", "% " and "# " (root), "user@host:~/dir$ ",
+ * "[user@host dir]# ", "PS> " and "PS C:\dir> " (PowerShell).  In a shell
+ * fence (not console), "# " is a prompt only before a command: elsewhere it
+ * starts a comment.
+ */
+static size_t prompt_len(const char *p, const char *e, bool console)
+{
+	const char *q = p;
+
+	if (e - p >= 2 && p[1] == ' ' && (p[0] == '$' || (console && p[0] == '%')))
+		return 2;
+	if (e - p >= 2 && p[0] == '#' && p[1] == ' ' && (console || command_after_hash(p + 2, e)))
+		return 2;
+	/* PS> and PS C:\path> */
+	if (e - p >= 3 && p[0] == 'P' && p[1] == 'S' && (p[2] == '>' || p[2] == ' ')) {
+		q = memchr(p + 2, '>', (size_t)(e - p - 2));
+		if (q && q + 1 < e && q[1] == ' ')
+			return (size_t)(q + 2 - p);
+		return 0;
+	}
+	/* user@host:path$ and [user@host path]$ */
+	q = p;
+	if (q < e && *q == '[')
+		q++;
+	if (q >= e || !(isalnum((unsigned char)*q) || *q == '_'))
+		return 0;
+	while (q < e && (isalnum((unsigned char)*q) || *q == '_' || *q == '-' || *q == '.'))
+		q++;
+	if (q >= e || *q != '@')
+		return 0;
+	q++;
+	while (q < e && (isalnum((unsigned char)*q) || *q == '_' || *q == '-' || *q == '.'))
+		q++;
+	/* The path part, up to the prompt character ("me@mac ~ % ", zsh's default). */
+	while (q < e && *q != '$' && *q != '#' && *q != '%' && *q != '>' && q - p < 80)
+		q++;
+	if (q < e && *q == ']')
+		q++;
+	if (q >= e || (*q != '$' && *q != '#' && *q != '%' && *q != '>'))
+		return 0;
+	q++;
+	return q < e && *q == ' ' ? (size_t)(q + 1 - p) : 0;
 }
 
 static int extract_markdown(struct lctx *x, struct stext *t)
@@ -1067,11 +1583,10 @@ static int extract_markdown(struct lctx *x, struct stext *t)
 			if (cont && console && e - p >= 2 && p[0] == '>' && p[1] == ' ') {
 				p += 2; /* the PS2 prompt of a continued command */
 			} else if (!cont) {
-				bool prompt = (e - p >= 2 && (*p == '$' || (console && (*p == '#' || *p == '%'))) &&
-					       p[1] == ' ');
+				size_t pl = prompt_len(p, e, console);
 
-				if (prompt)
-					p += 2;
+				if (pl)
+					p += pl;
 				else if (console)
 					continue; /* output */
 			}

@@ -15,11 +15,101 @@
 struct run {
 	const struct hd_lint_sink *sink;
 	struct hd_run_status *st;
+	const struct hd_walk *w;
+	/*
+	 * Findings located in another file than the one linted (an env_file, an
+	 * included compose file): several files may name that one, so they are
+	 * kept until the end and reported once per place.
+	 */
+	struct hd_findings elsewhere;
+	/* The places already reported ("rule\nfile\nline\ncol"), open addressing; NULL = free. */
+	char **seen;
+	size_t n_seen, cap_seen;
 };
 
-/* Every group of findings goes out through here: sorted, counted, handed on. */
+static size_t hash_key(const char *s)
+{
+	size_t h = 1469598103934665603u;
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 1099511628211u;
+	return h;
+}
+
+/* Records a finding's place; 1 when it was reported already, 0 when new, or -HD_ENOMEM. */
+static int seen_place(struct run *run, const struct hd_finding *x)
+{
+	char *key;
+	size_t i;
+
+	if (!x->file || !x->line)
+		return 0;
+	if ((run->n_seen + 1) * 2 > run->cap_seen) {
+		char **old = run->seen;
+		size_t cap = run->cap_seen ? run->cap_seen * 2 : 256, k;
+
+		run->seen = hd_calloc(cap, sizeof(*run->seen));
+		if (!run->seen) {
+			run->seen = old;
+			return -HD_ENOMEM;
+		}
+		for (k = 0; k < run->cap_seen; k++) {
+			if (!old[k])
+				continue;
+			for (i = hash_key(old[k]) & (cap - 1); run->seen[i]; i = (i + 1) & (cap - 1))
+				;
+			run->seen[i] = old[k];
+		}
+		hd_free(old);
+		run->cap_seen = cap;
+	}
+	key = hd_asprintf("%s\n%s\n%" PRIu32 "\n%" PRIu32, x->rule->id, x->file, x->line, x->col);
+	if (!key)
+		return -HD_ENOMEM;
+	for (i = hash_key(key) & (run->cap_seen - 1); run->seen[i]; i = (i + 1) & (run->cap_seen - 1)) {
+		if (strcmp(run->seen[i], key) == 0) {
+			hd_free(key);
+			return 1;
+		}
+	}
+	run->seen[i] = key;
+	run->n_seen++;
+	return 0;
+}
+
+static void run_release(struct run *run)
+{
+	size_t i;
+
+	for (i = 0; i < run->cap_seen; i++)
+		hd_free(run->seen[i]);
+	hd_free(run->seen);
+	hd_findings_release(&run->elsewhere);
+}
+
+/*
+ * Every group of findings goes out through here: the same rule at the same
+ * place merged into one (listing every object), sorted, counted, handed on.
+ */
 static int deliver(struct run *run, struct hd_findings *f)
 {
+	size_t i, k = 0;
+	int r;
+
+	if (!f->n)
+		return 0;
+	r = hd_findings_merge_same_place(f);
+	if (r < 0)
+		return r;
+	/* A place reported before (a file linted on its own and included by another) is not again. */
+	for (i = 0; i < f->n; i++) {
+		r = seen_place(run, &f->v[i]);
+		if (r < 0)
+			return r;
+		if (!r)
+			f->v[k++] = f->v[i];
+	}
+	f->n = k;
 	if (!f->n)
 		return 0;
 	hd_findings_sort(f);
@@ -29,8 +119,24 @@ static int deliver(struct run *run, struct hd_findings *f)
 
 static int pool_file(void *ctx, size_t index, struct hd_findings *f)
 {
-	(void)index;
-	return deliver(ctx, f);
+	struct run *run = ctx;
+	const struct hd_walk_item *it = &run->w->v[index];
+	const char *own = it->display ? it->display : it->path;
+	size_t i, k = 0;
+	int r;
+
+	/* What lies in other files waits for the end, to be merged with what other files say of it. */
+	for (i = 0; i < f->n; i++) {
+		if (f->v[i].file && strcmp(f->v[i].file, own) != 0) {
+			r = hd_findings_add_copy(&run->elsewhere, &f->v[i]);
+			if (r < 0)
+				return r;
+			continue;
+		}
+		f->v[k++] = f->v[i];
+	}
+	f->n = k;
+	return deliver(run, f);
 }
 
 /*
@@ -161,7 +267,7 @@ int hd_lint_session_run(struct hd_lint_session *s, const struct hd_lint_sink *si
 			struct hd_run_status *st, char **reterr)
 {
 	const struct hd_lint_opts *o = s->o;
-	struct run run = { sink, st };
+	struct run run = { sink, st, &s->w, { 0 }, NULL, 0, 0 };
 	struct hd_walk *w = &s->w;
 	struct hd_findings f;
 	size_t i, merged = 0;
@@ -186,6 +292,8 @@ int hd_lint_session_run(struct hd_lint_session *s, const struct hd_lint_sink *si
 	if (r < 0)
 		goto out;
 	r = hd_lint_run_each(w, o->cfg, o->jobs, o->snippets, pool_file, &run);
+	if (r >= 0)
+		r = deliver(&run, &run.elsewhere);
 	/* Files picked by name whose content showed otherwise were not linted. */
 	st->files += hd_walk_linted(w) + merged;
 out:
@@ -194,5 +302,6 @@ out:
 		*reterr = hd_asprintf("lint failed: %s", hd_strerror(r));
 	}
 	hd_findings_release(&f);
+	run_release(&run);
 	return r;
 }

@@ -266,6 +266,8 @@ struct hd_container_spec {
 	struct hd_live_state *live;     /* engine only: health, restarts, exec sessions, top (model/live.h); else NULL */
 	struct hd_str_setting runtime;  /* "runc", "runsc", ... */
 	struct hd_flag_setting init;
+	struct hd_flag_setting detach;      /* -d: started in the background, as a service */
+	struct hd_flag_setting auto_remove; /* --rm: removed when it exits, a one-shot run */
 
 	/*
 	 * What the source could not turn into settings, for the rules that

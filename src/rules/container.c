@@ -552,6 +552,7 @@ const struct hd_rule hd_rule_container_read_only = {
 	.title = "Mount the container's root filesystem read-only",
 	.severity = HD_SEV_LOW,
 	.target = HD_TARGET_CONTAINER,
+	.flags = HD_RULE_SERVICE,
 	.cis = "5.13",
 	.owasp = "D04,D09",
 	.other = "checkov:CKV_K8S_22 kube-linter:no-read-only-root-fs",
@@ -586,6 +587,7 @@ const struct hd_rule hd_rule_container_memory_limit = {
 	.title = "Limit the container's memory",
 	.severity = HD_SEV_MEDIUM,
 	.target = HD_TARGET_CONTAINER,
+	.flags = HD_RULE_SERVICE,
 	.cis = "5.11",
 	.owasp = "D07",
 	.other = "checkov:CKV_K8S_13 kube-linter:unset-memory-requirements",
@@ -619,6 +621,7 @@ const struct hd_rule hd_rule_container_cpu_limit = {
 	.title = "Limit the container's CPU or set its CPU shares",
 	.severity = HD_SEV_LOW,
 	.target = HD_TARGET_CONTAINER,
+	.flags = HD_RULE_SERVICE,
 	.cis = "5.12",
 	.owasp = "D07",
 	.other = "checkov:CKV_K8S_11 kube-linter:unset-cpu-requirements",
@@ -652,6 +655,7 @@ const struct hd_rule hd_rule_container_pids_limit = {
 	.title = "Limit the number of processes in the container",
 	.severity = HD_SEV_MEDIUM,
 	.target = HD_TARGET_CONTAINER,
+	.flags = HD_RULE_SERVICE,
 	.cis = "5.29",
 	.owasp = "D07",
 	.rationale = "The pids cgroup is the only defence against a fork bomb: without it one "
@@ -1612,6 +1616,7 @@ const struct hd_rule hd_rule_container_restart_policy = {
 	.title = "Restart on failure with a retry limit",
 	.severity = HD_SEV_LOW,
 	.target = HD_TARGET_CONTAINER,
+	.flags = HD_RULE_SERVICE,
 	.cis = "5.15",
 	.owasp = "D07",
 	.rationale = "A container that keeps crashing (or is kept crashing by an attacker) and is "
@@ -1655,6 +1660,7 @@ const struct hd_rule hd_rule_container_no_healthcheck = {
 	.title = "Give the container a healthcheck",
 	.severity = HD_SEV_LOW,
 	.target = HD_TARGET_CONTAINER,
+	.flags = HD_RULE_SERVICE,
 	.cis = "5.27,4.6",
 	.owasp = "D07",
 	.other = "dockle:CIS-DI-0006 checkov:CKV_DOCKER_2 kube-linter:no-liveness-probe",
@@ -1688,6 +1694,7 @@ const struct hd_rule hd_rule_container_healthcheck_disabled = {
 	.title = "Do not disable the healthcheck",
 	.severity = HD_SEV_LOW,
 	.target = HD_TARGET_CONTAINER,
+	.flags = HD_RULE_SERVICE,
 	.cis = "5.27",
 	.owasp = "D07",
 	.rationale = "--no-healthcheck (compose: `healthcheck: {disable: true}`) throws away the "
@@ -1962,6 +1969,96 @@ const struct hd_rule hd_rule_container_host_path_allowed = {
 	.bad_example = NULL, /* fires only with a configured allow list */
 	.good_example = GOOD_RUN(""),
 	.check = check_host_path_allowed,
+};
+
+/* ---- the Docker API in a container ---------------------------------------------------- */
+
+static const struct hd_env *env_of(const struct hd_container_spec *c, const char *name)
+{
+	const struct hd_env *found = NULL;
+	size_t i;
+
+	/* The last one set wins, as for the engine. */
+	for (i = 0; i < c->n_env; i++) {
+		if (strcmp(c->env[i].name, name) == 0)
+			found = &c->env[i];
+	}
+	return found;
+}
+
+/* Docker-in-Docker: the docker image's dind variants (docker:24-dind, docker:dind-rootless). */
+static bool is_dind(const struct hd_container_spec *c)
+{
+	const char *repo = c->image_ref.repository, *tag = c->image_ref.tag;
+
+	if (repo && (strcmp(repo, "library/docker") == 0 || hd_ends_with(repo, "/docker")))
+		return tag && strstr(tag, "dind");
+	return c->image.value && strstr(c->image.value, "dind") != NULL;
+}
+
+static int check_docker_api_tls(const struct hd_model *m, const struct hd_rule *r, struct hd_check *out)
+{
+	const struct hd_container_spec *c = m->ctr;
+	const struct hd_env *host = env_of(c, "DOCKER_HOST"), *certdir = env_of(c, "DOCKER_TLS_CERTDIR");
+	const struct hd_env *verify = env_of(c, "DOCKER_TLS_VERIFY");
+	size_t i;
+	int ret;
+
+	/* The client side: DOCKER_HOST on plain TCP (2375, or any port without TLS verification). */
+	if (host && host->value && hd_starts_with(host->value, "tcp://")) {
+		const char *port = strrchr(host->value + 6, ':');
+		bool plain = (port && strncmp(port, ":2375", 5) == 0 && (port[5] == '\0' || port[5] == '/')) ||
+			     (!(verify && verify->value && *verify->value) && !(port && strncmp(port, ":2376", 5) == 0));
+
+		if (plain) {
+			ret = emit(out, r, c, &host->at, HD_SEV_NONE,
+				   "container '%s' talks to the Docker API over plain TCP (DOCKER_HOST=%s): "
+				   "whoever can reach that port is root on the daemon's host, and every "
+				   "command and credential crosses the network unencrypted; use port 2376 with "
+				   "TLS (DOCKER_TLS_VERIFY=1 and certificates)", c->name, host->value);
+			if (ret < 0)
+				return ret;
+		}
+	}
+	/* The daemon side: Docker-in-Docker with TLS turned off. */
+	if (!is_dind(c))
+		return 0;
+	if (certdir && certdir->value && !*certdir->value)
+		return emit(out, r, c, &certdir->at, HD_SEV_NONE,
+			    "container '%s' runs Docker-in-Docker with TLS turned off (DOCKER_TLS_CERTDIR is "
+			    "empty): its daemon listens on port 2375 without encryption or authentication, "
+			    "and that daemon runs privileged", c->name);
+	for (i = 0; i < c->command.n; i++) {
+		const char *a = c->command.v[i].value;
+
+		if (a && (strcmp(a, "--tls=false") == 0 || strcmp(a, "--tls=0") == 0))
+			return emit(out, r, c, &c->command.v[i].at, HD_SEV_NONE,
+				    "container '%s' runs Docker-in-Docker with %s: its daemon listens without "
+				    "encryption or authentication, and that daemon runs privileged", c->name, a);
+	}
+	return 0;
+}
+
+const struct hd_rule hd_rule_container_docker_api_without_tls = {
+	.id = "container/docker-api-without-tls",
+	.title = "Do not reach a Docker daemon over TCP without TLS",
+	.severity = HD_SEV_HIGH,
+	.target = HD_TARGET_CONTAINER,
+	.cis = "2.6",
+	.owasp = "D04",
+	.rationale = "The Engine API is root on the daemon's host. Docker-in-Docker with TLS turned off "
+		     "(DOCKER_TLS_CERTDIR set empty, as many CI examples do for `docker:dind` services) "
+		     "serves it on port 2375 with neither encryption nor authentication, and a client "
+		     "with DOCKER_HOST=tcp://...:2375 sends every command, image and registry credential "
+		     "in the clear: any other container or job on that network can take the daemon over, "
+		     "and the dind daemon itself runs privileged.",
+	.remediation = "Keep dind's TLS on (leave DOCKER_TLS_CERTDIR at its default /certs, share the "
+		       "client certificates with the job) and talk to it on 2376: `DOCKER_HOST: "
+		       "tcp://docker:2376`, `DOCKER_TLS_VERIFY: 1`, `DOCKER_CERT_PATH: /certs/client`; "
+		       "or build without a daemon (BuildKit rootless, kaniko).",
+	.bad_example = GOOD_RUN("-e DOCKER_HOST=tcp://docker:2375 "),
+	.good_example = GOOD_RUN("-e DOCKER_HOST=tcp://docker:2376 -e DOCKER_TLS_VERIFY=1 "),
+	.check = check_docker_api_tls,
 };
 
 /* ---- secrets ----------------------------------------------------------------------------- */
