@@ -52,6 +52,7 @@ struct hd_out_opts {
 				* applied over every directory's config files by commands that
 				* find them per directory (lint) */
 	const char *config_from; /* directory the config is looked for from upward; NULL: "." */
+	char *docs_url;        /* --docs-url, ending in '/' (owned), or NULL: HD_DOCS_BASE */
 	char **inputs;         /* what the command reads, for the report's provenance (borrowed) */
 	size_t n_inputs;
 };

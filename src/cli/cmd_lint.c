@@ -23,7 +23,24 @@ struct lint_args {
 	struct hd_lint_opts lint;
 	struct hd_strlist env_given;  /* --env NAME=VALUE */
 	struct hd_strlist env_files;  /* NAME=VALUE read from the --env-file files, in order */
+	const char *baseline;         /* --baseline FILE */
+	const char *write_baseline;   /* --write-baseline FILE */
 };
+
+static int set_min_severity(void *args, const struct hd_option *opt, const char *v)
+{
+	struct lint_args *a = args;
+	int sev = hd_severity_from_name(v);
+
+	(void)opt;
+	if (sev <= HD_SEV_NONE) {
+		hd_cli_error("unknown severity '%s' for --min-severity: expected info, low, medium, high or "
+			     "critical", v);
+		return -1;
+	}
+	a->lint.min_severity = (enum hd_severity)sev;
+	return 0;
+}
 
 /* "dockerfile, compose, ..." from the table of kinds, for --help and errors. */
 static const char *kind_names(void)
@@ -151,6 +168,15 @@ static const struct hd_option lint_options[] = {
 	HD_OPT_CALLBACK(0, "env-file", "FILE", add_env_file,
 			"values for ${...} from a dotenv FILE; repeatable; --env wins over it, and both over "
 			"the project's .env"),
+	HD_OPT_CALLBACK(0, "min-severity", "SEV", set_min_severity,
+			"report only findings at or above SEV (info, low, medium, high, critical); the "
+			"exit code counts only those"),
+	HD_OPT_STRING(0, "baseline", "FILE", HD_OFF(struct lint_args, baseline),
+		      "report only findings not in the baseline FILE (written by --write-baseline), "
+		      "and count its stale entries"),
+	HD_OPT_STRING(0, "write-baseline", "FILE", HD_OFF(struct lint_args, write_baseline),
+		      "record every finding of this run in FILE, by a fingerprint that survives lines "
+		      "moving (rule, file, flagged text, occurrence)"),
 	HD_OPT_INCLUDE(hd_out_options, HD_OFF(struct lint_args, out)),
 	HD_OPT_END(),
 };
@@ -169,6 +195,52 @@ struct lint_out {
 	struct hd_cli_report cr;
 };
 
+/* Reads --baseline FILE (named on the command line: read as given). 0 or HD_EXIT_ERROR. */
+static int load_baseline(const char *path, struct hd_baseline *b)
+{
+	struct hd_buf buf = HD_BUF_INIT(HD_MAX_FILE_SIZE);
+	struct hd_diag d = { 0 };
+	int r;
+
+	r = hd_read_regular(path, &buf);
+	if (r < 0) {
+		hd_cli_error("cannot read --baseline '%s': %s", path, hd_strerror(r));
+		hd_buf_release(&buf);
+		return HD_EXIT_ERROR;
+	}
+	r = hd_baseline_parse(b, path, buf.buf, buf.len, &d);
+	if (r < 0) {
+		if (d.msg)
+			hd_cli_error("%s:%u:%u: %s", path, d.line, d.col, d.msg);
+		else
+			hd_cli_error("cannot read --baseline '%s': %s", path, hd_strerror(r));
+	}
+	hd_diag_release(&d);
+	hd_buf_release(&buf);
+	return r < 0 ? HD_EXIT_ERROR : 0;
+}
+
+/* Writes --write-baseline FILE.  0 or HD_EXIT_ERROR. */
+static int write_baseline(const char *path, const struct hd_baseline *b)
+{
+	struct hd_buf buf = HD_BUF_INIT(SIZE_MAX / 2);
+	FILE *fp;
+	int r = hd_baseline_write(b, &buf), code = 0;
+
+	if (r < 0) {
+		hd_cli_error("cannot write --write-baseline '%s': %s", path, hd_strerror(r));
+		hd_buf_release(&buf);
+		return HD_EXIT_ERROR;
+	}
+	fp = fopen(path, "w");
+	if (!fp || fwrite(buf.buf, 1, buf.len, fp) != buf.len || fclose(fp) != 0) {
+		hd_cli_error("cannot write --write-baseline '%s': %s", path, strerror(errno));
+		code = HD_EXIT_ERROR;
+	}
+	hd_buf_release(&buf);
+	return code;
+}
+
 static int report_findings(void *ctx, struct hd_findings *f)
 {
 	struct lint_out *lo = ctx;
@@ -186,12 +258,15 @@ int hd_cmd_lint(int argc, char **argv)
 	struct hd_run_status st;
 	struct hd_lint_session *s = NULL;
 	struct hd_config_tree *tree = NULL;
+	struct hd_baseline known, record;
 	char first_dir[PATH_MAX];
 	char *err = NULL;
 	int n, r, code = HD_EXIT_ERROR;
 
 	memset(&a, 0, sizeof(a));
 	memset(&st, 0, sizeof(st));
+	hd_baseline_init(&known);
+	hd_baseline_init(&record);
 	hd_out_opts_init(&a.out);
 	r = hd_parse_options("lint", &hd_lint_doc, argc, argv, &a, &n);
 	if (r != 0) {
@@ -235,6 +310,15 @@ int hd_cmd_lint(int argc, char **argv)
 	a.out.inputs = n ? argv : here;
 	a.out.n_inputs = n ? (size_t)n : 1;
 	a.lint.snippets = hd_reporter_wants_snippets(hd_reporter_find(a.out.format), a.out.quiet);
+	/* SARIF carries each finding's fingerprint (partialFingerprints). */
+	a.lint.fingerprints = strcmp(a.out.format, "sarif") == 0;
+	if (a.baseline) {
+		if (load_baseline(a.baseline, &known) != 0)
+			goto out;
+		a.lint.known = &known;
+	}
+	if (a.write_baseline)
+		a.lint.record = &record;
 	r = hd_lint_session_open(&a.lint, (const char *const *)argv, (size_t)n, &s, &err);
 	if (r < 0) {
 		hd_cli_error("%s", err ? err : hd_strerror(r));
@@ -249,12 +333,21 @@ int hd_cmd_lint(int argc, char **argv)
 		hd_cli_error("%s", err ? err : hd_strerror(r));
 		goto out;
 	}
+	if (a.write_baseline && write_baseline(a.write_baseline, &record) != 0)
+		goto out;
+	/* What the baseline hid, and what in it no longer matches (fixed, or moved to another file). */
+	if (a.baseline && !a.out.quiet)
+		fprintf(stderr, "hardock: baseline '%s': %zu known finding%s not reported, %zu stale entr%s\n",
+			a.baseline, known.n - hd_baseline_stale(&known), known.n - hd_baseline_stale(&known) == 1 ? "" : "s",
+			hd_baseline_stale(&known), hd_baseline_stale(&known) == 1 ? "y" : "ies");
 	code = hd_cli_exit_code(&st, a.out.cfg.fail_on);
 out:
 	hd_lint_session_free(s);
 	hd_config_tree_free(tree);
 	hd_strlist_release(&a.env_given);
 	hd_strlist_release(&a.env_files);
+	hd_baseline_release(&known);
+	hd_baseline_release(&record);
 	hd_free(err);
 	hd_out_opts_release(&a.out);
 	return code;

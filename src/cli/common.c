@@ -21,7 +21,8 @@ const char hd_out_opts_help[] =
 	"                          report rule ID at severity SEV; repeatable\n"
 	"      --no-inline-ignore  disregard '# hardock ignore=' comments\n"
 	"      --color, --no-color force colours on or off (default: on a TTY, off with NO_COLOR)\n"
-	"  -q, --quiet             print findings only, no summary\n";
+	"  -q, --quiet             print findings only, no summary\n"
+	"      --docs-url URL      where the rule pages are published (links in SARIF, HTML)\n";
 
 void hd_cli_error(const char *fmt, ...)
 {
@@ -47,6 +48,8 @@ void hd_out_opts_release(struct hd_out_opts *o)
 {
 	hd_config_release(&o->cfg);
 	hd_config_release(&o->cli);
+	hd_free(o->docs_url);
+	o->docs_url = NULL;
 }
 
 /* "text (default), json, ..." from the table of reporters, for --help. */
@@ -138,6 +141,23 @@ static int add_override(void *args, const struct hd_option *opt, const char *v)
 	return hd_config_set_override(&o->cfg, id, (enum hd_severity)sev);
 }
 
+/* --docs-url: where docs/rules is published; the rule's "<domain>/<slug>.md" is appended. */
+static int set_docs_url(void *args, const struct hd_option *opt, const char *v)
+{
+	struct hd_out_opts *o = args;
+	size_t n = strlen(v);
+
+	(void)opt;
+	if (!n || strpbrk(v, " \t\r\n\"<>")) {
+		hd_cli_error("--docs-url expects a URL without blanks or quotes, such as "
+			     "'https://git.example.com/hardock/blob/main/docs/rules/', got '%s'", v);
+		return -1;
+	}
+	hd_free(o->docs_url);
+	o->docs_url = hd_asprintf("%s%s", v, v[n - 1] == '/' ? "" : "/");
+	return o->docs_url ? 0 : -1;
+}
+
 #define O(field) HD_OFF(struct hd_out_opts, field)
 const struct hd_option hd_out_options[] = {
 	HD_OPT_GROUP("output options"),
@@ -162,6 +182,9 @@ const struct hd_option hd_out_options[] = {
 	HD_OPT_SET_INT_F(0, "colour", O(color), 1, HD_OPT_HIDDEN, NULL),
 	HD_OPT_SET_INT_F(0, "no-colour", O(color), 0, HD_OPT_HIDDEN, NULL),
 	HD_OPT_FLAG('q', "quiet", O(quiet), "print findings only, no summary"),
+	HD_OPT_CALLBACK(0, "docs-url", "URL", set_docs_url,
+			"where the rule pages (docs/rules) are published, for links in SARIF and HTML "
+			"(default " HD_DOCS_BASE ")"),
 	HD_OPT_END(),
 };
 #undef O
@@ -252,6 +275,7 @@ int hd_cli_report_begin(struct hd_cli_report *cr, struct hd_out_opts *o, const c
 			ro.generated_at = v;
 	}
 	ro.inputs = (const char *const *)o->inputs;
+	ro.docs_base = o->docs_url;
 	ro.n_inputs = o->n_inputs;
 
 	memset(cr, 0, sizeof(*cr));

@@ -398,8 +398,11 @@ int hd_findings_add_copy(struct hd_findings *dst, const struct hd_finding *x)
 	y->object = arena_strdup(dst, x->object);
 	y->field = arena_strdup(dst, x->field);
 	y->snippet = arena_strdup(dst, x->snippet);
+	y->layer = arena_strdup(dst, x->layer);
+	y->fingerprint = arena_strdup(dst, x->fingerprint);
 	if ((x->message && !y->message) || (x->file && !y->file) || (x->object && !y->object) ||
-	    (x->field && !y->field) || (x->snippet && !y->snippet))
+	    (x->field && !y->field) || (x->snippet && !y->snippet) || (x->layer && !y->layer) ||
+	    (x->fingerprint && !y->fingerprint))
 		return -HD_ENOMEM;
 	dst->n++;
 	return 0;
@@ -492,5 +495,113 @@ int hd_findings_merge_same_place(struct hd_findings *f)
 	hd_free(idx);
 	if (r >= 0)
 		hd_findings_remove_if(f, drop_marked, NULL);
+	return r;
+}
+
+/* FNV-1a over the flagged text, blanks squeezed (or the message without its digits). */
+static void fp_text(uint64_t h[2], const struct hd_finding *x)
+{
+	const char *p = x->snippet ? x->snippet : x->message ? x->message : "";
+	bool blank = true;
+
+	for (; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+			blank = true;
+			continue;
+		}
+		if (!x->snippet && c >= '0' && c <= '9')
+			continue;
+		if (blank) {
+			h[0] = (h[0] ^ ' ') * 1099511628211u;
+			h[1] = (h[1] ^ ' ') * 0x100000001b3u + 0x9e3779b97f4a7c15u;
+			blank = false;
+		}
+		h[0] = (h[0] ^ c) * 1099511628211u;
+		h[1] = (h[1] ^ c) * 0x100000001b3u + 0x9e3779b97f4a7c15u;
+	}
+}
+
+static void fp_str(uint64_t h[2], const char *s)
+{
+	for (; s && *s; s++) {
+		h[0] = (h[0] ^ (unsigned char)*s) * 1099511628211u;
+		h[1] = (h[1] ^ (unsigned char)*s) * 0x100000001b3u + 0x9e3779b97f4a7c15u;
+	}
+	/* A separator no string holds. */
+	h[0] = (h[0] ^ 0xff) * 1099511628211u;
+	h[1] = (h[1] ^ 0xff) * 0x100000001b3u + 0x9e3779b97f4a7c15u;
+}
+
+/* A 64-bit finaliser (splitmix64's), so that near keys spread over every digit. */
+static uint64_t fp_mix(uint64_t z)
+{
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+	return z ^ (z >> 31);
+}
+
+/* Orders indices by key, then by position (so occurrences count in file order). */
+static int fp_cmp(const void *pa, const void *pb, void *keys)
+{
+	const uint64_t *k = keys;
+	size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+
+	if (k[2 * a] != k[2 * b])
+		return k[2 * a] < k[2 * b] ? -1 : 1;
+	if (k[2 * a + 1] != k[2 * b + 1])
+		return k[2 * a + 1] < k[2 * b + 1] ? -1 : 1;
+	return a < b ? -1 : a > b;
+}
+
+int hd_findings_fingerprint(struct hd_findings *f)
+{
+	uint64_t *key;
+	size_t *idx, i, run = 0;
+	int r = 0;
+
+	if (!f->n)
+		return 0;
+	key = hd_calloc(f->n, 2 * sizeof(*key));
+	idx = hd_calloc(f->n, sizeof(*idx));
+	if (!key || !idx) {
+		r = -HD_ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < f->n; i++) {
+		uint64_t *h = key + 2 * i;
+		struct hd_finding *x = &f->v[i];
+
+		h[0] = 14695981039346656037u;
+		h[1] = 0x6a09e667f3bcc908u;
+		fp_str(h, x->rule->id);
+		fp_str(h, x->file ? x->file : x->object);
+		fp_text(h, x);
+		idx[i] = i;
+	}
+	qsort_r(idx, f->n, sizeof(*idx), fp_cmp, key);
+	for (i = 0; i < f->n; i++) {
+		const uint64_t *h = key + 2 * idx[i];
+		uint64_t occ;
+		char hex[33];
+
+		/* The how-manieth finding of this rule on this text in this file. */
+		if (i && key[2 * idx[i - 1]] == h[0] && key[2 * idx[i - 1] + 1] == h[1])
+			run++;
+		else
+			run = 0;
+		occ = run;
+		snprintf(hex, sizeof(hex), "%016" PRIx64 "%016" PRIx64, fp_mix(h[0] ^ fp_mix(occ + 1)),
+			 fp_mix(h[1] + occ * 0x9e3779b97f4a7c15u));
+		f->v[idx[i]].fingerprint = hd_findings_strndup(f, hex, 32);
+		if (!f->v[idx[i]].fingerprint) {
+			r = -HD_ENOMEM;
+			goto out;
+		}
+	}
+out:
+	hd_free(idx);
+	hd_free(key);
 	return r;
 }

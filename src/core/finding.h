@@ -46,6 +46,7 @@ struct hd_finding {
 	char *field;
 	char *layer;               /* image layer digest, or NULL */
 	char *snippet;             /* the source line at `line`, filled by the lint driver, or NULL */
+	char *fingerprint;         /* 32 hex digits (hd_findings_fingerprint), or NULL */
 };
 
 struct hd_strchunk;
@@ -91,6 +92,15 @@ int hd_findings_add_copy(struct hd_findings *dst, const struct hd_finding *x);
  * Order of the rest kept.  0 or -HD_ENOMEM.
  */
 int hd_findings_merge_same_place(struct hd_findings *f);
+/*
+ * Gives each finding of f (sorted, one group of files) its fingerprint, for
+ * baselines and SARIF's partialFingerprints: a hash of the rule id, the
+ * file, the flagged line with its blanks squeezed (the message with its
+ * digits dropped when there is no line), and the occurrence of that triple
+ * in f.  It survives lines added or removed elsewhere in the file and a
+ * change of indentation.  0 or -HD_ENOMEM.
+ */
+int hd_findings_fingerprint(struct hd_findings *f);
 /* Removes the findings pred accepts (order of the rest kept). */
 void hd_findings_remove_if(struct hd_findings *f, int (*pred)(const struct hd_finding *, void *), void *ctx);
 

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 struct run {
+	const struct hd_lint_opts *o;
 	const struct hd_lint_sink *sink;
 	struct hd_run_status *st;
 	const struct hd_walk *w;
@@ -87,6 +88,13 @@ static void run_release(struct run *run)
 	hd_findings_release(&run->elsewhere);
 }
 
+static int below_min(const struct hd_finding *x, void *ctx)
+{
+	const struct hd_lint_opts *o = ctx;
+
+	return x->severity < o->min_severity;
+}
+
 /*
  * Every group of findings goes out through here: the same rule at the same
  * place merged into one (listing every object), sorted, counted, handed on.
@@ -113,6 +121,23 @@ static int deliver(struct run *run, struct hd_findings *f)
 	if (!f->n)
 		return 0;
 	hd_findings_sort(f);
+	/* Fingerprints and the baseline see every finding, whatever is shown. */
+	if (run->o->fingerprints || run->o->record || run->o->known) {
+		r = hd_findings_fingerprint(f);
+		if (r < 0)
+			return r;
+	}
+	if (run->o->record) {
+		r = hd_baseline_record(run->o->record, f);
+		if (r < 0)
+			return r;
+	}
+	if (run->o->min_severity > HD_SEV_NONE)
+		hd_findings_remove_if(f, below_min, (void *)run->o);
+	if (run->o->known)
+		hd_baseline_filter(run->o->known, f);
+	if (!f->n)
+		return 0;
 	hd_run_status_count(run->st, f);
 	return run->sink->findings(run->sink->ctx, f);
 }
@@ -267,7 +292,7 @@ int hd_lint_session_run(struct hd_lint_session *s, const struct hd_lint_sink *si
 			struct hd_run_status *st, char **reterr)
 {
 	const struct hd_lint_opts *o = s->o;
-	struct run run = { sink, st, &s->w, { 0 }, NULL, 0, 0 };
+	struct run run = { o, sink, st, &s->w, { 0 }, NULL, 0, 0 };
 	struct hd_walk *w = &s->w;
 	struct hd_findings f;
 	size_t i, merged = 0;
@@ -291,7 +316,9 @@ int hd_lint_session_run(struct hd_lint_session *s, const struct hd_lint_sink *si
 	r = deliver(&run, &f);
 	if (r < 0)
 		goto out;
-	r = hd_lint_run_each(w, o->cfg, o->jobs, o->snippets, pool_file, &run);
+	/* A fingerprint is of the flagged line: it needs the lines. */
+	r = hd_lint_run_each(w, o->cfg, o->jobs, o->snippets || o->fingerprints || o->record || o->known,
+			     pool_file, &run);
 	if (r >= 0)
 		r = deliver(&run, &run.elsewhere);
 	/* Files picked by name whose content showed otherwise were not linted. */

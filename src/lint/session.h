@@ -15,6 +15,11 @@
  *   r = hd_lint_session_open(&o, paths, n, &s, &err);     (the inputs exist)
  *   r = hd_lint_session_run(s, &sink, &st, &err);         (findings to sink)
  *   hd_lint_session_free(s);
+ *
+ * What a group of findings goes through before the sink: the same rule at
+ * the same place merged into one, places already reported dropped, sorted,
+ * fingerprinted, recorded (o->record), filtered by severity and by the
+ * baseline (o->known), counted.
  */
 #ifndef HD_LINT_SESSION_H
 #define HD_LINT_SESSION_H
@@ -25,6 +30,7 @@
 #include "core/config.h"
 #include "core/finding.h"
 #include "core/status.h"
+#include "lint/baseline.h"
 #include "lint/lint.h"
 
 struct hd_lint_opts {
@@ -44,6 +50,15 @@ struct hd_lint_opts {
 	struct hd_config_tree *tree;
 	const struct hd_config *cli;
 	bool snippets;                    /* attach each finding's source line (for formats showing it) */
+	/*
+	 * Give every finding its fingerprint (hd_findings_fingerprint; set
+	 * by itself with record or known, which also need the lines).
+	 */
+	bool fingerprints;
+	enum hd_severity min_severity;    /* hand on only findings at or above it (HD_SEV_NONE: all) */
+	struct hd_baseline *record;       /* every finding is recorded here (--write-baseline), or NULL */
+	struct hd_baseline *known;        /* findings it holds are not handed on (--baseline), or NULL;
+					   * its entries are marked used */
 };
 
 struct hd_lint_sink {

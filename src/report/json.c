@@ -83,6 +83,7 @@ static int json_finding(struct hd_output *r, const struct hd_finding *f)
 	opt_str(jw, "object", f->object);
 	opt_str(jw, "field", f->field);
 	opt_str(jw, "layer", f->layer);
+	opt_str(jw, "fingerprint", f->fingerprint);
 	hd_jw_key(jw, "references");
 	hd_jw_object(jw);
 	ref_array(jw, "cis", f->rule->cis);

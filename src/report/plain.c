@@ -25,13 +25,49 @@ static const char *gnu_level(enum hd_severity s)
 	return s >= HD_SEV_HIGH ? "error" : s == HD_SEV_MEDIUM ? "warning" : "note";
 }
 
+/*
+ * One line per finding, whatever the message or path holds: a newline or
+ * carriage return is written as \n or \r and other control characters as
+ * \xHH, so each line is one finding for editors and grep.
+ */
+static void gnu_put(FILE *out, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	const char *p;
+
+	for (p = s; *p; p++) {
+		if ((unsigned char)*p < 0x20 && *p != '\t')
+			break;
+	}
+	if (!*p) {
+		fputs(s, out);
+		return;
+	}
+	fwrite(s, 1, (size_t)(p - s), out);
+	for (; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if (c >= 0x20 || c == '\t') {
+			fputc(c, out);
+		} else if (c == '\n') {
+			fputs("\\n", out);
+		} else if (c == '\r') {
+			fputs("\\r", out);
+		} else {
+			fputs("\\x", out);
+			fputc(hex[c >> 4], out);
+			fputc(hex[c & 15], out);
+		}
+	}
+}
+
 /* The hot path of a corpus-sized run: plain puts, no format parsing. */
 static int gnu_finding(struct hd_output *r, const struct hd_finding *f)
 {
 	FILE *out = r->out;
 	char num[32];
 
-	fputs(f->file ? f->file : f->object ? f->object : "hardock", out);
+	gnu_put(out, f->file ? f->file : f->object ? f->object : "hardock");
 	fputc(':', out);
 	if (f->line) {
 		fputs(utoa(f->line, num), out);
@@ -44,7 +80,7 @@ static int gnu_finding(struct hd_output *r, const struct hd_finding *f)
 	fputc(' ', out);
 	fputs(gnu_level(f->severity), out);
 	fputs(": ", out);
-	fputs(f->message, out);
+	gnu_put(out, f->message);
 	fputs(" [", out);
 	fputs(f->rule->id, out);
 	fputs("]\n", out);

@@ -1,7 +1,9 @@
 /*
  * SARIF 2.1.0 for code-scanning services: one result per finding with a
  * physical location (file, region) or a logical one (container, field), and
- * the rules used (with their references as tags and a security-severity).
+ * the rules used (with their references as tags, a security-severity and
+ * the helpUri of their page), and partialFingerprints when the driver gave
+ * fingerprints (lint: the baseline's).
  * Validated against the official schema in the tests.
  *
  * Results are written as they arrive; the run's tool.driver, whose rules
@@ -92,12 +94,16 @@ static void text_obj(struct hd_jw *jw, const char *key, const char *text)
 	hd_jw_end(jw);
 }
 
-static void rule_descriptor(struct sarif_state *s, const struct hd_rule *r)
+static void rule_descriptor(struct sarif_state *s, const struct hd_rule *r, const char *docs_base)
 {
 	struct hd_jw *jw = &s->jw;
 
 	hd_jw_object(jw);
 	hd_jw_kstr(jw, "id", r->id);
+	/* The rule's page: docs/rules/<domain>/<slug>.md under the configured base (--docs-url). */
+	hd_buf_reset(&s->tmp);
+	hd_buf_addf(&s->tmp, "%s%s.md", docs_base, r->id);
+	hd_jw_kstr(jw, "helpUri", s->tmp.buf);
 	text_obj(jw, "shortDescription", r->title ? r->title : r->id);
 	if (r->rationale)
 		text_obj(jw, "fullDescription", r->rationale);
@@ -217,6 +223,13 @@ static int sarif_finding(struct hd_output *r, const struct hd_finding *f)
 	}
 	hd_jw_end(jw);
 	hd_jw_end(jw);
+	/* The baseline's fingerprint (lint), which survives lines moving. */
+	if (f->fingerprint) {
+		hd_jw_key(jw, "partialFingerprints");
+		hd_jw_object(jw);
+		hd_jw_kstr(jw, "hardock/v1", f->fingerprint);
+		hd_jw_end(jw);
+	}
 	hd_jw_key(jw, "properties");
 	hd_jw_object(jw);
 	hd_jw_kstr(jw, "severity", hd_severity_name(f->severity));
@@ -244,7 +257,7 @@ static int sarif_end(struct hd_output *r)
 	hd_jw_key(jw, "rules");
 	hd_jw_array(jw);
 	for (i = 0; i < s->n_used; i++)
-		rule_descriptor(s, s->used[i]);
+		rule_descriptor(s, s->used[i], r->opts.docs_base ? r->opts.docs_base : HD_DOCS_BASE);
 	hd_jw_end(jw);
 	hd_jw_end(jw);
 	hd_jw_end(jw);

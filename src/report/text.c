@@ -1,6 +1,8 @@
 /*
  * The human report: one block per finding with the source line and a caret
- * under the column, then a summary.  Colours only when asked (the CLI decides:
+ * under the column, then a summary: a line per rule (severity, count, id),
+ * the most severe and most frequent first, and the totals.  Only the rules
+ * used are counted (bounded by the catalogue).  Colours only when asked (the CLI decides:
  * a TTY without NO_COLOR, or --color).
  */
 #include "core/common.h"
@@ -70,9 +72,50 @@ static void print_snippet(FILE *out, const struct hd_finding *f, bool color)
 	fputc('\n', out);
 }
 
+struct rule_count {
+	const struct hd_rule *rule;
+	enum hd_severity sev; /* the highest reported */
+	size_t n;
+};
+
+struct text_state {
+	struct rule_count *v;
+	size_t n, alloc;
+};
+
+static int count_rule(struct text_state *s, const struct hd_finding *f)
+{
+	size_t i;
+
+	/* Findings of one rule tend to follow each other: look from the last one used. */
+	for (i = s->n; i-- > 0;) {
+		if (s->v[i].rule == f->rule)
+			break;
+	}
+	if (i == (size_t)-1) {
+		if (HD_GROW(s->v, s->alloc, s->n + 1) < 0)
+			return -HD_ENOMEM;
+		i = s->n++;
+		s->v[i].rule = f->rule;
+		s->v[i].sev = f->severity;
+		s->v[i].n = 0;
+	}
+	s->v[i].n++;
+	if (f->severity > s->v[i].sev)
+		s->v[i].sev = f->severity;
+	return 0;
+}
+
 static int text_finding(struct hd_output *r, const struct hd_finding *f)
 {
 	bool color = r->opts.color;
+	int e;
+
+	if (!r->opts.quiet) {
+		e = count_rule(r->state, f);
+		if (e < 0)
+			return e;
+	}
 
 	print_location(r->out, f);
 	fprintf(r->out, ": %s%s%s %s[%s]%s %s\n", color ? sev_color(f->severity) : "",
@@ -83,6 +126,32 @@ static int text_finding(struct hd_output *r, const struct hd_finding *f)
 	return 0;
 }
 
+static int by_weight(const void *pa, const void *pb)
+{
+	const struct rule_count *a = pa, *b = pb;
+
+	if (a->sev != b->sev)
+		return a->sev > b->sev ? -1 : 1;
+	if (a->n != b->n)
+		return a->n > b->n ? -1 : 1;
+	return strcmp(a->rule->id, b->rule->id);
+}
+
+static void print_rules(struct hd_output *r)
+{
+	struct text_state *s = r->state;
+	bool color = r->opts.color;
+	size_t i;
+
+	if (!s->n)
+		return;
+	qsort(s->v, s->n, sizeof(*s->v), by_weight);
+	fputs("\nfindings by rule:\n", r->out);
+	for (i = 0; i < s->n; i++)
+		fprintf(r->out, "  %s%-8s%s %6zu  %s\n", color ? sev_color(s->v[i].sev) : "",
+			hd_severity_name(s->v[i].sev), color ? C_RESET : "", s->v[i].n, s->v[i].rule->id);
+}
+
 static int text_end(struct hd_output *r)
 {
 	FILE *out = r->out;
@@ -91,6 +160,7 @@ static int text_end(struct hd_output *r)
 
 	if (r->opts.quiet)
 		return 0;
+	print_rules(r);
 	if (r->n_findings)
 		fputc('\n', out);
 	if (r->files)
@@ -110,10 +180,19 @@ static int text_end(struct hd_output *r)
 	return 0;
 }
 
+static void text_release(struct hd_output *r)
+{
+	struct text_state *s = r->state;
+
+	hd_free(s->v);
+}
+
 const struct hd_reporter hd_reporter_text = {
 	.name = "text",
-	.help = "for people: each finding with its source line, then a summary (default)",
+	.help = "for people: each finding with its source line, then a summary by rule (default)",
 	.snippets = HD_SNIPPETS_UNLESS_QUIET,
+	.state_size = sizeof(struct text_state),
 	.finding = text_finding,
 	.end = text_end,
+	.release = text_release,
 };

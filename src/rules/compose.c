@@ -15,7 +15,7 @@
 const struct hd_rule hd_rule_compose_invalid = {
 	.id = "compose/invalid",
 	.title = "Compose file does not follow the compose specification",
-	.severity = HD_SEV_ERROR,
+	.severity = HD_SEV_HIGH,
 	.target = HD_TARGET_PROJECT,
 	.other = "dclint:invalid-schema",
 	.rationale = "docker compose refuses a file with an unknown key, a value of the wrong type (a "
@@ -32,11 +32,13 @@ const struct hd_rule hd_rule_compose_invalid = {
 const struct hd_rule hd_rule_compose_missing_file = {
 	.id = "compose/missing-file",
 	.title = "File named by the compose file cannot be read",
-	.severity = HD_SEV_ERROR,
+	.severity = HD_SEV_LOW,
 	.target = HD_TARGET_PROJECT,
 	.rationale = "docker compose stops when an `env_file` (unless `required: false`), an `extends` "
 		     "file or an `include`d file is missing, and what those files set (environment "
-		     "variables, inherited settings) cannot be checked.",
+		     "variables, inherited settings) cannot be checked. Low, because a fresh checkout "
+		     "often lacks a gitignored .env or env file that the deployment provides: the run "
+		     "still exits 0 or 1 on its other findings, never 2.",
 	.remediation = "Create the file, fix the path (relative paths start at the project directory), "
 		       "or mark an optional env file `required: false`.",
 	.bad_example = NULL,
@@ -61,7 +63,7 @@ const struct hd_rule hd_rule_compose_missing_variable = {
 const struct hd_rule hd_rule_compose_parse_error = {
 	.id = "compose/parse-error",
 	.title = "Compose file is not valid YAML",
-	.severity = HD_SEV_ERROR,
+	.severity = HD_SEV_HIGH,
 	.target = HD_TARGET_PROJECT,
 	.flags = HD_RULE_NO_IGNORE,
 	.other = "dclint:invalid-yaml",

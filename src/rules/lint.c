@@ -39,13 +39,14 @@ const struct hd_rule hd_rule_lint_unknown_kind = {
 const struct hd_rule hd_rule_df_parse_error = {
 	.id = "dockerfile/parse-error",
 	.title = "Dockerfile cannot be parsed",
-	.severity = HD_SEV_ERROR,
+	.severity = HD_SEV_HIGH,
 	.target = HD_TARGET_DOCKERFILE,
 	.flags = HD_RULE_NO_IGNORE,
 	.hadolint = "DL1000",
 	.rationale = "BuildKit refuses a Dockerfile with a syntax error, and rules cannot judge what "
 		     "could not be read. The finding names the line, the column and what was expected; "
-		     "the rest of the file is still checked where it could be parsed.",
+		     "the rest of the file is still checked where it could be parsed. It is a finding "
+		     "(high: the run exits 1), not a tool error.",
 	.remediation = "Fix the syntax at the position shown, e.g. give FROM an image: `FROM alpine:3.20`.",
 	.bad_example = NULL,
 	.good_example = NULL,

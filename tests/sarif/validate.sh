@@ -30,7 +30,18 @@ errors = sorted(jsonschema.Draft4Validator(schema).iter_errors(doc), key=lambda 
 for e in errors[:10]:
     print("sarif:", "/".join(map(str, e.path)), e.message[:200])
 assert doc["runs"][0]["results"], "no results to validate"
-sys.exit(1 if errors else 0)
+# Every result has the baseline's fingerprint, every rule its page.
+fps = [r.get("partialFingerprints", {}).get("hardock/v1", "") for r in doc["runs"][0]["results"]]
+bad_fp = [f for f in fps if len(f) != 32]
+if bad_fp:
+    print("sarif: results without a 32-digit fingerprint:", len(bad_fp))
+if len(set(fps)) != len(fps):
+    print("sarif: fingerprints are not unique:", len(fps) - len(set(fps)), "repeated")
+rules = doc["runs"][0]["tool"]["driver"]["rules"]
+bad_uri = [r["id"] for r in rules if r.get("helpUri") != "https://github.com/hardock/hardock/blob/main/docs/rules/" + r["id"] + ".md"]
+if bad_uri:
+    print("sarif: rules without their helpUri:", bad_uri[:5])
+sys.exit(1 if errors or bad_fp or bad_uri or len(set(fps)) != len(fps) else 0)
 PY
 check "$py" -c "import json,sys; d=json.load(open(sys.argv[1])); assert d['findings'] and all('references' in f for f in d['findings'])" "$tmp/out.json"
 check "$py" -c "import sys, xml.dom.minidom as m; m.parse(sys.argv[1])" "$tmp/out.junit"

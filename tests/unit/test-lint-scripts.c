@@ -414,6 +414,8 @@ static bool run_case(const char *dir, struct hd_buf *b)
 	closedir(d);
 	if (!done)
 		return false;
+	/* As the lint driver does: one rule at one place is one finding (lint/session.c). */
+	assert_int_equal(hd_findings_merge_same_place(&found), 0);
 	{
 		struct line *v = hd_calloc(found.n + 1, sizeof(*v));
 		size_t i;
