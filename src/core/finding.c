@@ -438,61 +438,112 @@ static int drop_marked(const struct hd_finding *x, void *ctx)
 	return x->rule == NULL;
 }
 
+/*
+ * Whether x says what lead says, of another object: its message is lead's
+ * with lead's object named instead of x's ("variable DB_PASSWORD of
+ * container 'worker'" and "... of container 'app'").  Two findings of one
+ * object at one place with different messages are different problems (two
+ * capabilities in one --cap-add word) and stay apart.
+ */
+static bool same_problem(const struct hd_finding *lead, const struct hd_finding *x)
+{
+	const char *m = x->message ? x->message : "", *lm = lead->message ? lead->message : "";
+	size_t on, ln;
+
+	if (!x->object || !lead->object || strcmp(x->object, lead->object) == 0)
+		return strcmp(m, lm) == 0 && strcmp_null(x->object, lead->object) == 0;
+	on = strlen(x->object);
+	ln = strlen(lead->object);
+	while (*m || *lm) {
+		if (on && strncmp(m, x->object, on) == 0 && strncmp(lm, lead->object, ln) == 0) {
+			m += on;
+			lm += ln;
+			continue;
+		}
+		if (*m != *lm)
+			return false;
+		m++;
+		lm++;
+	}
+	return true;
+}
+
+/* Appends ", s" (or s; quoted when asked) to buf[0..cap) at *n, as far as it fits. */
+static void append_name(char *buf, size_t cap, size_t *n, bool quoted, const char *s)
+{
+	int w;
+
+	if (*n >= cap)
+		return;
+	w = snprintf(buf + *n, cap - *n, quoted ? "%s'%s'" : "%s%s", *n ? ", " : "", s);
+	*n = w < 0 ? cap : *n + (size_t)w;
+}
+
 int hd_findings_merge_same_place(struct hd_findings *f)
 {
-	size_t *idx, i, j;
+	size_t *idx, *lead_of, i, j;
 	int r = 0;
 
 	if (f->n < 2)
 		return 0;
 	idx = hd_calloc(f->n, sizeof(*idx));
-	if (!idx)
+	lead_of = hd_calloc(f->n, sizeof(*lead_of)); /* by position in idx: the lead it joined, or 0 */
+	if (!idx || !lead_of) {
+		hd_free(idx);
+		hd_free(lead_of);
 		return -HD_ENOMEM;
+	}
 	for (i = 0; i < f->n; i++)
 		idx[i] = i;
 	qsort_r(idx, f->n, sizeof(*idx), place_cmp, f);
 	for (i = 0; i < f->n && r >= 0; i = j) {
-		struct hd_finding *first = &f->v[idx[i]];
-		char objs[HD_MAX_MESSAGE], others[HD_MAX_MESSAGE];
-		size_t no = 0, nt = 0, count = 1;
-
-		for (j = i + 1; j < f->n && same_place(first, &f->v[idx[j]]); j++)
+		for (j = i + 1; j < f->n && same_place(&f->v[idx[i]], &f->v[idx[j]]); j++)
 			;
-		if (j - i == 1)
-			continue;
-		objs[0] = others[0] = '\0';
-		if (first->object)
-			no = (size_t)snprintf(objs, sizeof(objs), "%s", first->object);
-		for (size_t k = i + 1; k < j; k++) {
-			struct hd_finding *x = &f->v[idx[k]];
-			bool seen = !x->object || (first->object && strcmp(x->object, first->object) == 0);
+		/* Each finding not merged yet leads: the rest of the group saying the same joins it. */
+		for (size_t l = i; l < j && j - i > 1 && r >= 0; l++) {
+			struct hd_finding *lead = &f->v[idx[l]];
+			char objs[HD_MAX_MESSAGE], others[HD_MAX_MESSAGE];
+			size_t no = 0, nt = 0, count = 1;
 
-			/* The same object twice is one report of it. */
-			for (size_t l = i + 1; l < k && !seen; l++)
-				seen = f->v[idx[l]].object && strcmp(f->v[idx[l]].object, x->object) == 0;
-			if (x->severity > first->severity)
-				first->severity = x->severity;
-			x->rule = NULL; /* merged into first */
-			if (seen)
+			if (!lead->rule)
 				continue;
-			count++;
-			if (no < sizeof(objs))
-				no += (size_t)snprintf(objs + no, sizeof(objs) - no, "%s%s", no ? ", " : "", x->object);
-			if (nt < sizeof(others))
-				nt += (size_t)snprintf(others + nt, sizeof(others) - nt, "%s'%s'", nt ? ", " : "",
-						       x->object);
-		}
-		if (count > 1) {
-			char msg[HD_MAX_MESSAGE * 2];
+			objs[0] = others[0] = '\0';
+			if (lead->object)
+				append_name(objs, sizeof(objs), &no, false, lead->object);
+			for (size_t k = l + 1; k < j; k++) {
+				struct hd_finding *x = &f->v[idx[k]];
+				bool seen = false;
 
-			snprintf(msg, sizeof(msg), "%s (the same for %s)", first->message ? first->message : "", others);
-			first->message = arena_strdup(f, msg);
-			first->object = arena_strdup(f, objs);
-			if (!first->message || !first->object)
-				r = -HD_ENOMEM;
+				if (!x->rule || !same_problem(lead, x))
+					continue;
+				/* The same object twice is one report of it. */
+				seen = strcmp_null(x->object, lead->object) == 0;
+				for (size_t m = l + 1; m < k && !seen; m++)
+					seen = lead_of[m] == l + 1 && f->v[idx[m]].object &&
+					       strcmp(f->v[idx[m]].object, x->object) == 0;
+				if (x->severity > lead->severity)
+					lead->severity = x->severity;
+				x->rule = NULL; /* merged into lead */
+				lead_of[k] = l + 1;
+				if (seen)
+					continue;
+				count++;
+				append_name(objs, sizeof(objs), &no, false, x->object);
+				append_name(others, sizeof(others), &nt, true, x->object);
+			}
+			if (count > 1) {
+				char *msg = hd_asprintf("%s (the same for %s)", lead->message ? lead->message : "", others);
+
+				lead->message = msg ? arena_strdup(f, msg) : NULL;
+				hd_free(msg);
+				lead->object = arena_strdup(f, objs);
+				if (!lead->message || !lead->object)
+					r = -HD_ENOMEM;
+			}
 		}
 	}
 	hd_free(idx);
+	hd_free(lead_of);
 	if (r >= 0)
 		hd_findings_remove_if(f, drop_marked, NULL);
 	return r;

@@ -1088,7 +1088,7 @@ static void test_lint(void **state)
 	assert_int_equal(hd_lint_compose(&(struct hd_lint_input){ .path = "-", .data = "# hardock global ignore=all\nservices: [\n", .len = 41, .root = NULL, .cfg = &cfg },
 					 &f), 0);
 	assert_int_equal(count_rule(&f, "compose/parse-error"), 1);
-	assert_int_equal(f.v[0].severity, HD_SEV_ERROR);
+	assert_int_equal(f.v[0].severity, HD_SEV_HIGH);
 	hd_findings_release(&f);
 
 	/* Detection by name. */
