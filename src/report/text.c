@@ -1,6 +1,6 @@
 /*
  * The human report: one block per finding with the source line and a caret
- * under the column, then a summary: a line per rule (severity, count, id),
+ * under the column, then a summary: a line per rule and severity (count, id),
  * the most severe and most frequent first, and the totals.  Only the rules
  * used are counted (bounded by the catalogue).  Colours only when asked (the CLI decides:
  * a TTY without NO_COLOR, or --color).
@@ -72,9 +72,10 @@ static void print_snippet(FILE *out, const struct hd_finding *f, bool color)
 	fputc('\n', out);
 }
 
+/* Findings of one rule at one severity (a rule may report several: hd_report_sev). */
 struct rule_count {
 	const struct hd_rule *rule;
-	enum hd_severity sev; /* the highest reported */
+	enum hd_severity sev;
 	size_t n;
 };
 
@@ -89,7 +90,7 @@ static int count_rule(struct text_state *s, const struct hd_finding *f)
 
 	/* Findings of one rule tend to follow each other: look from the last one used. */
 	for (i = s->n; i-- > 0;) {
-		if (s->v[i].rule == f->rule)
+		if (s->v[i].rule == f->rule && s->v[i].sev == f->severity)
 			break;
 	}
 	if (i == (size_t)-1) {
@@ -101,8 +102,6 @@ static int count_rule(struct text_state *s, const struct hd_finding *f)
 		s->v[i].n = 0;
 	}
 	s->v[i].n++;
-	if (f->severity > s->v[i].sev)
-		s->v[i].sev = f->severity;
 	return 0;
 }
 
