@@ -68,6 +68,11 @@ best() { # COMMAND...: the best wall time of three runs, in seconds
 	echo "$b"
 }
 
+cpu() { # COMMAND...: user + system CPU seconds of one run (what load on a shared machine does not change)
+	/usr/bin/time -f '%U %S' -o "$work/cpu" "$@" >/dev/null 2>&1 || true
+	tail -n 1 "$work/cpu" | awk '{ printf "%.2f", $1 + $2 }'
+}
+
 rss() { # COMMAND...: peak RSS in MiB
 	/usr/bin/time -f '%M' -o "$work/rss" "$@" >/dev/null 2>&1 || true
 	# time(1) puts "Command exited with non-zero status 1" first when findings make hardock exit 1.
@@ -113,7 +118,7 @@ fi
 ulen=$(gzip -dc "$big" | wc -c)
 floor=$(best sh -c "gzip -dc '$big' >/dev/null")
 # gzip(1) inflates with its own code, slower than zlib's: zlib alone is the stricter floor.
-zfloor=$(best $PY -c '
+zsrc='
 import sys, zlib
 d = zlib.decompressobj(31)
 with open(sys.argv[1], "rb") as f:
@@ -121,10 +126,15 @@ with open(sys.argv[1], "rb") as f:
         b = f.read(1 << 20)
         if not b:
             break
-        d.decompress(b)' "$big")
+        d.decompress(b)'
+zfloor=$(best $PY -c "$zsrc" "$big")
 t2=$(best "$hardock" image --format json -o /dev/null "$work/big.tar")
 t1=$(best "$hardock" image --threads 1 --format json -o /dev/null "$work/big.tar")
 r2=$(rss "$hardock" image --format json -o /dev/null "$work/big.tar")
+cg=$(cpu sh -c "gzip -dc '$big' >/dev/null")
+cz=$(cpu $PY -c "$zsrc" "$big")
+c2=$(cpu "$hardock" image --format json -o /dev/null "$work/big.tar")
+c1=$(cpu "$hardock" image --threads 1 --format json -o /dev/null "$work/big.tar")
 printf 'image 2G gzip layer: %s MiB uncompressed, %s MiB stored\n' "$((ulen >> 20))" "$(( $(stat -c %s "$big") >> 20 ))"
 printf '  gzip -dc (floor)        %6.2f s\n' "$floor"
 printf '  zlib inflate alone      %6.2f s\n' "$zfloor"
@@ -132,6 +142,7 @@ printf '  hardock image (2 thr.)  %6.2f s  %.2fx gzip -dc  %.2fx zlib  peak RSS 
 	"$(echo "$t2 / $floor" | bc -l)" "$(echo "$t2 / $zfloor" | bc -l)" "$r2"
 printf '  hardock image (1 thr.)  %6.2f s  %.2fx gzip -dc  %.2fx zlib\n' "$t1" "$(echo "$t1 / $floor" | bc -l)" \
 	"$(echo "$t1 / $zfloor" | bc -l)"
+printf '  CPU time (user+sys): gzip -dc %s s, zlib %s s, hardock %s s (2 thr.), %s s (1 thr.)\n' "$cg" "$cz" "$c2" "$c1"
 
 # ---- 2. many entries --------------------------------------------------------------------
 many="$work/many.layer.tar.gz"
