@@ -6,7 +6,7 @@ ASAN   ?= build-asan
 FUZZ   ?= build-fuzz
 JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps test-deps build run test bench bench-formats bench-engine bench-authz bench-image fuzz docs install clean
+.PHONY: all deps test-deps build run test bench bench-formats bench-engine bench-authz bench-image bench-serve fuzz docs install clean
 
 all: build
 
@@ -53,6 +53,9 @@ bench-image: build
 # Full audits of a private dockerd with 10, 50 and 200 containers (root).
 bench-engine: build test-deps
 	@sh bench/engine.sh $(BUILD)
+
+bench-serve: build test-deps
+	@sh bench/serve.sh $(BUILD)
 
 $(FUZZ)/build.ninja:
 	CC=clang meson setup $(FUZZ) --buildtype=debugoptimized -Dfuzz=true -Dtests=disabled -Db_lundef=false

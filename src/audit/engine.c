@@ -77,6 +77,7 @@ void hd_engine_audit_status_release(struct hd_engine_audit_status *s)
 	hd_strlist_release(&s->errors);
 	hd_strlist_release(&s->notes);
 	hd_engine_facts_free(s->facts);
+	hd_report_objects_free(s->objects, s->n_objects);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -134,6 +135,7 @@ static int report_batch(struct engine_audit *a, struct hd_engine_req *q, size_t 
 			break;
 		}
 		if (q[i].status == 404) {
+			a->st->missing++;
 			r = addf(&a->st->notes, "%s %s disappeared during the audit", what, names[i]);
 			continue;
 		}
@@ -618,16 +620,20 @@ static int lists_consume(struct engine_audit *a, struct batch *b, size_t from)
 
 		for (i = 0; i < a->n_ctrs; i++)
 			found |= name_matches(fc->v[j], a->ctrs[i].id, a->ctrs[i].name);
-		if (!found && !q[0].err)
+		if (!found && !q[0].err) {
+			a->st->missing++;
 			r = addf(&a->st->errors, "no container '%s' on this engine", fc->v[j]);
+		}
 	}
 	for (j = 0; fi && j < fi->n && r >= 0; j++) {
 		bool found = false;
 
 		for (i = 0; i < a->n_imgs; i++)
 			found |= image_matches(fi->v[j], &a->imgs[i]);
-		if (!found && !q[1].err)
+		if (!found && !q[1].err) {
+			a->st->missing++;
 			r = addf(&a->st->errors, "no image '%s' on this engine", fi->v[j]);
+		}
 	}
 	return r;
 }
@@ -1199,6 +1205,10 @@ static int judge(struct engine_audit *a, struct hd_findings *out, struct hd_chec
 		m.kind = HD_TARGET_CONTAINER;
 		m.ctr = c;
 		r = hd_audit_run(&m, subject, false, out, checks);
+		if (r >= 0)
+			r = hd_report_object_add(&a->st->objects, &a->st->n_objects, &a->st->alloc_objects,
+						 HD_TARGET_CONTAINER, subject, c->name, c->id, c->name,
+						 c->image.value);
 		if (r < 0)
 			return r;
 		nc++;
@@ -1212,6 +1222,9 @@ static int judge(struct engine_audit *a, struct hd_findings *out, struct hd_chec
 		m.kind = HD_TARGET_IMAGE;
 		m.img = img;
 		r = hd_audit_run(&m, subject, false, out, checks);
+		if (r >= 0)
+			r = hd_report_object_add(&a->st->objects, &a->st->n_objects, &a->st->alloc_objects,
+						 HD_TARGET_IMAGE, subject, img->name, img->id, "", img->name);
 		if (r >= 0 && a->o->image_layers)
 			r = judge_layers(a, img, subject, out, checks);
 		if (r < 0)

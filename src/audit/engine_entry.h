@@ -66,6 +66,10 @@ struct hd_engine_audit_status {
 	struct hd_strlist notes;
 	struct hd_engine_facts *facts; /* owned; NULL when /info could not be read */
 	size_t containers, images;     /* how many were audited */
+	size_t missing;                /* objects asked for (--container, --image) or listed that the
+					  engine does not have (any more) */
+	struct hd_report_object *objects; /* what each container and image judged is (labels) */
+	size_t n_objects, alloc_objects;
 };
 void hd_engine_audit_status_init(struct hd_engine_audit_status *s);
 void hd_engine_audit_status_release(struct hd_engine_audit_status *s);

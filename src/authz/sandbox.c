@@ -29,7 +29,7 @@
 #include <seccomp.h>
 #endif
 
-int hd_authz_sandbox_privileges(void)
+int hd_sandbox_privileges(uint64_t keep_caps)
 {
 	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
 	struct __user_cap_data_struct d[2];
@@ -40,7 +40,7 @@ int hd_authz_sandbox_privileges(void)
 	/* The ambient set goes first; it may be unsupported on old kernels. */
 	(void)prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
 	for (cap = 0; cap <= 63; cap++) {
-		if (cap == CAP_DAC_READ_SEARCH)
+		if (keep_caps & (1ull << cap))
 			continue;
 		/* EINVAL past the kernel's last capability; EPERM without CAP_SETPCAP. */
 		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno == EINVAL)
@@ -50,16 +50,23 @@ int hd_authz_sandbox_privileges(void)
 	if (syscall(SYS_capget, &h, d) < 0)
 		return -HD_EIO;
 	{
-		uint32_t keep = 1u << CAP_DAC_READ_SEARCH;
+		uint32_t lo = (uint32_t)keep_caps, hi = (uint32_t)(keep_caps >> 32);
 
-		d[0].effective &= keep;
-		d[0].permitted &= keep;
+		d[0].effective &= lo;
+		d[0].permitted &= lo;
 		d[0].inheritable = 0;
-		d[1].effective = d[1].permitted = d[1].inheritable = 0;
+		d[1].effective &= hi;
+		d[1].permitted &= hi;
+		d[1].inheritable = 0;
 	}
 	if (syscall(SYS_capset, &h, d) < 0)
 		return -HD_EIO;
 	return 0;
+}
+
+int hd_authz_sandbox_privileges(void)
+{
+	return hd_sandbox_privileges(1ull << CAP_DAC_READ_SEARCH);
 }
 
 #ifdef HD_HAVE_SECCOMP

@@ -5,6 +5,16 @@
 #ifndef HD_AUTHZ_SANDBOX_H
 #define HD_AUTHZ_SANDBOX_H
 
+#include <stdint.h>
+
+/*
+ * no_new_privs, and every capability dropped from every set (bounding,
+ * effective, permitted, inheritable, ambient) except the bits of keep_caps
+ * (1 << CAP_x), which stay only where they were.  0 or -HD_EIO.  Shared by
+ * the plugin and `hardock serve`.
+ */
+int hd_sandbox_privileges(uint64_t keep_caps);
+
 /* no_new_privs and every capability dropped but CAP_DAC_READ_SEARCH; 0 or -HD_EIO. */
 int hd_authz_sandbox_privileges(void);
 

@@ -36,6 +36,7 @@
 #include "core/common.h"
 #include "core/buf.h"
 #include "core/limits.h"
+#include "core/listen.h"
 #include "authz/authz.h"
 #include "authz/sandbox.h"
 
@@ -1199,79 +1200,6 @@ out:
 
 /* ---- the socket and the supervisor ----------------------------------------------------------- */
 
-/* Is a server answering on path?  0 no (stale or absent), 1 yes, negative on error. */
-static int live_server(const char *path)
-{
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	int fd, r;
-
-	memcpy(sa.sun_path, path, strlen(path) + 1);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -HD_EIO;
-	r = connect(fd, (struct sockaddr *)&sa, sizeof(sa));
-	if (r == 0) {
-		close(fd);
-		return 1;
-	}
-	r = errno;
-	close(fd);
-	if (r == ECONNREFUSED || r == ENOENT)
-		return 0;
-	/* EAGAIN: a full backlog is a live server too. */
-	return r == EAGAIN ? 1 : -HD_EIO;
-}
-
-/* Binds and listens on path (mode 0660); a stale socket is replaced, a live one refused. */
-static int listen_unix(const char *path, int *ret_fd, struct stat *ret_st)
-{
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	struct stat st;
-	mode_t old;
-	int fd, r;
-
-	if (strlen(path) >= sizeof(sa.sun_path))
-		return -HD_EINVAL;
-	memcpy(sa.sun_path, path, strlen(path) + 1);
-	if (lstat(path, &st) == 0) {
-		if (!S_ISSOCK(st.st_mode)) {
-			errno = EEXIST;
-			return -HD_EINVAL;
-		}
-		r = live_server(path);
-		if (r < 0)
-			return r;
-		if (r > 0)
-			return -HD_EBUSY;
-		if (unlink(path) < 0)
-			return -HD_EIO;
-	}
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -HD_EIO;
-	old = umask(0117);
-	r = bind(fd, (struct sockaddr *)&sa, sizeof(sa));
-	umask(old);
-	if (r < 0 || chmod(path, 0660) < 0 || listen(fd, BACKLOG) < 0 || stat(path, ret_st) < 0) {
-		int e = errno;
-
-		close(fd);
-		errno = e;
-		return -HD_EIO;
-	}
-	*ret_fd = fd;
-	return 0;
-}
-
-/* Removes path if it is still the socket this server bound. */
-static void unlink_own(const char *path, const struct stat *own)
-{
-	struct stat st;
-
-	if (lstat(path, &st) == 0 && st.st_dev == own->st_dev && st.st_ino == own->st_ino)
-		unlink(path);
-}
-
 static void log_event(const struct hd_authz_serve_opts *o, const char *what)
 {
 	char line[512], ts[32];
@@ -1297,7 +1225,7 @@ int hd_authz_serve(const struct hd_authz_policy *p, const struct hd_authz_serve_
 	unsigned restarts = 0;
 	int lfd, r;
 
-	r = listen_unix(o->socket, &lfd, &own);
+	r = hd_listen_unix(o->socket, BACKLOG, &lfd, &own);
 	if (r < 0)
 		return r;
 	if (o->on_listening)
@@ -1374,6 +1302,6 @@ int hd_authz_serve(const struct hd_authz_policy *p, const struct hd_authz_serve_
 		log_event(o, "serving process died; restarted");
 	}
 	close(lfd);
-	unlink_own(o->socket, &own);
+	hd_listen_unlink_own(o->socket, &own);
 	return r;
 }

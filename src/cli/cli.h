@@ -55,6 +55,10 @@ struct hd_out_opts {
 	char *docs_url;        /* --docs-url, ending in '/' (owned), or NULL: HD_DOCS_BASE */
 	char **inputs;         /* what the command reads, for the report's provenance (borrowed) */
 	size_t n_inputs;
+	/* For formats that label by object or export the run (prometheus); borrowed, optional. */
+	const struct hd_report_object *objects;
+	size_t n_objects;
+	const struct hd_report_run *run;
 };
 
 /*
@@ -72,6 +76,15 @@ void hd_out_opts_release(struct hd_out_opts *o);
  * *i), 0 if unknown, -1 on a usage error (message printed).
  */
 int hd_out_opt_parse(struct hd_out_opts *o, int argc, char **argv, int *i);
+/*
+ * The engine options as the docker CLI takes them (-H, --context, --tls*),
+ * over a struct hd_engine_opts: HD_OPT_INCLUDE(hd_engine_options, off).
+ * hd_engine_opts_given() says whether any was given.
+ */
+struct hd_engine_opts;
+extern const struct hd_option hd_engine_options[];
+bool hd_engine_opts_given(const struct hd_engine_opts *e);
+
 /* Loads --config or discovers .hardock.yaml; prints errors; 0 or HD_EXIT_ERROR. */
 int hd_out_opts_load_config(struct hd_out_opts *o);
 /* The output options' help text, for a command that prints its help by hand. */
@@ -97,6 +110,7 @@ struct hd_cli_report {
 	struct hd_out_opts *o;
 	struct hd_output *rep;
 	FILE *out;
+	char *tmp;             /* the temporary file renamed over --output at the end, or NULL */
 };
 int hd_cli_report_begin(struct hd_cli_report *cr, struct hd_out_opts *o, const char *command,
 			bool checks);

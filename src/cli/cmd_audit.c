@@ -16,6 +16,8 @@
 #include "model/daemon.h"
 #include "session/audit.h"
 
+#include <time.h>
+
 enum { WANT_HOST = 1, WANT_DAEMON = 2, WANT_ENGINE = 4 };
 
 struct audit_args {
@@ -32,22 +34,6 @@ struct audit_args {
 	long timeout_ms;
 };
 
-static int set_tlsverify(void *args, const struct hd_option *opt, const char *v)
-{
-	struct audit_args *a = args;
-
-	(void)opt;
-	if (!v || !strcmp(v, "true") || !strcmp(v, "1")) {
-		a->eng.tlsverify = 1;
-	} else if (!strcmp(v, "false") || !strcmp(v, "0")) {
-		a->eng.tlsverify = 0;
-	} else {
-		hd_cli_error("--tlsverify takes true or false, not '%s'", v);
-		return -1;
-	}
-	return 0;
-}
-
 #define A(field) HD_OFF(struct audit_args, field)
 static const struct hd_option audit_options[] = {
 	HD_OPT_STRING(0, "root", "DIR", A(root), "audit a copy of a host's filesystem under DIR instead "
@@ -56,16 +42,7 @@ static const struct hd_option audit_options[] = {
 		"where each setting comes from, then exit"),
 	HD_OPT_FLAG(0, "no-exec", A(no_exec), "accepted for compatibility: hardock never runs a program "
 		"of the audited host"),
-	HD_OPT_GROUP("engine options (as the docker CLI)"),
-	HD_OPT_STRING('H', "host", "HOST", A(eng.host), "unix:///path or tcp://host:port"),
-	HD_OPT_STRING(0, "context", "NAME", A(eng.context), "a docker CLI context"),
-	HD_OPT_STRING(0, "docker-config", "DIR", A(eng.config_dir), "the docker CLI's config directory"),
-	HD_OPT_SET_INT(0, "tls", A(eng.tls), 1, "use TLS"),
-	HD_OPT_CALLBACK_F(0, "tlsverify", "BOOL", set_tlsverify, HD_OPT_OPTARG,
-			  "use TLS and verify the engine's certificate (default true when given)"),
-	HD_OPT_STRING(0, "tlscacert", "FILE", A(eng.tlscacert), "trust certificates signed by this CA"),
-	HD_OPT_STRING(0, "tlscert", "FILE", A(eng.tlscert), "the client certificate"),
-	HD_OPT_STRING(0, "tlskey", "FILE", A(eng.tlskey), "the client key"),
+	HD_OPT_INCLUDE(hd_engine_options, A(eng)),
 	HD_OPT_STRLIST(0, "container", "ID", A(containers), "audit only this container (repeatable)"),
 	HD_OPT_STRLIST(0, "image", "REF", A(images), "audit only this image (repeatable)"),
 	HD_OPT_FLAG(0, "image-layers", A(image_layers), "also stream each audited image from the engine "
@@ -120,15 +97,6 @@ static int parse_args(int argc, char **argv, struct audit_args *a)
 	if (!a->want)
 		a->want = WANT_HOST | WANT_DAEMON | WANT_ENGINE;
 	return 0;
-}
-
-/* The engine was chosen on the command line. */
-static bool engine_given(const struct audit_args *a)
-{
-	const struct hd_engine_opts *e = &a->eng;
-
-	return e->host || e->context || e->config_dir || e->tls != -1 || e->tlsverify != -1 ||
-	       e->tlscacert || e->tlscert || e->tlskey;
 }
 
 static const char *src_name(enum hd_dsrc s)
@@ -213,6 +181,8 @@ int hd_cmd_audit(int argc, char **argv)
 	struct hd_audit_session *s = NULL;
 	struct hd_audit_result res;
 	struct hd_cli_report cr;
+	struct hd_report_run run = { 0 };
+	struct timespec t0, t1;
 	char command[64], *what[1];
 	int r, code = HD_EXIT_ERROR;
 
@@ -247,16 +217,18 @@ int hd_cmd_audit(int argc, char **argv)
 	so.facts_only = a.show_config;
 	so.engine = &a.eng;
 	/* The docker CLI's own choice of engine counts as the user's. */
-	so.engine_explicit = engine_given(&a) || getenv("DOCKER_HOST") || getenv("DOCKER_CONTEXT");
+	so.engine_explicit = hd_engine_opts_given(&a.eng) || getenv("DOCKER_HOST") || getenv("DOCKER_CONTEXT");
 	so.containers = &a.containers;
 	so.images = &a.images;
 	so.parallel = a.parallel;
 	so.timeout_ms = a.timeout_ms;
 	so.processes_from_engine = a.engine_top;
 	so.image_layers = a.image_layers;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	r = hd_audit_session_new(&so, &s);
 	if (r >= 0)
 		r = hd_audit_session_run(s, &res);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (a.show_config && r >= 0) {
 		show_config(stdout, &res.daemon);
 		code = HD_EXIT_OK;
@@ -282,6 +254,15 @@ int hd_cmd_audit(int argc, char **argv)
 	what[0] = (char *)(a.root ? a.root : "this host");
 	o->inputs = what;
 	o->n_inputs = 1;
+	/* For the formats that label by object and export the run (prometheus). */
+	run.engine_checked = (a.want & WANT_ENGINE) && !a.root;
+	run.engine_up = run.engine_checked && !res.engine_unusable;
+	run.has_time = true;
+	run.finished = (double)time(NULL);
+	run.duration = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	o->objects = res.objects;
+	o->n_objects = res.n_objects;
+	o->run = &run;
 	if (hd_cli_report_begin(&cr, o, command, true) != 0)
 		goto out;
 	hd_cli_report_add(&cr, &res.findings);

@@ -14,11 +14,12 @@ int hd_cmd_image(int argc, char **argv);
 int hd_cmd_image_rootfs(int argc, char **argv);
 int hd_cmd_lint(int argc, char **argv);
 int hd_cmd_rules(int argc, char **argv);
+int hd_cmd_serve(int argc, char **argv);
 int hd_cmd_tls(int argc, char **argv);
 
 /* Their documentation and option tables (cli/options.h), beside each command. */
 struct hd_cmd_doc;
 extern const struct hd_cmd_doc hd_audit_doc, hd_authz_doc, hd_harden_doc, hd_image_doc, hd_lint_doc,
-	hd_rules_doc, hd_tls_doc;
+	hd_rules_doc, hd_serve_doc, hd_tls_doc;
 
 #endif

@@ -5,7 +5,10 @@
 #include "core/common.h"
 #include "cli/cli.h"
 #include "cli/options.h"
+#include "engine/endpoint.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -257,6 +260,38 @@ int hd_cli_exit_code(const struct hd_run_status *st, enum hd_severity fail_on)
 	return HD_EXIT_OK;
 }
 
+/*
+ * A report replacing path as a whole: written to a temporary file beside it
+ * (same file system), renamed over it by hd_cli_report_end, so that a
+ * reader such as node_exporter's textfile collector sees the old file or
+ * the new one, never half of one.
+ */
+static int open_replacement(struct hd_cli_report *cr, const char *path)
+{
+	mode_t mask = umask(0);
+	int fd;
+
+	umask(mask);
+	cr->tmp = hd_asprintf("%s.tmp.XXXXXX", path);
+	if (!cr->tmp) {
+		hd_cli_error("cannot write '%s': %s", path, hd_strerror(-HD_ENOMEM));
+		return -1;
+	}
+	fd = mkostemp(cr->tmp, O_CLOEXEC);
+	if (fd < 0 || fchmod(fd, 0666 & ~mask) < 0 || !(cr->out = fdopen(fd, "w"))) {
+		hd_cli_error("cannot write '%s': %s", cr->tmp, strerror(errno));
+		if (fd >= 0) {
+			close(fd);
+			unlink(cr->tmp);
+		}
+		hd_free(cr->tmp);
+		cr->tmp = NULL;
+		cr->out = stdout;
+		return -1;
+	}
+	return 0;
+}
+
 int hd_cli_report_begin(struct hd_cli_report *cr, struct hd_out_opts *o, const char *command,
 			bool checks)
 {
@@ -277,6 +312,9 @@ int hd_cli_report_begin(struct hd_cli_report *cr, struct hd_out_opts *o, const c
 	ro.inputs = (const char *const *)o->inputs;
 	ro.docs_base = o->docs_url;
 	ro.n_inputs = o->n_inputs;
+	ro.objects = o->objects;
+	ro.n_objects = o->n_objects;
+	ro.run = o->run;
 
 	memset(cr, 0, sizeof(*cr));
 	cr->o = o;
@@ -285,7 +323,10 @@ int hd_cli_report_begin(struct hd_cli_report *cr, struct hd_out_opts *o, const c
 		hd_cli_error("unknown format '%s'", o->format);
 		return HD_EXIT_ERROR;
 	}
-	if (o->output) {
+	if (o->output && rep->replace_file) {
+		if (open_replacement(cr, o->output) < 0)
+			return HD_EXIT_ERROR;
+	} else if (o->output) {
 		cr->out = fopen(o->output, "w");
 		if (!cr->out) {
 			hd_cli_error("cannot write '%s': %s", o->output, strerror(errno));
@@ -298,6 +339,10 @@ int hd_cli_report_begin(struct hd_cli_report *cr, struct hd_out_opts *o, const c
 		hd_cli_error("cannot write the report: %s", hd_strerror(r));
 		if (cr->out != stdout)
 			fclose(cr->out);
+		if (cr->tmp)
+			unlink(cr->tmp);
+		hd_free(cr->tmp);
+		cr->tmp = NULL;
 		return HD_EXIT_ERROR;
 	}
 	return 0;
@@ -319,8 +364,24 @@ int hd_cli_report_end(struct hd_cli_report *cr, size_t files_scanned)
 	int r = hd_output_end(cr->rep, files_scanned);
 
 	cr->rep = NULL;
+	if (cr->out != stdout && cr->tmp && r == 0 && fsync(fileno(cr->out)) < 0)
+		r = -HD_EIO;
 	if (cr->out != stdout && fclose(cr->out) != 0 && r == 0)
 		r = -HD_EIO;
+	cr->out = stdout;
+	if (cr->tmp) {
+		bool renamed = r == 0 && rename(cr->tmp, cr->o->output) == 0;
+		int e = errno;
+
+		if (!renamed)
+			unlink(cr->tmp);
+		hd_free(cr->tmp);
+		cr->tmp = NULL;
+		if (r == 0 && !renamed) {
+			hd_cli_error("cannot replace '%s': %s", cr->o->output, strerror(e));
+			return HD_EXIT_ERROR;
+		}
+	}
 	if (r < 0) {
 		hd_cli_error("cannot write the report: %s", hd_strerror(r));
 		return HD_EXIT_ERROR;
@@ -344,4 +405,42 @@ int hd_cli_report(struct hd_out_opts *o, const char *command, struct hd_findings
 		return HD_EXIT_ERROR;
 	hd_run_status_count(&st, f);
 	return hd_cli_exit_code(&st, o->cfg.fail_on);
+}
+
+static int set_tlsverify(void *args, const struct hd_option *opt, const char *v)
+{
+	struct hd_engine_opts *e = args;
+
+	(void)opt;
+	if (!v || !strcmp(v, "true") || !strcmp(v, "1")) {
+		e->tlsverify = 1;
+	} else if (!strcmp(v, "false") || !strcmp(v, "0")) {
+		e->tlsverify = 0;
+	} else {
+		hd_cli_error("--tlsverify takes true or false, not '%s'", v);
+		return -1;
+	}
+	return 0;
+}
+
+#define E(field) HD_OFF(struct hd_engine_opts, field)
+const struct hd_option hd_engine_options[] = {
+	HD_OPT_GROUP("engine options (as the docker CLI)"),
+	HD_OPT_STRING('H', "host", "HOST", E(host), "unix:///path or tcp://host:port"),
+	HD_OPT_STRING(0, "context", "NAME", E(context), "a docker CLI context"),
+	HD_OPT_STRING(0, "docker-config", "DIR", E(config_dir), "the docker CLI's config directory"),
+	HD_OPT_SET_INT(0, "tls", E(tls), 1, "use TLS"),
+	HD_OPT_CALLBACK_F(0, "tlsverify", "BOOL", set_tlsverify, HD_OPT_OPTARG,
+			  "use TLS and verify the engine's certificate (default true when given)"),
+	HD_OPT_STRING(0, "tlscacert", "FILE", E(tlscacert), "trust certificates signed by this CA"),
+	HD_OPT_STRING(0, "tlscert", "FILE", E(tlscert), "the client certificate"),
+	HD_OPT_STRING(0, "tlskey", "FILE", E(tlskey), "the client key"),
+	HD_OPT_END(),
+};
+#undef E
+
+bool hd_engine_opts_given(const struct hd_engine_opts *e)
+{
+	return e->host || e->context || e->config_dir || e->tls != -1 || e->tlsverify != -1 ||
+	       e->tlscacert || e->tlscert || e->tlskey;
 }

@@ -49,6 +49,8 @@ const struct hd_cmd hd_commands[] = {
 	{ "lint", hd_cmd_lint, HD_CMD_NEED_CONFIG, "lint Dockerfiles, compose files and docker run lines",
 	  &hd_lint_doc },
 	{ "rules", hd_cmd_rules, 0, "list the rule catalogue or explain one rule", &hd_rules_doc },
+	{ "serve", hd_cmd_serve, HD_CMD_NEED_CONFIG,
+	  "serve Prometheus metrics and the HTML report, following the engine live", &hd_serve_doc },
 	{ "tls", hd_cmd_tls, 0, "create TLS certificates for dockerd's TCP socket", &hd_tls_doc },
 	{ "version", cmd_version, 0, "print the version", &version_doc },
 	{ "help", cmd_help, 0, "show help for hardock or one command", &help_doc },

@@ -219,6 +219,11 @@ void hd_print_man(FILE *out)
 	fputc('\n', out);
 	fputs("The commands that report findings (see above) take these options.\n", out);
 	man_options(out, hd_out_options + 1, true);
+	fputs(".SH ", out);
+	upper(out, hd_engine_options[0].help);
+	fputc('\n', out);
+	fputs("The commands that talk to a Docker engine (audit, serve) take these options.\n", out);
+	man_options(out, hd_engine_options + 1, true);
 	fputs(".SH FORMATS\n", out);
 	for (i = 0; i < hd_reporter_count; i++) {
 		fputs(".TP\n.B ", out);

@@ -20,6 +20,7 @@ static const char *const err_names[HD_EMAX] = {
 	[HD_EBUSY] = "in use",
 	[HD_EOUTSIDE] = "outside the project",
 	[HD_ENOTREG] = "not a regular file",
+	[HD_ECANCELED] = "stopped",
 };
 
 const char *hd_strerror(int err)

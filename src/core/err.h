@@ -25,6 +25,7 @@ enum hd_err {
 	HD_EBUSY,        /* a resource is in use by someone else (a socket a live server holds) */
 	HD_EOUTSIDE,     /* a path outside the tree being checked (core/confine.h) */
 	HD_ENOTREG,      /* not a regular file (a device, a FIFO, a socket, /proc) */
+	HD_ECANCELED,    /* stopped on request (shutdown) */
 	HD_EMAX
 };
 

@@ -41,5 +41,8 @@
 #define HD_MAX_JSON_DEPTH       1000u               /* nested arrays and objects */
 #define HD_MAX_JSON_NODES       (16u * 1024 * 1024) /* values in one document */
 #define HD_MAX_PROCS            (4u * 1024 * 1024)  /* processes one /proc pass records (pid_max at most) */
+#define HD_MAX_METRIC_SERIES    (1u * 1000 * 1000)  /* series of one Prometheus exposition */
+#define HD_MAX_LABEL_VALUE      1024u               /* bytes of one label value (longer ones are cut) */
+#define HD_MAX_EVENT_LINE       (64u * 1024)        /* one event of the engine's /events stream */
 
 #endif

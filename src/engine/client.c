@@ -563,9 +563,26 @@ int hd_engine_get(struct hd_engine *e, enum hd_api api, const char *arg, struct 
 struct stream_xfer {
 	struct xfer x;
 	hd_engine_sink_fn *sink;
+	hd_engine_tick_fn *tick; /* following: polled while the stream lasts */
 	void *ctx;
 	bool aborted;
+	bool stopped;            /* tick asked to stop */
 };
+
+/* libcurl's progress callback while following: about once a second when idle. */
+static int on_tick(void *ctx, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow)
+{
+	struct stream_xfer *s = ctx;
+	long status = 0;
+
+	(void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
+	curl_easy_getinfo(s->x.h, CURLINFO_RESPONSE_CODE, &status);
+	if (s->tick(s->ctx, status) != 0) {
+		s->stopped = true;
+		return 1;
+	}
+	return 0;
+}
 
 static size_t on_stream(char *p, size_t sz, size_t n, void *ctx)
 {
@@ -587,10 +604,10 @@ static size_t on_stream(char *p, size_t sz, size_t n, void *ctx)
 	return len;
 }
 
-int hd_engine_stream(struct hd_engine *e, enum hd_api api, const char *arg, hd_engine_sink_fn *sink, void *ctx,
-		     struct hd_engine_req *ret)
+static int stream(struct hd_engine *e, enum hd_api api, const char *arg, hd_engine_sink_fn *sink,
+		  hd_engine_tick_fn *tick, void *ctx, struct hd_engine_req *ret)
 {
-	struct stream_xfer s = { .sink = sink, .ctx = ctx };
+	struct stream_xfer s = { .sink = sink, .tick = tick, .ctx = ctx };
 	hd_autofree char *url = NULL;
 	CURLcode c = CURLE_OK, rc;
 	int r;
@@ -614,15 +631,28 @@ int hd_engine_stream(struct hd_engine *e, enum hd_api api, const char *arg, hd_e
 	SET(CURLOPT_ERRORBUFFER, s.x.errbuf);
 	SET(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)0);
 	SET(CURLOPT_TIMEOUT_MS, 0L);
-	SET(CURLOPT_LOW_SPEED_LIMIT, 1L);
-	SET(CURLOPT_LOW_SPEED_TIME, (long)(e->o.timeout_ms + 999) / 1000);
+	if (tick) {
+		/* A stream that may stay silent for hours: no idle limit, keep-alive probes on TCP. */
+		SET(CURLOPT_NOPROGRESS, 0L);
+		SET(CURLOPT_XFERINFOFUNCTION, on_tick);
+		SET(CURLOPT_XFERINFODATA, &s);
+		if (e->ep->transport != HD_TRANSPORT_UNIX) {
+			SET(CURLOPT_TCP_KEEPIDLE, 30L);
+			SET(CURLOPT_TCP_KEEPINTVL, 10L);
+		}
+	} else {
+		SET(CURLOPT_LOW_SPEED_LIMIT, 1L);
+		SET(CURLOPT_LOW_SPEED_TIME, (long)(e->o.timeout_ms + 999) / 1000);
+	}
 #undef SET
 	if (c != CURLE_OK) {
 		curl_easy_cleanup(s.x.h);
 		return -HD_ENOMEM;
 	}
 	rc = curl_easy_perform(s.x.h);
-	if (s.aborted) {
+	if (s.stopped) {
+		r = set_err(ret, -HD_ECANCELED, "%s: stopped", hd_api_endpoints[api].path);
+	} else if (s.aborted) {
 		r = set_err(ret, -HD_EIO, "%s: the reader stopped reading", hd_api_endpoints[api].path);
 	} else {
 		finish(e, &s.x, rc);
@@ -630,6 +660,18 @@ int hd_engine_stream(struct hd_engine *e, enum hd_api api, const char *arg, hd_e
 	}
 	curl_easy_cleanup(s.x.h);
 	return r;
+}
+
+int hd_engine_stream(struct hd_engine *e, enum hd_api api, const char *arg, hd_engine_sink_fn *sink, void *ctx,
+		     struct hd_engine_req *ret)
+{
+	return stream(e, api, arg, sink, NULL, ctx, ret);
+}
+
+int hd_engine_follow(struct hd_engine *e, enum hd_api api, const char *arg, hd_engine_sink_fn *sink,
+		     hd_engine_tick_fn *tick, void *ctx, struct hd_engine_req *ret)
+{
+	return stream(e, api, arg, sink, tick, ctx, ret);
 }
 
 /* The value of header `name` in raw headers, copied into out; false if absent. */

@@ -142,6 +142,19 @@ typedef int hd_engine_sink_fn(void *ctx, const void *p, size_t n);
 int hd_engine_stream(struct hd_engine *e, enum hd_api api, const char *arg, hd_engine_sink_fn *sink, void *ctx,
 		     struct hd_engine_req *ret);
 
+/*
+ * Follows a stream that may stay silent for long (GET /events): as
+ * hd_engine_stream, without the idle limit (TCP keep-alive probes find a
+ * dead peer instead), and with tick(ctx, status) called about once a second
+ * (more often while data flows); status is the HTTP status once the
+ * headers came, else 0.  A nonzero tick ends the transfer with
+ * -HD_ECANCELED.  Other returns as hd_engine_stream; a stream the engine
+ * ends is -HD_ECONNECT or 0.
+ */
+typedef int hd_engine_tick_fn(void *ctx, long status);
+int hd_engine_follow(struct hd_engine *e, enum hd_api api, const char *arg, hd_engine_sink_fn *sink,
+		     hd_engine_tick_fn *tick, void *ctx, struct hd_engine_req *ret);
+
 /* Convenience: one request; on success *ret holds the body (caller releases). */
 int hd_engine_get(struct hd_engine *e, enum hd_api api, const char *arg, struct hd_engine_req *ret);
 

@@ -26,11 +26,6 @@ static const char *const status_color[HD_CHECK_STATUS_MAX] = {
 	[HD_CHECK_NOTE] = "\033[1;33m", [HD_CHECK_SKIP] = "\033[2m",
 };
 
-static const char *const section_title[] = {
-	"Other checks (no CIS id)", "Host Configuration", "Docker daemon configuration",
-	"Docker daemon configuration files", "Container Images and Build File", "Container Runtime",
-	"Docker Security Operations", "Docker Swarm Configuration", "Docker Enterprise Configuration",
-};
 
 /* Numeric parts of a CIS id ("1.1.10" -> 1,1,10); section 0 when none. */
 static void cis_key(const struct hd_rule *r, unsigned key[4])
@@ -134,7 +129,7 @@ static void print_section_summary(FILE *out, unsigned sec, const struct section_
 {
 	tag(out, HD_CHECK_INFO, color);
 	fprintf(out, "Section %u - %s: %zu checks, %zu PASS, %zu WARN, %zu INFO, %zu NOTE, %zu SKIP; "
-		"score %ld\n\n", sec, sec < HD_ARRAY_SIZE(section_title) ? section_title[sec] : "",
+		"score %ld\n\n", sec, sec < hd_cis_section_count ? hd_cis_section_titles[sec] : "",
 		c->checks, c->n[HD_CHECK_PASS], c->n[HD_CHECK_WARN], c->n[HD_CHECK_INFO],
 		c->n[HD_CHECK_NOTE], c->n[HD_CHECK_SKIP], c->score);
 }
@@ -180,7 +175,7 @@ static int audit_text_checks(struct hd_output *rep, const struct hd_check_result
 			if (!quiet) {
 				tag(out, HD_CHECK_INFO, color);
 				fprintf(out, "%u - %s\n", cur_sec,
-					cur_sec < HD_ARRAY_SIZE(section_title) ? section_title[cur_sec] : "");
+					cur_sec < hd_cis_section_count ? hd_cis_section_titles[cur_sec] : "");
 			}
 		}
 		sec.checks++;

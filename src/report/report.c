@@ -16,6 +16,7 @@ const struct hd_reporter *const hd_reporters[] = {
 	&hd_reporter_github,
 	&hd_reporter_gnu,
 	&hd_reporter_html,
+	&hd_reporter_prometheus,
 };
 const size_t hd_reporter_count = HD_ARRAY_SIZE(hd_reporters);
 
@@ -131,6 +132,48 @@ int hd_output_end(struct hd_output *r, size_t files_scanned)
 	hd_free(r);
 	return e;
 }
+
+int hd_report_object_add(struct hd_report_object **v, size_t *n, size_t *alloc, enum hd_target target,
+			 const char *subject, const char *object, const char *id, const char *name,
+			 const char *image)
+{
+	struct hd_report_object *o;
+
+	if (hd_grow((void **)v, alloc, *n + 1, sizeof(**v)) < 0)
+		return -HD_ENOMEM;
+	o = &(*v)[*n];
+	o->target = target;
+	o->subject = hd_strdup(subject ? subject : "");
+	o->object = hd_strdup(object ? object : "");
+	o->id = hd_strdup(id ? id : "");
+	o->name = hd_strdup(name ? name : "");
+	o->image = hd_strdup(image ? image : "");
+	(*n)++;
+	if (!o->subject || !o->object || !o->id || !o->name || !o->image)
+		return -HD_ENOMEM;
+	return 0;
+}
+
+void hd_report_objects_free(struct hd_report_object *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; v && i < n; i++) {
+		hd_free(v[i].subject);
+		hd_free(v[i].object);
+		hd_free(v[i].id);
+		hd_free(v[i].name);
+		hd_free(v[i].image);
+	}
+	hd_free(v);
+}
+
+const char *const hd_cis_section_titles[] = {
+	"Other checks (no CIS id)", "Host Configuration", "Docker daemon configuration",
+	"Docker daemon configuration files", "Container Images and Build File", "Container Runtime",
+	"Docker Security Operations", "Docker Swarm Configuration", "Docker Enterprise Configuration",
+};
+const size_t hd_cis_section_count = HD_ARRAY_SIZE(hd_cis_section_titles);
 
 size_t hd_ref_next(const char **p, char *out, size_t outsz)
 {

@@ -46,6 +46,58 @@ struct hd_check_result {
 	const char *note;     /* borrowed; why SKIP/INFO, or NULL */
 };
 
+/*
+ * A live object of an audit (a container, an image) as formats that label
+ * what they count by object show it (prometheus, with cAdvisor's labels so
+ * that queries can join the two): the subject of its verdicts, the object
+ * of its findings, and its labels.
+ */
+struct hd_report_object {
+	enum hd_target target; /* HD_TARGET_CONTAINER or HD_TARGET_IMAGE */
+	char *subject;         /* its verdicts' subject: "container web (running)", "image busybox:1" */
+	char *object;          /* its findings' object (hd_finding.object): "web", "busybox:1" */
+	char *id;              /* the engine's id of it */
+	char *name;            /* a container's name without the leading slash; "" for an image */
+	char *image;           /* a container: the image reference it was created with
+				  (Config.Image); an image: its reference */
+};
+
+/*
+ * Appends an object with copies of the strings (NULL name or image: "").
+ * Returns 0 or -HD_ENOMEM.  hd_report_objects_free() frees an array of them.
+ */
+int hd_report_object_add(struct hd_report_object **v, size_t *n, size_t *alloc, enum hd_target target,
+			 const char *subject, const char *object, const char *id, const char *name,
+			 const char *image);
+void hd_report_objects_free(struct hd_report_object *v, size_t n);
+
+/* One source of a vulnerability database and its age, for formats that export it. */
+struct hd_report_db {
+	const char *source;
+	int64_t age;           /* seconds */
+};
+
+/* Vulnerabilities found in one image at one severity, fixable or not. */
+struct hd_report_vulns {
+	const char *image;
+	enum hd_severity severity;
+	bool fixable;
+	uint64_t count;
+};
+
+/* What a run did besides its findings, for formats that export metrics (prometheus). */
+struct hd_report_run {
+	bool engine_checked;   /* the run used (or tried to use) an engine */
+	bool engine_up;        /* ... and the engine answered */
+	bool has_time;         /* finished and duration are set */
+	double finished;       /* when the audit ended, unix seconds */
+	double duration;       /* how long it took, seconds */
+	const struct hd_report_db *dbs;       /* vulnerability databases used */
+	size_t n_dbs;
+	const struct hd_report_vulns *vulns;  /* vulnerability counts per image */
+	size_t n_vulns;
+};
+
 /* What a report is of, fixed when it begins. */
 struct hd_output_opts {
 	const char *command;  /* "lint", "audit host", ... (borrowed; in headers and suite names) */
@@ -60,6 +112,10 @@ struct hd_output_opts {
 	bool has_db_age;      /* db_age is set: a vulnerability database was used */
 	int64_t db_age;       /* its age in seconds */
 	const char *docs_base;/* URL prefix of the rule pages ("<base><id>.md"); NULL: HD_DOCS_BASE */
+	/* Live objects of an audit and the run, for formats that label by object; borrowed. */
+	const struct hd_report_object *objects;
+	size_t n_objects;
+	const struct hd_report_run *run; /* NULL: nothing known of the run */
 };
 
 /* Where the rule pages are published: docs/rules/<domain>/<slug>.md of the repository. */
@@ -77,6 +133,9 @@ enum hd_snippets {
 struct hd_reporter {
 	const char *name;
 	const char *help;     /* a few words for --help and the man page */
+	bool replace_file;    /* -o FILE is written to a temporary file renamed over FILE at the
+				 end, so that a reader (node_exporter's textfile collector) never
+				 sees half of it */
 	enum hd_snippets snippets; /* drivers attach source lines only when the format shows them */
 	size_t state_size;    /* bytes of the format's own state, zeroed, at r->state */
 	/* Each returns 0 or a negative HD_E*; NULL callbacks are skipped. */

@@ -20,9 +20,13 @@ struct hd_output {
 };
 
 extern const struct hd_reporter hd_reporter_text, hd_reporter_json, hd_reporter_sarif,
-	hd_reporter_junit, hd_reporter_github, hd_reporter_gnu, hd_reporter_html;
+	hd_reporter_junit, hd_reporter_github, hd_reporter_gnu, hd_reporter_html, hd_reporter_prometheus;
 /* The docker-bench style audit list: what "text" becomes for a report with checks. */
 extern const struct hd_reporter hd_reporter_audit_text;
+
+/* The titles of the CIS Docker Benchmark's sections; [0] is for checks without a CIS id. */
+extern const char *const hd_cis_section_titles[];
+extern const size_t hd_cis_section_count;
 
 /* Copies the next id of a comma/space separated list into out; 0 at the end. */
 size_t hd_ref_next(const char **p, char *out, size_t outsz);

@@ -54,6 +54,7 @@ void hd_audit_result_release(struct hd_audit_result *res)
 	hd_daemon_spec_release(&res->daemon);
 	hd_host_facts_release(&res->host);
 	hd_engine_facts_free(res->engine);
+	hd_report_objects_free(res->objects, res->n_objects);
 	hd_audit_result_init(res);
 }
 
@@ -413,8 +414,16 @@ static int run_engine(struct hd_audit_session *s, struct hd_audit_result *res, c
 	res->engine_unusable = r < 0;
 	res->containers += es.containers;
 	res->images += es.images;
+	res->missing += es.missing;
 	res->engine = es.facts;
 	es.facts = NULL;
+	/* The objects judged, after those of an earlier part of the run. */
+	for (i = 0; rc >= 0 && i < es.n_objects; i++) {
+		const struct hd_report_object *o = &es.objects[i];
+
+		rc = hd_report_object_add(&res->objects, &res->n_objects, &res->alloc_objects, o->target,
+					  o->subject, o->object, o->id, o->name, o->image);
+	}
 	hd_engine_audit_status_release(&es);
 	if (r == -HD_ENOMEM || rc < 0)
 		return -HD_ENOMEM;

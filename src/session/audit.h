@@ -94,9 +94,13 @@ struct hd_audit_result {
 	struct hd_run_status status;
 	bool engine_unusable;            /* the engine could not be used at all: nothing of it judged */
 	size_t containers, images;       /* how many were judged */
+	size_t missing;                  /* objects asked for or listed that the engine no longer has
+					    (a re-judged container that is gone) */
 	struct hd_daemon_spec daemon;    /* the daemon facts read (with --show-config) */
 	struct hd_host_facts host;       /* the host facts read */
 	struct hd_engine_facts *engine;  /* the engine facts, or NULL when not read */
+	struct hd_report_object *objects;/* the containers and images judged, with their labels */
+	size_t n_objects, alloc_objects;
 };
 
 void hd_audit_result_init(struct hd_audit_result *res);

@@ -1,0 +1,1004 @@
+/*
+ * `hardock serve` (serve.h, serve_int.h): the store of results object by
+ * object, the snapshots the HTTP threads serve, the full audits on the main
+ * thread and the re-judgements after engine events on a thread of their
+ * own, so that an event is answered within a second even while a full
+ * audit runs.
+ */
+#include "core/common.h"
+#include "core/limits.h"
+#include "engine/client.h"
+#include "image/image.h"
+#include "report/prometheus.h"
+#include "report/report_int.h"
+#include "authz/sandbox.h"
+#include "serve/serve_int.h"
+
+#include <linux/capability.h>
+#include <stdarg.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+#define INTERVAL_DEFAULT_MS 300000
+#define QUEUE_MAX 4096u
+#define BACKLOG 4096
+
+/* ---- small things ------------------------------------------------------------------- */
+
+int64_t sv_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static double wall_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void sv_log(struct hd_server *s, bool error, const char *fmt, ...)
+{
+	char msg[HD_MAX_MESSAGE];
+	va_list ap;
+
+	if (!s->o->log)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	s->o->log(s->o->log_ctx, error, msg);
+}
+
+void sv_wait(struct hd_server *s, pthread_cond_t *cv, int64_t ms)
+{
+	struct timespec ts;
+
+	if (*s->stop)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	ts.tv_sec += (time_t)(ms / 1000);
+	ts.tv_nsec += (long)(ms % 1000) * 1000000;
+	if (ts.tv_nsec >= 1000000000) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000;
+	}
+	pthread_cond_timedwait(cv, &s->mu, &ts);
+}
+
+/* ---- objects -------------------------------------------------------------------------- */
+
+static struct sv_obj *obj_new(enum hd_target kind)
+{
+	struct sv_obj *o = hd_calloc(1, sizeof(*o));
+
+	if (!o)
+		return NULL;
+	atomic_init(&o->refs, 1);
+	o->kind = kind;
+	hd_findings_init(&o->findings);
+	hd_checks_init(&o->checks);
+	return o;
+}
+
+static struct sv_obj *obj_ref(struct sv_obj *o)
+{
+	if (o)
+		atomic_fetch_add(&o->refs, 1);
+	return o;
+}
+
+static void obj_unref(struct sv_obj *o)
+{
+	if (!o || atomic_fetch_sub(&o->refs, 1) != 1)
+		return;
+	hd_report_objects_free(o->label, o->n_label);
+	hd_findings_release(&o->findings);
+	hd_checks_release(&o->checks);
+	hd_free(o);
+}
+
+static const char *obj_id(const struct sv_obj *o)
+{
+	return o->n_label ? o->label[0].id : "";
+}
+
+static int obj_set_label(struct sv_obj *o, const struct hd_report_object *l)
+{
+	return hd_report_object_add(&o->label, &o->n_label, &o->alloc_label, l->target, l->subject, l->object,
+				    l->id, l->name, l->image);
+}
+
+/* Objects of the store or of a result, by the name their findings carry and their subject. */
+struct index {
+	struct sv_obj **by;   /* parallel to the result's objects */
+	size_t n;
+};
+
+/* The object of a result a check belongs to, by subject; NULL: the base. */
+static struct sv_obj *by_subject(const struct index *ix, const struct hd_audit_result *res, const char *subject)
+{
+	size_t i;
+
+	for (i = 0; subject && i < ix->n; i++) {
+		if (!strcmp(res->objects[i].subject, subject))
+			return ix->by[i];
+	}
+	return NULL;
+}
+
+static struct sv_obj *by_object(const struct index *ix, const struct hd_audit_result *res, enum hd_target t,
+				const char *object)
+{
+	size_t i;
+
+	for (i = 0; object && i < ix->n; i++) {
+		if (res->objects[i].target == t && !strcmp(res->objects[i].object, object))
+			return ix->by[i];
+	}
+	return NULL;
+}
+
+/*
+ * Splits a result into objects: one per container and image it judged,
+ * and *base (when base is not NULL) for everything else.  The objects are
+ * returned in ix->by, parallel to res->objects.
+ */
+static int split(const struct hd_audit_result *res, struct sv_obj **base, struct index *ix)
+{
+	size_t i;
+	int r = 0;
+
+	ix->n = 0;
+	ix->by = hd_calloc(res->n_objects ? res->n_objects : 1, sizeof(*ix->by));
+	if (!ix->by)
+		return -HD_ENOMEM;
+	for (i = 0; i < res->n_objects; i++) {
+		struct sv_obj *o = obj_new(res->objects[i].target);
+
+		if (!o)
+			return -HD_ENOMEM;
+		ix->by[ix->n++] = o;
+		if ((r = obj_set_label(o, &res->objects[i])) < 0)
+			return r;
+	}
+	if (base && !(*base = obj_new(HD_TARGET_HOST)))
+		return -HD_ENOMEM;
+	for (i = 0; r >= 0 && i < res->checks.n; i++) {
+		const struct hd_check_result *c = &res->checks.v[i];
+		struct sv_obj *o = by_subject(ix, res, c->subject);
+
+		if (!o)
+			o = base ? *base : NULL;
+		if (o)
+			r = hd_checks_add(&o->checks, c->rule, c->subject, c->status, c->note);
+	}
+	for (i = 0; r >= 0 && i < res->findings.n; i++) {
+		const struct hd_finding *f = &res->findings.v[i];
+		enum hd_target t = f->rule->target == HD_TARGET_IMAGE_FILES ? HD_TARGET_IMAGE : f->rule->target;
+		struct sv_obj *o = NULL;
+
+		if ((!f->file || f->rule->target == HD_TARGET_IMAGE_FILES) &&
+		    (t == HD_TARGET_CONTAINER || t == HD_TARGET_IMAGE))
+			o = by_object(ix, res, t, f->object);
+		if (!o)
+			o = base ? *base : NULL;
+		if (o)
+			r = hd_findings_add_copy(&o->findings, f);
+	}
+	for (i = 0; i < ix->n; i++)
+		hd_findings_sort(&ix->by[i]->findings);
+	if (base && *base)
+		hd_findings_sort(&(*base)->findings);
+	return r;
+}
+
+static void index_release(struct index *ix)
+{
+	size_t i;
+
+	for (i = 0; ix->by && i < ix->n; i++)
+		obj_unref(ix->by[i]);
+	hd_free(ix->by);
+	ix->by = NULL;
+	ix->n = 0;
+}
+
+/* The store's object of this kind and id, or its index n_objs. */
+static size_t store_find(const struct hd_server *s, enum hd_target kind, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < s->n_objs; i++) {
+		if (s->objs[i]->kind == kind && !strcmp(obj_id(s->objs[i]), id))
+			return i;
+	}
+	return s->n_objs;
+}
+
+/* Puts o in the store in place of the object of its kind and id (reference taken over). */
+static int store_put(struct hd_server *s, struct sv_obj *o)
+{
+	size_t i = store_find(s, o->kind, obj_id(o));
+
+	if (i < s->n_objs) {
+		obj_unref(s->objs[i]);
+		s->objs[i] = o;
+		return 0;
+	}
+	if (HD_GROW(s->objs, s->alloc_objs, s->n_objs + 1) < 0) {
+		obj_unref(o);
+		return -HD_ENOMEM;
+	}
+	s->objs[s->n_objs++] = o;
+	return 0;
+}
+
+/* A tombstone: the object of this kind and id was removed at now. */
+static int store_remove(struct hd_server *s, enum hd_target kind, const char *id, int64_t now)
+{
+	struct hd_report_object l = { .target = kind, .id = (char *)id };
+	struct sv_obj *o = obj_new(kind);
+
+	if (!o || obj_set_label(o, &l) < 0) {
+		obj_unref(o);
+		return -HD_ENOMEM;
+	}
+	o->gone = true;
+	o->touched_ms = now;
+	return store_put(s, o);
+}
+
+/*
+ * A full audit that began at started: its objects replace the store's,
+ * except those events touched after it began, which keep what the events
+ * said (tombstones included); objects it no longer lists are dropped.
+ */
+static int store_apply_full(struct hd_server *s, const struct hd_audit_result *res, int64_t started)
+{
+	struct sv_obj *base = NULL, **keep = NULL;
+	struct index ix = { 0 };
+	size_t i, n = 0, alloc = 0;
+	int r;
+
+	r = split(res, &base, &ix);
+	for (i = 0; r >= 0 && i < s->n_objs; i++) {
+		if (s->objs[i]->touched_ms > started && HD_GROW(keep, alloc, n + 1) >= 0)
+			keep[n++] = obj_ref(s->objs[i]);
+		else if (s->objs[i]->touched_ms > started)
+			r = -HD_ENOMEM;
+	}
+	for (i = 0; r >= 0 && i < ix.n; i++) {
+		size_t k;
+		bool newer = false;
+
+		for (k = 0; k < n; k++)
+			newer |= keep[k]->kind == ix.by[i]->kind && !strcmp(obj_id(keep[k]), obj_id(ix.by[i]));
+		if (!newer && HD_GROW(keep, alloc, n + 1) >= 0)
+			keep[n++] = obj_ref(ix.by[i]);
+		else if (!newer)
+			r = -HD_ENOMEM;
+	}
+	if (r < 0) {
+		for (i = 0; i < n; i++)
+			obj_unref(keep[i]);
+		hd_free(keep);
+		obj_unref(base);
+		index_release(&ix);
+		return r;
+	}
+	for (i = 0; i < s->n_objs; i++)
+		obj_unref(s->objs[i]);
+	hd_free(s->objs);
+	s->objs = keep;
+	s->n_objs = n;
+	s->alloc_objs = alloc;
+	obj_unref(s->base);
+	s->base = base;
+	index_release(&ix);
+	return 0;
+}
+
+/* One object judged again after an event about `id`. */
+static int store_apply_one(struct hd_server *s, const struct sv_event *ev, const struct hd_audit_result *res,
+			   int64_t now)
+{
+	struct index ix = { 0 };
+	size_t i;
+	int r;
+
+	if (!res->n_objects) {
+		/* Gone when the engine answered and said so; otherwise keep what is known. */
+		if (!res->engine_unusable && res->missing)
+			return store_remove(s, ev->kind, ev->id, now);
+		return 0;
+	}
+	r = split(res, NULL, &ix);
+	for (i = 0; r >= 0 && i < ix.n; i++) {
+		ix.by[i]->touched_ms = now;
+		r = store_put(s, obj_ref(ix.by[i]));
+	}
+	index_release(&ix);
+	return r;
+}
+
+/* ---- image layers (--image-layers) ------------------------------------------------------ */
+
+static void layers_unref(struct sv_layers *l)
+{
+	if (!l || atomic_fetch_sub(&l->refs, 1) != 1)
+		return;
+	hd_free(l->id);
+	hd_findings_release(&l->findings);
+	hd_free(l);
+}
+
+/* The cache entry of an image id, or NULL (mu held). */
+static struct sv_layers *layers_find(const struct hd_server *s, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < s->n_layers; i++) {
+		if (!strcmp(s->layers[i]->id, id))
+			return s->layers[i];
+	}
+	return NULL;
+}
+
+/*
+ * The next image of the store whose layers are not known yet (its id
+ * copied into id), dropping the cache entries of images the store no
+ * longer has.  false when there is none (mu held).
+ */
+static bool layers_next(struct hd_server *s, char *id, size_t size)
+{
+	int64_t now = sv_now_ms();
+	bool found = false;
+	size_t i, k;
+
+	for (i = k = 0; i < s->n_layers; i++) {
+		if (store_find(s, HD_TARGET_IMAGE, s->layers[i]->id) < s->n_objs)
+			s->layers[k++] = s->layers[i];
+		else
+			layers_unref(s->layers[i]);
+	}
+	s->n_layers = k;
+	for (i = 0; !found && i < s->n_objs; i++) {
+		const struct sv_obj *o = s->objs[i];
+		const struct sv_layers *l;
+
+		if (o->kind != HD_TARGET_IMAGE || o->gone || !*obj_id(o) || strlen(obj_id(o)) >= size)
+			continue;
+		l = layers_find(s, obj_id(o));
+		if (l && (!l->failed || now < l->retry_ms))
+			continue;
+		memcpy(id, obj_id(o), strlen(obj_id(o)) + 1);
+		found = true;
+	}
+	return found;
+}
+
+/* Reads image id through the engine and judges its files and history (no lock held). */
+static struct sv_layers *layers_read(struct hd_server *s, const char *id)
+{
+	struct hd_engine_client_opts co = { .connect_timeout_ms = 5000, .timeout_ms = 600000, .parallel = 1 };
+	struct sv_layers *l = hd_calloc(1, sizeof(*l));
+	struct hd_image_set set = { 0 };
+	struct hd_image_opts io;
+	struct hd_findings all;
+	struct hd_engine *e = NULL;
+	char *err = NULL;
+	size_t i;
+	int r;
+
+	if (!l || !(l->id = hd_strdup(id))) {
+		hd_free(l);
+		return NULL;
+	}
+	atomic_init(&l->refs, 1);
+	hd_findings_init(&l->findings);
+	hd_findings_init(&all);
+	if (s->o->image)
+		io = *s->o->image;
+	else
+		hd_image_opts_init(&io);
+	/* The age rule is the audit's (image config): nothing here depends on the time. */
+	io.now = 0;
+	r = hd_engine_open(&s->ep, &co, &e);
+	if (r >= 0)
+		r = hd_engine_negotiate(e, &err);
+	if (r >= 0)
+		r = hd_image_analyze_engine(e, id, &io, &set, &err);
+	for (i = 0; r >= 0 && i < set.n; i++)
+		r = hd_image_judge_one(&set.v[i], s->o->audit->cfg, &all);
+	/* The image config rules ran in the audit already: only files and history here. */
+	for (i = 0; r >= 0 && i < all.n; i++) {
+		enum hd_target t = all.v[i].rule->target;
+
+		if (t == HD_TARGET_IMAGE_FILES || t == HD_TARGET_DOCKERFILE)
+			r = hd_findings_add_copy(&l->findings, &all.v[i]);
+	}
+	if (r >= 0)
+		hd_findings_sort(&l->findings);
+	if (r < 0 && r != -HD_ENOENT) {
+		sv_log(s, true, "cannot read the layers of image %.19s: %s; retrying in a minute", id,
+		       err ? err : hd_strerror(r));
+		hd_findings_release(&l->findings);
+		hd_findings_init(&l->findings);
+		l->failed = true;
+		l->retry_ms = sv_now_ms() + 60000;
+	}
+	hd_free(err);
+	hd_findings_release(&all);
+	hd_image_set_release(&set);
+	hd_engine_close(e);
+	return l;
+}
+
+static int publish(struct hd_server *s);
+
+/* The layers thread: one image after another, as they appear in the store. */
+static void *layers_main(void *arg)
+{
+	struct hd_server *s = arg;
+	char id[256];
+
+	pthread_mutex_lock(&s->mu);
+	while (!*s->stop) {
+		struct sv_layers *l, *old;
+		int r;
+
+		if (!layers_next(s, id, sizeof(id))) {
+			sv_wait(s, &s->cv_layers, 1000);
+			continue;
+		}
+		pthread_mutex_unlock(&s->mu);
+		l = layers_read(s, id);
+		pthread_mutex_lock(&s->mu);
+		if (!l) {
+			sv_log(s, true, "cannot read the layers of image %.19s: %s", id, hd_strerror(-HD_ENOMEM));
+			sv_wait(s, &s->cv_layers, 1000);
+			continue;
+		}
+		old = layers_find(s, id);
+		if (old) {
+			size_t i;
+
+			for (i = 0; s->layers[i] != old; i++)
+				;
+			s->layers[i] = l;
+			layers_unref(old);
+		} else if (HD_GROW(s->layers, s->alloc_layers, s->n_layers + 1) < 0) {
+			layers_unref(l);
+			continue;
+		} else {
+			s->layers[s->n_layers++] = l;
+		}
+		r = publish(s);
+		if (r < 0)
+			sv_log(s, true, "cannot publish the results: %s", hd_strerror(r));
+	}
+	pthread_mutex_unlock(&s->mu);
+	return NULL;
+}
+
+/* ---- snapshots ------------------------------------------------------------------------ */
+
+static void snap_free(struct sv_snap *sn)
+{
+	size_t i;
+
+	for (i = 0; i < sn->n_objs; i++) {
+		obj_unref(sn->objs[i]);
+		if (sn->layers)
+			layers_unref(sn->layers[i]);
+	}
+	hd_free(sn->objs);
+	hd_free(sn->layers);
+	hd_buf_release(&sn->text);
+	hd_buf_release(&sn->om);
+	hd_free(sn->html);
+	pthread_mutex_destroy(&sn->html_mu);
+	hd_free(sn);
+}
+
+void sv_snap_unref(struct sv_snap *sn)
+{
+	if (sn && atomic_fetch_sub(&sn->refs, 1) == 1)
+		snap_free(sn);
+}
+
+struct sv_snap *sv_snap_get(struct hd_server *s)
+{
+	struct sv_snap *sn;
+
+	pthread_mutex_lock(&s->snap_mu);
+	sn = s->snap;
+	if (sn)
+		atomic_fetch_add(&sn->refs, 1);
+	pthread_mutex_unlock(&s->snap_mu);
+	return sn;
+}
+
+/* Host, daemon and engine first, then containers and images by name. */
+static int obj_cmp(const void *pa, const void *pb)
+{
+	const struct sv_obj *a = *(const struct sv_obj *const *)pa, *b = *(const struct sv_obj *const *)pb;
+	int c;
+
+	if (a->kind != b->kind)
+		return a->kind == HD_TARGET_HOST ? -1 : b->kind == HD_TARGET_HOST ? 1 :
+		       a->kind == HD_TARGET_CONTAINER ? -1 : 1;
+	if (!a->n_label || !b->n_label)
+		return (int)a->n_label - (int)b->n_label;
+	c = strcmp(a->label[0].object, b->label[0].object);
+	return c ? c : strcmp(a->label[0].id, b->label[0].id);
+}
+
+/* Publishes a snapshot of the store (mu held). */
+static int publish(struct hd_server *s)
+{
+	struct sv_snap *sn = hd_calloc(1, sizeof(*sn)), *old;
+	struct hd_prom *p = hd_prom_new();
+	size_t i;
+	int r = 0;
+
+	if (!sn || !p) {
+		hd_free(sn);
+		hd_prom_free(p);
+		return -HD_ENOMEM;
+	}
+	atomic_init(&sn->refs, 1);
+	pthread_mutex_init(&sn->html_mu, NULL);
+	hd_buf_init(&sn->text, SIZE_MAX / 2);
+	hd_buf_init(&sn->om, SIZE_MAX / 2);
+	sn->has_audit = s->has_audit;
+	sn->finished = s->finished;
+	sn->duration = s->duration;
+	sn->made_at = (int64_t)time(NULL);
+	sn->objs = hd_calloc(s->n_objs + 1, sizeof(*sn->objs));
+	if (!sn->objs)
+		r = -HD_ENOMEM;
+	if (r >= 0 && s->base)
+		sn->objs[sn->n_objs++] = obj_ref(s->base);
+	for (i = 0; r >= 0 && i < s->n_objs; i++) {
+		if (!s->objs[i]->gone)
+			sn->objs[sn->n_objs++] = obj_ref(s->objs[i]);
+	}
+	if (r >= 0)
+		qsort(sn->objs, sn->n_objs, sizeof(*sn->objs), obj_cmp);
+	sn->layers = hd_calloc(sn->n_objs + 1, sizeof(*sn->layers));
+	if (!sn->layers)
+		r = -HD_ENOMEM;
+	for (i = 0; r >= 0 && i < sn->n_objs; i++) {
+		const struct sv_obj *o = sn->objs[i];
+		struct sv_layers *l = o->kind == HD_TARGET_IMAGE && o->n_label ? layers_find(s, obj_id(o)) : NULL;
+
+		r = hd_prom_add_findings(p, &o->findings, o->label, o->n_label);
+		if (r >= 0)
+			r = hd_prom_add_checks(p, o->checks.v, o->checks.n, o->label, o->n_label);
+		if (r >= 0 && l && !l->failed) {
+			atomic_fetch_add(&l->refs, 1);
+			sn->layers[i] = l;
+			r = hd_prom_add_findings_of(p, &l->findings, &o->label[0]);
+		}
+	}
+	if (r >= 0)
+		r = hd_prom_write_series(p, &sn->text, false);
+	if (r >= 0)
+		r = hd_prom_write_series(p, &sn->om, true);
+	sn->n_series = hd_prom_series(p);
+	hd_prom_free(p);
+	if (r < 0) {
+		snap_free(sn);
+		return r;
+	}
+	pthread_mutex_lock(&s->snap_mu);
+	old = s->snap;
+	s->snap = sn;
+	pthread_mutex_unlock(&s->snap_mu);
+	sv_snap_unref(old);
+	return 0;
+}
+
+const char *sv_snap_html(struct hd_server *s, struct sv_snap *sn, size_t *len)
+{
+	static const char *const inputs[] = { "host", "daemon", "engine" };
+	struct hd_output_opts ro = { .command = "serve", .checks = true };
+	struct hd_check_result *checks = NULL;
+	struct hd_findings none;
+	struct hd_output *out = NULL;
+	size_t i, n = 0, total = 0;
+	char *buf = NULL;
+	size_t size = 0;
+	FILE *f;
+	int r;
+
+	pthread_mutex_lock(&sn->html_mu);
+	if (sn->html_tried)
+		goto done;
+	sn->html_tried = true;
+	ro.inputs = inputs;
+	ro.n_inputs = HD_ARRAY_SIZE(inputs);
+	ro.has_time = true;
+	ro.generated_at = sn->has_audit ? (int64_t)sn->finished : sn->made_at;
+	for (i = 0; i < sn->n_objs; i++)
+		total += sn->objs[i]->checks.n;
+	checks = hd_calloc(total ? total : 1, sizeof(*checks));
+	f = checks ? open_memstream(&buf, &size) : NULL;
+	if (!f) {
+		hd_free(checks);
+		goto done;
+	}
+	hd_findings_init(&none);
+	r = hd_output_begin(&hd_reporter_html, f, &ro, &out);
+	for (i = 0; r >= 0 && i < sn->n_objs; i++) {
+		const struct sv_obj *o = sn->objs[i];
+
+		r = hd_output_add(out, &o->findings);
+		if (r >= 0 && sn->layers[i])
+			r = hd_output_add(out, &sn->layers[i]->findings);
+		memcpy(checks + n, o->checks.v, o->checks.n * sizeof(*checks));
+		n += o->checks.n;
+	}
+	if (r >= 0)
+		r = hd_output_checks(out, checks, n, &none);
+	if (out && hd_output_end(out, 0) < 0)
+		r = -HD_EIO;
+	hd_free(checks);
+	if (fclose(f) != 0 || r < 0) {
+		sv_log(s, true, "cannot render the HTML report: %s", hd_strerror(r < 0 ? r : -HD_EIO));
+		free(buf); /* open_memstream's buffer comes from malloc */
+		goto done;
+	}
+	sn->html = hd_strndup(buf, size);
+	sn->html_len = sn->html ? size : 0;
+	free(buf);
+done:
+	pthread_mutex_unlock(&sn->html_mu);
+	*len = sn->html_len;
+	return sn->html;
+}
+
+/* ---- events and audits ------------------------------------------------------------------ */
+
+void sv_queue_event(struct hd_server *s, const struct sv_event *ev)
+{
+	size_t i;
+
+	pthread_mutex_lock(&s->mu);
+	/* The same object twice in the queue is judged once; removal wins. */
+	for (i = 0; i < s->n_queue; i++) {
+		if (s->queue[i].kind == ev->kind && !strcmp(s->queue[i].id, ev->id)) {
+			s->queue[i].gone |= ev->gone;
+			goto out;
+		}
+	}
+	if (s->n_queue >= QUEUE_MAX || HD_GROW(s->queue, s->alloc_queue, s->n_queue + 1) < 0) {
+		/* Too much at once: a full audit sees it all. */
+		s->audit_wanted = true;
+		pthread_cond_signal(&s->cv_audit);
+		goto out;
+	}
+	s->queue[s->n_queue++] = *ev;
+	pthread_cond_signal(&s->cv_events);
+out:
+	pthread_mutex_unlock(&s->mu);
+}
+
+void sv_want_audit(struct hd_server *s)
+{
+	pthread_mutex_lock(&s->mu);
+	s->audit_wanted = true;
+	pthread_cond_signal(&s->cv_audit);
+	pthread_mutex_unlock(&s->mu);
+}
+
+static void log_msgs(struct hd_server *s, const struct hd_audit_result *res, const char *what)
+{
+	size_t i;
+
+	for (i = 0; i < res->n_msgs; i++) {
+		if (res->msgs[i].error)
+			sv_log(s, true, "%s: %s", what, res->msgs[i].text);
+	}
+}
+
+/* The re-judge thread: one object after another, as events name them. */
+static void *rejudge_main(void *arg)
+{
+	struct hd_server *s = arg;
+	struct hd_audit_session *as = NULL;
+	struct sv_event *batch = NULL;
+	size_t n = 0, i;
+
+	if (hd_audit_session_new(s->o->audit, &as) < 0) {
+		sv_log(s, true, "cannot start re-judging: %s", hd_strerror(-HD_ENOMEM));
+		return NULL;
+	}
+	pthread_mutex_lock(&s->mu);
+	while (!*s->stop) {
+		if (!s->n_queue) {
+			sv_wait(s, &s->cv_events, 500);
+			continue;
+		}
+		batch = s->queue;
+		n = s->n_queue;
+		s->queue = NULL;
+		s->n_queue = s->alloc_queue = 0;
+		pthread_mutex_unlock(&s->mu);
+		for (i = 0; i < n && !*s->stop; i++) {
+			struct hd_audit_result res;
+			int64_t now = sv_now_ms();
+			int r = 0;
+
+			hd_audit_result_init(&res);
+			if (!batch[i].gone)
+				r = batch[i].kind == HD_TARGET_CONTAINER ?
+					    hd_audit_session_container(as, batch[i].id, &res) :
+					    hd_audit_session_image(as, batch[i].id, &res);
+			pthread_mutex_lock(&s->mu);
+			if (batch[i].gone)
+				r = store_remove(s, batch[i].kind, batch[i].id, now);
+			else if (r >= 0)
+				r = store_apply_one(s, &batch[i], &res, now);
+			if (r >= 0)
+				r = publish(s);
+			pthread_mutex_unlock(&s->mu);
+			if (r < 0)
+				sv_log(s, true, "cannot judge %s %.64s again: %s", batch[i].kind == HD_TARGET_CONTAINER ?
+				       "container" : "image", batch[i].id, hd_strerror(r));
+			else if (res.n_objects == 0 && !batch[i].gone && !res.missing)
+				log_msgs(s, &res, "re-judging");
+			hd_audit_result_release(&res);
+		}
+		hd_free(batch);
+		batch = NULL;
+		pthread_mutex_lock(&s->mu);
+	}
+	pthread_mutex_unlock(&s->mu);
+	hd_audit_session_free(as);
+	return NULL;
+}
+
+/* The main thread's loop: a full audit at start, every interval, and when asked. */
+static void audit_loop(struct hd_server *s)
+{
+	struct hd_audit_session *as = NULL;
+	long interval = s->o->interval_ms > 0 ? s->o->interval_ms : INTERVAL_DEFAULT_MS;
+	int64_t next = 0;
+	bool first = true;
+
+	if (hd_audit_session_new(s->o->audit, &as) < 0) {
+		sv_log(s, true, "cannot audit: %s", hd_strerror(-HD_ENOMEM));
+		return;
+	}
+	pthread_mutex_lock(&s->mu);
+	while (!*s->stop) {
+		struct hd_audit_result res;
+		int64_t started = sv_now_ms();
+		double t0 = wall_now();
+		int r;
+
+		if (!s->audit_wanted && started < next) {
+			sv_wait(s, &s->cv_audit, next - started < 1000 ? next - started : 1000);
+			continue;
+		}
+		s->audit_wanted = false;
+		pthread_mutex_unlock(&s->mu);
+		hd_audit_result_init(&res);
+		r = hd_audit_session_run(as, &res);
+		pthread_mutex_lock(&s->mu);
+		if (r >= 0) {
+			s->has_audit = true;
+			s->finished = wall_now();
+			s->duration = s->finished - t0;
+			r = store_apply_full(s, &res, started);
+		}
+		if (r >= 0)
+			r = publish(s);
+		pthread_mutex_unlock(&s->mu);
+		if (r < 0)
+			sv_log(s, true, "audit failed: %s", hd_strerror(r));
+		if (first || res.status.failed)
+			log_msgs(s, &res, "audit");
+		if (first && r >= 0)
+			sv_log(s, false, "first audit done in %.2f s: %zu containers, %zu images", s->duration,
+			       res.containers, res.images);
+		first = false;
+		hd_audit_result_release(&res);
+		next = sv_now_ms() + interval;
+		pthread_mutex_lock(&s->mu);
+	}
+	pthread_mutex_unlock(&s->mu);
+	hd_audit_session_free(as);
+}
+
+/* ---- start and stop ----------------------------------------------------------------------- */
+
+/* Room for many connections: the soft descriptor limit raised to the hard one. */
+static unsigned raise_nofile(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return 1024;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+		getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	return rl.rlim_cur > 1u << 20 ? 1u << 20 : (unsigned)rl.rlim_cur;
+}
+
+static int check_options(struct hd_server *s, const struct hd_listen_addr *la)
+{
+	const struct hd_serve_opts *o = s->o;
+	struct hd_diag d = { 0 };
+	int r;
+
+	if (!la->loopback && !o->tls_cert && !o->insecure_listen) {
+		sv_log(s, true, "refusing to listen on %s without TLS: it is reachable beyond this machine "
+		       "(give --tls-cert and --tls-key, or --insecure-listen to accept that anyone who can "
+		       "reach it reads the results)", la->text);
+		return -HD_EINVAL;
+	}
+	if (!o->tls_cert != !o->tls_key) {
+		sv_log(s, true, "--tls-cert and --tls-key go together");
+		return -HD_EINVAL;
+	}
+	if (o->tls_client_ca && !o->tls_cert) {
+		sv_log(s, true, "--tls-client-ca needs --tls-cert and --tls-key");
+		return -HD_EINVAL;
+	}
+	r = hd_engine_endpoint_resolve(o->audit->engine, &s->ep, &d);
+	if (r < 0) {
+		sv_log(s, true, "cannot use the engine: %s", d.msg ? d.msg : hd_strerror(r));
+		hd_diag_release(&d);
+		return r == -HD_ENOMEM ? r : -HD_EINVAL;
+	}
+	s->ep_ok = true;
+	hd_diag_release(&d);
+	return 0;
+}
+
+int hd_serve(const struct hd_serve_opts *o, volatile sig_atomic_t *stop)
+{
+	struct hd_server s;
+	struct hd_listen_addr la;
+	struct hd_serve_opts oo = *o;
+	struct sv_http *http = NULL;
+	pthread_t events_thread, rejudge_thread, layers_thread;
+	bool events_started = false, rejudge_started = false, layers_started = false;
+	struct stat own;
+	const char *why;
+	unsigned nofile;
+	int lfd = -1, r;
+	size_t i;
+
+	memset(&s, 0, sizeof(s));
+	nofile = raise_nofile();
+	if (!oo.max_conns)
+		oo.max_conns = nofile > 128 ? nofile - 64 : 64;
+	if (oo.max_conns > 16384)
+		oo.max_conns = 16384;
+	s.o = &oo;
+	s.stop = stop;
+	pthread_mutex_init(&s.mu, NULL);
+	pthread_mutex_init(&s.snap_mu, NULL);
+	{
+		pthread_condattr_t ca;
+
+		pthread_condattr_init(&ca);
+		pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+		pthread_cond_init(&s.cv_events, &ca);
+		pthread_cond_init(&s.cv_audit, &ca);
+		pthread_cond_init(&s.cv_layers, &ca);
+		pthread_condattr_destroy(&ca);
+	}
+	atomic_init(&s.engine_up, 0);
+	atomic_init(&s.engine_known, false);
+	atomic_init(&s.scrapes, 0);
+	r = hd_listen_parse(oo.listen ? oo.listen : HD_SERVE_DEFAULT_LISTEN, &la, &why);
+	if (r < 0) {
+		sv_log(&s, true, "cannot listen on '%s': %s", oo.listen ? oo.listen : HD_SERVE_DEFAULT_LISTEN,
+		       why ? why : hd_strerror(r));
+		goto out_noaddr;
+	}
+	r = check_options(&s, &la);
+	if (r < 0)
+		goto out;
+	r = hd_listen_bind(&la, BACKLOG, &lfd, &own);
+	if (r < 0) {
+		if (r == -HD_EBUSY)
+			sv_log(&s, true, "cannot listen on %s: a server is already listening there", la.text);
+		else
+			sv_log(&s, true, "cannot listen on %s: %s", la.text,
+			       r == -HD_EINVAL ? "something that is not a socket is there" : strerror(errno));
+		goto out;
+	}
+	/*
+	 * Privileges go before any thread exists (capabilities are per thread):
+	 * what is kept only reads (files, /proc of the daemon, the kernel's
+	 * audit rules).
+	 */
+	if (!oo.no_sandbox) {
+		r = hd_sandbox_privileges(1ull << CAP_DAC_READ_SEARCH | 1ull << CAP_SYS_PTRACE |
+					  1ull << CAP_AUDIT_CONTROL | 1ull << CAP_AUDIT_READ);
+		if (r < 0) {
+			sv_log(&s, true, "cannot drop privileges: %s; use --no-sandbox to serve without it",
+			       strerror(errno));
+			goto out;
+		}
+	}
+	/* An empty snapshot: /metrics answers (hardock_up) before the first audit ends. */
+	pthread_mutex_lock(&s.mu);
+	r = publish(&s);
+	pthread_mutex_unlock(&s.mu);
+	if (r >= 0)
+		r = sv_http_start(&s, lfd, &http);
+	if (r < 0)
+		goto out;
+	if (pthread_create(&events_thread, NULL, sv_events_main, &s) != 0 ||
+	    !(events_started = true) || pthread_create(&rejudge_thread, NULL, rejudge_main, &s) != 0) {
+		sv_log(&s, true, "cannot start the server's threads");
+		r = -HD_EIO;
+		*stop = 1;
+		goto out;
+	}
+	rejudge_started = true;
+	if (oo.image_layers) {
+		if (pthread_create(&layers_thread, NULL, layers_main, &s) != 0) {
+			sv_log(&s, true, "cannot start the server's threads");
+			r = -HD_EIO;
+			*stop = 1;
+			goto out;
+		}
+		layers_started = true;
+	}
+	sv_log(&s, false, "listening on %s%s (metrics at /metrics, report at /, health at /healthz)", la.text,
+	       oo.tls_cert ? " with TLS" : "");
+	audit_loop(&s);
+	r = 0;
+out:
+	pthread_mutex_lock(&s.mu);
+	pthread_cond_broadcast(&s.cv_events);
+	pthread_cond_broadcast(&s.cv_audit);
+	pthread_cond_broadcast(&s.cv_layers);
+	pthread_mutex_unlock(&s.mu);
+	if (layers_started)
+		pthread_join(layers_thread, NULL);
+	if (events_started)
+		pthread_join(events_thread, NULL);
+	if (rejudge_started)
+		pthread_join(rejudge_thread, NULL);
+	sv_http_stop(http);
+	if (lfd >= 0)
+		close(lfd);
+	if (la.is_unix && lfd >= 0)
+		hd_listen_unlink_own(la.path, &own);
+	hd_listen_addr_release(&la);
+out_noaddr:
+	for (i = 0; i < s.n_objs; i++)
+		obj_unref(s.objs[i]);
+	hd_free(s.objs);
+	obj_unref(s.base);
+	hd_free(s.queue);
+	for (i = 0; i < s.n_layers; i++)
+		layers_unref(s.layers[i]);
+	hd_free(s.layers);
+	sv_snap_unref(s.snap);
+	if (s.ep_ok)
+		hd_engine_endpoint_release(&s.ep);
+	pthread_cond_destroy(&s.cv_events);
+	pthread_cond_destroy(&s.cv_audit);
+	pthread_cond_destroy(&s.cv_layers);
+	pthread_mutex_destroy(&s.mu);
+	pthread_mutex_destroy(&s.snap_mu);
+	return r;
+}
