@@ -65,10 +65,19 @@ tar -C "$tmp/rootfs" -cf "$tmp/base.tar" .
 D import "$tmp/base.tar" bench/base:0 >/dev/null
 for k in 1 2 3 4 5 6 7 8 9; do D tag bench/base:0 "bench/app$k:1"; done
 echo "starting $n containers..." >&2
-seq 1 "$n" | xargs -P 4 -I{} sh -c 'k=$(({} % 10)); img=bench/base:0; [ $k -gt 0 ] && img=bench/app$k:1;
-	docker -H "unix://'"$sock"'" run -d --name c{} --network none $( [ $(({} % 3)) -eq 0 ] && echo --read-only )
-	$( [ $(({} % 7)) -eq 0 ] && echo -v /:/host:ro ) "$img" sleep 3600 >/dev/null'
-
+k=1
+while [ $k -le "$n" ]; do
+	img=bench/base:0
+	[ $((k % 10)) -gt 0 ] && img=bench/app$((k % 10)):1
+	extra=
+	[ $((k % 3)) -eq 0 ] && extra="--read-only"
+	[ $((k % 7)) -eq 0 ] && extra="$extra -v /:/host:ro"
+	D run -d --name "c$k" --network none $extra "$img" sleep 3600 >/dev/null &
+	[ $((k % 4)) -eq 0 ] && wait
+	k=$((k + 1))
+done
+wait
+[ "$(D ps -q | wc -l)" -eq "$n" ] || { echo "bench: not all $n containers run" >&2; exit 2; }
 port=$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 "$hardock" serve --listen "127.0.0.1:$port" -H "unix://$sock" --interval 1h >"$tmp/serve.log" 2>&1 &
 spid=$!
