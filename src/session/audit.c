@@ -452,6 +452,15 @@ static int append_result(struct hd_audit_result *res, struct hd_audit_result *fr
 	res->engine_unusable |= from->engine_unusable;
 	res->containers += from->containers;
 	res->images += from->images;
+	res->missing += from->missing;
+	for (i = 0; i < from->n_objects; i++) {
+		const struct hd_report_object *o = &from->objects[i];
+
+		r = hd_report_object_add(&res->objects, &res->n_objects, &res->alloc_objects, o->target,
+					 o->subject, o->object, o->id, o->name, o->image);
+		if (r < 0)
+			return r;
+	}
 	if (from->engine) {
 		hd_engine_facts_free(res->engine);
 		res->engine = from->engine;
