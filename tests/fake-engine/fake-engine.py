@@ -16,7 +16,8 @@ The scenario is a JSON object:
   delay_ms   wait this long before each answer.
 
 Every request line is appended to REQUEST-LOG ("GET /v1.41/info"), so the
-tests can check what the client asked for.  Only for tests: no security.
+tests can check what the client asked for; the line of every request that got
+its answer is appended to REQUEST-LOG.answered once the answer is written.  Only for tests: no security.
 """
 import json
 import os
@@ -91,6 +92,8 @@ class Handler(socketserver.StreamRequestHandler):
                 answered += 1
                 self.wfile.write(head.encode() + b"\r\n" + body)
                 self.wfile.flush()
+                with open(log_path + ".answered", "a", encoding="utf-8") as log:
+                    log.write(req + "\n")
 
 
 class Server(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
