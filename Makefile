@@ -6,7 +6,7 @@ ASAN   ?= build-asan
 FUZZ   ?= build-fuzz
 JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps test-deps build run test bench bench-formats bench-engine bench-authz bench-image bench-serve fuzz docs install clean
+.PHONY: all deps test-deps build run test bench bench-formats bench-engine bench-authz bench-image bench-serve bench-vuln fuzz docs install clean
 
 all: build
 
@@ -49,6 +49,11 @@ bench-authz: build
 # hardock image against gzip -dc on a 2 GiB gzip layer, many entries, a Debian image.
 bench-image: build
 	@sh bench/image.sh $(BUILD)
+
+# The vulnerability database at real size: generated feeds imported, SBOM and
+# scan of a bookworm image, lookup time against the database's size.
+bench-vuln: build test-deps
+	@sh bench/vuln.sh $(BUILD)
 
 # Full audits of a private dockerd with 10, 50 and 200 containers (root).
 bench-engine: build test-deps

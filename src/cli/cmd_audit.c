@@ -12,9 +12,13 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "cli/options.h"
+#include "cli/vulnscan.h"
+#include "engine/client.h"
 #include "engine/endpoint.h"
 #include "model/daemon.h"
+#include "model/engine.h"
 #include "session/audit.h"
+#include "session/vulnscan.h"
 
 #include <time.h>
 
@@ -32,6 +36,8 @@ struct audit_args {
 	bool engine_top;
 	bool image_layers;
 	long timeout_ms;
+	bool vulns;
+	struct hd_vuln_cli v;
 };
 
 #define A(field) HD_OFF(struct audit_args, field)
@@ -53,6 +59,10 @@ static const struct hd_option audit_options[] = {
 		"when the engine is this machine (default: /proc, much faster)"),
 	HD_OPT_LONG(0, "timeout", "MS", A(timeout_ms), 1, 3600000, "per request, in milliseconds "
 		"(default 30000)"),
+	HD_OPT_GROUP("vulnerabilities of the engine's images"),
+	HD_OPT_FLAG(0, "vulns", A(vulns), "catalogue every image of the engine once (cached by its layers next to "
+		    "the database) and report its known vulnerabilities (rule image/vulnerable-package)"),
+	HD_OPT_INCLUDE(hd_vuln_options, A(v)),
 	HD_OPT_INCLUDE(hd_out_options, A(out)),
 	HD_OPT_END(),
 };
@@ -161,6 +171,76 @@ static void show_config(FILE *out, const struct hd_daemon_spec *d)
 		fprintf(out, "note: %s\n", d->notes.v[i]);
 }
 
+/*
+ * --vulns: every image of the engine the audit used, catalogued once per
+ * layer chain (cached in DB/images/) and matched; findings join the audit's.
+ * Returns 0, or -1 when the scan could not run or some image could not be read.
+ */
+static int audit_vulns(struct audit_args *a, struct hd_audit_result *res)
+{
+	struct hd_engine_opts eo = a->eng;
+	struct hd_engine_endpoint ep;
+	struct hd_engine *e = NULL;
+	struct hd_diag d = { 0 };
+	struct hd_vulnscan_opts vo;
+	struct hd_vulnscan_result vr = { 0 };
+	char *cache = NULL, *emsg = NULL;
+	bool resolved = false;
+	size_t i;
+	int r = -1;
+
+	if (hd_vuln_cli_open(&a->v) < 0)
+		goto out;
+	/* The engine the audit reached, whichever way it was chosen. */
+	if (res->engine && res->engine->endpoint) {
+		eo.host = res->engine->endpoint;
+		eo.context = NULL;
+	}
+	if (hd_engine_endpoint_resolve(&eo, &ep, &d) < 0) {
+		hd_cli_error("--vulns: cannot choose the engine: %s", d.msg ? d.msg : "?");
+		goto out;
+	}
+	resolved = true;
+	if (hd_engine_open(&ep, NULL, &e) < 0 || hd_engine_negotiate(e, &emsg) < 0) {
+		hd_cli_error("--vulns: %s", emsg ? emsg : "cannot use the engine");
+		goto out;
+	}
+	cache = hd_asprintf("%s/images", a->v.dir);
+	if (!cache)
+		goto out;
+	memset(&vo, 0, sizeof(vo));
+	vo.db = a->v.vdb;
+	vo.cache_dir = cache;
+	vo.vo.ignore_unfixed = a->v.ignore_unfixed;
+	vo.vo.show_minor = a->v.show_minor;
+	vo.vo.cfg = &a->out.cfg;
+	vo.vo.now = a->v.now;
+	vo.cfg = &a->out.cfg;
+	r = hd_vulnscan_engine(e, &vo, &res->findings, &vr);
+	for (i = 0; i < vr.n_msgs; i++) {
+		if (vr.msgs[i].error)
+			hd_cli_error("%s", vr.msgs[i].text);
+		else if (!a->out.quiet)
+			fprintf(stderr, "hardock: note: %s\n", vr.msgs[i].text);
+	}
+	if (r < 0 && r != -HD_ENOMEM && !vr.n_msgs)
+		hd_cli_error("--vulns: %s", hd_strerror(r));
+	if (r == 0)
+		fprintf(stderr, "hardock: vulnerabilities: %zu images: %zu read from the engine, %zu catalogues from "
+			"the cache '%s', %zu failed\n", vr.images, vr.read, vr.cached, cache, vr.failed);
+	r = r < 0 || vr.failed ? -1 : 0;
+out:
+	hd_vulnscan_result_release(&vr);
+	hd_free(cache);
+	hd_free(emsg);
+	hd_diag_release(&d);
+	hd_engine_close(e);
+	if (resolved)
+		hd_engine_endpoint_release(&ep);
+	hd_vuln_cli_close(&a->v);
+	return r;
+}
+
 static void print_msgs(const struct hd_audit_result *res, bool quiet)
 {
 	size_t i;
@@ -187,6 +267,7 @@ int hd_cmd_audit(int argc, char **argv)
 	int r, code = HD_EXIT_ERROR;
 
 	memset(&a, 0, sizeof(a));
+	hd_vuln_cli_init(&a.v);
 	hd_engine_opts_init(&a.eng);
 	hd_out_opts_init(o);
 	hd_audit_result_init(&res);
@@ -247,6 +328,13 @@ int hd_cmd_audit(int argc, char **argv)
 	 */
 	if (res.engine_unusable && a.want == WANT_ENGINE)
 		goto out;
+	if (a.vulns && (!(a.want & WANT_ENGINE) || a.root || res.engine_unusable)) {
+		hd_cli_error("--vulns scans the engine's images: %s", a.root ? "not with --root" :
+			     res.engine_unusable ? "the engine could not be used" : "audit the engine");
+		res.status.failed = true;
+	} else if (a.vulns && audit_vulns(&a, &res) < 0) {
+		res.status.failed = true;
+	}
 	snprintf(command, sizeof(command), "audit%s", a.want == WANT_HOST ? " host" :
 		 a.want == WANT_DAEMON ? " daemon" : a.want == WANT_ENGINE ? " engine" : "");
 	hd_findings_sort(&res.findings);

@@ -2,8 +2,8 @@
  * `hardock db update|import|status`: the local vulnerability database
  * (src/vuln/db.h), and `hardock image --rootfs DIR`: the package catalogue
  * of an unpacked root filesystem as an SBOM, and its vulnerabilities
- * through the rule image/vulnerable-package.  (The image reader of
- * src/image/ will feed the same catalogue from image archives.)
+ * through the rule image/vulnerable-package; and the helpers of
+ * cli/vulnscan.h that `hardock image` and `hardock audit --vulns` share.
  *
  * The database lives in --db DIR, else $HARDOCK_DB, else
  * ~/.cache/hardock/db.  Only `db update` uses the network.
@@ -13,6 +13,8 @@
 #include "core/finding.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "cli/options.h"
+#include "cli/vulnscan.h"
 #include "model/image.h"
 #include "vuln/catalog.h"
 #include "vuln/db.h"
@@ -23,7 +25,6 @@
 #include <jansson.h>
 #include <time.h>
 
-#define DEFAULT_MAX_DB_AGE_DAYS 7
 
 static const char db_usage[] =
 	"usage: hardock db update [--db DIR] [--feed URL]... [--timeout SECONDS]\n"
@@ -57,11 +58,12 @@ static const char image_usage[] =
 	"rpm packages with their source package, npm, Python, Go and Java packages\n"
 	"(those whose files an OS package owns are not listed twice).  Symbolic links\n"
 	"are never followed.\n"
-	"  --sbom FORMAT   writes an SBOM (to -o FILE, else standard output); its\n"
+	"  --sbom FORMAT   writes an SBOM to -o FILE, else standard output; its\n"
 	"                  timestamp is SOURCE_DATE_EPOCH when set\n"
 	"  --vulns         reports the packages' known vulnerabilities from the local\n"
-	"                  database (rule image/vulnerable-package); with --sbom the\n"
-	"                  report goes to standard output\n"
+	"                  database (rule image/vulnerable-package); with --sbom, -o\n"
+	"                  FILE is required (for the SBOM) and the report goes to\n"
+	"                  standard output\n"
 	"Without either, lists the packages one a line.\n"
 	"\n"
 	"options:\n"
@@ -97,8 +99,7 @@ static int opt_value(int argc, char **argv, int *i, const char *name, const char
 	return 1;
 }
 
-/* --db, else $HARDOCK_DB, else ~/.cache/hardock/db (a new string). */
-static char *db_dir(const char *opt)
+char *hd_vuln_db_dir(const char *opt)
 {
 	const char *env = getenv("HARDOCK_DB"), *home = getenv("HOME");
 
@@ -328,7 +329,7 @@ int hd_cmd_db(int argc, char **argv)
 			goto out;
 		}
 	}
-	dir = db_dir(dbopt);
+	dir = hd_vuln_db_dir(dbopt);
 	if (!dir) {
 		hd_cli_error("%s", hd_strerror(-HD_ENOMEM));
 		goto out;
@@ -380,54 +381,132 @@ static int write_list(FILE *out, const struct hd_packages *pk)
 }
 
 struct image_opts {
-	const char *rootfs, *sbom, *db;
-	bool vulns, ignore_unfixed, show_minor, fail_stale;
-	int64_t max_age_days;
+	const char *rootfs, *sbom;
+	bool vulns;
+	struct hd_vuln_cli v;
 };
 
-/* Matches pk and reports through the rule; returns the exit code. */
-static int report_vulns(struct hd_out_opts *o, const struct image_opts *io, const struct hd_packages *pk,
-			bool report_to_stdout)
-{
-	struct hd_vdb *db = NULL;
-	struct hd_vuln_result res = { 0 };
-	struct hd_vuln_opts vo = { io->ignore_unfixed, io->show_minor, &o->cfg, (int64_t)time(NULL) };
-	struct hd_image_spec *img = NULL;
-	struct hd_findings f;
-	char *dir = db_dir(io->db), age_text[64];
-	int64_t age;
-	size_t i, k;
-	int r, code = HD_EXIT_ERROR;
-	const char *saved_output = o->output;
+#define V(field) HD_OFF(struct hd_vuln_cli, field)
+const struct hd_option hd_vuln_options[] = {
+	HD_OPT_STRING(0, "db", "DIR", V(db), "the vulnerability database (default: $HARDOCK_DB, else ~/.cache/hardock/db)"),
+	HD_OPT_FLAG(0, "ignore-unfixed", V(ignore_unfixed), "hide vulnerabilities that have no fix yet"),
+	HD_OPT_FLAG(0, "show-minor", V(show_minor),
+		    "show what the distribution judges minor (Debian's unimportant, ignored and postponed issues)"),
+	HD_OPT_LONG(0, "max-db-age", "DAYS", V(max_age_days), 0, 100000, "warn when the database is older (default 7)"),
+	HD_OPT_FLAG(0, "fail-on-stale-db", V(fail_stale), "make an older database an error (exit 2)"),
+	HD_OPT_END(),
+};
+#undef V
 
-	hd_findings_init(&f);
-	if (!dir || open_db(dir, false, &db) < 0)
-		goto out;
-	age = hd_vdb_age(db, vo.now);
+void hd_vuln_cli_init(struct hd_vuln_cli *v)
+{
+	memset(v, 0, sizeof(*v));
+	v->max_age_days = HD_DEFAULT_MAX_DB_AGE_DAYS;
+}
+
+int hd_vuln_cli_open(struct hd_vuln_cli *v)
+{
+	char age_text[64];
+	int64_t age;
+
+	v->now = (int64_t)time(NULL);
+	v->dir = hd_vuln_db_dir(v->db);
+	if (!v->dir) {
+		hd_cli_error("%s", hd_strerror(-HD_ENOMEM));
+		return -1;
+	}
+	if (open_db(v->dir, false, &v->vdb) < 0)
+		return -1;
+	age = hd_vdb_age(v->vdb, v->now);
 	format_age(age, age_text, sizeof(age_text));
 	if (age < 0) {
 		hd_cli_error("the vulnerability database in '%s' is empty: run 'hardock db update' or 'hardock db "
-			     "import FILE'", dir);
-		goto out;
+			     "import FILE'", v->dir);
+		return -1;
 	}
-	fprintf(stderr, "hardock: vulnerability database '%s/%s': data %s old\n", dir, HD_VDB_FILE, age_text);
-	if (age > io->max_age_days * 86400) {
-		hd_cli_error("%s: the vulnerability database is %s old, more than --max-db-age %" PRId64 " days: "
-			     "run 'hardock db update'", io->fail_stale ? "error" : "warning", age_text, io->max_age_days);
-		if (io->fail_stale)
-			goto out;
+	fprintf(stderr, "hardock: vulnerability database '%s/%s': data %s old\n", v->dir, HD_VDB_FILE, age_text);
+	if (age > (int64_t)v->max_age_days * 86400) {
+		hd_cli_error("%s: the vulnerability database is %s old, more than --max-db-age %ld days: "
+			     "run 'hardock db update'", v->fail_stale ? "error" : "warning", age_text, v->max_age_days);
+		if (v->fail_stale)
+			return -1;
 	}
-	r = hd_vuln_match(db, pk, &vo, &res);
+	return 0;
+}
+
+int hd_vuln_cli_match(struct hd_vuln_cli *v, const char *what, const struct hd_packages *pk,
+		      const struct hd_config *cfg, struct hd_vuln_result *res)
+{
+	struct hd_vuln_opts vo = { v->ignore_unfixed, v->show_minor, cfg, v->now };
+	size_t i;
+	int r;
+
+	r = hd_vuln_match(v->vdb, pk, &vo, res);
 	if (r < 0) {
-		hd_cli_error("cannot match the packages: %s", hd_strerror(r));
-		goto out;
+		hd_cli_error("cannot match the packages of '%s': %s", what, hd_strerror(r));
+		return -1;
 	}
-	for (i = 0; i < res.n_notes; i++)
-		fprintf(stderr, "hardock: note: %s\n", res.notes[i]);
-	if (res.hidden_minor || res.hidden_unfixed || res.hidden_ignored)
-		fprintf(stderr, "hardock: hidden: %zu judged minor by the distribution (--show-minor), %zu without a "
-			"fix (--ignore-unfixed), %zu in ignore-vulnerabilities\n", res.hidden_minor, res.hidden_unfixed,
-			res.hidden_ignored);
+	for (i = 0; i < pk->n_notes; i++)
+		fprintf(stderr, "hardock: note: %s: %s\n", what, pk->notes[i]);
+	for (i = 0; i < res->n_notes; i++)
+		fprintf(stderr, "hardock: note: %s: %s\n", what, res->notes[i]);
+	if (res->hidden_minor || res->hidden_unfixed || res->hidden_ignored)
+		fprintf(stderr, "hardock: %s: hidden: %zu judged minor by the distribution (--show-minor), %zu "
+			"without a fix (--ignore-unfixed), %zu in ignore-vulnerabilities\n", what, res->hidden_minor,
+			res->hidden_unfixed, res->hidden_ignored);
+	return 0;
+}
+
+void hd_vuln_cli_close(struct hd_vuln_cli *v)
+{
+	hd_vdb_close(v->vdb);
+	hd_free(v->dir);
+	v->vdb = NULL;
+	v->dir = NULL;
+}
+
+int hd_sbom_cli_format(const char *name)
+{
+	int fmt = hd_sbom_format_from_name(name);
+
+	if (fmt < 0)
+		hd_cli_error("unknown SBOM format '%s': expected cyclonedx or spdx", name);
+	return fmt;
+}
+
+int hd_sbom_cli_write(int fmt, const char *path, const struct hd_packages *pk, const char *name)
+{
+	struct hd_sbom_meta meta = { name, sbom_time(), HD_VERSION };
+	FILE *out = stdout;
+	int r, fr;
+
+	if (path && !(out = fopen(path, "w"))) {
+		hd_cli_error("cannot write '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	r = hd_sbom_write(out, (enum hd_sbom_format)fmt, pk, &meta);
+	fr = fflush(out);
+	if (out != stdout && fclose(out) != 0)
+		fr = EOF;
+	if (r < 0 || fr != 0) {
+		hd_cli_error("cannot write '%s': %s", path ? path : "standard output", hd_strerror(r < 0 ? r : -HD_EIO));
+		return -1;
+	}
+	return 0;
+}
+
+/* Matches pk and reports through the rule; returns the exit code. */
+static int report_vulns(struct hd_out_opts *o, struct image_opts *io, const struct hd_packages *pk)
+{
+	struct hd_vuln_result res = { 0 };
+	struct hd_image_spec *img = NULL;
+	struct hd_findings f;
+	size_t k;
+	int r, code = HD_EXIT_ERROR;
+
+	hd_findings_init(&f);
+	if (hd_vuln_cli_open(&io->v) < 0 || hd_vuln_cli_match(&io->v, io->rootfs, pk, &o->cfg, &res) < 0)
+		goto out;
 	img = hd_image_spec_new();
 	if (!img || !(img->name = hd_strdup(io->rootfs))) {
 		hd_cli_error("%s", hd_strerror(-HD_ENOMEM));
@@ -448,32 +527,29 @@ static int report_vulns(struct hd_out_opts *o, const struct image_opts *io, cons
 			}
 		}
 	}
-	if (report_to_stdout)
-		o->output = NULL;
 	code = hd_cli_report(o, "image", &f, NULL, 0, 1);
-	o->output = saved_output;
 out:
 	hd_findings_release(&f);
 	hd_image_spec_free(img);
 	hd_vuln_result_release(&res);
-	hd_vdb_close(db);
-	hd_free(dir);
+	hd_vuln_cli_close(&io->v);
 	return code;
 }
 
 int hd_cmd_image_rootfs(int argc, char **argv)
 {
-	struct image_opts io = { .max_age_days = DEFAULT_MAX_DB_AGE_DAYS };
+	struct image_opts io = { 0 };
 	struct hd_out_opts o;
 	struct hd_catalog *c = NULL;
 	struct hd_packages pk;
 	const char *v = NULL;
-	FILE *out = stdout;
+	int64_t days = 0;
 	int i, m, r, fmt = -1, code = HD_EXIT_ERROR;
 	size_t k;
 
 	hd_out_opts_init(&o);
 	hd_packages_init(&pk);
+	hd_vuln_cli_init(&io.v);
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
 			fputs(image_usage, stdout);
@@ -487,23 +563,24 @@ int hd_cmd_image_rootfs(int argc, char **argv)
 		} else if ((m = opt_value(argc, argv, &i, "--sbom", &v)) != 0) {
 			io.sbom = v;
 		} else if ((m = opt_value(argc, argv, &i, "--db", &v)) != 0) {
-			io.db = v;
+			io.v.db = v;
 		} else if ((m = opt_value(argc, argv, &i, "--max-db-age", &v)) != 0) {
-			if (m > 0 && hd_parse_i64(v, 0, 100000, &io.max_age_days) < 0) {
+			if (m > 0 && hd_parse_i64(v, 0, 100000, &days) < 0) {
 				hd_cli_error("--max-db-age expects a number of days, got '%s'", v);
 				goto out;
 			}
+			io.v.max_age_days = (long)days;
 		} else if (!strcmp(argv[i], "--vulns")) {
 			io.vulns = true;
 			m = 1;
 		} else if (!strcmp(argv[i], "--ignore-unfixed")) {
-			io.ignore_unfixed = true;
+			io.v.ignore_unfixed = true;
 			m = 1;
 		} else if (!strcmp(argv[i], "--show-minor")) {
-			io.show_minor = true;
+			io.v.show_minor = true;
 			m = 1;
 		} else if (!strcmp(argv[i], "--fail-on-stale-db")) {
-			io.fail_stale = true;
+			io.v.fail_stale = true;
 			m = 1;
 		} else {
 			m = hd_out_opt_parse(&o, argc, argv, &i);
@@ -516,11 +593,13 @@ int hd_cmd_image_rootfs(int argc, char **argv)
 			goto out;
 	}
 	if (!io.rootfs) {
-		hd_cli_error("image: --rootfs DIR is required (image archives are not read yet)");
+		hd_cli_error("image: --rootfs needs a directory");
 		goto out;
 	}
-	if (io.sbom && (fmt = hd_sbom_format_from_name(io.sbom)) < 0) {
-		hd_cli_error("unknown SBOM format '%s': expected cyclonedx or spdx", io.sbom);
+	if (io.sbom && (fmt = hd_sbom_cli_format(io.sbom)) < 0)
+		goto out;
+	if (fmt >= 0 && io.vulns && !o.output) {
+		hd_cli_error("--sbom with --vulns: name the SBOM's file with -o FILE (the report goes to standard output)");
 		goto out;
 	}
 	if (io.vulns && hd_out_opts_load_config(&o) != 0)
@@ -537,31 +616,36 @@ int hd_cmd_image_rootfs(int argc, char **argv)
 		hd_cli_error("cannot catalogue '%s': %s", io.rootfs, hd_strerror(r));
 		goto out;
 	}
-	for (k = 0; k < pk.n_notes; k++)
-		fprintf(stderr, "hardock: note: %s\n", pk.notes[k]);
-	if (fmt >= 0 || !io.vulns) {
-		if (o.output && !(out = fopen(o.output, "w"))) {
-			hd_cli_error("cannot write '%s': %s", o.output, strerror(errno));
-			out = stdout;
+	if (!io.vulns) {
+		for (k = 0; k < pk.n_notes; k++)
+			fprintf(stderr, "hardock: note: %s\n", pk.notes[k]);
+	}
+	if (fmt >= 0) {
+		if (hd_sbom_cli_write(fmt, o.output, &pk, io.rootfs) < 0)
 			goto out;
-		}
-		if (fmt >= 0) {
-			struct hd_sbom_meta meta = { io.rootfs, sbom_time(), HD_VERSION };
+	} else if (!io.vulns) {
+		FILE *out = o.output ? fopen(o.output, "w") : stdout;
 
-			r = hd_sbom_write(out, (enum hd_sbom_format)fmt, &pk, &meta);
-		} else {
-			r = write_list(out, &pk);
-		}
-		if (fflush(out) != 0 || r < 0) {
+		r = out ? write_list(out, &pk) : -HD_EIO;
+		if (out && fflush(out) != 0)
+			r = -HD_EIO;
+		if (out && out != stdout && fclose(out) != 0)
+			r = -HD_EIO;
+		if (r < 0) {
 			hd_cli_error("cannot write '%s': %s", o.output ? o.output : "standard output",
-				     hd_strerror(r < 0 ? r : -HD_EIO));
+				     out ? hd_strerror(r) : strerror(errno));
 			goto out;
 		}
 	}
-	code = io.vulns ? report_vulns(&o, &io, &pk, fmt >= 0) : HD_EXIT_OK;
+	if (io.vulns) {
+		/* The SBOM went to its file: the report goes to standard output. */
+		if (fmt >= 0)
+			o.output = NULL;
+		code = report_vulns(&o, &io, &pk);
+	} else {
+		code = HD_EXIT_OK;
+	}
 out:
-	if (out != stdout)
-		fclose(out);
 	hd_catalog_free(c);
 	hd_packages_release(&pk);
 	hd_out_opts_release(&o);

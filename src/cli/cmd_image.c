@@ -9,10 +9,13 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "cli/options.h"
+#include "cli/vulnscan.h"
 #include "core/status.h"
 #include "engine/client.h"
 #include "engine/endpoint.h"
 #include "image/image.h"
+#include "model/image.h"
+#include "vuln/match.h"
 
 #include <sys/stat.h>
 #include <time.h>
@@ -23,6 +26,10 @@ struct image_args {
 	struct hd_image_opts io;
 	struct hd_engine_opts eng;
 	bool no_secrets;
+	const char *rootfs;  /* handled by hd_cmd_image_rootfs(); listed here for --help */
+	const char *sbom;
+	bool vulns;
+	struct hd_vuln_cli v;
 	unsigned threads;
 	long max_path, max_files, max_ratio; /* 0: the default */
 };
@@ -93,6 +100,15 @@ static int set_tlsverify(void *args, const struct hd_option *opt, const char *v)
 	return 0;
 }
 
+static int set_sbom(void *args, const struct hd_option *opt, const char *v)
+{
+	(void)opt;
+	if (hd_sbom_cli_format(v) < 0)
+		return -1;
+	((struct image_args *)args)->sbom = v;
+	return 0;
+}
+
 #define A(field) HD_OFF(struct image_args, field)
 static const struct hd_option image_options[] = {
 	HD_OPT_CALLBACK(0, "platform", "OS/ARCH[/VARIANT]", set_platform,
@@ -108,6 +124,15 @@ static const struct hd_option image_options[] = {
 	HD_OPT_FLAG(0, "no-secrets", A(no_secrets), "do not scan file contents for secrets"),
 	HD_OPT_UNSIGNED('j', "threads", "N", A(threads), 1, 2,
 			"1: decompress and analyse in one thread; 2 (default): on two"),
+	HD_OPT_GROUP("packages and vulnerabilities"),
+	HD_OPT_CALLBACK(0, "sbom", "FORMAT", set_sbom,
+			"write the image's SBOM: cyclonedx (CycloneDX 1.6 JSON) or spdx (SPDX 2.3 JSON), to -o FILE "
+			"(the report then goes to standard output), else alone to standard output"),
+	HD_OPT_FLAG(0, "vulns", A(vulns),
+		    "match the image's packages against the local vulnerability database (rule image/vulnerable-package)"),
+	HD_OPT_INCLUDE(hd_vuln_options, A(v)),
+	HD_OPT_STRING(0, "rootfs", "DIR", A(rootfs),
+		      "catalogue an unpacked root filesystem instead of images (see 'hardock image --rootfs . --help')"),
 	HD_OPT_GROUP("engine options (as the docker CLI; only for engine images)"),
 	HD_OPT_STRING('H', "host", "HOST", A(eng.host), "unix:///path or tcp://host:port"),
 	HD_OPT_STRING(0, "context", "NAME", A(eng.context), "a docker CLI context"),
@@ -141,9 +166,11 @@ const struct hd_cmd_doc hd_image_doc = {
 		 "                   from GET /images/{id}/get (never written to disk)\n"
 		 "  docker:REF, docker-archive:PATH, oci:PATH, oci-archive:PATH  say which",
 	.options = image_options,
-	.more = "With --rootfs DIR, an unpacked root filesystem is catalogued instead: its\n"
-		"packages as an SBOM (--sbom cyclonedx|spdx) and their known vulnerabilities\n"
-		"(--vulns); see 'hardock image --rootfs DIR --help'.\n"
+	.more = "With --sbom or --vulns, the packages of the final tree are catalogued in the\n"
+		"same pass: dpkg (status, status.d), apk and rpm (rpmdb.sqlite) with their\n"
+		"source packages; npm, Python, Go binaries and jars, except what an OS package\n"
+		"installed. Every scan states the database's age; matching never uses the\n"
+		"network. With --rootfs DIR, an unpacked root filesystem is catalogued instead.\n"
 		"\n"
 		"SIZE takes a suffix k, M or G (powers of 1024). A target that cannot be read\n"
 		"exits 2; an archive that is damaged, a missing blob or a digest mismatch is an\n"
@@ -213,14 +240,72 @@ static int connect_engine(struct engine_conn *c, const struct hd_engine_opts *eo
 	return 0;
 }
 
+/* The SBOM of the one image of a target, to path or standard output; -1 after saying why not. */
+static int packages_sbom(const struct hd_image_set *set, const char *t, int fmt, const char *path)
+{
+	const struct hd_image *im;
+	size_t k;
+
+	if (set->n != 1) {
+		hd_cli_error("'%s' holds %zu images: --sbom writes the SBOM of one (choose a platform with --platform)",
+			     t, set->n);
+		return -1;
+	}
+	im = &set->v[0];
+	if (!im->packages) {
+		hd_cli_error("no SBOM for '%s': its layers could not be read%s%s", t, im->n_errors ? ": " : "",
+			     im->n_errors ? im->errors[0] : "");
+		return -1;
+	}
+	for (k = 0; k < im->packages->n_notes; k++)
+		fprintf(stderr, "hardock: note: %s: %s\n", im->name, im->packages->notes[k]);
+	return hd_sbom_cli_write(fmt, path, im->packages, im->name ? im->name : t);
+}
+
+static void vres_free(struct hd_vuln_result *v, size_t n)
+{
+	for (size_t i = 0; v && i < n; i++)
+		hd_vuln_result_release(&v[i]);
+	hd_free(v);
+}
+
+/*
+ * Matches the packages of every image of a set; each image's spec points at
+ * its result (*ret, one per image, freed with vres_free) for the rule
+ * image/vulnerable-package.  -1 after printing an error, or -HD_ENOMEM.
+ */
+static int packages_match(struct hd_vuln_cli *v, struct hd_image_set *set, const struct hd_config *cfg,
+			  struct hd_vuln_result **ret)
+{
+	struct hd_vuln_result *res = hd_calloc(set->n + 1, sizeof(*res));
+	size_t j;
+
+	if (!res)
+		return -HD_ENOMEM;
+	for (j = 0; j < set->n; j++) {
+		struct hd_image *im = &set->v[j];
+
+		if (!im->packages || !im->spec)
+			continue; /* image/unreadable says why */
+		if (hd_vuln_cli_match(v, im->name, im->packages, cfg, &res[j]) < 0) {
+			vres_free(res, set->n);
+			return -1;
+		}
+		im->spec->vulns = &res[j];
+	}
+	*ret = res;
+	return 0;
+}
+
 int hd_cmd_image(int argc, char **argv)
 {
 	struct image_args a;
 	struct hd_cli_report cr;
 	struct hd_run_status st = { 0 };
 	struct engine_conn ec = { 0 };
-	bool began = false;
-	int i, n, r, code = HD_EXIT_ERROR;
+	const char *sbom_path = NULL;
+	bool began = false, sbom_only = false;
+	int i, n, r, fmt = -1, code = HD_EXIT_ERROR;
 
 	/* An unpacked root filesystem is catalogued by cmd_db.c (SBOM, vulnerabilities). */
 	for (i = 1; i < argc; i++) {
@@ -228,6 +313,7 @@ int hd_cmd_image(int argc, char **argv)
 			return hd_cmd_image_rootfs(argc, argv);
 	}
 	memset(&a, 0, sizeof(a));
+	hd_vuln_cli_init(&a.v);
 	hd_out_opts_init(&a.out);
 	hd_image_opts_init(&a.io);
 	hd_engine_opts_init(&a.eng);
@@ -249,16 +335,38 @@ int hd_cmd_image(int argc, char **argv)
 		hd_cli_error("give an image: an archive, an OCI layout or an image name; see 'hardock image --help'");
 		goto out;
 	}
+	if (a.sbom) {
+		fmt = hd_sbom_cli_format(a.sbom);
+		if (n != 1) {
+			hd_cli_error("--sbom writes the SBOM of one image: give one target, not %d", n);
+			goto out;
+		}
+		if (a.vulns && !a.out.output) {
+			hd_cli_error("--sbom with --vulns: name the SBOM's file with -o FILE (the report goes to "
+				     "standard output)");
+			goto out;
+		}
+		/* -o names the SBOM's file; the report goes to standard output.  Without -o, the SBOM alone. */
+		sbom_path = a.out.output;
+		a.out.output = NULL;
+		sbom_only = !sbom_path;
+	}
+	a.io.catalog = a.sbom || a.vulns;
 	if (hd_out_opts_load_config(&a.out) != 0)
+		goto out;
+	if (a.vulns && hd_vuln_cli_open(&a.v) < 0)
 		goto out;
 	a.out.inputs = argv;
 	a.out.n_inputs = (size_t)n;
 	a.io.now = (int64_t)time(NULL);
-	if (hd_cli_report_begin(&cr, &a.out, "image", false) != 0)
-		goto out;
-	began = true;
+	if (!sbom_only) {
+		if (hd_cli_report_begin(&cr, &a.out, "image", false) != 0)
+			goto out;
+		began = true;
+	}
 	for (i = 0; i < n; i++) {
 		struct hd_image_set set;
+		struct hd_vuln_result *vres = NULL;
 		struct hd_findings f;
 		const char *t;
 		char *msg = NULL;
@@ -288,7 +396,22 @@ int hd_cmd_image(int argc, char **argv)
 			st.failed = true;
 			continue;
 		}
+		if (fmt >= 0 && packages_sbom(&set, t, fmt, sbom_path) < 0)
+			st.failed = true;
+		if (sbom_only) {
+			hd_image_set_release(&set);
+			continue;
+		}
+		if (a.vulns && (r = packages_match(&a.v, &set, &a.out.cfg, &vres)) < 0) {
+			if (r != -1)
+				hd_cli_error("cannot match '%s': %s", t, hd_strerror(r));
+			hd_image_set_release(&set);
+			st.failed = true;
+			continue;
+		}
 		r = hd_image_judge(&set, &a.out.cfg, &f);
+		vres_free(vres, set.n);
+		vres = NULL;
 		hd_image_set_release(&set);
 		if (r < 0) {
 			hd_cli_error("cannot judge '%s': %s", t, hd_strerror(r));
@@ -304,11 +427,16 @@ int hd_cmd_image(int argc, char **argv)
 		if (r < 0)
 			break;
 	}
+	if (sbom_only) {
+		code = st.failed ? HD_EXIT_ERROR : HD_EXIT_OK;
+		goto out;
+	}
 	began = false;
 	if (hd_cli_report_end(&cr, st.files) != 0)
 		goto out;
 	code = hd_cli_exit_code(&st, a.out.cfg.fail_on);
 out:
+	hd_vuln_cli_close(&a.v);
 	if (began)
 		hd_cli_report_end(&cr, st.files);
 	hd_engine_close(ec.e);

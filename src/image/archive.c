@@ -62,6 +62,7 @@ int hd_archive_open(struct hd_archive *ar, const char *display, const struct hd_
 		return -HD_ENOMEM;
 	rd->o = *o;
 	rd->lr.lim = &rd->o.lim;
+	rd->lr.catalog = o->catalog;
 	if (o->scan_secrets) {
 		r = hd_scanner_new(&rd->sc, err, sizeof(err));
 		if (r < 0)

@@ -45,6 +45,7 @@ struct hd_archive_opts {
 	struct hd_image_limits lim;
 	unsigned threads;    /* 1: decompress and analyse in one thread; else two */
 	bool scan_secrets;
+	bool catalog;        /* give every layer its package catalogue */
 };
 
 struct hd_reader;

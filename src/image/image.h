@@ -31,12 +31,14 @@ struct hd_findings;
 struct hd_engine;
 struct hd_image_spec;
 struct hd_image_files;
+struct hd_packages;
 
 struct hd_image_opts {
 	struct hd_image_limits lim;
 	const char *platform;   /* "os/arch[/variant]" for multi-platform indexes; NULL: this machine's */
 	unsigned threads;       /* 1: one thread; 0 or more: decompress and analyse on two */
 	bool scan_secrets;      /* scan file contents for secrets (default true) */
+	bool catalog;           /* catalogue each image's packages into hd_image.packages (default false) */
 	int64_t now;            /* unix seconds, for the age rule; 0 disables it */
 };
 
@@ -52,6 +54,7 @@ struct hd_image {
 	char *source;                 /* the archive or layout, or NULL for an engine image */
 	struct hd_image_spec *spec;   /* NULL when the config could not be read */
 	struct hd_image_files *files; /* NULL when no layer could be read */
+	struct hd_packages *packages; /* with opts.catalog: the final tree's packages; else NULL */
 	char **errors;                /* what kept parts of the image unread, worded for the user */
 	size_t n_errors;
 };

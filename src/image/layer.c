@@ -4,6 +4,7 @@
  * file's content scanned while it streams.  Nothing is written anywhere.
  */
 #include "core/common.h"
+#include "core/buf.h"
 #include "image/hash.h"
 #include "image/layer.h"
 #include "image/scan.h"
@@ -57,6 +58,7 @@ void hd_layer_index_free(struct hd_layer_index *ix)
 	hd_free(ix->owners);
 	hd_free(ix->anoms);
 	hd_free(ix->error);
+	hd_catalog_free(ix->catalog);
 	hd_arena_release(&ix->arena);
 	hd_free(ix);
 }
@@ -126,6 +128,7 @@ struct lrd {
 	char *line;            /* the current line of a package database */
 	unsigned char *rpmdb;  /* rpmdb.sqlite read whole (sqlite needs all of it), while it is read */
 	size_t rpmdb_len, rpmdb_cap;
+	struct hd_buf cat;     /* a file the package catalogue takes whole */
 	/* The current file. */
 	struct hit hits[MAX_HITS_PER_FILE];
 	size_t n_hits;
@@ -368,6 +371,8 @@ struct fctx {
 	bool line_long;          /* the current line is beyond the buffer: ignored */
 	size_t dir_len;          /* apk: length of the current F: folder in s->apk_dir */
 	bool have_pkg;
+	unsigned cat;            /* HD_CATALOG_WHOLE or _STREAM: the package catalogue reads it */
+	struct hd_catalog_stream *cs;
 };
 
 static void on_hit(void *ctx, unsigned pattern, uint64_t end)
@@ -494,6 +499,16 @@ static int cmp_owned(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* A limit of the catalogue cuts it short (said later), it does not stop the layer. */
+static int cat_result(struct hd_layer_index *ix, int r)
+{
+	if (r == -HD_ETOOBIG) {
+		ix->catalog_cut = true;
+		return 0;
+	}
+	return r;
+}
+
 static int feed(struct fctx *f, const void *p, size_t n)
 {
 	int r;
@@ -524,6 +539,10 @@ static int feed(struct fctx *f, const void *p, size_t n)
 		if (r < 0)
 			return r;
 	}
+	if (f->cat == HD_CATALOG_STREAM)
+		return cat_result(f->s->ix, hd_catalog_chunk(f->cs, p, n));
+	if (f->cat == HD_CATALOG_WHOLE)
+		return cat_result(f->s->ix, hd_buf_add(&f->s->cat, p, n));
 	return 0;
 }
 
@@ -574,13 +593,27 @@ static int file_end(struct fctx *f, int name_only)
 
 	if (f->scan) {
 		r = hd_scanner_end(s->lr->scanner);
-		if (r < 0)
+		if (r < 0) {
+			hd_catalog_abort(f->cs);
 			return r;
+		}
 	}
 	if (f->cap)
 		f->cap->data[f->cap->len] = '\0';
 	if (f->own && f->own->kind == HD_OWNER_RPM) {
 		r = rpm_end(f);
+		if (r < 0) {
+			hd_catalog_abort(f->cs);
+			return r;
+		}
+	}
+	if (f->cat == HD_CATALOG_STREAM) {
+		r = cat_result(s->ix, hd_catalog_end(f->cs));
+		f->cs = NULL;
+		if (r < 0)
+			return r;
+	} else if (f->cat == HD_CATALOG_WHOLE) {
+		r = cat_result(s->ix, hd_catalog_file(s->ix->catalog, f->path, s->cat.buf, s->cat.len, NULL));
 		if (r < 0)
 			return r;
 	}
@@ -681,12 +714,20 @@ static int read_file(struct lrd *s, struct archive *a, const char *path, uint64_
 			return -HD_ENOMEM;
 		f.own = o;
 	}
-	if (!f.scan && !f.cap && !f.own && name_only < 0)
+	f.cat = s->lr->catalog ? hd_catalog_wants(path, (uint64_t)size, mode) : 0;
+	if (f.cat) {
+		if (!ix->catalog && !(ix->catalog = hd_catalog_new()))
+			return -HD_ENOMEM;
+		if (f.cat == HD_CATALOG_STREAM && (r = hd_catalog_begin(ix->catalog, path, (uint64_t)size, NULL, &f.cs)) < 0)
+			return r;
+		hd_buf_reset(&s->cat);
+	}
+	if (!f.scan && !f.cap && !f.own && !f.cat && name_only < 0)
 		return 0;
 	s->n_hits = 0;
 	if (f.scan)
 		hd_scanner_begin(s->lr->scanner, hd_scan_name_class(path, n), on_hit, s);
-	if (f.scan || f.cap || f.own) {
+	if (f.scan || f.cap || f.own || f.cat) {
 		for (;;) {
 			const void *buf;
 			size_t len;
@@ -695,12 +736,16 @@ static int read_file(struct lrd *s, struct archive *a, const char *path, uint64_
 			r = archive_read_data_block(a, &buf, &len, &off);
 			if (r == ARCHIVE_EOF)
 				break;
-			if (r < ARCHIVE_WARN)
+			if (r < ARCHIVE_WARN) {
+				hd_catalog_abort(f.cs);
 				return set_error(ix, s->src_err ? s->src_err : -HD_EPARSE, "%s",
 						 s->src_err ? s->src_msg : archive_error_string(a));
+			}
 			r = feed(&f, buf, len);
-			if (r < 0)
+			if (r < 0) {
+				hd_catalog_abort(f.cs);
 				return r == -HD_EINVAL ? set_error(ix, r, "the secret scanner failed on '%s'", path) : r;
+			}
 		}
 	}
 	return file_end(&f, name_only);
@@ -901,6 +946,7 @@ int hd_layer_read(struct hd_layer_reader *lr, hd_chunk_fn *src, void *src_ctx, s
 	struct archive_entry *ae;
 	int r = 0, ar;
 
+	hd_buf_init(&s.cat, HD_MAX_CATALOG_FILE);
 	s.path_cap = (size_t)lr->lim->max_path + 2;
 	s.path = hd_malloc(7 * s.path_cap);
 	s.sha = hd_sha256_new();
@@ -974,6 +1020,7 @@ out:
 	hd_u64set_release(&s.opq);
 	hd_u64set_release(&s.unneeded);
 	hd_sha256_free(s.sha);
+	hd_buf_release(&s.cat);
 	hd_free(s.path);
 	hd_free(s.rpmdb);
 	return r == -HD_ENOMEM ? r : 0;

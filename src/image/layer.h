@@ -25,6 +25,8 @@
 #include "core/arena.h"
 #include "image/decode.h"
 
+struct hd_catalog;
+
 /* Limits of one analysis (a target: an archive, a layout or an engine image). */
 struct hd_image_limits {
 	uint64_t max_bytes;       /* uncompressed bytes of all layers read */
@@ -148,6 +150,8 @@ struct hd_layer_index {
 	uint64_t file_bytes;     /* their sizes */
 	uint64_t tar_bytes;      /* uncompressed stream size */
 	char diff_id[72];        /* sha256 of the uncompressed stream ("" if not read to the end) */
+	struct hd_catalog *catalog; /* the packages this layer's files give (when the reader catalogues), or NULL */
+	bool catalog_cut;        /* a catalogue limit was reached: some of them are missing */
 	char *error;             /* hd_malloc'd: why the layer could not be read to its end */
 	int err;                 /* -HD_E* matching error */
 };
@@ -164,6 +168,7 @@ struct hd_layer_reader {
 	const struct hd_image_limits *lim;
 	uint64_t entries_seen;
 	struct hd_scanner *scanner;  /* NULL: no secret scanning */
+	bool catalog;                /* feed the package catalogue (vuln/catalog.h) of each layer */
 };
 
 /*

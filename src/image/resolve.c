@@ -18,6 +18,8 @@
 #include "image/scan.h"
 #include "model/image.h"
 #include "model/image_files.h"
+#include "model/package.h"
+#include "vuln/catalog.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -196,6 +198,10 @@ void hd_image_set_release(struct hd_image_set *s)
 		hd_free(s->v[i].source);
 		hd_image_spec_free(s->v[i].spec);
 		hd_image_files_free(s->v[i].files);
+		if (s->v[i].packages) {
+			hd_packages_release(s->v[i].packages);
+			hd_free(s->v[i].packages);
+		}
 		strv_free(s->v[i].errors, s->v[i].n_errors);
 	}
 	hd_free(s->v);
@@ -655,6 +661,64 @@ static int removed_by(const struct stack *st, size_t layer, const char *path, ui
 		}
 	}
 	return -1;
+}
+
+/* ---- packages ------------------------------------------------------------------------------ */
+
+struct keep_ctx {
+	const struct stack *st;
+	size_t layer;
+};
+
+/* Whether a file of this layer is in the final tree: no layer above deletes or replaces it. */
+static bool keep_path(void *ctx, const char *path)
+{
+	const struct keep_ctx *k = ctx;
+
+	return removed_by(k->st, k->layer, path, hd_path_hash(path, strlen(path)), false) < 0;
+}
+
+/* The packages of the final tree: each layer's catalogue, merged bottom up. */
+static int catalog_image(struct hd_image *im, const struct stack *st, const struct hd_image_files *f)
+{
+	struct hd_catalog *c = hd_catalog_new();
+	struct hd_packages *pk = hd_calloc(1, sizeof(*pk));
+	size_t i, unread = 0, cut = 0;
+	int r = 0;
+
+	if (!c || !pk) {
+		hd_catalog_free(c);
+		hd_free(pk);
+		return -HD_ENOMEM;
+	}
+	hd_packages_init(pk);
+	for (i = 0; i < st->n && r == 0; i++) {
+		const struct hd_layer_index *ix = st->ix[i];
+		struct keep_ctx k = { st, i };
+
+		if (!ix || ix->error)
+			unread++;
+		if (ix && ix->catalog_cut)
+			cut++;
+		if (ix && ix->catalog)
+			r = hd_catalog_merge(c, ix->catalog, f->layers[i].digest, keep_path, &k);
+	}
+	if (r == 0)
+		r = hd_catalog_finish(c, pk);
+	if (r == 0 && unread)
+		r = hd_packages_note(pk, "%zu of %zu layers could not be read to their end: the packages they hold "
+				     "may be missing", unread, st->n);
+	if (r == 0 && cut)
+		r = hd_packages_note(pk, "the package catalogue of %zu layers reached a limit of core/limits.h: "
+				     "some packages are missing", cut);
+	hd_catalog_free(c);
+	if (r < 0) {
+		hd_packages_release(pk);
+		hd_free(pk);
+		return r;
+	}
+	im->packages = pk;
+	return 0;
 }
 
 /* "/" + path, bytes that are not printable UTF-8 as \xNN, in the model's arena. */
@@ -1360,6 +1424,8 @@ static int build_image(struct hd_archive *ar, const struct plan *p, const struct
 	r = build_tree(f, &st, &o->lim);
 	if (r < 0)
 		goto out;
+	if (o->catalog && (r = catalog_image(im, &st, f)) < 0)
+		goto out;
 	im->files = f;
 	f = NULL;
 	goto out;
@@ -1451,7 +1517,8 @@ out:
 
 static int open_archive(struct hd_archive *ar, const char *display, const struct hd_image_opts *o)
 {
-	struct hd_archive_opts ao = { .lim = o->lim, .threads = o->threads, .scan_secrets = o->scan_secrets };
+	struct hd_archive_opts ao = { .lim = o->lim, .threads = o->threads, .scan_secrets = o->scan_secrets,
+				      .catalog = o->catalog };
 
 	return hd_archive_open(ar, display, &ao);
 }

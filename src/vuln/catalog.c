@@ -483,6 +483,87 @@ int hd_catalog_file(struct hd_catalog *c, const char *path, const void *data, si
 	}
 }
 
+/* ---- merging layers ---------------------------------------------------- */
+
+int hd_catalog_merge(struct hd_catalog *c, const struct hd_catalog *src, const char *layer,
+		     bool (*keep)(void *ctx, const char *path), void *ctx)
+{
+	uint32_t *map = NULL; /* src file -> c file, UINT32_MAX when dropped */
+	size_t i;
+	int r = 0;
+
+	if (!src->n_files)
+		goto notes;
+	map = hd_calloc(src->n_files, sizeof(*map));
+	if (!map)
+		return -HD_ENOMEM;
+	for (i = 0; i < src->n_files && r == 0; i++) {
+		const struct cat_file *f = &src->files[i];
+		const char **text = NULL;
+
+		map[i] = UINT32_MAX;
+		if (f->removed || (keep && !keep(ctx, f->path)))
+			continue;
+		r = begin_file(c, f->path, layer);
+		if (r < 0)
+			break;
+		map[i] = c->cur;
+		switch (classify(f->path, 0, 0)) {
+		case K_OS_RELEASE:
+			text = &c->os_release;
+			break;
+		case K_OS_RELEASE_LIB:
+			text = &c->os_release_lib;
+			break;
+		case K_DEBIAN_VERSION:
+			text = &c->debian_version;
+			break;
+		case K_RPM_SQLITE:
+			c->rpm_sqlite = true;
+			break;
+		case K_RPM_BDB:
+			c->rpm_bdb = true;
+			break;
+		case K_RPM_NDB:
+			c->rpm_ndb = true;
+			break;
+		default:
+			break;
+		}
+		if (text) {
+			const char *t = !strcmp(f->path, "etc/os-release") ? src->os_release :
+					!strcmp(f->path, "usr/lib/os-release") ? src->os_release_lib : src->debian_version;
+
+			*text = t ? hd_arena_strdup(&c->arena, t) : NULL;
+			if (t && !*text)
+				r = -HD_ENOMEM;
+		}
+	}
+	for (i = 0; i < src->n_pkgs && r == 0; i++) {
+		const struct cat_pkg *p = &src->pkgs[i];
+
+		if (map[p->file] == UINT32_MAX || !live(src, p->file, p->gen))
+			continue;
+		c->cur = map[p->file];
+		r = cat_add_pkg(c, &p->p);
+	}
+	for (i = 0; i < src->n_owned && r == 0; i++) {
+		const struct cat_owned *o = &src->owned[i];
+
+		if (map[o->file] == UINT32_MAX || !live(src, o->file, o->gen))
+			continue;
+		c->cur = map[o->file];
+		r = cat_add_owned(c, o->path, strlen(o->path));
+	}
+	hd_free(map);
+	if (r < 0)
+		return r;
+notes:
+	for (i = 0; i < src->n_notes && r == 0; i++)
+		r = cat_note(c, "%s", src->notes[i]);
+	return r;
+}
+
 /* ---- streams ----------------------------------------------------------- */
 
 struct hd_catalog_stream {

@@ -31,6 +31,7 @@
 #ifndef HD_VULN_CATALOG_H
 #define HD_VULN_CATALOG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -75,6 +76,18 @@ int hd_catalog_each_owned(const struct hd_catalog *c, hd_catalog_owned_fn *fn, v
 
 /* Forgets what a path gave (a whiteout in a later layer). */
 int hd_catalog_remove(struct hd_catalog *c, const char *path);
+
+/*
+ * Moves what src gave into c, as if src's files came after c's (an image
+ * layer above the ones merged before): every file of src for which keep()
+ * says true (keep NULL: all), with its packages, owned paths and the OS
+ * release files, replaces what the same path gave in c; layer (may be NULL)
+ * names src in the records.  src's notes are copied.  src is left as it
+ * was, so one layer's catalogue can be merged into several images.
+ * Returns 0, -HD_ENOMEM or -HD_ETOOBIG.
+ */
+int hd_catalog_merge(struct hd_catalog *c, const struct hd_catalog *src, const char *layer,
+		     bool (*keep)(void *ctx, const char *path), void *ctx);
 
 /*
  * Resolves ownership and the OS release, sorts, and moves everything into

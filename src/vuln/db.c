@@ -157,6 +157,7 @@ struct vdb_src {
 	char *name;
 	bool replace;     /* the whole source was deleted before this import */
 	int64_t records;  /* added in this import */
+	int64_t feed_time;
 };
 
 struct hd_vdb_import {
@@ -294,6 +295,9 @@ int vdb_source(struct hd_vdb_import *im, const char *name, const char *format, c
 			return -HD_ENOMEM;
 		im->n_srcs++;
 	}
+	/* The current source again (one record after another of a feed): nothing to do. */
+	if (s == im->cur && s->feed_time == feed_time && (!replace || s->replace))
+		return 0;
 	if (replace && !s->replace) {
 		s->replace = true;
 		bind_text(im->del_src_aff, 1, name);
@@ -310,6 +314,7 @@ int vdb_source(struct hd_vdb_import *im, const char *name, const char *format, c
 	sqlite3_bind_int64(im->put_src, 5, feed_time);
 	if ((r = step(im, im->put_src)) < 0)
 		return r;
+	s->feed_time = feed_time;
 	im->cur = s;
 	return 0;
 }

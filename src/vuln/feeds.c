@@ -134,15 +134,29 @@ const char *hd_cvss_severity(double s)
 
 /* ---- helpers ----------------------------------------------------------- */
 
+/* Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm); no time zone files read. */
+static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+	int64_t era;
+	unsigned yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = (unsigned)(y - era * 400);
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + (int64_t)doe - 719468;
+}
+
+/* "2024-05-01T10:00:00Z" (fractions ignored) to unix seconds; 0 when it is not one. */
 static int64_t parse_time(const char *s)
 {
-	struct tm tm;
-	const char *end;
+	unsigned y, mo, d, h, mi, sec;
 
-	memset(&tm, 0, sizeof(tm));
-	if (!s || !(end = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm)))
+	if (!s || sscanf(s, "%4u-%2u-%2uT%2u:%2u:%2u", &y, &mo, &d, &h, &mi, &sec) != 6 || mo < 1 || mo > 12 ||
+	    d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
 		return 0;
-	return (int64_t)timegm(&tm);
+	return days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
 }
 
 /* A string member, checked against a length limit; NULL when absent. */

@@ -13,6 +13,7 @@ are validated against the CycloneDX 1.6 and SPDX 2.3 schemas.
 
 Usage: scan.py HARDOCK BUILD_DIR.  Prints "N passed, N failed" last.
 """
+import gzip
 import hashlib
 import http.server
 import io
@@ -23,6 +24,7 @@ import socketserver
 import struct
 import subprocess
 import sys
+import tarfile
 import tempfile
 import threading
 import time
@@ -92,6 +94,8 @@ def findings(r):
     doc = json.loads(r.stdout)
     out = []
     for f in doc["findings"]:
+        if f.get("rule") != "image/vulnerable-package":
+            continue
         msg = f["message"]
         words = msg.split()
         pkg = words[1]
@@ -290,6 +294,64 @@ def bookworm(cache):
     return root
 
 
+def tar_tree(root, extra=()):
+    """An uncompressed layer tar of the tree at root (symbolic links kept), plus (name, bytes) entries."""
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w", format=tarfile.PAX_FORMAT) as t:
+        if root:
+            for name in sorted(os.listdir(root)):
+                t.add(os.path.join(root, name), arcname=name)
+        for name, data in extra:
+            ti = tarfile.TarInfo(name)
+            ti.size = len(data)
+            t.addfile(ti, io.BytesIO(data))
+    return buf.getvalue()
+
+
+def save_image(path, layers, tag="scan:1", oci=False):
+    """A docker save archive (or, with oci, an OCI layout directory with gzip layers) of the layer tars."""
+    diff_ids = ["sha256:" + hashlib.sha256(l).hexdigest() for l in layers]
+    config = json.dumps({"architecture": "amd64", "os": "linux", "config": {"User": "1000"},
+                         "rootfs": {"type": "layers", "diff_ids": diff_ids},
+                         "history": [{"created_by": f"/bin/sh -c #(nop) layer {i}"} for i in range(len(layers))]}
+                        ).encode()
+    cdig = hashlib.sha256(config).hexdigest()
+    if not oci:
+        with tarfile.open(path, "w") as t:
+            def add(name, data):
+                ti = tarfile.TarInfo(name)
+                ti.size = len(data)
+                t.addfile(ti, io.BytesIO(data))
+            names = []
+            for i, l in enumerate(layers):
+                names.append(f"{i:02d}/layer.tar")
+                add(names[-1], l)
+            add(f"{cdig}.json", config)
+            add("manifest.json", json.dumps([{"Config": f"{cdig}.json", "RepoTags": [tag], "Layers": names}]).encode())
+        return
+
+    def blob(data):
+        d = hashlib.sha256(data).hexdigest()
+        write(f"{path}/blobs/sha256/{d}", data)
+        return {"digest": f"sha256:{d}", "size": len(data)}
+    gz = [gzip.compress(l, mtime=0) for l in layers]
+    man = {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
+           "config": dict(blob(config), mediaType="application/vnd.oci.image.config.v1+json"),
+           "layers": [dict(blob(g), mediaType="application/vnd.oci.image.layer.v1.tar+gzip") for g in gz]}
+    md = blob(json.dumps(man).encode())
+    write(f"{path}/oci-layout", json.dumps({"imageLayoutVersion": "1.0.0"}))
+    write(f"{path}/index.json", json.dumps({"schemaVersion": 2, "manifests": [dict(
+        md, mediaType="application/vnd.oci.image.manifest.v1+json",
+        annotations={"org.opencontainers.image.ref.name": tag})]}))
+
+
+def sbom_purls(path):
+    doc = json.load(open(path))
+    if "components" in doc:
+        return sorted(c.get("purl", "") for c in doc["components"] if c.get("purl"))
+    return sorted(r["referenceLocator"] for p in doc["packages"] for r in p.get("externalRefs", []))
+
+
 class Quiet(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *a):
         pass
@@ -461,6 +523,36 @@ def run_all(work):
     r4 = run("image", "--rootfs", lang, "--vulns", "--db", db, "--fail-on", "none", "-q")
     check(r3.returncode == 1 and r4.returncode == 0, "--fail-on is honoured", (r3.returncode, r4.returncode))
 
+    # ---- the same tree as an image: two layers, the second deleting requests (a folder whiteout) ----
+    img = f"{work}/lang-image.tar"
+    save_image(img, [tar_tree(lang), tar_tree(None, [
+        ("usr/local/lib/python3.11/dist-packages/.wh.requests-2.31.0.dist-info", b""),
+        ("srv/app/node_modules/lodash/.wh..wh..opq", b"")])])
+    r = run("image", img, "--vulns", "--db", db, "-f", "json")
+    got = findings(r) if r.returncode in (0, 1) else []
+    check(r.returncode == 1 and got == [w for w in want if w[0] != "requests"],
+          "image archive: the same known answers, minus what a later layer deletes", f"{got}\n{r.stderr}")
+    doc = json.loads(r.stdout) if r.returncode in (0, 1) else {"findings": []}
+    rules = {f["rule"] for f in doc["findings"]}
+    check("image/no-healthcheck" in rules, "the image rules still run beside --vulns", rules)
+    r = run("image", img)
+    check(r.returncode in (0, 1) and "vulnerable-package" not in r.stdout and "catalogue" not in r.stderr,
+          "without --vulns or --sbom nothing is catalogued or matched", r.stdout[-500:] + r.stderr)
+    r = run("image", img, "--sbom", "cyclonedx", env={"SOURCE_DATE_EPOCH": "1700000000"})
+    sb = json.loads(r.stdout) if r.returncode == 0 else {}
+    names = sorted(c["name"] for c in sb.get("components", []) if c.get("type") != "operating-system")
+    check(r.returncode == 0 and "requests" not in names and "lodash" in names and "six" not in names and
+          "python3-six" in names, "image SBOM alone on standard output: the final tree's packages", names)
+    r = run("image", img, "--sbom", "spdx", "--vulns", "--db", db)
+    check(r.returncode == 2 and "-o FILE" in r.stderr, "--sbom with --vulns needs -o FILE for the SBOM", r.stderr)
+    out = f"{work}/lang-image.spdx.json"
+    r = run("image", img, "--sbom", "spdx", "-o", out, "--vulns", "--db", db, "-f", "json")
+    ok, why = validate("spdx-2.3-schema.json", out) if r.returncode == 1 else (False, r.stderr)
+    check(ok and findings(r) == [w for w in want if w[0] != "requests"],
+          "image: SBOM to -o FILE and the report on standard output", why)
+    r = run("image", img, img, "--sbom", "spdx")
+    check(r.returncode == 2 and "one image" in r.stderr, "--sbom takes one target", r.stderr)
+
     # ---- scans: Alpine ----
     alp = os.path.join(work, "alpine")
     alpine_tree(alp)
@@ -469,6 +561,11 @@ def run_all(work):
     check(got == [("libcrypto3", "CVE-2023-6129"), ("libcrypto3", "CVE-2024-0727")],
           "Alpine scan by origin with apk order (busybox '0' and musl's older fix are not findings)",
           f"{got}\n{r.stderr}")
+    oci = f"{work}/alpine-oci"
+    save_image(oci, [tar_tree(alp)], tag="alpine-app:1", oci=True)
+    r = run("image", oci, "--vulns", "--db", db, "-f", "json")
+    got2 = findings(r) if r.returncode in (0, 1) else []
+    check(r.returncode == 1 and got2 == got, "OCI layout (gzip layers): the Alpine answers", f"{got2}\n{r.stderr}")
     r = run("image", "--rootfs", alp)
     names = [l.split()[1] for l in r.stdout.splitlines()]
     check("pip" not in names and "py3-pip" in names, "pip owned by py3-pip is not catalogued again", r.stdout)
@@ -551,6 +648,24 @@ def run_all(work):
         r = run("image", "--rootfs", root, "--sbom", fmt, "-o", out, env=env)
         ok, why = validate(schema, out) if r.returncode == 0 else (False, r.stderr)
         check(ok, f"{fmt} SBOM of bookworm is valid against {schema}", why)
+
+    # The mmdebstrap tarball itself as the layer of an image: the same packages and answers.
+    with open(os.path.join(BUILD, "vuln-cache", "bookworm-minbase.tar"), "rb") as f:
+        layer = f.read()
+    bimg = f"{work}/bookworm-image.tar"
+    save_image(bimg, [layer], tag="bookworm:minbase")
+    for fmt, schema in (("cyclonedx", "cyclonedx-bom-1.6.schema.json"), ("spdx", "spdx-2.3-schema.json")):
+        out = f"{work}/bookworm-image.{fmt}.json"
+        r = run("image", bimg, "--sbom", fmt, "-o", out, "-q", "--fail-on", "none", env=env)
+        ok, why = validate(schema, out) if r.returncode == 0 else (False, r.stderr)
+        check(ok, f"{fmt} SBOM of the bookworm image is valid against {schema}", why)
+        check(ok and sbom_purls(out) == sbom_purls(f"{work}/bookworm.{fmt}.json") and len(sbom_purls(out)) >= 80,
+              f"{fmt} SBOM of the bookworm image lists the packages of the rootfs ({len(sbom_purls(out)) if ok else 0})")
+    del layer
+    r = run("image", bimg, "--vulns", "--db", db, "-f", "json", "--show-minor")
+    got = findings(r) if r.returncode in (0, 1) else []
+    check(("zlib1g", "CVE-2023-45853") in got and ("libc6", "CVE-2099-0004") in got and len(got) == 7,
+          "bookworm image: the rootfs's answers", f"{got}\n{r.stderr[-1000:]}")
 
 
 if __name__ == "__main__":
