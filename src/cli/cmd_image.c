@@ -352,6 +352,9 @@ int hd_cmd_image(int argc, char **argv)
 		sbom_only = !sbom_path;
 	}
 	a.io.catalog = a.sbom || a.vulns;
+	/* The SBOM alone reports no finding: file contents need not be scanned for secrets. */
+	if (sbom_only)
+		a.io.scan_secrets = false;
 	if (hd_out_opts_load_config(&a.out) != 0)
 		goto out;
 	if (a.vulns && hd_vuln_cli_open(&a.v) < 0)

@@ -46,6 +46,7 @@ static void opts(struct hd_image_opts *o)
 	o->lim.max_ratio = 200;
 	o->lim.max_json = 1u << 20;
 	o->now = 1735689600;
+	o->catalog = true; /* the package catalogue of every layer, merged per image */
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -71,7 +72,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	/* As an uncompressed layer. */
 	{
-		struct hd_layer_reader lr = { .lim = &o.lim };
+		struct hd_layer_reader lr = { .lim = &o.lim, .catalog = true };
 		struct hd_layer_index *ix = hd_layer_index_new();
 		struct mem m = { data, size, false };
 

@@ -180,6 +180,17 @@ vulns "$tmp/unfixed.json" | sort >"$tmp/unfixed.txt"
 grep -v CVE-2099-0005 "$expect" >"$tmp/expect-unfixed.txt"
 check "--ignore-unfixed hides CVE-2099-0005" "$tmp/unfixed.txt" cmp -s "$tmp/unfixed.txt" "$tmp/expect-unfixed.txt"
 
+# An engine image given to `hardock image`: its SBOM (streamed from the engine) and its findings.
+"$HARDOCK" image -H "unix://$sock" hd/debian-app:1 --sbom spdx -o "$tmp/app.spdx.json" --vulns --db "$db" \
+	-f json >"$tmp/img.json" 2>"$tmp/img.err"
+rc=$?
+n=$($PY -c 'import json, sys; d = json.load(open(sys.argv[1])); print(sum(1 for p in d["packages"] for r in p.get("externalRefs", []) if r["referenceLocator"].startswith("pkg:deb/debian/")))' "$tmp/app.spdx.json" 2>/dev/null)
+check "hardock image of an engine image: an SPDX SBOM with its dpkg packages ($n)" "$tmp/img.err" test "${n:-0}" -ge 80
+vulns "$tmp/img.json" | sort >"$tmp/img.txt"
+grep hd/debian-app "$expect" >"$tmp/expect-img.txt"
+check "hardock image of an engine image: exit 1 and the same findings" "$tmp/img.txt" \
+	sh -c "[ $rc -eq 1 ] && cmp -s '$tmp/img.txt' '$tmp/expect-img.txt'"
+
 "$HARDOCK" audit engine -H "unix://$sock" --vulns --db "$tmp/none" -q >"$tmp/nodb.out" 2>"$tmp/nodb.err"
 rc=$?
 check "no database: exit 2 with a clear error" "$tmp/nodb.err" sh -c "[ $rc -eq 2 ] && grep -q 'no vulnerability database' '$tmp/nodb.err'"
