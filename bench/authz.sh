@@ -12,6 +12,10 @@
 #      with 40 concurrent AuthZReqs that each carry a 1 MiB body (what dockerd
 #      forwards at most), sent at once on 40 connections;
 #   4. how long SIGTERM takes to stop it.
+# Then prints "goal ... ok|MISSED" lines for the issue's targets (0 wrong
+# decisions, slow clients do not slow ordinary ones more than 2x, memory at
+# most twice the bytes in flight, SIGTERM within 0.2 s) and exits 1 when
+# one is missed.
 # The load generator is bench/authz-load.c (built here with cc).  The
 # server runs with its defaults (sandboxed, one worker per CPU).
 # usage: sh bench/authz.sh [BUILD-DIR]   (default: build)
@@ -97,20 +101,50 @@ stop() {
 }
 kb() { awk -v k="$1:" '$1 == k { print $2 }' "/proc/$child/status"; }
 
-echo "hardock authz serve, $(nproc) CPUs, $(basename "$build") build"
+# field NAME LINE: the value of NAME=... in a load generator's line.
+field() { echo "$2" | tr ' ' '\n' | awk -F= -v k="$1" '$1 == k { print $2 }'; }
+
+echo "hardock authz serve, $(nproc) CPUs, $(basename "$build") build, load $(cut -d' ' -f1-3 /proc/loadavg)"
 start
 echo "1. 200 keep-alive clients, 10 s, $(echo $mix | wc -w) kinds of request:"
-"$tmp/authz-load" --socket "$tmp/a.sock" --conns 200 --seconds 10 $mix | sed 's/^/   /'
+l1=$("$tmp/authz-load" --socket "$tmp/a.sock" --conns 200 --seconds 10 $mix)
+echo "   $l1"
 echo "2. 20 clients of ordinary requests, 8 s, alone:"
-"$tmp/authz-load" --socket "$tmp/a.sock" --conns 20 --seconds 8 $ordinary | sed 's/^/   /'
+l2=$("$tmp/authz-load" --socket "$tmp/a.sock" --conns 20 --seconds 8 $ordinary)
+echo "   $l2"
 echo "   the same while 1,000 slow clients are held (one byte every 0.5 s each):"
-"$tmp/authz-load" --socket "$tmp/a.sock" --conns 20 --seconds 8 --slow 1000 $ordinary | sed 's/^/   /'
+l3=$("$tmp/authz-load" --socket "$tmp/a.sock" --conns 20 --seconds 8 --slow 1000 $ordinary)
+echo "   $l3"
 stop
 start
 base_rss=$(kb VmRSS)
 echo "3. memory of the serving process: $base_rss kB RSS at start"
-"$tmp/authz-load" --socket "$tmp/a.sock" --conns 40 --once $big | sed 's/^/   40 concurrent 1 MiB bodies: /'
-echo "   peak RSS (VmHWM) $(kb VmHWM) kB, RSS after $(kb VmRSS) kB"
+l4=$("$tmp/authz-load" --socket "$tmp/a.sock" --conns 40 --once $big)
+echo "   40 concurrent 1 MiB bodies: $l4"
+hwm=$(kb VmHWM)
+echo "   peak RSS (VmHWM) $hwm kB, RSS after $(kb VmRSS) kB"
 stop
 echo "4. SIGTERM to exit: $stop_ms ms"
 echo "   decisions logged: $(wc -l <"$tmp/decisions.log") JSON lines"
+
+# The goals of issue 9, as ratios within this run where they can be.
+inflight=$(cat "$tmp"/req/big-*.json | wc -c)
+missed=0
+goal() { # TEXT CONDITION-EXIT-STATUS
+	if [ "$2" = 0 ]; then echo "goal $1 ok"; else echo "goal $1 MISSED"; missed=$((missed + 1)); fi
+}
+w=0
+for l in "$l1" "$l2" "$l3" "$l4"; do
+	w=$((w + $(field wrong "$l") + $(field errors "$l")))
+done
+goal "0 wrong decisions and 0 errors in every phase: $w" "$([ "$w" = 0 ]; echo $?)"
+goal "1,000 slow clients all held: $(field slow_held "$l3")" "$([ "$(field slow_held "$l3")" = 1000 ]; echo $?)"
+p_alone=$(field p99_us "$l2")
+p_slow=$(field p99_us "$l3")
+goal "p99 of ordinary requests with 1,000 slow clients <= 2x alone (+1 ms): $p_slow us vs $p_alone us" \
+	"$([ "$p_slow" -le $((2 * p_alone + 1000)) ]; echo $?)"
+grow=$(( (hwm - base_rss) * 1024 ))
+goal "peak RSS growth with 40 x 1 MiB bodies <= 2x the bytes in flight: $((grow >> 20)) MiB for $((inflight >> 20)) MiB" \
+	"$([ "$grow" -le $((2 * inflight)) ]; echo $?)"
+goal "SIGTERM to exit <= 200 ms: $stop_ms ms" "$([ "$stop_ms" -le 200 ]; echo $?)"
+[ "$missed" = 0 ]

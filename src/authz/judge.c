@@ -10,6 +10,7 @@
 #include "model/container.h"
 #include "model/live.h"
 #include "parse/inspect.h"
+#include "parse/json.h"
 #include "parse/request_body.h"
 
 /*
@@ -30,15 +31,19 @@ static int set_origin(struct hd_origin *o, const char *field)
 	return hd_origin_set(o, NULL, 0, 0, field);
 }
 
-/* Judges a create-shaped body (Config, HostConfig, NetworkingConfig) as container `name`. */
-static int judge_create_body(struct hd_authz_judge *j, const char *body, size_t len, const char *name,
-			     bool partial)
+/*
+ * Reads a create-shaped body (Config, HostConfig, NetworkingConfig) as
+ * container `name` into *ret.  Returns 1 with *ret set, 0 when the body
+ * cannot be read (the request is then denied), or a negative HD_E*.
+ */
+static int read_create_body(struct hd_authz_judge *j, const char *body, size_t len, const char *name,
+			    struct hd_container_spec **ret)
 {
-	struct hd_container_spec *c = NULL;
 	struct hd_diag diag = { 0 };
 	int r;
 
-	r = hd_inspect_create_body(body, len, name, &c, &diag);
+	*ret = NULL;
+	r = hd_inspect_create_body(body, len, name, ret, &diag);
 	if (r == -HD_ENOMEM) {
 		hd_diag_release(&diag);
 		return r;
@@ -49,6 +54,19 @@ static int judge_create_body(struct hd_authz_judge *j, const char *body, size_t 
 		return r;
 	}
 	hd_diag_release(&diag);
+	return 1;
+}
+
+/* Judges a create-shaped body as container `name`. */
+static int judge_create_body(struct hd_authz_judge *j, const char *body, size_t len, const char *name,
+			     bool partial)
+{
+	struct hd_container_spec *c = NULL;
+	int r;
+
+	r = read_create_body(j, body, len, name, &c);
+	if (r <= 0)
+		return r;
 	r = hd_authz_judge_spec(j, c, partial);
 	hd_container_spec_free(c);
 	return r;
@@ -60,26 +78,6 @@ static int no_body(struct hd_authz_judge *j)
 			     "so what the daemon would decode cannot be judged");
 }
 
-/*
- * The body wrapped as {"HostConfig": BODY}, for bodies that are a host
- * configuration or its Resources (old-API start, update).
- */
-static int judge_as_host_config(struct hd_authz_judge *j, const char *name)
-{
-	struct hd_buf b;
-	int r;
-
-	hd_buf_init(&b, j->blen + 32);
-	r = hd_buf_addstr(&b, "{\"HostConfig\":");
-	if (r >= 0)
-		r = hd_buf_add(&b, j->body, j->blen);
-	if (r >= 0)
-		r = hd_buf_addch(&b, '}');
-	if (r >= 0)
-		r = judge_create_body(j, b.buf, b.len, name, true);
-	hd_buf_release(&b);
-	return r;
-}
 
 /* ---- containers ------------------------------------------------------------------- */
 
@@ -113,11 +111,66 @@ int hd_authz_judge_start(struct hd_authz_judge *j)
 	return judge_create_body(j, j->body, j->blen, j->rt->var, true);
 }
 
+/*
+ * An update body's PidsLimit as dockerd applies it: from API 1.40, a value
+ * of 0 or below sets the limit to unlimited (in a create body 0 means "not
+ * set", which the create reader keeps).  Sets c->pids_limit to the value
+ * then, which the rule reads as unlimited.
+ */
+static int update_pids_limit(struct hd_authz_judge *j, struct hd_container_spec *c)
+{
+	const char *v = j->rt->version, *path = NULL;
+	struct hd_jr jr = { 0 };
+	struct hd_jv root;
+	struct hd_origin at = { 0 };
+	bool present = false;
+	int64_t n = 0;
+	int r;
+
+	if (v && *v && hd_authz_version_cmp(v, "1.40") < 0)
+		return 0;
+	snprintf(jr.what, sizeof(jr.what), "update of '%s'", j->rt->var ? j->rt->var : "?");
+	r = hd_jr_parse(&jr, j->body, j->blen, 0, "the body");
+	if (r >= 0)
+		r = hd_jr_root(&jr, &root);
+	if (r >= 0)
+		r = hd_jv_int(&jr, &root, "PidsLimit", HD_JF_NULLABLE, &n, &present, &path);
+	/* The create reader read the same document: a shape error there was a deny already. */
+	if (r >= 0 && present && n <= 0 && (r = set_origin(&at, path ? path : "PidsLimit")) >= 0)
+		r = hd_int_setting_set(&c->pids_limit, n, &at);
+	hd_origin_release(&at);
+	hd_jr_release(&jr);
+	return r == -HD_ENOMEM ? r : 0;
+}
+
+/*
+ * An update body is a container.UpdateConfig: Resources and RestartPolicy
+ * at its top level, read as {"HostConfig": BODY}.  Only what it sets counts.
+ */
 int hd_authz_judge_update(struct hd_authz_judge *j)
 {
+	struct hd_container_spec *c = NULL;
+	struct hd_buf b;
+	int r;
+
 	if (!j->body)
 		return no_body(j);
-	return judge_as_host_config(j, j->rt->var);
+	hd_buf_init(&b, j->blen + 32);
+	r = hd_buf_addstr(&b, "{\"HostConfig\":");
+	if (r >= 0)
+		r = hd_buf_add(&b, j->body, j->blen);
+	if (r >= 0)
+		r = hd_buf_addch(&b, '}');
+	if (r >= 0)
+		r = read_create_body(j, b.buf, b.len, j->rt->var, &c);
+	hd_buf_release(&b);
+	if (r <= 0)
+		return r;
+	r = update_pids_limit(j, c);
+	if (r >= 0)
+		r = hd_authz_judge_spec(j, c, true);
+	hd_container_spec_free(c);
+	return r;
 }
 
 /* ---- exec ------------------------------------------------------------------------- */

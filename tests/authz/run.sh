@@ -431,6 +431,20 @@ printf 'deny-at: high\nbogus: 1\n' >"$tmp/bad.yml"
 "$HARDOCK" authz check --policy "$tmp/bad.yml" "$req/create-minimal.json" >"$tmp/check.out" 2>&1
 [ $? = 2 ] && grep -q "line 2, column 1: unknown policy setting 'bogus'" "$tmp/check.out" && ok "policy error names the line" || nok "policy error" "$tmp/check.out"
 
+# The policy is never discovered: configuration files in the working
+# directory (and its parents) that would disable the rule change nothing,
+# and a policy file placed there is not read.
+mkdir -p "$tmp/cwd/sub"
+printf 'ignored: [container/privileged]\ndeny-at: none\n' >"$tmp/cwd/.hardock.yaml"
+cp "$tmp/cwd/.hardock.yaml" "$tmp/cwd/.hardock.yml"
+cp "$tmp/cwd/.hardock.yaml" "$tmp/cwd/sub/policy.yml"
+cp "$tmp/cwd/.hardock.yaml" "$tmp/cwd/sub/.hardock.yaml"
+(cd "$tmp/cwd/sub" && "$HARDOCK" authz check "$req/create-privileged.json") >"$tmp/check.out" 2>&1
+[ $? = 1 ] && grep -q 'container/privileged' "$tmp/check.out" && ok "no policy or configuration is read from the working directory" ||
+	nok "configuration discovered from the working directory" "$tmp/check.out"
+(cd "$tmp/cwd/sub" && "$HARDOCK" authz check --policy policy.yml "$req/create-privileged.json") >"$tmp/check.out" 2>&1
+[ $? = 0 ] && ok "a policy named by --policy is read (relative to the working directory)" || nok "--policy policy.yml" "$tmp/check.out"
+
 # --root: the protected daemon's -H sockets from its daemon.json.
 mkdir -p "$tmp/root/etc/docker"
 echo '{"hosts": ["unix:///srv/engine/api.sock", "tcp://127.0.0.1:2376"]}' >"$tmp/root/etc/docker/daemon.json"

@@ -2,7 +2,11 @@
 # `hardock authz serve` in front of a real dockerd, one test per class of
 # request of issue 9 that used to get through, each asserting that dockerd
 # refused it on the plugin's word (HTTP 403 "authorization denied by plugin")
-# and that nothing was created; then that ordinary work still passes; then,
+# and that nothing was created; then that ordinary work still passes; then
+# a second plugin with a root-owned policy file (trusted registry, digest
+# required, no-pids-limit enforced): creates and pulls from elsewhere or by
+# tag and an update removing the pids limit are refused, a pinned pull from
+# the trusted registry passes the plugin; then,
 # as a control, the same requests against the same daemon started without
 # the plugin, asserting that each does what its class says (so every test
 # above exercised something dockerd really obeys).
@@ -49,6 +53,7 @@ PY=/usr/bin/python3
 T=$(mktemp -d /tmp/hd-authzd.XXXXXX)
 chmod 755 "$T"
 plugin_pid=
+policy_pid=
 dockerd_pid=
 D() { docker -H "unix://$T/docker.sock" "$@"; }
 # api METHOD PATH [BODY-FILE]: the answer in $T/resp, the HTTP status echoed.
@@ -90,10 +95,10 @@ stop_dockerd() { # [keep]: leave the containers for the next start
 }
 stop() {
 	stop_dockerd
-	if [ -n "$plugin_pid" ]; then
-		kill "$plugin_pid" 2>/dev/null
-		wait "$plugin_pid" 2>/dev/null
-	fi
+	for p in $plugin_pid $policy_pid; do
+		kill "$p" 2>/dev/null
+		wait "$p" 2>/dev/null
+	done
 	pkill -KILL -f -- "$T/" 2>/dev/null
 	awk -v t="$T" 'index($2, t) == 1 { print $2 }' /proc/mounts | sort -r | while read -r m; do
 		umount -l "$m" 2>/dev/null
@@ -172,6 +177,12 @@ refused "POST /v1.41/containers/%63reate" "$(api POST '/v1.41/containers/%63reat
 refused "POST /v1.41/containers%2Fcreate" "$(api POST '/v1.41/containers%2Fcreate?name=pe2' "$priv")"
 refused "POST /containers/create without a version" "$(api POST '/containers/create?name=pe3' "$priv")"
 
+# Capability names as dockerd normalises them: any case, with or without CAP_.
+capl=$(body capl '{"Image":"hdauthz:1","Cmd":["sleep","600"],"HostConfig":{"CapAdd":["cap_sys_admin"]}}')
+refused "CapAdd cap_sys_admin (lower case with the prefix)" "$(api POST /v1.41/containers/create?name=capl "$capl")"
+capm=$(body capm '{"Image":"hdauthz:1","Cmd":["sleep","600"],"HostConfig":{"CapAdd":["Sys_Admin"]}}')
+refused "CapAdd Sys_Admin (mixed case, no prefix)" "$(api POST /v1.41/containers/create?name=capm "$capm")"
+
 # --security-opt systempaths=unconfined, which the CLI sends as empty MaskedPaths and ReadonlyPaths.
 if D create --name sysp --security-opt systempaths=unconfined hdauthz:1 sleep 60 >"$T/resp" 2>&1; then
 	nok "systempaths=unconfined was accepted" "$T/resp"
@@ -196,6 +207,7 @@ lcexec=$(body lcexec '{"Cmd":["id"],"privileged":true}')
 refused "exec with lowercase \"privileged\"" "$(api POST /v1.41/containers/victim/exec "$lcexec")"
 $PY -c 'import json; print(json.dumps({"Cmd": ["id"], "Privileged": True, "Env": ["PAD=" + "x" * (1100 * 1024)]}))' >"$T/bigexec.json"
 refused "exec with a body over 1 MiB (not forwarded)" "$(api POST /v1.41/containers/victim/exec "$T/bigexec.json")"
+refused "exec with no body at all" "$(api POST /v1.41/containers/victim/exec)"
 n_execs=$(D inspect -f '{{len .ExecIDs}}' victim 2>/dev/null)
 [ "${n_execs:-x}" = 0 ] && ok "no exec was created" || nok "execs were created: $n_execs"
 
@@ -229,7 +241,7 @@ refused "POST /plugins/pull asking for CAP_SYS_ADMIN" "$(api POST '/v1.41/plugin
 refused "POST /plugins/create (a config the plugin cannot see)" "$(api POST '/v1.41/plugins/create?name=p2' "$plain")"
 
 made=
-for n in lc lcp kel top pe1 pe2 pe3 vm sysp; do
+for n in lc lcp kel top pe1 pe2 pe3 capl capm vm sysp; do
 	D inspect "$n" >/dev/null 2>&1 && made="$made $n"
 done
 [ -z "$made" ] && ok "no container was created by a refused request" || nok "containers created:$made"
@@ -271,8 +283,83 @@ sys.exit(0 if need <= rules and all(set(d) >= {"user", "method", "uri", "endpoin
 EOF
 [ $? = 0 ] && ok "decision log: JSON lines with the rule ids" || nok "decision log" "$T/logcheck"
 
-# ---- control: without the plugin, each class does what it says -----------------------------
+# ---- a policy file: content trust at create and at pull, container update ----------------
+# A second plugin, with a root-owned policy, registered as hardock-policy.
+# The trusted registry is 127.0.0.1:9, where nothing listens: a pull the
+# plugin lets through fails at once in dockerd instead.
 stop_dockerd keep
+printf 'trusted-registries: [127.0.0.1:9]\nrequire-digest: true\ndeny-rules: [container/no-pids-limit]\n' >"$T/policy.yml"
+chmod 644 "$T/policy.yml"
+echo "unix://$T/authz-policy.sock" >/etc/docker/plugins/hardock-policy.spec
+"$HARDOCK" authz serve --socket "$T/authz-policy.sock" --policy "$T/policy.yml" \
+	--log "$T/decisions-policy.log" >"$T/plugin-policy.log" 2>&1 &
+policy_pid=$!
+i=0
+until grep -q listening "$T/plugin-policy.log" 2>/dev/null; do
+	i=$((i + 1))
+	if [ $i -gt 200 ] || ! kill -0 "$policy_pid" 2>/dev/null; then
+		nok "authz serve --policy did not start" "$T/plugin-policy.log"
+		finish
+	fi
+	sleep 0.05
+done
+if start_dockerd --authorization-plugin=hardock-policy; then
+	ok "dockerd restarted with --authorization-plugin=hardock-policy"
+else
+	nok "dockerd did not restart with the policy plugin" "$T/dockerd.log"
+	finish
+fi
+digest=sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
+if D create --name untrusted hdauthz:1 sleep 60 >"$T/resp" 2>&1; then
+	nok "create of an image from an untrusted registry allowed" "$T/resp"
+else
+	grep -q 'authorization denied by plugin hardock-policy' "$T/resp" && grep -q 'container/untrusted-registry' "$T/resp" &&
+		ok "create: an image from an untrusted registry refused" || nok "untrusted create: unexpected error" "$T/resp"
+fi
+if D create --name bytag 127.0.0.1:9/app:1 sleep 60 >"$T/resp" 2>&1; then
+	nok "create of a trusted image by tag allowed" "$T/resp"
+else
+	grep -q 'container/image-not-pinned' "$T/resp" && ok "create: a trusted image by tag only refused (digest required)" ||
+		nok "create by tag: unexpected error" "$T/resp"
+fi
+code=$(api POST '/v1.41/images/create?fromImage=busybox&tag=1.36')
+[ "$code" = 403 ] && grep -q 'authorization denied by plugin hardock-policy' "$T/resp" && grep -q 'container/untrusted-registry' "$T/resp" &&
+	ok "pull (POST /images/create) from an untrusted registry refused" || nok "untrusted pull: $code" "$T/resp"
+code=$(api POST '/v1.41/images/create?fromImage=127.0.0.1%3A9%2Fapp&tag=1')
+[ "$code" = 403 ] && grep -q 'container/image-not-pinned' "$T/resp" &&
+	ok "pull of a trusted image by tag only refused" || nok "pull by tag: $code" "$T/resp"
+# Passed by the plugin: dockerd tries the registry (nothing there) and fails on its own.
+if D pull "127.0.0.1:9/app@$digest" >"$T/resp" 2>&1; then
+	nok "the pinned pull succeeded?" "$T/resp"
+elif grep -q 'authorization denied' "$T/resp"; then
+	nok "a pinned pull from the trusted registry refused by the plugin" "$T/resp"
+else
+	ok "a pinned pull from the trusted registry passes the plugin (dockerd: $(tail -1 "$T/resp" | cut -c1-70))"
+fi
+# Container update: removing the pids limit is refused, setting one passes.
+D update --pids-limit 50 victim >"$T/resp" 2>&1 && ok "docker update --pids-limit 50 allowed" || nok "update --pids-limit 50" "$T/resp"
+if D update --pids-limit -1 victim >"$T/resp" 2>&1; then
+	nok "docker update --pids-limit -1 allowed" "$T/resp"
+else
+	grep -q 'authorization denied by plugin hardock-policy' "$T/resp" && grep -q 'container/no-pids-limit' "$T/resp" &&
+		ok "docker update --pids-limit -1 refused" || nok "update --pids-limit -1: unexpected error" "$T/resp"
+fi
+# The API's 0 also means unlimited in an update (the CLI sends nothing for --pids-limit 0).
+pids0=$(body pids0 '{"PidsLimit":0}')
+code=$(api POST /v1.41/containers/victim/update "$pids0")
+[ "$code" = 403 ] && grep -q 'container/no-pids-limit' "$T/resp" && ok "update {\"PidsLimit\":0} refused" ||
+	nok "update PidsLimit 0: $code" "$T/resp"
+[ "$(D inspect -f '{{.HostConfig.PidsLimit}}' victim 2>/dev/null)" = 50 ] && ok "the pids limit stayed 50" ||
+	nok "pids limit is $(D inspect -f '{{.HostConfig.PidsLimit}}' victim 2>/dev/null)"
+D ps -a >"$T/out" 2>&1 && grep -q victim "$T/out" && ok "docker ps allowed under the policy" || nok "docker ps under the policy" "$T/out"
+grep -q '"decision":"deny".*"rules":\["container/no-pids-limit"\]' "$T/decisions-policy.log" &&
+	ok "the policy plugin logged the update deny with its rule" || nok "policy decision log" "$T/decisions-policy.log"
+stop_dockerd keep
+kill "$policy_pid" 2>/dev/null
+wait "$policy_pid" 2>/dev/null
+policy_pid=
+
+# ---- control: without the plugin, each class does what it says -----------------------------
 if start_dockerd; then
 	ok "dockerd restarted without the plugin"
 else
@@ -289,6 +376,15 @@ code=$(api POST /v1.41/containers/create?name=ckel "$kel")
 code=$(api POST /v1.24/containers/create?name=ctop "$top")
 [ "$code" = 201 ] && [ "$(hc ctop '{{.HostConfig.Privileged}} {{.HostConfig.Binds}}')" = "true [/:/host]" ] &&
 	ok "control: top-level host settings are obeyed" || nok "control top-level: $code" "$T/resp"
+code=$(api POST /v1.41/containers/create?name=ccapl "$capl")
+[ "$code" = 201 ] && hc ccapl '{{.HostConfig.CapAdd}}' | grep -qi 'sys_admin' &&
+	ok "control: CapAdd cap_sys_admin is obeyed ($(hc ccapl '{{.HostConfig.CapAdd}}'))" || nok "control cap_sys_admin: $code" "$T/resp"
+code=$(api POST /v1.41/containers/create?name=ccapm "$capm")
+[ "$code" = 201 ] && hc ccapm '{{.HostConfig.CapAdd}}' | grep -qi 'sys_admin' &&
+	ok "control: CapAdd Sys_Admin is obeyed ($(hc ccapm '{{.HostConfig.CapAdd}}'))" || nok "control Sys_Admin: $code" "$T/resp"
+code=$(api POST /v1.41/containers/victim/update "$pids0")
+[ "$code" = 200 ] && [ "$(hc victim '{{.HostConfig.PidsLimit}}')" = 0 ] &&
+	ok "control: update {\"PidsLimit\":0} removes the limit of 50" || nok "control update pids: $code $(hc victim '{{.HostConfig.PidsLimit}}')" "$T/resp"
 code=$(api POST '/v1.41/containers/%63reate?name=cpe1' "$priv")
 [ "$code" = 201 ] && [ "$(hc cpe1 '{{.HostConfig.Privileged}}')" = true ] &&
 	ok "control: a percent-encoded path creates" || nok "control percent: $code" "$T/resp"

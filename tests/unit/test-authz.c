@@ -666,6 +666,42 @@ static void test_volumes_plugins_updates(void **state)
 		    "container/oom-kill-disabled");
 	expect_allow("POST", "/v1.41/containers/x/update", "{\"Memory\":134217728,\"MemorySwap\":-1}");
 	expect_deny("POST", "/v1.41/containers/x/update", NULL, NULL);
+
+	/*
+	 * From API 1.40 an update's PidsLimit of 0 or below removes the limit
+	 * (in a create body 0 means "not set"); a partial request answers for it.
+	 */
+	{
+		static const struct {
+			const char *uri, *body;
+			bool allow;
+		} upd[] = {
+			{ "/v1.41/containers/x/update", "{\"PidsLimit\":0}", false },
+			{ "/containers/x/update", "{\"pidslimit\":-7}", false },
+			{ "/v1.41/containers/x/update", "{\"PidsLimit\":100,\"PIDSLIMIT\":0}", false },
+			{ "/v1.41/containers/x/update", "{\"PidsLimit\":null}", true },
+			{ "/v1.41/containers/x/update", "{\"PidsLimit\":100}", true },
+			{ "/v1.41/containers/x/update", "{\"CpuShares\":512}", true },
+			/* Below 1.40 dockerd ignores PidsLimit in an update. */
+			{ "/v1.39/containers/x/update", "{\"PidsLimit\":0}", true },
+			{ "/v1.41/containers/x/update", "{\"RestartPolicy\":{\"Name\":\"always\"}}", false },
+		};
+		struct hd_authz_policy p;
+		struct hd_authz_decision d;
+		size_t i;
+
+		hd_authz_policy_init(&p);
+		assert_int_equal(hd_strlist_add(&p.deny_rules, "container/no-pids-limit"), 0);
+		assert_int_equal(hd_strlist_add(&p.deny_rules, "container/restart-policy"), 0);
+		assert_int_equal(hd_authz_policy_prepare(&p), 0);
+		for (i = 0; i < HD_ARRAY_SIZE(upd); i++) {
+			decide_p(&p, "POST", upd[i].uri, upd[i].body, &d);
+			if (d.allow != upd[i].allow)
+				fail_msg("update %zu %s: %s", i, upd[i].body, d.allow ? "allowed" : d.msg);
+			hd_authz_decision_release(&d);
+		}
+		hd_authz_policy_release(&p);
+	}
 }
 
 /* ---- the policy ----------------------------------------------------------------------------- */
@@ -813,7 +849,35 @@ static void test_policy_file(void **state)
 	unlink(path);
 	hd_free(path);
 
-	/* Writable by others, or not owned by root: refused before it is read. */
+	/* Disabled rules never run: privileged is then not judged at all. */
+	path = write_policy("ign.yml", "ignored: [container/privileged]\n", 0600);
+	hd_authz_policy_init(&p);
+	assert_int_equal(hd_authz_policy_load(&p, path, &diag), 0);
+	assert_int_equal(hd_authz_policy_prepare(&p), 0);
+	{
+		struct hd_authz_decision d;
+
+		decide_p(&p, "POST", "/containers/create", "{\"Image\":\"x\",\"HostConfig\":{\"Privileged\":true}}", &d);
+		assert_true(d.allow);
+		hd_authz_decision_release(&d);
+		decide_p(&p, "POST", "/containers/create", "{\"Image\":\"x\",\"HostConfig\":{\"PidMode\":\"host\"}}", &d);
+		assert_false(d.allow);
+		assert_string_equal(d.rule_ids, "container/host-pid");
+		hd_authz_decision_release(&d);
+	}
+	hd_authz_policy_release(&p);
+	unlink(path);
+	hd_free(path);
+
+	/* Writable by the group or others, or not owned by root: refused before it is read. */
+	path = write_policy("ow.yml", "deny-at: none\n", 0646);
+	hd_authz_policy_init(&p);
+	assert_int_equal(hd_authz_policy_load(&p, path, &diag), -HD_EACCES);
+	hd_diag_release(&diag);
+	assert_int_equal(p.deny_at, HD_SEV_HIGH);
+	hd_authz_policy_release(&p);
+	unlink(path);
+	hd_free(path);
 	path = write_policy("gw.yml", "deny-at: none\n", 0664);
 	hd_authz_policy_init(&p);
 	assert_int_equal(hd_authz_policy_load(&p, path, &diag), -HD_EACCES);
@@ -932,6 +996,14 @@ static void test_body_read_as_dockerd(void **state)
 		  "{\"Image\":\"x\",\"hostconfig\":{\"binds\":[\"/:/host\"]}}", "container/sensitive-host-mount" },
 		{ "/v1.41/containers/create",
 		  "{\"Image\":\"x\",\"hostconfig\":{\"capadd\":[\"cap_sys_admin\"]}}", "container/dangerous-capability" },
+		{ "/v1.41/containers/create",
+		  "{\"Image\":\"x\",\"HostConfig\":{\"CapAdd\":[\"Sys_Admin\"]}}", "container/dangerous-capability" },
+		{ "/v1.41/containers/create",
+		  "{\"Image\":\"x\",\"HostConfig\":{\"CapAdd\":[\"CAP_sys_ptrace\"]}}", "container/dangerous-capability" },
+		{ "/v1.41/containers/create",
+		  "{\"Image\":\"x\",\"HostConfig\":{\"CapAdd\":\"cAp_NeT_aDmIn\"}}", "container/dangerous-capability" },
+		{ "/v1.41/containers/create",
+		  "{\"Image\":\"x\",\"HostConfig\":{\"CapAdd\":[\"all\"]}}", "container/dangerous-capability" },
 		{ "/v1.41/containers/create", "{\"Image\":\"x\",\"HostConfig\":{\"privileged\":true}}",
 		  "container/privileged" },
 		{ "/v1.41/containers/create",
