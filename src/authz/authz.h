@@ -17,7 +17,11 @@
  *   4. A judged request becomes a container spec (a create body, a start
  *      HostConfig, a service's task template, a volume, a plugin's
  *      privileges, an exec, a pull) and the catalogue's container rules run
- *      on it under the policy's configuration.  A finding denies when its
+ *      on it under the policy's configuration.  A request that names a
+ *      local image (tag, commit, import, build, load) is judged by the
+ *      same rules in reverse when the policy restricts images: a name
+ *      under which a container would be allowed to run is refused, since
+ *      the content behind it did not come from where the name says.  A finding denies when its
  *      severity is at or above deny_at or its rule is one the policy
  *      enforces (deny_rules), unless an exception of the requesting user
  *      names the rule.  For a request that sets only some settings (update,
@@ -62,6 +66,7 @@ enum hd_authz_action {
 	X(PLUGIN_SET, "plugin-set", HD_AUTHZ_JUDGE)           \
 	X(IMAGE_CREATE, "image-create", HD_AUTHZ_JUDGE)       \
 	X(BUILD, "build", HD_AUTHZ_JUDGE)                     \
+	X(IMAGE_NAME, "image-name", HD_AUTHZ_JUDGE)           \
 	X(PLUGIN_CREATE, "plugin-create", HD_AUTHZ_DENY)      \
 	X(SWARM_JOIN, "swarm-join", HD_AUTHZ_DENY)            \
 	X(UNROUTED, "unrouted", HD_AUTHZ_DENY)
@@ -121,6 +126,8 @@ int hd_authz_version_cmp(const char *a, const char *b);
  * parses the form.  0, -HD_EINVAL or -HD_ENOMEM.
  */
 int hd_authz_query_get(const char *query, const char *key, char **ret);
+/* The same for the nth value (from 0) of a repeated key ("t=a&t=b"). */
+int hd_authz_query_get_nth(const char *query, const char *key, unsigned nth, char **ret);
 
 /* ---- the policy --------------------------------------------------------------- */
 

@@ -57,6 +57,12 @@ int hd_authz_query(struct hd_authz_judge *j, const char *key, char **ret);
 bool hd_authz_category_allowed(const struct hd_authz_policy *p, const char *user,
 			       enum hd_authz_category c);
 
+/*
+ * Reads the nth value of a query parameter as hd_authz_query() does (1 when
+ * read, *ret NULL when there are fewer values; 0 when denied instead).
+ */
+int hd_authz_query_nth(struct hd_authz_judge *j, const char *key, unsigned nth, char **ret);
+
 /* The judges (judge.c). */
 int hd_authz_judge_create(struct hd_authz_judge *j);
 int hd_authz_judge_start(struct hd_authz_judge *j);
@@ -68,5 +74,6 @@ int hd_authz_judge_plugin_pull(struct hd_authz_judge *j);
 int hd_authz_judge_plugin_set(struct hd_authz_judge *j);
 int hd_authz_judge_image_create(struct hd_authz_judge *j);
 int hd_authz_judge_build(struct hd_authz_judge *j);
+int hd_authz_judge_image_name(struct hd_authz_judge *j);
 
 #endif

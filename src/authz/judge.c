@@ -6,6 +6,7 @@
  */
 #include "core/common.h"
 #include "core/buf.h"
+#include "core/limits.h"
 #include "authz/authz_int.h"
 #include "model/container.h"
 #include "model/live.h"
@@ -314,6 +315,76 @@ static int judge_image_ref(struct hd_authz_judge *j, const char *kind, const cha
 	return r;
 }
 
+/* ---- naming local images -------------------------------------------------------- */
+
+/* Does the policy restrict which images may run (by registry or by name)? */
+static bool restricts_images(const struct hd_authz_policy *p)
+{
+	return p->cfg.trusted_registries.n > 0 || p->cfg.allowed_images.n > 0;
+}
+
+/*
+ * Judges giving a local image (imported, committed, built, re-tagged) the
+ * name ref.  The image rules are asked in reverse: when a container of that
+ * name would be allowed to run, the name would vouch for content that did
+ * not come from where it says, and the request is denied.  A name that
+ * would be refused anyway (another registry, a tag where a digest is
+ * required) is harmless.  Sets the verdict; 0 or a negative HD_E*.
+ */
+static int judge_local_name(struct hd_authz_judge *j, const char *what, const char *ref, const char *field)
+{
+	struct hd_authz_decision probe = { .category = HD_AUTHZ_CONTAINER_CREATE };
+	struct hd_authz_judge pj = *j;
+	int r;
+
+	if (!restricts_images(j->p) || !ref || !*ref)
+		return hd_authz_allow(j);
+	pj.d = &probe;
+	r = judge_image_ref(&pj, "image", ref, field);
+	if (r >= 0 && probe.allow)
+		r = hd_authz_deny(j, "%s would name a local image '%s', and the policy lets containers of "
+				  "that name run as images from its trusted registries or allowed images; "
+				  "pull it from there instead", what, ref);
+	else if (r >= 0)
+		r = hd_authz_allow(j);
+	hd_authz_decision_release(&probe);
+	return r;
+}
+
+/* The name of a query's repo and tag parameters (tag, commit, import); *ret NULL when no repo. */
+static int query_repo_tag(struct hd_authz_judge *j, char **ret)
+{
+	char *repo = NULL, *tag = NULL;
+	int r;
+
+	*ret = NULL;
+	if ((r = hd_authz_query(j, "repo", &repo)) > 0 && (r = hd_authz_query(j, "tag", &tag)) > 0 &&
+	    repo && *repo && !(*ret = pull_ref(repo, tag)))
+		r = -HD_ENOMEM;
+	hd_free(repo);
+	hd_free(tag);
+	return r;
+}
+
+int hd_authz_judge_image_name(struct hd_authz_judge *j)
+{
+	char *name = NULL;
+	int r;
+
+	if (!restricts_images(j->p))
+		return hd_authz_allow(j);
+	if (j->rt->pattern && strstr(j->rt->pattern, "/images/load"))
+		return hd_authz_deny(j, "the policy restricts images, and the names inside a loaded archive "
+				     "are not forwarded to the plugin; pull images from a trusted registry "
+				     "(or allow this category: 'allow: [image-name]')");
+	r = query_repo_tag(j, &name);
+	if (r > 0)
+		r = judge_local_name(j, j->rt->pattern && strstr(j->rt->pattern, "/commit") ? "the commit" :
+				     "the tag", name, "repo");
+	hd_free(name);
+	return r;
+}
+
 int hd_authz_judge_image_create(struct hd_authz_judge *j)
 {
 	char *image = NULL, *tag = NULL, *src = NULL, *ref = NULL;
@@ -323,8 +394,10 @@ int hd_authz_judge_image_create(struct hd_authz_judge *j)
 	    (r = hd_authz_query(j, "fromSrc", &src)) <= 0 || (r = hd_authz_query(j, "tag", &tag)) <= 0)
 		goto out;
 	if (!image || !*image) {
-		/* An import (fromSrc) makes a local image from a tarball: no registry involved. */
-		r = hd_authz_allow(j);
+		/* An import (fromSrc) makes a local image from a tarball: judged by the name it gets. */
+		r = query_repo_tag(j, &ref);
+		if (r > 0)
+			r = judge_local_name(j, "the import", ref, "repo");
 		goto out;
 	}
 	ref = pull_ref(image, tag);
@@ -409,6 +482,20 @@ int hd_authz_judge_build(struct hd_authz_judge *j)
 	}
 	if (r >= 0)
 		r = hd_authz_judge_spec(j, c, true);
+	/* Then every name the build gives its image (t may be repeated). */
+	for (unsigned i = 0; r >= 0 && j->d->allow && restricts_images(j->p); i++) {
+		hd_free(tag);
+		tag = NULL;
+		if ((r = hd_authz_query_nth(j, "t", i, &tag)) <= 0 || !tag)
+			break;
+		if (i >= HD_MAX_AUTHZ_NAMES) {
+			r = hd_authz_deny(j, "the build gives its image more than %u names", HD_MAX_AUTHZ_NAMES);
+			break;
+		}
+		r = judge_local_name(j, "the build", tag, "t");
+	}
+	if (r > 0)
+		r = 0;
 out:
 	hd_container_spec_free(c);
 	hd_free(net);

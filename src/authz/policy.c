@@ -169,6 +169,11 @@ static bool form_body(const struct hd_authz_judge *j)
 
 int hd_authz_query(struct hd_authz_judge *j, const char *key, char **ret)
 {
+	return hd_authz_query_nth(j, key, 0, ret);
+}
+
+int hd_authz_query_nth(struct hd_authz_judge *j, const char *key, unsigned nth, char **ret)
+{
 	int r;
 
 	if (form_body(j)) {
@@ -176,7 +181,7 @@ int hd_authz_query(struct hd_authz_judge *j, const char *key, char **ret)
 		return deny(j->d, "its parameters may come from a form body the daemon reads but does "
 			    "not forward to the plugin; send them in the query");
 	}
-	r = hd_authz_query_get(j->rt->query, key, ret);
+	r = hd_authz_query_get_nth(j->rt->query, key, nth, ret);
 	if (r == -HD_EINVAL)
 		return deny(j->d, "the query string cannot be parsed (a ';' or a bad escape; dockerd "
 			    "refuses it too)");
@@ -329,6 +334,7 @@ static int (*const judges[HD_AUTHZ_CATEGORY_MAX])(struct hd_authz_judge *) = {
 	[HD_AUTHZ_PLUGIN_SET] = hd_authz_judge_plugin_set,
 	[HD_AUTHZ_IMAGE_CREATE] = hd_authz_judge_image_create,
 	[HD_AUTHZ_BUILD] = hd_authz_judge_build,
+	[HD_AUTHZ_IMAGE_NAME] = hd_authz_judge_image_name,
 };
 
 /* A string member of the AuthZReq; -HD_EPROTO when it is there but not a string. */

@@ -414,9 +414,15 @@ int hd_authz_version_cmp(const char *a, const char *b)
 
 int hd_authz_query_get(const char *query, const char *key, char **ret)
 {
+	return hd_authz_query_get_nth(query, key, 0, ret);
+}
+
+int hd_authz_query_get_nth(const char *query, const char *key, unsigned nth, char **ret)
+{
 	const char *p = query;
 	char *found = NULL;
 	bool bad = false;
+	unsigned seen = 0;
 	int r;
 
 	*ret = NULL;
@@ -441,7 +447,7 @@ int hd_authz_query_get(const char *query, const char *key, char **ret)
 			}
 			if (r < 0) {
 				bad = true;
-			} else if (!found && strcmp(k, key) == 0) {
+			} else if (!found && strcmp(k, key) == 0 && seen++ == nth) {
 				found = v ? v : hd_strdup("");
 				v = NULL;
 				if (!found) {

@@ -69,8 +69,8 @@ static const struct hd_operand authz_operands[] = {
 		   "--authorization-plugin=hardock.  Every request is routed as dockerd routes it; "
 		   "reads and ordinary work pass, requests that create or raise privilege (container "
 		   "create, old-API start, update, exec, service, volume, plugin and image pulls, "
-		   "builds) are judged by the container rules, and what cannot be judged or routed is "
-		   "denied.  Every decision is logged as one JSON line.  It refuses to start when a "
+		   "builds, and the names given to local images when the policy restricts images) are "
+		   "judged by the container rules, and what cannot be judged or routed is denied.  Every decision is logged as one JSON line.  It refuses to start when a "
 		   "live server holds PATH." },
 	{ "check", "decides one AuthZReq JSON document (as the daemon sends it) and prints the "
 		   "decision: exit 0 allow, 1 deny, 2 error." },

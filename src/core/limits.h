@@ -16,6 +16,7 @@
 #define HD_MAX_ENGINE_RESPONSE  (256u * 1024 * 1024)
 /* An AuthZReq: dockerd forwards request bodies under 1 MiB, base64-encoded (1.37 MiB), plus headers. */
 #define HD_MAX_AUTHZ_BODY       (2u * 1024 * 1024)
+#define HD_MAX_AUTHZ_NAMES      64u /* names (t=) one build request may give its image */
 #define HD_MAX_FINDINGS         (10u * 1000 * 1000) /* per run */
 #define HD_MAX_WALK_DEPTH       128u
 #define HD_MAX_MESSAGE          4096u

@@ -6,7 +6,9 @@
 # a second plugin with a root-owned policy file (trusted registry, digest
 # required, no-pids-limit enforced): creates and pulls from elsewhere or by
 # tag and an update removing the pids limit are refused, a pinned pull from
-# the trusted registry passes the plugin; then,
+# the trusted registry passes the plugin; then a third with trusted
+# registries only: tag, commit, import and build into the trusted
+# registry's names and docker load are refused; then,
 # as a control, the same requests against the same daemon started without
 # the plugin, asserting that each does what its class says (so every test
 # above exercised something dockerd really obeys).
@@ -359,6 +361,51 @@ kill "$policy_pid" 2>/dev/null
 wait "$policy_pid" 2>/dev/null
 policy_pid=
 
+# ---- a policy of trusted registries without digests: local images must not borrow their names ----
+printf 'trusted-registries: [127.0.0.1:9]\n' >"$T/names.yml"
+chmod 600 "$T/names.yml"
+echo "unix://$T/authz-names.sock" >/etc/docker/plugins/hardock-names.spec
+"$HARDOCK" authz serve --socket "$T/authz-names.sock" --policy "$T/names.yml" \
+	--log "$T/decisions-names.log" >"$T/plugin-names.log" 2>&1 &
+policy_pid=$!
+i=0
+until grep -q listening "$T/plugin-names.log" 2>/dev/null; do
+	i=$((i + 1))
+	if [ $i -gt 200 ] || ! kill -0 "$policy_pid" 2>/dev/null; then
+		nok "authz serve --policy names.yml did not start" "$T/plugin-names.log"
+		finish
+	fi
+	sleep 0.05
+done
+if start_dockerd --authorization-plugin=hardock-names; then
+	ok "dockerd restarted with --authorization-plugin=hardock-names"
+else
+	nok "dockerd did not restart with the names plugin" "$T/dockerd.log"
+	finish
+fi
+named_refused() { # TEXT: the last command's output in $T/resp
+	grep -q 'authorization denied by plugin hardock-names' "$T/resp" && grep -q 'would name a local image' "$T/resp" &&
+		ok "$1 refused" || nok "$1: unexpected error" "$T/resp"
+}
+D tag hdauthz:1 127.0.0.1:9/app:1 >"$T/resp" 2>&1 && nok "docker tag into the trusted registry allowed" || named_refused "docker tag into the trusted registry"
+D tag hdauthz:1 local/app:1 >"$T/resp" 2>&1 && ok "docker tag under another name allowed" || nok "docker tag local/app:1" "$T/resp"
+D commit victim 127.0.0.1:9/app:2 >"$T/resp" 2>&1 && nok "docker commit into the trusted registry allowed" || named_refused "docker commit into the trusted registry"
+D import "$T/rootfs.tar" 127.0.0.1:9/app:3 >"$T/resp" 2>&1 && nok "docker import into the trusted registry allowed" || named_refused "docker import into the trusted registry"
+DOCKER_BUILDKIT=0 D build -q -t local/b:1 -t 127.0.0.1:9/app:4 "$okbuild" >"$T/resp" 2>&1 && nok "docker build -t into the trusted registry allowed" ||
+	named_refused "docker build with a second -t into the trusted registry"
+D save -o "$T/saved.tar" hdauthz:1 >"$T/out" 2>&1 || nok "docker save" "$T/out"
+D load -i "$T/saved.tar" >"$T/resp" 2>&1 && nok "docker load allowed under an image-restricting policy" ||
+	{ grep -q 'names inside a loaded archive' "$T/resp" && ok "docker load refused (its names are not forwarded)" || nok "docker load: unexpected error" "$T/resp"; }
+made=
+for n in 127.0.0.1:9/app:1 127.0.0.1:9/app:2 127.0.0.1:9/app:3 127.0.0.1:9/app:4; do
+	D image inspect "$n" >/dev/null 2>&1 && made="$made $n"
+done
+[ -z "$made" ] && ok "no local image got a trusted name" || nok "images named:$made"
+stop_dockerd keep
+kill "$policy_pid" 2>/dev/null
+wait "$policy_pid" 2>/dev/null
+policy_pid=
+
 # ---- control: without the plugin, each class does what it says -----------------------------
 if start_dockerd; then
 	ok "dockerd restarted without the plugin"
@@ -385,6 +432,8 @@ code=$(api POST /v1.41/containers/create?name=ccapm "$capm")
 code=$(api POST /v1.41/containers/victim/update "$pids0")
 [ "$code" = 200 ] && [ "$(hc victim '{{.HostConfig.PidsLimit}}')" = 0 ] &&
 	ok "control: update {\"PidsLimit\":0} removes the limit of 50" || nok "control update pids: $code $(hc victim '{{.HostConfig.PidsLimit}}')" "$T/resp"
+D tag hdauthz:1 127.0.0.1:9/app:1 >"$T/resp" 2>&1 && D create --name ctrusted 127.0.0.1:9/app:1 sleep 60 >>"$T/resp" 2>&1 &&
+	ok "control: a local image tagged into the trusted registry's name runs under it" || nok "control tag" "$T/resp"
 code=$(api POST '/v1.41/containers/%63reate?name=cpe1' "$priv")
 [ "$code" = 201 ] && [ "$(hc cpe1 '{{.HostConfig.Privileged}}')" = true ] &&
 	ok "control: a percent-encoded path creates" || nok "control percent: $code" "$T/resp"

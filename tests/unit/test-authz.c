@@ -589,6 +589,71 @@ static void test_pull_and_trust(void **state)
 	hd_authz_policy_release(&p);
 }
 
+/*
+ * 22: naming local images (tag, commit, import, build, load) when the policy
+ * restricts images: a name under which a container would be allowed to run
+ * is refused; anything else passes, and without such a policy all pass.
+ */
+static void test_image_names(void **state)
+{
+	static const struct {
+		const char *uri;
+		bool allow_default, allow_trusted, allow_digest;
+	} cases[] = {
+		{ "/v1.41/images/abc/tag?repo=registry.example.com/app&tag=1", true, false, true },
+		{ "/v1.41/images/abc/tag?repo=registry.example.com%2Fapp&tag=1", true, false, true },
+		{ "/v1.41/images/abc/tag?repo=REGISTRY.example.com/app", true, false, true },
+		{ "/v1.41/images/abc/tag?repo=other.example.com/app&tag=1", true, true, true },
+		{ "/v1.41/images/abc/tag?repo=busybox&tag=1", true, true, true },
+		{ "/v1.41/images/abc/tag", true, true, true },
+		{ "/v1.41/commit?container=x&repo=registry.example.com/app&tag=2", true, false, true },
+		{ "/v1.41/commit?container=x", true, true, true },
+		{ "/v1.41/images/create?fromSrc=-&repo=registry.example.com/app&tag=1", true, false, true },
+		{ "/v1.41/images/create?fromSrc=-&repo=local/app&tag=1", true, true, true },
+		{ "/v1.41/build?t=app:1&t=registry.example.com/app:1", true, false, true },
+		{ "/v1.41/build?t=app:1", true, true, true },
+		{ "/v1.41/build", true, true, true },
+		{ "/v1.41/images/load?quiet=1", true, false, false },
+	};
+	struct hd_authz_policy trusted, digest;
+	struct hd_authz_decision d;
+	size_t i;
+
+	(void)state;
+	hd_authz_policy_init(&trusted);
+	assert_int_equal(hd_strlist_add(&trusted.cfg.trusted_registries, "registry.example.com"), 0);
+	assert_int_equal(hd_strlist_add(&trusted.deny_rules, "container/untrusted-registry"), 0);
+	assert_int_equal(hd_authz_policy_prepare(&trusted), 0);
+	hd_authz_policy_init(&digest);
+	assert_int_equal(hd_strlist_add(&digest.cfg.trusted_registries, "registry.example.com"), 0);
+	assert_int_equal(hd_strlist_add(&digest.deny_rules, "container/untrusted-registry"), 0);
+	assert_int_equal(hd_strlist_add(&digest.deny_rules, "container/image-not-pinned"), 0);
+	assert_int_equal(hd_strlist_add(&digest.deny_rules, "container/image-latest"), 0);
+	assert_int_equal(hd_authz_policy_prepare(&digest), 0);
+	for (i = 0; i < HD_ARRAY_SIZE(cases); i++) {
+		const struct hd_authz_policy *ps[] = { &pol, &trusted, &digest };
+		const bool want[] = { cases[i].allow_default, cases[i].allow_trusted, cases[i].allow_digest };
+		size_t k;
+
+		for (k = 0; k < 3; k++) {
+			decide_p(ps[k], "POST", cases[i].uri, NULL, &d);
+			if (d.allow != want[k])
+				fail_msg("%s under policy %zu: %s", cases[i].uri, k, d.allow ? "allowed" : d.msg);
+			if (!d.allow && !strstr(d.msg, "load") && !strstr(d.msg, "would name a local image"))
+				fail_msg("%s: %s", cases[i].uri, d.msg);
+			hd_authz_decision_release(&d);
+		}
+	}
+	/* The category can be allowed outright (docker load under such a policy). */
+	trusted.allow |= 1u << HD_AUTHZ_IMAGE_NAME;
+	decide_p(&trusted, "POST", "/v1.41/images/load", NULL, &d);
+	assert_true(d.allow);
+	assert_int_equal(d.category, HD_AUTHZ_IMAGE_NAME);
+	hd_authz_decision_release(&d);
+	hd_authz_policy_release(&trusted);
+	hd_authz_policy_release(&digest);
+}
+
 /* 13: build: the steps' network and cgroup parent are judged. */
 static void test_build(void **state)
 {
@@ -1125,6 +1190,7 @@ int main(void)
 		cmocka_unit_test(test_old_api_start),
 		cmocka_unit_test(test_pull_and_trust),
 		cmocka_unit_test(test_build),
+		cmocka_unit_test(test_image_names),
 		cmocka_unit_test(test_services),
 		cmocka_unit_test(test_volumes_plugins_updates),
 		cmocka_unit_test(test_policy_knobs),
