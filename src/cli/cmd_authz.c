@@ -6,6 +6,7 @@
  */
 #include "core/common.h"
 #include "core/buf.h"
+#include "core/dl.h"
 #include "core/limits.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
@@ -102,6 +103,7 @@ static int cmd_serve(const struct authz_opts *a, struct hd_authz_policy *p)
 		.no_sandbox = a->no_sandbox, .on_listening = on_listening, .ctx = p,
 	};
 	struct sigaction sa;
+	const char *why = NULL;
 	int r, fd = -1;
 
 	if (a->log) {
@@ -118,6 +120,11 @@ static int cmd_serve(const struct authz_opts *a, struct hd_authz_policy *p)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	/* The serving process loads it again before its sandbox; here a failure is said clearly. */
+	if (!a->no_sandbox && hd_dl_require(HD_DL(SECCOMP), &why) < 0) {
+		hd_cli_error("%s", why);
+		return HD_EXIT_ERROR;
+	}
 	errno = 0;
 	r = hd_authz_serve(p, &so, &stop_flag);
 	if (fd >= 0)

@@ -6,6 +6,7 @@
  * audit runs.
  */
 #include "core/common.h"
+#include "core/dl.h"
 #include "core/limits.h"
 #include "engine/client.h"
 #include "image/image.h"
@@ -921,6 +922,22 @@ int hd_serve(const struct hd_serve_opts *o, volatile sig_atomic_t *stop)
 			sv_log(&s, true, "cannot listen on %s: %s", la.text,
 			       r == -HD_EINVAL ? "something that is not a socket is there" : strerror(errno));
 		goto out;
+	}
+	/*
+	 * Every library serving may call is loaded while the process may still
+	 * open anything (core/dl.h): the engine client, the HTTP server and its
+	 * TLS, and what audits and image layers read.
+	 */
+	{
+		const char *missing = NULL;
+
+		r = hd_dl_require(HD_DL(CURL) | HD_DL(MHD) | HD_DL(GNUTLS) | HD_DL(ARCHIVE) | HD_DL(ZSTD) |
+					  HD_DL(HS) | HD_DL(SQLITE),
+				  &missing);
+		if (r < 0) {
+			sv_log(&s, true, "%s", missing);
+			goto out;
+		}
 	}
 	/*
 	 * Privileges go before any thread exists (capabilities are per thread):
