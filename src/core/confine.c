@@ -10,6 +10,7 @@
 #include <limits.h>
 #include <linux/magic.h>
 #include <linux/openat2.h>
+#include <pthread.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/vfs.h>
@@ -79,17 +80,34 @@ static int clean(const char *in, char *out, size_t cap)
 	return 0;
 }
 
+static char cwd_buf[PATH_MAX];
+static bool cwd_ok;
+
+static void read_cwd(void)
+{
+	cwd_ok = getcwd(cwd_buf, sizeof(cwd_buf)) != NULL;
+}
+
+const char *hd_cwd(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+	pthread_once(&once, read_cwd);
+	return cwd_ok ? cwd_buf : NULL;
+}
+
 /* Folds path into out as an absolute path (relative ones start at the current directory). */
 static int absolute(const char *path, char *out, size_t cap)
 {
 	char tmp[PATH_MAX * 2];
+	const char *cwd;
 	int n;
 
 	if (path[0] == '/')
 		return clean(path, out, cap);
-	if (!getcwd(tmp, PATH_MAX))
+	if (!(cwd = hd_cwd()))
 		return -HD_EIO;
-	n = snprintf(tmp + strlen(tmp), sizeof(tmp) - strlen(tmp), "/%s", path);
+	n = snprintf(tmp, sizeof(tmp), "%s/%s", cwd, path);
 	if (n < 0 || strlen(tmp) >= PATH_MAX)
 		return -HD_ETOOBIG;
 	return clean(tmp, out, cap);
@@ -176,16 +194,26 @@ static bool special_fs(int fd)
 	return sf.f_type == PROC_SUPER_MAGIC || sf.f_type == SYSFS_MAGIC;
 }
 
-/* Checks that fd is a regular file on an ordinary file system. */
+/*
+ * Checks that fd is a regular file on an ordinary file system.  The file
+ * system's kind is asked once per device in a row (st_dev names a mounted
+ * file system; proc and sysfs have their own).
+ */
 static int check_regular(int fd)
 {
+	static _Thread_local dev_t last_dev;
+	static _Thread_local signed char last_special = -1;
 	struct stat st;
 
 	if (fstat(fd, &st) != 0)
 		return -HD_EIO;
-	if (!S_ISREG(st.st_mode) || special_fs(fd))
+	if (!S_ISREG(st.st_mode))
 		return -HD_ENOTREG;
-	return 0;
+	if (last_special < 0 || st.st_dev != last_dev) {
+		last_special = special_fs(fd);
+		last_dev = st.st_dev;
+	}
+	return last_special ? -HD_ENOTREG : 0;
 }
 
 /* openat2 relative to root's descriptor; -HD_EUNSUPPORTED when the kernel has none. */

@@ -59,5 +59,10 @@ int hd_read_regular(const char *path, struct hd_buf *b);
  * directory cannot be resolved: then the caller reads nothing else).
  */
 char *hd_confine_root_of(const char *file);
+/*
+ * The working directory, read once per process (hardock never changes it):
+ * NULL when it cannot be read.
+ */
+const char *hd_cwd(void);
 
 #endif

@@ -89,7 +89,6 @@ void hd_build_contexts_free(struct hd_build_contexts *bc)
  */
 static bool join_path(const char *base, const char *rel, char *out, size_t size)
 {
-	char cwd[MAX_PATH];
 	const char *seg[3];
 	size_t o = 0, n, ns = 0, k;
 
@@ -98,7 +97,9 @@ static bool join_path(const char *base, const char *rel, char *out, size_t size)
 	/* The pieces, absolute first: rel, or base/rel, or cwd/base/rel. */
 	if (rel[0] != '/') {
 		if (!base || base[0] != '/') {
-			if (!getcwd(cwd, sizeof(cwd)))
+			const char *cwd = hd_cwd();
+
+			if (!cwd)
 				return false;
 			seg[ns++] = cwd;
 		}
@@ -522,6 +523,20 @@ struct hd_build_contexts *hd_build_contexts_scan(const struct hd_walk *w)
 		hd_buf_release(&b);
 	}
 	return bc;
+}
+
+bool hd_build_context_beside_ignore(struct hd_build_contexts *bc, const char *path)
+{
+	char df[MAX_PATH], p[MAX_PATH];
+	int k;
+
+	if (!join_path(NULL, path, df, sizeof(df)))
+		return false;
+	k = snprintf(p, sizeof(p), "%s.dockerignore", df);
+	if (k > 0 && (size_t)k < sizeof(p) && access(p, F_OK) == 0)
+		return true;
+	parent_dir(df);
+	return dir_has(bc, df, 'i');
 }
 
 enum hd_context_ignore hd_build_context_dockerignore(struct hd_build_contexts *bc, const char *root,

@@ -56,6 +56,13 @@ enum hd_context_ignore {
  * messages; *from_hint (may be NULL) says whether a compose file or build
  * line named it.  bc may be NULL (nothing cached, no hints).
  */
+/*
+ * Whether a .dockerignore lies beside the Dockerfile at path: .dockerignore
+ * in its directory (looked up once per directory through bc, which may be
+ * NULL) or <path>.dockerignore.
+ */
+bool hd_build_context_beside_ignore(struct hd_build_contexts *bc, const char *path);
+
 enum hd_context_ignore hd_build_context_dockerignore(struct hd_build_contexts *bc, const char *root,
 						     const char *path, bool beside_checked, char *ctx_buf, size_t size,
 						     bool *from_hint);

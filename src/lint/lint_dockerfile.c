@@ -5,6 +5,7 @@
  */
 #include "core/common.h"
 #include "core/arena.h"
+#include "core/confine.h"
 #include "lint/context.h"
 #include "lint/lint.h"
 #include "model/dockerfile.h"
@@ -142,10 +143,10 @@ bool hd_lint_detect_dockerfile(const char *path, const char *base, const char *h
 /* An absolute directory shown relative to the working directory when below it ("svc", "."). */
 static const char *relative_to_cwd(const char *dir)
 {
-	char cwd[4096];
+	const char *cwd = hd_cwd();
 	size_t n;
 
-	if (!getcwd(cwd, sizeof(cwd)))
+	if (!cwd)
 		return dir;
 	n = strlen(cwd);
 	if (n > 1 && !strncmp(dir, cwd, n) && (dir[n] == '/' || !dir[n]))
@@ -179,6 +180,10 @@ int hd_lint_dockerfile(const struct hd_lint_input *in, struct hd_findings *out)
 	 * is (compose build.context, docker build lines, ancestors up to the
 	 * repository root, inside the linted tree; lint/context.h).
 	 */
+	if (path && strcmp(path, "-") != 0) {
+		df->dockerignore_known = true;
+		df->has_dockerignore = hd_build_context_beside_ignore(hd_build_contexts_current(), path);
+	}
 	if (df->dockerignore_known && !df->has_dockerignore && in->root) {
 		char ctx[4096];
 		bool named = false;

@@ -12,6 +12,13 @@
 #include <limits.h>
 #include <unistd.h>
 
+/* A reported place: rule, file (an index into run.files), line and column. */
+struct place {
+	uint64_t h; /* 0 = free slot */
+	const struct hd_rule *rule;
+	uint32_t file, line, col;
+};
+
 struct run {
 	const struct hd_lint_opts *o;
 	const struct hd_lint_sink *sink;
@@ -23,57 +30,118 @@ struct run {
 	 * kept until the end and reported once per place.
 	 */
 	struct hd_findings elsewhere;
-	/* The places already reported ("rule\nfile\nline\ncol"), open addressing; NULL = free. */
-	char **seen;
+	/* The places already reported, open addressing. */
+	struct place *seen;
 	size_t n_seen, cap_seen;
+	/* The files named by reported places, interned (open addressing of indexes + 1; 0 = free). */
+	char **files;
+	size_t n_files, alloc_files;
+	uint32_t *file_slots;
+	size_t cap_file_slots;
+	uint32_t last_file; /* the previous finding's file, the likely next one */
 };
 
-static size_t hash_key(const char *s)
+static uint64_t hash_str(const char *s)
 {
-	size_t h = 1469598103934665603u;
+	uint64_t h = 1469598103934665603u;
 
 	while (*s)
 		h = (h ^ (unsigned char)*s++) * 1099511628211u;
 	return h;
 }
 
+static uint64_t mix(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdu;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53u;
+	h ^= h >> 33;
+	return h;
+}
+
+/* The index of file among the reported files (added when new), or -HD_ENOMEM. */
+static int64_t file_id(struct run *run, const char *file)
+{
+	uint64_t h;
+	size_t i, mask;
+	char *copy;
+
+	if (run->n_files && strcmp(run->files[run->last_file], file) == 0)
+		return run->last_file;
+	if ((run->n_files + 1) * 2 > run->cap_file_slots) {
+		size_t cap = run->cap_file_slots ? run->cap_file_slots * 2 : 64, k;
+		uint32_t *slots = hd_calloc(cap, sizeof(*slots));
+
+		if (!slots)
+			return -HD_ENOMEM;
+		for (k = 0; k < run->n_files; k++) {
+			for (i = hash_str(run->files[k]) & (cap - 1); slots[i]; i = (i + 1) & (cap - 1))
+				;
+			slots[i] = (uint32_t)k + 1;
+		}
+		hd_free(run->file_slots);
+		run->file_slots = slots;
+		run->cap_file_slots = cap;
+	}
+	h = hash_str(file);
+	mask = run->cap_file_slots - 1;
+	for (i = h & mask; run->file_slots[i]; i = (i + 1) & mask) {
+		uint32_t k = run->file_slots[i] - 1;
+
+		if (strcmp(run->files[k], file) == 0)
+			return run->last_file = k;
+	}
+	if (run->n_files >= UINT32_MAX - 1 || HD_GROW(run->files, run->alloc_files, run->n_files + 1) < 0 ||
+	    !(copy = hd_strdup(file)))
+		return -HD_ENOMEM;
+	run->files[run->n_files] = copy;
+	run->file_slots[i] = (uint32_t)run->n_files + 1;
+	return run->last_file = (uint32_t)run->n_files++;
+}
+
 /* Records a finding's place; 1 when it was reported already, 0 when new, or -HD_ENOMEM. */
 static int seen_place(struct run *run, const struct hd_finding *x)
 {
-	char *key;
-	size_t i;
+	struct place p;
+	int64_t id;
+	size_t i, mask;
 
 	if (!x->file || !x->line)
 		return 0;
 	if ((run->n_seen + 1) * 2 > run->cap_seen) {
-		char **old = run->seen;
 		size_t cap = run->cap_seen ? run->cap_seen * 2 : 256, k;
+		struct place *v = hd_calloc(cap, sizeof(*v));
 
-		run->seen = hd_calloc(cap, sizeof(*run->seen));
-		if (!run->seen) {
-			run->seen = old;
+		if (!v)
 			return -HD_ENOMEM;
-		}
 		for (k = 0; k < run->cap_seen; k++) {
-			if (!old[k])
+			if (!run->seen[k].h)
 				continue;
-			for (i = hash_key(old[k]) & (cap - 1); run->seen[i]; i = (i + 1) & (cap - 1))
+			for (i = run->seen[k].h & (cap - 1); v[i].h; i = (i + 1) & (cap - 1))
 				;
-			run->seen[i] = old[k];
+			v[i] = run->seen[k];
 		}
-		hd_free(old);
+		hd_free(run->seen);
+		run->seen = v;
 		run->cap_seen = cap;
 	}
-	key = hd_asprintf("%s\n%s\n%" PRIu32 "\n%" PRIu32, x->rule->id, x->file, x->line, x->col);
-	if (!key)
-		return -HD_ENOMEM;
-	for (i = hash_key(key) & (run->cap_seen - 1); run->seen[i]; i = (i + 1) & (run->cap_seen - 1)) {
-		if (strcmp(run->seen[i], key) == 0) {
-			hd_free(key);
+	id = file_id(run, x->file);
+	if (id < 0)
+		return (int)id;
+	p.rule = x->rule;
+	p.file = (uint32_t)id;
+	p.line = x->line;
+	p.col = x->col;
+	p.h = mix((uint64_t)(uintptr_t)p.rule ^ mix(((uint64_t)p.file << 32 | p.line) ^ ((uint64_t)p.col << 48))) | 1;
+	mask = run->cap_seen - 1;
+	for (i = p.h & mask; run->seen[i].h; i = (i + 1) & mask) {
+		const struct place *q = &run->seen[i];
+
+		if (q->h == p.h && q->rule == p.rule && q->file == p.file && q->line == p.line && q->col == p.col)
 			return 1;
-		}
 	}
-	run->seen[i] = key;
+	run->seen[i] = p;
 	run->n_seen++;
 	return 0;
 }
@@ -82,8 +150,10 @@ static void run_release(struct run *run)
 {
 	size_t i;
 
-	for (i = 0; i < run->cap_seen; i++)
-		hd_free(run->seen[i]);
+	for (i = 0; i < run->n_files; i++)
+		hd_free(run->files[i]);
+	hd_free(run->files);
+	hd_free(run->file_slots);
 	hd_free(run->seen);
 	hd_findings_release(&run->elsewhere);
 }
@@ -292,7 +362,7 @@ int hd_lint_session_run(struct hd_lint_session *s, const struct hd_lint_sink *si
 			struct hd_run_status *st, char **reterr)
 {
 	const struct hd_lint_opts *o = s->o;
-	struct run run = { o, sink, st, &s->w, { 0 }, NULL, 0, 0 };
+	struct run run = { .o = o, .sink = sink, .st = st, .w = &s->w };
 	struct hd_walk *w = &s->w;
 	struct hd_findings f;
 	size_t i, merged = 0;

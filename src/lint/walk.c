@@ -251,6 +251,7 @@ void hd_walk_release(struct hd_walk *w)
 	for (i = 0; i < w->n_excl; i++)
 		hd_ignore_free(w->excl[i].ig);
 	hd_free(w->excl);
+	hd_free(w->last_dir);
 	hd_diag_release(&w->diag);
 	hd_free(w->v);
 	hd_free(w->errors);
@@ -590,17 +591,30 @@ int hd_walk_add(struct hd_walk *w, const char *path, const struct hd_lint_kind *
 
 		snprintf(dir, sizeof(dir), "%.*s", slash ? (slash == path ? 1 : (int)(slash - path)) : 1,
 			 slash ? path : ".");
+		const struct hd_ignore *ig;
+
 		r = config_of(w, dir, &cfg);
 		if (r < 0)
 			return r;
-		if (cfg && realpath(path, real)) {
+		r = excl_of(w, cfg, &ig);
+		if (r < 0)
+			return r;
+		if (ig && realpath(path, real)) {
 			r = excluded(w, cfg, real, false);
 			if (r != 0)
 				return r < 0 ? r : 0; /* excluded: not linted */
 		}
-		r = add_root(w, hd_confine_root_of(path), &root);
-		if (r < 0)
-			return r;
+		/* Files named one after another are mostly of one directory: its tree is found once. */
+		if (w->last_dir && strcmp(w->last_dir, dir) == 0) {
+			root = w->last_root;
+		} else {
+			r = add_root(w, hd_confine_root_of(path), &root);
+			if (r < 0)
+				return r;
+			hd_free(w->last_dir);
+			w->last_dir = root ? hd_strdup(dir) : NULL;
+			w->last_root = w->last_dir ? root : NULL;
+		}
 		r = add_item(w, path, forced, true, root);
 		if (r >= 0)
 			w->v[w->n - 1].cfg = cfg;

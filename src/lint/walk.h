@@ -52,6 +52,9 @@ struct hd_walk {
 		char *reason;
 	} *errors;
 	size_t n_errors, alloc_errors;
+	/* The tree of the last file named on the command line, by its directory as given. */
+	char *last_dir;
+	const char *last_root;
 };
 
 void hd_walk_init(struct hd_walk *w);

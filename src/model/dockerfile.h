@@ -234,7 +234,7 @@ struct hd_dockerfile {
 	 * or, as the lint driver finds it, at the root of the build context).
 	 */
 	bool has_dockerignore;
-	bool dockerignore_known;  /* false when read from stdin */
+	bool dockerignore_known;  /* set by the lint driver; false when read from stdin */
 	char *build_context;      /* the build context judged by the lint driver, or NULL */
 	bool build_context_named; /* a compose file or a `docker build` line named it */
 
@@ -265,8 +265,8 @@ struct hd_dockerfile {
 
 /*
  * Parses a Dockerfile.  Always returns a model (possibly with errors) unless
- * memory runs out: 0 or -HD_ENOMEM.  path is used for messages and to look
- * for .dockerignore (not read when path is "-" or NULL).
+ * memory runs out: 0 or -HD_ENOMEM.  path is used for messages only: the
+ * parser reads no file (the lint driver fills in the .dockerignore facts).
  */
 int hd_dockerfile_parse(const char *path, const char *data, size_t len, struct hd_dockerfile **ret);
 void hd_dockerfile_free(struct hd_dockerfile *df);

@@ -2821,35 +2821,6 @@ static void comment_line(struct dp *dp, size_t p, size_t le, uint32_t lineno)
 	pend_sup(dp, lineno, ids, ids_len, false, false);
 }
 
-static void detect_dockerignore(struct hd_dockerfile *df, const char *path)
-{
-	static const char ign[] = ".dockerignore";
-	const char *slash;
-	char buf[4096];
-	size_t n, dl;
-
-	if (!path || strcmp(path, "-") == 0)
-		return;
-	df->dockerignore_known = true;
-	n = strlen(path);
-	if (n + sizeof(ign) + 1 > sizeof(buf))
-		return;
-	/* <dir>/.dockerignore */
-	slash = strrchr(path, '/');
-	dl = slash ? (size_t)(slash - path) + 1 : 0;
-	memcpy(buf, path, dl);
-	memcpy(buf + dl, ign, sizeof(ign));
-	if (access(buf, F_OK) == 0) {
-		df->has_dockerignore = true;
-		return;
-	}
-	/* <path>.dockerignore */
-	memcpy(buf, path, n);
-	memcpy(buf + n, ign, sizeof(ign));
-	if (access(buf, F_OK) == 0)
-		df->has_dockerignore = true;
-}
-
 /*
  * Parses one instruction whose first line is [line_start, le), starting at
  * fs (after leading blanks).
@@ -3047,7 +3018,6 @@ int hd_dockerfile_parse(const char *path, const char *data, size_t len, struct h
 		hd_dockerfile_free(df);
 		return -HD_ENOMEM;
 	}
-	detect_dockerignore(df, path);
 	/* A UTF-8 byte order mark. */
 	if (dp.len >= 3 && memcmp(dp.d, "\xef\xbb\xbf", 3) == 0)
 		dp.pos = 3;

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "core/common.h"
+#include "lint/context.h"
 #include "model/dockerfile.h"
 
 #include <stdio.h>
@@ -721,36 +722,38 @@ static void test_hostile_input(void **state)
 static void test_dockerignore(void **state)
 {
 	char dir[] = "/tmp/hd-test-XXXXXX", path[256], ign[256];
+	struct hd_build_contexts *bc = hd_build_contexts_new();
 	struct hd_dockerfile *df;
 	FILE *f;
 
 	(void)state;
+	assert_non_null(bc);
 	assert_non_null(mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/Dockerfile", dir);
+	/* The parser reads no file: the lint driver tells the .dockerignore facts. */
 	assert_int_equal(hd_dockerfile_parse(path, "FROM x\n", 7, &df), 0);
-	assert_true(df->dockerignore_known);
+	assert_false(df->dockerignore_known);
 	assert_false(df->has_dockerignore);
 	hd_dockerfile_free(df);
+	assert_false(hd_build_context_beside_ignore(NULL, path));
 	snprintf(ign, sizeof(ign), "%s/Dockerfile.dockerignore", dir);
 	f = fopen(ign, "w");
 	assert_non_null(f);
 	fclose(f);
-	assert_int_equal(hd_dockerfile_parse(path, "FROM x\n", 7, &df), 0);
-	assert_true(df->has_dockerignore);
-	hd_dockerfile_free(df);
+	assert_true(hd_build_context_beside_ignore(NULL, path));
+	assert_true(hd_build_context_beside_ignore(bc, path));
 	unlink(ign);
+	/* <name>.dockerignore is looked for each time; the directory's .dockerignore once per directory. */
+	assert_false(hd_build_context_beside_ignore(bc, path));
 	snprintf(ign, sizeof(ign), "%s/.dockerignore", dir);
 	f = fopen(ign, "w");
 	assert_non_null(f);
 	fclose(f);
-	assert_int_equal(hd_dockerfile_parse(path, "FROM x\n", 7, &df), 0);
-	assert_true(df->has_dockerignore);
-	hd_dockerfile_free(df);
+	assert_true(hd_build_context_beside_ignore(NULL, path));
+	assert_false(hd_build_context_beside_ignore(bc, path)); /* cached for the run */
 	unlink(ign);
 	rmdir(dir);
-	assert_int_equal(hd_dockerfile_parse("-", "FROM x\n", 7, &df), 0);
-	assert_false(df->dockerignore_known);
-	hd_dockerfile_free(df);
+	hd_build_contexts_free(bc);
 }
 
 static void test_alloc_failures(void **state)
