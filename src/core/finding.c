@@ -155,7 +155,7 @@ int hd_findings_vadd(struct hd_findings *f, const struct hd_rule *r, enum hd_sev
 		return -HD_ETOOBIG;
 	if (HD_GROW(f->v, f->alloc, f->n + 1) < 0)
 		return -HD_ENOMEM;
-	n = vsnprintf(msg, sizeof(msg), fmt, ap);
+	n = hd_vformat(msg, sizeof(msg), fmt, ap);
 	if (n < 0)
 		msg[0] = '\0';
 	else if ((size_t)n >= sizeof(msg))

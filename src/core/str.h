@@ -5,6 +5,7 @@
 #ifndef HD_STR_H
 #define HD_STR_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -31,6 +32,12 @@ bool hd_istarts_with(const char *s, const char *prefix);
 const char *hd_strcasestr(const char *hay, const char *needle);
 /* True when s starts with a shell variable assignment "NAME=" (NAME: letters, digits, '_', no leading digit). */
 bool hd_is_assignment(const char *s);
+/*
+ * vsnprintf() for messages, quicker on what they use (%s, %.*s, %c, %d, %i,
+ * %u, %x with l, ll or z, %%); anything else (flags, widths, other
+ * conversions) is the C library's.  Returns what vsnprintf() returns.
+ */
+int hd_vformat(char *buf, size_t size, const char *fmt, va_list ap) __attribute__((format(printf, 3, 0)));
 
 /*
  * Ranged integer parsing (OpenBSD strtonum): the whole string must be a

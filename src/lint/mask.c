@@ -281,10 +281,12 @@ char *hd_mask_text(const char *s, const struct hd_strlist *known, int *err)
 	struct hd_buf out = HD_BUF_INIT(HD_MAX_MESSAGE * 4 + strlen(s) * 2);
 	size_t len = strlen(s), i, at = 0;
 	char *ret = NULL;
-	int r;
+	int r = 0;
 
 	*err = 0;
-	r = scan_assignments(&sp, s, len);
+	/* Only a secret's name makes an assignment masked: most texts hold none. */
+	if (hd_secret_name_possible(s, len))
+		r = scan_assignments(&sp, s, len);
 	if (r >= 0)
 		r = scan_shapes(&sp, s, len);
 	if (r >= 0)

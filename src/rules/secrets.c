@@ -81,32 +81,55 @@ static const char *const setting_words[] = {
  * one of "pass", "secret", "token", "key", "cred" or "bearer".  Most names
  * (PATH, NODE_VERSION, ...) hold none and cost one pass.
  */
-static bool may_be_secret_name(const char *k)
+/* Whether p[0..n) is lower-case word w (ASCII letters only), whatever the case of p. */
+static inline bool word_at(const char *p, const char *w, size_t n)
 {
-	for (; *k; k++) {
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (((unsigned char)p[i] | 0x20) != (unsigned char)w[i])
+			return false;
+	}
+	return true;
+}
+
+bool hd_secret_name_possible(const char *s, size_t len)
+{
+	const char *k = s, *e = s + len;
+
+	/* The first letters of the words, in either case: most bytes are passed over by one load. */
+	static const unsigned char first[256] = {
+		['p'] = 1, ['P'] = 1, ['s'] = 1, ['S'] = 1, ['t'] = 1, ['T'] = 1,
+		['k'] = 1, ['K'] = 1, ['c'] = 1, ['C'] = 1, ['b'] = 1, ['B'] = 1,
+	};
+
+	/* Letters only: "| 0x20" lower-cases them, and maps no other byte onto one of w's. */
+	for (; k < e; k++) {
+		if (!first[(unsigned char)*k])
+			continue;
 		switch (*k | 0x20) {
 		case 'p':
-			if (!strncasecmp(k, "pass", 4))
+			if (e - k >= 4 && word_at(k, "pass", 4))
 				return true;
 			break;
 		case 's':
-			if (!strncasecmp(k, "secret", 6))
+			if (e - k >= 6 && word_at(k, "secret", 6))
 				return true;
 			break;
 		case 't':
-			if (!strncasecmp(k, "token", 5))
+			if (e - k >= 5 && word_at(k, "token", 5))
 				return true;
 			break;
 		case 'k':
-			if ((k[1] | 0x20) == 'e' && (k[2] | 0x20) == 'y')
+			if (e - k >= 3 && word_at(k, "key", 3))
 				return true;
 			break;
 		case 'c':
-			if (!strncasecmp(k, "cred", 4))
+			if (e - k >= 4 && word_at(k, "cred", 4))
 				return true;
 			break;
 		case 'b':
-			if (!strncasecmp(k, "bearer", 6))
+			if (e - k >= 6 && word_at(k, "bearer", 6))
 				return true;
 			break;
 		default:
@@ -121,7 +144,7 @@ bool hd_secret_name_word(const char *key, const char **word, size_t *word_len)
 	struct name_tok tok[16];
 	size_t n, i;
 
-	if (!key || !may_be_secret_name(key))
+	if (!key || !hd_secret_name_possible(key, strlen(key)))
 		return false;
 	n = split_name(key, tok, HD_ARRAY_SIZE(tok));
 	if (n == 0 || dfr_in_list_n(tok[n - 1].p, tok[n - 1].n, not_secret_suffixes))

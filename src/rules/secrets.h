@@ -55,6 +55,12 @@ enum hd_secret_class hd_secret_classify(const char *name, const char *value, str
  * PASSWORD_FILE, TOKEN_AUTH_URL, ALLOW_EMPTY_PASSWORD).
  */
 bool hd_secret_name(const char *name);
+/*
+ * False when no name within s[0..len) can be a secret's (none holds "pass",
+ * "secret", "token", "key", "cred" or "bearer", in any case): a quick test
+ * before looking for names in a longer text.
+ */
+bool hd_secret_name_possible(const char *s, size_t len);
 /* The same; word and word_len (may be NULL) get the part of the name that says so. */
 bool hd_secret_name_word(const char *name, const char **word, size_t *word_len);
 /*

@@ -10,6 +10,9 @@
 #include "core/common.h"
 #include "core/buf.h"
 
+#include <inttypes.h>
+#include <stdio.h>
+#include <sys/types.h>
 #include <unistd.h>
 
 static void check_sane(const struct hd_buf *b)
@@ -127,12 +130,62 @@ static void test_detach(void **state)
 	hd_free(s);
 }
 
+/* hd_vformat must write what vsnprintf writes, at every buffer size. */
+static void check_format(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void check_format(const char *fmt, ...)
+{
+	char want[256], got[256];
+	size_t size;
+
+	for (size = 0; size <= sizeof(want); size += size < 40 ? 1 : 37) {
+		va_list a, b;
+		int nw, ng;
+
+		memset(want, 'Z', sizeof(want));
+		memset(got, 'Z', sizeof(got));
+		va_start(a, fmt);
+		nw = vsnprintf(want, size, fmt, a);
+		va_end(a);
+		va_start(b, fmt);
+		ng = hd_vformat(got, size, fmt, b);
+		va_end(b);
+		assert_int_equal(ng, nw);
+		assert_memory_equal(got, want, sizeof(want));
+	}
+}
+
+static void test_vformat(void **state)
+{
+	const char *null = NULL;
+
+	(void)state;
+	check_format("plain text, no conversion");
+	check_format("%s and %s", "one", "two");
+	check_format("'%.*s' (%.*s)", 3, "abcdef", 10, "xy");
+	check_format("%d %i %u %x %c %%", -2147483647 - 1, 42, 4294967295u, 0xbeefu, 'q');
+	check_format("%ld %lu %lld %llu %zu %zd %lx", -9223372036854775807L - 1, 18446744073709551615UL,
+		     -5LL, 7ULL, (size_t)12345, (ssize_t)-3, 0xffUL);
+	check_format("%" PRIu32 " of %" PRIu64 ", %" PRId64, (uint32_t)7, (uint64_t)1 << 63, (int64_t)-1);
+	/* What the quick path leaves to the C library: flags, widths, other conversions. */
+	check_format("%5s|%-4d|%05u|%.2f|%p|%+d|%#x|%.3d", "ab", 3, 7u, 1.5, (void *)&state, 4, 255u, 9);
+	check_format("%s then %8.3s", "mixed", "abcdef");
+	check_format("%.*s %s", 2, "x", "y");
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-overflow"
+#pragma GCC diagnostic ignored "-Wformat-truncation"
+#pragma GCC diagnostic ignored "-Wformat"
+	check_format("[%s] [%.3s] [%.6s] [%.*s]", null, null, null, -1, null);
+	check_format("trailing percent at the end %");
+#pragma GCC diagnostic pop
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_add_and_cap),   cmocka_unit_test(test_json_escape),
 		cmocka_unit_test(test_xml_escape),    cmocka_unit_test(test_read_file),
 		cmocka_unit_test(test_alloc_failure), cmocka_unit_test(test_detach),
+		cmocka_unit_test(test_vformat),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -14,6 +14,7 @@
 #include "core/buf.h"
 #include "core/config.h"
 #include "core/finding.h"
+#include "lint/context.h"
 #include "lint/lint.h"
 #include "model/dockerfile.h"
 
@@ -282,8 +283,12 @@ static void lint_text(const char *text, bool is_bad, struct hd_findings *out)
 		snprintf(path, sizeof(path), "%s/Dockerfile", dir);
 	}
 	assert_int_equal(hd_dockerfile_parse(in_context ? path : NULL, text, strlen(text), &df), 0);
-	if (in_context)
+	if (in_context) {
+		/* What the lint driver tells of the context (lint/lint_dockerfile.c). */
+		df->dockerignore_known = true;
+		df->has_dockerignore = hd_build_context_beside_ignore(NULL, path);
 		rmdir(dir);
+	}
 	/* Bad examples may be invalid on purpose (ONBUILD FROM); good ones never. */
 	for (size_t i = 0; !is_bad && i < df->n_errors; i++)
 		print_message("parse error %u:%u %s\n", df->errors[i].line, df->errors[i].col, df->errors[i].msg);
