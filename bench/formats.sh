@@ -55,3 +55,22 @@ for name, r in res.items():
     good = r["peak_rss_mib"] <= 32
     print(f"goal {name} peak RSS <= 32 MiB: {r['peak_rss_mib']:.1f} MiB {'ok' if good else 'MISSED'}")
 PY
+# The fixed cost every run pays before reading a file: the start of
+# `hardock --version` (the dynamic linker's work, src/core/dl.h) beside
+# /bin/true's, mean wall and CPU time over many runs (rusage: microseconds).
+python3 - "$hardock" "${BENCH_STARTS:-200}" <<'PY'
+import os, resource, subprocess, sys, time
+hd, n = sys.argv[1], int(sys.argv[2])
+def start(argv):
+    subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # warm-up
+    r0, t0 = resource.getrusage(resource.RUSAGE_CHILDREN), time.perf_counter()
+    for _ in range(n):
+        subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wall, r1 = time.perf_counter() - t0, resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
+    return wall / n * 1e3, cpu / n * 1e3
+hw, hc = start([hd, "--version"])
+tw, tc = start(["/bin/true"])
+print(f"start-up ({n} runs): hardock --version {hw:.2f} ms wall, {hc:.2f} ms cpu; "
+      f"/bin/true {tw:.2f} ms wall, {tc:.2f} ms cpu; {hc / tc if tc else 0:.1f}x cpu")
+PY
