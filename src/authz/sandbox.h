@@ -7,6 +7,15 @@
 
 #include <stdint.h>
 
+#include "core/dl.h"
+
+/*
+ * The libraries the serving process loads before its sandbox (nothing can be
+ * opened under the filter): the filter's own, and libcrypto, which the
+ * readers of request bodies may reach.
+ */
+#define HD_AUTHZ_DL_LIBS (HD_DL(SECCOMP) | HD_DL(CRYPTO))
+
 /*
  * no_new_privs, and every capability dropped from every set (bounding,
  * effective, permitted, inheritable, ambient) except the bits of keep_caps

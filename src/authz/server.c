@@ -35,7 +35,6 @@
  */
 #include "core/common.h"
 #include "core/buf.h"
-#include "core/dl.h"
 #include "core/limits.h"
 #include "core/listen.h"
 #include "authz/authz.h"
@@ -1119,8 +1118,8 @@ static int child_main(const struct hd_authz_policy *p, const struct hd_authz_ser
 	for (i = 0; i < s.max_conns; i++)
 		s.free_slots[i] = (uint32_t)(s.max_conns - 1 - i);
 	s.n_free = s.max_conns;
-	/* The syscall filter's library, loaded before the sandbox forbids opening it (core/dl.h). */
-	if (!o->no_sandbox && (r = hd_dl_require(HD_DL(SECCOMP), NULL)) < 0)
+	/* Libraries, loaded before the sandbox forbids opening them (core/dl.h). */
+	if (!o->no_sandbox && (r = hd_dl_require(HD_AUTHZ_DL_LIBS, NULL)) < 0)
 		goto out;
 	if (!o->no_sandbox && (r = hd_authz_sandbox_privileges()) < 0)
 		goto out;

@@ -6,12 +6,12 @@
  */
 #include "core/common.h"
 #include "core/buf.h"
-#include "core/dl.h"
 #include "core/limits.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "authz/authz.h"
+#include "authz/sandbox.h"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -121,7 +121,7 @@ static int cmd_serve(const struct authz_opts *a, struct hd_authz_policy *p)
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	/* The serving process loads it again before its sandbox; here a failure is said clearly. */
-	if (!a->no_sandbox && hd_dl_require(HD_DL(SECCOMP), &why) < 0) {
+	if (!a->no_sandbox && hd_dl_require(HD_AUTHZ_DL_LIBS, &why) < 0) {
 		hd_cli_error("%s", why);
 		return HD_EXIT_ERROR;
 	}

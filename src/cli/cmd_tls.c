@@ -7,6 +7,7 @@
  * unit has (-H fd://, --containerd=...) and adds the TCP socket.
  */
 #include "core/common.h"
+#include "core/dl.h"
 #include "audit/host_read.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
@@ -209,6 +210,7 @@ int hd_cmd_tls(int argc, char **argv)
 	struct hd_read_opts ro;
 	struct hd_daemon_spec d;
 	bool every = false;
+	const char *missing = NULL;
 	char *err = NULL;
 	int n, r, code = HD_EXIT_ERROR;
 
@@ -260,6 +262,12 @@ int hd_cmd_tls(int argc, char **argv)
 	if (r < 0) {
 		hd_cli_error("cannot read dockerd's configuration under '%s': %s", a.root ? a.root : "/",
 			     hd_strerror(r));
+		goto out;
+	}
+	/* Before the first directory is made: a missing libcrypto leaves nothing behind. */
+	r = hd_dl_require(HD_DL(CRYPTO), &missing);
+	if (r < 0) {
+		hd_cli_error("%s", missing);
 		goto out;
 	}
 	r = hd_tls_init(&a.o, &res, &err);

@@ -71,6 +71,7 @@ _Noreturn void hd_dl_die(const struct hd_dl_state *st)
 
 static int (*const loaders[HD_DL_MAX])(const char **) = {
 	[HD_DL_ARCHIVE] = hd_dl_load_archive,
+	[HD_DL_CRYPTO] = hd_dl_load_crypto,
 	[HD_DL_CURL] = hd_dl_load_curl,
 	[HD_DL_GNUTLS] = hd_dl_load_gnutls,
 	[HD_DL_HS] = hd_dl_load_hs,
@@ -79,6 +80,7 @@ static int (*const loaders[HD_DL_MAX])(const char **) = {
 	[HD_DL_SECCOMP] = hd_dl_load_seccomp,
 #endif
 	[HD_DL_SQLITE] = hd_dl_load_sqlite,
+	[HD_DL_ZLIB] = hd_dl_load_zlib,
 	[HD_DL_ZSTD] = hd_dl_load_zstd,
 };
 

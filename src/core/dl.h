@@ -1,9 +1,9 @@
 /*
  * Libraries loaded when first used (dlopen), so that a command starts with
  * only the libraries it calls: `hardock lint`, `--version` and `--help` never
- * map libcurl, libarchive, libmicrohttpd and the thirty-odd libraries those
- * bring, which the dynamic linker would otherwise load and relocate on every
- * start.
+ * map libcurl, libarchive, libmicrohttpd, libcrypto and the thirty-odd
+ * libraries those bring, which the dynamic linker would otherwise load and
+ * relocate on every start (9 of the 9.3 ms CPU of `--version`).
  *
  * Each such library has one file, src/core/dl_<name>.c, that defines
  * trampolines with the library's own names and prototypes (its headers are
@@ -27,12 +27,14 @@
 /* The lazily loaded libraries; HD_DL(X) is the bit of HD_DL_X in a mask. */
 enum hd_dl_lib {
 	HD_DL_ARCHIVE, /* libarchive.so.13: images, layers, compressed feeds, dpkg changelogs */
+	HD_DL_CRYPTO,  /* libcrypto.so.3: SHA-256, certificates */
 	HD_DL_CURL,    /* libcurl.so.4: the engine client, feed downloads */
 	HD_DL_GNUTLS,  /* libgnutls.so.30: serve's TLS client certificates */
 	HD_DL_HS,      /* libhs.so.5 (vectorscan): the secret scan of image files */
 	HD_DL_MHD,     /* libmicrohttpd.so.12: serve's HTTP server */
 	HD_DL_SECCOMP, /* libseccomp.so.2: the authz plugin's syscall filter */
 	HD_DL_SQLITE,  /* libsqlite3.so.0: the vulnerability database */
+	HD_DL_ZLIB,    /* libz.so.1: gzip-compressed layers */
 	HD_DL_ZSTD,    /* libzstd.so.1: zstd-compressed layers */
 	HD_DL_MAX
 };
@@ -69,12 +71,14 @@ struct hd_dl_state {
 
 /* The loaders hd_dl_require() calls, one per dl_<name>.c: 0 or -HD_EUNSUPPORTED. */
 int hd_dl_load_archive(const char **reterr_msg);
+int hd_dl_load_crypto(const char **reterr_msg);
 int hd_dl_load_curl(const char **reterr_msg);
 int hd_dl_load_gnutls(const char **reterr_msg);
 int hd_dl_load_hs(const char **reterr_msg);
 int hd_dl_load_mhd(const char **reterr_msg);
 int hd_dl_load_seccomp(const char **reterr_msg);
 int hd_dl_load_sqlite(const char **reterr_msg);
+int hd_dl_load_zlib(const char **reterr_msg);
 int hd_dl_load_zstd(const char **reterr_msg);
 
 /* Loads st (called once, under its pthread_once). */

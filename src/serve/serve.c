@@ -931,8 +931,8 @@ int hd_serve(const struct hd_serve_opts *o, volatile sig_atomic_t *stop)
 	{
 		const char *missing = NULL;
 
-		r = hd_dl_require(HD_DL(CURL) | HD_DL(MHD) | HD_DL(GNUTLS) | HD_DL(ARCHIVE) | HD_DL(ZSTD) |
-					  HD_DL(HS) | HD_DL(SQLITE),
+		r = hd_dl_require(HD_DL(CURL) | HD_DL(MHD) | HD_DL(GNUTLS) | HD_DL(CRYPTO) | HD_DL(ARCHIVE) |
+					  HD_DL(ZLIB) | HD_DL(ZSTD) | HD_DL(HS) | HD_DL(SQLITE),
 				  &missing);
 		if (r < 0) {
 			sv_log(&s, true, "%s", missing);

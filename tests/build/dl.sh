@@ -16,7 +16,8 @@ trap 'rm -rf "$tmp"' EXIT
 ok() { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
 
-lazy="libarchive.so.13 libcurl.so.4 libgnutls.so.30 libhs.so.5 libmicrohttpd.so.12 libseccomp.so.2 libsqlite3.so.0 libzstd.so.1"
+lazy="libarchive.so.13 libcrypto.so.3 libcurl.so.4 libgnutls.so.30 libhs.so.5 libmicrohttpd.so.12 libseccomp.so.2
+	libsqlite3.so.0 libz.so.1 libzstd.so.1"
 # The one broken library of each case, and every one at once.
 mkdir "$tmp/all"
 for so in $lazy; do
@@ -32,7 +33,7 @@ for so in $lazy libstdc++.so.6; do
 	if grep -q "NEEDED.*\[$so\]" "$tmp/d"; then bad "$so is NEEDED"; else ok; fi
 done
 awk '$7 != "UND" && NF >= 8 { print $8 }' "$tmp/s" |
-	grep -E '^(archive_|curl_|gnutls_|hs_|MHD_|seccomp_|sqlite3_|ZSTD_)' >"$tmp/exported"
+	grep -E '^(archive_|curl_|gnutls_|hs_|MHD_|seccomp_|sqlite3_|ZSTD_|EVP_|X509|BIO_|inflate|zError)' >"$tmp/exported"
 if [ -s "$tmp/exported" ]; then bad "trampolines exported: $(tr '\n' ' ' <"$tmp/exported")"; else ok; fi
 
 # 2. Commands that need none of them, with all of them broken: same output, same code.
@@ -93,13 +94,20 @@ fails "image, libarchive" libarchive.so.13 libarchive13 "reading images and arch
 # The message is one line: nothing else on stderr.
 if [ "$(wc -l <"$tmp/err")" = 1 ]; then ok; else bad "image, libarchive: $(wc -l <"$tmp/err") lines on stderr"; fi
 fails "image, libhs" libhs.so.5 libvectorscan5 "scanning files for secrets" image image.tar
-# libarchive links libzstd: a broken libzstd is said by libarchive's line, with the culprit's path.
+# libarchive links libzstd and zlib: a broken one is said by libarchive's line, with the culprit's path.
+(cd "$tmp" && LD_LIBRARY_PATH="$tmp/libz.so.1" "$HARDOCK" image --no-secrets image.tar >"$tmp/out" 2>"$tmp/err")
+rc=$?
+want="hardock: reading images and archives needs libarchive.so.13 (Debian package libarchive13): $tmp/libz.so.1/libz.so.1: file too short"
+if [ $rc = 2 ] && [ "$(cat "$tmp/err")" = "$want" ]; then ok; else bad "image, libz: exit $rc"; sed 's/^/  /' "$tmp/err" | head -3; fi
 (cd "$tmp" && LD_LIBRARY_PATH="$tmp/libzstd.so.1" "$HARDOCK" image --no-secrets zstd.tar >"$tmp/out" 2>"$tmp/err")
 rc=$?
 want="hardock: reading images and archives needs libarchive.so.13 (Debian package libarchive13): $tmp/libzstd.so.1/libzstd.so.1: file too short"
 if [ $rc = 2 ] && [ "$(cat "$tmp/err")" = "$want" ]; then ok; else bad "image, libzstd: exit $rc"; sed 's/^/  /' "$tmp/err" | head -3; fi
 fails "audit engine, libcurl" libcurl.so.4 libcurl4 "talking to the engine or downloading feeds" \
 	audit engine -H "unix://$tmp/no.sock"
+fails "tls init, libcrypto" libcrypto.so.3 libssl3 "hashing and certificates" \
+	tls init --host box.example --key p256 --out "$tmp/tls" --root "$tmp"
+if [ -e "$tmp/tls" ]; then bad "tls init made $tmp/tls without libcrypto"; else ok; fi
 fails "serve, libmicrohttpd" libmicrohttpd.so.12 libmicrohttpd12 "serving HTTP" serve --listen "unix:$tmp/serve.sock"
 if [ -e "$tmp/serve.sock" ]; then bad "serve left its socket behind"; else ok; fi
 if [ "${1:-}" = seccomp ]; then

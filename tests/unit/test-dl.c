@@ -3,7 +3,8 @@
  * loaded by many threads at once, hd_dl_require() of every library, and the
  * variadic functions, whose arguments must arrive as the caller gave them
  * (each curl option type, getinfo's pointer, archive_set_error's format,
- * seccomp_rule_add's comparisons, MHD_start_daemon's options).  Failures to
+ * seccomp_rule_add's comparisons, MHD_start_daemon's options,
+ * EVP_PKEY_Q_keygen's key size or curve).  Failures to
  * load are tested on the binary (tests/build/dl.sh).
  */
 #include <setjmp.h>
@@ -19,8 +20,12 @@
 #include <curl/curl.h>
 #include <hs/hs.h>
 #include <microhttpd.h>
+#include <openssl/ec.h>
+#include <openssl/evp.h>
+#include <openssl/rsa.h>
 #include <pthread.h>
 #include <sqlite3.h>
+#include <zlib.h>
 #include <zstd.h>
 #ifdef HD_HAVE_SECCOMP
 #include <seccomp.h>
@@ -37,8 +42,8 @@ static void *first_use(void *arg)
 	unsigned i;
 
 	pthread_barrier_wait(&barrier);
-	for (i = 0; i < 5; i++) {
-		switch ((k + i) % 5) {
+	for (i = 0; i < 7; i++) {
+		switch ((k + i) % 7) {
 		case 0:
 			bad |= !curl_version_info(CURLVERSION_NOW);
 			break;
@@ -59,6 +64,12 @@ static void *first_use(void *arg)
 			archive_read_free(a);
 			break;
 		}
+		case 4:
+			bad |= !EVP_sha256();
+			break;
+		case 5:
+			bad |= strcmp(zError(Z_DATA_ERROR), "data error") != 0;
+			break;
 		default:
 			bad |= MHD_is_feature_supported(MHD_FEATURE_THREADS) != MHD_YES;
 			break;
@@ -171,6 +182,24 @@ static void test_seccomp_rule_add(void **state)
 #endif
 }
 
+/* EVP_RSA_gen and EVP_EC_gen: the size (size_t) and the curve (char *) arrive. */
+static void test_keygen(void **state)
+{
+	EVP_PKEY *k;
+
+	(void)state;
+	k = EVP_RSA_gen(1024);
+	assert_non_null(k);
+	assert_int_equal(EVP_PKEY_get_base_id(k), EVP_PKEY_RSA);
+	assert_int_equal(EVP_PKEY_get_bits(k), 1024);
+	EVP_PKEY_free(k);
+	k = EVP_EC_gen("P-384");
+	assert_non_null(k);
+	assert_int_equal(EVP_PKEY_get_base_id(k), EVP_PKEY_EC);
+	assert_int_equal(EVP_PKEY_get_bits(k), 384);
+	EVP_PKEY_free(k);
+}
+
 static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *url, const char *method,
 			      const char *version, const char *data, size_t *size, void **con_cls)
 {
@@ -202,6 +231,7 @@ int main(void)
 		cmocka_unit_test(test_archive_set_error),
 		cmocka_unit_test(test_seccomp_rule_add),
 		cmocka_unit_test(test_mhd_start_daemon),
+		cmocka_unit_test(test_keygen),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
