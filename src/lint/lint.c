@@ -146,7 +146,7 @@ static int attach_snippets(const char *name, const char *data, size_t len, const
 
 /* Reads item `it` into b, tells its kind and lints it. */
 static int lint_item(struct hd_walk_item *it, struct hd_buf *b, const struct hd_config *cfg, bool snippets,
-		     struct hd_findings *out)
+		     struct hd_mask_cache *cache, struct hd_findings *out)
 {
 	const char *name = it->display ? it->display : it->path, *base;
 	const struct hd_lint_kind *k = it->kind;
@@ -201,7 +201,7 @@ static int lint_item(struct hd_walk_item *it, struct hd_buf *b, const struct hd_
 		r = attach_snippets(name, b->buf, b->len, it->root, out, before);
 	/* Nothing leaves here with a secret value in it (lint/mask.h). */
 	if (r >= 0)
-		r = hd_mask_findings(out, before, &secrets);
+		r = hd_mask_findings(out, before, &secrets, cache);
 	hd_strlist_release(&secrets);
 	return r;
 }
@@ -254,12 +254,14 @@ static void *worker(void *arg)
 {
 	struct pool *p = arg;
 	struct hd_buf b = HD_BUF_INIT(HD_MAX_FILE_SIZE);
+	/* The thread's own: messages repeat from file to file (lint/mask.h). */
+	struct hd_mask_cache *cache = hd_mask_cache_new();
 	size_t i;
 
 	while ((i = atomic_fetch_add(&p->next, 1)) < p->w->n) {
 		const struct hd_config *cfg = p->w->v[i].cfg ? p->w->v[i].cfg : p->cfg;
 
-		set_err(p, lint_item(&p->w->v[i], &b, cfg, p->snippets, &p->per_file[i]));
+		set_err(p, lint_item(&p->w->v[i], &b, cfg, p->snippets, cache, &p->per_file[i]));
 		/* Keep a large buffer from one big file from pinning memory. */
 		if (b.alloc > 4u * 1024 * 1024)
 			hd_buf_release(&b);
@@ -268,6 +270,7 @@ static void *worker(void *arg)
 		atomic_store(&p->done[i], true);
 		flush(p, false);
 	}
+	hd_mask_cache_free(cache);
 	hd_buf_release(&b);
 	return NULL;
 }

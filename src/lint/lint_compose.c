@@ -263,7 +263,7 @@ int hd_lint_compose_files(const char *const *paths, size_t n, const char *root,
 		r = lint_files(files, n_read, root, cfg, &secrets, out);
 	/* Nothing leaves here with a secret value in it. */
 	if (r >= 0)
-		r = hd_mask_findings(out, before, &secrets);
+		r = hd_mask_findings(out, before, &secrets, NULL);
 	hd_strlist_release(&secrets);
 	for (i = 0; i < n; i++)
 		hd_buf_release(&bufs[i]);

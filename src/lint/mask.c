@@ -275,20 +275,127 @@ static int span_cmp(const void *pa, const void *pb)
 	return a->a < b->a ? -1 : a->a > b->a ? 1 : (a->b < b->b ? -1 : a->b > b->b);
 }
 
-char *hd_mask_text(const char *s, const struct hd_strlist *known, int *err)
+/* ---- texts known to hold nothing to mask ---------------------------------------------- */
+
+#define CACHE_SLOTS 8192   /* a power of two */
+#define CACHE_MAX_TEXT 1024 /* longer texts are not kept */
+
+struct hd_mask_cache {
+	struct clean {
+		uint64_t h; /* 0: free */
+		char *text;
+	} *slot;
+	size_t n;
+};
+
+struct hd_mask_cache *hd_mask_cache_new(void)
+{
+	struct hd_mask_cache *c = hd_calloc(1, sizeof(*c));
+
+	if (c && !(c->slot = hd_calloc(CACHE_SLOTS, sizeof(*c->slot)))) {
+		hd_free(c);
+		c = NULL;
+	}
+	return c;
+}
+
+static void cache_clear(struct hd_mask_cache *c)
+{
+	for (size_t i = 0; i < CACHE_SLOTS; i++) {
+		hd_free(c->slot[i].text);
+		c->slot[i].text = NULL;
+		c->slot[i].h = 0;
+	}
+	c->n = 0;
+}
+
+void hd_mask_cache_free(struct hd_mask_cache *c)
+{
+	if (!c)
+		return;
+	cache_clear(c);
+	hd_free(c->slot);
+	hd_free(c);
+}
+
+/* A hash of s[0..len), eight bytes at a time; never 0. */
+static uint64_t text_hash(const char *s, size_t len)
+{
+	uint64_t h = 0x9e3779b97f4a7c15u ^ len, w;
+	size_t i = 0;
+
+	for (; i + 8 <= len; i += 8) {
+		memcpy(&w, s + i, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdu;
+		h ^= h >> 32;
+	}
+	if (i < len) {
+		w = 0;
+		memcpy(&w, s + i, len - i);
+		h = (h ^ w) * 0xc4ceb9fe1a85ec53u;
+	}
+	h ^= h >> 29;
+	return h | 1;
+}
+
+/* The slot of text s (hash h): the one holding it, or the free one where it would go. */
+static struct clean *cache_slot(struct hd_mask_cache *c, const char *s, size_t len, uint64_t h)
+{
+	size_t i, mask = CACHE_SLOTS - 1;
+
+	for (i = h & mask; c->slot[i].h; i = (i + 1) & mask) {
+		if (c->slot[i].h == h && strncmp(c->slot[i].text, s, len) == 0 && c->slot[i].text[len] == '\0')
+			break;
+	}
+	return &c->slot[i];
+}
+
+/* Remembers that s holds nothing to mask by name or shape (a full cache starts again empty). */
+static void cache_put(struct hd_mask_cache *c, const char *s, size_t len, uint64_t h)
+{
+	struct clean *e;
+
+	if (len > CACHE_MAX_TEXT)
+		return;
+	if ((c->n + 1) * 2 > CACHE_SLOTS)
+		cache_clear(c);
+	e = cache_slot(c, s, len, h);
+	if (e->h)
+		return;
+	e->text = hd_strndup(s, len);
+	if (e->text) {
+		e->h = h;
+		c->n++;
+	}
+}
+
+static char *mask_text(const char *s, const struct hd_strlist *known, struct hd_mask_cache *cache, int *err)
 {
 	struct spans sp = { 0 };
 	struct hd_buf out = HD_BUF_INIT(HD_MAX_MESSAGE * 4 + strlen(s) * 2);
 	size_t len = strlen(s), i, at = 0;
+	uint64_t h = 0;
 	char *ret = NULL;
 	int r = 0;
 
 	*err = 0;
+	/*
+	 * Names and shapes depend on the text alone: a text found clean once
+	 * (most messages repeat, from file to file) is not scanned again.
+	 */
+	if (cache && len <= CACHE_MAX_TEXT) {
+		h = text_hash(s, len);
+		if (cache_slot(cache, s, len, h)->h)
+			goto known_values;
+	}
 	/* Only a secret's name makes an assignment masked: most texts hold none. */
 	if (hd_secret_name_possible(s, len))
 		r = scan_assignments(&sp, s, len);
 	if (r >= 0)
 		r = scan_shapes(&sp, s, len);
+	if (r >= 0 && !sp.n && h)
+		cache_put(cache, s, len, h);
+known_values:
 	if (r >= 0)
 		r = scan_known(&sp, s, len, known);
 	if (r < 0 || !sp.n)
@@ -326,15 +433,21 @@ out:
 	return r < 0 ? NULL : ret;
 }
 
+char *hd_mask_text(const char *s, const struct hd_strlist *known, int *err)
+{
+	return mask_text(s, known, NULL, err);
+}
+
 /* Replaces *field (a string of f's arena) by its masked form when it has a secret. */
-static int mask_field(struct hd_findings *f, char **field, const struct hd_strlist *known)
+static int mask_field(struct hd_findings *f, char **field, const struct hd_strlist *known,
+		      struct hd_mask_cache *cache)
 {
 	char *m;
 	int err;
 
 	if (!*field)
 		return 0;
-	m = hd_mask_text(*field, known, &err);
+	m = mask_text(*field, known, cache, &err);
 	if (!m)
 		return err;
 	*field = hd_findings_strndup(f, m, strlen(m));
@@ -347,7 +460,8 @@ static int mask_field(struct hd_findings *f, char **field, const struct hd_strli
  * before is given that one's result instead of being scanned again (the raw
  * strings stay valid in f's arena).
  */
-int hd_mask_findings(struct hd_findings *f, size_t from, const struct hd_strlist *known)
+int hd_mask_findings(struct hd_findings *f, size_t from, const struct hd_strlist *known,
+		     struct hd_mask_cache *cache)
 {
 	const char *prev_raw = NULL;
 	char *prev_masked = NULL;
@@ -357,14 +471,14 @@ int hd_mask_findings(struct hd_findings *f, size_t from, const struct hd_strlist
 	for (i = from; i < f->n && r >= 0; i++) {
 		char *raw = f->v[i].snippet;
 
-		r = mask_field(f, &f->v[i].message, known);
+		r = mask_field(f, &f->v[i].message, known, cache);
 		if (r < 0 || !raw)
 			continue;
 		if (prev_raw && (raw == prev_raw || strcmp(raw, prev_raw) == 0)) {
 			f->v[i].snippet = prev_masked;
 			continue;
 		}
-		r = mask_field(f, &f->v[i].snippet, known);
+		r = mask_field(f, &f->v[i].snippet, known, cache);
 		prev_raw = raw;
 		prev_masked = f->v[i].snippet;
 	}

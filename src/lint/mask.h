@@ -40,7 +40,19 @@ int hd_mask_note(struct hd_strlist *known, const char *name, const char *value);
  * nothing to mask (*err 0) or memory ran out (*err -HD_ENOMEM).
  */
 char *hd_mask_text(const char *s, const struct hd_strlist *known, int *err);
-/* Masks the message and the source line of findings f->v[from..), known may be NULL; 0 or -HD_ENOMEM. */
-int hd_mask_findings(struct hd_findings *f, size_t from, const struct hd_strlist *known);
+/*
+ * What one thread of a run has found holds nothing to mask by name or by
+ * shape (the known values are looked for each time): at most 4,096 texts of
+ * at most 1 KiB, forgotten all at once when full.  Not shared between threads.
+ */
+struct hd_mask_cache;
+struct hd_mask_cache *hd_mask_cache_new(void); /* NULL when memory runs out */
+void hd_mask_cache_free(struct hd_mask_cache *c);
+/*
+ * Masks the message and the source line of findings f->v[from..); known and
+ * cache may be NULL; 0 or -HD_ENOMEM.
+ */
+int hd_mask_findings(struct hd_findings *f, size_t from, const struct hd_strlist *known,
+		     struct hd_mask_cache *cache);
 
 #endif

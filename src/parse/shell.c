@@ -447,11 +447,13 @@ static bool lex_word(struct sp *sp, struct hd_word *w, unsigned depth)
 			sp->pos++;
 			break;
 		default: {
-			size_t b = sp->pos;
+			/* Locals: s is char data, which may alias *sp, so sp->pos would be stored per byte. */
+			size_t b = sp->pos, p = b, len = sp->len;
 
-			while (sp->pos < sp->len && !word_special[(unsigned char)s[sp->pos]])
-				sp->pos++;
-			tmp_add(sp, s + b, sp->pos - b);
+			while (p < len && !word_special[(unsigned char)s[p]])
+				p++;
+			sp->pos = p;
+			tmp_add(sp, s + b, p - b);
 			break;
 		}
 		}

@@ -95,18 +95,70 @@ static void test_findings(void **state)
 	assert_int_equal(hd_report(&ck, &loc, "value 'DB_PASSWORD=%s' found", "hunter2"), 0);
 	assert_int_equal(hd_report(&ck, &loc, "nothing to hide"), 0);
 	f.v[0].snippet = hd_findings_strndup(&f, "  DB_PASSWORD: hunter2", 22);
-	assert_int_equal(hd_mask_findings(&f, 0, NULL), 0);
+	assert_int_equal(hd_mask_findings(&f, 0, NULL, NULL), 0);
 	assert_string_equal(f.v[0].message, "value 'DB_PASSWORD=****' found");
 	assert_string_equal(f.v[0].snippet, "  DB_PASSWORD: ****");
 	assert_string_equal(f.v[1].message, "nothing to hide");
 	hd_findings_release(&f);
 }
 
+/* Masks a finding's message through cache; the result, in a static buffer. */
+static const char *masked_cached(const char *msg, const struct hd_strlist *known, struct hd_mask_cache *cache)
+{
+	static char out[2048];
+	struct hd_findings f;
+	struct hd_check ck;
+	struct hd_loc loc = { .file = "Dockerfile", .line = 1 };
+
+	hd_findings_init(&f);
+	hd_check_init(&ck, &rule, NULL, &f);
+	assert_int_equal(hd_report(&ck, &loc, "%s", msg), 0);
+	assert_int_equal(hd_mask_findings(&f, 0, known, cache), 0);
+	snprintf(out, sizeof(out), "%s", f.v[0].message);
+	hd_findings_release(&f);
+	return out;
+}
+
+/* A text found clean is not scanned again, but the values known from another file still are masked in it. */
+static void test_cache(void **state)
+{
+	struct hd_mask_cache *c = hd_mask_cache_new();
+	struct hd_strlist known = { 0 };
+	char long_text[1500];
+	int i;
+
+	(void)state;
+	assert_non_null(c);
+	assert_string_equal(masked_cached("pin the version of curl", NULL, c), "pin the version of curl");
+	assert_string_equal(masked_cached("pin the version of curl", NULL, c), "pin the version of curl");
+	assert_string_equal(masked_cached("ENV DB_PASSWORD=hunter2", NULL, c), "ENV DB_PASSWORD=****");
+	assert_string_equal(masked_cached("ENV DB_PASSWORD=hunter2", NULL, c), "ENV DB_PASSWORD=****");
+	assert_int_equal(hd_strlist_add(&known, "curl"), 0);
+	assert_string_equal(masked_cached("pin the version of curl", &known, c), "pin the version of ****");
+	/* Prefixes of a cached text are other texts. */
+	assert_string_equal(masked_cached("pin the version of", NULL, c), "pin the version of");
+	assert_string_equal(masked_cached("token ghp_0123456789abcdefghijklmnopqrstuvwxyzAB", NULL, c),
+			    "token ****");
+	/* Many texts: the cache starts again when full, and long texts are not kept; results stay right. */
+	for (i = 0; i < 9000; i++) {
+		char msg[64];
+
+		snprintf(msg, sizeof(msg), "message number %d", i);
+		assert_string_equal(masked_cached(msg, NULL, c), msg);
+	}
+	memset(long_text, 'a', sizeof(long_text) - 1);
+	long_text[sizeof(long_text) - 1] = '\0';
+	memcpy(long_text + 1400, " PASSWORD=x9", 12);
+	assert_non_null(strstr(masked_cached(long_text, NULL, c), "PASSWORD=****"));
+	hd_strlist_release(&known);
+	hd_mask_cache_free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_by_name),  cmocka_unit_test(test_not_masked), cmocka_unit_test(test_by_shape),
-		cmocka_unit_test(test_known),    cmocka_unit_test(test_findings),
+		cmocka_unit_test(test_known),    cmocka_unit_test(test_findings), cmocka_unit_test(test_cache),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
