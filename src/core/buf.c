@@ -261,14 +261,19 @@ int hd_buf_read_file(struct hd_buf *b, const char *path)
 
 int hd_buf_read_fd(struct hd_buf *b, int fd)
 {
-	int r = 0;
 	struct stat st;
+
+	if (fstat(fd, &st) != 0)
+		return -HD_EIO;
+	return hd_buf_read_fd_st(b, fd, &st);
+}
+
+int hd_buf_read_fd_st(struct hd_buf *b, int fd, const struct stat *stp)
+{
+	int r = 0;
+	struct stat st = *stp;
 	size_t start = b->len, expect = 0;
 
-	if (fstat(fd, &st) != 0) {
-		r = -HD_EIO;
-		goto out;
-	}
 	if (S_ISREG(st.st_mode)) {
 		if ((uint64_t)st.st_size > b->max) {
 			r = -HD_ETOOBIG;

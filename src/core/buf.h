@@ -57,5 +57,8 @@ char *hd_buf_detach(struct hd_buf *b, size_t *len);
 int hd_buf_read_file(struct hd_buf *b, const char *path);
 /* Reads what is left of an open file into b (cap b->max); the caller closes fd.  As above. */
 int hd_buf_read_fd(struct hd_buf *b, int fd);
+struct stat;
+/* hd_buf_read_fd() with the descriptor's fstat() already made (*st). */
+int hd_buf_read_fd_st(struct hd_buf *b, int fd, const struct stat *st);
 
 #endif

@@ -199,19 +199,18 @@ static bool special_fs(int fd)
  * system's kind is asked once per device in a row (st_dev names a mounted
  * file system; proc and sysfs have their own).
  */
-static int check_regular(int fd)
+static int check_regular_st(int fd, struct stat *st)
 {
 	static _Thread_local dev_t last_dev;
 	static _Thread_local signed char last_special = -1;
-	struct stat st;
 
-	if (fstat(fd, &st) != 0)
+	if (fstat(fd, st) != 0)
 		return -HD_EIO;
-	if (!S_ISREG(st.st_mode))
+	if (!S_ISREG(st->st_mode))
 		return -HD_ENOTREG;
-	if (last_special < 0 || st.st_dev != last_dev) {
+	if (last_special < 0 || st->st_dev != last_dev) {
 		last_special = special_fs(fd);
-		last_dev = st.st_dev;
+		last_dev = st->st_dev;
 	}
 	return last_special ? -HD_ENOTREG : 0;
 }
@@ -254,8 +253,8 @@ static int open_resolved(const char *root, const char *rel)
 	return fd < 0 ? errno_code(errno) : fd;
 }
 
-/* Opens path below root for reading; a descriptor or a negative HD_E*. */
-static int open_confined(const char *root, const char *path)
+/* Opens path below root for reading (its fstat() in *st); a descriptor or a negative HD_E*. */
+static int open_confined(const char *root, const char *path, struct stat *st)
 {
 	char pbuf[PATH_MAX];
 	const char *rel;
@@ -277,7 +276,7 @@ static int open_confined(const char *root, const char *path)
 		fd = open_resolved(root[0] ? root : ".", rel);
 	if (fd < 0)
 		return fd;
-	r = check_regular(fd);
+	r = check_regular_st(fd, st);
 	if (r < 0) {
 		close(fd);
 		return r;
@@ -287,18 +286,20 @@ static int open_confined(const char *root, const char *path)
 
 int hd_confine_read(const char *root, const char *path, struct hd_buf *b)
 {
-	int fd = open_confined(root, path), r;
+	struct stat st;
+	int fd = open_confined(root, path, &st), r;
 
 	if (fd < 0)
 		return fd;
-	r = hd_buf_read_fd(b, fd);
+	r = hd_buf_read_fd_st(b, fd, &st);
 	close(fd);
 	return r;
 }
 
 bool hd_confine_exists(const char *root, const char *path)
 {
-	int fd = open_confined(root, path);
+	struct stat st;
+	int fd = open_confined(root, path, &st);
 
 	if (fd < 0)
 		return false;
@@ -308,6 +309,7 @@ bool hd_confine_exists(const char *root, const char *path)
 
 int hd_read_regular(const char *path, struct hd_buf *b)
 {
+	struct stat st;
 	int fd, r;
 
 	if (strcmp(path, "-") == 0)
@@ -315,9 +317,9 @@ int hd_read_regular(const char *path, struct hd_buf *b)
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
 		return errno_code(errno);
-	r = check_regular(fd);
+	r = check_regular_st(fd, &st);
 	if (r == 0)
-		r = hd_buf_read_fd(b, fd);
+		r = hd_buf_read_fd_st(b, fd, &st);
 	close(fd);
 	return r;
 }

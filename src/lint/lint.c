@@ -195,6 +195,7 @@ static int lint_item(struct hd_walk_item *it, struct hd_buf *b, const struct hd_
 	in.len = b->len;
 	in.root = it->root;
 	in.cfg = cfg;
+	in.beside_ignore = it->beside_ignore;
 	in.secrets = &secrets;
 	r = k->lint(&in, out);
 	if (r >= 0 && snippets)

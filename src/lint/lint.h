@@ -28,6 +28,8 @@ struct hd_lint_input {
 	 */
 	const char *root;
 	const struct hd_config *cfg; /* the configuration that applies to this file */
+	/* A .dockerignore beside the file, known from the walk: 1 yes, -1 no, 0 not known (look). */
+	signed char beside_ignore;
 	/*
 	 * Where a kind adds the values it saw set for secret variables (.env,
 	 * environment:, env files, -e NAME=...; lint/mask.h), which the driver

@@ -182,7 +182,8 @@ int hd_lint_dockerfile(const struct hd_lint_input *in, struct hd_findings *out)
 	 */
 	if (path && strcmp(path, "-") != 0) {
 		df->dockerignore_known = true;
-		df->has_dockerignore = hd_build_context_beside_ignore(hd_build_contexts_current(), path);
+		df->has_dockerignore = in->beside_ignore ? in->beside_ignore > 0
+							 : hd_build_context_beside_ignore(hd_build_contexts_current(), path);
 	}
 	if (df->dockerignore_known && !df->has_dockerignore && in->root) {
 		char ctx[4096];

@@ -231,6 +231,8 @@ int hd_ignore_match(const struct hd_ignore *ig, const char *relpath, bool is_dir
 
 void hd_walk_init(struct hd_walk *w) { memset(w, 0, sizeof(*w)); }
 
+static void listing_release(struct hd_walk_listing *l);
+
 void hd_walk_release(struct hd_walk *w)
 {
 	size_t i;
@@ -252,6 +254,7 @@ void hd_walk_release(struct hd_walk *w)
 		hd_ignore_free(w->excl[i].ig);
 	hd_free(w->excl);
 	hd_free(w->last_dir);
+	listing_release(&w->listing);
 	hd_diag_release(&w->diag);
 	hd_free(w->v);
 	hd_free(w->errors);
@@ -386,8 +389,101 @@ static int add_item(struct hd_walk *w, const char *path, const struct hd_lint_ki
 	w->v[w->n].is_explicit = is_explicit;
 	w->v[w->n].forced = is_explicit && k;
 	w->v[w->n].skipped = false;
+	w->v[w->n].beside_ignore = 0;
 	w->n++;
 	return 0;
+}
+
+/* ---- directory listings ------------------------------------------------------------------ */
+
+#define MAX_LISTING 8192 /* entries; a bigger directory is asked name by name */
+
+static void listing_release(struct hd_walk_listing *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		hd_free(l->v[i].name);
+	hd_free(l->v);
+	hd_free(l->dir);
+	memset(l, 0, sizeof(*l));
+}
+
+static int entry_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct hd_walk_entry *)a)->name, ((const struct hd_walk_entry *)b)->name);
+}
+
+/* The type of entry name in the listing: DT_* (DT_UNKNOWN when the listing does not say), or -1 when absent. */
+static int listing_type(const struct hd_walk_listing *l, const char *name)
+{
+	struct hd_walk_entry key = { .name = (char *)name }, *e;
+
+	if (!l->n)
+		return -1;
+	e = bsearch(&key, l->v, l->n, sizeof(*l->v), entry_cmp);
+	return e ? e->type : -1;
+}
+
+/* Whether an entry name exists: 1, 0, or -1 when the listing cannot tell (a link, an unknown type). */
+static int listing_has(const struct hd_walk_listing *l, const char *name)
+{
+	int t = listing_type(l, name);
+
+	return t < 0 ? 0 : t == DT_REG || t == DT_DIR ? 1 : -1;
+}
+
+/* A .dockerignore beside file base, by the listing of its directory: 1 yes, -1 no, 0 not known. */
+static signed char listing_beside_ignore(const struct hd_walk_listing *l, const char *base)
+{
+	char own[NAME_MAX + 32];
+	int a, b;
+
+	if (!l->ok)
+		return 0;
+	a = listing_has(l, ".dockerignore");
+	if (a > 0)
+		return 1;
+	if ((size_t)snprintf(own, sizeof(own), "%s.dockerignore", base) >= sizeof(own))
+		return 0;
+	b = listing_has(l, own);
+	if (b > 0)
+		return 1;
+	return a < 0 || b < 0 ? 0 : -1;
+}
+
+/*
+ * Reads directory dir's entries into l, sorted (at most MAX_LISTING; l->ok
+ * false when it cannot be read whole); 0 or -HD_ENOMEM.
+ */
+static int listing_read(struct hd_walk_listing *l, const char *dir)
+{
+	DIR *d;
+	struct dirent *de;
+	int r = 0;
+
+	listing_release(l);
+	l->dir = hd_strdup(dir);
+	if (!l->dir)
+		return -HD_ENOMEM;
+	d = opendir(dir);
+	if (!d)
+		return 0;
+	l->ok = true;
+	while ((de = readdir(d))) {
+		if (l->n >= MAX_LISTING) {
+			l->ok = false;
+			break;
+		}
+		if (HD_GROW(l->v, l->alloc, l->n + 1) < 0 || !(l->v[l->n].name = hd_strdup(de->d_name))) {
+			r = -HD_ENOMEM;
+			l->ok = false;
+			break;
+		}
+		l->v[l->n++].type = de->d_type;
+	}
+	closedir(d);
+	if (l->ok && l->n > 1)
+		qsort(l->v, l->n, sizeof(*l->v), entry_cmp);
+	return r;
 }
 
 static bool skip_dir_name(const char *name)
@@ -420,11 +516,6 @@ static int load_ignore_file(struct hd_ignore *ig, const char *root, const char *
 	return r;
 }
 
-static int strcmp_ptr(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 struct walk_state {
 	struct hd_walk *w;
 	struct hd_ignore *ig;
@@ -447,8 +538,8 @@ static int walk_dir(struct walk_state *st, struct hd_buf *path, size_t rel_off, 
 {
 	DIR *d;
 	struct dirent *de;
-	char **names = NULL;
-	size_t n = 0, alloc = 0, i, len = path->len;
+	struct hd_walk_listing ls = { .ok = true };
+	size_t i, len = path->len;
 	const struct hd_config *cfg;
 	struct hd_buf abs = HD_BUF_INIT(PATH_MAX * 2);
 	int r = 0;
@@ -480,17 +571,17 @@ static int walk_dir(struct walk_state *st, struct hd_buf *path, size_t rel_off, 
 	while ((de = readdir(d))) {
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
-		if (HD_GROW(names, alloc, n + 1) < 0 || !(names[n] = hd_strdup(de->d_name))) {
+		if (HD_GROW(ls.v, ls.alloc, ls.n + 1) < 0 || !(ls.v[ls.n].name = hd_strdup(de->d_name))) {
 			r = -HD_ENOMEM;
 			break;
 		}
-		n++;
+		ls.v[ls.n++].type = de->d_type;
 	}
 	closedir(d);
 	/* Sorted, so the output order does not depend on the file system. */
-	if (n > 1)
-		qsort(names, n, sizeof(*names), strcmp_ptr);
-	for (i = 0; r >= 0 && i < n; i++) {
+	if (ls.n > 1)
+		qsort(ls.v, ls.n, sizeof(*ls.v), entry_cmp);
+	for (i = 0; r >= 0 && i < ls.n; i++) {
 		struct stat sb;
 		bool is_dir;
 		const char *rel;
@@ -499,10 +590,15 @@ static int walk_dir(struct walk_state *st, struct hd_buf *path, size_t rel_off, 
 		path->buf[len] = '\0';
 		r = hd_buf_addch(path, '/');
 		if (r >= 0)
-			r = hd_buf_addstr(path, names[i]);
+			r = hd_buf_addstr(path, ls.v[i].name);
 		if (r < 0)
 			break;
-		if (lstat(path->buf, &sb) != 0)
+		/* The listing's type saves a system call per entry; links and unknown types are asked. */
+		if (ls.v[i].type == DT_REG)
+			sb.st_mode = S_IFREG;
+		else if (ls.v[i].type == DT_DIR)
+			sb.st_mode = S_IFDIR;
+		else if (lstat(path->buf, &sb) != 0)
 			continue;
 		if (S_ISLNK(sb.st_mode)) {
 			/*
@@ -530,7 +626,7 @@ static int walk_dir(struct walk_state *st, struct hd_buf *path, size_t rel_off, 
 			}
 		}
 		if (is_dir) {
-			if (skip_dir_name(names[i]))
+			if (skip_dir_name(ls.v[i].name))
 				continue;
 			r = walk_dir(st, path, rel_off, depth + 1);
 		} else if (S_ISREG(sb.st_mode)) {
@@ -538,15 +634,15 @@ static int walk_dir(struct walk_state *st, struct hd_buf *path, size_t rel_off, 
 
 			if (k) {
 				r = add_item(st->w, path->buf, k, false, st->root);
-				if (r >= 0)
+				if (r >= 0) {
 					st->w->v[st->w->n - 1].cfg = cfg;
+					st->w->v[st->w->n - 1].beside_ignore = listing_beside_ignore(&ls, ls.v[i].name);
+				}
 			}
 		}
 	}
 	hd_buf_release(&abs);
-	for (i = 0; i < n; i++)
-		hd_free(names[i]);
-	hd_free(names);
+	listing_release(&ls);
 	path->len = len;
 	path->buf[len] = '\0';
 	return r;
@@ -570,6 +666,9 @@ int hd_walk_add(struct hd_walk *w, const char *path, const struct hd_lint_kind *
 	struct stat sb;
 	struct hd_buf b = HD_BUF_INIT(65536);
 	struct walk_state st;
+	const char *root;
+	const char *slash = strrchr(path, '/'), *base = slash ? slash + 1 : path;
+	bool listed = false;
 	int r;
 
 	/*
@@ -577,22 +676,36 @@ int hd_walk_add(struct hd_walk *w, const char *path, const struct hd_lint_kind *
 	 * else its kind is told once it is read (kind NULL here), so that it is
 	 * opened once, not twice.
 	 */
-	const char *root;
-
 	if (strcmp(path, "-") == 0)
 		return add_item(w, path, forced, true, NULL);
-	if (stat(path, &sb) != 0)
+	/*
+	 * Files named one after another from one directory (a shell glob, a
+	 * list from find): the second on reads the directory's listing once,
+	 * and its entries' types stand for a stat each.  Links, unknown types
+	 * and names not listed are asked of the file system.
+	 */
+	if (slash && *base && strcmp(base, ".") && strcmp(base, "..") && w->last_dir &&
+	    strlen(w->last_dir) == (size_t)(slash - path) && !strncmp(w->last_dir, path, (size_t)(slash - path))) {
+		if (!w->listing.dir || strcmp(w->listing.dir, w->last_dir) != 0) {
+			r = listing_read(&w->listing, w->last_dir);
+			if (r < 0)
+				return r;
+		}
+		listed = w->listing.ok && listing_type(&w->listing, base) == DT_REG;
+	}
+	if (listed) {
+		sb.st_mode = S_IFREG;
+	} else if (stat(path, &sb) != 0) {
 		return errno == ENOENT ? -HD_ENOENT : errno == EACCES ? -HD_EACCES : -HD_EIO;
+	}
 	if (!S_ISDIR(sb.st_mode)) {
 		/* A file named on the command line: the git work tree holding it is its tree. */
 		const struct hd_config *cfg;
+		const struct hd_ignore *ig;
 		char dir[PATH_MAX], real[PATH_MAX];
-		const char *slash = strrchr(path, '/');
 
 		snprintf(dir, sizeof(dir), "%.*s", slash ? (slash == path ? 1 : (int)(slash - path)) : 1,
 			 slash ? path : ".");
-		const struct hd_ignore *ig;
-
 		r = config_of(w, dir, &cfg);
 		if (r < 0)
 			return r;
@@ -616,8 +729,11 @@ int hd_walk_add(struct hd_walk *w, const char *path, const struct hd_lint_kind *
 			w->last_root = w->last_dir ? root : NULL;
 		}
 		r = add_item(w, path, forced, true, root);
-		if (r >= 0)
+		if (r >= 0) {
 			w->v[w->n - 1].cfg = cfg;
+			if (w->listing.dir && !strcmp(w->listing.dir, dir))
+				w->v[w->n - 1].beside_ignore = listing_beside_ignore(&w->listing, base);
+		}
 		return r;
 	}
 	r = add_root(w, hd_strdup(path), &root);

@@ -30,6 +30,23 @@ struct hd_walk_item {
 	bool is_explicit;                 /* named on the command line */
 	bool forced;                      /* kind given with --kind: not checked against the content */
 	bool skipped;                     /* set by the lint run: its content showed it is not of kind */
+	/*
+	 * A .dockerignore beside it (.dockerignore in its directory or
+	 * <name>.dockerignore), as the directory's listing showed: 1 yes, -1
+	 * no, 0 not known (looked for when needed).
+	 */
+	signed char beside_ignore;
+};
+
+/* A directory's entries, sorted by name, with their types from the listing (DT_*). */
+struct hd_walk_listing {
+	char *dir;                        /* as given, NULL: none */
+	struct hd_walk_entry {
+		char *name;
+		unsigned char type;
+	} *v;
+	size_t n, alloc;
+	bool ok;                          /* false: could not be read, or too big */
 };
 
 struct hd_walk {
@@ -55,6 +72,8 @@ struct hd_walk {
 	/* The tree of the last file named on the command line, by its directory as given. */
 	char *last_dir;
 	const char *last_root;
+	/* The listing of the directory of the files named on the command line one after another. */
+	struct hd_walk_listing listing;
 };
 
 void hd_walk_init(struct hd_walk *w);
