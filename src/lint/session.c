@@ -12,11 +12,20 @@
 #include <limits.h>
 #include <unistd.h>
 
-/* A reported place: rule, file (an index into run.files), line and column. */
+/* A reported place of a file: rule, line and column. */
 struct place {
-	uint64_t h; /* 0 = free slot */
 	const struct hd_rule *rule;
-	uint32_t file, line, col;
+	uint32_t line, col;
+};
+
+/* A file named by reported places, with those places in the order they were reported. */
+struct file_places {
+	char *name;
+	struct place *v;
+	size_t n, alloc;
+	size_t sorted;   /* v[0..sorted) is sorted (place_cmp) */
+	size_t before;   /* how many there were when the group being delivered began */
+	uint64_t group;  /* the group `before` was taken in */
 };
 
 struct run {
@@ -30,15 +39,17 @@ struct run {
 	 * kept until the end and reported once per place.
 	 */
 	struct hd_findings elsewhere;
-	/* The places already reported, open addressing. */
-	struct place *seen;
-	size_t n_seen, cap_seen;
-	/* The files named by reported places, interned (open addressing of indexes + 1; 0 = free). */
-	char **files;
+	/*
+	 * The places already reported, by file.  A file is mostly reported
+	 * once, in one group: its places are then only appended; they are
+	 * sorted and searched when a later group names the file again.
+	 */
+	struct file_places *files;
 	size_t n_files, alloc_files;
-	uint32_t *file_slots;
+	uint32_t *file_slots; /* open addressing of indexes + 1; 0 = free */
 	size_t cap_file_slots;
-	uint32_t last_file; /* the previous finding's file, the likely next one */
+	uint32_t last_file;   /* the previous finding's file, the likely next one */
+	uint64_t group;       /* groups delivered so far */
 };
 
 static uint64_t hash_str(const char *s)
@@ -50,16 +61,6 @@ static uint64_t hash_str(const char *s)
 	return h;
 }
 
-static uint64_t mix(uint64_t h)
-{
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdu;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53u;
-	h ^= h >> 33;
-	return h;
-}
-
 /* The index of file among the reported files (added when new), or -HD_ENOMEM. */
 static int64_t file_id(struct run *run, const char *file)
 {
@@ -67,7 +68,7 @@ static int64_t file_id(struct run *run, const char *file)
 	size_t i, mask;
 	char *copy;
 
-	if (run->n_files && strcmp(run->files[run->last_file], file) == 0)
+	if (run->n_files && strcmp(run->files[run->last_file].name, file) == 0)
 		return run->last_file;
 	if ((run->n_files + 1) * 2 > run->cap_file_slots) {
 		size_t cap = run->cap_file_slots ? run->cap_file_slots * 2 : 64, k;
@@ -76,7 +77,7 @@ static int64_t file_id(struct run *run, const char *file)
 		if (!slots)
 			return -HD_ENOMEM;
 		for (k = 0; k < run->n_files; k++) {
-			for (i = hash_str(run->files[k]) & (cap - 1); slots[i]; i = (i + 1) & (cap - 1))
+			for (i = hash_str(run->files[k].name) & (cap - 1); slots[i]; i = (i + 1) & (cap - 1))
 				;
 			slots[i] = (uint32_t)k + 1;
 		}
@@ -89,60 +90,62 @@ static int64_t file_id(struct run *run, const char *file)
 	for (i = h & mask; run->file_slots[i]; i = (i + 1) & mask) {
 		uint32_t k = run->file_slots[i] - 1;
 
-		if (strcmp(run->files[k], file) == 0)
+		if (strcmp(run->files[k].name, file) == 0)
 			return run->last_file = k;
 	}
 	if (run->n_files >= UINT32_MAX - 1 || HD_GROW(run->files, run->alloc_files, run->n_files + 1) < 0 ||
 	    !(copy = hd_strdup(file)))
 		return -HD_ENOMEM;
-	run->files[run->n_files] = copy;
+	memset(&run->files[run->n_files], 0, sizeof(run->files[run->n_files]));
+	run->files[run->n_files].name = copy;
+	run->files[run->n_files].group = UINT64_MAX;
 	run->file_slots[i] = (uint32_t)run->n_files + 1;
 	return run->last_file = (uint32_t)run->n_files++;
 }
 
-/* Records a finding's place; 1 when it was reported already, 0 when new, or -HD_ENOMEM. */
+static int place_cmp(const void *pa, const void *pb)
+{
+	const struct place *a = pa, *b = pb;
+
+	if (a->rule != b->rule)
+		return (uintptr_t)a->rule < (uintptr_t)b->rule ? -1 : 1;
+	if (a->line != b->line)
+		return a->line < b->line ? -1 : 1;
+	return a->col < b->col ? -1 : a->col > b->col;
+}
+
+/* Records a finding's place; 1 when it was reported already (by an earlier group), 0 when new, or -HD_ENOMEM. */
 static int seen_place(struct run *run, const struct hd_finding *x)
 {
+	struct file_places *fp;
 	struct place p;
 	int64_t id;
-	size_t i, mask;
 
 	if (!x->file || !x->line)
 		return 0;
-	if ((run->n_seen + 1) * 2 > run->cap_seen) {
-		size_t cap = run->cap_seen ? run->cap_seen * 2 : 256, k;
-		struct place *v = hd_calloc(cap, sizeof(*v));
-
-		if (!v)
-			return -HD_ENOMEM;
-		for (k = 0; k < run->cap_seen; k++) {
-			if (!run->seen[k].h)
-				continue;
-			for (i = run->seen[k].h & (cap - 1); v[i].h; i = (i + 1) & (cap - 1))
-				;
-			v[i] = run->seen[k];
-		}
-		hd_free(run->seen);
-		run->seen = v;
-		run->cap_seen = cap;
-	}
 	id = file_id(run, x->file);
 	if (id < 0)
 		return (int)id;
+	fp = &run->files[id];
 	p.rule = x->rule;
-	p.file = (uint32_t)id;
 	p.line = x->line;
 	p.col = x->col;
-	p.h = mix((uint64_t)(uintptr_t)p.rule ^ mix(((uint64_t)p.file << 32 | p.line) ^ ((uint64_t)p.col << 48))) | 1;
-	mask = run->cap_seen - 1;
-	for (i = p.h & mask; run->seen[i].h; i = (i + 1) & mask) {
-		const struct place *q = &run->seen[i];
-
-		if (q->h == p.h && q->rule == p.rule && q->file == p.file && q->line == p.line && q->col == p.col)
+	if (fp->group != run->group) {
+		fp->group = run->group;
+		fp->before = fp->n;
+	}
+	/* Named by an earlier group: looked for among that group's places (a group has no place twice). */
+	if (fp->before) {
+		if (fp->sorted < fp->before) {
+			qsort(fp->v, fp->before, sizeof(*fp->v), place_cmp);
+			fp->sorted = fp->before;
+		}
+		if (bsearch(&p, fp->v, fp->before, sizeof(*fp->v), place_cmp))
 			return 1;
 	}
-	run->seen[i] = p;
-	run->n_seen++;
+	if (HD_GROW(fp->v, fp->alloc, fp->n + 1) < 0)
+		return -HD_ENOMEM;
+	fp->v[fp->n++] = p;
 	return 0;
 }
 
@@ -150,11 +153,12 @@ static void run_release(struct run *run)
 {
 	size_t i;
 
-	for (i = 0; i < run->n_files; i++)
-		hd_free(run->files[i]);
+	for (i = 0; i < run->n_files; i++) {
+		hd_free(run->files[i].name);
+		hd_free(run->files[i].v);
+	}
 	hd_free(run->files);
 	hd_free(run->file_slots);
-	hd_free(run->seen);
 	hd_findings_release(&run->elsewhere);
 }
 
@@ -180,6 +184,7 @@ static int deliver(struct run *run, struct hd_findings *f)
 	if (r < 0)
 		return r;
 	/* A place reported before (a file linted on its own and included by another) is not again. */
+	run->group++;
 	for (i = 0; i < f->n; i++) {
 		r = seen_place(run, &f->v[i]);
 		if (r < 0)

@@ -41,6 +41,8 @@ static int setup(void **state)
 	write_file("a.Dockerfile", "FROM alpine:3.20\nMAINTAINER x\nUSER 1000\nHEALTHCHECK CMD true\n");
 	write_file("compose.yml", "services:\n  a:\n    image: x:1\n");
 	write_file("over.yml", "services:\n  a:\n    privileged: true\n");
+	write_file("vars.Dockerfile", "FROM alpine:3.20\nENV DEPS=\"gcc make file\"\nRUN apk add --no-cache $DEPS\n"
+				      "USER 1000\nHEALTHCHECK CMD true\n");
 	hd_config_init(&cfg);
 	return hd_config_prepare(&cfg);
 }
@@ -58,7 +60,7 @@ static int teardown(void **state)
 /* What the sink saw: the inputs' names in order and the total. */
 struct seen {
 	char names[8][512];
-	size_t n_groups, n_findings;
+	size_t n_groups, n_findings, n_apk;
 	bool unsorted;
 	int fail_with;
 };
@@ -72,6 +74,8 @@ static int sink_fn(void *ctx, struct hd_findings *f)
 		if (f->v[i - 1].line > f->v[i].line && !strcmp(f->v[i - 1].file, f->v[i].file))
 			s->unsorted = true;
 	}
+	for (i = 0; i < f->n; i++)
+		s->n_apk += !strcmp(f->v[i].rule->id, "dockerfile/apk-unpinned");
 	if (s->n_groups < 8)
 		snprintf(s->names[s->n_groups], sizeof(s->names[0]), "%s", f->v[0].file ? f->v[0].file : "");
 	s->n_groups++;
@@ -177,6 +181,29 @@ static void test_merge(void **state)
 	assert_true(st.counts[HD_SEV_CRITICAL] + st.counts[HD_SEV_HIGH] > 0);
 }
 
+/*
+ * Findings of one rule at one place that say different things (each package
+ * a variable expands to) are all reported; a file named twice is reported once.
+ */
+static void test_places(void **state)
+{
+	struct hd_lint_opts o = { .cfg = &cfg, .jobs = 2 };
+	struct hd_run_status st;
+	struct seen seen;
+	char v[512], *err = NULL;
+	const char *paths[2] = { v, v };
+
+	(void)state;
+	memset(&seen, 0, sizeof(seen));
+	snprintf(v, sizeof(v), "%s/vars.Dockerfile", dir);
+	assert_int_equal(run(&o, paths, 1, &seen, &st, &err), 0);
+	assert_int_equal(seen.n_apk, 3);
+	memset(&seen, 0, sizeof(seen));
+	assert_int_equal(run(&o, paths, 2, &seen, &st, &err), 0);
+	assert_int_equal(seen.n_apk, 3);
+	assert_int_equal(seen.n_groups, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -184,6 +211,7 @@ int main(void)
 		cmocka_unit_test(test_missing_input),
 		cmocka_unit_test(test_sink_error),
 		cmocka_unit_test(test_merge),
+		cmocka_unit_test(test_places),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
