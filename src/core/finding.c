@@ -6,6 +6,8 @@
 #include "core/config.h"
 #include "core/finding.h"
 
+#include <pthread.h>
+
 static const char *const sev_names[HD_SEV_MAX] = {
 	[HD_SEV_NONE] = "none",
 	[HD_SEV_INFO] = "info",
@@ -273,17 +275,21 @@ bool hd_rule_runs_on(const struct hd_model *m, size_t i)
 	return hd_config_rule_enabled(m->cfg, rule);
 }
 
-void hd_check_init(struct hd_check *ck, const struct hd_rule *r, const struct hd_config *cfg,
-		   struct hd_findings *out)
+/* A context for rule r at severity sev (its own, or an override). */
+static void check_set(struct hd_check *ck, const struct hd_rule *r, enum hd_severity sev, struct hd_findings *out)
 {
-	enum hd_severity sev = hd_config_severity(cfg, r);
-
 	ck->rule = r;
 	ck->out = out;
 	ck->override = sev != r->severity ? (int)sev : -1;
 	ck->reported = 0;
 	ck->max_sev = HD_SEV_NONE;
 	ck->note[0] = '\0';
+}
+
+void hd_check_init(struct hd_check *ck, const struct hd_rule *r, const struct hd_config *cfg,
+		   struct hd_findings *out)
+{
+	check_set(ck, r, hd_config_severity(cfg, r), out);
 }
 
 static int check_vreport(struct hd_check *ck, enum hd_severity sev, const struct hd_loc *loc,
@@ -360,20 +366,46 @@ int hd_run_rule(const struct hd_model *m, size_t i, struct hd_findings *out, str
 	const struct hd_rule *rule = hd_rules[i];
 	enum hd_severity sev;
 
-	hd_check_init(ck, rule, NULL, out);
 	sev = m->cfg && m->cfg->rule_sev ? (enum hd_severity)m->cfg->rule_sev[i] :
 					   hd_config_severity(m->cfg, rule);
-	ck->override = sev != rule->severity ? (int)sev : -1;
+	check_set(ck, rule, sev, out);
 	return rule->check(m, rule, ck);
+}
+
+/* The catalogue's indexes of the rules with a check, by target: built once. */
+static size_t *rules_of[HD_TARGET_MAX];
+static size_t n_rules_of[HD_TARGET_MAX];
+static bool rules_of_ok;
+
+static void index_rules(void)
+{
+	size_t i, t;
+
+	for (t = 0; t < HD_TARGET_MAX; t++) {
+		rules_of[t] = hd_calloc(hd_rule_count ? hd_rule_count : 1, sizeof(*rules_of[t]));
+		if (!rules_of[t])
+			return;
+	}
+	for (i = 0; i < hd_rule_count; i++) {
+		const struct hd_rule *r = hd_rules[i];
+
+		if (r->check && (size_t)r->target < HD_TARGET_MAX)
+			rules_of[r->target][n_rules_of[r->target]++] = i;
+	}
+	rules_of_ok = true;
 }
 
 int hd_run_rules(const struct hd_model *m, struct hd_findings *out)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	struct hd_check ck;
-	size_t i;
+	size_t i, k, n;
 	int r;
 
-	for (i = 0; i < hd_rule_count; i++) {
+	pthread_once(&once, index_rules);
+	n = rules_of_ok && (size_t)m->kind < HD_TARGET_MAX ? n_rules_of[m->kind] : hd_rule_count;
+	for (k = 0; k < n; k++) {
+		i = rules_of_ok ? rules_of[m->kind][k] : k;
 		if (!hd_rule_runs_on(m, i))
 			continue;
 		r = hd_run_rule(m, i, out, &ck);
@@ -606,8 +638,22 @@ static int fp_cmp(const void *pa, const void *pb, void *keys)
 	return a < b ? -1 : a > b;
 }
 
+/* v as 16 lower-case hex digits at out (no terminator): what "%016" PRIx64 writes. */
+static void hex64(char *out, uint64_t v)
+{
+	static const char digits[] = "0123456789abcdef";
+
+	for (int i = 15; i >= 0; i--, v >>= 4)
+		out[i] = digits[v & 15];
+}
+
 int hd_findings_fingerprint(struct hd_findings *f)
 {
+	struct fp_prefix {
+		const struct hd_rule *rule;
+		const char *where;
+		uint64_t h[2];
+	} prefix[64] = { 0 };
 	uint64_t *key;
 	size_t *idx, i, run = 0;
 	int r = 0;
@@ -623,11 +669,23 @@ int hd_findings_fingerprint(struct hd_findings *f)
 	for (i = 0; i < f->n; i++) {
 		uint64_t *h = key + 2 * i;
 		struct hd_finding *x = &f->v[i];
+		const char *where = x->file ? x->file : x->object;
+		struct fp_prefix *c = &prefix[((uintptr_t)x->rule >> 4) % HD_ARRAY_SIZE(prefix)];
 
-		h[0] = 14695981039346656037u;
-		h[1] = 0x6a09e667f3bcc908u;
-		fp_str(h, x->rule->id);
-		fp_str(h, x->file ? x->file : x->object);
+		/* The hash of rule and file, kept per rule: a file's findings share it. */
+		if (c->rule == x->rule && c->where && where && (c->where == where || !strcmp(c->where, where))) {
+			h[0] = c->h[0];
+			h[1] = c->h[1];
+		} else {
+			h[0] = 14695981039346656037u;
+			h[1] = 0x6a09e667f3bcc908u;
+			fp_str(h, x->rule->id);
+			fp_str(h, where);
+			c->rule = x->rule;
+			c->where = where;
+			c->h[0] = h[0];
+			c->h[1] = h[1];
+		}
 		fp_text(h, x);
 		idx[i] = i;
 	}
@@ -643,8 +701,9 @@ int hd_findings_fingerprint(struct hd_findings *f)
 		else
 			run = 0;
 		occ = run;
-		snprintf(hex, sizeof(hex), "%016" PRIx64 "%016" PRIx64, fp_mix(h[0] ^ fp_mix(occ + 1)),
-			 fp_mix(h[1] + occ * 0x9e3779b97f4a7c15u));
+		hex64(hex, fp_mix(h[0] ^ fp_mix(occ + 1)));
+		hex64(hex + 16, fp_mix(h[1] + occ * 0x9e3779b97f4a7c15u));
+		hex[32] = '\0';
 		f->v[idx[i]].fingerprint = hd_findings_strndup(f, hex, 32);
 		if (!f->v[idx[i]].fingerprint) {
 			r = -HD_ENOMEM;

@@ -41,9 +41,20 @@ static const char *const status_names[HD_CHECK_STATUS_MAX] = {
 	[HD_CHECK_NOTE] = "NOTE", [HD_CHECK_SKIP] = "SKIP",
 };
 
+/* A rule's members that every finding of it repeats, as written at a finding's level. */
+struct rule_piece {
+	const struct hd_rule *rule; /* NULL: free slot */
+	char *title, *refs;         /* the "title" and "references" members, with their separators */
+	size_t title_len, refs_len;
+};
+
+#define RULE_PIECES 1024 /* slots, a power of two; more rules than half of it are written as they come */
+
 struct json_state {
 	struct hd_jw jw;
 	bool in_findings; /* the findings array is open */
+	struct rule_piece *pieces;
+	size_t n_pieces;
 };
 
 static int json_begin(struct hd_output *r)
@@ -65,15 +76,84 @@ static int json_begin(struct hd_output *r)
 	return jw->err;
 }
 
+static void title_member(struct hd_jw *jw, const struct hd_rule *rule)
+{
+	hd_jw_kstr(jw, "title", rule->title ? rule->title : "");
+}
+
+static void refs_member(struct hd_jw *jw, const struct hd_rule *rule)
+{
+	hd_jw_key(jw, "references");
+	hd_jw_object(jw);
+	ref_array(jw, "cis", rule->cis);
+	ref_array(jw, "owasp", rule->owasp);
+	ref_array(jw, "hadolint", rule->hadolint);
+	ref_array(jw, "other", rule->other);
+	hd_jw_end(jw);
+}
+
+/* piece's text, copied, or NULL when it could not be rendered or copied. */
+static char *piece_text(const struct hd_jw *piece, size_t *len)
+{
+	char *t;
+
+	if (piece->err || !(t = hd_malloc(piece->n ? piece->n : 1)))
+		return NULL;
+	memcpy(t, piece->buf, piece->n);
+	*len = piece->n;
+	return t;
+}
+
+/*
+ * The pieces of rule, rendered at jw's place the first time (every finding
+ * is an object at the same level, whose first member is "rule"), or NULL.
+ */
+static const struct rule_piece *rule_pieces(struct json_state *s, const struct hd_rule *rule)
+{
+	struct rule_piece *p;
+	struct hd_jw piece;
+	size_t i;
+
+	if (!s->pieces && !(s->pieces = hd_calloc(RULE_PIECES, sizeof(*s->pieces))))
+		return NULL;
+	for (i = ((uintptr_t)rule >> 4) & (RULE_PIECES - 1); s->pieces[i].rule; i = (i + 1) & (RULE_PIECES - 1)) {
+		if (s->pieces[i].rule == rule)
+			return &s->pieces[i];
+	}
+	if (s->n_pieces * 2 >= RULE_PIECES)
+		return NULL;
+	p = &s->pieces[i];
+	hd_jw_piece_begin(&piece, &s->jw);
+	title_member(&piece, rule);
+	p->title = piece_text(&piece, &p->title_len);
+	hd_jw_piece_begin(&piece, &s->jw);
+	refs_member(&piece, rule);
+	p->refs = piece_text(&piece, &p->refs_len);
+	if (!p->title || !p->refs) {
+		hd_free(p->title);
+		hd_free(p->refs);
+		p->title = p->refs = NULL;
+		return NULL;
+	}
+	p->rule = rule;
+	s->n_pieces++;
+	return p;
+}
+
 static int json_finding(struct hd_output *r, const struct hd_finding *f)
 {
 	struct json_state *s = r->state;
 	struct hd_jw *jw = &s->jw;
+	const struct rule_piece *p;
 
 	hd_jw_object(jw);
 	hd_jw_kstr(jw, "rule", f->rule->id);
 	hd_jw_kstr(jw, "severity", hd_severity_name(f->severity));
-	hd_jw_kstr(jw, "title", f->rule->title ? f->rule->title : "");
+	p = rule_pieces(s, f->rule);
+	if (p)
+		hd_jw_piece_put(jw, p->title, p->title_len);
+	else
+		title_member(jw, f->rule);
 	hd_jw_kstr(jw, "message", f->message);
 	opt_str(jw, "file", f->file);
 	opt_uint(jw, "line", f->line);
@@ -84,15 +164,24 @@ static int json_finding(struct hd_output *r, const struct hd_finding *f)
 	opt_str(jw, "field", f->field);
 	opt_str(jw, "layer", f->layer);
 	opt_str(jw, "fingerprint", f->fingerprint);
-	hd_jw_key(jw, "references");
-	hd_jw_object(jw);
-	ref_array(jw, "cis", f->rule->cis);
-	ref_array(jw, "owasp", f->rule->owasp);
-	ref_array(jw, "hadolint", f->rule->hadolint);
-	ref_array(jw, "other", f->rule->other);
-	hd_jw_end(jw);
+	if (p)
+		hd_jw_piece_put(jw, p->refs, p->refs_len);
+	else
+		refs_member(jw, f->rule);
 	hd_jw_end(jw);
 	return jw->err;
+}
+
+static void json_release(struct hd_output *r)
+{
+	struct json_state *s = r->state;
+
+	for (size_t i = 0; s->pieces && i < RULE_PIECES; i++) {
+		hd_free(s->pieces[i].title);
+		hd_free(s->pieces[i].refs);
+	}
+	hd_free(s->pieces);
+	s->pieces = NULL;
 }
 
 static int json_checks(struct hd_output *r, const struct hd_check_result *c, size_t n,
@@ -154,4 +243,5 @@ const struct hd_reporter hd_reporter_json = {
 	.finding = json_finding,
 	.checks = json_checks,
 	.end = json_end,
+	.release = json_release,
 };

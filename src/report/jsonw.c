@@ -22,12 +22,22 @@ void hd_jw_init(struct hd_jw *jw, FILE *out)
 
 void hd_jw_flush(struct hd_jw *jw)
 {
-	if (jw->n)
+	if (jw->n && !jw->out)
+		jw->err = -HD_ETOOBIG; /* a piece rendered in memory outgrew the buffer */
+	else if (jw->n)
 		fwrite(jw->buf, 1, jw->n, jw->out);
 	jw->n = 0;
 }
 
-static void put(struct hd_jw *jw, const char *s, size_t n)
+void hd_jw_piece_begin(struct hd_jw *piece, const struct hd_jw *jw)
+{
+	hd_jw_init(piece, NULL);
+	piece->depth = jw->depth;
+	memcpy(piece->has_items, jw->has_items, sizeof(piece->has_items));
+	memcpy(piece->closer, jw->closer, sizeof(piece->closer));
+}
+
+static inline void put(struct hd_jw *jw, const char *s, size_t n)
 {
 	if (n > sizeof(jw->buf) - jw->n) {
 		hd_jw_flush(jw);
@@ -152,11 +162,39 @@ static inline bool word_needs_look(uint64_t w)
 	return ((w - ones * 0x20) | (q - ones) | (b - ones) | w) & highs;
 }
 
+/* The length of the prefix of s[0..n) that needs no escape. */
+static inline size_t plain_prefix(const unsigned char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (n - i >= 8) {
+		uint64_t w;
+
+		memcpy(&w, s + i, 8);
+		if (word_needs_look(w))
+			break;
+		i += 8;
+	}
+	while (i < n && plain_byte[s[i]])
+		i++;
+	return i;
+}
+
 static void put_string(struct hd_jw *jw, const char *str, size_t n)
 {
 	const unsigned char *s = (const unsigned char *)str;
 	size_t i = 0, start = 0;
 
+	/* Most strings need no escape and fit the buffer: one scan, one copy. */
+	if (n + 2 <= sizeof(jw->buf) - jw->n && plain_prefix(s, n) == n) {
+		char *o = jw->buf + jw->n;
+
+		o[0] = '"';
+		memcpy(o + 1, s, n);
+		o[n + 1] = '"';
+		jw->n += n + 2;
+		return;
+	}
 	putch(jw, '"');
 	while (i < n) {
 		unsigned c;
@@ -220,6 +258,33 @@ void hd_json_put_string(FILE *out, const char *s, size_t n)
 
 void hd_jw_key(struct hd_jw *jw, const char *key)
 {
+	static const char spaces[] = "                                                                ";
+	_Static_assert(2 * HD_JW_MAX_DEPTH <= sizeof(spaces) - 1, "indentation for every level");
+	size_t klen = strlen(key), d = jw->depth;
+
+	/*
+	 * The usual key: a member of an open object, plain, and room for it:
+	 * separator, indentation, "key": written in one go.
+	 */
+	if (!jw->after_key && d && klen <= 64 && klen + 2 * d + 8 <= sizeof(jw->buf) - jw->n &&
+	    plain_prefix((const unsigned char *)key, klen) == klen) {
+		char *o = jw->buf + jw->n;
+
+		if (jw->has_items[d - 1])
+			*o++ = ',';
+		jw->has_items[d - 1] = true;
+		*o++ = '\n';
+		memcpy(o, spaces, 2 * d);
+		o += 2 * d;
+		*o++ = '"';
+		memcpy(o, key, klen);
+		o += klen;
+		memcpy(o, "\": ", 3);
+		o += 3;
+		jw->n = (size_t)(o - jw->buf);
+		jw->after_key = true;
+		return;
+	}
 	value_start(jw);
 	put_string(jw, key, strlen(key));
 	put(jw, ": ", 2);
@@ -240,6 +305,13 @@ void hd_jw_str(struct hd_jw *jw, const char *s)
 void hd_jw_raw(struct hd_jw *jw, const char *s, size_t n)
 {
 	put(jw, s, n);
+}
+
+void hd_jw_piece_put(struct hd_jw *jw, const char *text, size_t n)
+{
+	put(jw, text, n);
+	if (jw->depth && n)
+		jw->has_items[jw->depth - 1] = true;
 }
 
 void hd_jw_int(struct hd_jw *jw, int64_t v)

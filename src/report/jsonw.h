@@ -36,6 +36,16 @@ struct hd_jw {
 void hd_jw_init(struct hd_jw *jw, FILE *out);
 /* Writes what is buffered to the FILE. */
 void hd_jw_flush(struct hd_jw *jw);
+/*
+ * Starts piece: a writer in memory only (no FILE) at jw's place, so that
+ * what is written to it is what jw would write there (separators and
+ * indentation included).  Its text is piece->buf[0..piece->n) when
+ * piece->err is 0 (-HD_ETOOBIG: it outgrew the buffer).  For parts of a
+ * document that repeat (a rule's members in every finding).
+ */
+void hd_jw_piece_begin(struct hd_jw *piece, const struct hd_jw *jw);
+/* Writes a piece's text (members of the current object) where it was rendered for. */
+void hd_jw_piece_put(struct hd_jw *jw, const char *text, size_t n);
 void hd_jw_object(struct hd_jw *jw);
 void hd_jw_array(struct hd_jw *jw);
 /* Closes the innermost object or array. */

@@ -43,34 +43,58 @@ struct sarif_state {
 	struct hd_jw jw;
 	const struct hd_rule **used; /* rules in order of first use: ruleIndex */
 	size_t n_used, alloc_used;
+	/* Per used rule: its "ruleId" and "ruleIndex" members as a result writes them, or NULL. */
+	char **head;
+	size_t *head_len;
+	size_t alloc_head, alloc_head_len;
 	struct hd_buf tmp;           /* scratch for URIs and qualified names */
+	/* The last file's URI: findings of one file come one after another. */
+	char *uri_of;                /* the path it was made from, or NULL */
+	struct hd_buf uri;
 };
 
 /* A relative file path as a URI reference: unreserved characters and '/' kept. */
 static void put_uri(struct sarif_state *s, const char *path)
 {
 	static const char hex[] = "0123456789ABCDEF";
+	/* Unreserved characters (RFC 3986) and '/': kept as they are. */
+	static const bool keep[256] = {
+		['0' ... '9'] = true, ['A' ... 'Z'] = true, ['a' ... 'z'] = true,
+		['-'] = true, ['.'] = true, ['_'] = true, ['~'] = true, ['/'] = true,
+	};
 	const unsigned char *p;
+	int r = 0;
 
-	hd_buf_reset(&s->tmp);
+	if (s->uri_of && strcmp(s->uri_of, path) == 0) {
+		hd_jw_strn(&s->jw, s->uri.buf, s->uri.len);
+		return;
+	}
+	hd_free(s->uri_of);
+	s->uri_of = NULL;
+	hd_buf_reset(&s->uri);
 	for (p = (const unsigned char *)path; *p;) {
 		const unsigned char *q = p;
 		char esc[3];
 
-		while (*q && (isalnum(*q) || strchr("-._~/", *q)))
+		while (keep[*q])
 			q++;
 		if (q > p) {
-			hd_buf_add(&s->tmp, p, (size_t)(q - p));
+			if (hd_buf_add(&s->uri, p, (size_t)(q - p)) < 0)
+				r = -1;
 			p = q;
 			continue;
 		}
 		esc[0] = '%';
 		esc[1] = hex[*p >> 4];
 		esc[2] = hex[*p & 15];
-		hd_buf_add(&s->tmp, esc, 3);
+		if (hd_buf_add(&s->uri, esc, 3) < 0)
+			r = -1;
 		p++;
 	}
-	hd_jw_strn(&s->jw, s->tmp.buf, s->tmp.len);
+	/* Not kept when memory ran short: made again next time. */
+	if (r == 0)
+		s->uri_of = hd_strdup(path);
+	hd_jw_strn(&s->jw, s->uri.buf, s->uri.len);
 }
 
 static void tags(struct hd_jw *jw, const char *prefix, const char *list)
@@ -141,6 +165,7 @@ static int sarif_begin(struct hd_output *r)
 	struct hd_jw *jw = &s->jw;
 
 	hd_buf_init(&s->tmp, 1u << 20);
+	hd_buf_init(&s->uri, 1u << 20);
 	hd_jw_init(jw, r->out);
 	hd_jw_object(jw);
 	hd_jw_kstr(jw, "$schema", "https://json.schemastore.org/sarif-2.1.0.json");
@@ -177,8 +202,33 @@ static int sarif_finding(struct hd_output *r, const struct hd_finding *f)
 	if (idx < 0)
 		return -HD_ENOMEM;
 	hd_jw_object(jw);
-	hd_jw_kstr(jw, "ruleId", f->rule->id);
-	hd_jw_kint(jw, "ruleIndex", idx);
+	/* A result's first members, the same for every result of the rule: rendered once. */
+	if ((size_t)idx >= s->alloc_head) {
+		size_t old = s->alloc_head;
+
+		if (HD_GROW(s->head, s->alloc_head, (size_t)idx + 1) < 0)
+			return -HD_ENOMEM;
+		memset(s->head + old, 0, (s->alloc_head - old) * sizeof(*s->head));
+		if (HD_GROW(s->head_len, s->alloc_head_len, s->alloc_head) < 0)
+			return -HD_ENOMEM;
+	}
+	if (!s->head[idx]) {
+		struct hd_jw piece;
+
+		hd_jw_piece_begin(&piece, jw);
+		hd_jw_kstr(&piece, "ruleId", f->rule->id);
+		hd_jw_kint(&piece, "ruleIndex", idx);
+		if (!piece.err && (s->head[idx] = hd_malloc(piece.n ? piece.n : 1))) {
+			memcpy(s->head[idx], piece.buf, piece.n);
+			s->head_len[idx] = piece.n;
+		}
+	}
+	if (s->head[idx]) {
+		hd_jw_piece_put(jw, s->head[idx], s->head_len[idx]);
+	} else {
+		hd_jw_kstr(jw, "ruleId", f->rule->id);
+		hd_jw_kint(jw, "ruleIndex", idx);
+	}
 	hd_jw_kstr(jw, "level", sarif_level(f->severity));
 	text_obj(jw, "message", f->message);
 	hd_jw_key(jw, "locations");
@@ -273,8 +323,15 @@ static void sarif_release(struct hd_output *r)
 {
 	struct sarif_state *s = r->state;
 
+	for (size_t i = 0; s->head && i < s->alloc_head; i++)
+		hd_free(s->head[i]);
+	hd_free(s->head);
+	hd_free(s->head_len);
 	hd_free(s->used);
 	hd_buf_release(&s->tmp);
+	hd_buf_release(&s->uri);
+	hd_free(s->uri_of);
+	s->uri_of = NULL;
 }
 
 const struct hd_reporter hd_reporter_sarif = {
