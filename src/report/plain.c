@@ -32,13 +32,11 @@ struct line {
 	char small[1024];
 };
 
-static bool line_room(struct line *l, size_t more)
+static bool line_grow(struct line *l, size_t more)
 {
 	char *np;
 	size_t cap;
 
-	if (l->n + more <= l->cap)
-		return true;
 	cap = l->cap * 2 > l->n + more ? l->cap * 2 : l->n + more;
 	np = l->p == l->small ? hd_malloc(cap) : hd_realloc(l->p, cap);
 	if (!np)
@@ -50,7 +48,12 @@ static bool line_room(struct line *l, size_t more)
 	return true;
 }
 
-static bool line_add(struct line *l, const char *s, size_t n)
+static inline bool line_room(struct line *l, size_t more)
+{
+	return l->n + more <= l->cap || line_grow(l, more);
+}
+
+static inline bool line_add(struct line *l, const char *s, size_t n)
 {
 	if (!line_room(l, n))
 		return false;
