@@ -18,7 +18,9 @@
 #include "model/daemon.h"
 #include "model/engine.h"
 #include "session/audit.h"
+#include "report/prometheus.h"
 #include "session/vulnscan.h"
+#include "vuln/db.h"
 
 #include <time.h>
 
@@ -171,12 +173,75 @@ static void show_config(FILE *out, const struct hd_daemon_spec *d)
 		fprintf(out, "note: %s\n", d->notes.v[i]);
 }
 
+/* What --vulns adds to the run, for the formats that export it (prometheus, html). */
+struct vulns_run {
+	struct hd_report_vulns *v;   /* image names owned by names */
+	size_t n, alloc;
+	char **names;
+	size_t n_names, alloc_names;
+	struct hd_report_db *dbs;    /* sources owned */
+	size_t n_dbs;
+};
+
+static void vulns_run_release(struct vulns_run *vr)
+{
+	size_t i;
+
+	for (i = 0; i < vr->n_names; i++)
+		hd_free(vr->names[i]);
+	for (i = 0; i < vr->n_dbs; i++)
+		hd_free((char *)vr->dbs[i].source);
+	hd_free(vr->names);
+	hd_free(vr->v);
+	hd_free(vr->dbs);
+}
+
+/* Each image scanned: its hardock_image_vulnerabilities entries. */
+static int vulns_each(void *ctx, const struct hd_vulnscan_image *im)
+{
+	struct vulns_run *vr = ctx;
+	char *name;
+
+	if (im->failed)
+		return 0;
+	if (HD_GROW(vr->names, vr->alloc_names, vr->n_names + 1) < 0 ||
+	    HD_GROW(vr->v, vr->alloc, vr->n + HD_PROM_IMAGE_VULNS) < 0 || !(name = hd_strdup(im->name)))
+		return -HD_ENOMEM;
+	vr->names[vr->n_names++] = name;
+	hd_prom_image_vulns(name, (const size_t(*)[2])im->counts, vr->v + vr->n);
+	vr->n += HD_PROM_IMAGE_VULNS;
+	return 0;
+}
+
+/* The database's sources and their ages at now. */
+static int vulns_dbs(struct hd_vdb *db, int64_t now, struct vulns_run *vr)
+{
+	struct hd_vdb_source *src = NULL;
+	size_t n = 0, i;
+	int r;
+
+	r = hd_vdb_sources(db, &src, &n);
+	if (r >= 0 && n && !(vr->dbs = hd_calloc(n, sizeof(*vr->dbs))))
+		r = -HD_ENOMEM;
+	for (i = 0; r >= 0 && i < n; i++) {
+		int64_t t = src[i].feed_time ? src[i].feed_time : src[i].imported_at;
+
+		vr->dbs[i].age = now > t ? now - t : 0;
+		if (!(vr->dbs[i].source = hd_strdup(src[i].name)))
+			r = -HD_ENOMEM;
+		vr->n_dbs = i + 1;
+	}
+	hd_vdb_sources_free(src, n);
+	return r;
+}
+
 /*
  * --vulns: every image of the engine the audit used, catalogued once per
- * layer chain (cached in DB/images/) and matched; findings join the audit's.
+ * layer chain (cached in DB/images/) and matched; findings join the audit's,
+ * counts and the database's ages go to vrun.
  * Returns 0, or -1 when the scan could not run or some image could not be read.
  */
-static int audit_vulns(struct audit_args *a, struct hd_audit_result *res)
+static int audit_vulns(struct audit_args *a, struct hd_audit_result *res, struct vulns_run *vrun)
 {
 	struct hd_engine_opts eo = a->eng;
 	struct hd_engine_endpoint ep;
@@ -216,7 +281,11 @@ static int audit_vulns(struct audit_args *a, struct hd_audit_result *res)
 	vo.vo.cfg = &a->out.cfg;
 	vo.vo.now = a->v.now;
 	vo.cfg = &a->out.cfg;
-	r = hd_vulnscan_engine(e, &vo, &res->findings, &vr);
+	vo.each = vulns_each;
+	vo.each_ctx = vrun;
+	r = vulns_dbs(a->v.vdb, a->v.now, vrun);
+	if (r >= 0)
+		r = hd_vulnscan_engine(e, &vo, &res->findings, &vr);
 	for (i = 0; i < vr.n_msgs; i++) {
 		if (vr.msgs[i].error)
 			hd_cli_error("%s", vr.msgs[i].text);
@@ -262,6 +331,7 @@ int hd_cmd_audit(int argc, char **argv)
 	struct hd_audit_result res;
 	struct hd_cli_report cr;
 	struct hd_report_run run = { 0 };
+	struct vulns_run vrun = { 0 };
 	struct timespec t0, t1;
 	char command[64], *what[1];
 	int r, code = HD_EXIT_ERROR;
@@ -332,7 +402,7 @@ int hd_cmd_audit(int argc, char **argv)
 		hd_cli_error("--vulns scans the engine's images: %s", a.root ? "not with --root" :
 			     res.engine_unusable ? "the engine could not be used" : "audit the engine");
 		res.status.failed = true;
-	} else if (a.vulns && audit_vulns(&a, &res) < 0) {
+	} else if (a.vulns && audit_vulns(&a, &res, &vrun) < 0) {
 		res.status.failed = true;
 	}
 	snprintf(command, sizeof(command), "audit%s", a.want == WANT_HOST ? " host" :
@@ -348,6 +418,10 @@ int hd_cmd_audit(int argc, char **argv)
 	run.has_time = true;
 	run.finished = (double)time(NULL);
 	run.duration = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	run.vulns = vrun.v;
+	run.n_vulns = vrun.n;
+	run.dbs = vrun.dbs;
+	run.n_dbs = vrun.n_dbs;
 	o->objects = res.objects;
 	o->n_objects = res.n_objects;
 	o->run = &run;
@@ -360,6 +434,7 @@ int hd_cmd_audit(int argc, char **argv)
 	hd_run_status_count(&res.status, &res.findings);
 	code = hd_cli_exit_code(&res.status, o->cfg.fail_on);
 out:
+	vulns_run_release(&vrun);
 	hd_audit_session_free(s);
 	hd_audit_result_release(&res);
 	hd_strlist_release(&a.containers);

@@ -8,6 +8,7 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "cli/options.h"
+#include "cli/vulnscan.h"
 #include "engine/endpoint.h"
 #include "serve/serve.h"
 
@@ -20,6 +21,8 @@ struct serve_args {
 	const char *interval;
 	bool insecure_listen;
 	bool image_layers;
+	bool vulns;
+	struct hd_vuln_cli v;
 	const char *tls_cert, *tls_key, *tls_client_ca;
 	bool no_sandbox;
 	unsigned threads;
@@ -41,6 +44,12 @@ static const struct hd_option serve_options[] = {
 	HD_OPT_UNSIGNED(0, "threads", "N", A(threads), 1, 64, "HTTP threads (default 2)"),
 	HD_OPT_FLAG(0, "no-sandbox", A(no_sandbox), "keep every privilege (default: no_new_privs and only "
 		"the capabilities that read are kept once bound)"),
+	HD_OPT_GROUP("vulnerabilities of the engine's images"),
+	HD_OPT_FLAG(0, "vulns", A(vulns), "also match every image's packages against the vulnerability "
+		"database after each full audit, and an image again when it is pulled, tagged or loaded "
+		"(catalogues cached by layers next to the database, as 'audit --vulns'); the database is "
+		"read again for every scan, so 'hardock db update' applies while serving"),
+	HD_OPT_INCLUDE(hd_vuln_options, A(v)),
 	HD_OPT_GROUP("security of the server"),
 	HD_OPT_STRING(0, "tls-cert", "FILE", A(tls_cert), "serve HTTPS with this PEM certificate (chain)"),
 	HD_OPT_STRING(0, "tls-key", "FILE", A(tls_key), "the PEM key of --tls-cert"),
@@ -54,13 +63,15 @@ static const struct hd_option serve_options[] = {
 #undef A
 
 const struct hd_cmd_doc hd_serve_doc = {
-	.usage = "hardock serve [--listen ADDR:PORT | --listen unix:PATH] [--interval DUR] [--image-layers] [options]",
+	.usage = "hardock serve [--listen ADDR:PORT | --listen unix:PATH] [--interval DUR] [--image-layers] "
+		 "[--vulns] [options]",
 	.about = "Audits the host, the daemon and the engine on a schedule and serves the results:\n"
 		 "/metrics (Prometheus text 0.0.4, or OpenMetrics when Accept asks for it), / (the\n"
 		 "HTML report) and /healthz.  It follows the engine's events and judges a container\n"
-		 "or image again as soon as it is created, started, updated, pulled or removed.  A\n"
-		 "scrape never starts an audit.  It listens on loopback unless told otherwise;\n"
-		 "beyond loopback it needs --tls-cert and --tls-key, or --insecure-listen.",
+		 "or image again as soon as it is created, started, updated, pulled or removed.\n"
+		 "With --vulns it also reports each image's known vulnerabilities.  A scrape never\n"
+		 "starts an audit or a scan.  It listens on loopback unless told otherwise; beyond\n"
+		 "loopback it needs --tls-cert and --tls-key, or --insecure-listen.",
 	.options = serve_options,
 };
 
@@ -113,9 +124,11 @@ int hd_cmd_serve(int argc, char **argv)
 	struct hd_audit_session_opts so;
 	struct hd_serve_opts sv;
 	struct sigaction sa;
+	char *vuln_dir = NULL;
 	int n, r, code = HD_EXIT_ERROR;
 
 	memset(&a, 0, sizeof(a));
+	hd_vuln_cli_init(&a.v);
 	hd_engine_opts_init(&a.eng);
 	hd_out_opts_init(&a.out);
 	r = hd_parse_options("serve", &hd_serve_doc, argc, argv, &a, &n);
@@ -133,8 +146,26 @@ int hd_cmd_serve(int argc, char **argv)
 			     a.interval);
 		goto out;
 	}
+	if (!a.vulns && (a.v.db || a.v.ignore_unfixed || a.v.show_minor || a.v.fail_stale ||
+			 a.v.max_age_days != HD_DEFAULT_MAX_DB_AGE_DAYS)) {
+		hd_cli_error("the vulnerability database options go with --vulns");
+		goto out;
+	}
 	if (hd_out_opts_load_config(&a.out) != 0)
 		goto out;
+	/* A database that cannot be used is an error now, not a log line later. */
+	if (a.vulns) {
+		if (hd_vuln_cli_open(&a.v) < 0) {
+			hd_vuln_cli_close(&a.v);
+			goto out;
+		}
+		vuln_dir = hd_strdup(a.v.dir);
+		hd_vuln_cli_close(&a.v);
+		if (!vuln_dir) {
+			hd_cli_error("%s", hd_strerror(-HD_ENOMEM));
+			goto out;
+		}
+	}
 	memset(&so, 0, sizeof(so));
 	so.parts = HD_AUDIT_ALL;
 	so.cfg = &a.out.cfg;
@@ -148,6 +179,10 @@ int hd_cmd_serve(int argc, char **argv)
 	sv.tls_client_ca = a.tls_client_ca;
 	sv.audit = &so;
 	sv.image_layers = a.image_layers;
+	sv.vulns = a.vulns;
+	sv.vuln_db = vuln_dir;
+	sv.vuln_ignore_unfixed = a.v.ignore_unfixed;
+	sv.vuln_show_minor = a.v.show_minor;
 	sv.no_sandbox = a.no_sandbox;
 	sv.threads = a.threads;
 	sv.log = log_line;
@@ -161,6 +196,7 @@ int hd_cmd_serve(int argc, char **argv)
 	r = hd_serve(&sv, &stop_flag);
 	code = r < 0 ? HD_EXIT_ERROR : HD_EXIT_OK;
 out:
+	hd_free(vuln_dir);
 	hd_out_opts_release(&a.out);
 	return code;
 }

@@ -315,6 +315,12 @@ int hd_cli_report_begin(struct hd_cli_report *cr, struct hd_out_opts *o, const c
 	ro.objects = o->objects;
 	ro.n_objects = o->n_objects;
 	ro.run = o->run;
+	/* A vulnerability database used: its age (its oldest source's) in the provenance. */
+	for (size_t k = 0; o->run && k < o->run->n_dbs; k++) {
+		if (!ro.has_db_age || o->run->dbs[k].age > ro.db_age)
+			ro.db_age = o->run->dbs[k].age;
+		ro.has_db_age = true;
+	}
 
 	memset(cr, 0, sizeof(*cr));
 	cr->o = o;

@@ -31,6 +31,7 @@
 #define HD_MAX_JAR_ENTRIES      100000u             /* entries of one jar */
 #define HD_MAX_JAR_INFLATED     (512u * 1024 * 1024) /* bytes inflated from one jar and what it nests */
 #define HD_MAX_GO_BINARY        (2048ull * 1024 * 1024) /* a binary scanned for Go build info */
+#define HD_MAX_VULN_IMAGES      10000u              /* images one vulnerability scan of an engine catalogues */
 #define HD_MAX_VULN_HITS        100000u             /* database records for one package */
 #define HD_MAX_FEED_ENTRY       (64u * 1024 * 1024) /* one zip entry or one JSON member of a feed */
 #define HD_MAX_FEED_TOTAL       (8ull * 1024 * 1024 * 1024) /* bytes inflated from one feed zip */

@@ -422,6 +422,21 @@ int hd_prom_add_checks(struct hd_prom *p, const struct hd_check_result *c, size_
 	return 0;
 }
 
+void hd_prom_image_vulns(const char *image, const size_t counts[HD_SEV_MAX][2], struct hd_report_vulns *c)
+{
+	size_t n = 0;
+	int sev, fix;
+
+	for (sev = HD_SEV_INFO; sev <= HD_SEV_CRITICAL; sev++) {
+		for (fix = 0; fix < 2; fix++) {
+			c[n].image = image;
+			c[n].severity = (enum hd_severity)sev;
+			c[n].fixable = fix;
+			c[n++].count = counts[sev][fix];
+		}
+	}
+}
+
 int hd_prom_add_vulns(struct hd_prom *p, const struct hd_report_vulns *v, size_t n)
 {
 	size_t i;

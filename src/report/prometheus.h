@@ -64,6 +64,15 @@ int hd_prom_add_findings_of(struct hd_prom *p, const struct hd_findings *f, cons
 /* Merges n verdicts into hardock_check_status (rules with a CIS id only).  Same returns. */
 int hd_prom_add_checks(struct hd_prom *p, const struct hd_check_result *c, size_t n,
 		       const struct hd_report_object *objs, size_t n_objs);
+/*
+ * The hardock_image_vulnerabilities entries of one scanned image: every
+ * severity a feed gives (info to critical), fixable or not, 0 included, so
+ * that an image without vulnerabilities is told from one not scanned.
+ * Writes HD_PROM_IMAGE_VULNS entries to c (image borrowed); counts is
+ * indexed [severity][fixable].
+ */
+#define HD_PROM_IMAGE_VULNS (2 * (HD_SEV_CRITICAL - HD_SEV_INFO + 1))
+void hd_prom_image_vulns(const char *image, const size_t counts[HD_SEV_MAX][2], struct hd_report_vulns *c);
 /* Adds vulnerability counts.  Same returns. */
 int hd_prom_add_vulns(struct hd_prom *p, const struct hd_report_vulns *v, size_t n);
 /* How many series p holds. */

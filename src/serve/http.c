@@ -74,17 +74,28 @@ static enum MHD_Result reply_text(struct MHD_Connection *c, unsigned code, const
 	return reply(c, code, "text/plain; charset=utf-8", (char *)text, strlen(text), false);
 }
 
-/* The run's families as a scrape sees them now. */
-static void run_now(const struct hd_server *s, const struct sv_snap *sn, struct hd_report_run *run)
+/*
+ * The run's families as a scrape sees them now; the databases' ages are
+ * counted to this second into dbs (room for sn->n_dbs).
+ */
+static void run_now(const struct hd_server *s, const struct sv_snap *sn, struct hd_report_run *run,
+		    struct hd_report_db *dbs)
 {
+	int64_t now = (int64_t)time(NULL);
+	size_t i;
+
+	for (i = 0; dbs && i < sn->n_dbs; i++) {
+		dbs[i].source = sn->dbs[i].source;
+		dbs[i].age = now > sn->dbs[i].time ? now - sn->dbs[i].time : 0;
+	}
 	memset(run, 0, sizeof(*run));
 	run->engine_checked = !s->o->audit->parts || (s->o->audit->parts & HD_AUDIT_ENGINE);
 	run->engine_up = atomic_load(&s->engine_up) != 0;
 	run->has_time = sn->has_audit;
 	run->finished = sn->finished;
 	run->duration = sn->duration;
-	run->dbs = sn->dbs;
-	run->n_dbs = sn->n_dbs;
+	run->dbs = dbs;
+	run->n_dbs = dbs ? sn->n_dbs : 0;
 }
 
 static enum MHD_Result serve_metrics(struct hd_server *s, struct MHD_Connection *c)
@@ -93,6 +104,7 @@ static enum MHD_Result serve_metrics(struct hd_server *s, struct MHD_Connection 
 	bool om = hd_prom_wants_openmetrics(accept);
 	struct sv_snap *sn = sv_snap_get(s);
 	struct hd_report_run run;
+	struct hd_report_db *dbs;
 	const struct hd_buf *series;
 	struct hd_buf b;
 	const char *tr;
@@ -103,7 +115,8 @@ static enum MHD_Result serve_metrics(struct hd_server *s, struct MHD_Connection 
 	if (!sn)
 		return reply_text(c, MHD_HTTP_SERVICE_UNAVAILABLE, "starting\n");
 	atomic_fetch_add(&s->scrapes, 1);
-	run_now(s, sn, &run);
+	dbs = sn->n_dbs ? hd_calloc(sn->n_dbs, sizeof(*dbs)) : NULL;
+	run_now(s, sn, &run, dbs);
 	series = om ? &sn->om : &sn->text;
 	tr = hd_prom_trailer(om);
 	hd_buf_init(&b, SIZE_MAX / 2);
@@ -114,6 +127,7 @@ static enum MHD_Result serve_metrics(struct hd_server *s, struct MHD_Connection 
 		r = hd_buf_add(&b, series->buf, series->len);
 	if (r >= 0)
 		r = hd_buf_addstr(&b, tr);
+	hd_free(dbs);
 	sv_snap_unref(sn);
 	if (r < 0) {
 		hd_buf_release(&b);
@@ -146,11 +160,19 @@ static enum MHD_Result serve_health(struct hd_server *s, struct MHD_Connection *
 {
 	struct sv_snap *sn = sv_snap_get(s);
 	bool ready = sn && sn->has_audit;
-	char *body;
+	char *body, *vdb;
 
 	sv_snap_unref(sn);
-	body = hd_asprintf("%s\nengine: %s\n", ready ? "ok" : "starting: the first audit has not ended",
-			   atomic_load(&s->engine_up) ? "up" : "down");
+	/* A database that became unreadable: the last results stay, and this says so. */
+	pthread_mutex_lock(&s->mu);
+	vdb = !s->o->vulns ? NULL :
+	      s->vdb_error ? hd_asprintf("vulnerability database: cannot be read (%s); the last results are kept\n",
+					 s->vdb_error) :
+			     hd_asprintf("vulnerability database: %s\n", s->n_dbs ? "ok" : "not read yet");
+	pthread_mutex_unlock(&s->mu);
+	body = hd_asprintf("%s\nengine: %s\n%s", ready ? "ok" : "starting: the first audit has not ended",
+			   atomic_load(&s->engine_up) ? "up" : "down", vdb ? vdb : "");
+	hd_free(vdb);
 	if (!body)
 		return MHD_NO;
 	return reply(c, ready ? MHD_HTTP_OK : MHD_HTTP_SERVICE_UNAVAILABLE, "text/plain; charset=utf-8", body,

@@ -441,8 +441,6 @@ static struct sv_layers *layers_read(struct hd_server *s, const char *id)
 	return l;
 }
 
-static int publish(struct hd_server *s);
-
 /* The layers thread: one image after another, as they appear in the store. */
 static void *layers_main(void *arg)
 {
@@ -480,7 +478,7 @@ static void *layers_main(void *arg)
 		} else {
 			s->layers[s->n_layers++] = l;
 		}
-		r = publish(s);
+		r = sv_publish(s);
 		if (r < 0)
 			sv_log(s, true, "cannot publish the results: %s", hd_strerror(r));
 	}
@@ -498,9 +496,13 @@ static void snap_free(struct sv_snap *sn)
 		obj_unref(sn->objs[i]);
 		if (sn->layers)
 			layers_unref(sn->layers[i]);
+		if (sn->vulns)
+			sv_vulns_unref(sn->vulns[i]);
 	}
 	hd_free(sn->objs);
 	hd_free(sn->layers);
+	hd_free(sn->vulns);
+	sv_dbs_free(sn->dbs, sn->n_dbs);
 	hd_buf_release(&sn->text);
 	hd_buf_release(&sn->om);
 	hd_free(sn->html);
@@ -541,8 +543,7 @@ static int obj_cmp(const void *pa, const void *pb)
 	return c ? c : strcmp(a->label[0].id, b->label[0].id);
 }
 
-/* Publishes a snapshot of the store (mu held). */
-static int publish(struct hd_server *s)
+int sv_publish(struct hd_server *s)
 {
 	struct sv_snap *sn = hd_calloc(1, sizeof(*sn)), *old;
 	struct hd_prom *p = hd_prom_new();
@@ -574,11 +575,18 @@ static int publish(struct hd_server *s)
 	if (r >= 0)
 		qsort(sn->objs, sn->n_objs, sizeof(*sn->objs), obj_cmp);
 	sn->layers = hd_calloc(sn->n_objs + 1, sizeof(*sn->layers));
-	if (!sn->layers)
+	sn->vulns = hd_calloc(sn->n_objs + 1, sizeof(*sn->vulns));
+	if (!sn->layers || !sn->vulns)
 		r = -HD_ENOMEM;
+	if (r >= 0)
+		r = sv_dbs_copy(s->dbs, s->n_dbs, &sn->dbs);
+	if (r >= 0)
+		sn->n_dbs = s->n_dbs;
 	for (i = 0; r >= 0 && i < sn->n_objs; i++) {
 		const struct sv_obj *o = sn->objs[i];
-		struct sv_layers *l = o->kind == HD_TARGET_IMAGE && o->n_label ? layers_find(s, obj_id(o)) : NULL;
+		bool image = o->kind == HD_TARGET_IMAGE && o->n_label;
+		struct sv_layers *l = image ? layers_find(s, obj_id(o)) : NULL;
+		struct sv_vulns *v = image ? sv_vulns_find(s, obj_id(o)) : NULL;
 
 		r = hd_prom_add_findings(p, &o->findings, o->label, o->n_label);
 		if (r >= 0)
@@ -587,6 +595,17 @@ static int publish(struct hd_server *s)
 			atomic_fetch_add(&l->refs, 1);
 			sn->layers[i] = l;
 			r = hd_prom_add_findings_of(p, &l->findings, &o->label[0]);
+		}
+		if (r >= 0 && v && !v->failed) {
+			atomic_fetch_add(&v->refs, 1);
+			sn->vulns[i] = v;
+			r = hd_prom_add_findings_of(p, &v->findings, &o->label[0]);
+			if (r >= 0) {
+				struct hd_report_vulns c[HD_PROM_IMAGE_VULNS];
+
+				hd_prom_image_vulns(o->label[0].image, (const size_t(*)[2])v->counts, c);
+				r = hd_prom_add_vulns(p, c, HD_PROM_IMAGE_VULNS);
+			}
 		}
 	}
 	if (r >= 0)
@@ -628,6 +647,14 @@ const char *sv_snap_html(struct hd_server *s, struct sv_snap *sn, size_t *len)
 	ro.n_inputs = HD_ARRAY_SIZE(inputs);
 	ro.has_time = true;
 	ro.generated_at = sn->has_audit ? (int64_t)sn->finished : sn->made_at;
+	/* The database's age is its oldest source's, as the commands say it. */
+	for (i = 0; i < sn->n_dbs; i++) {
+		int64_t age = ro.generated_at - sn->dbs[i].time;
+
+		if (!ro.has_db_age || age > ro.db_age)
+			ro.db_age = age;
+		ro.has_db_age = true;
+	}
 	for (i = 0; i < sn->n_objs; i++)
 		total += sn->objs[i]->checks.n;
 	checks = hd_calloc(total ? total : 1, sizeof(*checks));
@@ -644,6 +671,8 @@ const char *sv_snap_html(struct hd_server *s, struct sv_snap *sn, size_t *len)
 		r = hd_output_add(out, &o->findings);
 		if (r >= 0 && sn->layers[i])
 			r = hd_output_add(out, &sn->layers[i]->findings);
+		if (r >= 0 && sn->vulns[i])
+			r = hd_output_add(out, &sn->vulns[i]->findings);
 		memcpy(checks + n, o->checks.v, o->checks.n * sizeof(*checks));
 		n += o->checks.n;
 	}
@@ -689,6 +718,9 @@ void sv_queue_event(struct hd_server *s, const struct sv_event *ev)
 	s->queue[s->n_queue++] = *ev;
 	pthread_cond_signal(&s->cv_events);
 out:
+	/* An image pulled, tagged or loaded: its vulnerabilities too (serve_vulns.c). */
+	if (s->o->vulns && ev->kind == HD_TARGET_IMAGE && !ev->gone)
+		sv_vulns_queue(s, ev);
 	pthread_mutex_unlock(&s->mu);
 }
 
@@ -749,7 +781,7 @@ static void *rejudge_main(void *arg)
 			else if (r >= 0)
 				r = store_apply_one(s, &batch[i], &res, now);
 			if (r >= 0)
-				r = publish(s);
+				r = sv_publish(s);
 			pthread_mutex_unlock(&s->mu);
 			if (r < 0)
 				sv_log(s, true, "cannot judge %s %.64s again: %s", batch[i].kind == HD_TARGET_CONTAINER ?
@@ -800,9 +832,14 @@ static void audit_loop(struct hd_server *s)
 			s->finished = wall_now();
 			s->duration = s->finished - t0;
 			r = store_apply_full(s, &res, started);
+			/* Every image's vulnerabilities, on the vulnerability thread. */
+			if (s->o->vulns) {
+				s->vcycle = true;
+				pthread_cond_signal(&s->cv_vulns);
+			}
 		}
 		if (r >= 0)
-			r = publish(s);
+			r = sv_publish(s);
 		pthread_mutex_unlock(&s->mu);
 		if (r < 0)
 			sv_log(s, true, "audit failed: %s", hd_strerror(r));
@@ -874,8 +911,8 @@ int hd_serve(const struct hd_serve_opts *o, volatile sig_atomic_t *stop)
 	struct hd_listen_addr la;
 	struct hd_serve_opts oo = *o;
 	struct sv_http *http = NULL;
-	pthread_t events_thread, rejudge_thread, layers_thread;
-	bool events_started = false, rejudge_started = false, layers_started = false;
+	pthread_t events_thread, rejudge_thread, layers_thread, vulns_thread;
+	bool events_started = false, rejudge_started = false, layers_started = false, vulns_started = false;
 	struct stat own;
 	const char *why;
 	unsigned nofile;
@@ -900,6 +937,7 @@ int hd_serve(const struct hd_serve_opts *o, volatile sig_atomic_t *stop)
 		pthread_cond_init(&s.cv_events, &ca);
 		pthread_cond_init(&s.cv_audit, &ca);
 		pthread_cond_init(&s.cv_layers, &ca);
+		pthread_cond_init(&s.cv_vulns, &ca);
 		pthread_condattr_destroy(&ca);
 	}
 	atomic_init(&s.engine_up, 0);
@@ -955,7 +993,7 @@ int hd_serve(const struct hd_serve_opts *o, volatile sig_atomic_t *stop)
 	}
 	/* An empty snapshot: /metrics answers (hardock_up) before the first audit ends. */
 	pthread_mutex_lock(&s.mu);
-	r = publish(&s);
+	r = sv_publish(&s);
 	pthread_mutex_unlock(&s.mu);
 	if (r >= 0)
 		r = sv_http_start(&s, lfd, &http);
@@ -978,6 +1016,15 @@ int hd_serve(const struct hd_serve_opts *o, volatile sig_atomic_t *stop)
 		}
 		layers_started = true;
 	}
+	if (oo.vulns) {
+		if (pthread_create(&vulns_thread, NULL, sv_vulns_main, &s) != 0) {
+			sv_log(&s, true, "cannot start the server's threads");
+			r = -HD_EIO;
+			*stop = 1;
+			goto out;
+		}
+		vulns_started = true;
+	}
 	sv_log(&s, false, "listening on %s%s (metrics at /metrics, report at /, health at /healthz)", la.text,
 	       oo.tls_cert ? " with TLS" : "");
 	audit_loop(&s);
@@ -987,9 +1034,12 @@ out:
 	pthread_cond_broadcast(&s.cv_events);
 	pthread_cond_broadcast(&s.cv_audit);
 	pthread_cond_broadcast(&s.cv_layers);
+	pthread_cond_broadcast(&s.cv_vulns);
 	pthread_mutex_unlock(&s.mu);
 	if (layers_started)
 		pthread_join(layers_thread, NULL);
+	if (vulns_started)
+		pthread_join(vulns_thread, NULL);
 	if (events_started)
 		pthread_join(events_thread, NULL);
 	if (rejudge_started)
@@ -1009,12 +1059,19 @@ out_noaddr:
 	for (i = 0; i < s.n_layers; i++)
 		layers_unref(s.layers[i]);
 	hd_free(s.layers);
+	for (i = 0; i < s.n_vulns; i++)
+		sv_vulns_unref(s.vulns[i]);
+	hd_free(s.vulns);
+	hd_free(s.vqueue);
+	sv_dbs_free(s.dbs, s.n_dbs);
+	hd_free(s.vdb_error);
 	sv_snap_unref(s.snap);
 	if (s.ep_ok)
 		hd_engine_endpoint_release(&s.ep);
 	pthread_cond_destroy(&s.cv_events);
 	pthread_cond_destroy(&s.cv_audit);
 	pthread_cond_destroy(&s.cv_layers);
+	pthread_cond_destroy(&s.cv_vulns);
 	pthread_mutex_destroy(&s.mu);
 	pthread_mutex_destroy(&s.snap_mu);
 	return r;

@@ -49,6 +49,12 @@ struct hd_serve_opts {
 	bool image_layers;             /* also read every image's layers and history through the
 					  engine (once per image id): file and history rules */
 	const struct hd_image_opts *image; /* limits of that reading; NULL: the defaults */
+	bool vulns;                    /* also match every image's packages against the database
+					  in vuln_db (after each full audit; one image after an
+					  event about it); its catalogues are cached in
+					  vuln_db/images/ (session/vulnscan.h) */
+	const char *vuln_db;           /* the database's folder; reopened for every scan */
+	bool vuln_ignore_unfixed, vuln_show_minor;
 	bool no_sandbox;               /* skip no_new_privs, capability dropping and seccomp */
 	unsigned threads;              /* HTTP threads; 0: 2 */
 	unsigned max_conns;            /* concurrent connections; 0: as many as descriptors allow,

@@ -31,7 +31,9 @@
 #include <stdint.h>
 
 #include "core/buf.h"
+#include "core/finding.h"
 #include "core/listen.h"
+#include "core/severity.h"
 #include "engine/endpoint.h"
 #include "serve/serve.h"
 
@@ -60,18 +62,39 @@ struct sv_layers {
 	int64_t retry_ms;
 };
 
+/*
+ * What the vulnerability scan (--vulns) found in one image id: immutable
+ * once made, reference-counted.  Replaced when the image is scanned again
+ * (every full audit, and after an event about it).
+ */
+struct sv_vulns {
+	atomic_uint refs;
+	char *id;                         /* the engine's image id */
+	struct hd_findings findings;      /* image/vulnerable-package */
+	size_t counts[HD_SEV_MAX][2];     /* [severity][fixable] */
+	bool failed;                      /* could not be catalogued: no counts */
+	uint64_t gen;                     /* the scan cycle that made it */
+};
+
+/* A source of the vulnerability database and the time of its data. */
+struct sv_db {
+	char *source;
+	int64_t time;                     /* unix seconds: feed time, else import time */
+};
+
 /* What a scrape serves: the results at one moment. */
 struct sv_snap {
 	atomic_uint refs;
 	struct sv_obj **objs;             /* references held */
 	struct sv_layers **layers;        /* parallel to objs: an image's layer results, or NULL */
+	struct sv_vulns **vulns;          /* parallel to objs: an image's vulnerabilities, or NULL */
 	size_t n_objs;
 	struct hd_buf text, om;           /* the series, in each format */
 	size_t n_series;
 	bool has_audit;                   /* a full audit has ended */
 	double finished, duration;        /* of the last full audit */
 	int64_t made_at;                  /* unix seconds */
-	struct hd_report_db *dbs;         /* vulnerability databases used (sources owned), or NULL */
+	struct sv_db *dbs;                /* --vulns: the database's sources (owned), or NULL */
 	size_t n_dbs;
 	pthread_mutex_t html_mu;
 	char *html;                       /* rendered on first use */
@@ -103,6 +126,17 @@ struct hd_server {
 	size_t n_layers, alloc_layers;
 	struct sv_event *queue;
 	size_t n_queue, alloc_queue;
+	/* --vulns (the vulnerability thread, serve_vulns.c) */
+	pthread_cond_t cv_vulns;          /* a scan is wanted, or stop */
+	struct sv_vulns **vulns;          /* per image id */
+	size_t n_vulns, alloc_vulns;
+	struct sv_event *vqueue;          /* images to scan again after events */
+	size_t n_vqueue, alloc_vqueue;
+	bool vcycle;                      /* a whole scan is wanted (a full audit ended) */
+	uint64_t vgen;                    /* the current scan cycle */
+	struct sv_db *dbs;                /* the database's sources at the last scan */
+	size_t n_dbs;
+	char *vdb_error;                  /* why the database could not be read at the last scan, or NULL */
 	bool audit_wanted;
 	bool has_audit;
 	double finished, duration;
@@ -129,6 +163,22 @@ struct sv_snap *sv_snap_get(struct hd_server *s);
 void sv_snap_unref(struct sv_snap *sn);
 /* The snapshot's HTML report (rendered once); NULL on failure. */
 const char *sv_snap_html(struct hd_server *s, struct sv_snap *sn, size_t *len);
+
+/* ---- serve.c, for serve_vulns.c ---- */
+/* Publishes a snapshot of the store (mu held). */
+int sv_publish(struct hd_server *s);
+
+/* ---- serve_vulns.c ---- */
+/* The vulnerability thread: a whole scan after each full audit, one image after an event. */
+void *sv_vulns_main(void *arg);
+/* Queues an image to scan again (mu held); a full queue asks for a whole scan. */
+void sv_vulns_queue(struct hd_server *s, const struct sv_event *ev);
+void sv_vulns_unref(struct sv_vulns *v);
+/* The entry of an image id, or NULL (mu held). */
+struct sv_vulns *sv_vulns_find(const struct hd_server *s, const char *id);
+void sv_dbs_free(struct sv_db *v, size_t n);
+/* Copies the database sources (mu held); 0 or -HD_ENOMEM. */
+int sv_dbs_copy(const struct sv_db *v, size_t n, struct sv_db **ret);
 
 /* ---- events.c ---- */
 /* The event thread: follows /events until *stop, reconnecting with backoff. */

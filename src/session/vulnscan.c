@@ -8,6 +8,7 @@
 #include "core/common.h"
 #include "core/buf.h"
 #include "core/finding.h"
+#include "core/limits.h"
 #include "core/rule.h"
 #include "engine/client.h"
 #include "image/decode.h"
@@ -228,7 +229,23 @@ static char *chain_key(json_t *layers)
 	return hd_strdup(out + 7);
 }
 
-/* The inspect of one image: its RootFS.Layers (all strings), else an error message. */
+/* An image's name as the list gives it: its first tag, else its short id. */
+static char *image_name(const char *id, json_t *tags)
+{
+	json_t *t0 = json_is_array(tags) ? json_array_get(tags, 0) : NULL;
+	const char *tag = json_is_string(t0) ? json_string_value(t0) : NULL;
+
+	if (tag && strcmp(tag, "<none>:<none>") != 0)
+		return hd_strdup(tag);
+	return hd_asprintf("%.19s", id);
+}
+
+/*
+ * The inspect of one image: its RootFS.Layers (all strings), else an error
+ * message.  When im->name is NULL (one image named by the caller), im->id is
+ * the caller's reference and is replaced by the image's Id, and its name is
+ * set; an image the engine does not have is then -HD_ENOENT.
+ */
 static int inspect(struct hd_engine *e, struct img *im, struct hd_vulnscan_result *res)
 {
 	struct hd_engine_req q;
@@ -238,13 +255,30 @@ static int inspect(struct hd_engine *e, struct img *im, struct hd_vulnscan_resul
 
 	r = hd_engine_get(e, HD_API_IMAGE_INSPECT, im->id, &q);
 	if (r < 0) {
-		int m = msg(res, true, "cannot inspect image '%s': %s", im->name, q.errmsg ? q.errmsg : hd_strerror(r));
+		int m = msg(res, true, "cannot inspect image '%s': %s", im->name ? im->name : im->id,
+			    q.errmsg ? q.errmsg : hd_strerror(r));
 
 		hd_engine_req_release(&q);
-		return m < 0 ? m : 1;
+		if (m < 0)
+			return m;
+		return !im->name && q.status == 404 ? -HD_ENOENT : 1;
 	}
 	doc = json_loadb(q.body.buf, q.body.len, 0, NULL);
 	hd_engine_req_release(&q);
+	if (!im->name) {
+		json_t *id = json_object_get(doc, "Id");
+		char *nid = json_is_string(id) ? hd_strdup(json_string_value(id)) : NULL;
+
+		if (nid) {
+			hd_free(im->id);
+			im->id = nid;
+		}
+		im->name = image_name(im->id, json_object_get(doc, "RepoTags"));
+		if (!im->name || (json_is_string(id) && !nid)) {
+			json_decref(doc);
+			return -HD_ENOMEM;
+		}
+	}
 	rootfs = json_object_get(doc, "RootFS");
 	layers = json_object_get(rootfs, "Layers");
 	r = json_is_array(layers) ? 0 : 1;
@@ -377,9 +411,7 @@ static int list_images(struct hd_engine *e, struct img **ret, size_t *n_ret, str
 	}
 	r = 0;
 	json_array_foreach(doc, i, x) {
-		json_t *id = json_object_get(x, "Id"), *tags = json_object_get(x, "RepoTags");
-		json_t *t0 = json_is_array(tags) ? json_array_get(tags, 0) : NULL;
-		const char *tag = json_is_string(t0) ? json_string_value(t0) : NULL;
+		json_t *id = json_object_get(x, "Id");
 
 		if (!json_is_string(id))
 			continue;
@@ -389,10 +421,7 @@ static int list_images(struct hd_engine *e, struct img **ret, size_t *n_ret, str
 		}
 		memset(&v[n], 0, sizeof(v[n]));
 		v[n].id = hd_strdup(json_string_value(id));
-		if (tag && strcmp(tag, "<none>:<none>") != 0)
-			v[n].name = hd_strdup(tag);
-		else
-			v[n].name = hd_asprintf("%.19s", json_string_value(id));
+		v[n].name = image_name(json_string_value(id), json_object_get(x, "RepoTags"));
 		n++;
 		if (!v[n - 1].id || !v[n - 1].name) {
 			r = -HD_ENOMEM;
@@ -405,9 +434,76 @@ static int list_images(struct hd_engine *e, struct img **ret, size_t *n_ret, str
 	return r;
 }
 
+/*
+ * One image: its layer chain, its catalogue, the match and the rule; the
+ * findings go to out and to o->each.  0, or a negative HD_E* that stops the
+ * scan (an image that could not be read is an error message and counted).
+ */
+static int scan_one(struct hd_engine *e, const struct hd_vulnscan_opts *o, struct img *im, struct hd_findings *out,
+		    struct hd_vulnscan_result *res)
+{
+	struct hd_vulnscan_image vi;
+	struct hd_findings found;
+	struct hd_packages pk;
+	struct hd_vuln_result vr = { 0 };
+	size_t k;
+	int r;
+
+	r = inspect(e, im, res);
+	if (r < 0)
+		return r;
+	memset(&vi, 0, sizeof(vi));
+	hd_findings_init(&found);
+	hd_packages_init(&pk);
+	if (r > 0) {
+		res->failed++;
+		vi.failed = true;
+		r = 0;
+	} else {
+		r = catalogue(e, o, im, &pk, res);
+		vi.failed = r > 0;
+	}
+	if (r == 0 && !vi.failed) {
+		for (k = 0; k < pk.n_notes && r >= 0; k++)
+			r = msg(res, false, "image '%s': %s", im->name, pk.notes[k]);
+		if (r >= 0)
+			r = hd_vuln_match(o->db, &pk, &o->vo, &vr);
+		for (k = 0; r >= 0 && k < vr.n_notes; k++)
+			r = msg(res, false, "image '%s': %s", im->name, vr.notes[k]);
+		for (k = 0; r >= 0 && k < vr.n; k++) {
+			if (vr.v[k].severity < HD_SEV_MAX)
+				vi.counts[vr.v[k].severity][!(vr.v[k].flags & HD_VF_UNFIXED)]++;
+		}
+		if (r >= 0)
+			r = judge(o, im, &vr, &found);
+	}
+	r = r > 0 ? 0 : r;
+	if (r >= 0 && o->each) {
+		vi.id = im->id;
+		vi.name = im->name ? im->name : im->id;
+		vi.findings = &found;
+		r = o->each(o->each_ctx, &vi);
+	}
+	if (r >= 0 && out)
+		r = hd_findings_move(out, &found);
+	hd_findings_release(&found);
+	hd_vuln_result_release(&vr);
+	hd_packages_release(&pk);
+	return r;
+}
+
+static int make_cache_dir(const struct hd_vulnscan_opts *o, struct hd_vulnscan_result *res)
+{
+	if (o->cache_dir && mkdir(o->cache_dir, 0700) != 0 && errno != EEXIST)
+		return msg(res, false, "cannot create the cache folder '%s': %s (images are read every time)",
+			   o->cache_dir, strerror(errno));
+	return 0;
+}
+
 int hd_vulnscan_engine(struct hd_engine *e, const struct hd_vulnscan_opts *o, struct hd_findings *out,
 		       struct hd_vulnscan_result *res)
 {
+	size_t max = o->max_images ? o->max_images : HD_MAX_VULN_IMAGES;
 	struct img *v = NULL;
 	size_t n = 0, i;
 	int r;
@@ -416,37 +512,12 @@ int hd_vulnscan_engine(struct hd_engine *e, const struct hd_vulnscan_opts *o, st
 	if (r < 0)
 		goto out;
 	res->images = n;
-	if (o->cache_dir && mkdir(o->cache_dir, 0700) != 0 && errno != EEXIST &&
-	    (r = msg(res, false, "cannot create the cache folder '%s': %s (images are read every time)", o->cache_dir,
-		     strerror(errno))) < 0)
+	if ((r = make_cache_dir(o, res)) < 0)
 		goto out;
-	for (i = 0; i < n; i++) {
-		struct hd_packages pk;
-		struct hd_vuln_result vr = { 0 };
-
-		r = inspect(e, &v[i], res);
-		if (r < 0)
-			goto out;
-		if (r > 0) {
-			res->failed++;
-			continue;
-		}
-		hd_packages_init(&pk);
-		r = catalogue(e, o, &v[i], &pk, res);
-		if (r == 0) {
-			size_t k;
-
-			for (k = 0; k < pk.n_notes && r >= 0; k++)
-				r = msg(res, false, "image '%s': %s", v[i].name, pk.notes[k]);
-			if (r >= 0)
-				r = hd_vuln_match(o->db, &pk, &o->vo, &vr);
-			for (k = 0; r >= 0 && k < vr.n_notes; k++)
-				r = msg(res, false, "image '%s': %s", v[i].name, vr.notes[k]);
-			if (r >= 0)
-				r = judge(o, &v[i], &vr, out);
-		}
-		hd_vuln_result_release(&vr);
-		hd_packages_release(&pk);
+	if (n > max && (r = msg(res, false, "the engine has %zu images: the first %zu were scanned", n, max)) < 0)
+		goto out;
+	for (i = 0; i < n && i < max; i++) {
+		r = scan_one(e, o, &v[i], out, res);
 		if (r < 0)
 			goto out;
 	}
@@ -458,5 +529,24 @@ out:
 		hd_free(v[i].key);
 	}
 	hd_free(v);
+	return r;
+}
+
+int hd_vulnscan_engine_image(struct hd_engine *e, const struct hd_vulnscan_opts *o, const char *ref,
+			     struct hd_findings *out, struct hd_vulnscan_result *res)
+{
+	struct img im = { 0 };
+	int r;
+
+	im.id = hd_strdup(ref);
+	if (!im.id)
+		return -HD_ENOMEM;
+	res->images = 1;
+	r = make_cache_dir(o, res);
+	if (r >= 0)
+		r = scan_one(e, o, &im, out, res);
+	hd_free(im.id);
+	hd_free(im.name);
+	hd_free(im.key);
 	return r;
 }

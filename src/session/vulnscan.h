@@ -22,17 +22,39 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "core/severity.h"
 #include "vuln/match.h"
 
 struct hd_engine;
 struct hd_findings;
 struct hd_vdb;
 
+/*
+ * What the scan found in one image, handed to hd_vulnscan_opts.each as soon
+ * as the image is done (a server keeps results image by image).  Borrowed
+ * for the call.
+ */
+struct hd_vulnscan_image {
+	const char *id;               /* the engine's image id */
+	const char *name;             /* its first tag, else its short id */
+	bool failed;                  /* could not be catalogued (why: in the result's msgs) */
+	const struct hd_findings *findings; /* image/vulnerable-package findings (empty when failed) */
+	/* Vulnerabilities reported, by the feed's severity and whether a fix exists. */
+	size_t counts[HD_SEV_MAX][2]; /* [severity][fixable] */
+};
+
+typedef int hd_vulnscan_each_fn(void *ctx, const struct hd_vulnscan_image *im);
+
 struct hd_vulnscan_opts {
 	struct hd_vdb *db;            /* open */
 	const char *cache_dir;        /* created when missing; NULL: no cache */
 	struct hd_vuln_opts vo;       /* --ignore-unfixed, --show-minor, the ignore list */
 	const struct hd_config *cfg;  /* for the rule (severity overrides); never NULL */
+	size_t max_images;            /* images scanned by one call; 0: HD_MAX_VULN_IMAGES (a note
+					 says how many were left) */
+	hd_vulnscan_each_fn *each;    /* called after each image, or NULL; a negative return
+					 stops the scan with that error */
+	void *each_ctx;
 };
 
 struct hd_vulnscan_msg {
@@ -50,13 +72,20 @@ struct hd_vulnscan_result {
 };
 
 /*
- * Scans every image of the engine e (negotiated) into out.  Returns 0 when
+ * Scans every image of the engine e (negotiated) into out (NULL: findings
+ * only through o->each).  Returns 0 when
  * the image list could be read (images that could not be read are errors in
  * res->msgs and counted in res->failed), or a negative HD_E* with the
  * reason in res->msgs.
  */
 int hd_vulnscan_engine(struct hd_engine *e, const struct hd_vulnscan_opts *o, struct hd_findings *out,
 		       struct hd_vulnscan_result *res);
+/*
+ * Scans one image of e (a reference or an id, as after an engine event);
+ * same returns, -HD_ENOENT when the engine has no such image.
+ */
+int hd_vulnscan_engine_image(struct hd_engine *e, const struct hd_vulnscan_opts *o, const char *ref,
+			     struct hd_findings *out, struct hd_vulnscan_result *res);
 void hd_vulnscan_result_release(struct hd_vulnscan_result *res);
 
 /*
