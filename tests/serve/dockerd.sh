@@ -17,81 +17,9 @@
 # Prints "N passed, N failed"; a component that cannot start is a failure.
 set -u
 : "${HARDOCK:?}" "${SRCDIR:?}"
-PY=/usr/bin/python3
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); echo "ok - $1"; }
-nok() { fail=$((fail + 1)); echo "not ok - $1"; [ -n "${2:-}" ] && [ -f "$2" ] && sed 's/^/#   /' "$2" | tail -30; }
-finish() {
-	echo "$pass passed, $fail failed"
-	[ "$fail" -eq 0 ]
-	exit $?
-}
-
-if [ "$(id -u)" -ne 0 ]; then
-	nok "this test starts its own dockerd and needs root"
-	finish
-fi
-for tool in dockerd docker busybox prometheus promtool curl; do
-	if ! command -v "$tool" >/dev/null 2>&1; then
-		nok "needs $tool (apt-get install docker.io busybox-static prometheus curl)"
-		finish
-	fi
-done
-
 tmp=$(mktemp -d /tmp/hdsv-XXXXXX)
-chmod 755 "$tmp"
-sock="$tmp/d.sock"
-dockerd_pid=
-serve_pid=
-prom_pid=
-D() { docker -H "unix://$sock" "$@"; }
-
-stop_pid() { # PID: TERM, wait up to 30 s, KILL
-	[ -n "$1" ] || return 0
-	kill "$1" 2>/dev/null
-	i=0
-	while kill -0 "$1" 2>/dev/null && [ $i -lt 300 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	kill -9 "$1" 2>/dev/null
-	return 0
-}
-cleanup() {
-	stop_pid "$prom_pid"
-	stop_pid "$serve_pid"
-	if [ -n "$dockerd_pid" ] && kill -0 "$dockerd_pid" 2>/dev/null; then
-		ids=$(D ps -aq 2>/dev/null) || ids=
-		[ -n "$ids" ] && D rm -f $ids >/dev/null 2>&1
-		stop_pid "$dockerd_pid"
-	fi
-	awk -v t="$tmp" 'index($2, t) == 1 { print $2 }' /proc/mounts | sort -r | while read -r m; do
-		umount -l "$m" 2>/dev/null
-	done
-	pkill -KILL -f -- "$tmp/" 2>/dev/null || true
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-
-port() { $PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-
-start_dockerd() {
-	dockerd --host "unix://$sock" --data-root "$tmp/data" --exec-root "$tmp/exec" --pidfile "$tmp/pid" \
-		--bridge none --iptables=false --ip-forward=false --ip-masq=false \
-		>>"$tmp/dockerd.log" 2>&1 &
-	dockerd_pid=$!
-	i=0
-	until D version >/dev/null 2>&1; do
-		if ! kill -0 "$dockerd_pid" 2>/dev/null || [ $i -ge 600 ]; then
-			return 1
-		fi
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 0
-}
+. "$SRCDIR/tests/serve/lib.sh"
+serve_test_setup
 
 # ---- dockerd and an image --------------------------------------------------------
 start_dockerd || { nok "dockerd did not start" "$tmp/dockerd.log"; finish; }
@@ -155,23 +83,8 @@ grep -qi '^content-type: text/plain; version=0.0.4' "$tmp/t.h" && ok "text prefe
 	nok "text preferred by q" "$tmp/t.h"
 
 # ---- Prometheus --------------------------------------------------------------------------
-pport=$(port)
 cp "$SRCDIR/examples/prometheus/alerts.yml" "$tmp/alerts.yml"
-cat >"$tmp/prometheus.yml" <<EOF
-global:
-  scrape_interval: 1s
-  evaluation_interval: 1s
-rule_files:
-  - alerts.yml
-scrape_configs:
-  - job_name: hardock
-    static_configs:
-      - targets: ["127.0.0.1:$hport"]
-EOF
-promtool check config "$tmp/prometheus.yml" >"$tmp/pcc.txt" 2>&1 || nok "promtool check config" "$tmp/pcc.txt"
-prometheus --config.file="$tmp/prometheus.yml" --storage.tsdb.path="$tmp/tsdb" \
-	--web.listen-address="127.0.0.1:$pport" >"$tmp/prom.log" 2>&1 &
-prom_pid=$!
+start_prometheus "$hport" alerts.yml
 q() { # PROMQL: the result vector as JSON lines (metric labels and value), via the HTTP API
 	curl -fsS --max-time 5 "http://127.0.0.1:$pport/api/v1/query" --data-urlencode "query=$1" |
 		$PY -c 'import json,sys
@@ -179,16 +92,6 @@ d=json.load(sys.stdin)
 assert d["status"]=="success", d
 for r in d["data"]["result"]:
     print(json.dumps({"m": r["metric"], "v": r["value"][1]}, sort_keys=True))'
-}
-wait_q() { # SECONDS PROMQL: waits until the query returns something
-	n=$(($1 * 10))
-	i=0
-	while [ $i -lt "$n" ]; do
-		[ -n "$(q "$2" 2>/dev/null)" ] && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
 }
 if wait_q 60 'up{job="hardock"} == 1'; then
 	ok "Prometheus $prom_pid scrapes hardock (up == 1)"
@@ -232,15 +135,7 @@ case $lat in
 esac
 if wait_q 20 "$sel == 1"; then
 	# The scrapes between docker run's return and the first sample of the new series.
-	scrapes=$(curl -fsS "http://127.0.0.1:$pport/api/v1/query" \
-		--data-urlencode "query=hardock_up[2m]" | $PY -c '
-import json, sys
-t0 = float(sys.argv[1])
-d = json.load(sys.stdin)
-ts = [float(v[0]) for v in d["data"]["result"][0]["values"]]
-first = float(sys.argv[2])
-print(sum(1 for t in ts if t0 < t <= first))' "$t1" "$(curl -fsS "http://127.0.0.1:$pport/api/v1/query" \
-		--data-urlencode "query=$sel[2m]" | $PY -c 'import json,sys; print(json.load(sys.stdin)["data"]["result"][0]["values"][0][0])')")
+	scrapes=$(scrapes_between "$t1" "$sel")
 	if [ -n "$scrapes" ] && [ "$scrapes" -le 2 ]; then
 		ok "Prometheus has $sel at the $scrapes. scrape after docker run returned"
 	else
@@ -318,16 +213,5 @@ fds1=$(ls "/proc/$serve_pid/fd" | wc -l)
 	nok "descriptors grew from $fds0 to $fds1"
 
 # ---- a clean stop ------------------------------------------------------------------------------------
-kill "$serve_pid"
-i=0
-while kill -0 "$serve_pid" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-if kill -0 "$serve_pid" 2>/dev/null; then
-	nok "hardock serve did not stop on SIGTERM"
-else
-	wait "$serve_pid"
-	rc=$?
-	serve_pid=
-	[ "$rc" -eq 0 ] && ! grep -q 'ERROR: \(Address\|Leak\|Undefined\)Sanitizer\|runtime error' "$tmp/serve.log" &&
-		ok "SIGTERM: hardock serve exits 0, sanitizers quiet" || nok "hardock serve exit $rc" "$tmp/serve.log"
-fi
+serve_stop
 finish

@@ -23,78 +23,12 @@
 # Prints "N passed, N failed"; a component that cannot start is a failure.
 set -u
 : "${HARDOCK:?}" "${SRCDIR:?}"
-PY=/usr/bin/python3
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); echo "ok - $1"; }
-nok() { fail=$((fail + 1)); echo "not ok - $1"; [ -n "${2:-}" ] && [ -f "$2" ] && sed 's/^/#   /' "$2" | tail -30; }
-finish() {
-	echo "$pass passed, $fail failed"
-	[ "$fail" -eq 0 ]
-	exit $?
-}
-
-if [ "$(id -u)" -ne 0 ]; then
-	nok "this test starts its own dockerd and needs root"
-	finish
-fi
-for tool in dockerd docker busybox prometheus promtool curl; do
-	if ! command -v "$tool" >/dev/null 2>&1; then
-		nok "needs $tool (apt-get install docker.io busybox-static prometheus curl)"
-		finish
-	fi
-done
-
 tmp=$(mktemp -d /tmp/hdsvv-XXXXXX)
-chmod 755 "$tmp"
-sock="$tmp/d.sock"
-dockerd_pid=
-serve_pid=
-prom_pid=
-D() { docker -H "unix://$sock" "$@"; }
-
-stop_pid() { # PID: TERM, wait up to 30 s, KILL
-	[ -n "$1" ] || return 0
-	kill "$1" 2>/dev/null
-	i=0
-	while kill -0 "$1" 2>/dev/null && [ $i -lt 300 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	kill -9 "$1" 2>/dev/null
-	return 0
-}
-cleanup() {
-	stop_pid "$prom_pid"
-	stop_pid "$serve_pid"
-	if [ -n "$dockerd_pid" ] && kill -0 "$dockerd_pid" 2>/dev/null; then
-		ids=$(D ps -aq 2>/dev/null) || ids=
-		[ -n "$ids" ] && D rm -f $ids >/dev/null 2>&1
-		stop_pid "$dockerd_pid"
-	fi
-	awk -v t="$tmp" 'index($2, t) == 1 { print $2 }' /proc/mounts | sort -r | while read -r m; do
-		umount -l "$m" 2>/dev/null
-	done
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-
-port() { $PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+. "$SRCDIR/tests/serve/lib.sh"
+serve_test_setup
 
 # ---- dockerd ------------------------------------------------------------------------
-dockerd --host "unix://$sock" --data-root "$tmp/data" --exec-root "$tmp/exec" --pidfile "$tmp/pid" \
-	--bridge none --iptables=false --ip-forward=false --ip-masq=false >"$tmp/dockerd.log" 2>&1 &
-dockerd_pid=$!
-i=0
-until D version >/dev/null 2>&1; do
-	if ! kill -0 "$dockerd_pid" 2>/dev/null || [ $i -ge 600 ]; then
-		nok "dockerd did not start" "$tmp/dockerd.log"
-		finish
-	fi
-	sleep 0.1
-	i=$((i + 1))
-done
+start_dockerd || { nok "dockerd did not start" "$tmp/dockerd.log"; finish; }
 ok "dockerd $dockerd_pid on $sock"
 
 # ---- images with known packages ------------------------------------------------------
@@ -200,19 +134,7 @@ grep -q '^# TYPE hardock_image_vulnerabilities gauge$' "$tmp/m.txt" && grep -q '
 	ok "the two families are typed" || nok "families' TYPE lines" "$tmp/m.txt"
 
 # ---- Prometheus --------------------------------------------------------------------------
-pport=$(port)
-cat >"$tmp/prometheus.yml" <<EOF
-global:
-  scrape_interval: 1s
-  evaluation_interval: 1s
-scrape_configs:
-  - job_name: hardock
-    static_configs:
-      - targets: ["127.0.0.1:$hport"]
-EOF
-prometheus --config.file="$tmp/prometheus.yml" --storage.tsdb.path="$tmp/tsdb" \
-	--web.listen-address="127.0.0.1:$pport" >"$tmp/prom.log" 2>&1 &
-prom_pid=$!
+start_prometheus "$hport"
 q() { # PROMQL: "labels value" lines, sorted (labels without __name__, job, instance)
 	curl -fsS --max-time 5 "http://127.0.0.1:$pport/api/v1/query" --data-urlencode "query=$1" |
 		$PY -c 'import json,sys
@@ -223,16 +145,6 @@ for r in d["data"]["result"]:
     m = {k: v for k, v in r["metric"].items() if k not in ("__name__", "job", "instance")}
     out.append(" ".join("%s=%s" % kv for kv in sorted(m.items())) + " " + r["value"][1])
 print("\n".join(sorted(out)))'
-}
-wait_q() { # SECONDS PROMQL: waits until the query returns something
-	n=$(($1 * 10))
-	i=0
-	while [ $i -lt "$n" ]; do
-		[ -n "$(q "$2" 2>/dev/null)" ] && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
 }
 wait_q 60 'up{job="hardock"} == 1' && ok "Prometheus $prom_pid scrapes hardock" ||
 	{ nok "Prometheus never scraped hardock" "$tmp/prom.log"; finish; }
@@ -296,13 +208,7 @@ D load -i "$tmp/older.tar" >/dev/null || { nok "docker load"; finish; }
 t1=$($PY -c 'import time; print(time.time())')
 sel='hardock_image_vulnerabilities{image="hd/older:1",severity="high",fixable="true"}'
 if wait_q 20 "$sel == 2"; then
-	first=$(curl -fsS "http://127.0.0.1:$pport/api/v1/query" --data-urlencode "query=$sel[2m]" |
-		$PY -c 'import json,sys; print(json.load(sys.stdin)["data"]["result"][0]["values"][0][0])')
-	scrapes=$(curl -fsS "http://127.0.0.1:$pport/api/v1/query" --data-urlencode "query=hardock_up[2m]" |
-		$PY -c 'import json, sys
-t0, first = float(sys.argv[1]), float(sys.argv[2])
-d = json.load(sys.stdin)
-print(sum(1 for v in d["data"]["result"][0]["values"] if t0 < float(v[0]) <= first))' "$t1" "$first")
+	scrapes=$(scrapes_between "$t1" "$sel")
 	[ -n "$scrapes" ] && [ "$scrapes" -le 2 ] &&
 		ok "docker load of hd/older:1: in Prometheus at the $scrapes. scrape after load returned (interval 1h)" ||
 		nok "hd/older:1 seen only after $scrapes scrapes"
@@ -357,16 +263,5 @@ grep -q "the database in '$db' can be read again" "$tmp/serve.log" &&
 	ok "database repaired: read again, /healthz ok" || nok "database repaired" "$tmp/serve.log"
 
 # ---- a clean stop ------------------------------------------------------------------------------------
-kill "$serve_pid"
-i=0
-while kill -0 "$serve_pid" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-if kill -0 "$serve_pid" 2>/dev/null; then
-	nok "hardock serve did not stop on SIGTERM"
-else
-	wait "$serve_pid"
-	rc=$?
-	serve_pid=
-	[ "$rc" -eq 0 ] && ! grep -q 'ERROR: \(Address\|Leak\|Undefined\)Sanitizer\|runtime error' "$tmp/serve.log" &&
-		ok "SIGTERM: hardock serve exits 0, sanitizers quiet" || nok "hardock serve exit $rc" "$tmp/serve.log"
-fi
+serve_stop
 finish
