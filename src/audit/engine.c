@@ -21,6 +21,7 @@
 #include "core/config.h"
 #include "audit/audit.h"
 #include "audit/engine_entry.h"
+#include "audit/layers_cache.h"
 #include "audit/procs.h"
 #include "engine/client.h"
 #include "engine/endpoint.h"
@@ -1128,56 +1129,72 @@ static int unreadable(struct engine_audit *a, const struct hd_image_spec *img, c
 
 /*
  * --image-layers: the image streamed from the engine through the image
- * reader, its files judged under the image's subject.  The stream is one
- * pass over a socket pair; the reader keeps a compact index per layer, so
- * memory stays bounded whatever the image's size.
+ * reader, its files judged under the image's subject, its history by the
+ * Dockerfile rules (as `hardock image` does).  The stream is one pass over a
+ * socket pair; the reader keeps a compact index per layer, so memory stays
+ * bounded whatever the image's size.  With a layers cache (a server), an
+ * image id is streamed once: later audits judge the kept reading again.
  */
 static int judge_layers(struct engine_audit *a, const struct hd_image_spec *img, const char *subject,
 			struct hd_findings *out, struct hd_checks *checks)
 {
 	struct hd_model m = { .cfg = a->o->cfg, .kind = HD_TARGET_IMAGE_FILES };
-	struct hd_image_opts io;
-	struct hd_image_set set;
+	const struct hd_layers_entry *ent = a->o->layers_cache ? hd_layers_cache_get(a->o->layers_cache, img->id) : NULL;
+	const struct hd_image_set *set;
+	struct hd_image_set own = { 0 };
 	char *msg = NULL;
 	bool judged = false;
 	size_t i, n_errors;
-	int r;
+	int r = 0;
 
-	hd_image_opts_init(&io);
-	io.now = a->now;
-	r = hd_image_analyze_engine(a->ln->e, img->id, &io, &set, &msg);
-	if (r < 0) {
-		if (r != -HD_ENOMEM)
-			r = addf(&a->st->errors, "cannot read the layers of image %s: %s", img->name,
-				 msg ? msg : hd_strerror(r));
-		hd_free(msg);
-		if (r >= 0)
-			r = skip_files(a, subject, checks);
-		return r;
-	}
-	n_errors = set.n_errors;
-	r = unreadable(a, img, set.errors, set.n_errors, out);
-	for (i = 0; r >= 0 && i < set.n; i++) {
-		struct hd_image_files *f = set.v[i].files;
+	if (!ent) {
+		struct hd_image_opts io;
 
-		n_errors += set.v[i].n_errors;
-		r = unreadable(a, img, set.v[i].errors, set.v[i].n_errors, out);
-		if (r < 0 || !f)
-			continue;
-		/* The audit's name for the image (its first tag or short id), not the stream's. */
-		if (!(f->image = hd_arena_strdup(&f->arena, img->name))) {
-			r = -HD_ENOMEM;
-			break;
+		hd_image_opts_init(&io);
+		/* Nothing judged here depends on the time (the age rule is the image config's). */
+		io.now = 0;
+		r = hd_image_analyze_engine(a->ln->e, img->id, &io, &own, &msg);
+		if (r < 0) {
+			if (r != -HD_ENOMEM)
+				r = addf(&a->st->errors, "cannot read the layers of image %s: %s", img->name,
+					 msg ? msg : hd_strerror(r));
+			hd_free(msg);
+			if (r >= 0)
+				r = skip_files(a, subject, checks);
+			return r;
 		}
-		m.files = f;
+		if (a->o->layers_cache)
+			ent = hd_layers_cache_put(a->o->layers_cache, img->id, &own);
+	}
+	set = ent ? &ent->set : &own;
+	n_errors = set->n_errors;
+	r = unreadable(a, img, set->errors, set->n_errors, out);
+	for (i = 0; r >= 0 && i < set->n; i++) {
+		/* The audit's name for the image (its first tag or short id), not the stream's: on views,
+		   since a cached reading is shared. */
+		struct hd_image view = set->v[i];
+		struct hd_image_files fview;
+
+		n_errors += view.n_errors;
+		view.name = (char *)img->name;
+		r = unreadable(a, img, view.errors, view.n_errors, out);
+		if (r < 0 || !view.files)
+			continue;
+		fview = *view.files;
+		fview.image = img->name;
+		view.files = &fview;
+		m.files = &fview;
 		r = hd_audit_run(&m, subject, false, out, checks);
+		if (r >= 0)
+			r = hd_image_judge_history(&view, a->o->cfg, out);
 		judged = true;
 	}
 	if (r >= 0 && !judged)
 		r = skip_files(a, subject, checks);
 	if (r >= 0 && n_errors)
 		r = hd_checks_add(checks, &hd_rule_image_unreadable, subject, HD_CHECK_WARN, NULL);
-	hd_image_set_release(&set);
+	hd_layers_entry_unref(ent);
+	hd_image_set_release(&own);
 	return r;
 }
 
@@ -1185,6 +1202,9 @@ static int judge(struct engine_audit *a, struct hd_findings *out, struct hd_chec
 {
 	struct hd_model m = { .cfg = a->o->cfg };
 	bool filtered = (a->o->containers && a->o->containers->n) || (a->o->images && a->o->images->n);
+	/* A whole audit: the readings of images it no longer sees leave the layers cache. */
+	bool sweep = !filtered && a->o->image_layers && a->o->layers_cache;
+	uint64_t mark = sweep ? hd_layers_cache_mark(a->o->layers_cache) : 0;
 	char subject[300];
 	size_t i, nc = 0, ni = 0;
 	int r;
@@ -1231,6 +1251,8 @@ static int judge(struct engine_audit *a, struct hd_findings *out, struct hd_chec
 			return r;
 		ni++;
 	}
+	if (sweep)
+		hd_layers_cache_sweep(a->o->layers_cache, mark);
 	a->st->containers = nc;
 	a->st->images = ni;
 	return 0;

@@ -21,6 +21,7 @@ struct hd_engine_facts;        /* model/engine.h */
 struct hd_engine_audit_status;
 struct hd_engine_link;          /* an open connection (hd_engine_link_open) */
 struct hd_procs;                /* audit/procs.h */
+struct hd_layers_cache;         /* audit/layers_cache.h */
 
 struct hd_audit_opts {
 	const struct hd_config *cfg; /* never NULL */
@@ -38,7 +39,10 @@ struct hd_audit_opts {
 	bool processes_from_engine;          /* always ask the top endpoint, even when the
 						engine is this machine (else /proc is read) */
 	bool image_layers;                   /* also stream each audited image from the engine
-						and judge its files (image-files rules) */
+						and judge its files (image-files rules) and its
+						history (Dockerfile rules) */
+	struct hd_layers_cache *layers_cache; /* with image_layers: readings kept by image id
+						(audit/layers_cache.h), or NULL */
 	struct hd_engine_audit_status *status; /* out: errors, notes, facts; NULL to ignore */
 	const struct hd_procs *procs;        /* this run's pass over /proc with cgroups
 						(audit/procs.h), or NULL to walk it here */

@@ -54,8 +54,8 @@ static const struct hd_option audit_options[] = {
 	HD_OPT_STRLIST(0, "container", "ID", A(containers), "audit only this container (repeatable)"),
 	HD_OPT_STRLIST(0, "image", "REF", A(images), "audit only this image (repeatable)"),
 	HD_OPT_FLAG(0, "image-layers", A(image_layers), "also stream each audited image from the engine "
-		"(never written to disk) and judge its files as 'hardock image' does: setuid files (CIS 4.8), "
-		"capabilities, permissions, accounts, secrets"),
+		"(never written to disk) and judge its files and history as 'hardock image' does: setuid files "
+		"(CIS 4.8), capabilities, permissions, accounts, secrets, the Dockerfile rules on its history"),
 	HD_OPT_UNSIGNED(0, "parallel", "N", A(parallel), 1, 256, "concurrent engine requests (default 8)"),
 	HD_OPT_FLAG(0, "engine-top", A(engine_top), "read processes with the engine's top endpoint even "
 		"when the engine is this machine (default: /proc, much faster)"),

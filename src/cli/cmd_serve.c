@@ -35,8 +35,8 @@ static const struct hd_option serve_options[] = {
 		"unix:PATH (default " HD_SERVE_DEFAULT_LISTEN ", loopback only)"),
 	HD_OPT_STRING(0, "interval", "DUR", A(interval), "time between full audits: 90s, 5m, 1h "
 		"(default 5m); engine events re-judge their object at once"),
-	HD_OPT_FLAG(0, "image-layers", A(image_layers), "also read every image's layers and history through "
-		"the engine, once per image id (file, secret and history rules, as 'hardock image')"),
+	HD_OPT_FLAG(0, "image-layers", A(image_layers), "also stream every image from the engine and judge its "
+		"files and history, as 'audit --image-layers' (CIS 4.8 per image); an image id is read once"),
 	HD_OPT_STRING('c', "config", "FILE", A(out.config), "read FILE instead of the nearest "
 		".hardock.yaml"),
 	HD_OPT_LONG(0, "timeout", "MS", A(timeout_ms), 1, 3600000, "per engine request, in milliseconds "

@@ -95,5 +95,7 @@ void hd_image_set_release(struct hd_image_set *s);
 int hd_image_judge(const struct hd_image_set *s, const struct hd_config *cfg, struct hd_findings *out);
 /* Judges one image (the set's target names it when it has no source). */
 int hd_image_judge_one(const struct hd_image *img, const struct hd_config *cfg, struct hd_findings *out);
+/* The Dockerfile rules on the image's history alone (part of hd_image_judge_one); same returns. */
+int hd_image_judge_history(const struct hd_image *img, const struct hd_config *cfg, struct hd_findings *out);
 
 #endif

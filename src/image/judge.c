@@ -62,7 +62,7 @@ static long base_step(const struct hd_image_spec *s)
 	return -1;
 }
 
-static int judge_history(const struct hd_image *im, const struct hd_config *cfg, struct hd_findings *out)
+int hd_image_judge_history(const struct hd_image *im, const struct hd_config *cfg, struct hd_findings *out)
 {
 	const struct hd_image_spec *s = im->spec;
 	const struct hd_image_files *f = im->files;
@@ -164,7 +164,7 @@ int hd_image_judge_one(const struct hd_image *im, const struct hd_config *cfg, s
 		if (r < 0)
 			return r;
 	}
-	return judge_history(im, cfg, out);
+	return hd_image_judge_history(im, cfg, out);
 }
 
 int hd_image_judge(const struct hd_image_set *s, const struct hd_config *cfg, struct hd_findings *out)

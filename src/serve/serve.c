@@ -12,6 +12,7 @@
 #include "image/image.h"
 #include "report/prometheus.h"
 #include "report/report_int.h"
+#include "audit/layers_cache.h"
 #include "authz/sandbox.h"
 #include "serve/serve_int.h"
 
@@ -184,6 +185,9 @@ static int split(const struct hd_audit_result *res, struct sv_obj **base, struct
 		enum hd_target t = f->rule->target == HD_TARGET_IMAGE_FILES ? HD_TARGET_IMAGE : f->rule->target;
 		struct sv_obj *o = NULL;
 
+		/* An image's history judged by the Dockerfile rules (--image-layers) is the image's. */
+		if (f->rule->target == HD_TARGET_DOCKERFILE && !f->file && f->object)
+			t = HD_TARGET_IMAGE;
 		if ((!f->file || f->rule->target == HD_TARGET_IMAGE_FILES) &&
 		    (t == HD_TARGET_CONTAINER || t == HD_TARGET_IMAGE))
 			o = by_object(ix, res, t, f->object);
@@ -328,164 +332,6 @@ static int store_apply_one(struct hd_server *s, const struct sv_event *ev, const
 	return r;
 }
 
-/* ---- image layers (--image-layers) ------------------------------------------------------ */
-
-static void layers_unref(struct sv_layers *l)
-{
-	if (!l || atomic_fetch_sub(&l->refs, 1) != 1)
-		return;
-	hd_free(l->id);
-	hd_findings_release(&l->findings);
-	hd_free(l);
-}
-
-/* The cache entry of an image id, or NULL (mu held). */
-static struct sv_layers *layers_find(const struct hd_server *s, const char *id)
-{
-	size_t i;
-
-	for (i = 0; i < s->n_layers; i++) {
-		if (!strcmp(s->layers[i]->id, id))
-			return s->layers[i];
-	}
-	return NULL;
-}
-
-/*
- * The next image of the store whose layers are not known yet (its id
- * copied into id), dropping the cache entries of images the store no
- * longer has.  false when there is none (mu held).
- */
-static bool layers_next(struct hd_server *s, char *id, size_t size)
-{
-	int64_t now = sv_now_ms();
-	bool found = false;
-	size_t i, k;
-
-	for (i = k = 0; i < s->n_layers; i++) {
-		if (store_find(s, HD_TARGET_IMAGE, s->layers[i]->id) < s->n_objs)
-			s->layers[k++] = s->layers[i];
-		else
-			layers_unref(s->layers[i]);
-	}
-	s->n_layers = k;
-	for (i = 0; !found && i < s->n_objs; i++) {
-		const struct sv_obj *o = s->objs[i];
-		const struct sv_layers *l;
-
-		if (o->kind != HD_TARGET_IMAGE || o->gone || !*obj_id(o) || strlen(obj_id(o)) >= size)
-			continue;
-		l = layers_find(s, obj_id(o));
-		if (l && (!l->failed || now < l->retry_ms))
-			continue;
-		memcpy(id, obj_id(o), strlen(obj_id(o)) + 1);
-		found = true;
-	}
-	return found;
-}
-
-/* Reads image id through the engine and judges its files and history (no lock held). */
-static struct sv_layers *layers_read(struct hd_server *s, const char *id)
-{
-	struct hd_engine_client_opts co = { .connect_timeout_ms = 5000, .timeout_ms = 600000, .parallel = 1 };
-	struct sv_layers *l = hd_calloc(1, sizeof(*l));
-	struct hd_image_set set = { 0 };
-	struct hd_image_opts io;
-	struct hd_findings all;
-	struct hd_engine *e = NULL;
-	char *err = NULL;
-	size_t i;
-	int r;
-
-	if (!l || !(l->id = hd_strdup(id))) {
-		hd_free(l);
-		return NULL;
-	}
-	atomic_init(&l->refs, 1);
-	hd_findings_init(&l->findings);
-	hd_findings_init(&all);
-	if (s->o->image)
-		io = *s->o->image;
-	else
-		hd_image_opts_init(&io);
-	/* The age rule is the audit's (image config): nothing here depends on the time. */
-	io.now = 0;
-	r = hd_engine_open(&s->ep, &co, &e);
-	if (r >= 0)
-		r = hd_engine_negotiate(e, &err);
-	if (r >= 0)
-		r = hd_image_analyze_engine(e, id, &io, &set, &err);
-	for (i = 0; r >= 0 && i < set.n; i++)
-		r = hd_image_judge_one(&set.v[i], s->o->audit->cfg, &all);
-	/* The image config rules ran in the audit already: only files and history here. */
-	for (i = 0; r >= 0 && i < all.n; i++) {
-		enum hd_target t = all.v[i].rule->target;
-
-		if (t == HD_TARGET_IMAGE_FILES || t == HD_TARGET_DOCKERFILE)
-			r = hd_findings_add_copy(&l->findings, &all.v[i]);
-	}
-	if (r >= 0)
-		hd_findings_sort(&l->findings);
-	if (r < 0 && r != -HD_ENOENT) {
-		sv_log(s, true, "cannot read the layers of image %.19s: %s; retrying in a minute", id,
-		       err ? err : hd_strerror(r));
-		hd_findings_release(&l->findings);
-		hd_findings_init(&l->findings);
-		l->failed = true;
-		l->retry_ms = sv_now_ms() + 60000;
-	}
-	hd_free(err);
-	hd_findings_release(&all);
-	hd_image_set_release(&set);
-	hd_engine_close(e);
-	return l;
-}
-
-/* The layers thread: one image after another, as they appear in the store. */
-static void *layers_main(void *arg)
-{
-	struct hd_server *s = arg;
-	char id[256];
-
-	pthread_mutex_lock(&s->mu);
-	while (!*s->stop) {
-		struct sv_layers *l, *old;
-		int r;
-
-		if (!layers_next(s, id, sizeof(id))) {
-			sv_wait(s, &s->cv_layers, 1000);
-			continue;
-		}
-		pthread_mutex_unlock(&s->mu);
-		l = layers_read(s, id);
-		pthread_mutex_lock(&s->mu);
-		if (!l) {
-			sv_log(s, true, "cannot read the layers of image %.19s: %s", id, hd_strerror(-HD_ENOMEM));
-			sv_wait(s, &s->cv_layers, 1000);
-			continue;
-		}
-		old = layers_find(s, id);
-		if (old) {
-			size_t i;
-
-			for (i = 0; s->layers[i] != old; i++)
-				;
-			s->layers[i] = l;
-			layers_unref(old);
-		} else if (HD_GROW(s->layers, s->alloc_layers, s->n_layers + 1) < 0) {
-			layers_unref(l);
-			continue;
-		} else {
-			s->layers[s->n_layers++] = l;
-		}
-		r = sv_publish(s);
-		if (r < 0)
-			sv_log(s, true, "cannot publish the results: %s", hd_strerror(r));
-	}
-	pthread_mutex_unlock(&s->mu);
-	return NULL;
-}
-
 /* ---- snapshots ------------------------------------------------------------------------ */
 
 static void snap_free(struct sv_snap *sn)
@@ -494,13 +340,10 @@ static void snap_free(struct sv_snap *sn)
 
 	for (i = 0; i < sn->n_objs; i++) {
 		obj_unref(sn->objs[i]);
-		if (sn->layers)
-			layers_unref(sn->layers[i]);
 		if (sn->vulns)
 			sv_vulns_unref(sn->vulns[i]);
 	}
 	hd_free(sn->objs);
-	hd_free(sn->layers);
 	hd_free(sn->vulns);
 	sv_dbs_free(sn->dbs, sn->n_dbs);
 	hd_buf_release(&sn->text);
@@ -574,9 +417,8 @@ int sv_publish(struct hd_server *s)
 	}
 	if (r >= 0)
 		qsort(sn->objs, sn->n_objs, sizeof(*sn->objs), obj_cmp);
-	sn->layers = hd_calloc(sn->n_objs + 1, sizeof(*sn->layers));
 	sn->vulns = hd_calloc(sn->n_objs + 1, sizeof(*sn->vulns));
-	if (!sn->layers || !sn->vulns)
+	if (!sn->vulns)
 		r = -HD_ENOMEM;
 	if (r >= 0)
 		r = sv_dbs_copy(s->dbs, s->n_dbs, &sn->dbs);
@@ -585,17 +427,11 @@ int sv_publish(struct hd_server *s)
 	for (i = 0; r >= 0 && i < sn->n_objs; i++) {
 		const struct sv_obj *o = sn->objs[i];
 		bool image = o->kind == HD_TARGET_IMAGE && o->n_label;
-		struct sv_layers *l = image ? layers_find(s, obj_id(o)) : NULL;
 		struct sv_vulns *v = image ? sv_vulns_find(s, obj_id(o)) : NULL;
 
 		r = hd_prom_add_findings(p, &o->findings, o->label, o->n_label);
 		if (r >= 0)
 			r = hd_prom_add_checks(p, o->checks.v, o->checks.n, o->label, o->n_label);
-		if (r >= 0 && l && !l->failed) {
-			atomic_fetch_add(&l->refs, 1);
-			sn->layers[i] = l;
-			r = hd_prom_add_findings_of(p, &l->findings, &o->label[0]);
-		}
 		if (r >= 0 && v && !v->failed) {
 			atomic_fetch_add(&v->refs, 1);
 			sn->vulns[i] = v;
@@ -669,8 +505,6 @@ const char *sv_snap_html(struct hd_server *s, struct sv_snap *sn, size_t *len)
 		const struct sv_obj *o = sn->objs[i];
 
 		r = hd_output_add(out, &o->findings);
-		if (r >= 0 && sn->layers[i])
-			r = hd_output_add(out, &sn->layers[i]->findings);
 		if (r >= 0 && sn->vulns[i])
 			r = hd_output_add(out, &sn->vulns[i]->findings);
 		memcpy(checks + n, o->checks.v, o->checks.n * sizeof(*checks));
@@ -716,7 +550,7 @@ void sv_queue_event(struct hd_server *s, const struct sv_event *ev)
 		goto out;
 	}
 	s->queue[s->n_queue++] = *ev;
-	pthread_cond_signal(&s->cv_events);
+	pthread_cond_broadcast(&s->cv_events);
 out:
 	/* An image pulled, tagged or loaded: its vulnerabilities too (serve_vulns.c). */
 	if (s->o->vulns && ev->kind == HD_TARGET_IMAGE && !ev->gone)
@@ -742,10 +576,42 @@ static void log_msgs(struct hd_server *s, const struct hd_audit_result *res, con
 	}
 }
 
-/* The re-judge thread: one object after another, as events name them. */
+/*
+ * Takes the queued events of one kind into *batch (mu held); the others
+ * stay.  Returns how many, or 0 (also when out of memory: they stay queued).
+ */
+static size_t take_events(struct hd_server *s, enum hd_target kind, struct sv_event **batch)
+{
+	size_t i, k, n = 0;
+
+	for (i = 0; i < s->n_queue; i++)
+		n += s->queue[i].kind == kind;
+	if (!n || !(*batch = hd_calloc(n, sizeof(**batch))))
+		return 0;
+	for (i = k = n = 0; i < s->n_queue; i++) {
+		if (s->queue[i].kind == kind)
+			(*batch)[n++] = s->queue[i];
+		else
+			s->queue[k++] = s->queue[i];
+	}
+	s->n_queue = k;
+	return n;
+}
+
+struct rejudge_arg {
+	struct hd_server *s;
+	enum hd_target kind;
+};
+
+/*
+ * A re-judge thread: one object after another, as events name them.  There
+ * are two, one for containers and one for images, so that an image whose
+ * layers are streamed (--image-layers) never holds up a container's event.
+ */
 static void *rejudge_main(void *arg)
 {
-	struct hd_server *s = arg;
+	const struct rejudge_arg *ra = arg;
+	struct hd_server *s = ra->s;
 	struct hd_audit_session *as = NULL;
 	struct sv_event *batch = NULL;
 	size_t n = 0, i;
@@ -756,14 +622,11 @@ static void *rejudge_main(void *arg)
 	}
 	pthread_mutex_lock(&s->mu);
 	while (!*s->stop) {
-		if (!s->n_queue) {
+		n = take_events(s, ra->kind, &batch);
+		if (!n) {
 			sv_wait(s, &s->cv_events, 500);
 			continue;
 		}
-		batch = s->queue;
-		n = s->n_queue;
-		s->queue = NULL;
-		s->n_queue = s->alloc_queue = 0;
 		pthread_mutex_unlock(&s->mu);
 		for (i = 0; i < n && !*s->stop; i++) {
 			struct hd_audit_result res;
@@ -911,8 +774,12 @@ int hd_serve(const struct hd_serve_opts *o, volatile sig_atomic_t *stop)
 	struct hd_listen_addr la;
 	struct hd_serve_opts oo = *o;
 	struct sv_http *http = NULL;
-	pthread_t events_thread, rejudge_thread, layers_thread, vulns_thread;
-	bool events_started = false, rejudge_started = false, layers_started = false, vulns_started = false;
+	pthread_t events_thread, rejudge_thread[2], vulns_thread;
+	bool events_started = false, vulns_started = false;
+	size_t n_rejudge = 0;
+	struct rejudge_arg rejudge_args[2] = { { &s, HD_TARGET_CONTAINER }, { &s, HD_TARGET_IMAGE } };
+	struct hd_audit_session_opts ao = *o->audit;
+	struct hd_layers_cache *cache = NULL;
 	struct stat own;
 	const char *why;
 	unsigned nofile;
@@ -925,6 +792,14 @@ int hd_serve(const struct hd_serve_opts *o, volatile sig_atomic_t *stop)
 		oo.max_conns = nofile > 128 ? nofile - 64 : 64;
 	if (oo.max_conns > 16384)
 		oo.max_conns = 16384;
+	/* The audit as asked, with the layers of images read once per image id (one cache, every session). */
+	if (oo.image_layers) {
+		ao.image_layers = true;
+		ao.layers_cache = cache = hd_layers_cache_new(HD_MAX_VULN_IMAGES);
+		if (!cache)
+			return -HD_ENOMEM;
+	}
+	oo.audit = &ao;
 	s.o = &oo;
 	s.stop = stop;
 	pthread_mutex_init(&s.mu, NULL);
@@ -936,7 +811,6 @@ int hd_serve(const struct hd_serve_opts *o, volatile sig_atomic_t *stop)
 		pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 		pthread_cond_init(&s.cv_events, &ca);
 		pthread_cond_init(&s.cv_audit, &ca);
-		pthread_cond_init(&s.cv_layers, &ca);
 		pthread_cond_init(&s.cv_vulns, &ca);
 		pthread_condattr_destroy(&ca);
 	}
@@ -1000,21 +874,13 @@ int hd_serve(const struct hd_serve_opts *o, volatile sig_atomic_t *stop)
 	if (r < 0)
 		goto out;
 	if (pthread_create(&events_thread, NULL, sv_events_main, &s) != 0 ||
-	    !(events_started = true) || pthread_create(&rejudge_thread, NULL, rejudge_main, &s) != 0) {
+	    !(events_started = true) ||
+	    pthread_create(&rejudge_thread[0], NULL, rejudge_main, &rejudge_args[0]) != 0 || !++n_rejudge ||
+	    pthread_create(&rejudge_thread[1], NULL, rejudge_main, &rejudge_args[1]) != 0 || !++n_rejudge) {
 		sv_log(&s, true, "cannot start the server's threads");
 		r = -HD_EIO;
 		*stop = 1;
 		goto out;
-	}
-	rejudge_started = true;
-	if (oo.image_layers) {
-		if (pthread_create(&layers_thread, NULL, layers_main, &s) != 0) {
-			sv_log(&s, true, "cannot start the server's threads");
-			r = -HD_EIO;
-			*stop = 1;
-			goto out;
-		}
-		layers_started = true;
 	}
 	if (oo.vulns) {
 		if (pthread_create(&vulns_thread, NULL, sv_vulns_main, &s) != 0) {
@@ -1033,17 +899,14 @@ out:
 	pthread_mutex_lock(&s.mu);
 	pthread_cond_broadcast(&s.cv_events);
 	pthread_cond_broadcast(&s.cv_audit);
-	pthread_cond_broadcast(&s.cv_layers);
 	pthread_cond_broadcast(&s.cv_vulns);
 	pthread_mutex_unlock(&s.mu);
-	if (layers_started)
-		pthread_join(layers_thread, NULL);
 	if (vulns_started)
 		pthread_join(vulns_thread, NULL);
 	if (events_started)
 		pthread_join(events_thread, NULL);
-	if (rejudge_started)
-		pthread_join(rejudge_thread, NULL);
+	for (i = 0; i < n_rejudge; i++)
+		pthread_join(rejudge_thread[i], NULL);
 	sv_http_stop(http);
 	if (lfd >= 0)
 		close(lfd);
@@ -1056,9 +919,6 @@ out_noaddr:
 	hd_free(s.objs);
 	obj_unref(s.base);
 	hd_free(s.queue);
-	for (i = 0; i < s.n_layers; i++)
-		layers_unref(s.layers[i]);
-	hd_free(s.layers);
 	for (i = 0; i < s.n_vulns; i++)
 		sv_vulns_unref(s.vulns[i]);
 	hd_free(s.vulns);
@@ -1066,11 +926,11 @@ out_noaddr:
 	sv_dbs_free(s.dbs, s.n_dbs);
 	hd_free(s.vdb_error);
 	sv_snap_unref(s.snap);
+	hd_layers_cache_free(cache);
 	if (s.ep_ok)
 		hd_engine_endpoint_release(&s.ep);
 	pthread_cond_destroy(&s.cv_events);
 	pthread_cond_destroy(&s.cv_audit);
-	pthread_cond_destroy(&s.cv_layers);
 	pthread_cond_destroy(&s.cv_vulns);
 	pthread_mutex_destroy(&s.mu);
 	pthread_mutex_destroy(&s.snap_mu);

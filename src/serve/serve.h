@@ -34,7 +34,6 @@
 #include "session/audit.h"
 
 struct hd_engine_opts;
-struct hd_image_opts;
 
 #define HD_SERVE_DEFAULT_LISTEN "127.0.0.1:9701"
 
@@ -46,9 +45,10 @@ struct hd_serve_opts {
 	long interval_ms;              /* between full audits; 0: 300000 */
 	/* The audit (parts are all three); borrowed.  Its engine is the one followed. */
 	const struct hd_audit_session_opts *audit;
-	bool image_layers;             /* also read every image's layers and history through the
-					  engine (once per image id): file and history rules */
-	const struct hd_image_opts *image; /* limits of that reading; NULL: the defaults */
+	bool image_layers;             /* also stream every image through the engine and judge its
+					  files and history, as `audit --image-layers` (the same
+					  session code), once per image id: later audits judge the
+					  kept reading (audit/layers_cache.h) */
 	bool vulns;                    /* also match every image's packages against the database
 					  in vuln_db (after each full audit; one image after an
 					  event about it); its catalogues are cached in

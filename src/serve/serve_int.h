@@ -50,19 +50,6 @@ struct sv_obj {
 };
 
 /*
- * What the layers and history of one image showed (--image-layers): read
- * once per image id, since an id's content never changes; immutable once
- * made, reference-counted.
- */
-struct sv_layers {
-	atomic_uint refs;
-	char *id;                         /* the engine's image id */
-	struct hd_findings findings;      /* image-files and history rules only */
-	bool failed;                      /* could not be read: retried after retry_ms */
-	int64_t retry_ms;
-};
-
-/*
  * What the vulnerability scan (--vulns) found in one image id: immutable
  * once made, reference-counted.  Replaced when the image is scanned again
  * (every full audit, and after an event about it).
@@ -86,7 +73,6 @@ struct sv_db {
 struct sv_snap {
 	atomic_uint refs;
 	struct sv_obj **objs;             /* references held */
-	struct sv_layers **layers;        /* parallel to objs: an image's layer results, or NULL */
 	struct sv_vulns **vulns;          /* parallel to objs: an image's vulnerabilities, or NULL */
 	size_t n_objs;
 	struct hd_buf text, om;           /* the series, in each format */
@@ -118,12 +104,9 @@ struct hd_server {
 	pthread_mutex_t mu;
 	pthread_cond_t cv_events;         /* the queue got something, or stop */
 	pthread_cond_t cv_audit;          /* a full audit is wanted now, or stop */
-	pthread_cond_t cv_layers;         /* stop (the layers thread polls the store each second) */
 	struct sv_obj *base;              /* host, daemon, engine-wide */
 	struct sv_obj **objs;             /* containers, images, tombstones */
 	size_t n_objs, alloc_objs;
-	struct sv_layers **layers;        /* --image-layers: per image id */
-	size_t n_layers, alloc_layers;
 	struct sv_event *queue;
 	size_t n_queue, alloc_queue;
 	/* --vulns (the vulnerability thread, serve_vulns.c) */

@@ -152,6 +152,7 @@ static int engine_options(struct hd_audit_session *s, const struct hd_daemon_spe
 	ao->parallel = s->o.parallel;
 	ao->processes_from_engine = s->o.processes_from_engine;
 	ao->image_layers = s->o.image_layers;
+	ao->layers_cache = s->o.layers_cache;
 	ao->timeout_ms = s->o.timeout_ms;
 	return 0;
 }

@@ -45,6 +45,7 @@
 
 struct hd_engine_opts;
 struct hd_engine_facts;
+struct hd_layers_cache;
 
 enum hd_audit_part {
 	HD_AUDIT_HOST = 1u << 0,   /* CIS 1: partition, socket group, auditd, versions */
@@ -72,7 +73,10 @@ struct hd_audit_session_opts {
 	bool processes_from_engine;          /* ask top even when the engine is this machine */
 	bool image_layers;                   /* stream each audited image from the engine and
 						judge its files too (CIS 4.8 and the other
-						image-files rules) */
+						image-files rules) and its history */
+	struct hd_layers_cache *layers_cache; /* with image_layers: readings kept by image id
+						across runs and sessions (audit/layers_cache.h;
+						a server's), or NULL: stream every time */
 };
 
 /* A message of a run, for the user: a note, or an error that made the run incomplete. */

@@ -229,6 +229,16 @@ if grep -qE '^image/setuid-file hd/bb-bad:1 /bin/suidbox sha256:[0-9a-f]{64}$' "
 	nok "no setuid finding with image, path and layer" "$tmp/audit-layers.files"; fi
 if grep -qE '^image/token-in-file hd/bb-bad:1 /app/token.txt sha256:[0-9a-f]{64}$' "$tmp/audit-layers.files"; then ok; else
 	nok "no token finding in a deleted file" "$tmp/audit-layers.files"; fi
+# The history judged by the Dockerfile rules too, as `hardock image` judges it.
+histof() { $PY -c '
+import json, sys
+for f in json.load(open(sys.argv[1]))["findings"]:
+    if f.get("field", "").startswith("history["):
+        print(f["rule"], f.get("object", ""), f["field"])' "$1" | sort; }
+histof "$tmp/audit-layers.out" >"$tmp/audit-layers.hist"
+histof "$tmp/engine-bb.out" >"$tmp/image-bb.hist"
+if [ -s "$tmp/audit-layers.hist" ] && cmp -s "$tmp/image-bb.hist" "$tmp/audit-layers.hist"; then ok; else
+	nok "audit --image-layers judges the history otherwise than hardock image"; diff "$tmp/image-bb.hist" "$tmp/audit-layers.hist" | head; fi
 # One verdict per image-files rule for the image: WARN for what fired, PASS for the rest.
 $PY - "$tmp/audit-layers.out" "$tmp/files-rules" >"$tmp/audit-checks.out" <<'PYEOF'
 import json, sys

@@ -181,6 +181,18 @@ metrics | grep 'hardock_findings{severity="[a-z]*",target="image",name="",image=
 [ -s "$tmp/suid.txt" ] && ok "hd/suid:1's layer findings counted under image=\"hd/suid:1\"" ||
 	nok "no hardock_findings for image hd/suid:1"
 
+# One CIS 4.8 verdict per image, from the audit session's --image-layers (the code of `audit --image-layers`).
+metrics >"$tmp/m48.txt"
+if grep -q '^hardock_check_status{benchmark="cis-docker-1.6.0",id="4.8",section="Container Images and Build File",target="image",name="",image="hd/suid:1",result="warn"} 1$' "$tmp/m48.txt" &&
+	grep -q '^hardock_check_status{benchmark="cis-docker-1.6.0",id="4.8",section="Container Images and Build File",target="image",name="",image="hd/base:1",result="pass"} 1$' "$tmp/m48.txt"; then
+	ok "--image-layers: CIS 4.8 per image (hd/suid:1 warn, hd/base:1 pass)"
+else
+	nok "--image-layers: no per-image CIS 4.8 series"
+	grep 'id="4.8"' "$tmp/m48.txt" | head
+fi
+wait_q 10 'hardock_check_status{id="4.8",target="image",image="hd/suid:1",result="warn"} == 1' &&
+	ok "Prometheus has hd/suid:1's CIS 4.8 warn" || nok "Prometheus: no CIS 4.8 series of hd/suid:1"
+
 # ---- series count and scrape cost here ------------------------------------------------------------
 n=$(metrics | grep -vc '^#')
 ok "$n series with 1 container and 2 images"
