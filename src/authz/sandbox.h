@@ -33,4 +33,14 @@ int hd_authz_sandbox_privileges(void);
  */
 int hd_authz_sandbox_filter(void);
 
+/*
+ * `hardock serve`'s seccomp filter for every thread: everything is allowed
+ * but running a program, a new process (threads are allowed), tracing or
+ * reading another process, mounts and namespaces, kernel modules, kexec,
+ * BPF, perf, keyrings, reboot and swap, setting the time, host name or ids,
+ * which fail with EPERM.  ASan builds keep ptrace and clone for
+ * LeakSanitizer's exit check.  Same returns.
+ */
+int hd_sandbox_deny_filter(void);
+
 #endif

@@ -42,8 +42,9 @@ static const struct hd_option serve_options[] = {
 	HD_OPT_LONG(0, "timeout", "MS", A(timeout_ms), 1, 3600000, "per engine request, in milliseconds "
 		"(default 30000)"),
 	HD_OPT_UNSIGNED(0, "threads", "N", A(threads), 1, 64, "HTTP threads (default 2)"),
-	HD_OPT_FLAG(0, "no-sandbox", A(no_sandbox), "keep every privilege (default: no_new_privs and only "
-		"the capabilities that read are kept once bound)"),
+	HD_OPT_FLAG(0, "no-sandbox", A(no_sandbox), "keep every privilege (default: no_new_privs, only the "
+		"capabilities that read kept once bound, and a syscall filter that denies exec, new processes, "
+		"ptrace, mounts, namespaces, modules, kexec and BPF)"),
 	HD_OPT_GROUP("vulnerabilities of the engine's images"),
 	HD_OPT_FLAG(0, "vulns", A(vulns), "also match every image's packages against the vulnerability "
 		"database after each full audit, and an image again when it is pulled, tagged or loaded "

@@ -844,7 +844,8 @@ int hd_serve(const struct hd_serve_opts *o, volatile sig_atomic_t *stop)
 		const char *missing = NULL;
 
 		r = hd_dl_require(HD_DL(CURL) | HD_DL(MHD) | HD_DL(GNUTLS) | HD_DL(CRYPTO) | HD_DL(ARCHIVE) |
-					  HD_DL(ZLIB) | HD_DL(ZSTD) | HD_DL(HS) | HD_DL(SQLITE),
+					  HD_DL(ZLIB) | HD_DL(ZSTD) | HD_DL(HS) | HD_DL(SQLITE) |
+					  (oo.no_sandbox ? 0 : HD_DL(SECCOMP)),
 				  &missing);
 		if (r < 0) {
 			sv_log(&s, true, "%s", missing);
@@ -854,7 +855,7 @@ int hd_serve(const struct hd_serve_opts *o, volatile sig_atomic_t *stop)
 	/*
 	 * Privileges go before any thread exists (capabilities are per thread):
 	 * what is kept only reads (files, /proc of the daemon, the kernel's
-	 * audit rules).
+	 * audit rules); then the syscall filter, which every thread inherits.
 	 */
 	if (!oo.no_sandbox) {
 		r = hd_sandbox_privileges(1ull << CAP_DAC_READ_SEARCH | 1ull << CAP_SYS_PTRACE |
@@ -862,6 +863,15 @@ int hd_serve(const struct hd_serve_opts *o, volatile sig_atomic_t *stop)
 		if (r < 0) {
 			sv_log(&s, true, "cannot drop privileges: %s; use --no-sandbox to serve without it",
 			       strerror(errno));
+			goto out;
+		}
+		/* Inherited by every thread started below (authz/sandbox.h: what it denies). */
+		r = hd_sandbox_deny_filter();
+		if (r == -HD_EUNSUPPORTED) {
+			sv_log(&s, false, "built without libseccomp: no syscall filter");
+		} else if (r < 0) {
+			sv_log(&s, true, "cannot load the syscall filter: %s; use --no-sandbox to serve without it",
+			       hd_strerror(r));
 			goto out;
 		}
 	}

@@ -136,8 +136,10 @@ stop_serve() { # exit code 0 on SIGTERM, sanitizers quiet
 p=$(port)
 curl_tls=
 url="http://127.0.0.1:$p"
-if start_serve --listen "0.0.0.0:$p" --insecure-listen; then
+if start_serve --listen "0.0.0.0:$p" --insecure-listen --no-sandbox; then
 	ok "0.0.0.0 with --insecure-listen serves"
+	grep -q '^Seccomp:[[:space:]]*0$' "/proc/$serve_pid/status" && ok "--no-sandbox: no syscall filter" ||
+		nok "--no-sandbox: filtered" "/proc/$serve_pid/status"
 	stop_serve "insecure-listen"
 fi
 
@@ -167,6 +169,14 @@ curl_tls=
 url="http://127.0.0.1:$p"
 start_serve --listen "127.0.0.1:$p" || finish
 pid=$serve_pid
+# The sandbox: no_new_privs, the capabilities that read, a syscall filter on every thread.
+tasks=$(cat /proc/$pid/task/*/status | awk '/^Seccomp:/ { n++; if ($2 == 2) f++ } END { print f "/" n }')
+if grep -q '^NoNewPrivs:[[:space:]]*1$' "/proc/$pid/status" && grep -q '^Seccomp:[[:space:]]*2$' "/proc/$pid/status" &&
+	[ "${tasks%/*}" = "${tasks#*/}" ] && [ "${tasks#*/}" -ge 5 ]; then
+	ok "no_new_privs and a seccomp filter on every thread ($tasks)"
+else
+	nok "no seccomp filter" "/proc/$pid/status"
+fi
 code=$(curl -s -o /dev/null -w '%{http_code}' -X POST -d x "$url/metrics")
 [ "$code" = 405 ] && ok "POST refused (405)" || nok "POST: $code"
 code=$(curl -s -o /dev/null -w '%{http_code}' -X GET -d x "$url/metrics")
