@@ -431,23 +431,47 @@ static int listing_has(const struct hd_walk_listing *l, const char *name)
 	return t < 0 ? 0 : t == DT_REG || t == DT_DIR ? 1 : -1;
 }
 
+static const char dockerignore[] = ".dockerignore";
+
+/* Tells l's own .dockerignore and whether <name>.dockerignore may be in it (once per listing). */
+static void listing_facts(struct hd_walk_listing *l)
+{
+	const size_t sl = sizeof(dockerignore) - 1;
+
+	l->own_ignore = 0;
+	l->suffixed = false;
+	if (!l->ok)
+		return;
+	l->own_ignore = (signed char)(listing_has(l, dockerignore) > 0 ? 1 : listing_has(l, dockerignore) < 0 ? 0 : -1);
+	for (size_t i = 0; i < l->n && !l->suffixed; i++) {
+		size_t n = strlen(l->v[i].name);
+
+		l->suffixed = (n > sl && !memcmp(l->v[i].name + n - sl, dockerignore, sl)) ||
+			      (l->v[i].type != DT_REG && l->v[i].type != DT_DIR);
+	}
+}
+
 /* A .dockerignore beside file base, by the listing of its directory: 1 yes, -1 no, 0 not known. */
 static signed char listing_beside_ignore(const struct hd_walk_listing *l, const char *base)
 {
-	char own[NAME_MAX + 32];
-	int a, b;
+	char own[NAME_MAX + sizeof(dockerignore)];
+	size_t bl = strlen(base);
+	int b;
 
 	if (!l->ok)
 		return 0;
-	a = listing_has(l, ".dockerignore");
-	if (a > 0)
+	if (l->own_ignore > 0)
 		return 1;
-	if ((size_t)snprintf(own, sizeof(own), "%s.dockerignore", base) >= sizeof(own))
+	if (!l->suffixed)
+		return l->own_ignore; /* no <name>.dockerignore, no entry of unknown type */
+	if (bl > NAME_MAX)
 		return 0;
+	memcpy(own, base, bl);
+	memcpy(own + bl, dockerignore, sizeof(dockerignore));
 	b = listing_has(l, own);
 	if (b > 0)
 		return 1;
-	return a < 0 || b < 0 ? 0 : -1;
+	return l->own_ignore == 0 || b < 0 ? 0 : -1;
 }
 
 /*
@@ -483,6 +507,7 @@ static int listing_read(struct hd_walk_listing *l, const char *dir)
 	closedir(d);
 	if (l->ok && l->n > 1)
 		qsort(l->v, l->n, sizeof(*l->v), entry_cmp);
+	listing_facts(l);
 	return r;
 }
 
@@ -581,6 +606,7 @@ static int walk_dir(struct walk_state *st, struct hd_buf *path, size_t rel_off, 
 	/* Sorted, so the output order does not depend on the file system. */
 	if (ls.n > 1)
 		qsort(ls.v, ls.n, sizeof(*ls.v), entry_cmp);
+	listing_facts(&ls);
 	for (i = 0; r >= 0 && i < ls.n; i++) {
 		struct stat sb;
 		bool is_dir;
@@ -704,8 +730,12 @@ int hd_walk_add(struct hd_walk *w, const char *path, const struct hd_lint_kind *
 		const struct hd_ignore *ig;
 		char dir[PATH_MAX], real[PATH_MAX];
 
-		snprintf(dir, sizeof(dir), "%.*s", slash ? (slash == path ? 1 : (int)(slash - path)) : 1,
-			 slash ? path : ".");
+		size_t dl = slash ? (slash == path ? 1 : (size_t)(slash - path)) : 1;
+
+		if (dl >= sizeof(dir))
+			return -HD_ETOOBIG;
+		memcpy(dir, slash ? path : ".", dl);
+		dir[dl] = '\0';
 		r = config_of(w, dir, &cfg);
 		if (r < 0)
 			return r;

@@ -47,6 +47,10 @@ struct hd_walk_listing {
 	} *v;
 	size_t n, alloc;
 	bool ok;                          /* false: could not be read, or too big */
+	/* Told when the listing is read: .dockerignore (1, -1 or 0 as beside_ignore), and whether
+	 * any name ends in ".dockerignore" or is of a type the listing does not tell. */
+	signed char own_ignore;
+	bool suffixed;
 };
 
 struct hd_walk {
