@@ -60,7 +60,8 @@ struct sv_vulns {
 	struct hd_findings findings;      /* image/vulnerable-package */
 	size_t counts[HD_SEV_MAX][2];     /* [severity][fixable] */
 	bool failed;                      /* could not be catalogued: no counts */
-	uint64_t gen;                     /* the scan cycle that made it */
+	uint64_t gen;                     /* the last scan cycle that saw the image (under mu: the
+					     one field that changes) */
 };
 
 /* A source of the vulnerability database and the time of its data. */

@@ -117,7 +117,7 @@ static int vulns_put(struct hd_server *s, struct sv_vulns *v)
 static int each_image(void *ctx, const struct hd_vulnscan_image *im)
 {
 	struct hd_server *s = ctx;
-	struct sv_vulns *v = hd_calloc(1, sizeof(*v));
+	struct sv_vulns *v = hd_calloc(1, sizeof(*v)), *old;
 	size_t i;
 	int r = 0;
 
@@ -138,10 +138,11 @@ static int each_image(void *ctx, const struct hd_vulnscan_image *im)
 	hd_findings_sort(&v->findings);
 	pthread_mutex_lock(&s->mu);
 	v->gen = s->vgen;
-	/* An image that could not be read this time keeps what an earlier scan found. */
-	if (v->failed && sv_vulns_find(s, v->id))
+	/* An image that could not be read this time keeps what an earlier scan found (seen by this cycle). */
+	if (v->failed && (old = sv_vulns_find(s, v->id))) {
+		old->gen = v->gen;
 		sv_vulns_unref(v);
-	else
+	} else
 		r = vulns_put(s, v);
 	if (r >= 0)
 		r = sv_publish(s);
