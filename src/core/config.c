@@ -665,6 +665,7 @@ struct hd_config_tree {
 	size_t none;             /* the configuration with no config file, or SIZE_MAX */
 	char last_in[PATH_MAX];  /* the last directory asked for, as given, and its answer */
 	const struct hd_config *last;
+	char last_real[PATH_MAX]; /* last_in resolved */
 };
 
 int hd_config_tree_new(const struct hd_config *cli, struct hd_config_tree **ret)
@@ -902,7 +903,13 @@ int hd_config_tree_get(struct hd_config_tree *t, const char *dir, const struct h
 	*ret = &t->cfgs[k]->cfg;
 	if (strlen(dir) < sizeof(t->last_in)) {
 		memcpy(t->last_in, dir, strlen(dir) + 1);
+		memcpy(t->last_real, real, strlen(real) + 1);
 		t->last = *ret;
 	}
 	return 0;
+}
+
+const char *hd_config_tree_real(const struct hd_config_tree *t, const char *dir)
+{
+	return t && t->last && strcmp(t->last_in, dir) == 0 ? t->last_real : NULL;
 }

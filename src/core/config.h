@@ -128,6 +128,8 @@ void hd_config_tree_free(struct hd_config_tree *t);
  */
 int hd_config_tree_get(struct hd_config_tree *t, const char *dir, const struct hd_config **ret,
 		       struct hd_diag *diag);
+/* dir resolved, when it is the directory hd_config_tree_get() was last asked for; else NULL. */
+const char *hd_config_tree_real(const struct hd_config_tree *t, const char *dir);
 
 /* Computes rule_sev (call after the last change to c); 0 or -HD_ENOMEM. */
 int hd_config_prepare(struct hd_config *c);

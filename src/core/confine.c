@@ -324,12 +324,98 @@ int hd_read_regular(const char *path, struct hd_buf *b)
 	return r;
 }
 
+/* Whether directory dir holds a .git entry (a directory, or a file in worktrees). */
+static bool has_git(const char *dir)
+{
+	char probe[PATH_MAX + 8];
+	struct stat st;
+
+	return (size_t)snprintf(probe, sizeof(probe), "%s/.git", strcmp(dir, "/") ? dir : "") < sizeof(probe) &&
+	       lstat(probe, &st) == 0 && (S_ISDIR(st.st_mode) || S_ISREG(st.st_mode));
+}
+
+/* The closest directory at or above dir (absolute) with .git, as a new string; NULL: none (*oom on OOM). */
+static char *git_at_or_above(const char *dir, bool *oom)
+{
+	char cur[PATH_MAX];
+	size_t n = strlen(dir);
+
+	if (n >= sizeof(cur))
+		return NULL;
+	memcpy(cur, dir, n + 1);
+	for (;;) {
+		char *s;
+
+		if (has_git(cur)) {
+			char *r = hd_strdup(cur);
+
+			*oom = !r;
+			return r;
+		}
+		if (strcmp(cur, "/") == 0)
+			return NULL;
+		s = strrchr(cur, '/');
+		if (!s)
+			return NULL;
+		if (s == cur)
+			cur[1] = '\0';
+		else
+			*s = '\0';
+	}
+}
+
+void hd_root_cache_release(struct hd_root_cache *c)
+{
+	if (!c)
+		return;
+	hd_free(c->parent);
+	hd_free(c->above);
+	c->parent = c->above = NULL;
+}
+
+char *hd_confine_root_of_dir(const char *real_dir, struct hd_root_cache *c)
+{
+	char parent[PATH_MAX];
+	const char *s = strrchr(real_dir, '/');
+	size_t pl;
+	bool oom = false;
+	char *above;
+
+	if (has_git(real_dir) || !s || strcmp(real_dir, "/") == 0)
+		return hd_strdup(real_dir);
+	pl = s == real_dir ? 1 : (size_t)(s - real_dir);
+	if (pl >= sizeof(parent))
+		return hd_strdup(real_dir);
+	memcpy(parent, real_dir, pl);
+	parent[pl] = '\0';
+	if (c && c->parent && strcmp(c->parent, parent) == 0)
+		return hd_strdup(c->above ? c->above : real_dir);
+	above = git_at_or_above(parent, &oom);
+	if (oom)
+		return NULL;
+	if (c) {
+		char *p = hd_strdup(parent);
+
+		if (p) {
+			hd_root_cache_release(c);
+			c->parent = p;
+			c->above = above;
+			return hd_strdup(above ? above : real_dir);
+		}
+	}
+	{
+		char *r = hd_strdup(above ? above : real_dir);
+
+		hd_free(above);
+		return r;
+	}
+}
+
 char *hd_confine_root_of(const char *file)
 {
-	char dir[PATH_MAX], probe[PATH_MAX + 8];
+	char dir[PATH_MAX], real[PATH_MAX];
 	const char *slash = strrchr(file, '/');
 	size_t n;
-	struct stat st;
 
 	if (!slash)
 		n = (size_t)snprintf(dir, sizeof(dir), ".");
@@ -337,37 +423,7 @@ char *hd_confine_root_of(const char *file)
 		n = (size_t)snprintf(dir, sizeof(dir), "/");
 	else
 		n = (size_t)snprintf(dir, sizeof(dir), "%.*s", (int)(slash - file), file);
-	if (n >= sizeof(dir))
+	if (n >= sizeof(dir) || !realpath(dir, real))
 		return NULL;
-	{
-		char real[PATH_MAX];
-
-		if (!realpath(dir, real))
-			return NULL;
-		memcpy(dir, real, strlen(real) + 1);
-	}
-	/* The closest directory with a .git entry (a directory, or a file in worktrees). */
-	{
-		char cur[PATH_MAX];
-
-		memcpy(cur, dir, strlen(dir) + 1);
-		for (;;) {
-			char *s;
-
-			if ((size_t)snprintf(probe, sizeof(probe), "%s/.git", strcmp(cur, "/") ? cur : "") <
-				    sizeof(probe) &&
-			    lstat(probe, &st) == 0 && (S_ISDIR(st.st_mode) || S_ISREG(st.st_mode)))
-				return hd_strdup(cur);
-			if (strcmp(cur, "/") == 0)
-				break;
-			s = strrchr(cur, '/');
-			if (!s)
-				break;
-			if (s == cur)
-				cur[1] = '\0';
-			else
-				*s = '\0';
-		}
-	}
-	return hd_strdup(dir);
+	return hd_confine_root_of_dir(real, NULL);
 }

@@ -60,6 +60,17 @@ int hd_read_regular(const char *path, struct hd_buf *b);
  */
 char *hd_confine_root_of(const char *file);
 /*
+ * The same for a file of directory real_dir (absolute, resolved).  c (may be
+ * NULL) keeps what was found above the last parent directory looked at, so
+ * that sibling directories ask the file system once each.
+ */
+struct hd_root_cache {
+	char *parent; /* NULL: empty */
+	char *above;  /* the closest directory at or above parent with .git, or NULL: none */
+};
+char *hd_confine_root_of_dir(const char *real_dir, struct hd_root_cache *c);
+void hd_root_cache_release(struct hd_root_cache *c);
+/*
  * The working directory, read once per process (hardock never changes it):
  * NULL when it cannot be read.
  */

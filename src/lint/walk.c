@@ -255,6 +255,7 @@ void hd_walk_release(struct hd_walk *w)
 	hd_free(w->excl);
 	hd_free(w->last_dir);
 	listing_release(&w->listing);
+	hd_root_cache_release(&w->roots_above);
 	hd_diag_release(&w->diag);
 	hd_free(w->v);
 	hd_free(w->errors);
@@ -751,7 +752,15 @@ int hd_walk_add(struct hd_walk *w, const char *path, const struct hd_lint_kind *
 		if (w->last_dir && strcmp(w->last_dir, dir) == 0) {
 			root = w->last_root;
 		} else {
-			r = add_root(w, hd_confine_root_of(path), &root);
+			const char *known = hd_config_tree_real(w->tree, dir);
+			char *top = NULL;
+
+			/* The directory resolved once (the configuration's look-up made it), siblings' tops cached. */
+			if (known)
+				top = hd_confine_root_of_dir(known, &w->roots_above);
+			else if (realpath(dir, real))
+				top = hd_confine_root_of_dir(real, &w->roots_above);
+			r = add_root(w, top, &root);
 			if (r < 0)
 				return r;
 			hd_free(w->last_dir);

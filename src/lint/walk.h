@@ -17,6 +17,7 @@
 #include <stddef.h>
 
 #include "core/config.h"
+#include "core/confine.h"
 #include "core/err.h"
 #include "lint/lint.h"
 
@@ -78,6 +79,8 @@ struct hd_walk {
 	const char *last_root;
 	/* The listing of the directory of the files named on the command line one after another. */
 	struct hd_walk_listing listing;
+	/* What lies above the last parent directory of named files, for their trees. */
+	struct hd_root_cache roots_above;
 };
 
 void hd_walk_init(struct hd_walk *w);

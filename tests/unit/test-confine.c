@@ -163,6 +163,50 @@ static void test_root_of(void **state)
 	hd_free(r);
 }
 
+/* With the cache of what lies above a parent: the same answers, for siblings and others. */
+static void test_root_of_dir_cached(void **state)
+{
+	struct hd_root_cache c = { 0 };
+	char real[PATH_MAX], d[PATH_MAX + 32], want[PATH_MAX + 16];
+	char *r;
+
+	(void)state;
+	assert_non_null(realpath(tmp, real));
+	mkdir(at("repo/app/sub2"), 0755);
+	mkdir(at("plain"), 0755);
+	mkdir(at("plain/a"), 0755);
+	mkdir(at("plain/b"), 0755);
+	mkdir(at("plain/b/.git"), 0755);
+	snprintf(want, sizeof(want), "%s/repo", real);
+	/* Siblings below a work tree: the work tree, the second from the cache. */
+	for (int k = 0; k < 2; k++) {
+		snprintf(d, sizeof(d), "%s/repo/app/%s", real, k ? "sub2" : "sub");
+		r = hd_confine_root_of_dir(d, &c);
+		assert_non_null(r);
+		assert_string_equal(r, want);
+		hd_free(r);
+	}
+	/* The work tree itself. */
+	r = hd_confine_root_of_dir(want, &c);
+	assert_string_equal(r, want);
+	hd_free(r);
+	/* No .git above plain/a: its own directory; plain/b has its own .git (the cached parent says none). */
+	snprintf(d, sizeof(d), "%s/plain/a", real);
+	r = hd_confine_root_of_dir(d, &c);
+	assert_string_equal(r, d);
+	hd_free(r);
+	snprintf(d, sizeof(d), "%s/plain/b", real);
+	r = hd_confine_root_of_dir(d, &c);
+	assert_string_equal(r, d);
+	hd_free(r);
+	/* Back below the work tree after another parent. */
+	snprintf(d, sizeof(d), "%s/repo/app/sub", real);
+	r = hd_confine_root_of_dir(d, &c);
+	assert_string_equal(r, want);
+	hd_free(r);
+	hd_root_cache_release(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -170,6 +214,7 @@ int main(void)
 		cmocka_unit_test(test_read),
 		cmocka_unit_test(test_read_regular),
 		cmocka_unit_test(test_root_of),
+		cmocka_unit_test(test_root_of_dir_cached),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
