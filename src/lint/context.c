@@ -37,6 +37,12 @@ struct hd_build_contexts {
 	pthread_mutex_t lock;
 	struct dir_fact *dirs; /* open addressing, cap a power of two */
 	size_t n_dirs, cap_dirs;
+	/*
+	 * The last answer of step 3 (the Dockerfile's directory and its
+	 * ancestors), by directory and tree: files of one directory share it.
+	 */
+	char *above_dir, *above_top;
+	enum hd_context_ignore above;
 };
 
 static struct hd_build_contexts *current;
@@ -76,6 +82,8 @@ void hd_build_contexts_free(struct hd_build_contexts *bc)
 	for (i = 0; i < bc->cap_dirs; i++)
 		hd_free(bc->dirs[i].dir);
 	hd_free(bc->dirs);
+	hd_free(bc->above_dir);
+	hd_free(bc->above_top);
 	pthread_mutex_destroy(&bc->lock);
 	hd_free(bc);
 }
@@ -585,11 +593,48 @@ enum hd_context_ignore hd_build_context_dockerignore(struct hd_build_contexts *b
 		snprintf(ctx_buf, size, "%s", d);
 	if (!beside_checked && dir_has(bc, d, 'i'))
 		return HD_CTX_HAS_IGNORE;
-	repo_root_of(bc, top, df, repo, sizeof(repo));
-	for (up = 0; up < MAX_UP && strcmp(d, repo) != 0 && strcmp(d, top) != 0 && strcmp(d, "/") != 0; up++) {
-		parent_dir(d);
-		if (dir_has(bc, d, 'i'))
-			return HD_CTX_HAS_IGNORE;
+	/* The ancestors' answer depends on the directory and the tree only: asked once per directory. */
+	if (bc) {
+		bool hit;
+		enum hd_context_ignore v = HD_CTX_NO_IGNORE;
+
+		pthread_mutex_lock(&bc->lock);
+		hit = bc->above_dir && !strcmp(bc->above_dir, d) && !strcmp(bc->above_top, top);
+		if (hit)
+			v = bc->above;
+		pthread_mutex_unlock(&bc->lock);
+		if (hit)
+			return v;
 	}
-	return HD_CTX_NO_IGNORE;
+	{
+		char start[MAX_PATH];
+		enum hd_context_ignore v = HD_CTX_NO_IGNORE;
+
+		memcpy(start, d, strlen(d) + 1);
+		repo_root_of(bc, top, df, repo, sizeof(repo));
+		for (up = 0; up < MAX_UP && strcmp(d, repo) != 0 && strcmp(d, top) != 0 && strcmp(d, "/") != 0; up++) {
+			parent_dir(d);
+			if (dir_has(bc, d, 'i')) {
+				v = HD_CTX_HAS_IGNORE;
+				break;
+			}
+		}
+		if (bc) {
+			char *nd = hd_strdup(start), *nt = hd_strdup(top);
+
+			pthread_mutex_lock(&bc->lock);
+			if (nd && nt) {
+				hd_free(bc->above_dir);
+				hd_free(bc->above_top);
+				bc->above_dir = nd;
+				bc->above_top = nt;
+				bc->above = v;
+				nd = nt = NULL;
+			}
+			pthread_mutex_unlock(&bc->lock);
+			hd_free(nd);
+			hd_free(nt);
+		}
+		return v;
+	}
 }

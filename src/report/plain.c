@@ -122,6 +122,45 @@ static bool line_num(struct line *l, uint32_t v)
 	return line_add(l, p, strlen(p)) && line_add(l, ":", 1);
 }
 
+/* The last place name written and its escaped form: findings of one file come together. */
+struct gnu_state {
+	char *name, *escaped;
+	size_t escaped_len;
+};
+
+/* The place name of a finding, escaped, through the state's copy of the last one. */
+static bool gnu_name(struct gnu_state *s, struct line *l, const char *name)
+{
+	size_t start = l->n;
+
+	if (s->name && strcmp(s->name, name) == 0)
+		return line_add(l, s->escaped, s->escaped_len);
+	if (!gnu_put(l, name))
+		return false;
+	hd_free(s->name);
+	hd_free(s->escaped);
+	s->name = hd_strdup(name);
+	s->escaped = hd_strndup(l->p + start, l->n - start);
+	s->escaped_len = l->n - start;
+	if (!s->name || !s->escaped) {
+		hd_free(s->name);
+		hd_free(s->escaped);
+		s->name = s->escaped = NULL;
+	}
+	return true;
+}
+
+static void gnu_release(struct hd_output *r)
+{
+	struct gnu_state *s = r->state;
+
+	if (!s)
+		return;
+	hd_free(s->name);
+	hd_free(s->escaped);
+	s->name = s->escaped = NULL;
+}
+
 /* The hot path of a corpus-sized run: the line is put together in memory and written at once. */
 static int gnu_finding(struct hd_output *r, const struct hd_finding *f)
 {
@@ -130,7 +169,7 @@ static int gnu_finding(struct hd_output *r, const struct hd_finding *f)
 	bool ok;
 
 	l.p = l.small;
-	ok = gnu_put(&l, f->file ? f->file : f->object ? f->object : "hardock") && line_add(&l, ":", 1);
+	ok = gnu_name(r->state, &l, f->file ? f->file : f->object ? f->object : "hardock") && line_add(&l, ":", 1);
 	if (ok && f->line)
 		ok = line_num(&l, f->line);
 	if (ok && f->line && f->col)
@@ -148,7 +187,9 @@ static int gnu_finding(struct hd_output *r, const struct hd_finding *f)
 const struct hd_reporter hd_reporter_gnu = {
 	.name = "gnu",
 	.help = "FILE:LINE:COL: level: message [rule], for editors",
+	.state_size = sizeof(struct gnu_state),
 	.finding = gnu_finding,
+	.release = gnu_release,
 };
 
 /* Workflow command values escape %, CR and LF; properties also ':' and ','. */
