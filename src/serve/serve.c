@@ -665,13 +665,23 @@ static void *rejudge_main(void *arg)
 /* The main thread's loop: a full audit at start, every interval, and when asked. */
 static void audit_loop(struct hd_server *s)
 {
-	struct hd_audit_session *as = NULL;
+	struct hd_audit_session *as = NULL, *quick = NULL;
+	struct hd_audit_session_opts qo = *s->o->audit;
 	long interval = s->o->interval_ms > 0 ? s->o->interval_ms : INTERVAL_DEFAULT_MS;
 	int64_t next = 0;
 	bool first = true;
 
-	if (hd_audit_session_new(s->o->audit, &as) < 0) {
+	/*
+	 * With --image-layers the first audit is made without the layers, so
+	 * that the first results do not wait for every image to stream; the
+	 * audit with them follows at once.
+	 */
+	qo.image_layers = false;
+	qo.layers_cache = NULL;
+	if (hd_audit_session_new(s->o->audit, &as) < 0 ||
+	    (s->o->audit->image_layers && hd_audit_session_new(&qo, &quick) < 0)) {
 		sv_log(s, true, "cannot audit: %s", hd_strerror(-HD_ENOMEM));
+		hd_audit_session_free(as);
 		return;
 	}
 	pthread_mutex_lock(&s->mu);
@@ -688,7 +698,7 @@ static void audit_loop(struct hd_server *s)
 		s->audit_wanted = false;
 		pthread_mutex_unlock(&s->mu);
 		hd_audit_result_init(&res);
-		r = hd_audit_session_run(as, &res);
+		r = hd_audit_session_run(quick ? quick : as, &res);
 		pthread_mutex_lock(&s->mu);
 		if (r >= 0) {
 			s->has_audit = true;
@@ -715,8 +725,14 @@ static void audit_loop(struct hd_server *s)
 		hd_audit_result_release(&res);
 		next = sv_now_ms() + interval;
 		pthread_mutex_lock(&s->mu);
+		if (quick) {
+			hd_audit_session_free(quick);
+			quick = NULL;
+			s->audit_wanted = true;
+		}
 	}
 	pthread_mutex_unlock(&s->mu);
+	hd_audit_session_free(quick);
 	hd_audit_session_free(as);
 }
 
