@@ -41,6 +41,7 @@ bench: build
 # Every output format on the Dockerfile corpus against gnu and cat (time, peak RSS).
 bench-formats: build
 	@sh bench/formats.sh $(BUILD)/hardock
+	@/usr/bin/python3 bench/lint-interleaved.py $(BUILD)/hardock
 
 # The authorization plugin under load: throughput, latency, slow clients, memory.
 bench-authz: build
