@@ -45,7 +45,19 @@ struct sp {
 	size_t pos;
 	struct hd_shell *sh;
 	struct hd_arena *a;
-	char *tmp;       /* scratch for word text: nested words use it beyond the outer word's bytes */
+	/*
+	 * A copy of the whole text (len + 1 bytes) where word texts are made in
+	 * place: the text of a word is never longer than its span, and spans do
+	 * not overlap, so a word's text (and its NUL) stays inside its own span.
+	 * A word made of plain bytes only needs its NUL.
+	 */
+	char *copy;
+	/*
+	 * Scratch for the text of a word with a command substitution inside
+	 * (whose words are made in place in the copy): allocated at the first
+	 * one; nested words use it beyond the outer word's bytes.
+	 */
+	char *tmp;
 	size_t tmp_len, tmp_alloc;
 	struct pending_heredoc *hd;
 	size_t n_hd, alloc_hd;
@@ -54,6 +66,13 @@ struct sp {
 	ssize_t redir_only; /* the command holding the redirections of a compound one, or -1 */
 	int err;
 	bool stop;
+};
+
+/* Where the text of the word being read goes: in sp->copy, or in sp->tmp. */
+struct wout {
+	char *base;      /* the first byte of the text */
+	char *o;         /* the next byte */
+	bool in_tmp;
 };
 
 static void set_incomplete(struct sp *sp, size_t off, const char *msg)
@@ -72,53 +91,76 @@ static void fail(struct sp *sp, int err)
 	sp->stop = true;
 }
 
-static int tmp_add(struct sp *sp, const char *p, size_t n)
+static inline void out_add(struct wout *wo, const char *p, size_t n)
 {
-	size_t need;
+	memcpy(wo->o, p, n);
+	wo->o += n;
+}
 
-	if (!hd_size_add(sp->tmp_len, n, &need) || !hd_size_add(need, 1, &need))
-		return -HD_ENOMEM;
-	if (need > sp->tmp_alloc) {
-		/* Cannot happen: word text never outgrows the input (see hd_shell_split_arena). */
-		fail(sp, -HD_ENOMEM);
-		return -HD_ENOMEM;
+static inline void out_addch(struct wout *wo, char c) { *wo->o++ = c; }
+
+/*
+ * Moves the word being read to sp->tmp before a command substitution inside
+ * it is split (its words are made in place in the copy, within the word's
+ * span), and reserves its bytes there for the words of the substitution.
+ */
+static int out_to_tmp(struct sp *sp, struct wout *wo)
+{
+	size_t n;
+
+	if (wo->in_tmp) {
+		sp->tmp_len = (size_t)(wo->o - sp->tmp);
+		return 0;
 	}
-	memcpy(sp->tmp + sp->tmp_len, p, n);
+	if (!sp->tmp) {
+		sp->tmp = hd_arena_alloc(sp->a, sp->tmp_alloc);
+		if (!sp->tmp) {
+			fail(sp, -HD_ENOMEM);
+			return -HD_ENOMEM;
+		}
+	}
+	n = (size_t)(wo->o - wo->base);
+	memcpy(sp->tmp + sp->tmp_len, wo->base, n);
+	wo->base = sp->tmp + sp->tmp_len;
+	wo->o = wo->base + n;
+	wo->in_tmp = true;
 	sp->tmp_len += n;
 	return 0;
 }
 
-static inline int tmp_addch(struct sp *sp, char c)
-{
-	if (sp->tmp_len + 1 < sp->tmp_alloc) {
-		sp->tmp[sp->tmp_len++] = c;
-		return 0;
-	}
-	return tmp_add(sp, &c, 1);
-}
-
-static inline bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
-
-static inline bool is_meta(char c)
-{
-	switch (c) {
-	case ' ': case '\t': case '\r': case '\n': case ';': case '&': case '|':
-	case '<': case '>': case '(': case ')':
-		return true;
-	default:
-		return false;
-	}
-}
-
 /*
- * Bytes that need a look in a word: metacharacters, quotes, escapes,
- * expansions and glob characters.  Runs of other bytes are copied at once.
+ * Byte classes, so that the lexer tests a byte with one look-up:
+ * blanks, metacharacters (which end a word), bytes that need a look in a
+ * word (quotes, escapes, expansions), glob characters, bytes that need a
+ * look inside double quotes, and bytes that start something other than a
+ * word at the start of a token.
  */
-static const unsigned char word_special[256] = {
-	[' '] = 1, ['\t'] = 1, ['\r'] = 1, ['\n'] = 1, [';'] = 1, ['&'] = 1, ['|'] = 1,
-	['<'] = 1, ['>'] = 1, ['('] = 1, [')'] = 1, ['\\'] = 1, ['\''] = 1, ['"'] = 1,
-	['$'] = 1, ['`'] = 1, ['*'] = 1, ['?'] = 1, ['['] = 1,
+enum {
+	CL_BLANK = 1u << 0, /* space, tab, CR */
+	CL_META  = 1u << 1, /* blanks, newline, ; & | < > ( ) */
+	CL_WORD  = 1u << 2, /* \ ' " $ ` */
+	CL_GLOB  = 1u << 3, /* * ? [ */
+	CL_DQ    = 1u << 4, /* " \ $ ` */
+	CL_TOKEN = 1u << 5, /* NUL, metacharacters, # ` and digits (an fd before a redirection) */
 };
+
+static const unsigned char cls[256] = {
+	[' '] = CL_BLANK | CL_META | CL_TOKEN, ['\t'] = CL_BLANK | CL_META | CL_TOKEN,
+	['\r'] = CL_BLANK | CL_META | CL_TOKEN, ['\n'] = CL_META | CL_TOKEN,
+	[';'] = CL_META | CL_TOKEN, ['&'] = CL_META | CL_TOKEN, ['|'] = CL_META | CL_TOKEN,
+	['<'] = CL_META | CL_TOKEN, ['>'] = CL_META | CL_TOKEN, ['('] = CL_META | CL_TOKEN,
+	[')'] = CL_META | CL_TOKEN,
+	['\\'] = CL_WORD | CL_DQ, ['\''] = CL_WORD, ['"'] = CL_WORD | CL_DQ, ['$'] = CL_WORD | CL_DQ,
+	['`'] = CL_WORD | CL_DQ | CL_TOKEN,
+	['*'] = CL_GLOB, ['?'] = CL_GLOB, ['['] = CL_GLOB,
+	['\0'] = CL_TOKEN, ['#'] = CL_TOKEN,
+	['0'] = CL_TOKEN, ['1'] = CL_TOKEN, ['2'] = CL_TOKEN, ['3'] = CL_TOKEN, ['4'] = CL_TOKEN,
+	['5'] = CL_TOKEN, ['6'] = CL_TOKEN, ['7'] = CL_TOKEN, ['8'] = CL_TOKEN, ['9'] = CL_TOKEN,
+};
+
+static inline bool is_blank(char c) { return cls[(unsigned char)c] & CL_BLANK; }
+
+static inline bool is_meta(char c) { return cls[(unsigned char)c] & CL_META; }
 
 static inline bool is_name_start(char c)
 {
@@ -128,21 +170,23 @@ static inline bool is_name_start(char c)
 static inline bool is_name_char(char c) { return is_name_start(c) || (c >= '0' && c <= '9'); }
 
 /* Skips blanks and backslash-newline continuations. */
-static void skip_blanks(struct sp *sp)
+static inline void skip_blanks(struct sp *sp)
 {
 	const char *s = sp->s;
+	size_t p = sp->pos, len = sp->len;
 
-	while (sp->pos < sp->len) {
-		char c = s[sp->pos];
+	while (p < len) {
+		char c = s[p];
 
 		if (is_blank(c)) {
-			sp->pos++;
-		} else if (c == '\\' && sp->pos + 1 < sp->len && s[sp->pos + 1] == '\n') {
-			sp->pos += 2;
+			p++;
+		} else if (c == '\\' && p + 1 < len && s[p + 1] == '\n') {
+			p += 2;
 		} else {
 			break;
 		}
 	}
+	sp->pos = p;
 }
 
 static void parse_list(struct sp *sp, unsigned depth, bool in_subst, int term, size_t open);
@@ -209,11 +253,11 @@ static void skip_arith(struct sp *sp, size_t start)
 }
 
 /*
- * Handles a `$` at sp->pos (inside double quotes when dq): appends its raw
- * text to the word and parses command substitutions.  Returns the word flags
- * it adds.
+ * Handles a `$` at sp->pos (inside double quotes or not: the same): appends
+ * its raw text to the word and parses command substitutions.  Returns the
+ * word flags it adds.
  */
-static unsigned lex_dollar(struct sp *sp, unsigned depth, bool dq)
+static unsigned lex_dollar(struct sp *sp, struct wout *wo, unsigned depth)
 {
 	const char *s = sp->s;
 	size_t start = sp->pos;
@@ -221,7 +265,7 @@ static unsigned lex_dollar(struct sp *sp, unsigned depth, bool dq)
 
 	if (sp->pos + 1 >= sp->len) {
 		sp->pos++;
-		tmp_addch(sp, '$');
+		out_addch(wo, '$');
 		return 0;
 	}
 	c = s[sp->pos + 1];
@@ -232,53 +276,56 @@ static unsigned lex_dollar(struct sp *sp, unsigned depth, bool dq)
 		} else {
 			unsigned bt = sp->bt;
 
+			if (out_to_tmp(sp, wo) < 0)
+				return 0;
 			sp->pos += 2;
 			sp->bt = 0;
 			parse_list(sp, depth + 1, true, TERM_PAREN, start);
 			sp->bt = bt;
 		}
-		tmp_add(sp, s + start, sp->pos - start);
+		out_add(wo, s + start, sp->pos - start);
 		return HD_WORD_EXPANSION;
 	}
 	if (c == '{') {
 		sp->pos += 2;
 		if (!skip_balanced(sp, '{', '}', 1))
 			set_incomplete(sp, start, "expected '}' to close '${'");
-		tmp_add(sp, s + start, sp->pos - start);
+		out_add(wo, s + start, sp->pos - start);
 		return HD_WORD_EXPANSION;
 	}
 	if (is_name_start(c)) {
 		sp->pos += 2;
 		while (sp->pos < sp->len && is_name_char(s[sp->pos]))
 			sp->pos++;
-		tmp_add(sp, s + start, sp->pos - start);
+		out_add(wo, s + start, sp->pos - start);
 		return HD_WORD_EXPANSION;
 	}
-	if (isdigit((unsigned char)c) || strchr("@*#?$!-", c)) {
+	if ((c >= '0' && c <= '9') || strchr("@*#?$!-", c)) { /* strchr() also matches '\0' */
 		sp->pos += 2;
-		tmp_add(sp, s + start, 2);
+		out_add(wo, s + start, 2);
 		return HD_WORD_EXPANSION;
 	}
-	(void)dq;
 	sp->pos++;
-	tmp_addch(sp, '$');
+	out_addch(wo, '$');
 	return 0;
 }
 
-static unsigned lex_backtick(struct sp *sp, unsigned depth)
+static unsigned lex_backtick(struct sp *sp, struct wout *wo, unsigned depth)
 {
 	size_t start = sp->pos;
 
+	if (out_to_tmp(sp, wo) < 0)
+		return 0;
 	sp->pos++;
 	sp->bt++;
 	parse_list(sp, depth + 1, true, TERM_BACKTICK, start);
 	sp->bt--;
-	tmp_add(sp, sp->s + start, sp->pos - start);
+	out_add(wo, sp->s + start, sp->pos - start);
 	return HD_WORD_EXPANSION;
 }
 
 /* Decodes $'...' (pos on the opening quote) into the word. */
-static void lex_ansi_c(struct sp *sp)
+static void lex_ansi_c(struct sp *sp, struct wout *wo)
 {
 	const char *s = sp->s;
 	size_t start = sp->pos - 1;
@@ -305,18 +352,175 @@ static void lex_ansi_c(struct sp *sp)
 			case 'e': case 'E': d = 27; break;
 			case '\\': case '\'': case '"': case '?': d = e; break;
 			default:
-				tmp_add(sp, s + sp->pos, 2);
+				out_add(wo, s + sp->pos, 2);
 				sp->pos += 2;
 				continue;
 			}
-			tmp_addch(sp, d);
+			out_addch(wo, d);
 			sp->pos += 2;
 			continue;
 		}
-		tmp_addch(sp, c);
+		out_addch(wo, c);
 		sp->pos++;
 	}
 	set_incomplete(sp, start, "expected a closing \"'\"");
+}
+
+/* The inside of a double-quoted string (pos after the opening quote); returns the flags it adds. */
+static unsigned lex_dquoted(struct sp *sp, struct wout *wo, unsigned depth, size_t start)
+{
+	const char *s = sp->s;
+	unsigned flags = 0;
+
+	while (sp->pos < sp->len && !sp->stop) {
+		size_t b = sp->pos, p = b, len = sp->len;
+		char d;
+
+		while (p < len && !(cls[(unsigned char)s[p]] & CL_DQ))
+			p++;
+		if (p > b) {
+			out_add(wo, s + b, p - b);
+			sp->pos = p;
+			if (p == len)
+				break;
+		}
+		d = s[p];
+		if (d == '"') {
+			sp->pos++;
+			return flags;
+		}
+		if (d == '\\') {
+			char e;
+
+			if (p + 1 >= len) {
+				out_addch(wo, '\\');
+				sp->pos++;
+				continue;
+			}
+			e = s[p + 1];
+			if (e == '\n') {
+				sp->pos += 2;
+			} else if (e == '$' || e == '`' || e == '"' || e == '\\') {
+				out_addch(wo, e);
+				sp->pos += 2;
+			} else {
+				out_addch(wo, '\\');
+				sp->pos++;
+			}
+			continue;
+		}
+		if (d == '$') {
+			flags |= lex_dollar(sp, wo, depth);
+			continue;
+		}
+		/* A backtick. */
+		if (sp->bt) {
+			/* A backtick ends the enclosing substitution first. */
+			return flags;
+		}
+		flags |= lex_backtick(sp, wo, depth);
+	}
+	set_incomplete(sp, start, "expected a closing '\"'");
+	return flags;
+}
+
+/*
+ * The rest of a word that needs more than a scan (pos on the first byte
+ * that needs a look); the same loop reads the whole word when called at its
+ * start.  Returns the word's flags.
+ */
+static unsigned lex_word_slow(struct sp *sp, struct wout *wo, unsigned depth, unsigned flags)
+{
+	const char *s = sp->s;
+
+	while (sp->pos < sp->len && !sp->stop) {
+		char c = s[sp->pos];
+
+		if (is_meta(c))
+			break;
+		switch (c) {
+		case '\\':
+			if (sp->pos + 1 >= sp->len) {
+				sp->pos++;
+				out_addch(wo, '\\');
+				break;
+			}
+			if (s[sp->pos + 1] == '\n') {
+				sp->pos += 2;
+				break;
+			}
+			if (sp->bt && s[sp->pos + 1] == '`') {
+				/* \` inside backticks: a nested substitution we do not split. */
+				out_addch(wo, '`');
+				sp->pos += 2;
+				flags |= HD_WORD_EXPANSION;
+				break;
+			}
+			flags |= HD_WORD_QUOTED;
+			out_addch(wo, s[sp->pos + 1]);
+			sp->pos += 2;
+			break;
+		case '\'': {
+			const char *q;
+			size_t start = sp->pos;
+
+			flags |= HD_WORD_QUOTED;
+			q = memchr(s + sp->pos + 1, '\'', sp->len - sp->pos - 1);
+			if (!q) {
+				out_add(wo, s + sp->pos + 1, sp->len - sp->pos - 1);
+				sp->pos = sp->len;
+				set_incomplete(sp, start, "expected a closing \"'\"");
+				break;
+			}
+			out_add(wo, s + sp->pos + 1, (size_t)(q - (s + sp->pos + 1)));
+			sp->pos = (size_t)(q - s) + 1;
+			break;
+		}
+		case '"': {
+			size_t start = sp->pos;
+
+			flags |= HD_WORD_QUOTED;
+			sp->pos++;
+			flags |= lex_dquoted(sp, wo, depth, start);
+			break;
+		}
+		case '$':
+			if (sp->pos + 1 < sp->len && s[sp->pos + 1] == '\'') {
+				flags |= HD_WORD_QUOTED;
+				sp->pos++;
+				lex_ansi_c(sp, wo);
+				break;
+			}
+			if (sp->pos + 1 < sp->len && s[sp->pos + 1] == '"') {
+				/* $"..." is a translated string: a double-quoted one here. */
+				sp->pos++;
+				continue;
+			}
+			flags |= lex_dollar(sp, wo, depth);
+			break;
+		case '`':
+			if (sp->bt)
+				return flags;
+			flags |= lex_backtick(sp, wo, depth);
+			break;
+		case '*': case '?': case '[':
+			flags |= HD_WORD_GLOB;
+			out_addch(wo, c);
+			sp->pos++;
+			break;
+		default: {
+			/* Locals: s is char data, which may alias *sp, so sp->pos would be stored per byte. */
+			size_t b = sp->pos, p = b, len = sp->len;
+
+			while (p < len && !(cls[(unsigned char)s[p]] & (CL_META | CL_WORD | CL_GLOB)))
+				p++;
+			sp->pos = p;
+			out_add(wo, s + b, p - b);
+			break;
+		}
+		}
+	}
+	return flags;
 }
 
 /*
@@ -327,147 +531,44 @@ static void lex_ansi_c(struct sp *sp)
 static bool lex_word(struct sp *sp, struct hd_word *w, unsigned depth)
 {
 	const char *s = sp->s;
-	size_t tstart = sp->tmp_len;
+	size_t b = sp->pos, p = b, len = sp->len;
 	unsigned flags = 0;
+	struct wout wo;
 
-	w->off = sp->pos;
-	while (sp->pos < sp->len && !sp->stop) {
-		char c = s[sp->pos];
+	w->off = b;
+	/* The common case: plain bytes (and globs) up to a metacharacter, already in place in the copy. */
+	while (p < len) {
+		unsigned k = cls[(unsigned char)s[p]];
 
-		if (is_meta(c))
-			break;
-		switch (c) {
-		case '\\':
-			if (sp->pos + 1 >= sp->len) {
-				sp->pos++;
-				tmp_addch(sp, '\\');
-				break;
-			}
-			if (s[sp->pos + 1] == '\n') {
-				sp->pos += 2;
-				break;
-			}
-			if (sp->bt && s[sp->pos + 1] == '`') {
-				/* \` inside backticks: a nested substitution we do not split. */
-				tmp_addch(sp, '`');
-				sp->pos += 2;
-				flags |= HD_WORD_EXPANSION;
-				break;
-			}
-			flags |= HD_WORD_QUOTED;
-			tmp_addch(sp, s[sp->pos + 1]);
-			sp->pos += 2;
-			break;
-		case '\'': {
-			const char *q;
-			size_t start = sp->pos;
-
-			flags |= HD_WORD_QUOTED;
-			q = memchr(s + sp->pos + 1, '\'', sp->len - sp->pos - 1);
-			if (!q) {
-				tmp_add(sp, s + sp->pos + 1, sp->len - sp->pos - 1);
-				sp->pos = sp->len;
-				set_incomplete(sp, start, "expected a closing \"'\"");
-				break;
-			}
-			tmp_add(sp, s + sp->pos + 1, (size_t)(q - (s + sp->pos + 1)));
-			sp->pos = (size_t)(q - s) + 1;
-			break;
+		if (!(k & (CL_META | CL_WORD | CL_GLOB))) {
+			p++;
+			continue;
 		}
-		case '"': {
-			size_t start = sp->pos;
-			bool closed = false;
-
-			flags |= HD_WORD_QUOTED;
-			sp->pos++;
-			while (sp->pos < sp->len && !sp->stop) {
-				char d = s[sp->pos];
-
-				if (d == '"') {
-					sp->pos++;
-					closed = true;
-					break;
-				}
-				if (d == '\\' && sp->pos + 1 < sp->len) {
-					char e = s[sp->pos + 1];
-
-					if (e == '\n') {
-						sp->pos += 2;
-					} else if (e == '$' || e == '`' || e == '"' || e == '\\') {
-						tmp_addch(sp, e);
-						sp->pos += 2;
-					} else {
-						tmp_addch(sp, '\\');
-						sp->pos++;
-					}
-					continue;
-				}
-				if (d == '$') {
-					flags |= lex_dollar(sp, depth, true);
-					continue;
-				}
-				if (d == '`') {
-					if (sp->bt) {
-						/* A backtick ends the enclosing substitution first. */
-						closed = true;
-						break;
-					}
-					flags |= lex_backtick(sp, depth);
-					continue;
-				}
-				tmp_addch(sp, d);
-				sp->pos++;
-			}
-			if (!closed)
-				set_incomplete(sp, start, "expected a closing '\"'");
+		if (!(k & CL_GLOB))
 			break;
-		}
-		case '$':
-			if (sp->pos + 1 < sp->len && s[sp->pos + 1] == '\'') {
-				flags |= HD_WORD_QUOTED;
-				sp->pos++;
-				lex_ansi_c(sp);
-				break;
-			}
-			if (sp->pos + 1 < sp->len && s[sp->pos + 1] == '"') {
-				/* $"..." is a translated string: a double-quoted one here. */
-				sp->pos++;
-				continue;
-			}
-			flags |= lex_dollar(sp, depth, false);
-			break;
-		case '`':
-			if (sp->bt)
-				goto done;
-			flags |= lex_backtick(sp, depth);
-			break;
-		case '*': case '?': case '[':
-			flags |= HD_WORD_GLOB;
-			tmp_addch(sp, c);
-			sp->pos++;
-			break;
-		default: {
-			/* Locals: s is char data, which may alias *sp, so sp->pos would be stored per byte. */
-			size_t b = sp->pos, p = b, len = sp->len;
-
-			while (p < len && !word_special[(unsigned char)s[p]])
-				p++;
-			sp->pos = p;
-			tmp_add(sp, s + b, p - b);
-			break;
-		}
-		}
+		flags |= HD_WORD_GLOB;
+		p++;
 	}
-done:
+	sp->pos = p;
+	wo.base = sp->copy + b;
+	wo.o = sp->copy + p;
+	wo.in_tmp = false;
+	if (p < len && !is_meta(s[p]))
+		flags = lex_word_slow(sp, &wo, depth, flags);
 	w->end = sp->pos;
 	w->flags = flags;
 	if (sp->err)
 		return false;
-	w->text = hd_arena_strndup_fast(sp->a, sp->tmp + tstart, sp->tmp_len - tstart);
-	sp->tmp_len = tstart;
-	if (!w->text) {
-		fail(sp, -HD_ENOMEM);
-		return false;
+	if (wo.in_tmp) {
+		w->text = hd_arena_strndup_fast(sp->a, wo.base, (size_t)(wo.o - wo.base));
+		sp->tmp_len = (size_t)(wo.base - sp->tmp);
+		if (!w->text) {
+			fail(sp, -HD_ENOMEM);
+			return false;
+		}
+	} else {
+		*wo.o = '\0';
+		w->text = wo.base;
 	}
 	if (++sp->n_words > HD_MAX_SHELL_WORDS) {
 		set_incomplete(sp, w->off, "fewer words (too many words)");
@@ -483,7 +584,7 @@ static ssize_t cmd_new(struct sp *sp, size_t off, unsigned depth, bool in_subst)
 	struct hd_shell *sh = sp->sh;
 	struct hd_cmd *c;
 
-	if (HD_ARENA_GROW(sp->a, sh->cmds, sh->alloc_cmds, sh->n_cmds + 1) < 0) {
+	if (sh->n_cmds == sh->alloc_cmds && HD_ARENA_GROW(sp->a, sh->cmds, sh->alloc_cmds, sh->n_cmds + 1) < 0) {
 		fail(sp, -HD_ENOMEM);
 		return -1;
 	}
@@ -543,24 +644,16 @@ static void finish_cmd(struct sp *sp, ssize_t *cur, enum hd_sep sep)
 
 /*
  * The per-command arrays (argv, assigns, redirs) do not store a capacity: it
- * is implied by the count, as they grow by doubling from 4.
+ * is implied by the count, as they grow by doubling from 4.  So an array is
+ * full when its count is 0 or a power of two from 4 on.
  */
-static size_t implied_cap(size_t n)
-{
-	size_t c = 4;
-
-	if (n == 0)
-		return 0;
-	while (c < n)
-		c *= 2;
-	return c;
-}
+static inline bool implied_full(size_t n) { return n == 0 || (n >= 4 && (n & (n - 1)) == 0); }
 
 static int grow_implied(struct sp *sp, void **v, size_t n, size_t elem)
 {
-	size_t cap = implied_cap(n);
+	size_t cap = n;
 
-	if (n < cap)
+	if (!implied_full(n))
 		return 0;
 	if (hd_arena_grow(sp->a, v, &cap, n + 1, elem) < 0) {
 		fail(sp, -HD_ENOMEM);
@@ -569,9 +662,9 @@ static int grow_implied(struct sp *sp, void **v, size_t n, size_t elem)
 	return 0;
 }
 
-static int add_word(struct sp *sp, struct hd_word **v, size_t *n, const struct hd_word *w)
+static inline int add_word(struct sp *sp, struct hd_word **v, size_t *n, const struct hd_word *w)
 {
-	if (grow_implied(sp, (void **)v, *n, sizeof(**v)) < 0)
+	if (implied_full(*n) && grow_implied(sp, (void **)v, *n, sizeof(**v)) < 0)
 		return -HD_ENOMEM;
 	(*v)[(*n)++] = *w;
 	return 0;
@@ -1291,12 +1384,17 @@ int hd_shell_split_arena(const char *text, size_t len, struct hd_shell *sh, stru
 	/*
 	 * Word text is at most as long as the input it comes from, and words
 	 * being built at once (a word and those of substitutions inside it)
-	 * come from disjoint parts of the input: len + 1 bytes always do.
+	 * come from disjoint parts of the input: len + 1 bytes always do, in
+	 * the copy as in the scratch.
 	 */
-	sp.tmp_alloc = len + 2;
-	sp.tmp = hd_arena_alloc(a, sp.tmp_alloc);
-	if (!sp.tmp)
+	if (len > SIZE_MAX - 2)
 		return -HD_ENOMEM;
+	sp.tmp_alloc = len + 2;
+	sp.copy = hd_arena_alloc(a, len + 1);
+	if (!sp.copy)
+		return -HD_ENOMEM;
+	if (len)
+		memcpy(sp.copy, text, len);
 	parse_list(&sp, 0, false, TERM_EOF, 0);
 	/* Heredocs opened on the last line have no body. */
 	hd_free(sp.hd);

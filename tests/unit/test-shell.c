@@ -100,6 +100,52 @@ static void test_quotes(void **state)
 	check("echo \"semi;colon\" 'and&&'", "echo semi;colon and&&");
 }
 
+/*
+ * Word texts are made in place in a copy of the text: plain words only get
+ * their NUL (right where a metacharacter or the end was), quoted ones
+ * shrink within their span, and a word with a command substitution inside
+ * (whose own words are made in place) is built apart.
+ */
+static void test_word_text(void **state)
+{
+	struct hd_shell sh;
+	char t[] = "echo abcdef";
+	const char *u;
+
+	(void)state;
+	check("a;b|c&&d>e<f", "a ; / b | / c && / d <> e> << f>");
+	check("a\"b\"c'd'e\\fg \"h\" i", "abcdefg h i");
+	check("ab\\\ncd\"e\\\nf\"g", "abcdefg");
+	check("echo x$(echo a\"b\")y z", "echo x$(echo a\"b\")y z / ^1$echo ab");
+	check("echo \"p$(echo \"q$(ls z)r\")s\"t", "echo p$(echo \"q$(ls z)r\")st / ^1$echo q$(ls z)r / ^2$ls z");
+	check("echo a`b c`d e", "echo a`b c`d e / ^1$b c");
+	check("echo $(a)'x'\"y\"z w", "echo $(a)xyz w / ^1$a");
+	check("echo *.c 'q'[ab]? ", "echo *.c q[ab]?");
+
+	/* The text need not end at len, and is not written to. */
+	assert_int_equal(hd_shell_split(t, 8, &sh), 0);
+	assert_string_equal(render(&sh), "echo abc");
+	assert_int_equal(sh.cmds[0].argv[1].end, 8);
+	hd_shell_release(&sh);
+	assert_string_equal(t, "echo abcdef");
+
+	/* Flags and spans of plain, quoted and expanded words side by side. */
+	u = "cp -r a'b' \"$X\"/c d*";
+	assert_int_equal(hd_shell_split(u, strlen(u), &sh), 0);
+	assert_int_equal(sh.cmds[0].argc, 5);
+	assert_string_equal(sh.cmds[0].argv[1].text, "-r");
+	assert_int_equal(sh.cmds[0].argv[1].flags, 0);
+	assert_string_equal(sh.cmds[0].argv[2].text, "ab");
+	assert_int_equal(sh.cmds[0].argv[2].flags, HD_WORD_QUOTED);
+	assert_int_equal(sh.cmds[0].argv[2].off, 6);
+	assert_int_equal(sh.cmds[0].argv[2].end, 10);
+	assert_string_equal(sh.cmds[0].argv[3].text, "$X/c");
+	assert_int_equal(sh.cmds[0].argv[3].flags, HD_WORD_QUOTED | HD_WORD_EXPANSION);
+	assert_string_equal(sh.cmds[0].argv[4].text, "d*");
+	assert_int_equal(sh.cmds[0].argv[4].flags, HD_WORD_GLOB);
+	hd_shell_release(&sh);
+}
+
 static void test_comments_and_continuations(void **state)
 {
 	(void)state;
@@ -394,6 +440,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_simple),
 		cmocka_unit_test(test_quotes),
+		cmocka_unit_test(test_word_text),
 		cmocka_unit_test(test_comments_and_continuations),
 		cmocka_unit_test(test_groups),
 		cmocka_unit_test(test_substitutions),
