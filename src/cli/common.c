@@ -339,6 +339,23 @@ int hd_cli_report_begin(struct hd_cli_report *cr, struct hd_out_opts *o, const c
 			return HD_EXIT_ERROR;
 		}
 	}
+	/*
+	 * A report to a pipe or a file is written in 64 KiB pieces, not the
+	 * 4 KiB stdio takes from st_blksize: a lint of thousands of files
+	 * otherwise costs a write call per 4 KiB.  Nothing has been written to
+	 * the stream yet, as setvbuf wants (standard output: the first report
+	 * of the process only).
+	 */
+	if (cr->out != stdout) {
+		setvbuf(cr->out, NULL, _IOFBF, 65536);
+	} else if (!isatty(STDOUT_FILENO)) {
+		static char stdout_buf[65536];
+		static bool stdout_set;
+
+		if (!stdout_set)
+			setvbuf(stdout, stdout_buf, _IOFBF, sizeof(stdout_buf));
+		stdout_set = true;
+	}
 	ro.color = want_color(o, cr->out);
 	r = hd_output_begin(rep, cr->out, &ro, &cr->rep);
 	if (r < 0) {

@@ -29,6 +29,13 @@ struct dir_fact {
 	char *dir;
 	signed char ignore; /* has .dockerignore: -1 unknown */
 	signed char git;    /* has .git: -1 unknown */
+	/*
+	 * Step 3's answer for a Dockerfile in dir (a .dockerignore in an
+	 * ancestor up to the repository root: enum hd_context_ignore) for
+	 * the tree above_top; -1 unknown.
+	 */
+	signed char above;
+	char *above_top;
 };
 
 struct hd_build_contexts {
@@ -37,12 +44,6 @@ struct hd_build_contexts {
 	pthread_mutex_t lock;
 	struct dir_fact *dirs; /* open addressing, cap a power of two */
 	size_t n_dirs, cap_dirs;
-	/*
-	 * The last answer of step 3 (the Dockerfile's directory and its
-	 * ancestors), by directory and tree: files of one directory share it.
-	 */
-	char *above_dir, *above_top;
-	enum hd_context_ignore above;
 };
 
 static struct hd_build_contexts *current;
@@ -79,11 +80,11 @@ void hd_build_contexts_free(struct hd_build_contexts *bc)
 		hd_free(bc->hints[i].context);
 	}
 	hd_free(bc->hints);
-	for (i = 0; i < bc->cap_dirs; i++)
+	for (i = 0; i < bc->cap_dirs; i++) {
 		hd_free(bc->dirs[i].dir);
+		hd_free(bc->dirs[i].above_top);
+	}
 	hd_free(bc->dirs);
-	hd_free(bc->above_dir);
-	hd_free(bc->above_top);
 	pthread_mutex_destroy(&bc->lock);
 	hd_free(bc);
 }
@@ -178,17 +179,15 @@ static bool file_exists(const char *dir, const char *name)
 	return k > 0 && (size_t)k < sizeof(p) && access(p, F_OK) == 0;
 }
 
-/* The cached fact of dir (which: 'i' .dockerignore, 'g' .git), looked up once per run. */
-static bool dir_has(struct hd_build_contexts *bc, const char *dir, char which)
+/*
+ * The entry of dir in the table, added when absent (bc->lock held); NULL when
+ * the table cannot grow.  Entries move when the table grows: a pointer is
+ * good only while the lock is held.
+ */
+static struct dir_fact *fact_of(struct hd_build_contexts *bc, const char *dir)
 {
-	const char *name = which == 'i' ? ".dockerignore" : ".git";
-	struct dir_fact *f = NULL;
-	bool v;
 	size_t i, mask;
 
-	if (!bc)
-		return file_exists(dir, name);
-	pthread_mutex_lock(&bc->lock);
 	if (bc->n_dirs * 2 >= bc->cap_dirs) {
 		size_t cap = bc->cap_dirs ? bc->cap_dirs * 2 : 256;
 		struct dir_fact *nd = hd_calloc(cap, sizeof(*nd));
@@ -208,30 +207,68 @@ static bool dir_has(struct hd_build_contexts *bc, const char *dir, char which)
 			bc->cap_dirs = cap;
 		}
 	}
-	if (bc->cap_dirs && bc->n_dirs * 2 < bc->cap_dirs) {
-		mask = bc->cap_dirs - 1;
-		for (i = hash_str(dir) & mask; bc->dirs[i].dir; i = (i + 1) & mask) {
-			if (!strcmp(bc->dirs[i].dir, dir)) {
-				f = &bc->dirs[i];
-				break;
-			}
-		}
-		if (!f && (bc->dirs[i].dir = hd_strdup(dir))) {
-			f = &bc->dirs[i];
-			f->ignore = f->git = -1;
-			bc->n_dirs++;
-		}
+	if (!bc->cap_dirs || bc->n_dirs * 2 >= bc->cap_dirs)
+		return NULL;
+	mask = bc->cap_dirs - 1;
+	for (i = hash_str(dir) & mask; bc->dirs[i].dir; i = (i + 1) & mask) {
+		if (!strcmp(bc->dirs[i].dir, dir))
+			return &bc->dirs[i];
 	}
-	if (f) {
-		signed char *slot = which == 'i' ? &f->ignore : &f->git;
+	bc->dirs[i].dir = hd_strdup(dir);
+	if (!bc->dirs[i].dir)
+		return NULL;
+	bc->dirs[i].ignore = bc->dirs[i].git = bc->dirs[i].above = -1;
+	bc->n_dirs++;
+	return &bc->dirs[i];
+}
 
-		if (*slot < 0)
-			*slot = file_exists(dir, name);
-		v = *slot;
-	} else {
-		v = file_exists(dir, name);
-	}
+static signed char *fact_slot(struct dir_fact *f, char which)
+{
+	return which == 'i' ? &f->ignore : &f->git;
+}
+
+/* A cached fact of dir (which: 'i' .dockerignore, 'g' .git), -1 when not known. */
+static int fact_get(struct hd_build_contexts *bc, const char *dir, char which)
+{
+	struct dir_fact *f;
+	int v = -1;
+
+	pthread_mutex_lock(&bc->lock);
+	f = fact_of(bc, dir);
+	if (f)
+		v = *fact_slot(f, which);
 	pthread_mutex_unlock(&bc->lock);
+	return v;
+}
+
+static void fact_set(struct hd_build_contexts *bc, const char *dir, char which, int v)
+{
+	struct dir_fact *f;
+
+	pthread_mutex_lock(&bc->lock);
+	f = fact_of(bc, dir);
+	if (f)
+		*fact_slot(f, which) = (signed char)v;
+	pthread_mutex_unlock(&bc->lock);
+}
+
+/*
+ * The cached fact of dir (which: 'i' .dockerignore, 'g' .git), looked up once
+ * per run.  The file system is asked without the lock held, so that threads
+ * do not wait on each other's system calls; two may ask at once, and agree.
+ */
+static bool dir_has(struct hd_build_contexts *bc, const char *dir, char which)
+{
+	const char *name = which == 'i' ? ".dockerignore" : ".git";
+	int v;
+
+	if (!bc)
+		return file_exists(dir, name);
+	v = fact_get(bc, dir, which);
+	if (v < 0) {
+		v = file_exists(dir, name);
+		fact_set(bc, dir, which, v);
+	}
 	return v;
 }
 
@@ -501,6 +538,26 @@ int hd_build_contexts_add_text(struct hd_build_contexts *bc, const char *root, c
 	return scan_script(bc, top, path, text, len);
 }
 
+/* The kind a walk item would be read as to find build contexts, or NULL when it names none. */
+static const struct hd_lint_kind *source_kind(const struct hd_walk_item *it)
+{
+	const struct hd_lint_kind *k = it->kind;
+
+	/* Standard input has no directory; only the linted tree is read (core/confine.h). */
+	if (!it->root || !strcmp(it->path, "-"))
+		return NULL;
+	if (!k)
+		k = hd_lint_detect(it->path, NULL, 0, it->is_explicit);
+	if (!k || !strcmp(k->name, "dockerfile") || !strcmp(k->name, "markdown") || !strcmp(k->name, "systemd"))
+		return NULL;
+	return k;
+}
+
+bool hd_build_contexts_source(const struct hd_walk_item *it)
+{
+	return source_kind(it) != NULL;
+}
+
 struct hd_build_contexts *hd_build_contexts_scan(const struct hd_walk *w)
 {
 	struct hd_build_contexts *bc = hd_build_contexts_new();
@@ -510,15 +567,10 @@ struct hd_build_contexts *hd_build_contexts_scan(const struct hd_walk *w)
 		return NULL;
 	for (i = 0; i < w->n; i++) {
 		const struct hd_walk_item *it = &w->v[i];
-		const struct hd_lint_kind *k = it->kind;
+		const struct hd_lint_kind *k = source_kind(it);
 		struct hd_buf b;
 
-		/* Standard input has no directory; only the linted tree is read (core/confine.h). */
-		if (!it->root || !strcmp(it->path, "-"))
-			continue;
 		if (!k)
-			k = hd_lint_detect(it->path, NULL, 0, it->is_explicit);
-		if (!k || !strcmp(k->name, "dockerfile") || !strcmp(k->name, "markdown") || !strcmp(k->name, "systemd"))
 			continue;
 		hd_buf_init(&b, HD_MAX_FILE_SIZE);
 		if (hd_confine_read(it->root, it->path, &b) == 0 &&
@@ -595,16 +647,16 @@ enum hd_context_ignore hd_build_context_dockerignore(struct hd_build_contexts *b
 		return HD_CTX_HAS_IGNORE;
 	/* The ancestors' answer depends on the directory and the tree only: asked once per directory. */
 	if (bc) {
-		bool hit;
-		enum hd_context_ignore v = HD_CTX_NO_IGNORE;
+		struct dir_fact *f;
+		int v = -1;
 
 		pthread_mutex_lock(&bc->lock);
-		hit = bc->above_dir && !strcmp(bc->above_dir, d) && !strcmp(bc->above_top, top);
-		if (hit)
-			v = bc->above;
+		f = fact_of(bc, d);
+		if (f && f->above >= 0 && f->above_top && !strcmp(f->above_top, top))
+			v = f->above;
 		pthread_mutex_unlock(&bc->lock);
-		if (hit)
-			return v;
+		if (v >= 0)
+			return (enum hd_context_ignore)v;
 	}
 	{
 		char start[MAX_PATH];
@@ -620,19 +672,18 @@ enum hd_context_ignore hd_build_context_dockerignore(struct hd_build_contexts *b
 			}
 		}
 		if (bc) {
-			char *nd = hd_strdup(start), *nt = hd_strdup(top);
+			char *nt = hd_strdup(top);
+			struct dir_fact *f;
 
 			pthread_mutex_lock(&bc->lock);
-			if (nd && nt) {
-				hd_free(bc->above_dir);
-				hd_free(bc->above_top);
-				bc->above_dir = nd;
-				bc->above_top = nt;
-				bc->above = v;
-				nd = nt = NULL;
+			f = fact_of(bc, start);
+			if (f && nt) {
+				hd_free(f->above_top);
+				f->above_top = nt;
+				f->above = (signed char)v;
+				nt = NULL;
 			}
 			pthread_mutex_unlock(&bc->lock);
-			hd_free(nd);
 			hd_free(nt);
 		}
 		return v;

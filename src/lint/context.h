@@ -17,8 +17,10 @@
  * read inside their root, a context named outside it is ignored, and the
  * ancestors stop at the root.  `root` below is the linted tree of the file.
  *
- * The lint driver scans the walk once before linting (hd_build_contexts_scan)
+ * The lint driver scans the walk once it is over (hd_build_contexts_scan)
  * and makes the index current for the run; the Dockerfile lint asks it.
+ * Files linted while the walk goes on see an index with no hints, and are
+ * linted again if the walk holds a source of hints (lint.h).
  * Directory look-ups are cached for the run (many Dockerfiles share
  * directories).  Thread-safe once built.
  */
@@ -29,10 +31,13 @@
 #include <stddef.h>
 
 struct hd_walk;
+struct hd_walk_item;
 struct hd_build_contexts;
 
 /* Scans the compose files, scripts, Makefiles and CI files of w for build contexts; NULL on OOM. */
 struct hd_build_contexts *hd_build_contexts_scan(const struct hd_walk *w);
+/* Whether the scan would read walk item it (a compose file, a script, a CI file, a Makefile). */
+bool hd_build_contexts_source(const struct hd_walk_item *it);
 /* Adds the contexts named in one file's text (kind "compose" or a script kind), for tests. */
 int hd_build_contexts_add_text(struct hd_build_contexts *bc, const char *root, const char *path, const char *kind,
 			       const char *text, size_t len);

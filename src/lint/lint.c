@@ -14,7 +14,6 @@
 #include "lint/walk.h"
 
 #include <pthread.h>
-#include <stdatomic.h>
 #include <unistd.h>
 
 /*
@@ -207,126 +206,343 @@ static int lint_item(struct hd_walk_item *it, struct hd_buf *b, const struct hd_
 	return r;
 }
 
-struct pool {
+/* A file's place in the pool: its findings once linted. */
+struct slot {
+	struct hd_findings f;
+	bool done;
+	bool skipped;
+};
+
+/*
+ * Items linted ahead while the walk goes on, at most: their findings wait
+ * for the walk's end (nothing is written before it, so that a walk that
+ * fails writes nothing), and must not pile up without bound.
+ */
+#define LINT_AHEAD 4096
+#define MAX_THREADS 64
+
+struct hd_lint_pool {
 	struct hd_walk *w;
 	const struct hd_config *cfg;
 	bool snippets;
-	struct hd_findings *per_file;
-	atomic_bool *done;       /* per file: linted, findings ready */
-	atomic_size_t next;      /* next file to lint */
-	size_t next_emit;        /* next file to hand to fn, in walk order (emit_lock) */
-	atomic_int err;
+	unsigned jobs;
+	pthread_t tids[MAX_THREADS];
+	unsigned started;
+	struct hd_build_contexts *contexts;
+
+	/* lock: what follows, and the walk's array while the walk goes on (walk.h). */
+	pthread_mutex_t lock;
+	pthread_cond_t cond;  /* items published, the walk's end, a pause lifted, an item done */
+	struct slot *slots;   /* one per published item */
+	size_t n_slots, alloc_slots;
+	size_t next;          /* the next item to lint */
+	size_t inflight;      /* items being linted */
+	bool walking;         /* more items may be published */
+	bool sources;         /* a published item may name build contexts (lint/context.h) */
+	bool hold;            /* take no item for now */
+	bool stop;            /* take no item any more */
+	int err;
+
+	/* emit_lock: calls of fn, in walk order, once the walk is over. */
+	pthread_mutex_t emit_lock;
+	size_t next_emit;
 	hd_lint_file_fn *fn;
 	void *ctx;
-	pthread_mutex_t emit_lock; /* next_emit and calls of fn */
 };
 
-static void set_err(struct pool *p, int r)
+static void set_err(struct hd_lint_pool *p, int r)
 {
-	int zero = 0;
-
-	if (r < 0)
-		atomic_compare_exchange_strong(&p->err, &zero, r);
+	if (r < 0 && !p->err)
+		p->err = r;
 }
 
 /*
  * Hands every finished file from next_emit on to fn, in walk order, and frees
  * its findings.  Whoever holds emit_lock does it; a thread that finds it held
  * leaves the work to the holder or to the final flush, so workers never wait
- * on each other.
+ * on each other.  Nothing is handed out before fn is set (the walk is over).
  */
-static void flush(struct pool *p, bool wait)
+static void flush(struct hd_lint_pool *p, bool wait)
 {
 	if (wait)
 		pthread_mutex_lock(&p->emit_lock);
 	else if (pthread_mutex_trylock(&p->emit_lock) != 0)
 		return;
-	while (p->next_emit < p->w->n && atomic_load(&p->done[p->next_emit])) {
-		size_t i = p->next_emit++;
+	while (p->fn) {
+		struct hd_findings f;
+		size_t i;
+		int err;
 
-		if (atomic_load(&p->err) == 0)
-			set_err(p, p->fn(p->ctx, i, &p->per_file[i]));
-		hd_findings_release(&p->per_file[i]);
+		pthread_mutex_lock(&p->lock);
+		i = p->next_emit;
+		if (i >= p->n_slots || !p->slots[i].done) {
+			pthread_mutex_unlock(&p->lock);
+			break;
+		}
+		f = p->slots[i].f;
+		hd_findings_init(&p->slots[i].f);
+		p->next_emit++;
+		err = p->err;
+		pthread_mutex_unlock(&p->lock);
+		if (err == 0) {
+			int r = p->fn(p->ctx, i, &f);
+
+			if (r < 0) {
+				pthread_mutex_lock(&p->lock);
+				set_err(p, r);
+				pthread_mutex_unlock(&p->lock);
+			}
+		}
+		hd_findings_release(&f);
 	}
 	pthread_mutex_unlock(&p->emit_lock);
 }
 
+/* Whether a worker may take item p->next now (p->lock held). */
+static bool can_take(const struct hd_lint_pool *p)
+{
+	if (p->hold)
+		return false;
+	if (p->walking)
+		return p->next < p->n_slots && p->next < LINT_AHEAD;
+	return true;
+}
+
 static void *worker(void *arg)
 {
-	struct pool *p = arg;
+	struct hd_lint_pool *p = arg;
 	struct hd_buf b = HD_BUF_INIT(HD_MAX_FILE_SIZE);
 	/* The thread's own: messages repeat from file to file (lint/mask.h). */
 	struct hd_mask_cache *cache = hd_mask_cache_new();
-	size_t i;
 
-	while ((i = atomic_fetch_add(&p->next, 1)) < p->w->n) {
-		const struct hd_config *cfg = p->w->v[i].cfg ? p->w->v[i].cfg : p->cfg;
+	pthread_mutex_lock(&p->lock);
+	for (;;) {
+		struct hd_walk_item it;
+		struct hd_findings f;
+		size_t i;
+		int r;
 
-		set_err(p, lint_item(&p->w->v[i], &b, cfg, p->snippets, cache, &p->per_file[i]));
+		while (!p->stop && !can_take(p))
+			pthread_cond_wait(&p->cond, &p->lock);
+		if (p->stop || p->next >= p->n_slots)
+			break;
+		i = p->next++;
+		/* A copy: the walk may move its array meanwhile. */
+		it = p->w->v[i];
+		p->inflight++;
+		pthread_mutex_unlock(&p->lock);
+
+		hd_findings_init(&f);
+		r = lint_item(&it, &b, it.cfg ? it.cfg : p->cfg, p->snippets, cache, &f);
 		/* Keep a large buffer from one big file from pinning memory. */
 		if (b.alloc > 4u * 1024 * 1024)
 			hd_buf_release(&b);
 		else
 			hd_buf_reset(&b);
-		atomic_store(&p->done[i], true);
+
+		pthread_mutex_lock(&p->lock);
+		set_err(p, r);
+		p->slots[i].f = f;
+		p->slots[i].done = true;
+		p->slots[i].skipped = it.skipped;
+		if (--p->inflight == 0)
+			pthread_cond_broadcast(&p->cond);
+		pthread_mutex_unlock(&p->lock);
 		flush(p, false);
+		pthread_mutex_lock(&p->lock);
 	}
+	pthread_mutex_unlock(&p->lock);
 	hd_mask_cache_free(cache);
 	hd_buf_release(&b);
 	return NULL;
 }
 
+/* The walk's hook (walk.h): items [n_slots, n) are complete. */
+static void pool_published(void *ctx, size_t n)
+{
+	struct hd_lint_pool *p = ctx;
+
+	pthread_mutex_lock(&p->lock);
+	if (n > p->n_slots) {
+		if (HD_GROW(p->slots, p->alloc_slots, n) < 0) {
+			set_err(p, -HD_ENOMEM);
+			p->stop = true;
+		} else {
+			for (size_t k = p->n_slots; k < n; k++) {
+				memset(&p->slots[k], 0, sizeof(p->slots[k]));
+				hd_findings_init(&p->slots[k].f);
+				if (!p->sources && hd_build_contexts_source(&p->w->v[k]))
+					p->sources = true;
+			}
+			p->n_slots = n;
+		}
+	}
+	/*
+	 * A compose file or script may name the build context of a Dockerfile
+	 * linted already: linting waits for the walk's end, then starts over
+	 * with the contexts known.
+	 */
+	if (p->sources && p->walking)
+		p->hold = true;
+	pthread_cond_broadcast(&p->cond);
+	pthread_mutex_unlock(&p->lock);
+}
+
+static unsigned resolve_jobs(unsigned jobs)
+{
+	if (jobs == 0) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+		jobs = n > 0 ? (unsigned)n : 1;
+	}
+	return jobs > MAX_THREADS ? MAX_THREADS : jobs;
+}
+
+/* Starts threads until jobs - 1 run (the thread that finishes the pool works too). */
+static void start_threads(struct hd_lint_pool *p, unsigned want)
+{
+	while (p->started + 1 < want) {
+		if (pthread_create(&p->tids[p->started], NULL, worker, p) != 0)
+			break;
+		p->started++;
+	}
+}
+
+int hd_lint_pool_start(struct hd_walk *w, const struct hd_config *cfg, unsigned jobs, bool snippets, bool early,
+		       struct hd_lint_pool **ret)
+{
+	struct hd_lint_pool *p = hd_calloc(1, sizeof(*p));
+
+	*ret = NULL;
+	if (!p)
+		return -HD_ENOMEM;
+	p->contexts = hd_build_contexts_new();
+	if (!p->contexts) {
+		hd_free(p);
+		return -HD_ENOMEM;
+	}
+	p->w = w;
+	p->cfg = cfg;
+	p->snippets = snippets;
+	p->jobs = resolve_jobs(jobs);
+	p->walking = true;
+	pthread_mutex_init(&p->lock, NULL);
+	pthread_cond_init(&p->cond, NULL);
+	pthread_mutex_init(&p->emit_lock, NULL);
+	/* Build contexts for .dockerignore: none known until the walk is over (lint/context.h). */
+	hd_build_contexts_set_current(p->contexts);
+	w->lock = &p->lock;
+	w->published = pool_published;
+	w->published_ctx = p;
+	pool_published(p, w->n);
+	if (early)
+		start_threads(p, p->jobs);
+	*ret = p;
+	return 0;
+}
+
+/* Stops and frees the pool; the walk is left as it is. */
+static void pool_free(struct hd_lint_pool *p)
+{
+	pthread_mutex_lock(&p->lock);
+	p->stop = true;
+	pthread_cond_broadcast(&p->cond);
+	pthread_mutex_unlock(&p->lock);
+	for (unsigned i = 0; i < p->started; i++)
+		pthread_join(p->tids[i], NULL);
+	for (size_t k = 0; k < p->n_slots; k++)
+		hd_findings_release(&p->slots[k].f);
+	hd_free(p->slots);
+	p->w->lock = NULL;
+	p->w->published = NULL;
+	p->w->published_ctx = NULL;
+	pthread_mutex_destroy(&p->lock);
+	pthread_cond_destroy(&p->cond);
+	pthread_mutex_destroy(&p->emit_lock);
+	hd_build_contexts_set_current(NULL);
+	hd_build_contexts_free(p->contexts);
+	hd_free(p);
+}
+
+size_t hd_lint_pool_linted(struct hd_lint_pool *p)
+{
+	size_t n = 0;
+
+	pthread_mutex_lock(&p->lock);
+	for (size_t k = 0; k < p->n_slots; k++)
+		n += p->slots[k].done;
+	pthread_mutex_unlock(&p->lock);
+	return n;
+}
+
+void hd_lint_pool_abort(struct hd_lint_pool *p)
+{
+	if (p)
+		pool_free(p);
+}
+
+int hd_lint_pool_finish(struct hd_lint_pool *p, hd_lint_file_fn *fn, void *ctx)
+{
+	int r;
+
+	pool_published(p, p->w->n);
+	pthread_mutex_lock(&p->lock);
+	p->walking = false;
+	if (p->sources) {
+		/* Start over with the build contexts the walk's compose files and scripts name. */
+		struct hd_build_contexts *bc;
+
+		p->hold = true;
+		while (p->inflight)
+			pthread_cond_wait(&p->cond, &p->lock);
+		for (size_t k = 0; k < p->next; k++) {
+			hd_findings_release(&p->slots[k].f);
+			hd_findings_init(&p->slots[k].f);
+			p->slots[k].done = p->slots[k].skipped = false;
+		}
+		p->next = 0;
+		pthread_mutex_unlock(&p->lock);
+		bc = hd_build_contexts_scan(p->w);
+		pthread_mutex_lock(&p->lock);
+		if (bc) {
+			hd_build_contexts_set_current(bc);
+			hd_build_contexts_free(p->contexts);
+			p->contexts = bc;
+		} else {
+			set_err(p, -HD_ENOMEM);
+			p->stop = true;
+		}
+	}
+	p->hold = false;
+	pthread_cond_broadcast(&p->cond);
+	pthread_mutex_unlock(&p->lock);
+	pthread_mutex_lock(&p->emit_lock);
+	p->fn = fn;
+	p->ctx = ctx;
+	pthread_mutex_unlock(&p->emit_lock);
+	start_threads(p, p->n_slots < p->jobs ? (unsigned)p->n_slots : p->jobs);
+	flush(p, true);
+	worker(p);
+	for (unsigned i = 0; i < p->started; i++)
+		pthread_join(p->tids[i], NULL);
+	p->started = 0;
+	flush(p, true);
+	/* What the lint told of files picked by their name (hd_walk_linted). */
+	for (size_t k = 0; k < p->n_slots; k++)
+		p->w->v[k].skipped = p->slots[k].skipped;
+	r = p->err;
+	pool_free(p);
+	return r;
+}
+
 int hd_lint_run_each(struct hd_walk *w, const struct hd_config *cfg, unsigned jobs,
 		     bool snippets, hd_lint_file_fn *fn, void *ctx)
 {
-	struct pool p = { .w = w, .cfg = cfg, .snippets = snippets, .fn = fn, .ctx = ctx };
-	pthread_t tids[64];
-	unsigned i, started = 0;
-	struct hd_build_contexts *contexts;
-	size_t k;
+	struct hd_lint_pool *p;
+	int r;
 
 	if (!w->n)
 		return 0;
-	/* Build contexts for .dockerignore, from the run's compose files and build lines (lint/context.h). */
-	contexts = hd_build_contexts_scan(w);
-	hd_build_contexts_set_current(contexts);
-	atomic_init(&p.next, 0);
-	atomic_init(&p.err, 0);
-	p.per_file = hd_calloc(w->n, sizeof(*p.per_file));
-	p.done = hd_calloc(w->n, sizeof(*p.done));
-	if (!p.per_file || !p.done) {
-		hd_free(p.per_file);
-		hd_free(p.done);
-		hd_build_contexts_set_current(NULL);
-		hd_build_contexts_free(contexts);
-		return -HD_ENOMEM;
-	}
-	for (k = 0; k < w->n; k++)
-		atomic_init(&p.done[k], false);
-	pthread_mutex_init(&p.emit_lock, NULL);
-	if (jobs == 0) {
-		long n = sysconf(_SC_NPROCESSORS_ONLN);
-		jobs = n > 0 ? (unsigned)n : 1;
-	}
-	if (jobs > HD_ARRAY_SIZE(tids))
-		jobs = HD_ARRAY_SIZE(tids);
-	if (jobs > w->n)
-		jobs = (unsigned)w->n;
-	/* The calling thread works too, so one job means no thread at all. */
-	for (i = 1; i < jobs; i++) {
-		if (pthread_create(&tids[started], NULL, worker, &p) == 0)
-			started++;
-	}
-	worker(&p);
-	for (i = 0; i < started; i++)
-		pthread_join(tids[i], NULL);
-	flush(&p, true);
-	pthread_mutex_destroy(&p.emit_lock);
-	for (k = 0; k < w->n; k++)
-		hd_findings_release(&p.per_file[k]);
-	hd_free(p.per_file);
-	hd_free(p.done);
-	hd_build_contexts_set_current(NULL);
-	hd_build_contexts_free(contexts);
-	return atomic_load(&p.err);
+	r = hd_lint_pool_start(w, cfg, jobs, snippets, false, &p);
+	return r < 0 ? r : hd_lint_pool_finish(p, fn, ctx);
 }

@@ -94,6 +94,24 @@ typedef int hd_lint_file_fn(void *ctx, size_t index, struct hd_findings *f);
  */
 int hd_lint_run_each(struct hd_walk *w, const struct hd_config *cfg, unsigned jobs,
 		     bool snippets, hd_lint_file_fn *fn, void *ctx);
+/*
+ * The same in steps, so that files are linted while the walk goes on:
+ * hd_lint_pool_start() before the walk (with `early`, jobs - 1 threads
+ * start linting what the walk publishes, at most a few thousand files
+ * ahead), hd_lint_pool_finish() once the walk is over: it lints the rest on
+ * the calling thread too and hands every file's findings to fn, in walk
+ * order; nothing reaches fn before.  When the walk holds a file that may
+ * name build contexts (a compose file, a script), what was linted early is
+ * linted again once they are known.  hd_lint_pool_abort() stops and frees a
+ * pool whose walk failed.  The walk must not be changed otherwise meanwhile.
+ */
+struct hd_lint_pool;
+int hd_lint_pool_start(struct hd_walk *w, const struct hd_config *cfg, unsigned jobs, bool snippets, bool early,
+		       struct hd_lint_pool **ret);
+int hd_lint_pool_finish(struct hd_lint_pool *p, hd_lint_file_fn *fn, void *ctx);
+void hd_lint_pool_abort(struct hd_lint_pool *p);
+/* How many files are linted and waiting to be handed out (for tests). */
+size_t hd_lint_pool_linted(struct hd_lint_pool *p);
 
 /* The kinds' entry points (one pair per kind). */
 bool hd_lint_detect_dockerfile(const char *path, const char *base, const char *head,

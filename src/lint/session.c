@@ -290,9 +290,13 @@ static int lint_merged(struct hd_walk *w, const struct hd_config *cfg, struct hd
 	return 0;
 }
 
+/* Whether findings get their source line: a fingerprint is of the flagged line, so it needs the lines. */
+#define SNIPPETS(o) ((o)->snippets || (o)->fingerprints || (o)->record || (o)->known)
+
 struct hd_lint_session {
 	const struct hd_lint_opts *o;
 	struct hd_walk w;
+	struct hd_lint_pool *pool; /* started before the walk: files are linted while it goes on */
 };
 
 int hd_lint_session_open(const struct hd_lint_opts *o, const char *const *paths, size_t n,
@@ -315,10 +319,28 @@ int hd_lint_session_open(const struct hd_lint_opts *o, const char *const *paths,
 		paths = here;
 		n = 1;
 	}
+	/*
+	 * Files are linted while the walk goes on, on the other cores, unless
+	 * the walk is changed after it (--merge takes compose files off it,
+	 * standard input gets its name) or there is one core to lint on.
+	 */
+	{
+		bool early = !o->merge && o->jobs != 1;
+
+		for (i = 0; i < n && early; i++)
+			early = strcmp(paths[i], "-") != 0;
+		if (early) {
+			r = hd_lint_pool_start(&s->w, o->cfg, o->jobs, SNIPPETS(o), true, &s->pool);
+			if (r < 0)
+				goto out;
+		}
+	}
 	for (i = 0; i < n; i++) {
 		struct hd_walk *w = &s->w;
 
 		r = hd_walk_add(w, paths[i], o->kind);
+		if (r >= 0)
+			hd_walk_publish(w);
 		if (r == -HD_EPARSE && w->diag.msg) {
 			/* A configuration file found on the way is wrong: named as from here. */
 			const char *file = w->diag.file ? w->diag.file : paths[i];
@@ -359,6 +381,7 @@ void hd_lint_session_free(struct hd_lint_session *s)
 {
 	if (!s)
 		return;
+	hd_lint_pool_abort(s->pool);
 	hd_walk_release(&s->w);
 	hd_free(s);
 }
@@ -391,9 +414,12 @@ int hd_lint_session_run(struct hd_lint_session *s, const struct hd_lint_sink *si
 	r = deliver(&run, &f);
 	if (r < 0)
 		goto out;
-	/* A fingerprint is of the flagged line: it needs the lines. */
-	r = hd_lint_run_each(w, o->cfg, o->jobs, o->snippets || o->fingerprints || o->record || o->known,
-			     pool_file, &run);
+	if (s->pool) {
+		r = hd_lint_pool_finish(s->pool, pool_file, &run);
+		s->pool = NULL;
+	} else {
+		r = hd_lint_run_each(w, o->cfg, o->jobs, SNIPPETS(o), pool_file, &run);
+	}
 	if (r >= 0)
 		r = deliver(&run, &run.elsewhere);
 	/* Files picked by name whose content showed otherwise were not linted. */

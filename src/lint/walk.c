@@ -373,8 +373,15 @@ static int add_item(struct hd_walk *w, const char *path, const struct hd_lint_ki
 		    const char *root)
 {
 	char *p;
+	int r;
 
-	if (HD_GROW(w->v, w->alloc, w->n + 1) < 0)
+	/* Other threads may be copying published items: v moves only under their lock. */
+	if (w->lock)
+		pthread_mutex_lock(w->lock);
+	r = HD_GROW(w->v, w->alloc, w->n + 1);
+	if (w->lock)
+		pthread_mutex_unlock(w->lock);
+	if (r < 0)
 		return -HD_ENOMEM;
 	/* Paths below "./" are shown without the prefix, as linters do. */
 	while (path[0] == '.' && path[1] == '/' && path[2])
@@ -664,6 +671,7 @@ static int walk_dir(struct walk_state *st, struct hd_buf *path, size_t rel_off, 
 				if (r >= 0) {
 					st->w->v[st->w->n - 1].cfg = cfg;
 					st->w->v[st->w->n - 1].beside_ignore = listing_beside_ignore(&ls, ls.v[i].name);
+					hd_walk_publish(st->w);
 				}
 			}
 		}
@@ -686,6 +694,12 @@ const struct hd_lint_kind *hd_lint_detect_path(const char *path)
 		k = hd_lint_detect(path, b.buf, b.len, true);
 	hd_buf_release(&b);
 	return k;
+}
+
+void hd_walk_publish(struct hd_walk *w)
+{
+	if (w->published)
+		w->published(w->published_ctx, w->n);
 }
 
 int hd_walk_add(struct hd_walk *w, const char *path, const struct hd_lint_kind *forced)

@@ -13,6 +13,7 @@
 #ifndef HD_LINT_WALK_H
 #define HD_LINT_WALK_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -81,6 +82,15 @@ struct hd_walk {
 	struct hd_walk_listing listing;
 	/* What lies above the last parent directory of named files, for their trees. */
 	struct hd_root_cache roots_above;
+	/*
+	 * Set by a lint pool that lints while the walk goes on (lint.h): the
+	 * walk holds *lock while it grows v, and calls published(ctx, n) once
+	 * v[0..n) are complete; items from there on are read by other threads
+	 * and never changed again.  NULL: nobody reads the walk meanwhile.
+	 */
+	pthread_mutex_t *lock;
+	void (*published)(void *ctx, size_t n);
+	void *published_ctx;
 };
 
 void hd_walk_init(struct hd_walk *w);
@@ -100,6 +110,8 @@ void hd_walk_set_config(struct hd_walk *w, struct hd_config_tree *tree, const st
  * configuration file is wrong (w->diag says where), or -HD_ENOMEM.
  */
 int hd_walk_add(struct hd_walk *w, const char *path, const struct hd_lint_kind *forced);
+/* Hands the items added so far to w->published, if set (the walk does it as it goes). */
+void hd_walk_publish(struct hd_walk *w);
 /* Tells a named file's kind from its name and first bytes (NULL: none). */
 const struct hd_lint_kind *hd_lint_detect_path(const char *path);
 /* The number of items the lint run did not skip. */

@@ -16,6 +16,7 @@
 #include "core/common.h"
 #include "core/config.h"
 #include "lint/session.h"
+#include "lint/walk.h"
 
 static char dir[] = "/tmp/hd-test-session-XXXXXX";
 static struct hd_config cfg;
@@ -26,6 +27,12 @@ static void write_file(const char *name, const char *text)
 	FILE *fp;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	/* Its directories first. */
+	for (char *sl = strchr(path + strlen(dir) + 1, '/'); sl; sl = strchr(sl + 1, '/')) {
+		*sl = '\0';
+		mkdir(path, 0700);
+		*sl = '/';
+	}
 	fp = fopen(path, "w");
 	assert_non_null(fp);
 	fputs(text, fp);
@@ -41,6 +48,12 @@ static int setup(void **state)
 	write_file("a.Dockerfile", "FROM alpine:3.20\nMAINTAINER x\nUSER 1000\nHEALTHCHECK CMD true\n");
 	write_file("compose.yml", "services:\n  a:\n    image: x:1\n");
 	write_file("over.yml", "services:\n  a:\n    privileged: true\n");
+	/* A tree whose compose file, walked after the Dockerfile, names its build context. */
+	write_file("tree/.git", "gitdir: elsewhere\n");
+	write_file("tree/a/Dockerfile", "FROM alpine:3.20\nCOPY . /app\nUSER 1000\nHEALTHCHECK CMD true\n");
+	write_file("tree/ctx/.dockerignore", ".git\n");
+	write_file("tree/z/compose.yml", "services:\n  x:\n    build:\n      context: ../ctx\n"
+					   "      dockerfile: ../a/Dockerfile\n");
 	write_file("vars.Dockerfile", "FROM alpine:3.20\nENV DEPS=\"gcc make file\"\nRUN apk add --no-cache $DEPS\n"
 				      "USER 1000\nHEALTHCHECK CMD true\n");
 	hd_config_init(&cfg);
@@ -204,6 +217,95 @@ static void test_places(void **state)
 	assert_int_equal(seen.n_groups, 1);
 }
 
+/* Rule ids of every finding handed out, in order. */
+struct ids {
+	char v[64][64];
+	size_t n;
+};
+
+static int ids_fn(void *ctx, size_t index, struct hd_findings *f)
+{
+	struct ids *ids = ctx;
+
+	(void)index;
+	for (size_t i = 0; i < f->n && ids->n < 64; i++)
+		snprintf(ids->v[ids->n++], sizeof(ids->v[0]), "%s", f->v[i].rule->id);
+	return 0;
+}
+
+static bool has_id(const struct ids *ids, const char *id)
+{
+	for (size_t i = 0; i < ids->n; i++) {
+		if (!strcmp(ids->v[i], id))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Files are linted while the walk goes on; when the walk then meets a
+ * compose file naming a linted Dockerfile's build context, that Dockerfile
+ * is linted again with it: the result is that of a lint after the walk.
+ */
+static void test_lint_while_walking(void **state)
+{
+	struct hd_walk w;
+	struct hd_lint_pool *p;
+	struct ids early = { 0 }, after = { 0 };
+	char df[512], co[512];
+	int tries;
+
+	(void)state;
+	snprintf(df, sizeof(df), "%s/tree/a/Dockerfile", dir);
+	snprintf(co, sizeof(co), "%s/tree/z/compose.yml", dir);
+	/* The Dockerfile alone: no .dockerignore for it anywhere. */
+	hd_walk_init(&w);
+	assert_int_equal(hd_lint_pool_start(&w, &cfg, 2, false, true, &p), 0);
+	assert_int_equal(hd_walk_add(&w, df, NULL), 0);
+	hd_walk_publish(&w);
+	for (tries = 0; tries < 2000 && hd_lint_pool_linted(p) < 1; tries++)
+		usleep(5000);
+	/* Linted on the pool's thread while the walk goes on. */
+	assert_int_equal(hd_lint_pool_linted(p), 1);
+	assert_int_equal(hd_walk_add(&w, co, NULL), 0);
+	hd_walk_publish(&w);
+	assert_int_equal(hd_lint_pool_finish(p, ids_fn, &early), 0);
+	hd_walk_release(&w);
+	/* The same walk linted after it is over, on one thread. */
+	hd_walk_init(&w);
+	assert_int_equal(hd_walk_add(&w, df, NULL), 0);
+	assert_int_equal(hd_walk_add(&w, co, NULL), 0);
+	assert_int_equal(hd_lint_run_each(&w, &cfg, 1, false, ids_fn, &after), 0);
+	hd_walk_release(&w);
+	assert_false(has_id(&after, "dockerfile/no-dockerignore"));
+	assert_int_equal(early.n, after.n);
+	for (size_t i = 0; i < after.n; i++)
+		assert_string_equal(early.v[i], after.v[i]);
+	/* Without the compose file, the rule fires: the test could fail. */
+	memset(&after, 0, sizeof(after));
+	hd_walk_init(&w);
+	assert_int_equal(hd_walk_add(&w, df, NULL), 0);
+	assert_int_equal(hd_lint_run_each(&w, &cfg, 1, false, ids_fn, &after), 0);
+	hd_walk_release(&w);
+	assert_true(has_id(&after, "dockerfile/no-dockerignore"));
+}
+
+/* A walk that fails while the pool lints: nothing is handed out, the pool stops. */
+static void test_walk_fails_while_linting(void **state)
+{
+	struct hd_lint_opts o = { .cfg = &cfg, .jobs = 2 };
+	struct hd_lint_session *s = NULL;
+	char a[512], *err = NULL;
+	const char *paths[3] = { a, a, "/nonexistent/hd-test" };
+
+	(void)state;
+	snprintf(a, sizeof(a), "%s/a.Dockerfile", dir);
+	assert_int_equal(hd_lint_session_open(&o, paths, 3, &s, &err), -HD_ENOENT);
+	assert_null(s);
+	assert_non_null(err);
+	hd_free(err);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -212,6 +314,8 @@ int main(void)
 		cmocka_unit_test(test_sink_error),
 		cmocka_unit_test(test_merge),
 		cmocka_unit_test(test_places),
+		cmocka_unit_test(test_lint_while_walking),
+		cmocka_unit_test(test_walk_fails_while_linting),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
