@@ -403,12 +403,29 @@ int hd_run_rules(const struct hd_model *m, struct hd_findings *out)
 	int r;
 
 	pthread_once(&once, index_rules);
-	n = rules_of_ok && (size_t)m->kind < HD_TARGET_MAX ? n_rules_of[m->kind] : hd_rule_count;
+	if (!rules_of_ok || (size_t)m->kind >= HD_TARGET_MAX || !m->cfg || !m->cfg->rule_sev) {
+		for (i = 0; i < hd_rule_count; i++) {
+			if (!hd_rule_runs_on(m, i))
+				continue;
+			r = hd_run_rule(m, i, out, &ck);
+			if (r < 0)
+				return r;
+		}
+		return 0;
+	}
+	/* The common case, once per file: the target's rules with the configuration's severities. */
+	n = n_rules_of[m->kind];
 	for (k = 0; k < n; k++) {
-		i = rules_of_ok ? rules_of[m->kind][k] : k;
-		if (!hd_rule_runs_on(m, i))
+		const struct hd_rule *rule;
+		int sev;
+
+		i = rules_of[m->kind][k];
+		sev = m->cfg->rule_sev[i];
+		if (sev < 0)
 			continue;
-		r = hd_run_rule(m, i, out, &ck);
+		rule = hd_rules[i];
+		check_set(&ck, rule, (enum hd_severity)sev, out);
+		r = rule->check(m, rule, &ck);
 		if (r < 0)
 			return r;
 	}

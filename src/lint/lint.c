@@ -225,9 +225,10 @@ struct hd_lint_pool {
 	struct hd_walk *w;
 	const struct hd_config *cfg;
 	bool snippets;
+	bool early;           /* threads start as the walk publishes files */
 	unsigned jobs;
 	pthread_t tids[MAX_THREADS];
-	unsigned started;
+	unsigned started;     /* threads running worker() (the pool's owner starts them) */
 	struct hd_build_contexts *contexts;
 
 	/* lock: what follows, and the walk's array while the walk goes on (walk.h). */
@@ -357,6 +358,16 @@ static void *worker(void *arg)
 	return NULL;
 }
 
+/* Starts threads until jobs - 1 run (the thread that finishes the pool works too). */
+static void start_threads(struct hd_lint_pool *p, unsigned want)
+{
+	while (p->started + 1 < want) {
+		if (pthread_create(&p->tids[p->started], NULL, worker, p) != 0)
+			break;
+		p->started++;
+	}
+}
+
 /* The walk's hook (walk.h): items [n_slots, n) are complete. */
 static void pool_published(void *ctx, size_t n)
 {
@@ -385,7 +396,11 @@ static void pool_published(void *ctx, size_t n)
 	if (p->sources && p->walking)
 		p->hold = true;
 	pthread_cond_broadcast(&p->cond);
+	n = p->n_slots;
 	pthread_mutex_unlock(&p->lock);
+	/* Linting early: a thread per published file, up to jobs - 1 (a walk of one file starts one). */
+	if (p->early)
+		start_threads(p, n < p->jobs ? (unsigned)n + 1 : p->jobs);
 }
 
 static unsigned resolve_jobs(unsigned jobs)
@@ -396,16 +411,6 @@ static unsigned resolve_jobs(unsigned jobs)
 		jobs = n > 0 ? (unsigned)n : 1;
 	}
 	return jobs > MAX_THREADS ? MAX_THREADS : jobs;
-}
-
-/* Starts threads until jobs - 1 run (the thread that finishes the pool works too). */
-static void start_threads(struct hd_lint_pool *p, unsigned want)
-{
-	while (p->started + 1 < want) {
-		if (pthread_create(&p->tids[p->started], NULL, worker, p) != 0)
-			break;
-		p->started++;
-	}
 }
 
 int hd_lint_pool_start(struct hd_walk *w, const struct hd_config *cfg, unsigned jobs, bool snippets, bool early,
@@ -434,9 +439,8 @@ int hd_lint_pool_start(struct hd_walk *w, const struct hd_config *cfg, unsigned 
 	w->lock = &p->lock;
 	w->published = pool_published;
 	w->published_ctx = p;
+	p->early = early;
 	pool_published(p, w->n);
-	if (early)
-		start_threads(p, p->jobs);
 	*ret = p;
 	return 0;
 }
@@ -485,6 +489,7 @@ int hd_lint_pool_finish(struct hd_lint_pool *p, hd_lint_file_fn *fn, void *ctx)
 {
 	int r;
 
+	p->early = false;
 	pool_published(p, p->w->n);
 	pthread_mutex_lock(&p->lock);
 	p->walking = false;
