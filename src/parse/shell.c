@@ -62,6 +62,7 @@ struct sp {
 	struct pending_heredoc *hd;
 	size_t n_hd, alloc_hd;
 	size_t n_words;
+	size_t cmds_hint; /* the size of the first array of commands */
 	unsigned bt;     /* > 0 inside a backtick substitution */
 	ssize_t redir_only; /* the command holding the redirections of a compound one, or -1 */
 	int err;
@@ -142,6 +143,7 @@ enum {
 	CL_GLOB  = 1u << 3, /* * ? [ */
 	CL_DQ    = 1u << 4, /* " \ $ ` */
 	CL_TOKEN = 1u << 5, /* NUL, metacharacters, # ` and digits (an fd before a redirection) */
+	CL_STOP  = CL_META | CL_WORD | CL_GLOB, /* ends a run of plain bytes in a word */
 };
 
 static const unsigned char cls[256] = {
@@ -294,10 +296,12 @@ static unsigned lex_dollar(struct sp *sp, struct wout *wo, unsigned depth)
 		return HD_WORD_EXPANSION;
 	}
 	if (is_name_start(c)) {
-		sp->pos += 2;
-		while (sp->pos < sp->len && is_name_char(s[sp->pos]))
-			sp->pos++;
-		out_add(wo, s + start, sp->pos - start);
+		size_t p = start + 2, len = sp->len;
+
+		while (p < len && is_name_char(s[p]))
+			p++;
+		sp->pos = p;
+		out_add(wo, s + start, p - start);
 		return HD_WORD_EXPANSION;
 	}
 	if ((c >= '0' && c <= '9') || strchr("@*#?$!-", c)) { /* strchr() also matches '\0' */
@@ -429,7 +433,7 @@ static unsigned lex_dquoted(struct sp *sp, struct wout *wo, unsigned depth, size
  * that needs a look); the same loop reads the whole word when called at its
  * start.  Returns the word's flags.
  */
-static unsigned lex_word_slow(struct sp *sp, struct wout *wo, unsigned depth, unsigned flags)
+static unsigned lex_word_rest(struct sp *sp, struct wout *wo, unsigned depth, unsigned flags)
 {
 	const char *s = sp->s;
 
@@ -523,38 +527,25 @@ static unsigned lex_word_slow(struct sp *sp, struct wout *wo, unsigned depth, un
 	return flags;
 }
 
-/*
- * Reads one word at sp->pos (which is not a metacharacter).  The word's text
- * goes to the arena; substitutions inside it are split as it goes.  Returns
- * false only on OOM.
- */
-static bool lex_word(struct sp *sp, struct hd_word *w, unsigned depth)
+/* Counts a word read: beyond HD_MAX_SHELL_WORDS the split stops. */
+static inline void count_word(struct sp *sp, const struct hd_word *w)
 {
-	const char *s = sp->s;
-	size_t b = sp->pos, p = b, len = sp->len;
-	unsigned flags = 0;
-	struct wout wo;
-
-	w->off = b;
-	/* The common case: plain bytes (and globs) up to a metacharacter, already in place in the copy. */
-	while (p < len) {
-		unsigned k = cls[(unsigned char)s[p]];
-
-		if (!(k & (CL_META | CL_WORD | CL_GLOB))) {
-			p++;
-			continue;
-		}
-		if (!(k & CL_GLOB))
-			break;
-		flags |= HD_WORD_GLOB;
-		p++;
+	if (++sp->n_words > HD_MAX_SHELL_WORDS) {
+		set_incomplete(sp, w->off, "fewer words (too many words)");
+		sp->stop = true;
 	}
-	sp->pos = p;
-	wo.base = sp->copy + b;
-	wo.o = sp->copy + p;
-	wo.in_tmp = false;
-	if (p < len && !is_meta(s[p]))
-		flags = lex_word_slow(sp, &wo, depth, flags);
+}
+
+/*
+ * lex_word() for a word whose bytes from sp->pos on need more than a scan;
+ * those before (from b) are plain and in place in the copy.
+ */
+static bool lex_word_slow(struct sp *sp, struct hd_word *w, unsigned depth, unsigned flags, size_t b)
+{
+	struct wout wo = { .base = sp->copy + b, .o = sp->copy + sp->pos, .in_tmp = false };
+
+	flags = lex_word_rest(sp, &wo, depth, flags);
+	w->off = b;
 	w->end = sp->pos;
 	w->flags = flags;
 	if (sp->err)
@@ -570,26 +561,108 @@ static bool lex_word(struct sp *sp, struct hd_word *w, unsigned depth)
 		*wo.o = '\0';
 		w->text = wo.base;
 	}
-	if (++sp->n_words > HD_MAX_SHELL_WORDS) {
-		set_incomplete(sp, w->off, "fewer words (too many words)");
-		sp->stop = true;
+	count_word(sp, w);
+	return true;
+}
+
+/*
+ * Reads one word at sp->pos (which is not a metacharacter).  The word's text
+ * goes to the arena; substitutions inside it are split as it goes.  Returns
+ * false only on OOM.
+ */
+static inline bool lex_word(struct sp *sp, struct hd_word *w, unsigned depth)
+{
+	const unsigned char *c = (const unsigned char *)sp->copy + sp->pos;
+	size_t b = sp->pos, p;
+	unsigned flags = 0, k;
+
+	/*
+	 * The common case: plain bytes (and globs) up to a metacharacter.  They
+	 * are read in the copy, where the bytes from a word's start on are still
+	 * the text's and a newline follows the text: no bound to check.
+	 */
+	for (;;) {
+		/* Four bytes a round: most words are longer. */
+		while (!(cls[c[0]] & CL_STOP)) {
+			if (cls[c[1]] & CL_STOP) {
+				c += 1;
+				break;
+			}
+			if (cls[c[2]] & CL_STOP) {
+				c += 2;
+				break;
+			}
+			if (cls[c[3]] & CL_STOP) {
+				c += 3;
+				break;
+			}
+			c += 4;
+		}
+		k = cls[*c];
+		if (!(k & CL_GLOB))
+			break;
+		flags |= HD_WORD_GLOB;
+		c++;
 	}
+	p = (size_t)((const char *)c - sp->copy);
+	if (p > sp->len) {
+		/* Cannot happen: a heredoc body (parsed up to its end) ends with a newline. */
+		return lex_word_slow(sp, w, depth, 0, b);
+	}
+	sp->pos = p;
+	if (p < sp->len && !is_meta(sp->s[p]))
+		return lex_word_slow(sp, w, depth, flags, b);
+	w->off = b;
+	w->end = p;
+	w->flags = flags;
+	sp->copy[p] = '\0';
+	w->text = sp->copy + b;
+	count_word(sp, w);
 	return true;
 }
 
 static struct hd_cmd *cmd_at(struct sp *sp, ssize_t i) { return &sp->sh->cmds[i]; }
 
-static ssize_t cmd_new(struct sp *sp, size_t off, unsigned depth, bool in_subst)
+/*
+ * The first array of commands is sized from the text's length (a simple
+ * command takes about 50 bytes in the corpus), so that it seldom grows.
+ */
+static int cmds_grow(struct sp *sp)
+{
+	struct hd_shell *sh = sp->sh;
+
+	if (!sh->alloc_cmds) {
+		size_t n = sp->cmds_hint;
+
+		sh->cmds = hd_arena_alloc(sp->a, n * sizeof(*sh->cmds));
+		if (!sh->cmds)
+			return -HD_ENOMEM;
+		sh->alloc_cmds = n;
+		return 0;
+	}
+	return HD_ARENA_GROW(sp->a, sh->cmds, sh->alloc_cmds, sh->n_cmds + 1);
+}
+
+static inline ssize_t cmd_new(struct sp *sp, size_t off, unsigned depth, bool in_subst)
 {
 	struct hd_shell *sh = sp->sh;
 	struct hd_cmd *c;
 
-	if (sh->n_cmds == sh->alloc_cmds && HD_ARENA_GROW(sp->a, sh->cmds, sh->alloc_cmds, sh->n_cmds + 1) < 0) {
+	if (sh->n_cmds == sh->alloc_cmds && cmds_grow(sp) < 0) {
 		fail(sp, -HD_ENOMEM);
 		return -1;
 	}
+	/* Field by field: cheaper than zeroing the whole struct first. */
 	c = &sh->cmds[sh->n_cmds];
-	memset(c, 0, sizeof(*c));
+	c->assigns = NULL;
+	c->n_assigns = 0;
+	c->argv = NULL;
+	c->argc = 0;
+	c->redirs = NULL;
+	c->n_redirs = 0;
+	c->a0 = 0;
+	c->name = NULL;
+	c->sep = HD_SEP_END;
 	c->depth = depth;
 	c->in_subst = in_subst;
 	c->off = c->end = off;
@@ -622,7 +695,7 @@ static void cmd_discard(struct sp *sp, ssize_t i)
 	}
 }
 
-static void finish_cmd(struct sp *sp, ssize_t *cur, enum hd_sep sep)
+static inline void finish_cmd(struct sp *sp, ssize_t *cur, enum hd_sep sep)
 {
 	struct hd_cmd *c;
 
@@ -655,11 +728,15 @@ static int grow_implied(struct sp *sp, void **v, size_t n, size_t elem)
 
 	if (!implied_full(n))
 		return 0;
-	if (hd_arena_grow(sp->a, v, &cap, n + 1, elem) < 0) {
-		fail(sp, -HD_ENOMEM);
-		return -HD_ENOMEM;
+	if (n == 0) {
+		*v = hd_arena_alloc_fast(sp->a, 4 * elem);
+		if (*v)
+			return 0;
+	} else if (hd_arena_grow(sp->a, v, &cap, n + 1, elem) == 0) {
+		return 0;
 	}
-	return 0;
+	fail(sp, -HD_ENOMEM);
+	return -HD_ENOMEM;
 }
 
 static inline int add_word(struct sp *sp, struct hd_word **v, size_t *n, const struct hd_word *w)
@@ -1216,7 +1293,7 @@ static bool reserved_word(struct sp *sp, struct list *l, const struct hd_word *w
 }
 
 /* A word of a simple command: a reserved word, an assignment, or an argument. */
-static enum step step_word(struct sp *sp, struct list *l)
+static inline __attribute__((always_inline)) enum step step_word(struct sp *sp, struct list *l)
 {
 	const char *s = sp->s;
 	struct hd_word w;
@@ -1306,7 +1383,9 @@ static void parse_list(struct sp *sp, unsigned depth, bool in_subst, int term, s
 			return;
 		}
 		c = s[sp->pos];
-		if (l.mode == M_DBRACKET && strchr("&|<>()", c)) {
+		if (!(cls[(unsigned char)c] & CL_TOKEN)) {
+			st = step_word(sp, &l);
+		} else if (l.mode == M_DBRACKET && strchr("&|<>()", c)) {
 			st = step_dbracket_op(sp, &l);
 		} else if (c == '#') {
 			const char *nl = memchr(s + sp->pos, '\n', sp->len - sp->pos);
@@ -1395,6 +1474,8 @@ int hd_shell_split_arena(const char *text, size_t len, struct hd_shell *sh, stru
 		return -HD_ENOMEM;
 	if (len)
 		memcpy(sp.copy, text, len);
+	sp.copy[len] = '\n'; /* ends the scan of the last word */
+	sp.cmds_hint = len / 64 + 4;
 	parse_list(&sp, 0, false, TERM_EOF, 0);
 	/* Heredocs opened on the last line have no body. */
 	hd_free(sp.hd);
