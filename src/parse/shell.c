@@ -63,6 +63,7 @@ struct sp {
 	size_t n_hd, alloc_hd;
 	size_t n_words;
 	size_t cmds_hint; /* the size of the first array of commands */
+	bool word_eq;     /* the last word read may have an '=' (else it is no assignment) */
 	unsigned bt;     /* > 0 inside a backtick substitution */
 	ssize_t redir_only; /* the command holding the redirections of a compound one, or -1 */
 	int err;
@@ -143,7 +144,8 @@ enum {
 	CL_GLOB  = 1u << 3, /* * ? [ */
 	CL_DQ    = 1u << 4, /* " \ $ ` */
 	CL_TOKEN = 1u << 5, /* NUL, metacharacters, # ` and digits (an fd before a redirection) */
-	CL_STOP  = CL_META | CL_WORD | CL_GLOB, /* ends a run of plain bytes in a word */
+	CL_EQ    = 1u << 6, /* = (a word without one is no assignment) */
+	CL_STOP  = CL_META | CL_WORD | CL_GLOB | CL_EQ, /* ends a scan of plain bytes in a word */
 };
 
 static const unsigned char cls[256] = {
@@ -155,7 +157,7 @@ static const unsigned char cls[256] = {
 	['\\'] = CL_WORD | CL_DQ, ['\''] = CL_WORD, ['"'] = CL_WORD | CL_DQ, ['$'] = CL_WORD | CL_DQ,
 	['`'] = CL_WORD | CL_DQ | CL_TOKEN,
 	['*'] = CL_GLOB, ['?'] = CL_GLOB, ['['] = CL_GLOB,
-	['\0'] = CL_TOKEN, ['#'] = CL_TOKEN,
+	['\0'] = CL_TOKEN, ['#'] = CL_TOKEN, ['='] = CL_EQ,
 	['0'] = CL_TOKEN, ['1'] = CL_TOKEN, ['2'] = CL_TOKEN, ['3'] = CL_TOKEN, ['4'] = CL_TOKEN,
 	['5'] = CL_TOKEN, ['6'] = CL_TOKEN, ['7'] = CL_TOKEN, ['8'] = CL_TOKEN, ['9'] = CL_TOKEN,
 };
@@ -545,6 +547,7 @@ static bool lex_word_slow(struct sp *sp, struct hd_word *w, unsigned depth, unsi
 	struct wout wo = { .base = sp->copy + b, .o = sp->copy + sp->pos, .in_tmp = false };
 
 	flags = lex_word_rest(sp, &wo, depth, flags);
+	sp->word_eq = true; /* not known (and words inside it were read since) */
 	w->off = b;
 	w->end = sp->pos;
 	w->flags = flags;
@@ -576,6 +579,8 @@ static inline bool lex_word(struct sp *sp, struct hd_word *w, unsigned depth)
 	size_t b = sp->pos, p;
 	unsigned flags = 0, k;
 
+	sp->word_eq = false;
+
 	/*
 	 * The common case: plain bytes (and globs) up to a metacharacter.  They
 	 * are read in the copy, where the bytes from a word's start on are still
@@ -599,9 +604,12 @@ static inline bool lex_word(struct sp *sp, struct hd_word *w, unsigned depth)
 			c += 4;
 		}
 		k = cls[*c];
-		if (!(k & CL_GLOB))
+		if (k & CL_GLOB)
+			flags |= HD_WORD_GLOB;
+		else if (k & CL_EQ)
+			sp->word_eq = true;
+		else
 			break;
-		flags |= HD_WORD_GLOB;
 		c++;
 	}
 	p = (size_t)((const char *)c - sp->copy);
@@ -1326,7 +1334,7 @@ static inline __attribute__((always_inline)) enum step step_word(struct sp *sp, 
 		return STEP_NEXT;
 	}
 	cm = cmd_at(sp, l->cur);
-	if (cm->argc == 0 && is_assignment(sp, &w)) {
+	if (cm->argc == 0 && sp->word_eq && is_assignment(sp, &w)) {
 		if (w.end > 0 && s[w.end - 1] == '=' && w.end < sp->len && s[w.end] == '(') {
 			/* NAME=(a b c): an array assignment. */
 			size_t b = w.off;

@@ -232,6 +232,10 @@ static void test_assignments(void **state)
 	check("A+=x arr[1]=y cmd", "{A+=x} {arr[1]=y} cmd");
 	check("A=(1 2 3) cmd", "{A=(1 2 3)} cmd");
 	check("'A=1' cmd", "A=1 cmd");
+	/* The word scan notes an '=': words without one are not tested as assignments. */
+	check("a-b=c cmd x=y", "a-b=c cmd x=y");
+	check("=x A*=1 cmd", "=x A*=1 cmd");
+	check("X=$(echo a=b) Y=\"a b\" Z=1$(true) cmd", "{X=$(echo a=b)} {Y=a b} {Z=1$(true)} cmd / ^1$echo a=b / ^1$true");
 }
 
 static void test_compound(void **state)
