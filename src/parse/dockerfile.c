@@ -111,20 +111,25 @@ static char *adup(struct dp *dp, const char *s, size_t n)
 
 static bool is_ws(char c) { return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r'; }
 
+/*
+ * The bytes a space can start with: 1 for the ASCII spaces (is_ws() and
+ * '\n'), 2 for 0xc2, the first byte of NEL and NBSP in UTF-8.
+ */
+static const unsigned char space_start[256] = {
+	[' '] = 1, ['\t'] = 1, ['\v'] = 1, ['\f'] = 1, ['\r'] = 1, ['\n'] = 1, [0xc2] = 2,
+};
+
 /* Go's unicode.IsSpace on the byte at p (ASCII, NEL and NBSP in UTF-8); returns its length or 0. */
 static inline size_t space_len(const char *p, const char *e)
 {
-	unsigned char c;
+	unsigned char t;
 
 	if (p >= e)
 		return 0;
-	c = (unsigned char)*p;
-	if (c > ' ' && c < 0x80)
-		return 0;
-	if (is_ws(*p) || *p == '\n')
-		return 1;
-	if ((unsigned char)p[0] == 0xc2 && p + 1 < e &&
-	    ((unsigned char)p[1] == 0x85 || (unsigned char)p[1] == 0xa0))
+	t = space_start[(unsigned char)*p];
+	if (t != 2)
+		return t;
+	if (p + 1 < e && ((unsigned char)p[1] == 0x85 || (unsigned char)p[1] == 0xa0))
 		return 2;
 	return 0;
 }
@@ -429,6 +434,26 @@ static void x_add(struct dp *dp, const char *s, size_t n)
 
 static void x_addch(struct dp *dp, char c) { x_add(dp, &c, 1); }
 
+/*
+ * Appends s[0..n) exactly as n calls of x_addch() would (what fits below
+ * the bound, then x_over), with one copy: for runs of plain bytes.
+ */
+static void x_add_bytes(struct dp *dp, const char *s, size_t n)
+{
+	size_t room;
+
+	if (dp->x_over || n == 0)
+		return;
+	/* x_add() keeps x_len + 1 <= HD_MAX_VAR_EXPANSION. */
+	room = HD_MAX_VAR_EXPANSION - 1 - dp->x_len;
+	if (n <= room) {
+		x_add(dp, s, n);
+		return;
+	}
+	x_add(dp, s, room);
+	dp->x_over = true;
+}
+
 static bool is_special_param(char c) { return c && strchr("@*#?-$!0", c) != NULL; }
 
 /* Reads a name at s[*i]; returns its length. */
@@ -636,8 +661,14 @@ static void process(struct dp *dp, const char *s, size_t n, bool vars, bool *unr
 					process_dollar(dp, s, n, &i, unres, depth);
 					continue;
 				}
-				x_addch(dp, d);
-				i++;
+				/* This byte and the plain ones after it. */
+				{
+					size_t b = i++;
+
+					while (i < n && s[i] != '"' && s[i] != esc && s[i] != '$')
+						i++;
+					x_add_bytes(dp, s + b, i - b);
+				}
 			}
 			i++;
 			continue;
@@ -656,10 +687,16 @@ static void process(struct dp *dp, const char *s, size_t n, bool vars, bool *unr
 	}
 }
 
+/* The bytes process() acts on: 1 for quotes and both escape characters (dp->esc is one), 2 for '$'. */
+static const unsigned char proc_special[256] = {
+	['\''] = 1, ['"'] = 1, ['\\'] = 1, ['`'] = 1, ['$'] = 2,
+};
+
 /* Processes s[0..n) into a new arena string. */
 static char *process_word_same(struct dp *dp, const char *s, size_t n, bool vars, bool *unres,
 			       char *same)
 {
+	unsigned mask = vars ? 3 : 1;
 	bool u = false;
 	size_t i;
 
@@ -667,7 +704,7 @@ static char *process_word_same(struct dp *dp, const char *s, size_t n, bool vars
 	for (i = 0; i < n; i++) {
 		char c = s[i];
 
-		if (c == dp->esc || c == '\'' || c == '"' || (c == '$' && vars))
+		if ((proc_special[(unsigned char)c] & mask) && (c == dp->esc || (c != '\\' && c != '`')))
 			break;
 	}
 	if (i == n)
@@ -908,8 +945,17 @@ static size_t json_string(struct dp *dp, const char *s, size_t n, size_t i, bool
 {
 	i++;
 	while (i < n) {
-		unsigned char c = (unsigned char)s[i];
+		unsigned char c;
+		size_t b = i;
 
+		/* The bytes that stand for themselves, at once. */
+		while (i < n && (unsigned char)s[i] >= 0x20 && s[i] != '"' && s[i] != '\\')
+			i++;
+		if (decode)
+			x_add_bytes(dp, s + b, i - b);
+		if (i >= n)
+			break;
+		c = (unsigned char)s[i];
 		if (c == '"')
 			return i + 1;
 		if (c < 0x20)
@@ -953,9 +999,7 @@ static size_t json_string(struct dp *dp, const char *s, size_t n, size_t i, bool
 			}
 			continue;
 		}
-		if (decode)
-			x_addch(dp, (char)c);
-		i++;
+		return 0; /* not reached: the run above stops only at '"', '\\' and control characters */
 	}
 	return 0;
 }
@@ -1118,6 +1162,16 @@ static int split_ws(struct dp *dp, const struct lmap *m, size_t off, size_t end,
 /* A word of parseWords (quotes kept), with its extent. */
 struct pword {
 	size_t off, end;
+	bool plain; /* no quote, escape character or '$': processing it gives its text */
+};
+
+/*
+ * The bytes parse_words() stops at outside quotes: those a space starts
+ * with, quotes, both escape characters (dp->esc is one) and '$'.
+ */
+static const unsigned char word_stop[256] = {
+	[' '] = 1, ['\t'] = 1, ['\v'] = 1, ['\f'] = 1, ['\r'] = 1, ['\n'] = 1, [0xc2] = 1,
+	['\''] = 1, ['"'] = 1, ['\\'] = 1, ['`'] = 1, ['$'] = 1,
 };
 
 /* BuildKit's parseWords: splits on spaces outside quotes, keeping quotes and escapes. */
@@ -1130,6 +1184,7 @@ static size_t parse_words(const struct dp *dp, const char *s, size_t off, size_t
 	while (i < end) {
 		size_t b, sl;
 		char quote = 0;
+		bool plain = true;
 
 		while (i < end && (sl = space_len(s + i, s + end)) > 0)
 			i += sl;
@@ -1137,16 +1192,31 @@ static size_t parse_words(const struct dp *dp, const char *s, size_t off, size_t
 			break;
 		b = i;
 		while (i < end) {
-			char c = s[i];
+			char c;
 
+			/* Runs of bytes that change nothing go at once. */
+			if (!quote) {
+				while (i < end && !word_stop[(unsigned char)s[i]])
+					i++;
+			} else {
+				while (i < end && s[i] != quote && (s[i] != esc || quote == '\''))
+					i++;
+			}
+			if (i >= end)
+				break;
+			c = s[i];
 			if (!quote) {
 				if (space_len(s + i, s + end))
 					break;
 				if (c == '\'' || c == '"') {
 					quote = c;
+					plain = false;
 				} else if (c == esc) {
+					plain = false;
 					i += i + 1 < end ? 2 : 1;
 					continue;
+				} else if (c == '$') {
+					plain = false;
 				}
 			} else {
 				if (c == quote) {
@@ -1161,6 +1231,7 @@ static size_t parse_words(const struct dp *dp, const char *s, size_t off, size_t
 		if (n < max) {
 			w[n].off = b;
 			w[n].end = i > end ? end : i;
+			w[n].plain = plain;
 		}
 		n++;
 	}
@@ -1205,8 +1276,21 @@ static void parse_flags(struct dp *dp, struct hd_instr *in, const struct lmap *m
 		dp->x_len = 0;
 		dp->x_over = false;
 		while (i < end) {
-			char c = s[i];
+			size_t r = i;
+			char c;
 
+			/* Bytes that stand for themselves, at once. */
+			if (!quote) {
+				while (i < end && !word_stop[(unsigned char)s[i]])
+					i++;
+			} else {
+				while (i < end && s[i] != quote && s[i] != '\\')
+					i++;
+			}
+			x_add_bytes(dp, s + r, i - r);
+			if (i >= end)
+				break;
+			c = s[i];
 			if (!quote) {
 				if (space_len(s + i, s + end))
 					break;
@@ -1243,6 +1327,8 @@ static void parse_flags(struct dp *dp, struct hd_instr *in, const struct lmap *m
 			i++;
 		}
 		(void)blank_ok;
+		if (dp->err)
+			return; /* out of memory: the word may be missing */
 		if (dp->x_len == 2 && memcmp(dp->x, "--", 2) == 0)
 			break; /* "--" ends the flags */
 		{
@@ -1499,7 +1585,7 @@ static void parse_cmd_form(struct dp *dp, struct hd_instr *in, const struct lmap
 static void parse_kvs(struct dp *dp, struct hd_instr *in, const struct lmap *m, size_t off, size_t end,
 		      size_t instr_idx, bool nested)
 {
-	struct pword wst[16], *w = wst;
+	struct pword wst[32], *w = wst;
 	size_t nw, i, alloc = 0;
 	/* ONBUILD triggers are neither expanded nor defined here: they run in a child build. */
 	bool expand = !nested, define = !nested;
@@ -1541,10 +1627,19 @@ static void parse_kvs(struct dp *dp, struct hd_instr *in, const struct lmap *m, 
 			oom(dp);
 			return;
 		}
-		kv->key = process_word(dp, s + w[0].off, ke - w[0].off, false, NULL);
-		kv->value = process_word(dp, s + vb, end - vb, false, NULL);
-		kv->expanded = memchr(s + vb, '$', end - vb) ? process_word(dp, s + vb, end - vb, expand, &u)
-							     : kv->value;
+		kv->key = w[0].plain ? adup(dp, s + w[0].off, ke - w[0].off)
+				     : process_word(dp, s + w[0].off, ke - w[0].off, false, NULL);
+		for (i = 1; i < nw && w[i].plain; i++)
+			;
+		if (i == nw) {
+			/* Plain words and spaces: the value is its text. */
+			kv->value = adup(dp, s + vb, end - vb);
+			kv->expanded = kv->value;
+		} else {
+			kv->value = process_word(dp, s + vb, end - vb, false, NULL);
+			kv->expanded = memchr(s + vb, '$', end - vb) ?
+				       process_word(dp, s + vb, end - vb, expand, &u) : kv->value;
+		}
 		kv->unresolved = u;
 		kv->span = lspan(m, w[0].off, end);
 		kv->value_span = lspan(m, vb, end);
@@ -1584,11 +1679,18 @@ static void parse_kvs(struct dp *dp, struct hd_instr *in, const struct lmap *m, 
 					  hd_instr_name(in->kind));
 				continue;
 			}
-			kv->key = in->kind == HD_I_ARG ? adup(dp, ws, kl)
-						       : process_word(dp, ws, kl, in->kind == HD_I_LABEL, NULL);
-			kv->value = process_word(dp, eq + 1, wl - kl - 1, false, NULL);
-			kv->expanded = memchr(eq + 1, '$', wl - kl - 1) ?
-				       process_word(dp, eq + 1, wl - kl - 1, expand, &u) : kv->value;
+			if (w[i].plain) {
+				/* Nothing to process: the texts themselves. */
+				kv->key = adup(dp, ws, kl);
+				kv->value = adup(dp, eq + 1, wl - kl - 1);
+				kv->expanded = kv->value;
+			} else {
+				kv->key = in->kind == HD_I_ARG ? adup(dp, ws, kl)
+							       : process_word(dp, ws, kl, in->kind == HD_I_LABEL, NULL);
+				kv->value = process_word(dp, eq + 1, wl - kl - 1, false, NULL);
+				kv->expanded = memchr(eq + 1, '$', wl - kl - 1) ?
+					       process_word(dp, eq + 1, wl - kl - 1, expand, &u) : kv->value;
+			}
 			kv->unresolved = u;
 			kv->value_span = lspan(m, w[i].off + kl + 1, w[i].end);
 		} else {
