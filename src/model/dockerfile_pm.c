@@ -408,7 +408,7 @@ static bool is_interp(const char *n)
 	static const char *const names[] = { "sh", "bash", "dash", "zsh", "ash", "ksh", "mksh", "eval", "source", ".",
 					     "perl", "ruby", "node", "php", NULL };
 
-	if (is_versioned(n, "python", 6))
+	if (n[0] == 'p' && is_versioned(n, "python", 6))
 		return true;
 	for (const char *const *p = names; *p; p++) {
 		if ((*p)[0] == n[0] && !strcmp(*p, n))

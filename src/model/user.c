@@ -155,8 +155,10 @@ enum hd_user_kind hd_image_default_user(const struct hd_image_ref *ref, const ch
 		}
 		return HD_USER_UNKNOWN;
 	}
+	/* First characters first: most references match none of these. */
 	for (i = 0; i < HD_ARRAY_SIZE(image_users); i++) {
-		if (strcmp(image_users[i].registry, reg) != 0 || !repo_matches(image_users[i].repo, repo))
+		if (image_users[i].repo[0] != repo[0] || image_users[i].registry[0] != reg[0] ||
+		    strcmp(image_users[i].registry, reg) != 0 || !repo_matches(image_users[i].repo, repo))
 			continue;
 		w = image_users[i].what;
 		if (what)
@@ -166,7 +168,7 @@ enum hd_user_kind hd_image_default_user(const struct hd_image_ref *ref, const ch
 	if (strcmp(reg, "docker.io") != 0 || strncmp(repo, "library/", 8) != 0)
 		return HD_USER_UNKNOWN;
 	for (i = 0; i < HD_ARRAY_SIZE(root_official); i++) {
-		if (!strcmp(repo + 8, root_official[i]))
+		if (root_official[i][0] == repo[8] && !strcmp(repo + 8, root_official[i]))
 			return HD_USER_ROOT;
 	}
 	return HD_USER_UNKNOWN;

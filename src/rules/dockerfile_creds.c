@@ -158,9 +158,11 @@ static int baked_run(const struct dfr_ctx *x)
 		const char *n = c->name;
 
 		/* chpasswd, passwd, useradd, usermod, adduser, echo, printf: most commands fail here. */
-		if (c->a0 >= c->argc || !strchr("cpuae", n[0]) || !n[0])
+		if (c->a0 >= c->argc || (n[0] != 'c' && n[0] != 'p' && n[0] != 'u' && n[0] != 'a' && n[0] != 'e'))
 			continue;
-		if (!strcmp(n, "chpasswd") || (!strcmp(n, "passwd") && dfr_has_opt(c, c->a0 + 1, 0, "stdin"))) {
+		/* Then each name is compared only with the names of its first letter. */
+		if ((n[0] == 'c' && !strcmp(n, "chpasswd")) ||
+		    (n[0] == 'p' && !strcmp(n, "passwd") && dfr_has_opt(c, c->a0 + 1, 0, "stdin"))) {
 			/* echo 'user:pass' | chpasswd, echo pass | passwd --stdin user */
 			src = piped_from(sh, k);
 			w = src ? echoed_user_pass(src) : NULL;
@@ -174,7 +176,8 @@ static int baked_run(const struct dfr_ctx *x)
 									  "the Dockerfile"
 								       : "a password is set with passwd --stdin from "
 									 "text in the Dockerfile");
-		} else if (!strcmp(n, "useradd") || !strcmp(n, "usermod") || !strcmp(n, "adduser")) {
+		} else if ((n[0] == 'u' && (!strcmp(n, "useradd") || !strcmp(n, "usermod"))) ||
+			   (n[0] == 'a' && !strcmp(n, "adduser"))) {
 			/* useradd -p HASH, usermod --password HASH */
 			size_t at;
 			const char *pw = dfr_opt_value(c, c->a0 + 1, 'p', "password", &at);
@@ -183,7 +186,8 @@ static int baked_run(const struct dfr_ctx *x)
 			    hd_secret_value_harmless(pw) || !strcmp(pw, "*") || !strcmp(pw, "!"))
 				continue;
 			r = baked_report(x, &c->argv[at], "a password (hash) is set for the user with -p");
-		} else if ((!strcmp(n, "echo") || !strcmp(n, "printf")) && writes_sudoers(sh, k)) {
+		} else if (((n[0] == 'e' && !strcmp(n, "echo")) || (n[0] == 'p' && !strcmp(n, "printf"))) &&
+			   writes_sudoers(sh, k)) {
 			for (i = c->a0 + 1; i < c->argc; i++) {
 				if (strstr(c->argv[i].text, "NOPASSWD"))
 					break;
@@ -241,6 +245,7 @@ struct download {
 	const struct hd_word *at; /* where to report: its URL */
 	const char *path;         /* the file written, as given (or the URL's last component) */
 	const char *base;         /* its last component */
+	size_t base_len;
 	const char *dir;          /* wget -P / curl --output-dir, or NULL */
 	size_t dir_len;
 };
@@ -278,16 +283,17 @@ static const struct hd_word *fetch_url_word(const struct hd_cmd *c)
 /* True when path p names the downloaded file d (by its path, its base name, or $dir/base). */
 static bool names_download(const char *p, const struct download *d)
 {
-	const char *b;
+	size_t n, bl = d->base_len;
 
 	/* First characters first: nearly every word of a RUN is compared here. */
 	if (p[0] == d->path[0] && !strcmp(p, d->path))
 		return true;
-	if (!d->base[0])
+	if (!bl)
 		return false;
-	b = strrchr(p, '/');
-	b = b ? b + 1 : p;
-	return b[0] == d->base[0] && !strcmp(b, d->base);
+	/* p's last component is the base (which holds no '/'): p ends with it, after a '/' or alone. */
+	n = strlen(p);
+	return n >= bl && p[n - 1] == d->base[bl - 1] && memcmp(p + n - bl, d->base, bl) == 0 &&
+	       (n == bl || p[n - bl - 1] == '/');
 }
 
 /* True for a directory programs are run from: .../bin, .../sbin, /usr/local, /usr, /opt/X. */
@@ -345,6 +351,7 @@ static bool download_of(const struct hd_cmd *c, struct download *d, char *buf, s
 		return false;
 	d->path = out;
 	d->base = strrchr(out, '/') ? strrchr(out, '/') + 1 : out;
+	d->base_len = strlen(d->base);
 	return true;
 }
 
@@ -360,7 +367,7 @@ static bool verifies(const struct hd_cmd *c)
 	if (c->a0 >= c->argc)
 		return false;
 	for (const char *const *s = sums; *s; s++) {
-		if (!strcmp(n, *s))
+		if ((*s)[0] == n[0] && !strcmp(n, *s))
 			return true;
 	}
 	if (!strcmp(n, "openssl"))

@@ -93,48 +93,82 @@ static inline bool word_at(const char *p, const char *w, size_t n)
 	return true;
 }
 
+/* Whether one of the words of hd_secret_name_possible() starts at k (before e). */
+static bool secret_word_at(const char *k, const char *e)
+{
+	/* Letters only: "| 0x20" lower-cases them, and maps no other byte onto one of w's. */
+	switch (*k | 0x20) {
+	case 'p':
+		return e - k >= 4 && word_at(k, "pass", 4);
+	case 's':
+		return e - k >= 6 && word_at(k, "secret", 6);
+	case 't':
+		return e - k >= 5 && word_at(k, "token", 5);
+	case 'k':
+		return e - k >= 3 && word_at(k, "key", 3);
+	case 'c':
+		return e - k >= 4 && word_at(k, "cred", 4);
+	case 'b':
+		return e - k >= 6 && word_at(k, "bearer", 6);
+	default:
+		return false;
+	}
+}
+
+typedef unsigned char sn_v16 __attribute__((vector_size(16)));
+
+/*
+ * The lanes of the 16 positions at k where a word's first two letters are,
+ * in either case ("pa", "se", "to", "ke", "cr", "be"); k[0..17) is read.
+ * GCC/Clang vector extensions: SSE2 or NEON code, plain C elsewhere.
+ */
+static inline sn_v16 pair_mask(const char *k)
+{
+	sn_v16 a, b;
+
+	memcpy(&a, k, 16);
+	memcpy(&b, k + 1, 16);
+	a |= 0x20;
+	b |= 0x20;
+	return (sn_v16)(((a == 'p') & (b == 'a')) | ((a == 's') & (b == 'e')) | ((a == 't') & (b == 'o')) |
+			((a == 'k') & (b == 'e')) | ((a == 'c') & (b == 'r')) | ((a == 'b') & (b == 'e')));
+}
+
 bool hd_secret_name_possible(const char *s, size_t len)
 {
 	const char *k = s, *e = s + len;
 
-	/* The first letters of the words, in either case: most bytes are passed over by one load. */
-	static const unsigned char first[256] = {
-		['p'] = 1, ['P'] = 1, ['s'] = 1, ['S'] = 1, ['t'] = 1, ['T'] = 1,
-		['k'] = 1, ['K'] = 1, ['c'] = 1, ['C'] = 1, ['b'] = 1, ['B'] = 1,
-	};
+	/*
+	 * Sixteen positions at a time (masks and names from mask.c are long):
+	 * only the positions where a word's first two letters stand are
+	 * compared with it.
+	 */
+	for (; e - k >= 17; k += 16) {
+		sn_v16 m = pair_mask(k);
+		uint64_t half[2];
+		unsigned h;
 
-	/* Letters only: "| 0x20" lower-cases them, and maps no other byte onto one of w's. */
-	for (; k < e; k++) {
-		if (!first[(unsigned char)*k])
-			continue;
-		switch (*k | 0x20) {
-		case 'p':
-			if (e - k >= 4 && word_at(k, "pass", 4))
-				return true;
-			break;
-		case 's':
-			if (e - k >= 6 && word_at(k, "secret", 6))
-				return true;
-			break;
-		case 't':
-			if (e - k >= 5 && word_at(k, "token", 5))
-				return true;
-			break;
-		case 'k':
-			if (e - k >= 3 && word_at(k, "key", 3))
-				return true;
-			break;
-		case 'c':
-			if (e - k >= 4 && word_at(k, "cred", 4))
-				return true;
-			break;
-		case 'b':
-			if (e - k >= 6 && word_at(k, "bearer", 6))
-				return true;
-			break;
-		default:
-			break;
+		memcpy(half, &m, 16);
+		for (h = 0; h < 2; h++) {
+			while (half[h]) {
+				/* The first lane set, in memory order. */
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+				unsigned lane = (unsigned)__builtin_clzll(half[h]) / 8;
+
+				half[h] &= ~(0xffull << ((7 - lane) * 8));
+#else
+				unsigned lane = (unsigned)__builtin_ctzll(half[h]) / 8;
+
+				half[h] &= ~(0xffull << (lane * 8));
+#endif
+				if (secret_word_at(k + h * 8 + lane, e))
+					return true;
+			}
 		}
+	}
+	for (; k < e; k++) {
+		if (secret_word_at(k, e))
+			return true;
 	}
 	return false;
 }
@@ -444,10 +478,13 @@ bool hd_cmdline_secret(const void *words, size_t stride, size_t n, size_t a0,
 	cmd = CWORD(a0);
 	slash = strrchr(cmd, '/');
 	cmd = slash ? slash + 1 : cmd;
-	/* The command's own secret options, looked up once. */
-	for (k = 0; cmd[0] && strchr("mrsdpko", cmd[0]) && k < HD_ARRAY_SIZE(tool_opts); k++) {
-		if (tool_opts[k].cmd[0] == cmd[0] && tool_opts[k].cmd[1] == cmd[1] && !strcmp(cmd, tool_opts[k].cmd))
-			tk[ntk++] = k;
+	/* The command's own secret options, looked up once (by first letter: most commands have none). */
+	if (cmd[0] && strchr("mrsdpko", cmd[0])) {
+		for (k = 0; k < HD_ARRAY_SIZE(tool_opts); k++) {
+			if (tool_opts[k].cmd[0] == cmd[0] && tool_opts[k].cmd[1] == cmd[1] &&
+			    !strcmp(cmd, tool_opts[k].cmd))
+				tk[ntk++] = k;
+		}
 	}
 	curl = cmd[0] == 'c' && !strcmp(cmd, "curl");
 	htpasswd = cmd[0] == 'h' && !strcmp(cmd, "htpasswd");
@@ -551,17 +588,27 @@ bool hd_cmdline_secret(const void *words, size_t stride, size_t n, size_t a0,
 
 /* ---- TLS verification turned off by the environment ---------------------------------------- */
 
-/* True for the values of a switch that mean on / off. */
+/* True for the values of a switch that mean on / off: 1 true yes on y, 0 false no off n, in any case. */
 static bool value_true(const char *v)
 {
-	return !strcasecmp(v, "1") || !strcasecmp(v, "true") || !strcasecmp(v, "yes") || !strcasecmp(v, "on") ||
-	       !strcasecmp(v, "y");
+	switch (tolower((unsigned char)v[0])) {
+	case '1': return v[1] == '\0';
+	case 't': return !strcasecmp(v, "true");
+	case 'y': return v[1] == '\0' || !strcasecmp(v, "yes");
+	case 'o': return !strcasecmp(v, "on");
+	default: return false;
+	}
 }
 
 static bool value_false(const char *v)
 {
-	return !strcasecmp(v, "0") || !strcasecmp(v, "false") || !strcasecmp(v, "no") || !strcasecmp(v, "off") ||
-	       !strcasecmp(v, "n");
+	switch (tolower((unsigned char)v[0])) {
+	case '0': return v[1] == '\0';
+	case 'f': return !strcasecmp(v, "false");
+	case 'n': return v[1] == '\0' || !strcasecmp(v, "no");
+	case 'o': return !strcasecmp(v, "off");
+	default: return false;
+	}
 }
 
 bool hd_env_disables_tls(const char *name, const char *value, const char **what)
@@ -649,22 +696,26 @@ bool hd_env_disables_auth(const char *name, const char *value, const char **what
 {
 	const char *w = NULL;
 	bool odd = false;
+	int c0;
 
 	if (!name || !value || !*value)
 		return false;
-	if (!strcasecmp(name, "POSTGRES_HOST_AUTH_METHOD")) {
+	/* The names below by their first letter: most names are compared with none of them. */
+	c0 = tolower((unsigned char)name[0]);
+	if (c0 == 'p' && !strcasecmp(name, "POSTGRES_HOST_AUTH_METHOD")) {
 		if (!strcasecmp(value, "trust"))
 			w = "PostgreSQL accepts every connection without a password";
-	} else if (!strcasecmp(name, "MYSQL_ALLOW_EMPTY_PASSWORD") ||
-		   !strcasecmp(name, "MARIADB_ALLOW_EMPTY_ROOT_PASSWORD") ||
-		   !strcasecmp(name, "MARIADB_ALLOW_EMPTY_PASSWORD")) {
+	} else if (c0 == 'm' && (!strcasecmp(name, "MYSQL_ALLOW_EMPTY_PASSWORD") ||
+				 !strcasecmp(name, "MARIADB_ALLOW_EMPTY_ROOT_PASSWORD") ||
+				 !strcasecmp(name, "MARIADB_ALLOW_EMPTY_PASSWORD"))) {
 		/* The official entrypoints test -n: any non-empty value allows it. */
 		w = "the database's root account has an empty password";
 		odd = !value_true(value);
-	} else if ((!strcasecmp(name, "xpack.security.enabled") || !strcasecmp(name, "XPACK_SECURITY_ENABLED")) &&
+	} else if (c0 == 'x' &&
+		   (!strcasecmp(name, "xpack.security.enabled") || !strcasecmp(name, "XPACK_SECURITY_ENABLED")) &&
 		   value_false(value)) {
 		w = "Elasticsearch runs without authentication";
-	} else if (!strcasecmp(name, "ME_CONFIG_BASICAUTH") && value_false(value)) {
+	} else if (c0 == 'm' && !strcasecmp(name, "ME_CONFIG_BASICAUTH") && value_false(value)) {
 		w = "mongo-express asks for no login";
 	} else if (value_true(value)) {
 		if (ends_with_part(name, "ALLOW_EMPTY_PASSWORD"))

@@ -133,12 +133,113 @@ static void test_tls_env(void **state)
 	assert_false(hd_env_disables_tls("NODE_TLS_REJECT_UNAUTHORIZED", NULL, NULL));
 }
 
+/* The quick test finds each word at every place of a long text (the 16-byte blocks and the tail), in any case. */
+static void test_name_possible(void **state)
+{
+	static const char *const words[] = { "pass", "SECRET", "Token", "kEY", "cred", "BeArEr" };
+	static const char *const near[] = { "pas", "secre", "toke", "ke", "cre", "beare", "pa", "se", "to", "be" };
+	char buf[80];
+	size_t w, at, len;
+
+	(void)state;
+	for (len = 0; len < 60; len++) {
+		memset(buf, 'x', len);
+		for (at = 0; at < len; at += 3)
+			buf[at] = at % 2 ? '_' : 'e'; /* no word, and every "e" a second letter with nothing before */
+		assert_false(hd_secret_name_possible(buf, len));
+	}
+	for (w = 0; w < HD_ARRAY_SIZE(words); w++) {
+		size_t wl = strlen(words[w]);
+
+		for (len = wl; len < 60; len++) {
+			for (at = 0; at + wl <= len; at++) {
+				memset(buf, 'x', len);
+				memcpy(buf + at, words[w], wl);
+				if (!hd_secret_name_possible(buf, len))
+					fail_msg("'%s' at %zu of %zu not found", words[w], at, len);
+				/* The word cut by the end of the text is no word. */
+				if (at + wl == len && hd_secret_name_possible(buf, len - 1))
+					fail_msg("'%s' cut at %zu of %zu found", words[w], at, len - 1);
+			}
+		}
+	}
+	for (w = 0; w < HD_ARRAY_SIZE(near); w++) {
+		size_t wl = strlen(near[w]);
+
+		for (len = wl; len < 60; len++) {
+			for (at = 0; at + wl <= len; at++) {
+				memset(buf, 'x', len);
+				memcpy(buf + at, near[w], wl);
+				if (hd_secret_name_possible(buf, len))
+					fail_msg("'%s' at %zu of %zu found", near[w], at, len);
+			}
+		}
+	}
+	/* Bytes that "| 0x20" maps onto a letter's case only: '0' is no 'P'. */
+	{
+		static const char odd[] = "\x10" "ASS \x10" "\x01" "SS 0ass_0123456789abcdefxyz\x10" "ASS";
+
+		assert_false(hd_secret_name_possible(odd, sizeof(odd) - 1));
+		assert_true(hd_secret_name_possible("0123456789abcdefPASSWORD", 24));
+	}
+}
+
+static void test_auth_env(void **state)
+{
+	static const struct {
+		const char *name, *value;
+		bool off, odd;
+	} cases[] = {
+		{ "POSTGRES_HOST_AUTH_METHOD", "trust", true, false },
+		{ "postgres_host_auth_method", "TRUST", true, false },
+		{ "POSTGRES_HOST_AUTH_METHOD", "md5", false, false },
+		{ "MYSQL_ALLOW_EMPTY_PASSWORD", "yes", true, false },
+		{ "MYSQL_ALLOW_EMPTY_PASSWORD", "Y", true, false },
+		{ "MYSQL_ALLOW_EMPTY_PASSWORD", "1", true, false },
+		{ "MARIADB_ALLOW_EMPTY_ROOT_PASSWORD", "no", true, true },
+		{ "mariadb_allow_empty_password", "10", true, true },
+		{ "xpack.security.enabled", "false", true, false },
+		{ "XPACK_SECURITY_ENABLED", "N", true, false },
+		{ "XPACK_SECURITY_ENABLED", "0", true, false },
+		{ "XPACK_SECURITY_ENABLED", "00", false, false },
+		{ "XPACK_SECURITY_ENABLED", "of", false, false },
+		{ "XPACK_SECURITY_ENABLED", "OFF", true, false },
+		{ "ME_CONFIG_BASICAUTH", "No", true, false },
+		{ "ME_CONFIG_BASICAUTH", "yes", false, false },
+		{ "APP_DISABLE_AUTH", "TRUE", true, false },
+		{ "APP_DISABLE_AUTH", "On", true, false },
+		{ "APP_DISABLE_AUTH", "onx", false, false },
+		{ "APP_DISABLE_AUTH", "y", true, false },
+		{ "APP_DISABLE_AUTH", "yes!", false, false },
+		{ "APP_DISABLE_AUTH", "false", false, false },
+		{ "REDIS_NO_PASSWORD", "yes", true, false },
+		{ "ALLOW_ANONYMOUS_LOGIN", "true", true, false },
+		{ "GF_AUTH_ANONYMOUS_ENABLED", "true", true, false },
+		{ "MYSQL_DATABASE", "yes", false, false },
+		{ "MYSQL_DATABASE", "", false, false },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < HD_ARRAY_SIZE(cases); i++) {
+		const char *what = NULL;
+		bool odd = false;
+
+		if (hd_env_disables_auth(cases[i].name, cases[i].value, &what, &odd) != cases[i].off)
+			fail_msg("%s=%s: expected %s", cases[i].name, cases[i].value, cases[i].off ? "off" : "not off");
+		if (cases[i].off && (odd != cases[i].odd || !what))
+			fail_msg("%s=%s: odd %d, expected %d", cases[i].name, cases[i].value, odd, cases[i].odd);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_classify),
 		cmocka_unit_test(test_cmdline),
 		cmocka_unit_test(test_tls_env),
+		cmocka_unit_test(test_name_possible),
+		cmocka_unit_test(test_auth_env),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
