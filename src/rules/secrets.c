@@ -118,56 +118,73 @@ static bool secret_word_at(const char *k, const char *e)
 typedef unsigned char sn_v16 __attribute__((vector_size(16)));
 
 /*
- * The lanes of the 16 positions at k where a word's first two letters are,
- * in either case ("pa", "se", "to", "ke", "cr", "be"); k[0..17) is read.
- * GCC/Clang vector extensions: SSE2 or NEON code, plain C elsewhere.
+ * The lanes of the 16 positions at k where a word's first three letters
+ * are, in either case ("pas", "sec", "tok", "key", "cre", "bea"); k[0..18)
+ * is read.  GCC/Clang vector extensions: SSE2 or NEON code, plain C
+ * elsewhere.
  */
-static inline sn_v16 pair_mask(const char *k)
+static inline sn_v16 word_mask(const char *k)
 {
-	sn_v16 a, b;
+	sn_v16 a, b, c;
 
 	memcpy(&a, k, 16);
 	memcpy(&b, k + 1, 16);
+	memcpy(&c, k + 2, 16);
 	a |= 0x20;
 	b |= 0x20;
-	return (sn_v16)(((a == 'p') & (b == 'a')) | ((a == 's') & (b == 'e')) | ((a == 't') & (b == 'o')) |
-			((a == 'k') & (b == 'e')) | ((a == 'c') & (b == 'r')) | ((a == 'b') & (b == 'e')));
+	c |= 0x20;
+	return (sn_v16)(((a == 'p') & (b == 'a') & (c == 's')) | ((a == 's') & (b == 'e') & (c == 'c')) |
+			((a == 't') & (b == 'o') & (c == 'k')) | ((a == 'k') & (b == 'e') & (c == 'y')) |
+			((a == 'c') & (b == 'r') & (c == 'e')) | ((a == 'b') & (b == 'e') & (c == 'a')));
+}
+
+/* Whether a word starts at a lane set in m, lane 0 being k (the text ends at e). */
+static inline bool word_at_lanes(sn_v16 m, const char *k, const char *e)
+{
+	uint64_t half[2];
+	unsigned h;
+
+	memcpy(half, &m, 16);
+	for (h = 0; h < 2; h++) {
+		while (half[h]) {
+			/* The first lane set, in memory order. */
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+			unsigned lane = (unsigned)__builtin_clzll(half[h]) / 8;
+
+			half[h] &= ~(0xffull << ((7 - lane) * 8));
+#else
+			unsigned lane = (unsigned)__builtin_ctzll(half[h]) / 8;
+
+			half[h] &= ~(0xffull << (lane * 8));
+#endif
+			if (secret_word_at(k + h * 8 + lane, e))
+				return true;
+		}
+	}
+	return false;
 }
 
 bool hd_secret_name_possible(const char *s, size_t len)
 {
+	/* The first letters of the words, in either case. */
+	static const unsigned char first[256] = {
+		['p'] = 1, ['P'] = 1, ['s'] = 1, ['S'] = 1, ['t'] = 1, ['T'] = 1,
+		['k'] = 1, ['K'] = 1, ['c'] = 1, ['C'] = 1, ['b'] = 1, ['B'] = 1,
+	};
 	const char *k = s, *e = s + len;
 
 	/*
 	 * Sixteen positions at a time (masks and names from mask.c are long):
-	 * only the positions where a word's first two letters stand are
+	 * only the positions where a word's first three letters stand are
 	 * compared with it.
 	 */
-	for (; e - k >= 17; k += 16) {
-		sn_v16 m = pair_mask(k);
-		uint64_t half[2];
-		unsigned h;
-
-		memcpy(half, &m, 16);
-		for (h = 0; h < 2; h++) {
-			while (half[h]) {
-				/* The first lane set, in memory order. */
-#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-				unsigned lane = (unsigned)__builtin_clzll(half[h]) / 8;
-
-				half[h] &= ~(0xffull << ((7 - lane) * 8));
-#else
-				unsigned lane = (unsigned)__builtin_ctzll(half[h]) / 8;
-
-				half[h] &= ~(0xffull << (lane * 8));
-#endif
-				if (secret_word_at(k + h * 8 + lane, e))
-					return true;
-			}
-		}
+	for (; e - k >= 18; k += 16) {
+		if (word_at_lanes(word_mask(k), k, e))
+			return true;
 	}
+	/* The last 0 to 17 bytes (short names are all tail) byte by byte: most are passed over by one load. */
 	for (; k < e; k++) {
-		if (secret_word_at(k, e))
+		if (first[(unsigned char)*k] && secret_word_at(k, e))
 			return true;
 	}
 	return false;
@@ -445,6 +462,20 @@ static const struct {
 	{ "openssl", "-pass", false }, { "openssl", "-k", false }, { "smbclient", "-U", false },
 };
 
+/* Whether cmd may be one of tool_opts' commands, by its first two letters (kept with the table). */
+static bool tool_opts_possible(const char *cmd)
+{
+	switch (cmd[0]) {
+	case 'm': return cmd[1] == 'y' || cmd[1] == 'a' || cmd[1] == 'o';
+	case 'r': return cmd[1] == 'e';
+	case 's': return cmd[1] == 's' || cmd[1] == 'm';
+	case 'd': case 'p': return cmd[1] == 'o';
+	case 'k': return cmd[1] == 'e';
+	case 'o': return cmd[1] == 'p';
+	default: return false;
+	}
+}
+
 /* True when a value given to a secret option is a real secret, not a placeholder or a switch. */
 static bool plausible_secret(const char *v)
 {
@@ -478,8 +509,8 @@ bool hd_cmdline_secret(const void *words, size_t stride, size_t n, size_t a0,
 	cmd = CWORD(a0);
 	slash = strrchr(cmd, '/');
 	cmd = slash ? slash + 1 : cmd;
-	/* The command's own secret options, looked up once (by first letter: most commands have none). */
-	if (cmd[0] && strchr("mrsdpko", cmd[0])) {
+	/* The command's own secret options, looked up once (most commands have none). */
+	if (tool_opts_possible(cmd)) {
 		for (k = 0; k < HD_ARRAY_SIZE(tool_opts); k++) {
 			if (tool_opts[k].cmd[0] == cmd[0] && tool_opts[k].cmd[1] == cmd[1] &&
 			    !strcmp(cmd, tool_opts[k].cmd))
@@ -643,15 +674,24 @@ bool hd_env_disables_tls(const char *name, const char *value, const char **what)
 		vt = value_true(value);
 		vf = !vt && value_false(value);
 	}
-	for (i = 0; i < HD_ARRAY_SIZE(exact); i++) {
-		if ((name[0] & ~0x20) != exact[i].name[0] || strcasecmp(name, exact[i].name) != 0)
-			continue;
-		if (exact[i].off == 2 ? *value != '\0' : exact[i].off ? vt : vf) {
-			if (what)
-				*what = exact[i].what;
-			return true;
+	/* The first letters of exact[]'s names (kept with the table): most names have none of them. */
+	switch (name[0] & ~0x20) {
+	case 'C': case 'G': case 'H': case 'N': case 'P': case 'V': case 'Y':
+		for (i = 0; i < HD_ARRAY_SIZE(exact); i++) {
+			/* A name that wants a switch turns nothing off with another value (as below). */
+			if ((exact[i].off != 2 && !vt && !vf) || (name[0] & ~0x20) != exact[i].name[0] ||
+			    strcasecmp(name, exact[i].name) != 0)
+				continue;
+			if (exact[i].off == 2 ? *value != '\0' : exact[i].off ? vt : vf) {
+				if (what)
+					*what = exact[i].what;
+				return true;
+			}
+			return false;
 		}
-		return false;
+		break;
+	default:
+		break;
 	}
 	if (!vt && !vf)
 		return false;

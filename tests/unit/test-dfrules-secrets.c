@@ -99,6 +99,33 @@ static void test_cmdline(void **state)
 	assert_int_equal(cmdline("tool --password <password>"), -1);
 	assert_int_equal(cmdline("echo --password"), -1);
 	assert_int_equal(cmdline("tool --passwordless x"), -1);
+	/* Every command with its own secret options (the first two letters select them). */
+	{
+		static const char *const attached[] = { "mysql", "mysqldump", "mysqladmin", "mysqlimport", "mysqlcheck",
+							"mariadb", "mariadb-dump", "mariadb-admin", "/usr/bin/mysql" };
+		static const char *const spaced[] = { "redis-cli -a", "sshpass -p", "docker -p", "podman -p", "mongo -p",
+						      "mongosh -p", "keytool -storepass", "keytool -keypass",
+						      "keytool -srcstorepass", "keytool -deststorepass", "openssl -passin",
+						      "openssl -passout", "openssl -pass", "openssl -k" };
+		char line[128];
+		size_t i;
+
+		for (i = 0; i < HD_ARRAY_SIZE(attached); i++) {
+			snprintf(line, sizeof(line), "%s -pS3cretPw db", attached[i]);
+			if (cmdline(line) != 1)
+				fail_msg("'%s': %ld", line, cmdline(line));
+		}
+		for (i = 0; i < HD_ARRAY_SIZE(spaced); i++) {
+			snprintf(line, sizeof(line), "%s S3cretPw x", spaced[i]);
+			if (cmdline(line) != 2)
+				fail_msg("'%s': %ld", line, cmdline(line));
+		}
+		assert_int_equal(cmdline("smbclient -U user%S3cretPw //h/s"), 2);
+		assert_int_equal(cmdline("smbclient -U user //h/s"), -1);
+		assert_int_equal(cmdline("mysqlx -pS3cretPw db"), -1);
+		assert_int_equal(cmdline("rm -pS3cretPw db"), -1);
+		assert_int_equal(cmdline("mkdir -p S3cretPw"), -1);
+	}
 }
 
 static void test_tls_env(void **state)
@@ -122,6 +149,22 @@ static void test_tls_env(void **state)
 		{ "NODE_EXTRA_CA_CERTS", "/ca.pem", false },
 		{ "VERIFY", "false", false },
 		{ "PASSWORD_VERIFY", "false", false },
+		/* Every name of the exact table (their first letters select it), in any case. */
+		{ "node_tls_reject_unauthorized", "FALSE", true },
+		{ "PYTHONHTTPSVERIFY", "no", true },
+		{ "PIP_TRUSTED_HOST", "pypi.org", true },
+		{ "PIP_TRUSTED_HOST", "", false },
+		{ "YARN_ENABLE_STRICT_SSL", "false", true },
+		{ "YARN_STRICT_SSL", "0", true },
+		{ "YARN_STRICT_SSL", "1", false },
+		{ "CONDA_SSL_VERIFY", "False", true },
+		{ "GOINSECURE", "example.com/*", true },
+		{ "HELM_INSECURE_SKIP_TLS_VERIFY", "true", true },
+		{ "HELM_INSECURE_SKIP_TLS_VERIFY", "false", false },
+		{ "VAULT_SKIP_VERIFY", "example", false },
+		{ "CURL_INSECURE", "Y", true },
+		{ "curl_insecure", "On", true },
+		{ "CURL_INSECURE", "maybe", false },
 	};
 	size_t i;
 
