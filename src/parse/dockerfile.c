@@ -134,6 +134,110 @@ static inline size_t space_len(const char *p, const char *e)
 	return 0;
 }
 
+/*
+ * Runs of bytes that change nothing (long quoted LABEL and ENV values, JSON
+ * strings) are passed 16 bytes at a time while 16 remain, with GCC/Clang
+ * vector extensions (SSE2 or NEON code, plain C elsewhere), then byte by
+ * byte.
+ */
+typedef unsigned char dp_v16 __attribute__((vector_size(16)));
+
+static inline dp_v16 load16(const char *p)
+{
+	dp_v16 v;
+
+	memcpy(&v, p, 16);
+	return v;
+}
+
+/* The first lane set in m (in memory order), 16 when none. */
+static inline unsigned first_lane(dp_v16 m)
+{
+	uint64_t half[2];
+
+	memcpy(half, &m, 16);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	if (half[0])
+		return (unsigned)__builtin_clzll(half[0]) / 8;
+	return half[1] ? 8 + (unsigned)__builtin_clzll(half[1]) / 8 : 16;
+#else
+	if (half[0])
+		return (unsigned)__builtin_ctzll(half[0]) / 8;
+	return half[1] ? 8 + (unsigned)__builtin_ctzll(half[1]) / 8 : 16;
+#endif
+}
+
+/* Lanes j to 15 set. */
+static inline dp_v16 lanes_from(size_t j)
+{
+	static const dp_v16 idx = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15 };
+
+	return (dp_v16)(idx >= (unsigned char)j);
+}
+
+/* What a scan stops at: one of four bytes, or what ends a JSON string's plain run. */
+enum scan_kind { SCAN_BYTES, SCAN_JSON };
+
+static inline bool scan_stop(enum scan_kind kind, unsigned char c, const char set[4])
+{
+	if (kind == SCAN_JSON)
+		return c < 0x20 || c == '"' || c == '\\';
+	return c == (unsigned char)set[0] || c == (unsigned char)set[1] || c == (unsigned char)set[2] ||
+	       c == (unsigned char)set[3];
+}
+
+static inline dp_v16 scan_match(enum scan_kind kind, dp_v16 v, const char set[4])
+{
+	if (kind == SCAN_JSON)
+		return (dp_v16)((v < 0x20) | (v == '"') | (v == '\\'));
+	return (dp_v16)((v == (unsigned char)set[0]) | (v == (unsigned char)set[1]) | (v == (unsigned char)set[2]) |
+			(v == (unsigned char)set[3]));
+}
+
+/*
+ * Where the first stop of s[i..n) is (n when none), s[0..n) being readable.
+ * Sixteen bytes at a time; the last bytes as the 16 ending at n with the
+ * lanes already seen masked off, so nothing outside s[0..n) is read.
+ * Strings shorter than 16 go byte by byte.
+ */
+static inline size_t scan(enum scan_kind kind, const char *s, size_t i, size_t n, const char set[4])
+{
+	if (i >= n)
+		return i;
+	if (n < 16) {
+		while (i < n && !scan_stop(kind, (unsigned char)s[i], set))
+			i++;
+		return i;
+	}
+	while (i < n) {
+		size_t b = i + 16 <= n ? i : n - 16;
+		dp_v16 m = scan_match(kind, load16(s + b), set);
+		unsigned k;
+
+		if (b < i)
+			m &= lanes_from(i - b);
+		k = first_lane(m);
+		if (k < 16)
+			return b + k;
+		i = b + 16;
+	}
+	return n;
+}
+
+/* Where the first of bytes a, b, c and d in s[i..n) is (n when none). */
+static inline size_t find4(const char *s, size_t i, size_t n, char a, char b, char c, char d)
+{
+	const char set[4] = { a, b, c, d };
+
+	return scan(SCAN_BYTES, s, i, n, set);
+}
+
+/* Where the first '"', '\\' or control character of s[i..n) is (n when none): a JSON string's plain run. */
+static inline size_t find_json_special(const char *s, size_t i, size_t n)
+{
+	return scan(SCAN_JSON, s, i, n, NULL);
+}
+
 static void add_error(struct dp *dp, uint32_t line, uint32_t col, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
@@ -273,9 +377,14 @@ static size_t skip_lead_ws(const char *d, size_t p, size_t e)
 {
 	size_t n;
 
-	while (p < e && (n = space_len(d + p, d + e)) > 0)
+	for (;;) {
+		/* The usual indentation first, then any other space. */
+		while (p < e && (d[p] == ' ' || d[p] == '\t'))
+			p++;
+		if ((n = space_len(d + p, d + e)) == 0)
+			return p;
 		p += n;
-	return p;
+	}
 }
 
 /* If the line ends with the escape character and optional blanks, returns where it is. */
@@ -663,10 +772,9 @@ static void process(struct dp *dp, const char *s, size_t n, bool vars, bool *unr
 				}
 				/* This byte and the plain ones after it. */
 				{
-					size_t b = i++;
+					size_t b = i;
 
-					while (i < n && s[i] != '"' && s[i] != esc && s[i] != '$')
-						i++;
+					i = find4(s, i + 1, n, '"', esc, '$', '$');
 					x_add_bytes(dp, s + b, i - b);
 				}
 			}
@@ -687,26 +795,15 @@ static void process(struct dp *dp, const char *s, size_t n, bool vars, bool *unr
 	}
 }
 
-/* The bytes process() acts on: 1 for quotes and both escape characters (dp->esc is one), 2 for '$'. */
-static const unsigned char proc_special[256] = {
-	['\''] = 1, ['"'] = 1, ['\\'] = 1, ['`'] = 1, ['$'] = 2,
-};
-
 /* Processes s[0..n) into a new arena string. */
 static char *process_word_same(struct dp *dp, const char *s, size_t n, bool vars, bool *unres,
 			       char *same)
 {
-	unsigned mask = vars ? 3 : 1;
 	bool u = false;
 	size_t i;
 
 	/* Nothing to process: the text itself (same, when the caller has a copy). */
-	for (i = 0; i < n; i++) {
-		char c = s[i];
-
-		if ((proc_special[(unsigned char)c] & mask) && (c == dp->esc || (c != '\\' && c != '`')))
-			break;
-	}
+	i = find4(s, 0, n, '\'', '"', dp->esc, vars ? '$' : '"');
 	if (i == n)
 		return same ? same : adup(dp, s, n);
 	dp->x_len = 0;
@@ -840,11 +937,10 @@ static const struct instr_def *lookup_def(const char *s, size_t n)
 	if ((s[0] | 0x20) == 'e' && n == 10)
 		d = &instr_table[HD_I_ENTRYPOINT];
 	for (; d; d = e, e = NULL) {
-		if (strlen(d->name) != n)
-			continue;
+		/* A shorter name stops the loop at its NUL ("| 0x20" makes no byte 0). */
 		for (i = 1; i < n && (char)(s[i] | 0x20) == d->name[i]; i++)
 			;
-		if (i == n)
+		if (i == n && d->name[n] == '\0')
 			return d;
 	}
 	return &unknown_def;
@@ -949,8 +1045,7 @@ static size_t json_string(struct dp *dp, const char *s, size_t n, size_t i, bool
 		size_t b = i;
 
 		/* The bytes that stand for themselves, at once. */
-		while (i < n && (unsigned char)s[i] >= 0x20 && s[i] != '"' && s[i] != '\\')
-			i++;
+		i = find_json_special(s, i, n);
 		if (decode)
 			x_add_bytes(dp, s + b, i - b);
 		if (i >= n)
@@ -1174,6 +1269,36 @@ static const unsigned char word_stop[256] = {
 	['\''] = 1, ['"'] = 1, ['\\'] = 1, ['`'] = 1, ['$'] = 1,
 };
 
+/* Where the first byte of s[i..n) in word_stop[] is (n when none); s[0..n) is readable (see scan()). */
+static inline size_t find_word_stop(const char *s, size_t i, size_t n)
+{
+	if (n < 16) {
+		while (i < n && !word_stop[(unsigned char)s[i]])
+			i++;
+		return i;
+	}
+	while (i < n) {
+		size_t b = i + 16 <= n ? i : n - 16;
+		dp_v16 v = load16(s + b);
+		/* A superset: the bytes up to '\'' and the three above it; the table decides. */
+		dp_v16 m = (dp_v16)((v <= '\'') | (v == '\\') | (v == '`') | (v == 0xc2));
+		unsigned k;
+
+		if (b < i)
+			m &= lanes_from(i - b);
+		k = first_lane(m);
+		if (k == 16) {
+			i = b + 16;
+			continue;
+		}
+		i = b + k;
+		if (word_stop[(unsigned char)s[i]])
+			return i;
+		i++;
+	}
+	return n;
+}
+
 /* BuildKit's parseWords: splits on spaces outside quotes, keeping quotes and escapes. */
 static size_t parse_words(const struct dp *dp, const char *s, size_t off, size_t end, struct pword *w,
 			  size_t max)
@@ -1195,13 +1320,10 @@ static size_t parse_words(const struct dp *dp, const char *s, size_t off, size_t
 			char c;
 
 			/* Runs of bytes that change nothing go at once. */
-			if (!quote) {
-				while (i < end && !word_stop[(unsigned char)s[i]])
-					i++;
-			} else {
-				while (i < end && s[i] != quote && (s[i] != esc || quote == '\''))
-					i++;
-			}
+			if (!quote)
+				i = find_word_stop(s, i, end);
+			else
+				i = find4(s, i, end, quote, quote, quote, quote == '\'' ? quote : esc);
 			if (i >= end)
 				break;
 			c = s[i];
@@ -1280,13 +1402,10 @@ static void parse_flags(struct dp *dp, struct hd_instr *in, const struct lmap *m
 			char c;
 
 			/* Bytes that stand for themselves, at once. */
-			if (!quote) {
-				while (i < end && !word_stop[(unsigned char)s[i]])
-					i++;
-			} else {
-				while (i < end && s[i] != quote && s[i] != '\\')
-					i++;
-			}
+			if (!quote)
+				i = find_word_stop(s, i, end);
+			else
+				i = find4(s, i, end, quote, '\\', '\\', '\\');
 			x_add_bytes(dp, s + r, i - r);
 			if (i >= end)
 				break;

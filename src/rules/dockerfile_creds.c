@@ -280,6 +280,12 @@ static const struct hd_word *fetch_url_word(const struct hd_cmd *c)
 	return NULL;
 }
 
+/* strcmp(n, w) == 0, with the first characters compared first (most names differ there). */
+static inline bool name_is(const char *n, const char *w)
+{
+	return n[0] == w[0] && !strcmp(n, w);
+}
+
 /* True when path p names the downloaded file d (by its path, its base name, or $dir/base). */
 static bool names_download(const char *p, const struct download *d)
 {
@@ -411,28 +417,28 @@ static const char *uses_download(const struct hd_cmd *c, const struct download *
 		return NULL;
 	if (names_download(c->argv[c->a0].text, d) && c->argv[c->a0].text[0] != '-')
 		return "run";
-	if (!strcmp(n, "chmod")) {
+	if (name_is(n, "chmod")) {
 		hd_operands_init(&it, c, c->a0 + 1, NULL);
 		w = hd_operands_next(&it, NULL);
 		if (w && (strchr(w->text, 'x') || (isdigit((unsigned char)w->text[0]) && strpbrk(w->text, "1357"))))
 			return "made executable";
 		return NULL;
 	}
-	if (!strcmp(n, "install"))
+	if (name_is(n, "install"))
 		return "installed as a program";
-	if (!strcmp(n, "dpkg") && dfr_has_opt(c, c->a0 + 1, 'i', "install"))
+	if (name_is(n, "dpkg") && dfr_has_opt(c, c->a0 + 1, 'i', "install"))
 		return "installed with dpkg";
-	if (!strcmp(n, "rpm") && (dfr_has_opt(c, c->a0 + 1, 'i', "install") || dfr_has_opt(c, c->a0 + 1, 'U', "upgrade")))
+	if (name_is(n, "rpm") && (dfr_has_opt(c, c->a0 + 1, 'i', "install") || dfr_has_opt(c, c->a0 + 1, 'U', "upgrade")))
 		return "installed with rpm";
-	if (!strcmp(n, "gdebi"))
+	if (name_is(n, "gdebi"))
 		return "installed with gdebi";
-	if (!strcmp(n, "sh") || !strcmp(n, "bash") || !strcmp(n, "dash") || !strcmp(n, "ash") || !strcmp(n, "zsh") ||
-	    !strncmp(n, "python", 6) || !strcmp(n, "perl") || !strcmp(n, "ruby") || !strcmp(n, "node") ||
-	    !strcmp(n, "php") || !strcmp(n, "java"))
+	if (name_is(n, "sh") || name_is(n, "bash") || name_is(n, "dash") || name_is(n, "ash") || name_is(n, "zsh") ||
+	    (n[0] == 'p' && !strncmp(n, "python", 6)) || name_is(n, "perl") || name_is(n, "ruby") || name_is(n, "node") ||
+	    name_is(n, "php") || name_is(n, "java"))
 		return "run";
-	if (!strcmp(n, "tar") || !strcmp(n, "unzip") || !strcmp(n, "bsdtar")) {
-		const char *dir = dfr_opt_value_bundled(c, c->a0 + 1, !strcmp(n, "unzip") ? 'd' : 'C',
-						   !strcmp(n, "unzip") ? NULL : "directory");
+	if (name_is(n, "tar") || name_is(n, "unzip") || name_is(n, "bsdtar")) {
+		const char *dir = dfr_opt_value_bundled(c, c->a0 + 1, name_is(n, "unzip") ? 'd' : 'C',
+						   name_is(n, "unzip") ? NULL : "directory");
 
 		if (dir && bin_dir(dir))
 			return "unpacked into a bin directory";

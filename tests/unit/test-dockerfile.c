@@ -794,6 +794,170 @@ static void test_names(void **state)
 	hd_dockerfile_free(NULL);
 }
 
+/* Keywords in any case; a keyword cut short or run on is no instruction. */
+static void test_keywords(void **state)
+{
+	static const struct {
+		const char *name;
+		enum hd_instr_kind kind;
+	} kw[] = {
+		{ "FROM", HD_I_FROM }, { "RUN", HD_I_RUN }, { "CMD", HD_I_CMD }, { "LABEL", HD_I_LABEL },
+		{ "MAINTAINER", HD_I_MAINTAINER }, { "EXPOSE", HD_I_EXPOSE }, { "ENV", HD_I_ENV }, { "ADD", HD_I_ADD },
+		{ "COPY", HD_I_COPY }, { "ENTRYPOINT", HD_I_ENTRYPOINT }, { "VOLUME", HD_I_VOLUME }, { "USER", HD_I_USER },
+		{ "WORKDIR", HD_I_WORKDIR }, { "ARG", HD_I_ARG }, { "ONBUILD", HD_I_ONBUILD },
+		{ "STOPSIGNAL", HD_I_STOPSIGNAL }, { "HEALTHCHECK", HD_I_HEALTHCHECK }, { "SHELL", HD_I_SHELL },
+	};
+	char text[64], word[16];
+	size_t i, k, n;
+
+	(void)state;
+	for (i = 0; i < HD_ARRAY_SIZE(kw); i++) {
+		n = strlen(kw[i].name);
+		for (k = 0; k < 4; k++) {
+			struct hd_dockerfile *df;
+			enum hd_instr_kind want = kw[i].kind;
+			size_t j;
+
+			memcpy(word, kw[i].name, n + 1);
+			if (k == 1) {
+				for (j = 0; j < n; j++)
+					word[j] = (char)tolower((unsigned char)word[j]);
+			} else if (k == 2) {
+				word[n - 1] = '\0'; /* cut short */
+				want = HD_I_UNKNOWN;
+			} else if (k == 3) {
+				word[n] = 'S'; /* run on */
+				word[n + 1] = '\0';
+				want = HD_I_UNKNOWN;
+			}
+			snprintf(text, sizeof(text), "FROM x\n%s a\n", word);
+			df = parse(text);
+			if (df->n_instrs != 2 || df->instrs[1].kind != want)
+				fail_msg("'%s': kind %d, expected %d", word, df->n_instrs == 2 ? (int)df->instrs[1].kind : -1,
+					 (int)want);
+			hd_dockerfile_free(df);
+		}
+	}
+}
+
+/* ENV/LABEL/ARG pairs of plain words are taken as written; any quote, escape or $ is processed. */
+static void test_plain_words(void **state)
+{
+	struct hd_dockerfile *df;
+	const struct hd_instr *in;
+	char text[2048];
+	size_t i, o;
+
+	(void)state;
+	df = parse_ok("FROM x\nENV A=1 B=two C=$A D=\"q r\" E=x\\ y F=a\xc2\xa0G=\xc2\x41\n"
+		      "ENV K plain  value here\nENV L v $A\nENV M 'q' x\nLABEL k$A=v n=\"$A\" p=${A}x\nARG X=1 Y\n");
+	in = &df->instrs[1];
+	assert_int_equal(in->n_kvs, 7);
+	assert_string_equal(in->kvs[0].value, "1");
+	assert_true(in->kvs[0].expanded == in->kvs[0].value);
+	assert_string_equal(in->kvs[1].key, "B");
+	assert_string_equal(in->kvs[1].value, "two");
+	assert_string_equal(in->kvs[2].value, "$A");
+	assert_string_equal(in->kvs[2].expanded, "$A"); /* A is not set before this ENV */
+	assert_true(in->kvs[2].unresolved);
+	assert_string_equal(in->kvs[3].value, "q r");
+	assert_string_equal(in->kvs[4].value, "x y");
+	assert_string_equal(in->kvs[5].value, "a"); /* NBSP separates words */
+	assert_string_equal(in->kvs[6].key, "G");
+	assert_string_equal(in->kvs[6].value, "\xc2" "A");
+	assert_span(in->kvs[6].value_span, 2, 42, 2, 44);
+	assert_string_equal(df->instrs[2].kvs[0].key, "K");
+	assert_string_equal(df->instrs[2].kvs[0].value, "plain  value here");
+	assert_true(df->instrs[2].kvs[0].expanded == df->instrs[2].kvs[0].value);
+	assert_string_equal(df->instrs[3].kvs[0].value, "v $A");
+	assert_string_equal(df->instrs[3].kvs[0].expanded, "v 1");
+	assert_string_equal(df->instrs[4].kvs[0].value, "q x");
+	in = &df->instrs[5];
+	assert_string_equal(in->kvs[0].key, "k1");
+	assert_string_equal(in->kvs[1].value, "$A");
+	assert_string_equal(in->kvs[1].expanded, "1");
+	assert_string_equal(in->kvs[2].expanded, "1x");
+	in = &df->instrs[6];
+	assert_string_equal(in->kvs[0].value, "1");
+	assert_null(in->kvs[1].value);
+	hd_dockerfile_free(df);
+
+	/* The other escape character: a backslash is a plain byte. */
+	df = parse_ok("# escape=`\nFROM x\nENV A=a\\b B=c`d\nENV C=$A\\\n");
+	in = &df->instrs[1];
+	assert_string_equal(in->kvs[0].value, "a\\b");
+	assert_string_equal(in->kvs[1].value, "cd");
+	assert_string_equal(df->instrs[2].kvs[0].expanded, "a\\b\\");
+	hd_dockerfile_free(df);
+
+	/* More pairs than the words kept on the stack. */
+	o = (size_t)snprintf(text, sizeof(text), "FROM x\nENV");
+	for (i = 0; i < 40; i++)
+		o += (size_t)snprintf(text + o, sizeof(text) - o, " V%zu=%s", i, i % 3 ? "w" : "\"q\"");
+	snprintf(text + o, sizeof(text) - o, "\n");
+	df = parse_ok(text);
+	in = &df->instrs[1];
+	assert_int_equal(in->n_kvs, 40);
+	assert_string_equal(in->kvs[39].key, "V39");
+	assert_string_equal(in->kvs[39].value, "q");
+	assert_string_equal(in->kvs[38].value, "w");
+	hd_dockerfile_free(df);
+
+	/* Runs of plain bytes in flags and JSON strings. */
+	df = parse_ok("FROM x AS b\nCOPY --chown=\"a b\" --from=b\\c s d\nCMD [\"a\\u00e9b\", \"c\\\"d\", \"plain\"]\n");
+	in = &df->instrs[1];
+	assert_string_equal(in->flags[0].value, "a b");
+	assert_string_equal(in->flags[1].value, "bc");
+	in = &df->instrs[2];
+	assert_string_equal(in->args[0].value, "a\xc3\xa9" "b");
+	assert_string_equal(in->args[1].value, "c\"d");
+	assert_string_equal(in->args[2].value, "plain");
+	hd_dockerfile_free(df);
+}
+
+/*
+ * Runs of plain bytes of every length up to 40 with the byte that ends them
+ * at every place (the parser passes runs 16 bytes at a time, the last ones
+ * as the 16 bytes before the end): quoted values with a variable, JSON
+ * strings with an escape, words split on a space, flags with an escape.
+ */
+static void test_long_runs(void **state)
+{
+	char text[1024], pre[48], post[48], want[160];
+	size_t len, pos;
+
+	(void)state;
+	for (len = 0; len <= 40; len++) {
+		for (pos = 0; pos <= len; pos++) {
+			struct hd_dockerfile *df;
+			const struct hd_instr *in;
+
+			memset(pre, 'a', pos);
+			pre[pos] = '\0';
+			memset(post, 'b', len - pos);
+			post[len - pos] = '\0';
+			snprintf(text, sizeof(text),
+				 "FROM x\nENV A=1\nENV W=%s\\ %s V=\"%s${A}%s\"\nCMD [\"%s\\\"%s\"]\n"
+				 "LABEL L='%s\"%s' M=%s N=%s\nCOPY --chown=\"%s\\\"%s\" s d\n",
+				 pre, post, pre, post, pre, post, pre, post, pre, post, pre, post);
+			df = parse_ok(text);
+			in = &df->instrs[2];
+			snprintf(want, sizeof(want), "%s %s", pre, post);
+			assert_string_equal(in->kvs[0].value, want);
+			snprintf(want, sizeof(want), "%s1%s", pre, post);
+			assert_string_equal(in->kvs[1].expanded, want);
+			snprintf(want, sizeof(want), "%s\"%s", pre, post);
+			assert_string_equal(df->instrs[3].args[0].value, want);
+			in = &df->instrs[4];
+			assert_string_equal(in->kvs[0].value, want);
+			assert_string_equal(in->kvs[1].value, pre);
+			assert_string_equal(in->kvs[2].value, post);
+			assert_string_equal(df->instrs[5].flags[0].value, want);
+			hd_dockerfile_free(df);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -813,6 +977,9 @@ int main(void)
 		cmocka_unit_test(test_dockerignore),
 		cmocka_unit_test(test_alloc_failures),
 		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_keywords),
+		cmocka_unit_test(test_plain_words),
+		cmocka_unit_test(test_long_runs),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
