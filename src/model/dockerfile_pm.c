@@ -405,16 +405,22 @@ bool hd_pm_recognise(const struct hd_cmd *c, struct hd_pm_call *pm)
 
 static bool is_interp(const char *n)
 {
-	static const char *const names[] = { "sh", "bash", "dash", "zsh", "ash", "ksh", "mksh", "eval", "source", ".",
-					     "perl", "ruby", "node", "php", NULL };
-
-	if (n[0] == 'p' && is_versioned(n, "python", 6))
-		return true;
-	for (const char *const *p = names; *p; p++) {
-		if ((*p)[0] == n[0] && !strcmp(*p, n))
-			return true;
+	/* sh bash dash zsh ash ksh mksh eval source . perl ruby node php python*, by first letter. */
+	switch (n[0]) {
+	case '.': return n[1] == '\0';
+	case 'a': return !strcmp(n, "ash");
+	case 'b': return !strcmp(n, "bash");
+	case 'd': return !strcmp(n, "dash");
+	case 'e': return !strcmp(n, "eval");
+	case 'k': return !strcmp(n, "ksh");
+	case 'm': return !strcmp(n, "mksh");
+	case 'n': return !strcmp(n, "node");
+	case 'p': return is_versioned(n, "python", 6) || !strcmp(n, "perl") || !strcmp(n, "php");
+	case 'r': return !strcmp(n, "ruby");
+	case 's': return !strcmp(n, "sh") || !strcmp(n, "source");
+	case 'z': return !strcmp(n, "zsh");
+	default: return false;
 	}
-	return false;
 }
 
 /* The tools bits of a command name. */

@@ -71,9 +71,9 @@ struct dp {
 	/* The logical line (scratch). */
 	char *L;
 	size_t L_len, L_alloc;
-	size_t *m_off;
+	size_t *m_off;       /* the map of L: three arrays of m_alloc entries in one block at m_off */
 	uint32_t *m_line, *m_col;
-	size_t m_n, m_alloc, m_alloc2, m_alloc3;
+	size_t m_n, m_alloc;
 
 	/* Expansion output (scratch). */
 	char *x;
@@ -331,6 +331,31 @@ static struct hd_span lspan(const struct lmap *m, size_t off, size_t end)
 	return sp;
 }
 
+/* Doubles the map of L (at least 64 entries), its three arrays kept in one block. */
+static int map_grow(struct dp *dp)
+{
+	size_t cap, bytes;
+	char *blk;
+
+	if (!hd_size_mul(dp->m_alloc ? dp->m_alloc : 32, 2, &cap) ||
+	    !hd_size_mul(cap, sizeof(size_t) + 2 * sizeof(uint32_t), &bytes))
+		return -HD_ENOMEM;
+	blk = hd_malloc(bytes);
+	if (!blk)
+		return -HD_ENOMEM;
+	if (dp->m_n) {
+		memcpy(blk, dp->m_off, dp->m_n * sizeof(size_t));
+		memcpy(blk + cap * sizeof(size_t), dp->m_line, dp->m_n * sizeof(uint32_t));
+		memcpy(blk + cap * (sizeof(size_t) + sizeof(uint32_t)), dp->m_col, dp->m_n * sizeof(uint32_t));
+	}
+	hd_free(dp->m_off);
+	dp->m_off = (size_t *)(void *)blk;
+	dp->m_line = (uint32_t *)(void *)(blk + cap * sizeof(size_t));
+	dp->m_col = dp->m_line + cap;
+	dp->m_alloc = cap;
+	return 0;
+}
+
 static int L_add(struct dp *dp, const char *s, size_t n, uint32_t line, uint32_t col)
 {
 	size_t need;
@@ -338,9 +363,7 @@ static int L_add(struct dp *dp, const char *s, size_t n, uint32_t line, uint32_t
 	if (!hd_size_add(dp->L_len, n, &need) || !hd_size_add(need, 1, &need))
 		return -HD_ENOMEM;
 	if ((need > dp->L_alloc && HD_GROW(dp->L, dp->L_alloc, need < 4096 ? 4096 : need) < 0) ||
-	    (dp->m_n + 1 > dp->m_alloc && HD_GROW(dp->m_off, dp->m_alloc, dp->m_n + 64) < 0) ||
-	    (dp->m_n + 1 > dp->m_alloc2 && HD_GROW(dp->m_line, dp->m_alloc2, dp->m_n + 64) < 0) ||
-	    (dp->m_n + 1 > dp->m_alloc3 && HD_GROW(dp->m_col, dp->m_alloc3, dp->m_n + 64) < 0)) {
+	    (dp->m_n + 1 > dp->m_alloc && map_grow(dp) < 0)) {
 		oom(dp);
 		return -HD_ENOMEM;
 	}
@@ -944,11 +967,6 @@ static const struct instr_def *lookup_def(const char *s, size_t n)
 			return d;
 	}
 	return &unknown_def;
-}
-
-static enum hd_instr_kind lookup_kind(const char *s, size_t n)
-{
-	return lookup_def(s, n)->kind;
 }
 
 static const struct flag_def *kind_flags(enum hd_instr_kind k)
@@ -2247,6 +2265,7 @@ static bool valid_stage_name(const char *s)
 
 static void parse_instr(struct dp *dp, struct hd_instr *in, const struct lmap *m, size_t off,
 			bool nested, size_t instr_idx, uint32_t *last_line);
+static void save_stage_env(struct dp *dp);
 
 static void lower(char *s)
 {
@@ -2554,6 +2573,11 @@ static void parse_instr(struct dp *dp, struct hd_instr *in, const struct lmap *m
 	if (!in->keyword)
 		return;
 	def = lookup_def(s + off, ke - off);
+	if (def->kind == HD_I_FROM && !nested && dp->cur_stage != NO_STAGE) {
+		/* FROM starts a stage after its arguments are parsed (they see only global ARGs). */
+		save_stage_env(dp);
+		dp->cur_stage = NO_STAGE;
+	}
 	in->kind = def->kind;
 	in->stage = dp->cur_stage;
 	x.kb = off;
@@ -3120,20 +3144,6 @@ parse:
 	memset(in, 0, sizeof(*in));
 	in->kind = HD_I_UNKNOWN;
 	lpos(&m, 0, &in->span.line, &in->span.col);
-	if (dp->cur_stage != NO_STAGE) {
-		/* FROM starts a stage after its arguments are parsed (it sees only global ARGs). */
-		size_t kb = 0, ke;
-
-		while (kb < m.len && space_len(m.s + kb, m.s + m.len))
-			kb += space_len(m.s + kb, m.s + m.len);
-		ke = kb;
-		while (ke < m.len && !space_len(m.s + ke, m.s + m.len))
-			ke++;
-		if (lookup_kind(m.s + kb, ke - kb) == HD_I_FROM) {
-			save_stage_env(dp);
-			dp->cur_stage = NO_STAGE;
-		}
-	}
 	parse_instr(dp, in, &m, 0, false, idx, &last_line);
 	if (dp->err)
 		return;
@@ -3270,9 +3280,7 @@ int hd_dockerfile_parse(const char *path, const char *data, size_t len, struct h
 	stage_suppressions(df);
 	r = dp.err;
 	hd_free(dp.L);
-	hd_free(dp.m_off);
-	hd_free(dp.m_line);
-	hd_free(dp.m_col);
+	hd_free(dp.m_off); /* and m_line, m_col: the same block */
 	hd_free(dp.x);
 	hd_free(dp.sup);
 	if (r < 0) {

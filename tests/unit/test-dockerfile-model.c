@@ -195,6 +195,32 @@ static void test_option_operands(void **state)
 	hd_shell_release(&sh);
 }
 
+/* The interpreters that make a command "runs a shell" (HD_TOOL_SHELL), by name; near names are not. */
+static void test_interpreter_tools(void **state)
+{
+	static const char *const yes[] = { "sh", "bash", "dash", "zsh", "ash", "ksh", "mksh", "eval", "source", ".",
+					   "perl", "ruby", "node", "php", "python", "python3", "python3.12",
+					   "/bin/sh", "/usr/bin/python3" };
+	static const char *const no[] = { "shx", "bas", "dashboard", "zshrc", "as", "ksh93", "mk", "evaluate",
+					  "sourced", "..", "perl5", "rubyx", "nodejs", "phpize", "python3x", "pythons",
+					  "pip", "apt", "echo", "kill", "make" };
+	char text[128];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < HD_ARRAY_SIZE(yes) + HD_ARRAY_SIZE(no); i++) {
+		bool want = i < HD_ARRAY_SIZE(yes);
+		const char *name = want ? yes[i] : no[i - HD_ARRAY_SIZE(yes)];
+		struct hd_dockerfile *df;
+
+		snprintf(text, sizeof(text), "FROM x\nRUN %s x\n", name);
+		df = parse(text);
+		if (!!(df->instrs[1].tools & HD_TOOL_BIT(HD_TOOL_SHELL)) != want)
+			fail_msg("'%s': shell %s", name, want ? "not found" : "found");
+		hd_dockerfile_free(df);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -203,6 +229,7 @@ int main(void)
 		cmocka_unit_test(test_package_manager_calls),
 		cmocka_unit_test(test_exec_form_run),
 		cmocka_unit_test(test_option_operands),
+		cmocka_unit_test(test_interpreter_tools),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
