@@ -291,20 +291,34 @@ static inline dfb_v16 load16(const char *p)
  * set where a trigger byte has the neighbours check_trigger() wants.  Most
  * '-' and '_' of shell text fail here without a branch.
  */
-static inline dfb_v16 trigger_mask(const char *p)
+/* True when some lane of m is set. */
+static inline bool any_lane(dfb_v16 m)
 {
-	const dfb_v16 v = load16(p), prev = load16(p - 1), prev2 = load16(p - 2);
+	uint64_t half[2];
+
+	memcpy(half, &m, 16);
+	return (half[0] | half[1]) != 0;
+}
+
+/* (v is the 16 bytes at p, is_u their '_' lanes, both known by the caller.) */
+static inline dfb_v16 trigger_mask(const char *p, dfb_v16 v, dfb_v16 is_u)
+{
+	const dfb_v16 prev = load16(p - 1), prev2 = load16(p - 2);
 	const dfb_v16 next = load16(p + 1);
-	const dfb_v16 prev_l = prev | 0x20, prev2_l = prev2 | 0x20;
-	dfb_v16 a, u, d, j, c;
+	dfb_v16 a, u = { 0 }, d, j, c;
 
 	a = (dfb_v16)(v == 'A') & (dfb_v16)((dfb_v16)(next - 'A') < 26);
-	u = (dfb_v16)(v == '_') &
-	    ((dfb_v16)((prev2 == 'h') & ((prev == 'p') | (prev == 'o') | (prev == 'u') | (prev == 's') |
-					  (prev == 'r'))) |
-	     (dfb_v16)((prev2 == 'a') & (prev == 't')) | (dfb_v16)((prev2 == 'v') & (prev == 'e')) |
-	     (dfb_v16)((prev2 == 'p') & (prev == 'm')) | (dfb_v16)((prev2_l == 'e') & (prev_l == 't')) |
-	     (dfb_v16)(((prev2 == 's') | (prev2 == 'r')) & (prev == 'k')));
+	/* The pairs before a '_' cost the most: only for blocks that hold one. */
+	if (any_lane(is_u)) {
+		const dfb_v16 prev_l = prev | 0x20, prev2_l = prev2 | 0x20;
+
+		u = is_u &
+		    ((dfb_v16)((prev2 == 'h') & ((prev == 'p') | (prev == 'o') | (prev == 'u') | (prev == 's') |
+						  (prev == 'r'))) |
+		     (dfb_v16)((prev2 == 'a') & (prev == 't')) | (dfb_v16)((prev2 == 'v') & (prev == 'e')) |
+		     (dfb_v16)((prev2 == 'p') & (prev == 'm')) | (dfb_v16)((prev2_l == 'e') & (prev_l == 't')) |
+		     (dfb_v16)(((prev2 == 's') | (prev2 == 'r')) & (prev == 'k')));
+	}
 	d = (dfb_v16)(v == '-') &
 	    ((dfb_v16)(next == '-') | (dfb_v16)(prev2 == 'x') | (dfb_v16)((prev2 == 'a') & (prev == 't')));
 	j = (dfb_v16)(v == 'J') & (dfb_v16)(prev == 'y');
@@ -327,19 +341,18 @@ static bool find_credential(const char *s, size_t from, size_t n, struct cred_hi
 			return true;
 	}
 	while (i + 17 <= n) {
-		dfb_v16 m, v = load16(s + i);
+		dfb_v16 m, v = load16(s + i), is_u = (dfb_v16)(v == '_');
 		uint64_t lo, hi;
 
 		/* Most blocks hold no trigger byte at all: five compares rule them out. */
-		m = (dfb_v16)(v == 'A') | (dfb_v16)(v == '_') | (dfb_v16)(v == '-') | (dfb_v16)(v == 'J') |
-		    (dfb_v16)(v == ':');
+		m = (dfb_v16)(v == 'A') | is_u | (dfb_v16)(v == '-') | (dfb_v16)(v == 'J') | (dfb_v16)(v == ':');
 		memcpy(&lo, &m, 8);
 		memcpy(&hi, (const char *)&m + 8, 8);
 		if (!(lo | hi)) {
 			i += 16;
 			continue;
 		}
-		m = trigger_mask(s + i);
+		m = trigger_mask(s + i, v, is_u);
 
 		memcpy(&lo, &m, 8);
 		memcpy(&hi, (const char *)&m + 8, 8);

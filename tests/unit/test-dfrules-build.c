@@ -743,6 +743,32 @@ static void test_hardcoded_credential(void **state)
 	assert_null(strstr(df_find(&f, "dockerfile/hardcoded-credential", 0)->message, "s3cr3t"));
 	hd_findings_release(&f);
 
+	/*
+	 * Each kind of trigger at every place of a RUN line (the scan takes 16
+	 * bytes at a time, the pairs before '_' only in blocks that hold one),
+	 * and look-alikes with '_' and '-' at every place.
+	 */
+	{
+		static const char *const tokens[] = {
+			"ghp_abcdefghijklmnopqrstuvwxyz0123456789", "npm_abcdefghijklmnopqrstuvwxyz0123456789",
+			"sk_live_abcdefghijklmnop01234567", "glpat-abcdefghij0123456789", "xoxb-1234567890-abcdefghij",
+			"AKIAZ7VRSQ2LMT5NQPWX", "github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyz",
+		};
+		char text[256], pad[48];
+		size_t t, n;
+
+		for (n = 0; n < 40; n++) {
+			memset(pad, 'x', n);
+			pad[n] = '\0';
+			for (t = 0; t < HD_ARRAY_SIZE(tokens); t++) {
+				snprintf(text, sizeof(text), FROM_OK "RUN echo %s %s && true\n", pad, tokens[t]);
+				df_fires(text, "dockerfile/hardcoded-credential", 2, (unsigned)(11 + n));
+			}
+			snprintf(text, sizeof(text), FROM_OK "RUN echo %s my_ghp_var at_tok hx-y pm_x --no-cache -- a:b\n", pad);
+			df_quiet(text, "dockerfile/hardcoded-credential");
+		}
+	}
+
 	/* Documentation keys, variables, placeholders, look-alikes. */
 	df_quiet(FROM_OK "ENV AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE\n", "dockerfile/hardcoded-credential");
 	df_quiet(FROM_OK "ENV AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n",
