@@ -261,63 +261,69 @@ static bool is_versioned(const char *n, const char *prefix, size_t plen)
 	return true;
 }
 
+/* strcmp(n, w) == 0 for a non-empty w, the first two bytes compared inline (most names differ there). */
+static inline bool name_eq(const char *n, const char *w)
+{
+	return n[0] == w[0] && n[1] == w[1] && (!w[1] || !strcmp(n + 2, w + 2));
+}
+
 static enum hd_pm pm_of_name(const char *n)
 {
 	switch (n[0]) {
 	case 'a':
-		if (!strcmp(n, "apt-get"))
+		if (name_eq(n, "apt-get"))
 			return HD_PM_APT_GET;
-		if (!strcmp(n, "apt"))
+		if (name_eq(n, "apt"))
 			return HD_PM_APT;
-		if (!strcmp(n, "apk"))
+		if (name_eq(n, "apk"))
 			return HD_PM_APK;
-		if (!strcmp(n, "aptitude"))
+		if (name_eq(n, "aptitude"))
 			return HD_PM_APTITUDE;
 		break;
 	case 'c':
-		if (!strcmp(n, "cargo"))
+		if (name_eq(n, "cargo"))
 			return HD_PM_CARGO;
-		if (!strcmp(n, "composer") || !strcmp(n, "composer.phar"))
+		if (name_eq(n, "composer") || name_eq(n, "composer.phar"))
 			return HD_PM_COMPOSER;
 		break;
 	case 'd':
-		if (!strcmp(n, "dnf") || !strcmp(n, "dnf5") || !strcmp(n, "dnf-3"))
+		if (name_eq(n, "dnf") || name_eq(n, "dnf5") || name_eq(n, "dnf-3"))
 			return HD_PM_DNF;
 		break;
 	case 'g':
-		if (!strcmp(n, "gem"))
+		if (name_eq(n, "gem"))
 			return HD_PM_GEM;
-		if (!strcmp(n, "go"))
+		if (name_eq(n, "go"))
 			return HD_PM_GO;
 		break;
 	case 'm':
-		if (!strcmp(n, "microdnf"))
+		if (name_eq(n, "microdnf"))
 			return HD_PM_MICRODNF;
 		break;
 	case 'n':
-		if (!strcmp(n, "npm"))
+		if (name_eq(n, "npm"))
 			return HD_PM_NPM;
 		break;
 	case 'p':
 		if (is_versioned(n, "pip", 3))
 			return HD_PM_PIP;
-		if (!strcmp(n, "pipx"))
+		if (name_eq(n, "pipx"))
 			return HD_PM_PIPX;
-		if (!strcmp(n, "pnpm"))
+		if (name_eq(n, "pnpm"))
 			return HD_PM_PNPM;
 		break;
 	case 't':
-		if (!strcmp(n, "tdnf"))
+		if (name_eq(n, "tdnf"))
 			return HD_PM_DNF;
 		break;
 	case 'y':
-		if (!strcmp(n, "yum"))
+		if (name_eq(n, "yum"))
 			return HD_PM_YUM;
-		if (!strcmp(n, "yarn") || !strcmp(n, "yarnpkg"))
+		if (name_eq(n, "yarn") || name_eq(n, "yarnpkg"))
 			return HD_PM_YARN;
 		break;
 	case 'z':
-		if (!strcmp(n, "zypper"))
+		if (name_eq(n, "zypper"))
 			return HD_PM_ZYPPER;
 		break;
 	default:
@@ -408,17 +414,17 @@ static bool is_interp(const char *n)
 	/* sh bash dash zsh ash ksh mksh eval source . perl ruby node php python*, by first letter. */
 	switch (n[0]) {
 	case '.': return n[1] == '\0';
-	case 'a': return !strcmp(n, "ash");
-	case 'b': return !strcmp(n, "bash");
-	case 'd': return !strcmp(n, "dash");
-	case 'e': return !strcmp(n, "eval");
-	case 'k': return !strcmp(n, "ksh");
-	case 'm': return !strcmp(n, "mksh");
-	case 'n': return !strcmp(n, "node");
-	case 'p': return is_versioned(n, "python", 6) || !strcmp(n, "perl") || !strcmp(n, "php");
-	case 'r': return !strcmp(n, "ruby");
-	case 's': return !strcmp(n, "sh") || !strcmp(n, "source");
-	case 'z': return !strcmp(n, "zsh");
+	case 'a': return name_eq(n, "ash");
+	case 'b': return name_eq(n, "bash");
+	case 'd': return name_eq(n, "dash");
+	case 'e': return name_eq(n, "eval");
+	case 'k': return name_eq(n, "ksh");
+	case 'm': return name_eq(n, "mksh");
+	case 'n': return name_eq(n, "node");
+	case 'p': return is_versioned(n, "python", 6) || name_eq(n, "perl") || name_eq(n, "php");
+	case 'r': return name_eq(n, "ruby");
+	case 's': return name_eq(n, "sh") || name_eq(n, "source");
+	case 'z': return name_eq(n, "zsh");
 	default: return false;
 	}
 }
@@ -431,99 +437,99 @@ static uint64_t tools_of(const char *n)
 	case '.':
 		return n[1] ? 0 : T(SHELL);
 	case 'a':
-		return !strcmp(n, "adduser") ? T(USERMOD) : is_interp(n) ? T(SHELL) : 0;
+		return name_eq(n, "adduser") ? T(USERMOD) : is_interp(n) ? T(SHELL) : 0;
 	case 'b':
 		return is_interp(n) ? T(SHELL) : 0;
 	case 'c':
-		if (!strcmp(n, "curl"))
+		if (name_eq(n, "curl"))
 			return T(FETCH) | T(CURL);
-		if (!strcmp(n, "chmod"))
+		if (name_eq(n, "chmod"))
 			return T(MODE);
-		if (!strcmp(n, "cd"))
+		if (name_eq(n, "cd"))
 			return T(CD);
-		if (!strcmp(n, "conda"))
+		if (name_eq(n, "conda"))
 			return T(CONDA);
-		if (!strcmp(n, "chpasswd"))
+		if (name_eq(n, "chpasswd"))
 			return T(USERMOD);
 		return 0;
 	case 'd':
-		if (!strcmp(n, "declare"))
+		if (name_eq(n, "declare"))
 			return T(EXPORT);
-		if (!strcmp(n, "docker"))
+		if (name_eq(n, "docker"))
 			return T(DOCKER);
 		return is_interp(n) ? T(SHELL) : 0;
 	case 'e':
-		if (!strcmp(n, "echo"))
+		if (name_eq(n, "echo"))
 			return T(ECHO);
-		if (!strcmp(n, "export") || !strcmp(n, "env"))
+		if (name_eq(n, "export") || name_eq(n, "env"))
 			return T(EXPORT);
 		return is_interp(n) ? T(SHELL) : 0;
 	case 'f':
-		if (!strcmp(n, "fetch"))
+		if (name_eq(n, "fetch"))
 			return T(FETCH);
-		if (!strcmp(n, "find"))
+		if (name_eq(n, "find"))
 			return T(RM);
-		if (!strcmp(n, "free"))
+		if (name_eq(n, "free"))
 			return T(POINTLESS);
 		return 0;
 	case 'g':
-		return !strcmp(n, "git") ? T(GIT) : 0;
+		return name_eq(n, "git") ? T(GIT) : 0;
 	case 'i':
-		if (!strcmp(n, "install"))
+		if (name_eq(n, "install"))
 			return T(MODE);
-		if (!strcmp(n, "ifconfig"))
+		if (name_eq(n, "ifconfig"))
 			return T(POINTLESS);
 		return 0;
 	case 'k':
-		return !strcmp(n, "kill") ? T(POINTLESS) : is_interp(n) ? T(SHELL) : 0;
+		return name_eq(n, "kill") ? T(POINTLESS) : is_interp(n) ? T(SHELL) : 0;
 	case 'l':
-		return !strcmp(n, "ln") ? T(LN) : 0;
+		return name_eq(n, "ln") ? T(LN) : 0;
 	case 'm':
-		if (!strcmp(n, "mkdir"))
+		if (name_eq(n, "mkdir"))
 			return T(MODE);
-		if (!strcmp(n, "mount"))
+		if (name_eq(n, "mount"))
 			return T(POINTLESS);
 		return is_interp(n) ? T(SHELL) : 0;
 	case 'n':
 		return is_interp(n) ? T(SHELL) : 0;
 	case 'p':
-		if (!strcmp(n, "printf"))
+		if (name_eq(n, "printf"))
 			return T(ECHO);
-		if (!strcmp(n, "ps"))
+		if (name_eq(n, "ps"))
 			return T(POINTLESS);
-		if (!strcmp(n, "podman"))
+		if (name_eq(n, "podman"))
 			return T(DOCKER);
-		if (!strcmp(n, "passwd"))
+		if (name_eq(n, "passwd"))
 			return T(USERMOD);
 		return is_interp(n) ? T(SHELL) : 0;
 	case 'r':
-		if (!strcmp(n, "rm"))
+		if (name_eq(n, "rm"))
 			return T(RM);
-		if (!strcmp(n, "rpm"))
+		if (name_eq(n, "rpm"))
 			return T(RPM);
 		return is_interp(n) ? T(SHELL) : 0;
 	case 's':
-		if (!strcmp(n, "set"))
+		if (name_eq(n, "set"))
 			return T(SET);
-		if (!strcmp(n, "service") || !strcmp(n, "shutdown") || !strcmp(n, "ssh"))
+		if (name_eq(n, "service") || name_eq(n, "shutdown") || name_eq(n, "ssh"))
 			return T(POINTLESS);
 		return is_interp(n) ? T(SHELL) : 0;
 	case 't':
-		if (!strcmp(n, "tar"))
+		if (name_eq(n, "tar"))
 			return T(TAR);
-		if (!strcmp(n, "top"))
+		if (name_eq(n, "top"))
 			return T(POINTLESS);
 		return 0;
 	case 'u':
-		if (!strcmp(n, "useradd"))
+		if (name_eq(n, "useradd"))
 			return T(USERADD) | T(USERMOD);
-		if (!strcmp(n, "usermod"))
+		if (name_eq(n, "usermod"))
 			return T(USERMOD);
 		return 0;
 	case 'v':
-		return !strcmp(n, "vim") ? T(POINTLESS) : 0;
+		return name_eq(n, "vim") ? T(POINTLESS) : 0;
 	case 'w':
-		return !strcmp(n, "wget") ? T(FETCH) | T(WGET) : 0;
+		return name_eq(n, "wget") ? T(FETCH) | T(WGET) : 0;
 	case 'z':
 		return is_interp(n) ? T(SHELL) : 0;
 	default:
@@ -602,9 +608,9 @@ int hd_run_analyse(struct hd_instr *in, struct hd_arena *a)
 			/* A wrapper word first (or nothing run): sudo and env set variables too. */
 			const char *w0 = hd_word_base(c->argv[0].text);
 
-			if (!strcmp(w0, "sudo") || !strcmp(w0, "doas"))
+			if (name_eq(w0, "sudo") || name_eq(w0, "doas"))
 				tools |= HD_TOOL_BIT(HD_TOOL_SUDO);
-			if (!strcmp(w0, "env") || !strcmp(w0, "sudo"))
+			if (name_eq(w0, "env") || name_eq(w0, "sudo"))
 				tools |= HD_TOOL_BIT(HD_TOOL_EXPORT);
 		}
 		if (c->a0 >= c->argc)

@@ -175,13 +175,15 @@ static inline dp_v16 lanes_from(size_t j)
 	return (dp_v16)(idx >= (unsigned char)j);
 }
 
-/* What a scan stops at: one of four bytes, or what ends a JSON string's plain run. */
-enum scan_kind { SCAN_BYTES, SCAN_JSON };
+/* What a scan stops at: one of four bytes, what ends a JSON string's plain run, or is_ws(). */
+enum scan_kind { SCAN_BYTES, SCAN_JSON, SCAN_WS };
 
 static inline bool scan_stop(enum scan_kind kind, unsigned char c, const char set[4])
 {
 	if (kind == SCAN_JSON)
 		return c < 0x20 || c == '"' || c == '\\';
+	if (kind == SCAN_WS)
+		return is_ws((char)c);
 	return c == (unsigned char)set[0] || c == (unsigned char)set[1] || c == (unsigned char)set[2] ||
 	       c == (unsigned char)set[3];
 }
@@ -190,6 +192,8 @@ static inline dp_v16 scan_match(enum scan_kind kind, dp_v16 v, const char set[4]
 {
 	if (kind == SCAN_JSON)
 		return (dp_v16)((v < 0x20) | (v == '"') | (v == '\\'));
+	if (kind == SCAN_WS)
+		return (dp_v16)((v == ' ') | (v == '\t') | (v == '\v') | (v == '\f') | (v == '\r'));
 	return (dp_v16)((v == (unsigned char)set[0]) | (v == (unsigned char)set[1]) | (v == (unsigned char)set[2]) |
 			(v == (unsigned char)set[3]));
 }
@@ -1260,8 +1264,7 @@ static int split_ws(struct dp *dp, const struct lmap *m, size_t off, size_t end,
 		if (i >= end)
 			break;
 		b = i;
-		while (i < end && !is_ws(s[i]))
-			i++;
+		i = scan(SCAN_WS, s, i, end, NULL);
 		raw = adup(dp, s + b, i - b);
 		if (!raw)
 			return -HD_ENOMEM;

@@ -595,7 +595,7 @@ static int scan_instr(const struct hd_model *m, const struct hd_rule *r, struct 
 		return 0;
 	}
 	if (in->text && in->n_segs) {
-		ret = scan_text(m, r, out, in, in->text, strlen(in->text), NULL, 0);
+		ret = scan_text(m, r, out, in, in->text, in->text_len, NULL, 0); /* text_len: strlen(text) */
 		if (ret < 0)
 			return ret;
 	} else {

@@ -938,8 +938,8 @@ static void test_long_runs(void **state)
 			post[len - pos] = '\0';
 			snprintf(text, sizeof(text),
 				 "FROM x\nENV A=1\nENV W=%s\\ %s V=\"%s${A}%s\"\nCMD [\"%s\\\"%s\"]\n"
-				 "LABEL L='%s\"%s' M=%s N=%s\nCOPY --chown=\"%s\\\"%s\" s d\n",
-				 pre, post, pre, post, pre, post, pre, post, pre, post, pre, post);
+				 "LABEL L='%s\"%s' M=%s N=%s\nCOPY --chown=\"%s\\\"%s\" s d\nADD x%s\vy%s\t/d\n",
+				 pre, post, pre, post, pre, post, pre, post, pre, post, pre, post, pre, post);
 			df = parse_ok(text);
 			in = &df->instrs[2];
 			snprintf(want, sizeof(want), "%s %s", pre, post);
@@ -953,6 +953,13 @@ static void test_long_runs(void **state)
 			assert_string_equal(in->kvs[1].value, pre);
 			assert_string_equal(in->kvs[2].value, post);
 			assert_string_equal(df->instrs[5].flags[0].value, want);
+			in = &df->instrs[6];
+			assert_int_equal(in->n_args, 3);
+			snprintf(want, sizeof(want), "x%s", pre);
+			assert_string_equal(in->args[0].value, want);
+			snprintf(want, sizeof(want), "y%s", post);
+			assert_string_equal(in->args[1].value, want);
+			assert_string_equal(in->args[2].value, "/d");
 			hd_dockerfile_free(df);
 		}
 	}
