@@ -618,7 +618,7 @@ static inline bool lex_word(struct sp *sp, struct hd_word *w, unsigned depth)
 		return lex_word_slow(sp, w, depth, 0, b);
 	}
 	sp->pos = p;
-	if (p < sp->len && !is_meta(sp->s[p]))
+	if (p < sp->len && !(k & CL_META)) /* k: the class of the byte that ended the scan */
 		return lex_word_slow(sp, w, depth, flags, b);
 	w->off = b;
 	w->end = p;
