@@ -17,7 +17,7 @@ test-deps: deps
 	@sh tools/install-deps.sh tools/test-deps.txt
 
 $(BUILD)/build.ninja:
-	meson setup $(BUILD) --buildtype=release -Dtests=disabled
+	meson setup $(BUILD) --buildtype=release -Db_lto=true -Dtests=disabled
 
 build: deps $(BUILD)/build.ninja
 	ninja -C $(BUILD) -j $(JOBS)

@@ -528,12 +528,45 @@ static void append_name(char *buf, size_t cap, size_t *n, bool quoted, const cha
 	*n = w < 0 ? cap : *n + (size_t)w;
 }
 
+/*
+ * Whether no two findings of f share a place (same_place), told without
+ * sorting for lists of up to 128 findings: true means there is nothing to
+ * merge.  False when it cannot tell.
+ */
+static bool all_places_apart(const struct hd_findings *f)
+{
+	uint32_t slot[256]; /* index + 1 of a finding, 0 free */
+	size_t i;
+
+	if (f->n > 128)
+		return false;
+	memset(slot, 0, sizeof(slot));
+	for (i = 0; i < f->n; i++) {
+		const struct hd_finding *x = &f->v[i];
+		uint64_t h;
+		size_t k;
+
+		if (!x->rule)
+			return false;
+		if (!x->line || !x->file)
+			continue; /* never merged */
+		h = ((uint64_t)(uintptr_t)x->rule * 0x9e3779b97f4a7c15u) ^ ((uint64_t)x->line << 20) ^ x->col;
+		h ^= h >> 29;
+		for (k = (size_t)(h * 0xbf58476d1ce4e5b9u >> 56); slot[k]; k = (k + 1) & 255) {
+			if (same_place(&f->v[slot[k] - 1], x))
+				return false;
+		}
+		slot[k] = (uint32_t)i + 1;
+	}
+	return true;
+}
+
 int hd_findings_merge_same_place(struct hd_findings *f)
 {
 	size_t *idx, *lead_of, i, j;
 	int r = 0;
 
-	if (f->n < 2)
+	if (f->n < 2 || all_places_apart(f))
 		return 0;
 	idx = hd_calloc(f->n, sizeof(*idx));
 	lead_of = hd_calloc(f->n, sizeof(*lead_of)); /* by position in idx: the lead it joined, or 0 */

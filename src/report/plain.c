@@ -7,22 +7,11 @@
 #include "core/common.h"
 #include "report/report_int.h"
 
-/* Decimal digits of v into buf (at least 11 bytes); returns the start. */
-static const char *utoa(uint32_t v, char buf[32])
+/* " level: " of a gnu line, with its length. */
+static const char *gnu_level_sep(enum hd_severity s, size_t *len)
 {
-	char *p = buf + 31;
-
-	*p = '\0';
-	do {
-		*--p = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	return p;
-}
-
-static const char *gnu_level(enum hd_severity s)
-{
-	return s >= HD_SEV_HIGH ? "error" : s == HD_SEV_MEDIUM ? "warning" : "note";
+	*len = s >= HD_SEV_HIGH ? 8 : s == HD_SEV_MEDIUM ? 10 : 7;
+	return s >= HD_SEV_HIGH ? " error: " : s == HD_SEV_MEDIUM ? " warning: " : " note: ";
 }
 
 /* A line being put together: written out with one call when done. */
@@ -114,12 +103,17 @@ static bool gnu_put(struct line *l, const char *s)
 	return true;
 }
 
+/* v in decimal and a colon. */
 static bool line_num(struct line *l, uint32_t v)
 {
-	char num[32];
-	const char *p = utoa(v, num);
+	char num[16], *p = num + sizeof(num);
 
-	return line_add(l, p, strlen(p)) && line_add(l, ":", 1);
+	*--p = ':';
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	return line_add(l, p, (size_t)(num + sizeof(num) - p));
 }
 
 /* The last place name written and its escaped form: findings of one file come together. */
@@ -165,7 +159,8 @@ static void gnu_release(struct hd_output *r)
 static int gnu_finding(struct hd_output *r, const struct hd_finding *f)
 {
 	struct line l = { .cap = sizeof(l.small) };
-	const char *level = gnu_level(f->severity);
+	size_t level_len;
+	const char *level = gnu_level_sep(f->severity, &level_len);
 	bool ok;
 
 	l.p = l.small;
@@ -174,11 +169,11 @@ static int gnu_finding(struct hd_output *r, const struct hd_finding *f)
 		ok = line_num(&l, f->line);
 	if (ok && f->line && f->col)
 		ok = line_num(&l, f->col);
-	ok = ok && line_add(&l, " ", 1) && line_add(&l, level, strlen(level)) && line_add(&l, ": ", 2) &&
-	     gnu_put(&l, f->message) && line_add(&l, " [", 2) && line_add(&l, f->rule->id, strlen(f->rule->id)) &&
-	     line_add(&l, "]\n", 2);
+	ok = ok && line_add(&l, level, level_len) && gnu_put(&l, f->message) && line_add(&l, " [", 2) &&
+	     line_add(&l, f->rule->id, strlen(f->rule->id)) && line_add(&l, "]\n", 2);
+	/* One thread writes a report at a time (the lint pool's emitter): no stream lock needed. */
 	if (ok)
-		fwrite(l.p, 1, l.n, r->out);
+		fwrite_unlocked(l.p, 1, l.n, r->out);
 	if (l.p != l.small)
 		hd_free(l.p);
 	return ok ? 0 : -HD_ENOMEM;
