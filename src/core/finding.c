@@ -632,28 +632,37 @@ int hd_findings_merge_same_place(struct hd_findings *f)
 }
 
 /* FNV-1a over the flagged text, blanks squeezed (or the message without its digits). */
+/* Blanks, squeezed to one space in fingerprints; digits, left out of a message's (fp_text). */
+static const unsigned char fp_class[256] = {
+	[' '] = 1, ['\t'] = 1, ['\r'] = 1, ['\n'] = 1,
+	['0'] = 2, ['1'] = 2, ['2'] = 2, ['3'] = 2, ['4'] = 2, ['5'] = 2, ['6'] = 2, ['7'] = 2, ['8'] = 2, ['9'] = 2,
+};
+
 static void fp_text(uint64_t h[2], const struct hd_finding *x)
 {
-	const char *p = x->snippet ? x->snippet : x->message ? x->message : "";
+	const unsigned char *p = (const unsigned char *)(x->snippet ? x->snippet : x->message ? x->message : "");
+	/* Bytes left out: blanks (they only mark a gap), and digits in a message. */
+	const unsigned skip = x->snippet ? 1u : 3u;
+	uint64_t a = h[0], b = h[1];
 	bool blank = true;
 
 	for (; *p; p++) {
-		unsigned char c = (unsigned char)*p;
+		unsigned c = *p, k = fp_class[c];
 
-		if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
-			blank = true;
+		if (k & skip) {
+			blank |= k == 1;
 			continue;
 		}
-		if (!x->snippet && c >= '0' && c <= '9')
-			continue;
 		if (blank) {
-			h[0] = (h[0] ^ ' ') * 1099511628211u;
-			h[1] = (h[1] ^ ' ') * 0x100000001b3u + 0x9e3779b97f4a7c15u;
+			a = (a ^ ' ') * 1099511628211u;
+			b = (b ^ ' ') * 0x100000001b3u + 0x9e3779b97f4a7c15u;
 			blank = false;
 		}
-		h[0] = (h[0] ^ c) * 1099511628211u;
-		h[1] = (h[1] ^ c) * 0x100000001b3u + 0x9e3779b97f4a7c15u;
+		a = (a ^ c) * 1099511628211u;
+		b = (b ^ c) * 0x100000001b3u + 0x9e3779b97f4a7c15u;
 	}
+	h[0] = a;
+	h[1] = b;
 }
 
 static void fp_str(uint64_t h[2], const char *s)

@@ -24,17 +24,21 @@ static void ref_array(struct hd_jw *jw, const char *key, const char *list)
 	hd_jw_end(jw);
 }
 
-static void opt_str(struct hd_jw *jw, const char *k, const char *v)
+/* A member with a literal key (OPT_STR, OPT_UINT), when it has a value. */
+static void opt_str(struct hd_jw *jw, const char *k, size_t kl, const char *v)
 {
 	if (v)
-		hd_jw_kstr(jw, k, v);
+		hd_jw_kstr_lit(jw, k, kl, v);
 }
 
-static void opt_uint(struct hd_jw *jw, const char *k, uint32_t v)
+static void opt_uint(struct hd_jw *jw, const char *k, size_t kl, uint32_t v)
 {
 	if (v)
-		hd_jw_kint(jw, k, v);
+		hd_jw_kint_lit(jw, k, kl, v);
 }
+
+#define OPT_STR(jw, lit, v)  opt_str((jw), "" lit, sizeof(lit) - 1, (v))
+#define OPT_UINT(jw, lit, v) opt_uint((jw), "" lit, sizeof(lit) - 1, (v))
 
 static const char *const status_names[HD_CHECK_STATUS_MAX] = {
 	[HD_CHECK_PASS] = "PASS", [HD_CHECK_WARN] = "WARN", [HD_CHECK_INFO] = "INFO",
@@ -64,13 +68,13 @@ static int json_begin(struct hd_output *r)
 
 	hd_jw_init(jw, r->out);
 	hd_jw_object(jw);
-	hd_jw_key(jw, "tool");
+	HD_JW_KEY(jw, "tool");
 	hd_jw_object(jw);
-	hd_jw_kstr(jw, "name", "hardock");
-	hd_jw_kstr(jw, "version", HD_VERSION);
+	HD_JW_KSTR(jw, "name", "hardock");
+	HD_JW_KSTR(jw, "version", HD_VERSION);
 	hd_jw_end(jw);
-	opt_str(jw, "command", r->opts.command);
-	hd_jw_key(jw, "findings");
+	OPT_STR(jw, "command", r->opts.command);
+	HD_JW_KEY(jw, "findings");
 	hd_jw_array(jw);
 	s->in_findings = true;
 	return jw->err;
@@ -78,12 +82,12 @@ static int json_begin(struct hd_output *r)
 
 static void title_member(struct hd_jw *jw, const struct hd_rule *rule)
 {
-	hd_jw_kstr(jw, "title", rule->title ? rule->title : "");
+	HD_JW_KSTR(jw, "title", rule->title ? rule->title : "");
 }
 
 static void refs_member(struct hd_jw *jw, const struct hd_rule *rule)
 {
-	hd_jw_key(jw, "references");
+	HD_JW_KEY(jw, "references");
 	hd_jw_object(jw);
 	ref_array(jw, "cis", rule->cis);
 	ref_array(jw, "owasp", rule->owasp);
@@ -147,23 +151,23 @@ static int json_finding(struct hd_output *r, const struct hd_finding *f)
 	const struct rule_piece *p;
 
 	hd_jw_object(jw);
-	hd_jw_kstr(jw, "rule", f->rule->id);
-	hd_jw_kstr(jw, "severity", hd_severity_name(f->severity));
+	HD_JW_KSTR(jw, "rule", f->rule->id);
+	HD_JW_KSTR(jw, "severity", hd_severity_name(f->severity));
 	p = rule_pieces(s, f->rule);
 	if (p)
 		hd_jw_piece_put(jw, p->title, p->title_len);
 	else
 		title_member(jw, f->rule);
-	hd_jw_kstr(jw, "message", f->message);
-	opt_str(jw, "file", f->file);
-	opt_uint(jw, "line", f->line);
-	opt_uint(jw, "column", f->col);
-	opt_uint(jw, "end_line", f->end_line);
-	opt_uint(jw, "end_column", f->end_col);
-	opt_str(jw, "object", f->object);
-	opt_str(jw, "field", f->field);
-	opt_str(jw, "layer", f->layer);
-	opt_str(jw, "fingerprint", f->fingerprint);
+	HD_JW_KSTR(jw, "message", f->message);
+	OPT_STR(jw, "file", f->file);
+	OPT_UINT(jw, "line", f->line);
+	OPT_UINT(jw, "column", f->col);
+	OPT_UINT(jw, "end_line", f->end_line);
+	OPT_UINT(jw, "end_column", f->end_col);
+	OPT_STR(jw, "object", f->object);
+	OPT_STR(jw, "field", f->field);
+	OPT_STR(jw, "layer", f->layer);
+	OPT_STR(jw, "fingerprint", f->fingerprint);
 	if (p)
 		hd_jw_piece_put(jw, p->refs, p->refs_len);
 	else
@@ -194,16 +198,16 @@ static int json_checks(struct hd_output *r, const struct hd_check_result *c, siz
 	(void)all;
 	hd_jw_end(jw);
 	s->in_findings = false;
-	hd_jw_key(jw, "checks");
+	HD_JW_KEY(jw, "checks");
 	hd_jw_array(jw);
 	for (i = 0; i < n; i++) {
 		hd_jw_object(jw);
-		hd_jw_kstr(jw, "rule", c[i].rule->id);
-		opt_str(jw, "cis", c[i].rule->cis);
-		hd_jw_kstr(jw, "title", c[i].rule->title ? c[i].rule->title : "");
-		opt_str(jw, "subject", c[i].subject);
-		hd_jw_kstr(jw, "status", status_names[c[i].status]);
-		opt_str(jw, "note", c[i].note);
+		HD_JW_KSTR(jw, "rule", c[i].rule->id);
+		OPT_STR(jw, "cis", c[i].rule->cis);
+		HD_JW_KSTR(jw, "title", c[i].rule->title ? c[i].rule->title : "");
+		OPT_STR(jw, "subject", c[i].subject);
+		HD_JW_KSTR(jw, "status", status_names[c[i].status]);
+		OPT_STR(jw, "note", c[i].note);
 		hd_jw_end(jw);
 	}
 	hd_jw_end(jw);
@@ -218,12 +222,12 @@ static int json_end(struct hd_output *r)
 
 	if (s->in_findings)
 		hd_jw_end(jw);
-	hd_jw_key(jw, "summary");
+	HD_JW_KEY(jw, "summary");
 	hd_jw_object(jw);
 	if (r->files)
-		hd_jw_kint(jw, "files", (int64_t)r->files);
-	hd_jw_kint(jw, "findings", (int64_t)r->n_findings);
-	hd_jw_key(jw, "by_severity");
+		HD_JW_KINT(jw, "files", (int64_t)r->files);
+	HD_JW_KINT(jw, "findings", (int64_t)r->n_findings);
+	HD_JW_KEY(jw, "by_severity");
 	hd_jw_object(jw);
 	for (i = HD_SEV_MAX; i-- > HD_SEV_INFO;)
 		hd_jw_kint(jw, hd_severity_name((enum hd_severity)i), (int64_t)r->counts[i]);

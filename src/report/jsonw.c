@@ -256,39 +256,63 @@ void hd_json_put_string(FILE *out, const char *s, size_t n)
 	hd_jw_flush(&jw);
 }
 
-void hd_jw_key(struct hd_jw *jw, const char *key)
+/*
+ * The usual key: a member of an open object, plain, and room for it:
+ * separator, indentation, "key": written in one go (fixed-size copies of
+ * the indentation; the room checked covers them).  False when the slow way
+ * must be taken.
+ */
+static inline bool key_fast(struct hd_jw *jw, const char *key, size_t klen)
 {
 	static const char spaces[] = "                                                                ";
 	_Static_assert(2 * HD_JW_MAX_DEPTH <= sizeof(spaces) - 1, "indentation for every level");
-	size_t klen = strlen(key), d = jw->depth;
+	size_t d = jw->depth;
+	char *o;
 
-	/*
-	 * The usual key: a member of an open object, plain, and room for it:
-	 * separator, indentation, "key": written in one go.
-	 */
-	if (!jw->after_key && d && klen <= 64 && klen + 2 * d + 8 <= sizeof(jw->buf) - jw->n &&
-	    plain_prefix((const unsigned char *)key, klen) == klen) {
-		char *o = jw->buf + jw->n;
-
-		if (jw->has_items[d - 1])
-			*o++ = ',';
-		jw->has_items[d - 1] = true;
-		*o++ = '\n';
+	if (jw->after_key || !d || klen > 64 || klen + sizeof(spaces) + 8 > sizeof(jw->buf) - jw->n)
+		return false;
+	o = jw->buf + jw->n;
+	if (jw->has_items[d - 1])
+		*o++ = ',';
+	jw->has_items[d - 1] = true;
+	*o++ = '\n';
+	if (2 * d <= 32) {
+		memcpy(o, spaces, 32);
+	} else {
 		memcpy(o, spaces, 2 * d);
-		o += 2 * d;
-		*o++ = '"';
-		memcpy(o, key, klen);
-		o += klen;
-		memcpy(o, "\": ", 3);
-		o += 3;
-		jw->n = (size_t)(o - jw->buf);
-		jw->after_key = true;
-		return;
 	}
+	o += 2 * d;
+	*o++ = '"';
+	memcpy(o, key, klen);
+	o += klen;
+	memcpy(o, "\": ", 3);
+	o += 3;
+	jw->n = (size_t)(o - jw->buf);
+	jw->after_key = true;
+	return true;
+}
+
+/* Any key, anywhere. */
+static void key_slow(struct hd_jw *jw, const char *key, size_t klen)
+{
 	value_start(jw);
-	put_string(jw, key, strlen(key));
+	put_string(jw, key, klen);
 	put(jw, ": ", 2);
 	jw->after_key = true;
+}
+
+void hd_jw_key(struct hd_jw *jw, const char *key)
+{
+	size_t klen = strlen(key);
+
+	if (plain_prefix((const unsigned char *)key, klen) != klen || !key_fast(jw, key, klen))
+		key_slow(jw, key, klen);
+}
+
+void hd_jw_key_lit(struct hd_jw *jw, const char *key, size_t klen)
+{
+	if (!key_fast(jw, key, klen))
+		key_slow(jw, key, klen);
 }
 
 void hd_jw_strn(struct hd_jw *jw, const char *s, size_t n)
@@ -350,5 +374,17 @@ void hd_jw_kstr(struct hd_jw *jw, const char *key, const char *s)
 void hd_jw_kint(struct hd_jw *jw, const char *key, int64_t v)
 {
 	hd_jw_key(jw, key);
+	hd_jw_int(jw, v);
+}
+
+void hd_jw_kstr_lit(struct hd_jw *jw, const char *key, size_t klen, const char *s)
+{
+	hd_jw_key_lit(jw, key, klen);
+	hd_jw_str(jw, s);
+}
+
+void hd_jw_kint_lit(struct hd_jw *jw, const char *key, size_t klen, int64_t v)
+{
+	hd_jw_key_lit(jw, key, klen);
 	hd_jw_int(jw, v);
 }

@@ -62,6 +62,16 @@ void hd_jw_raw(struct hd_jw *jw, const char *s, size_t n);
 /* Shorthands for a member of the current object. */
 void hd_jw_kstr(struct hd_jw *jw, const char *key, const char *s);
 void hd_jw_kint(struct hd_jw *jw, const char *key, int64_t v);
+/*
+ * The same with a key known to need no escape (printable ASCII other than
+ * '"' and '\\'), of length klen: for string literals, through the macros.
+ */
+void hd_jw_key_lit(struct hd_jw *jw, const char *key, size_t klen);
+void hd_jw_kstr_lit(struct hd_jw *jw, const char *key, size_t klen, const char *s);
+void hd_jw_kint_lit(struct hd_jw *jw, const char *key, size_t klen, int64_t v);
+#define HD_JW_KEY(jw, lit)     hd_jw_key_lit((jw), "" lit, sizeof(lit) - 1)
+#define HD_JW_KSTR(jw, lit, s) hd_jw_kstr_lit((jw), "" lit, sizeof(lit) - 1, (s))
+#define HD_JW_KINT(jw, lit, v) hd_jw_kint_lit((jw), "" lit, sizeof(lit) - 1, (v))
 
 /* Writes s[0..n) as a JSON string literal (quotes included) to out. */
 void hd_json_put_string(FILE *out, const char *s, size_t n);

@@ -110,51 +110,54 @@ static void tags(struct hd_jw *jw, const char *prefix, const char *list)
 	}
 }
 
-static void text_obj(struct hd_jw *jw, const char *key, const char *text)
+/* key (a literal: TEXT_OBJ) : { "text": text }. */
+static void text_obj(struct hd_jw *jw, const char *key, size_t klen, const char *text)
 {
-	hd_jw_key(jw, key);
+	hd_jw_key_lit(jw, key, klen);
 	hd_jw_object(jw);
-	hd_jw_kstr(jw, "text", text);
+	HD_JW_KSTR(jw, "text", text);
 	hd_jw_end(jw);
 }
+
+#define TEXT_OBJ(jw, lit, text) text_obj((jw), "" lit, sizeof(lit) - 1, (text))
 
 static void rule_descriptor(struct sarif_state *s, const struct hd_rule *r, const char *docs_base)
 {
 	struct hd_jw *jw = &s->jw;
 
 	hd_jw_object(jw);
-	hd_jw_kstr(jw, "id", r->id);
+	HD_JW_KSTR(jw, "id", r->id);
 	/* The rule's page: docs/rules/<domain>/<slug>.md under the configured base (--docs-url). */
 	hd_buf_reset(&s->tmp);
 	hd_buf_addf(&s->tmp, "%s%s.md", docs_base, r->id);
-	hd_jw_kstr(jw, "helpUri", s->tmp.buf);
-	text_obj(jw, "shortDescription", r->title ? r->title : r->id);
+	HD_JW_KSTR(jw, "helpUri", s->tmp.buf);
+	TEXT_OBJ(jw, "shortDescription", r->title ? r->title : r->id);
 	if (r->rationale)
-		text_obj(jw, "fullDescription", r->rationale);
-	hd_jw_key(jw, "help");
+		TEXT_OBJ(jw, "fullDescription", r->rationale);
+	HD_JW_KEY(jw, "help");
 	hd_jw_object(jw);
-	hd_jw_kstr(jw, "text", r->remediation ? r->remediation : "");
+	HD_JW_KSTR(jw, "text", r->remediation ? r->remediation : "");
 	hd_buf_reset(&s->tmp);
 	hd_buf_addf(&s->tmp, "%s\n\n**Remediation:** %s", r->rationale ? r->rationale : "",
 		    r->remediation ? r->remediation : "");
 	if (r->good_example)
 		hd_buf_addf(&s->tmp, "\n\n```\n%s\n```", r->good_example);
-	hd_jw_kstr(jw, "markdown", s->tmp.buf);
+	HD_JW_KSTR(jw, "markdown", s->tmp.buf);
 	hd_jw_end(jw);
-	hd_jw_key(jw, "defaultConfiguration");
+	HD_JW_KEY(jw, "defaultConfiguration");
 	hd_jw_object(jw);
-	hd_jw_kstr(jw, "level", sarif_level(r->severity));
+	HD_JW_KSTR(jw, "level", sarif_level(r->severity));
 	hd_jw_end(jw);
-	hd_jw_key(jw, "properties");
+	HD_JW_KEY(jw, "properties");
 	hd_jw_object(jw);
-	hd_jw_key(jw, "tags");
+	HD_JW_KEY(jw, "tags");
 	hd_jw_array(jw);
 	hd_jw_str(jw, "security");
 	tags(jw, "CIS-", r->cis);
 	tags(jw, "OWASP-", r->owasp);
 	tags(jw, "", r->hadolint);
 	hd_jw_end(jw);
-	hd_jw_kstr(jw, "security-severity", security_severity(r->severity));
+	HD_JW_KSTR(jw, "security-severity", security_severity(r->severity));
 	hd_jw_end(jw);
 	hd_jw_end(jw);
 }
@@ -168,12 +171,12 @@ static int sarif_begin(struct hd_output *r)
 	hd_buf_init(&s->uri, 1u << 20);
 	hd_jw_init(jw, r->out);
 	hd_jw_object(jw);
-	hd_jw_kstr(jw, "$schema", "https://json.schemastore.org/sarif-2.1.0.json");
-	hd_jw_kstr(jw, "version", "2.1.0");
-	hd_jw_key(jw, "runs");
+	HD_JW_KSTR(jw, "$schema", "https://json.schemastore.org/sarif-2.1.0.json");
+	HD_JW_KSTR(jw, "version", "2.1.0");
+	HD_JW_KEY(jw, "runs");
 	hd_jw_array(jw);
 	hd_jw_object(jw);
-	hd_jw_key(jw, "results");
+	HD_JW_KEY(jw, "results");
 	hd_jw_array(jw);
 	return jw->err;
 }
@@ -216,8 +219,8 @@ static int sarif_finding(struct hd_output *r, const struct hd_finding *f)
 		struct hd_jw piece;
 
 		hd_jw_piece_begin(&piece, jw);
-		hd_jw_kstr(&piece, "ruleId", f->rule->id);
-		hd_jw_kint(&piece, "ruleIndex", idx);
+		HD_JW_KSTR(&piece, "ruleId", f->rule->id);
+		HD_JW_KINT(&piece, "ruleIndex", idx);
 		if (!piece.err && (s->head[idx] = hd_malloc(piece.n ? piece.n : 1))) {
 			memcpy(s->head[idx], piece.buf, piece.n);
 			s->head_len[idx] = piece.n;
@@ -226,48 +229,48 @@ static int sarif_finding(struct hd_output *r, const struct hd_finding *f)
 	if (s->head[idx]) {
 		hd_jw_piece_put(jw, s->head[idx], s->head_len[idx]);
 	} else {
-		hd_jw_kstr(jw, "ruleId", f->rule->id);
-		hd_jw_kint(jw, "ruleIndex", idx);
+		HD_JW_KSTR(jw, "ruleId", f->rule->id);
+		HD_JW_KINT(jw, "ruleIndex", idx);
 	}
-	hd_jw_kstr(jw, "level", sarif_level(f->severity));
-	text_obj(jw, "message", f->message);
-	hd_jw_key(jw, "locations");
+	HD_JW_KSTR(jw, "level", sarif_level(f->severity));
+	TEXT_OBJ(jw, "message", f->message);
+	HD_JW_KEY(jw, "locations");
 	hd_jw_array(jw);
 	hd_jw_object(jw);
 	if (f->file) {
-		hd_jw_key(jw, "physicalLocation");
+		HD_JW_KEY(jw, "physicalLocation");
 		hd_jw_object(jw);
-		hd_jw_key(jw, "artifactLocation");
+		HD_JW_KEY(jw, "artifactLocation");
 		hd_jw_object(jw);
-		hd_jw_key(jw, "uri");
+		HD_JW_KEY(jw, "uri");
 		put_uri(s, f->file);
 		hd_jw_end(jw);
 		if (f->line) {
-			hd_jw_key(jw, "region");
+			HD_JW_KEY(jw, "region");
 			hd_jw_object(jw);
-			hd_jw_kint(jw, "startLine", f->line);
+			HD_JW_KINT(jw, "startLine", f->line);
 			if (f->col)
-				hd_jw_kint(jw, "startColumn", f->col);
+				HD_JW_KINT(jw, "startColumn", f->col);
 			if (f->end_line >= f->line && f->end_line)
-				hd_jw_kint(jw, "endLine", f->end_line);
+				HD_JW_KINT(jw, "endLine", f->end_line);
 			if (f->end_col && f->end_line == f->line && f->end_col > f->col)
-				hd_jw_kint(jw, "endColumn", f->end_col);
+				HD_JW_KINT(jw, "endColumn", f->end_col);
 			if (f->snippet)
-				text_obj(jw, "snippet", f->snippet);
+				TEXT_OBJ(jw, "snippet", f->snippet);
 			hd_jw_end(jw);
 		}
 		hd_jw_end(jw);
 	}
 	if (f->object || f->field) {
-		hd_jw_key(jw, "logicalLocations");
+		HD_JW_KEY(jw, "logicalLocations");
 		hd_jw_array(jw);
 		hd_jw_object(jw);
-		hd_jw_kstr(jw, "name", f->field ? f->field : f->object);
+		HD_JW_KSTR(jw, "name", f->field ? f->field : f->object);
 		hd_buf_reset(&s->tmp);
 		hd_buf_addf(&s->tmp, "%s%s%s", f->object ? f->object : "", f->object && f->field ? "/" : "",
 			    f->field ? f->field : "");
-		hd_jw_kstr(jw, "fullyQualifiedName", s->tmp.buf);
-		hd_jw_kstr(jw, "kind", "resource");
+		HD_JW_KSTR(jw, "fullyQualifiedName", s->tmp.buf);
+		HD_JW_KSTR(jw, "kind", "resource");
 		hd_jw_end(jw);
 		hd_jw_end(jw);
 	}
@@ -275,16 +278,16 @@ static int sarif_finding(struct hd_output *r, const struct hd_finding *f)
 	hd_jw_end(jw);
 	/* The baseline's fingerprint (lint), which survives lines moving. */
 	if (f->fingerprint) {
-		hd_jw_key(jw, "partialFingerprints");
+		HD_JW_KEY(jw, "partialFingerprints");
 		hd_jw_object(jw);
-		hd_jw_kstr(jw, "hardock/v1", f->fingerprint);
+		HD_JW_KSTR(jw, "hardock/v1", f->fingerprint);
 		hd_jw_end(jw);
 	}
-	hd_jw_key(jw, "properties");
+	HD_JW_KEY(jw, "properties");
 	hd_jw_object(jw);
-	hd_jw_kstr(jw, "severity", hd_severity_name(f->severity));
+	HD_JW_KSTR(jw, "severity", hd_severity_name(f->severity));
 	if (f->layer)
-		hd_jw_kstr(jw, "layer", f->layer);
+		HD_JW_KSTR(jw, "layer", f->layer);
 	hd_jw_end(jw);
 	hd_jw_end(jw);
 	return jw->err;
@@ -297,14 +300,14 @@ static int sarif_end(struct hd_output *r)
 	size_t i;
 
 	hd_jw_end(jw); /* results */
-	hd_jw_key(jw, "tool");
+	HD_JW_KEY(jw, "tool");
 	hd_jw_object(jw);
-	hd_jw_key(jw, "driver");
+	HD_JW_KEY(jw, "driver");
 	hd_jw_object(jw);
-	hd_jw_kstr(jw, "name", "hardock");
-	hd_jw_kstr(jw, "version", HD_VERSION);
-	hd_jw_kstr(jw, "informationUri", "https://hardock.dev/");
-	hd_jw_key(jw, "rules");
+	HD_JW_KSTR(jw, "name", "hardock");
+	HD_JW_KSTR(jw, "version", HD_VERSION);
+	HD_JW_KSTR(jw, "informationUri", "https://hardock.dev/");
+	HD_JW_KEY(jw, "rules");
 	hd_jw_array(jw);
 	for (i = 0; i < s->n_used; i++)
 		rule_descriptor(s, s->used[i], r->opts.docs_base ? r->opts.docs_base : HD_DOCS_BASE);
